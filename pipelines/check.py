@@ -1,0 +1,29 @@
+"""`wijkwijzer check FILE`: exactly the intake validation, nothing loaded, receipt on stdout."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+
+from pipelines.intake import register_known_buurten, sha256_of
+from quality.receipts import receipt_data, render
+from quality.validate import validate
+from sources.contracts import load_registry
+
+EXIT_ACCEPTED, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+def check_file(path: Path, lang: str = "nl", as_json: bool = False) -> int:
+    if not path.is_file():
+        print(f"wijkwijzer check: no such file: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    with duckdb.connect() as con:  # in memory: the warehouse is never touched
+        register_known_buurten(con)
+        outcome = validate(path, load_registry(), con, sha256_of(path))
+    if as_json:
+        print(json.dumps(receipt_data(outcome, outcome.decision), indent=2, ensure_ascii=False, default=str))
+    else:
+        print(render(outcome, outcome.decision, lang))
+    return EXIT_REFUSED if outcome.refused else EXIT_ACCEPTED

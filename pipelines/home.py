@@ -1,0 +1,76 @@
+"""The data home: one folder holding everything a run creates (never the code).
+
+`WIJKWIJZER_HOME` names it; `./data` is the embedded default. Created owner-only on first use.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+HOME_ENV = "WIJKWIJZER_HOME"
+DEFAULT_HOME = "./data"
+INSTANCE_TEMPLATE = Path(__file__).with_name("dagster.yaml")
+
+
+@dataclass(frozen=True)
+class DataHome:
+    root: Path
+
+    @classmethod
+    def from_env(cls) -> "DataHome":
+        return cls(Path(os.environ.get(HOME_ENV, DEFAULT_HOME)).expanduser().resolve())
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def landing(self) -> Path:
+        return self.root / "landing"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def receipts(self) -> Path:
+        return self.root / "receipts"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse.duckdb"
+
+    def partner_inbox(self, partner: str) -> Path:
+        return self.inbox / partner
+
+    def ensure(self, partners: list[str] = ()) -> "DataHome":
+        """Create the folders and the Dagster instance config; safe to call repeatedly."""
+        old_umask = os.umask(0o077)  # owner-only: the home holds partner deliveries
+        try:
+            for folder in (self.root, self.inbox, self.landing, self.quarantine, self.receipts,
+                           self.reports, self.dagster_home):
+                folder.mkdir(parents=True, exist_ok=True)
+            for partner in partners:
+                self.partner_inbox(partner).mkdir(exist_ok=True)
+            instance_config = self.dagster_home / "dagster.yaml"
+            template = INSTANCE_TEMPLATE.read_text()
+            if not instance_config.exists() or instance_config.read_text() != template:
+                instance_config.write_text(template)
+        finally:
+            os.umask(old_umask)
+        return self
+
+    def activate(self) -> "DataHome":
+        """Point Dagster at the instance under this home (for CLI runs and `make dev`)."""
+        os.environ["DAGSTER_HOME"] = str(self.dagster_home)
+        os.environ[HOME_ENV] = str(self.root)
+        return self

@@ -1,0 +1,241 @@
+"""Intake: inbox → landing (immutable, named by SHA-256) → validated load into raw, or quarantine.
+
+Every decision is one ledger row; a load (delete the period, insert, rejects, ledger row) is one
+transaction, so a crash leaves either the old or the new period, never half of one.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from pipelines.home import DataHome
+from quality.contract_sql import quote
+from quality.receipts import write_receipts
+from quality.validate import VALIDATED, Outcome, rejected_rule_names, validate
+from sources.contracts import BadFileName, Contract, Registry, load_registry, parse_file_name
+from sources.geography import load_rotterdam_buurten
+
+SAFE_FOLDER = re.compile(r"^[a-z0-9_]{1,64}$")
+IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", "~")
+STABLE_AFTER_S = 2.0  # a file whose size or mtime changed this recently is still being written
+
+LEDGER_DDL = """
+create table if not exists raw.load_ledger (
+    file_name varchar, sha256 varchar, partner varchar, dataset varchar, period varchar,
+    detected json, rows_read bigint, rows_loaded bigint, rows_rejected bigint, rows_warned bigint,
+    decision varchar, reasons json, rule_results json, run_id varchar, decided_at timestamptz
+)"""
+REJECTS_DDL = """
+create table if not exists raw.rejects (
+    sha256 varchar, partner varchar, dataset varchar, period varchar, source_row bigint,
+    rules varchar[], record json, rejected_at timestamptz
+)"""
+METADATA_COLUMNS = ("_partner varchar, _period varchar, _source_file varchar, _sha256 varchar, "
+                    "_source_row bigint, _loaded_at timestamptz")
+
+
+@dataclass(frozen=True)
+class Landed:
+    path: Path
+    sha256: str
+    partner_folder: str
+    original_name: str
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def is_stable(path: Path, now: float | None = None) -> bool:
+    """Taken only once nothing has written to it for a moment (uploads in progress are skipped)."""
+    return (now or time.time()) - path.stat().st_mtime >= STABLE_AFTER_S
+
+
+def inbox_candidates(home: DataHome) -> list[tuple[str, Path]]:
+    """(partner folder, file) for every stable regular file in inbox/<partner>/."""
+    found = []
+    if not home.inbox.exists():
+        return found
+    for folder in sorted(home.inbox.iterdir()):
+        if not folder.is_dir() or folder.is_symlink() or not SAFE_FOLDER.match(folder.name):
+            continue
+        for path in sorted(folder.iterdir()):
+            if (path.is_symlink() or not path.is_file() or path.name.startswith(".")
+                    or path.name.endswith(IGNORED_SUFFIXES) or not is_stable(path)):
+                continue
+            found.append((folder.name, path))
+    return found
+
+
+def land(home: DataHome, partner_folder: str, path: Path) -> tuple[Landed, bool]:
+    """Copy to landing/<partner>/<sha256>__<name> atomically, then remove it from the inbox.
+
+    Returns the landed file and whether these bytes under this name are new to landing.
+    """
+    sha = sha256_of(path)
+    target_dir = home.landing / partner_folder
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / f"{sha}__{path.name}"
+    new = not target.exists()
+    if new:
+        partial = target.with_name("." + target.name + ".partial")
+        shutil.copyfile(path, partial)
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(partial, target)
+    if sha256_of(target) == sha:  # never drop the inbox copy before landing holds the same bytes
+        path.unlink()
+    return Landed(target, sha, partner_folder, path.name), new
+
+
+def landed_files(home: DataHome) -> list[Landed]:
+    found = []
+    for folder in sorted(p for p in home.landing.glob("*") if p.is_dir()):
+        for path in sorted(folder.glob("*__*")):
+            if path.name.startswith("."):
+                continue
+            sha, _, name = path.name.partition("__")
+            found.append(Landed(path, sha, folder.name, name))
+    return found
+
+
+def ensure_tables(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
+    con.execute(LEDGER_DDL)
+    con.execute(REJECTS_DDL)
+    for contract in registry.contracts.values():
+        columns = ", ".join(f"{quote(c.name)} {c.duckdb_type}" for c in contract.columns)
+        con.execute(f"create table if not exists raw.{quote(contract.table)} "
+                    f"({columns}, {METADATA_COLUMNS})")
+
+
+def register_known_buurten(con: duckdb.DuckDBPyConnection) -> None:
+    """The buurt map rows are checked against: the warehouse's, or the shipped reference."""
+    has_dim = con.execute("select count(*) from information_schema.tables "
+                          "where table_schema = 'core' and table_name = 'dim_buurt'").fetchone()[0]
+    if has_dim:
+        con.execute("create or replace temp view known_buurten as "
+                    "select buurtcode from core.dim_buurt")
+    else:
+        codes = load_rotterdam_buurten()[["buurtcode"]]
+        con.register("known_buurten", codes)
+
+
+def decided_shas(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.sql(
+        "select distinct sha256 from raw.load_ledger where decision <> 'duplicate'").fetchall()}
+
+
+def _ledger_row(con, outcome: Outcome, decision: str, run_id: str, reasons: list[dict]) -> None:
+    d = outcome.delivery
+    con.execute("insert into raw.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+        outcome.file_name, outcome.sha256, d.partner if d else None, d.dataset if d else None,
+        d.period if d else None, json.dumps(outcome.detected), outcome.rows_read,
+        outcome.rows_loaded if decision != "duplicate" else 0, outcome.rows_rejected,
+        outcome.rows_warned, decision, json.dumps(reasons),
+        json.dumps([r.as_dict() for r in outcome.rules]), run_id, datetime.now(timezone.utc)])
+
+
+def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, run_id: str) -> None:
+    """Replace the delivery's period for this partner, in one transaction with its ledger row."""
+    d = outcome.delivery
+    table = f"raw.{quote(contract.table)}"
+    rejected = ", ".join(f"'{name}'" for name in rejected_rule_names(contract))
+    columns = ", ".join(quote(c) for c in contract.column_names)
+    record = ", ".join(f"{quote('raw_' + c.name)} := "
+                       + (f"left({quote('raw_' + c.name)}, 4) || '…'" if c.type == "pseudonym"
+                          else quote("raw_" + c.name)) for c in contract.columns)
+    now = datetime.now(timezone.utc)
+    con.execute("begin transaction")
+    try:
+        con.execute(f"delete from {table} where _partner = ? and _period = ?", [d.partner, d.period])
+        con.execute(f"delete from raw.rejects where partner = ? and dataset = ? and period = ?",
+                    [d.partner, d.dataset, d.period])
+        con.execute(f"""
+            insert into {table}
+            select {columns}, ?, ?, ?, ?, _row, ?
+            from {VALIDATED} where not list_has_any(_failures, [{rejected}])""",
+                    [d.partner, d.period, outcome.file_name, outcome.sha256, now])
+        con.execute(f"""
+            insert into raw.rejects
+            select ?, ?, ?, ?, _row, _failures, to_json(struct_pack({record})), ?
+            from {VALIDATED} where list_has_any(_failures, [{rejected}])""",
+                    [outcome.sha256, d.partner, d.dataset, d.period, now])
+        _ledger_row(con, outcome, outcome.decision, run_id, [])
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def _quarantine(home: DataHome, landed: Landed) -> Path:
+    target_dir = home.quarantine / landed.partner_folder
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / landed.path.name
+    if not target.exists():
+        shutil.copyfile(landed.path, target)
+    return target
+
+
+def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_id: str,
+            registry: Registry | None = None, already: set[str] | None = None) -> Outcome:
+    """Decide on one landed file; returns the outcome (receipts written, ledger updated)."""
+    registry = registry or load_registry()
+    already = decided_shas(con) if already is None else already
+    if landed.sha256 in already:
+        outcome = Outcome(file_name=landed.original_name, sha256=landed.sha256)
+        try:
+            outcome.delivery = parse_file_name(landed.original_name)
+        except BadFileName:
+            pass
+        _ledger_row(con, outcome, "duplicate", run_id, [])
+        write_receipts(home, landed.partner_folder, outcome, decision="duplicate")
+        return outcome
+    outcome = validate(landed.path, registry, con, landed.sha256, file_name=landed.original_name,
+                       partner_folder=landed.partner_folder)
+    if outcome.refused:
+        _quarantine(home, landed)
+        _ledger_row(con, outcome, "refused", run_id,
+                    [{"code": p.code, "nl": p.nl, "en": p.en} for p in outcome.problems])
+    else:
+        _load(con, outcome, outcome.contract, run_id)
+    con.execute(f"drop table if exists {VALIDATED}")
+    already.add(landed.sha256)
+    write_receipts(home, landed.partner_folder, outcome, decision=outcome.decision)
+    return outcome
+
+
+def pending(con: duckdb.DuckDBPyConnection, home: DataHome) -> list[Landed]:
+    """Landed files without a decision yet (new, or left by a crashed run)."""
+    ledger = {(row[0], row[1]) for row in con.sql(
+        "select sha256, file_name from raw.load_ledger").fetchall()}
+    return [f for f in landed_files(home) if (f.sha256, f.original_name) not in ledger]
+
+
+def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
+               registry: Registry | None = None) -> list[Outcome]:
+    """Land every stable inbox file, then decide on every pending landed file, oldest first."""
+    registry = registry or load_registry()
+    ensure_tables(con, registry)
+    register_known_buurten(con)
+    redelivered = []
+    for partner_folder, path in inbox_candidates(home):
+        landed, new = land(home, partner_folder, path)
+        if not new:
+            redelivered.append(landed)
+    already = decided_shas(con)
+    todo = sorted(pending(con, home), key=lambda f: f.path.stat().st_mtime)
+    todo += [f for f in redelivered if f.sha256 in already and f not in todo]
+    return [process(con, home, landed, run_id, registry, already) for landed in todo]

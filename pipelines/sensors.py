@@ -1,0 +1,22 @@
+"""The inbox sensor: one run per new stable file, deduplicated forever by `partner:sha256`."""
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.intake import inbox_candidates, sha256_of
+from pipelines.resources import DataHomeResource
+
+INTAKE_JOB = "wijkwijzer_all"
+
+
+@dg.sensor(job_name=INTAKE_JOB, minimum_interval_seconds=30,
+           default_status=dg.DefaultSensorStatus.RUNNING,
+           description="Starts a run for every new stable file in inbox/<partner>/. Identical "
+                       "bytes have the same run key, so a re-delivery starts nothing.")
+def inbox_sensor(context: dg.SensorEvaluationContext, data_home: DataHomeResource):
+    candidates = inbox_candidates(data_home.home)
+    if not candidates:
+        return dg.SkipReason("No stable files in the inbox.")
+    for partner, path in candidates:
+        yield dg.RunRequest(run_key=f"{partner}:{sha256_of(path)}",
+                            tags={"wijkwijzer/partner": partner})

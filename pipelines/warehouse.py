@@ -1,0 +1,73 @@
+"""Our own small DuckDB resource.
+
+Why not dagster-duckdb's DuckDBResource: it keeps the file locked when an asset raises, has no
+read-only mode and retries silently for ~100 s. Here the connection is always closed in
+`finally`, readers can open read-only, and a lock held by another process becomes a clear error
+naming the file after a bounded wait.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import dagster as dg
+import duckdb
+
+LAYERS = ("raw", "staging", "core", "marts")
+
+
+class WarehouseLockedError(RuntimeError):
+    """Another process holds the DuckDB file (DuckDB allows one writer, and no readers then)."""
+
+
+def connect(path: str | Path, read_only: bool = False, lock_timeout_s: float = 30.0
+            ) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting up to `lock_timeout_s` for another process's lock."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise FileNotFoundError(f"The warehouse {path} does not exist yet: run `wijkwijzer run` first.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + lock_timeout_s
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            break
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            if time.monotonic() >= deadline:
+                raise WarehouseLockedError(
+                    f"The warehouse {path} is locked by another process (a run still writing?). "
+                    f"Waited {lock_timeout_s:.0f} s. DuckDB said: {error}"
+                ) from error
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+    if not read_only:
+        for layer in LAYERS:
+            con.execute(f"create schema if not exists {layer}")
+    return con
+
+
+@contextmanager
+def open_warehouse(path: str | Path, read_only: bool = False, lock_timeout_s: float = 30.0
+                   ) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(path, read_only=read_only, lock_timeout_s=lock_timeout_s)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The DuckDB warehouse file under the data home."""
+
+    path: str
+    lock_timeout_s: float = 120.0
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        with open_warehouse(self.path, read_only=read_only, lock_timeout_s=self.lock_timeout_s) as con:
+            yield con

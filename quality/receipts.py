@@ -1,0 +1,72 @@
+"""Receipts for partners: per file, the decision and what to fix, in Dutch and English.
+
+Markdown for people, JSON for machines, under receipts/<partner>/. Receipts never hold a raw
+value: the outcome only carries masked examples.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from quality.validate import Outcome
+
+TEMPLATES = Path(__file__).with_name("templates")
+DECISION_TEXT = {
+    "nl": {"accepted": "Geaccepteerd", "accepted_with_warnings": "Geaccepteerd met waarschuwingen",
+           "refused": "Geweigerd", "duplicate": "Al eerder ontvangen (geen wijziging)"},
+    "en": {"accepted": "Accepted", "accepted_with_warnings": "Accepted with warnings",
+           "refused": "Refused", "duplicate": "Received before (no change)"},
+}
+
+
+def _markdown_escape(value) -> str:
+    """Partner-supplied text must not become Markdown or HTML in a receipt viewer."""
+    return re.sub(r"([\\`*_{}\[\]<>()#+!|])", r"\\\1", str(value))
+
+
+_env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+                   autoescape=False, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+_env.filters["md"] = _markdown_escape
+
+
+def receipt_data(outcome: Outcome, decision: str) -> dict:
+    d = outcome.delivery
+    return {
+        "file_name": outcome.file_name,
+        "sha256": outcome.sha256,
+        "partner": d.partner if d else None,
+        "dataset": d.dataset if d else None,
+        "period": d.period if d else None,
+        "decision": decision,
+        "detected": outcome.detected,
+        "rows": {"read": outcome.rows_read,
+                 "loaded": outcome.rows_loaded if decision != "duplicate" else 0,
+                 "rejected": outcome.rows_rejected, "warned": outcome.rows_warned},
+        "problems": [p.__dict__ for p in outcome.problems],
+        "rules": [r.as_dict() for r in outcome.rules],
+    }
+
+
+def render(outcome: Outcome, decision: str, lang: str) -> str:
+    data = receipt_data(outcome, decision)
+    return _env.get_template(f"receipt.{lang}.md.j2").render(
+        r=data, decision_text=DECISION_TEXT[lang][decision])
+
+
+def receipt_stem(outcome: Outcome) -> str:
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", outcome.file_name)[:120]
+    return f"{safe}__{outcome.sha256[:12]}"
+
+
+def write_receipts(home, partner_folder: str, outcome: Outcome, decision: str) -> Path:
+    folder = home.receipts / partner_folder
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = receipt_stem(outcome)
+    (folder / f"{stem}.json").write_text(
+        json.dumps(receipt_data(outcome, decision), indent=2, ensure_ascii=False, default=str))
+    for lang in ("nl", "en"):
+        (folder / f"{stem}.{lang}.md").write_text(render(outcome, decision, lang))
+    return folder / f"{stem}.nl.md"

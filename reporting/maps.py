@@ -1,0 +1,77 @@
+"""Choropleth maps as inline SVG: no tiles, no scripts, no network; readable offline and in PDF."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from shapely import wkb
+from shapely.geometry import MultiPolygon, Polygon
+
+# Colour-blind-safe sequential palette (viridis, 5 steps, light → dark) and a neutral grey for
+# suppressed or missing values.
+SEQUENTIAL = ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]
+MISSING = "#d9d9d9"
+
+
+@dataclass(frozen=True)
+class Area:
+    code: str
+    name: str
+    geometry_wkb: bytes
+    value: float | None
+    label: str  # what the tooltip says, e.g. "12,3 per 1.000 inwoners" or "onderdrukt"
+
+
+def classes(values: list[float], n: int = len(SEQUENTIAL)) -> list[float]:
+    """Quantile class breaks; fewer classes when there are few distinct values."""
+    distinct = sorted(set(values))
+    if not distinct:
+        return []
+    return [distinct[min(len(distinct) - 1, int(len(distinct) * i / n))] for i in range(1, n)]
+
+
+def colour(value: float | None, breaks: list[float]) -> str:
+    if value is None:
+        return MISSING
+    return SEQUENTIAL[sum(value >= b for b in breaks)]
+
+
+def _rings(geometry) -> list:
+    polygons = geometry.geoms if isinstance(geometry, MultiPolygon) else [geometry]
+    return [ring for p in polygons if isinstance(p, Polygon)
+            for ring in (p.exterior, *p.interiors)]
+
+
+def svg_map(areas: list[Area], title: str, width: int = 720) -> Markup:
+    shapes = [(a, wkb.loads(a.geometry_wkb)) for a in areas]
+    minx = min(g.bounds[0] for _, g in shapes)
+    miny = min(g.bounds[1] for _, g in shapes)
+    maxx = max(g.bounds[2] for _, g in shapes)
+    maxy = max(g.bounds[3] for _, g in shapes)
+    scale = width / (maxx - minx)
+    height = int((maxy - miny) * scale) + 1
+    breaks = classes([a.value for a in areas if a.value is not None])
+    paths = []
+    for area, geometry in shapes:
+        d = " ".join(
+            "M" + " L".join(f"{(x - minx) * scale:.1f},{(maxy - y) * scale:.1f}" for x, y in ring.coords) + " Z"
+            for ring in _rings(geometry))
+        paths.append(
+            f'<path d="{d}" fill="{colour(area.value, breaks)}" stroke="#ffffff" stroke-width="0.6" '
+            f'fill-rule="evenodd" data-code="{escape(area.code)}">'
+            f"<title>{escape(area.name)}: {escape(area.label)}</title></path>")
+    return Markup(
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}" class="map"><title>{escape(title)}</title>'
+        + "".join(paths) + "</svg>")
+
+
+def legend(areas: list[Area], missing_label: str) -> list[tuple[str, str]]:
+    """(colour, label) pairs for the map legend."""
+    values = [a.value for a in areas if a.value is not None]
+    breaks = classes(values)
+    if not values:
+        return [(MISSING, missing_label)]
+    bounds = [min(values), *breaks, max(values)]
+    items = [(SEQUENTIAL[i], f"{bounds[i]:.1f} – {bounds[i + 1]:.1f}") for i in range(len(bounds) - 1)]
+    return items + [(MISSING, missing_label)]
