@@ -1,5 +1,4 @@
 """Staging, core and marts: one asset per SQL file, thin on purpose."""
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,9 +1,8 @@
 """Reference geography: the CBS buurt dimension from the shipped real data."""
-from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.warehouse import WarehouseResource
+from pipelines.warehouse import WarehouseResource, first_row, scalar
 from sources.geography import load_rotterdam_buurten, to_arrow_table
 
 WAREHOUSE_POOL = "warehouse"
@@ -16,17 +15,17 @@ def dim_buurt(warehouse: WarehouseResource) -> dg.MaterializeResult:
     buurten = to_arrow_table(load_rotterdam_buurten())
     with warehouse.connect() as con:
         con.execute("create or replace table core.dim_buurt as select * from buurten")
-        count = con.execute("select count(*) from core.dim_buurt").fetchone()[0]
-        missing = con.execute("select count(*) from core.dim_buurt where inwoners is null").fetchone()[0]
+        count = scalar(con, "select count(*) from core.dim_buurt")
+        missing = scalar(con, "select count(*) from core.dim_buurt where inwoners is null")
     return dg.MaterializeResult(metadata={"buurten": count, "without_inhabitants": missing})
 
 
 @dg.asset_check(asset=dim_buurt, blocking=True, description="Every buurt code is a valid CBS code, once.")
 def dim_buurt_codes_valid(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
-        bad, dupes = con.execute("""
+        bad, dupes = first_row(con, """
             select count(*) filter (where not regexp_full_match(buurtcode, '^BU[0-9]{4}[0-9A-Z]{4}$')),
                    count(*) - count(distinct buurtcode)
-            from core.dim_buurt""").fetchone()
+            from core.dim_buurt""")
     return dg.AssetCheckResult(passed=bad == 0 and dupes == 0,
                                metadata={"invalid_codes": bad, "duplicate_codes": dupes})

@@ -1,5 +1,4 @@
 """Reports: rendered after the marts, reading the warehouse read-only."""
-from __future__ import annotations
 
 import dagster as dg
 

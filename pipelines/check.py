@@ -23,7 +23,7 @@ def check_file(path: Path, lang: str = "nl", as_json: bool = False) -> int:
         register_known_buurten(con)
         outcome = validate(path, load_registry(), con, sha256_of(path))
     if as_json:
-        print(json.dumps(receipt_data(outcome, outcome.decision), indent=2, ensure_ascii=False, default=str))
+        print(json.dumps(receipt_data(outcome), indent=2, ensure_ascii=False, default=str))
     else:
-        print(render(outcome, outcome.decision, lang))
+        print(render(outcome, lang))
     return EXIT_REFUSED if outcome.refused else EXIT_ACCEPTED

@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.home import DataHome
+from pipelines.warehouse import scalar
 from quality.contract_sql import quote
 from quality.receipts import write_receipts
 from quality.validate import VALIDATED, Outcome, rejected_rule_names, validate
@@ -123,8 +124,8 @@ def ensure_tables(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
 
 def register_known_buurten(con: duckdb.DuckDBPyConnection) -> None:
     """The buurt map rows are checked against: the warehouse's, or the shipped reference."""
-    has_dim = con.execute("select count(*) from information_schema.tables "
-                          "where table_schema = 'core' and table_name = 'dim_buurt'").fetchone()[0]
+    has_dim = scalar(con, "select count(*) from information_schema.tables "
+                          "where table_schema = 'core' and table_name = 'dim_buurt'")
     if has_dim:
         con.execute("create or replace temp view known_buurten as "
                     "select buurtcode from core.dim_buurt")
@@ -138,13 +139,13 @@ def decided_shas(con: duckdb.DuckDBPyConnection) -> set[str]:
         "select distinct sha256 from raw.load_ledger where decision <> 'duplicate'").fetchall()}
 
 
-def _ledger_row(con, outcome: Outcome, decision: str, run_id: str, reasons: list[dict]) -> None:
+def _ledger_row(con, outcome: Outcome, run_id: str, reasons: list[dict]) -> None:
     d = outcome.delivery
     con.execute("insert into raw.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
         outcome.file_name, outcome.sha256, d.partner if d else None, d.dataset if d else None,
         d.period if d else None, json.dumps(outcome.detected), outcome.rows_read,
-        outcome.rows_loaded if decision != "duplicate" else 0, outcome.rows_rejected,
-        outcome.rows_warned, decision, json.dumps(reasons),
+        outcome.rows_loaded, outcome.rows_rejected, outcome.rows_warned, outcome.decision,
+        json.dumps(reasons),
         json.dumps([r.as_dict() for r in outcome.rules]), run_id, datetime.now(timezone.utc)])
 
 
@@ -173,7 +174,7 @@ def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, 
             select ?, ?, ?, ?, _row, _failures, to_json(struct_pack({record})), ?
             from {VALIDATED} where list_has_any(_failures, [{rejected}])""",
                     [outcome.sha256, d.partner, d.dataset, d.period, now])
-        _ledger_row(con, outcome, outcome.decision, run_id, [])
+        _ledger_row(con, outcome, run_id, [])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -195,25 +196,25 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
     registry = registry or load_registry()
     already = decided_shas(con) if already is None else already
     if landed.sha256 in already:
-        outcome = Outcome(file_name=landed.original_name, sha256=landed.sha256)
+        outcome = Outcome(file_name=landed.original_name, sha256=landed.sha256, duplicate=True)
         try:
             outcome.delivery = parse_file_name(landed.original_name)
         except BadFileName:
             pass
-        _ledger_row(con, outcome, "duplicate", run_id, [])
-        write_receipts(home, landed.partner_folder, outcome, decision="duplicate")
+        _ledger_row(con, outcome, run_id, [])
+        write_receipts(home, landed.partner_folder, outcome)
         return outcome
     outcome = validate(landed.path, registry, con, landed.sha256, file_name=landed.original_name,
                        partner_folder=landed.partner_folder)
     if outcome.refused:
         _quarantine(home, landed)
-        _ledger_row(con, outcome, "refused", run_id,
+        _ledger_row(con, outcome, run_id,
                     [{"code": p.code, "nl": p.nl, "en": p.en} for p in outcome.problems])
     else:
         _load(con, outcome, outcome.contract, run_id)
     con.execute(f"drop table if exists {VALIDATED}")
     already.add(landed.sha256)
-    write_receipts(home, landed.partner_folder, outcome, decision=outcome.decision)
+    write_receipts(home, landed.partner_folder, outcome)
     return outcome
 
 

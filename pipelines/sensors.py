@@ -1,5 +1,4 @@
 """The inbox sensor: one run per new stable file, deduplicated forever by `partner:sha256`."""
-from __future__ import annotations
 
 import dagster as dg
 

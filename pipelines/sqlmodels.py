@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse import LAYERS
+from pipelines.warehouse import LAYERS, scalar
 
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 MODEL_LAYERS = ("staging", "core", "marts")
@@ -65,4 +65,4 @@ def build(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
     except BaseException:
         con.execute("rollback")
         raise
-    return con.execute(f'select count(*) from {model.layer}."{model.name}"').fetchone()[0]
+    return scalar(con, f'select count(*) from {model.layer}."{model.name}"')

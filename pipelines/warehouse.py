@@ -71,3 +71,15 @@ class WarehouseResource(dg.ConfigurableResource):
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
         with open_warehouse(self.path, read_only=read_only, lock_timeout_s=self.lock_timeout_s) as con:
             yield con
+
+
+def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
+    """The first row of a query, with the result fully consumed (DuckDB 2.0 refuses new work on a
+    connection while a result is still open, so `fetchone()` alone is not enough)."""
+    rows = con.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    row = first_row(con, sql, params)
+    return row[0] if row else None

@@ -123,7 +123,7 @@ def all_checks(contract: Contract) -> list[tuple[RuleSpec, str]]:
 
 
 def validation_query(contract: Contract, decimal_comma: bool, source: str = "delivery") -> str:
-    """Rows of `source` (all-string columns) typed, with `_failures`: names of failed rules.
+    """Rows of `source` typed, their raw text as `raw_<column>`, and `_failures`: failed rules.
 
     Needs a relation `known_buurten(buurtcode)` and parameters $period_start, $period_end.
     """
@@ -134,7 +134,6 @@ def validation_query(contract: Contract, decimal_comma: bool, source: str = "del
     conditions = ",\n        ".join(
         f"case when coalesce({condition}, false) then {sql_string(rule.name)} end"
         for rule, condition in all_checks(contract))
-    columns = ", ".join(quote(c.name) for c in contract.columns)
     return f"""
 with src as (
     select row_number() over () as _row, * from {quote(source)}
@@ -149,8 +148,8 @@ typed as (
 checked as (
     select *, list_filter([
         {conditions}
-    ], x -> x is not null) as _failures
+    ], lambda x: x is not null) as _failures
     from typed
 )
-select _row, {columns}, _failures from checked order by _row
+select * exclude (period_start, period_end) from checked order by _row
 """

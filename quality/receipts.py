@@ -32,7 +32,7 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined
 _env.filters["md"] = _markdown_escape
 
 
-def receipt_data(outcome: Outcome, decision: str) -> dict:
+def receipt_data(outcome: Outcome) -> dict:
     d = outcome.delivery
     return {
         "file_name": outcome.file_name,
@@ -40,33 +40,33 @@ def receipt_data(outcome: Outcome, decision: str) -> dict:
         "partner": d.partner if d else None,
         "dataset": d.dataset if d else None,
         "period": d.period if d else None,
-        "decision": decision,
+        "decision": outcome.decision,
         "detected": outcome.detected,
         "rows": {"read": outcome.rows_read,
-                 "loaded": outcome.rows_loaded if decision != "duplicate" else 0,
+                 "loaded": outcome.rows_loaded,
                  "rejected": outcome.rows_rejected, "warned": outcome.rows_warned},
         "problems": [p.__dict__ for p in outcome.problems],
         "rules": [r.as_dict() for r in outcome.rules],
     }
 
 
-def render(outcome: Outcome, decision: str, lang: str) -> str:
-    data = receipt_data(outcome, decision)
+def render(outcome: Outcome, lang: str) -> str:
     return _env.get_template(f"receipt.{lang}.md.j2").render(
-        r=data, decision_text=DECISION_TEXT[lang][decision])
+        r=receipt_data(outcome), decision_text=DECISION_TEXT[lang][outcome.decision])
 
 
 def receipt_stem(outcome: Outcome) -> str:
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", outcome.file_name)[:120]
-    return f"{safe}__{outcome.sha256[:12]}"
+    # A re-delivery gets its own receipt; the original decision's receipt stays as it was.
+    return f"{safe}__{outcome.sha256[:12]}" + ("__duplicate" if outcome.duplicate else "")
 
 
-def write_receipts(home, partner_folder: str, outcome: Outcome, decision: str) -> Path:
+def write_receipts(home, partner_folder: str, outcome: Outcome) -> Path:
     folder = home.receipts / partner_folder
     folder.mkdir(parents=True, exist_ok=True)
     stem = receipt_stem(outcome)
     (folder / f"{stem}.json").write_text(
-        json.dumps(receipt_data(outcome, decision), indent=2, ensure_ascii=False, default=str))
+        json.dumps(receipt_data(outcome), indent=2, ensure_ascii=False, default=str))
     for lang in ("nl", "en"):
-        (folder / f"{stem}.{lang}.md").write_text(render(outcome, decision, lang))
+        (folder / f"{stem}.{lang}.md").write_text(render(outcome, lang))
     return folder / f"{stem}.nl.md"

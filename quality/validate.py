@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines.warehouse import first_row
 from quality.contract_sql import RuleSpec, all_checks, quote, sql_string, validation_query
 from quality.privacy import scan as privacy_scan
 from sources.contracts import (MAX_FATAL_SHARE, BadFileName, Contract, Delivery, Registry,
@@ -56,6 +57,7 @@ class Outcome:
     rows_read: int = 0
     rows_rejected: int = 0
     rows_warned: int = 0
+    duplicate: bool = False  # these exact bytes were decided on before
 
     @property
     def refused(self) -> bool:
@@ -63,10 +65,12 @@ class Outcome:
 
     @property
     def rows_loaded(self) -> int:
-        return 0 if self.refused else self.rows_read - self.rows_rejected
+        return 0 if self.refused or self.duplicate else self.rows_read - self.rows_rejected
 
     @property
     def decision(self) -> str:
+        if self.duplicate:
+            return "duplicate"
         if self.refused:
             return "refused"
         if self.rows_rejected or self.rows_warned:
@@ -174,14 +178,14 @@ def _apply_contract(outcome: Outcome, frame, contract: Contract, delivery: Deliv
         select rule, count(*) as n, min(_row) as first_row
         from (select _row, unnest(_failures) as rule from {VALIDATED})
         group by rule order by rule""").fetchall()
-    for rule, n, first_row in counts:
+    for rule, n, first_failing_row in counts:
         spec: RuleSpec = specs[rule]
         example = None
         if spec.column:
-            example = con.execute(f"select {quote('raw_' + spec.column)} from {VALIDATED} "
-                                  "where _row = ?", [first_row]).fetchone()
+            example = first_row(con, f"select {quote('raw_' + spec.column)} from {VALIDATED} "
+                                  "where _row = ?", [first_failing_row])
             example = mask_example(example[0] if example else None, types[spec.column])
-        outcome.rules.append(RuleResult(rule, spec.column, spec.severity, n, example, first_row,
+        outcome.rules.append(RuleResult(rule, spec.column, spec.severity, n, example, first_failing_row,
                                         spec.nl, spec.en))
     severity_rows = dict(con.execute(f"""
         select severity, count(*) from (

@@ -1,0 +1,16 @@
+-- Care costs per trajectory per month.
+with source as (
+    select * from raw.zorg__zorgkosten
+),
+
+final as (
+    select
+        source._partner as partner,
+        source.traject_id,
+        source.maand,
+        source.bedrag_eur,
+        source._period as delivery_period
+    from source
+)
+
+select * from final

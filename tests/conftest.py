@@ -1,0 +1,65 @@
+"""Shared fixtures: a fresh data home per test, and small partner files written on the spot."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+import pytest
+
+from pipelines.home import DataHome
+from sources.contracts import load_registry
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> DataHome:
+    monkeypatch.setenv("WIJKWIJZER_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home" / "dagster"))
+    return DataHome.from_env().ensure(list(load_registry().partners))
+
+
+def pseudonym(n: int) -> str:
+    return hmac.new(b"test-key", f"person-{n}".encode(), hashlib.sha256).hexdigest()
+
+
+def write_csv(path: Path, header: list[str], rows: list[list], delimiter: str = ";",
+              encoding: str = "cp1252", settled: bool = True) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    if settled:  # as if written a while ago: the inbox takes only files that stopped changing
+        os.utime(path, (0, 0))
+    return path
+
+
+UNITS_HEADER = ["vhe_id", "complex_id", "buurtcode", "woningtype", "bouwjaar", "energielabel",
+                "netto_huur", "status"]
+CONTRACTS_HEADER = ["contract_id", "persoon_pseudoniem", "vhe_id", "startdatum", "einddatum",
+                    "einde_reden", "doelgroep", "begeleidingsafspraak"]
+BOSPOLDER = "BU05990321"
+STADSDRIEHOEK = "BU05990110"
+
+
+def units_rows(n: int = 30, buurt: str = BOSPOLDER) -> list[list]:
+    return [[f"VHE-{i:05d}", "CX-01", buurt, "meergezins", "1930", "C", "612,50", "verhuurd"]
+            for i in range(n)]
+
+
+def contract_rows(n: int = 30, vulnerable: int = 12) -> list[list]:
+    return [[f"HC-{i:05d}", pseudonym(i), f"VHE-{i:05d}", "01-03-2020", "", "",
+             "housing_first" if i < vulnerable else "regulier", "ja" if i < vulnerable else "nee"]
+            for i in range(n)]
+
+
+@pytest.fixture
+def deliver(home):
+    """Drop a file into a partner's inbox."""
+    def _deliver(partner: str, name: str, header: list[str], rows: list[list], **kwargs) -> Path:
+        return write_csv(home.partner_inbox(partner) / name, header, rows, **kwargs)
+    return _deliver

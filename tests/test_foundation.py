@@ -1,0 +1,104 @@
+"""The skeleton: code location, data home, warehouse resource, geography."""
+from __future__ import annotations
+
+import stat
+import subprocess
+import sys
+
+import dagster as dg
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+from pipelines.home import DataHome
+from pipelines.warehouse import WarehouseLockedError, first_row, open_warehouse
+from sources.geography import load_cbs_geopackage, load_rotterdam_buurten
+
+
+def test_code_location_loads_with_every_layer():
+    from pipelines.definitions import defs
+    dg.Definitions.validate_loadable(defs)
+    keys = {key.to_user_string() for key in defs.resolve_asset_graph().get_all_asset_keys()}
+    for expected in ("core/dim_buurt", "raw/wonen__huurcontracten", "raw/load_ledger",
+                     "staging/wonen__huurcontracten", "core/tenancies",
+                     "marts/kwetsbare_huurders_per_buurt", "reports/kwetsbare_huurders"):
+        assert expected in keys
+
+
+def test_every_asset_writes_through_the_one_warehouse_pool():
+    from pipelines.definitions import defs
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        pools = {op.pool for op in node.assets_def.node_def.iterate_op_defs()} \
+            if hasattr(node.assets_def.node_def, "iterate_op_defs") else {node.assets_def.op.pool}
+        assert pools == {"warehouse"}, key
+
+
+def test_data_home_is_created_owner_only_with_instance_config(tmp_path):
+    home = DataHome(tmp_path / "h").ensure(["havensteder"])
+    for folder in (home.inbox / "havensteder", home.landing, home.quarantine, home.receipts,
+                   home.reports, home.dagster_home):
+        assert folder.is_dir()
+    assert stat.S_IMODE(home.root.stat().st_mode) == 0o700
+    config = (home.dagster_home / "dagster.yaml").read_text()
+    assert "default_limit: 1" in config and "enabled: false" in config
+
+
+def test_lock_error_names_the_file_and_connection_is_released_after_an_error(tmp_path):
+    path = tmp_path / "w.duckdb"
+    with pytest.raises(RuntimeError):
+        with open_warehouse(path) as con:
+            con.execute("create table raw.t as select 1 as x")
+            raise RuntimeError("asset failed")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+         "print('locked', flush=True); time.sleep(30)", str(path)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(WarehouseLockedError, match=str(path)):
+            with open_warehouse(path, read_only=True, lock_timeout_s=0.5):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with open_warehouse(path, read_only=True) as con:  # the lock went with the process
+        assert first_row(con, "select x from raw.t") == (1,)
+        with pytest.raises(Exception, match="read-only"):
+            con.execute("create table raw.u as select 1")
+
+
+def test_rotterdam_buurten_are_real_repaired_and_in_rd_new():
+    buurten = load_rotterdam_buurten()
+    assert len(buurten) == 91
+    assert buurten.crs.to_epsg() == 28992
+    assert buurten.geometry.is_valid.all()
+    assert (buurten.area_m2 > 0).all()
+    bospolder = buurten[buurten.buurtcode == "BU05990321"].iloc[0]
+    assert bospolder.buurtnaam == "Bospolder" and bospolder.wijknaam == "Delfshaven"
+    assert bospolder.inwoners == 7565 and bospolder.huishoudens == 3750
+    # BU05991444 is invalid as published; it must come out valid and keep its area.
+    assert buurten[buurten.buurtcode == "BU05991444"].area_m2.iloc[0] > 10_000
+
+
+def test_cbs_geopackage_loader_maps_sentinels_to_missing(tmp_path):
+    path = tmp_path / "wijkenbuurten.gpkg"
+    frame = gpd.GeoDataFrame({
+        "buurtcode": ["BU05990110", "BU05990111", "BU03630001"],
+        "buurtnaam": ["Stadsdriehoek", "Oude Westen", "Elders"],
+        "wijkcode": ["WK059901", "WK059901", "WK036300"],
+        "wijknaam": ["Rotterdam Centrum", "Rotterdam Centrum", "Elders"],
+        "gemeentecode": ["GM0599", "GM0599", "GM0363"],
+        "gemeentenaam": ["Rotterdam", "Rotterdam", "Amsterdam"],
+        "water": ["NEE", "NEE", "NEE"],
+        "aantal_inwoners": [18365, -99997, 10],
+        "aantal_huishoudens": [-99999999, 5380, 5],
+    }, geometry=[box(92000, 437000, 93000, 438000), box(91000, 437000, 92000, 438000),
+                 box(0, 0, 1, 1)], crs="EPSG:28992")
+    frame.to_file(path, layer="buurten", driver="GPKG")
+    loaded = load_cbs_geopackage(path, gemeentecode="GM0599")
+    assert list(loaded.buurtcode) == ["BU05990110", "BU05990111"]
+    assert loaded.inwoners.isna().tolist() == [False, True]
+    assert loaded.huishoudens.isna().tolist() == [True, False]
+    assert loaded.area_m2.tolist() == [1_000_000, 1_000_000]

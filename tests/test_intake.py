@@ -1,0 +1,206 @@
+"""Partner intake end to end: decisions, corrections, duplicates, quarantine, receipts, check."""
+from __future__ import annotations
+
+import json
+import os
+from datetime import date
+import subprocess
+import sys
+
+import polars as pl
+import pytest
+
+from pipelines.intake import run_intake
+from pipelines.warehouse import open_warehouse
+from tests.conftest import (BOSPOLDER, CONTRACTS_HEADER, REPO_ROOT, STADSDRIEHOEK, contract_rows,
+                            pseudonym, write_csv)
+
+ARREARS = ["contract_id", "maand", "achterstand_eur", "maanden_achterstand"]
+NUISANCE = ["melding_id", "meldingsdatum", "buurtcode", "complex_id", "categorie",
+            "veroorzaker_contract_id", "afgehandeld_op"]
+VALID_BSNS = ["111222333", "123456782", "999999990"]  # pass the 11-test
+
+
+def intake(home):
+    with open_warehouse(home.warehouse) as con:
+        return run_intake(con, home, "test-run")
+
+
+def query(home, sql, params=()):
+    with open_warehouse(home.warehouse, read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def arrears_rows(n, month="2025-06", amount="1.234,56"):
+    return [[f"HC-{i:05d}", month, amount, "2"] for i in range(n)]
+
+
+def nuisance_rows(n, buurt=BOSPOLDER, first=0):
+    return [[f"M-{i:05d}", "14-06-2025", buurt, "CX-01", "geluid", "", ""] for i in range(first, first + n)]
+
+
+def all_output_text(home) -> str:
+    """Everything a partner, board or operator could read: receipts, ledger, rejects."""
+    parts = [p.read_text(errors="replace") for p in home.receipts.rglob("*") if p.is_file()]
+    if home.warehouse.exists():
+        parts += [str(r) for r in query(home, "select * from raw.load_ledger")]
+        parts += [str(r) for r in query(home, "select * from raw.rejects")]
+    return "\n".join(parts)
+
+
+def test_accepted_file_loads_with_amounts_in_dutch_notation(home, deliver):
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(5))
+    [outcome] = intake(home)
+    assert outcome.decision == "accepted"
+    assert outcome.detected["delimiter"] == ";" and outcome.detected["decimal"] == ","
+    assert query(home, "select sum(achterstand_eur)::double, min(maand) from raw.wonen__huurachterstand") \
+        == [(pytest.approx(5 * 1234.56), date(2025, 6, 1))]
+
+
+def test_correction_replaces_the_period_and_leaves_other_periods(home, deliver):
+    deliver("havensteder", "havensteder__huurachterstand__2025-05.csv", ARREARS, arrears_rows(4, "2025-05"))
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(3))
+    intake(home)
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(2, amount="10,00"))
+    intake(home)
+    assert query(home, """select _period, count(*), sum(achterstand_eur)::double from raw.wonen__huurachterstand
+                          group by 1 order by 1""") == [("2025-05", 4, pytest.approx(4 * 1234.56)),
+                                                        ("2025-06", 2, pytest.approx(20.0))]
+    assert query(home, "select decision, count(*) from raw.load_ledger group by 1") == [("accepted", 3)]
+
+
+def test_other_partners_period_is_untouched_by_a_correction(home, deliver):
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(3))
+    deliver("woonstad", "woonstad__huurachterstand__2025-06.csv", ARREARS, arrears_rows(5))
+    intake(home)
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(1))
+    intake(home)
+    assert query(home, "select _partner, count(*) from raw.wonen__huurachterstand group by 1 order by 1") \
+        == [("havensteder", 1), ("woonstad", 5)]
+
+
+def test_duplicate_bytes_are_a_no_op_with_a_receipt(home, deliver):
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(3))
+    intake(home)
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(3))
+    [outcome] = intake(home)
+    assert outcome.decision == "duplicate"
+    assert query(home, "select count(*) from raw.wonen__huurachterstand") == [(3,)]
+    receipts = sorted((home.receipts / "havensteder").glob("*.json"))
+    assert [json.loads(p.read_text())["decision"] for p in receipts] == ["accepted", "duplicate"]
+
+
+def test_one_bad_row_among_many_loads_with_a_warning_and_is_kept_aside(home, deliver):
+    rows = nuisance_rows(99) + [["M-99999", "14-06-2025", "BU05999999", "CX-01", "geluid", "", ""]]
+    deliver("havensteder", "havensteder__overlastmeldingen__2025-06.csv", NUISANCE, rows)
+    [outcome] = intake(home)
+    assert outcome.decision == "accepted_with_warnings"
+    assert query(home, "select count(*) from raw.wonen__overlastmeldingen") == [(99,)]
+    assert query(home, "select source_row, rules, record->>'raw_buurtcode' from raw.rejects") \
+        == [(100, ["buurtcode.known"], "BU05999999")]
+    receipt = next((home.receipts / "havensteder").glob("*.en.md")).read_text()
+    assert "Accepted with warnings" in receipt and "buurtcode.known" in receipt
+
+
+def test_many_fatal_rows_refuse_the_whole_file(home, deliver):
+    rows = nuisance_rows(50) + [[f"M-9{i:04d}", "31-02-2025", BOSPOLDER, "", "geluid", "", ""] for i in range(10)]
+    deliver("havensteder", "havensteder__overlastmeldingen__2025-06.csv", NUISANCE, rows)
+    [outcome] = intake(home)
+    assert outcome.decision == "refused"
+    assert [p.code for p in outcome.problems] == ["fatal_rows"]
+    assert query(home, "select count(*) from raw.wonen__overlastmeldingen") == [(0,)]
+    assert (home.quarantine / "havensteder").iterdir()
+
+
+def test_period_in_file_name_must_match_the_data(home, deliver):
+    deliver("havensteder", "havensteder__huurachterstand__2025-07.csv", ARREARS, arrears_rows(5, "2025-06"))
+    [outcome] = intake(home)
+    assert outcome.decision == "refused"
+    assert any(r.rule == "month_is_period" and r.failed_rows == 5 for r in outcome.rules)
+
+
+@pytest.mark.parametrize("name, code", [
+    ("huurachterstand_juni.csv", "bad_file_name"),
+    ("havensteder__onbekend__2025-06.csv", "unknown_dataset"),
+    ("havensteder__huurachterstand__2025-06-30.csv", "unknown_dataset"),  # monthly, not a snapshot
+    ("woonstad__huurachterstand__2025-06.csv", "wrong_folder"),
+])
+def test_file_level_refusals_are_specific(home, deliver, name, code):
+    deliver("havensteder", name, ARREARS, arrears_rows(3))
+    [outcome] = intake(home)
+    assert [p.code for p in outcome.problems] == [code]
+    assert (home.quarantine / "havensteder" / f"{outcome.sha256}__{name}").exists()
+
+
+def test_missing_and_unknown_columns_refuse(home, deliver):
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv",
+            ["contract_id", "maand", "opmerking"], [["HC-1", "2025-06", "x"]])
+    [outcome] = intake(home)
+    assert {p.code for p in outcome.problems} == {"missing_columns", "unknown_columns"}
+
+
+def test_refused_privacy_file_changes_nothing_is_quarantined_and_never_repeated(home, deliver):
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(3))
+    intake(home)
+    before = query(home, "select count(*), sum(achterstand_eur) from raw.wonen__huurachterstand")
+    rows = [[bsn, "2025-06", "100,00", "1"] for bsn in VALID_BSNS * 4]
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, rows)
+    [outcome] = intake(home)
+    assert outcome.decision == "refused" and "privacy:bsn" in {p.code for p in outcome.problems}
+    assert query(home, "select count(*), sum(achterstand_eur) from raw.wonen__huurachterstand") == before
+    assert len(list((home.quarantine / "havensteder").iterdir())) == 1
+    text = all_output_text(home)
+    assert "privacy" in text
+    for bsn in VALID_BSNS:
+        assert bsn not in text
+
+
+def test_file_still_being_written_is_left_alone(home, deliver):
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(3), settled=False)
+    assert intake(home) == []
+    assert (home.partner_inbox("havensteder") / "havensteder__huurachterstand__2025-06.csv").exists()
+
+
+def test_xlsx_and_parquet_deliveries_load_like_csv(home):
+    frame = pl.DataFrame({"persoon_pseudoniem": [pseudonym(i) for i in range(4)],
+                          "datum": ["2025-06-0" + str(i + 1) for i in range(4)],
+                          "soort": ["crisisopname", "crisisdienst", "politie_inzet", "crisisdienst"]})
+    inbox = home.partner_inbox("zorgaanbieder")
+    frame.write_excel(inbox / "zorgaanbieder__crisismomenten__2025-06.xlsx", worksheet="crisismomenten")
+    frame.write_parquet(inbox / "zorgaanbieder__crisismomenten__2025-07.parquet")
+    for path in inbox.iterdir():
+        os.utime(path, (0, 0))
+    outcomes = intake(home)
+    assert [o.decision for o in outcomes] == ["accepted", "refused"]  # July file holds June dates
+    assert query(home, "select count(*) from raw.zorg__crisismomenten") == [(4,)]
+
+
+def run_check(path, *args):
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", "check", str(path), *args],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+
+
+def test_check_command_exit_codes_and_receipt_without_loading(tmp_path):
+    good = write_csv(tmp_path / "havensteder__huurcontracten__2025-06.csv", CONTRACTS_HEADER, contract_rows(20))
+    result = run_check(good)
+    assert result.returncode == 0 and "Geaccepteerd" in result.stdout
+    bad = write_csv(tmp_path / "havensteder__huurachterstand__2025-06.csv", ARREARS,
+                    [[bsn, "2025-06", "1,00", "1"] for bsn in VALID_BSNS * 3])
+    refused = run_check(bad, "--lang", "en")
+    assert refused.returncode == 1 and "Refused" in refused.stdout
+    assert not any(bsn in refused.stdout + refused.stderr for bsn in VALID_BSNS)
+    as_json = json.loads(run_check(good, "--json").stdout)
+    assert as_json["decision"] == "accepted" and as_json["rows"]["read"] == 20
+    assert run_check(tmp_path / "missing.csv").returncode == 2
+    assert subprocess.run([sys.executable, "-m", "pipelines.cli", "check"], cwd=REPO_ROOT,
+                          capture_output=True).returncode == 2
+    assert not list(tmp_path.glob("*.duckdb"))
+
+
+def test_duplicate_keys_in_a_file_are_set_aside(home, deliver):
+    deliver("havensteder", "havensteder__overlastmeldingen__2025-06.csv", NUISANCE,
+            nuisance_rows(40) + nuisance_rows(5, STADSDRIEHOEK, first=40) + nuisance_rows(1, STADSDRIEHOEK))
+    [outcome] = intake(home)
+    assert outcome.decision == "accepted_with_warnings"
+    assert [(r.rule, r.failed_rows) for r in outcome.rules] == [("key.unique", 2)]
+    assert query(home, "select count(*) from raw.wonen__overlastmeldingen") == [(44,)]
