@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets import intake, models, reference, reports
+import assets
 from pipelines.home import DataHome
 from pipelines.resources import resources_for
 from pipelines.sensors import INTAKE_JOB, inbox_sensor
@@ -19,9 +19,9 @@ monthly_rebuild = dg.ScheduleDefinition(name="monthly_rebuild", job=all_assets_j
 def build_definitions(home: DataHome | None = None) -> dg.Definitions:
     home = home or DataHome.from_env()
     return dg.Definitions(
-        assets=[reference.dim_buurt, intake.intake, *models.sql_model_assets,
-                reports.kwetsbare_huurders_report],
-        asset_checks=[reference.dim_buurt_codes_valid],
+        # Every asset and check in the `assets` package: adding a module is adding it here.
+        assets=dg.load_assets_from_package_module(assets),
+        asset_checks=dg.load_asset_checks_from_package_module(assets),
         jobs=[all_assets_job],
         sensors=[inbox_sensor],
         schedules=[monthly_rebuild],
