@@ -15,7 +15,8 @@ INTAKE_JOB = "wijkwijzer_all"
 def inbox_sensor(context: dg.SensorEvaluationContext, data_home: DataHomeResource):
     candidates = inbox_candidates(data_home.home)
     if not candidates:
-        return dg.SkipReason("No stable files in the inbox.")
+        yield dg.SkipReason("No stable files in the inbox.")
+        return
     for partner, path in candidates:
         yield dg.RunRequest(run_key=f"{partner}:{sha256_of(path)}",
                             tags={"wijkwijzer/partner": partner})
