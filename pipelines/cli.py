@@ -27,7 +27,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     instance = dg.DagsterInstance.get()
     job = build_definitions(home).resolve_job_def(INTAKE_JOB)
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    with home.run_lock(on_wait=lambda: print("Another run is in progress; waiting for it to finish.",
+                                             flush=True)):
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
     with open_warehouse(home.warehouse, read_only=True) as con:
         decided = con.execute("select decision, count(*) from raw.load_ledger where run_id = ? "
                               "group by decision order by decision", [result.run_id]).fetchall()

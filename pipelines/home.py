@@ -4,9 +4,12 @@
 """
 from __future__ import annotations
 
+import fcntl
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 HOME_ENV = "WIJKWIJZER_HOME"
 DEFAULT_HOME = "./data"
@@ -68,6 +71,22 @@ class DataHome:
         finally:
             os.umask(old_umask)
         return self
+
+    @contextmanager
+    def run_lock(self, on_wait=None) -> Iterator[None]:
+        """One `wijkwijzer run` at a time per data home; a second one waits, then finds nothing new."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with (self.root / ".run.lock").open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait:
+                    on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def activate(self) -> "DataHome":
         """Point Dagster at the instance under this home (for CLI runs and `make dev`)."""

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -81,6 +82,23 @@ def inbox_candidates(home: DataHome) -> list[tuple[str, Path]]:
     return found
 
 
+def copy_atomically(source: Path, target: Path) -> None:
+    """Copy so that `target` either does not exist or holds all the bytes, even after SIGKILL.
+
+    The partial file has a unique name, so two runs landing the same file cannot collide.
+    """
+    handle, partial = tempfile.mkstemp(dir=target.parent, prefix="." + target.name[:40], suffix=".partial")
+    try:
+        with source.open("rb") as src, os.fdopen(handle, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(partial, target)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
 def land(home: DataHome, partner_folder: str, path: Path) -> tuple[Landed, bool]:
     """Copy to landing/<partner>/<sha256>__<name> atomically, then remove it from the inbox.
 
@@ -92,13 +110,9 @@ def land(home: DataHome, partner_folder: str, path: Path) -> tuple[Landed, bool]
     target = target_dir / f"{sha}__{path.name}"
     new = not target.exists()
     if new:
-        partial = target.with_name("." + target.name + ".partial")
-        shutil.copyfile(path, partial)
-        with partial.open("rb") as handle:
-            os.fsync(handle.fileno())
-        os.replace(partial, target)
+        copy_atomically(path, target)
     if sha256_of(target) == sha:  # never drop the inbox copy before landing holds the same bytes
-        path.unlink()
+        path.unlink(missing_ok=True)  # another run may have taken it at the same moment
     return Landed(target, sha, partner_folder, path.name), new
 
 
@@ -186,7 +200,7 @@ def _quarantine(home: DataHome, landed: Landed) -> Path:
     target_dir.mkdir(parents=True, exist_ok=True)
     target = target_dir / landed.path.name
     if not target.exists():
-        shutil.copyfile(landed.path, target)
+        copy_atomically(landed.path, target)
     return target
 
 
@@ -201,20 +215,23 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
             outcome.delivery = parse_file_name(landed.original_name)
         except BadFileName:
             pass
-        _ledger_row(con, outcome, run_id, [])
         write_receipts(home, landed.partner_folder, outcome)
+        _ledger_row(con, outcome, run_id, [])
         return outcome
     outcome = validate(landed.path, registry, con, landed.sha256, file_name=landed.original_name,
                        partner_folder=landed.partner_folder)
+    # Quarantine and receipts come before the ledger commit: a crash in between means the file is
+    # still pending, is decided again, and both are rewritten; never a decision without a receipt.
     if outcome.refused:
         _quarantine(home, landed)
+    write_receipts(home, landed.partner_folder, outcome)
+    if outcome.refused:
         _ledger_row(con, outcome, run_id,
                     [{"code": p.code, "nl": p.nl, "en": p.en} for p in outcome.problems])
     else:
         _load(con, outcome, outcome.contract, run_id)
     con.execute(f"drop table if exists {VALIDATED}")
     already.add(landed.sha256)
-    write_receipts(home, landed.partner_folder, outcome)
     return outcome
 
 
@@ -231,6 +248,10 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
     registry = registry or load_registry()
     ensure_tables(con, registry)
     register_known_buurten(con)
+    # We hold the warehouse's write lock, so no other intake is copying: partial copies are
+    # leftovers of a killed run.
+    for stale in home.landing.glob("*/.*.partial"):
+        stale.unlink(missing_ok=True)
     redelivered = []
     for partner_folder, path in inbox_candidates(home):
         landed, new = land(home, partner_folder, path)

@@ -1,0 +1,78 @@
+"""Intake throughput: one 1-million-row Dutch-style CSV through read → privacy → contract → load.
+
+Run: .venv/bin/python -m benchmarks.intake_1m [rows]
+Prints wall time per stage, rows per second and the process's peak RSS.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+from pipelines.home import DataHome
+from pipelines.intake import run_intake
+from pipelines.warehouse import open_warehouse, scalar
+
+
+def write_contracts_csv(path: Path, rows: int, seed: int = 1) -> None:
+    """Windows-1252, `;`, Dutch dates: how a corporation's export looks."""
+    rng = np.random.default_rng(seed)
+    ids = np.arange(rows)
+    pseudonyms = [hashlib.sha256(f"p{i}".encode()).hexdigest() for i in range(rows)]
+    starts = pl.Series(rng.integers(0, 4900, rows)).map_elements(
+        lambda d: (np.datetime64("2012-01-01") + int(d)).astype(object).strftime("%d-%m-%Y"),
+        return_dtype=pl.String)
+    groups = np.array(["regulier"] * 9 + ["housing_first", "uitstroom_bw", "statushouder"])
+    frame = pl.DataFrame({
+        "contract_id": [f"HC-{i:08d}" for i in ids],
+        "persoon_pseudoniem": pseudonyms,
+        "vhe_id": [f"VHE-{i:08d}" for i in ids],
+        "startdatum": starts,
+        "einddatum": [""] * rows,
+        "einde_reden": [""] * rows,
+        "doelgroep": groups[rng.integers(0, len(groups), rows)],
+        "begeleidingsafspraak": np.where(rng.random(rows) < 0.2, "ja", "nee"),
+    })
+    path.write_bytes(frame.write_csv(separator=";").encode("cp1252"))
+    os.utime(path, (0, 0))
+
+
+def measure_intake(home_dir: Path) -> None:
+    """In its own process, so peak RSS is intake's alone (not the generator's)."""
+    home = DataHome(home_dir)
+    rows = None
+    started = time.perf_counter()
+    with open_warehouse(home.warehouse) as con:
+        [outcome] = run_intake(con, home, "benchmark")
+        rows = scalar(con, "select count(*) from raw.wonen__huurcontracten")
+    seconds = time.perf_counter() - started
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"decision: {outcome.decision}; detected {outcome.detected}; rows loaded: {rows:,}")
+    print(f"intake: {seconds:.1f} s = {outcome.rows_read / seconds:,.0f} rows/s; peak RSS {peak_mib:,.0f} MiB")
+
+
+def main(rows: int = 1_000_000) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        home = DataHome(Path(tmp) / "home").ensure(["havensteder"])
+        path = home.partner_inbox("havensteder") / "havensteder__huurcontracten__2025-06.csv"
+        started = time.perf_counter()
+        write_contracts_csv(path, rows)
+        print(f"file: {rows:,} rows, {path.stat().st_size / 1e6:.0f} MB "
+              f"(generated in {time.perf_counter() - started:.1f} s)", flush=True)
+        subprocess.run([sys.executable, "-m", "benchmarks.intake_1m", "--measure", str(home.root)],
+                       check=True)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--measure"]:
+        measure_intake(Path(sys.argv[2]))
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000)
