@@ -29,7 +29,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     job = build_definitions(home).resolve_job_def(INTAKE_JOB)
     with home.run_lock(on_wait=lambda: print("Another run is in progress; waiting for it to finish.",
                                              flush=True)):
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
     with open_warehouse(home.warehouse, read_only=True) as con:
         decided = con.execute("select decision, count(*) from raw.load_ledger where run_id = ? "
                               "group by decision order by decision", [result.run_id]).fetchall()

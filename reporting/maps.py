@@ -66,12 +66,12 @@ def svg_map(areas: list[Area], title: str, width: int = 720) -> Markup:
         + "".join(paths) + "</svg>")
 
 
-def legend(areas: list[Area], missing_label: str) -> list[tuple[str, str]]:
+def legend(areas: list[Area], missing_label: str, fmt=lambda v: f"{v:.1f}") -> list[tuple[str, str]]:
     """(colour, label) pairs for the map legend."""
     values = [a.value for a in areas if a.value is not None]
     breaks = classes(values)
     if not values:
         return [(MISSING, missing_label)]
     bounds = [min(values), *breaks, max(values)]
-    items = [(SEQUENTIAL[i], f"{bounds[i]:.1f} – {bounds[i + 1]:.1f}") for i in range(len(bounds) - 1)]
+    items = [(SEQUENTIAL[i], f"{fmt(bounds[i])} – {fmt(bounds[i + 1])}") for i in range(len(bounds) - 1)]
     return items + [(MISSING, missing_label)]

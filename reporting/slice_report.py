@@ -30,7 +30,7 @@ def render(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> Path:
              for code, name, _, _, _, _, value, suppressed, geometry in rows]
     title = "Huurders in een kwetsbare doelgroep per 1.000 inwoners"
     html = _env.get_template("slice_report.html.j2").render(
-        title=title, rows=rows, map=svg_map(areas, title), legend=legend(areas, "onderdrukt of geen gegevens"),
+        title=title, rows=rows, map=svg_map(areas, title), legend=legend(areas, "onderdrukt of geen gegevens", _number_nl),
         number=_number_nl, generated=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
     out = reports_dir / "latest"
     out.mkdir(parents=True, exist_ok=True)
