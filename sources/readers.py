@@ -1,0 +1,630 @@
+"""Read any partner export (CSV, XLSX, Parquet) into an all-string polars frame.
+
+Partners export from Dutch systems in many dialects (docs/partner-exports.md, "File formats"):
+UTF-8 with or without BOM or Windows-1252, `;` or `,` (or tab) separated, decimal comma or
+point, Excel thousands separators. Everything is read as text so that nothing is converted
+silently; typed parsing happens later with `normalise_number`, `parse_date_expr` and
+`parse_month_expr`. A file we cannot read faithfully is refused with `UnreadableFile`, whose
+message is plain English for the partner's receipt and never quotes a cell value.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import datetime as dt
+import zipfile
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import polars as pl
+
+SNIFF_BYTES = 64 * 1024          # dialect sniffing looks at this much of the file
+CHUNK_BYTES = 1024 * 1024        # encoding validation streams the file in chunks this size
+MAX_LINE_BYTES = 1024 * 1024     # a longer line is not a sane export row
+MAX_COLUMNS = 500
+NUMBER_SAMPLE_ROWS = 10_000      # rows from the head (and as many spread over the rest) for number style
+
+UTF8_BOM = codecs.BOM_UTF8
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+DELIMITERS = (";", ",", "\t")
+TEXT_EXTENSIONS = {".csv", ".txt", ".tsv"}
+KNOWN_EXTENSIONS = TEXT_EXTENSIONS | {".xlsx", ".xlsm", ".parquet", ".pq"}
+
+# Number styles, matched on whole (stripped) cells.
+DECIMAL_COMMA = r"^[-+]?[0-9.]*[0-9],[0-9]+$"
+DECIMAL_POINT = r"^[-+]?[0-9]*\.[0-9]+$"
+# "1.234" could be a Dutch thousands separator as well as a decimal point: not evidence either way.
+AMBIGUOUS_DOT = r"^[-+]?[1-9][0-9]{0,2}(\.[0-9]{3})+$"
+THOUSANDS_DOT = r"^[-+]?[0-9]{1,3}(\.[0-9]{3})+,[0-9]+$"
+
+
+@dataclass(frozen=True)
+class Detected:
+    """What we found out about the file; shown to the partner in the receipt."""
+
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    decimal: str | None = None
+    thousands: str | None = None
+    sheet: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class ReadResult:
+    frame: pl.DataFrame
+    detected: Detected
+    original_headers: list[str]
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read faithfully. The message is for the partner and holds no cell values."""
+
+    def __init__(self, reason_code: str, message: str):
+        super().__init__(message)
+        self.reason_code = reason_code
+        self.message = message
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+
+def read_export(path: Path, dataset: str | None = None) -> ReadResult:
+    """Read a partner export of any accepted format into an all-string frame."""
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableFile("missing", f"the file {path.name} does not exist")
+    if path.stat().st_size == 0:
+        raise UnreadableFile("empty", "the file is empty (0 bytes)")
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    kind = _kind_of(head, path.suffix.lower())
+    if kind == "xlsx":
+        frame, headers, sheet = _read_xlsx(path, dataset)
+        detected = Detected(format="xlsx", sheet=sheet)
+    elif kind == "parquet":
+        frame, headers = _read_parquet(path)
+        detected = Detected(format="parquet")
+    else:
+        frame, headers, encoding, delimiter = _read_csv(path, head)
+        detected = Detected(format="csv", encoding=encoding, delimiter=delimiter)
+    frame = _drop_empty_rows(_clean_cells(frame))
+    decimal, thousands = _detect_number_style(frame)
+    detected = replace(detected, decimal=decimal, thousands=thousands)
+    return ReadResult(frame=frame, detected=detected, original_headers=headers)
+
+
+def _kind_of(head: bytes, extension: str) -> str:
+    """Decide the format from the content; the extension only shapes the error message."""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UnreadableFile(
+            "unsupported_format",
+            "this is an old Excel 97-2003 (.xls) workbook; save it as .xlsx or as CSV",
+        )
+    if head.startswith(UTF16_BOMS):
+        raise UnreadableFile(
+            "bad_encoding",
+            "the file is UTF-16 (Excel 'Unicode text'); save it as 'CSV UTF-8' instead",
+        )
+    if head.startswith((b"\x1f\x8b", b"%PDF", b"7z\xbc\xaf", b"Rar!")):
+        raise UnreadableFile(
+            "unsupported_format",
+            "the file is compressed or a PDF; deliver CSV, XLSX or Parquet",
+        )
+    if _looks_binary(head):
+        if extension in KNOWN_EXTENSIONS:
+            raise UnreadableFile(
+                "wrong_extension",
+                f"the file is named {extension} but its content is not text, an Excel workbook "
+                "or a Parquet file",
+            )
+        raise UnreadableFile("binary", "the file is binary data, not CSV, XLSX or Parquet")
+    return "csv"
+
+
+def _looks_binary(head: bytes) -> bool:
+    """NUL bytes or many control characters mean this is not a text export."""
+    if b"\x00" in head:
+        return True
+    controls = sum(head.count(bytes([code])) for code in range(32) if code not in (9, 10, 12, 13))
+    return controls > max(8, len(head) // 100)
+
+
+# --------------------------------------------------------------------------------------------
+# CSV
+# --------------------------------------------------------------------------------------------
+
+def _read_csv(path: Path, head: bytes) -> tuple[pl.DataFrame, list[str], str, str]:
+    encoding, source = _decode_to_utf8(path)
+    sample = _text_sample(source, head)
+    delimiter = _sniff_delimiter(sample)
+    headers = _header_fields(sample, delimiter)
+    names = _normalise_headers(headers)
+    _check_lines(source, delimiter, len(headers))
+    try:
+        frame = pl.read_csv(
+            source, separator=delimiter, quote_char='"', has_header=True, infer_schema=False,
+            raise_if_empty=False, truncate_ragged_lines=False,
+        )
+    except pl.exceptions.PolarsError:
+        # The checks above should leave nothing for polars to trip over; its own message may
+        # quote cell values, so it is not passed on.
+        raise UnreadableFile("unparsable", "the CSV cannot be parsed into rows and columns") from None
+    if frame.width != len(names):
+        raise UnreadableFile(
+            "ragged_rows",
+            f"the header has {len(names)} columns but the rows were read as {frame.width}",
+        )
+    frame.columns = names
+    return _drop_unnamed_empty(frame, headers), headers, encoding, delimiter
+
+
+def _decode_to_utf8(path: Path) -> tuple[str, Path | bytes]:
+    """Validate the encoding over the whole file; return a UTF-8 source polars can read.
+
+    UTF-8 files (with or without BOM) are handed to polars as the path itself; Windows-1252
+    files are transcoded chunk by chunk into UTF-8 bytes.
+    """
+    with path.open("rb") as handle:
+        has_bom = handle.read(len(UTF8_BOM)) == UTF8_BOM
+    bad_at = _first_invalid_utf8(path)
+    if bad_at is None:
+        return ("utf-8-sig" if has_bom else "utf-8"), path
+    if has_bom:
+        raise UnreadableFile(
+            "bad_encoding",
+            f"the file starts with a UTF-8 marker (BOM) but is not valid UTF-8 at byte {bad_at}",
+        )
+    return "windows-1252", _transcode_cp1252(path, bad_at)
+
+
+def _first_invalid_utf8(path: Path) -> int | None:
+    """Byte offset of the first invalid UTF-8 sequence, or None when the whole file is valid."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            _refuse_nul(chunk, offset)
+            pending = len(decoder.getstate()[0])
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as error:
+                return offset - pending + error.start
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return offset - len(decoder.getstate()[0])
+    return None
+
+
+def _refuse_nul(chunk: bytes, offset: int) -> None:
+    """A NUL byte never occurs in a text export; past the sniffed start it means binary data."""
+    position = chunk.find(b"\x00")
+    if position >= 0:
+        raise UnreadableFile(
+            "binary", f"the file contains binary data (a NUL byte at byte {offset + position})"
+        )
+
+
+def _transcode_cp1252(path: Path, bad_utf8_at: int) -> bytes:
+    """Windows-1252 to UTF-8, refusing undefined bytes and files that mix in UTF-8."""
+    parts: list[bytes] = []
+    offset = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK_BYTES):
+            _refuse_nul(chunk, offset)
+            try:
+                text = chunk.decode("cp1252")
+            except UnicodeDecodeError as error:
+                raise UnreadableFile(
+                    "bad_encoding",
+                    f"the file is not valid UTF-8 or Windows-1252 at byte {offset + error.start}",
+                ) from None
+            # Real UTF-8 sequences (e.g. 'ë' as two bytes) next to Windows-1252 bytes mean two
+            # encodings were mixed; decoding either way would mangle part of the file.
+            if not chunk.decode("utf-8", "ignore").isascii():
+                raise UnreadableFile(
+                    "bad_encoding",
+                    "the file mixes encodings: it contains UTF-8 characters but is not valid "
+                    f"UTF-8 at byte {bad_utf8_at}; save it again as 'CSV UTF-8'",
+                )
+            parts.append(text.encode("utf-8"))
+            offset += len(chunk)
+    return b"".join(parts)
+
+
+def _text_sample(source: Path | bytes, head: bytes) -> str:
+    """The first ~64 KB as text, cut after the last complete line."""
+    raw = source[:SNIFF_BYTES] if isinstance(source, bytes) else head
+    if len(raw) == SNIFF_BYTES and b"\n" not in raw:
+        raw = _first_line(source)
+    text = raw.decode("utf-8", "ignore").removeprefix("\ufeff")
+    if len(raw) >= SNIFF_BYTES and "\n" in text:
+        text = text[: text.rfind("\n") + 1]
+    return text
+
+
+def _first_line(source: Path | bytes) -> bytes:
+    """A header longer than the sniff window: read on to its end, up to 1 MB."""
+    if isinstance(source, bytes):
+        longer = source[: MAX_LINE_BYTES + 1]
+    else:
+        with source.open("rb") as handle:
+            longer = handle.read(MAX_LINE_BYTES + 1)
+    end = longer.find(b"\n")
+    if end < 0 and len(longer) > MAX_LINE_BYTES:
+        raise UnreadableFile("line_too_long", "line 1 is longer than 1 MB")
+    return longer if end < 0 else longer[: end + 1]
+
+
+def _sniff_delimiter(sample: str) -> str:
+    """Pick the separator that splits the header and keeps the first rows consistent."""
+    best: tuple[float, int] | None = None
+    chosen = None
+    for delimiter in DELIMITERS:
+        rows = [row for row in _sample_rows(sample, delimiter) if row != []]
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        consistent = sum(len(row) == width for row in rows[1:]) / max(1, len(rows) - 1)
+        score = (consistent, width)
+        if best is None or score > best:
+            best, chosen = score, delimiter
+    if chosen is None:
+        # One column: use the separator that never occurs, so values are not split.
+        chosen = min(DELIMITERS, key=sample.count)
+    return chosen
+
+
+def _sample_rows(sample: str, delimiter: str, limit: int = 200) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(sample), delimiter=delimiter, quotechar='"')
+    rows = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) >= limit:
+                break
+    except csv.Error:
+        pass  # an unclosed quote in the sample is reported by the line check
+    return rows
+
+
+def _header_fields(sample: str, delimiter: str) -> list[str]:
+    if not sample.strip():
+        raise UnreadableFile("empty", "the file holds no text, only blank lines or spaces")
+    rows = _sample_rows(sample, delimiter, limit=1)
+    if not rows or all(not field.strip() for field in rows[0]):
+        raise UnreadableFile("no_header", "the first line is empty; it must hold the column names")
+    return rows[0]
+
+
+def _check_lines(source: Path | bytes, delimiter: str, width: int) -> None:
+    """Refuse lines over 1 MB and rows whose field count differs from the header's.
+
+    Reads the file once more as raw lines (NUL never occurs: binary files are refused) and
+    counts separators outside quoted sections, all vectorised.
+    """
+    lines = pl.read_csv(
+        source, has_header=False, separator="\x00", quote_char=None,
+        new_columns=["line"], infer_schema=False, raise_if_empty=False,
+    )
+    if lines.height == 0:
+        return
+    lines = lines.with_row_index("number", offset=1)
+    too_long = lines.filter(pl.col("line").str.len_bytes() > MAX_LINE_BYTES)
+    if too_long.height:
+        first = too_long["number"][0]
+        raise UnreadableFile("line_too_long", f"line {first} is longer than 1 MB")
+    quotes = pl.col("line").str.count_matches('"', literal=True)
+    if lines.select((quotes % 2 == 1).any()).item():
+        _check_quoted_rows(source, delimiter, width)
+        return
+    counted = lines.slice(1).filter(pl.col("line").str.strip_chars() != "").with_columns(
+        fields=pl.col("line").str.replace_all(r'"[^"]*"', "")
+        .str.count_matches(delimiter, literal=True) + 1
+    )
+    _raise_if_ragged(counted.filter(pl.col("fields") != width), width)
+
+
+def _check_quoted_rows(source: Path | bytes, delimiter: str, width: int) -> None:
+    """Slow path for files with line breaks inside quoted values: parse with the csv module."""
+    raw = source if isinstance(source, bytes) else source.read_bytes()
+    text = raw.decode("utf-8").removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    bad: list[tuple[int, int]] = []
+    try:
+        next(reader, None)
+        for row in reader:
+            if row and len(row) != width and any(field.strip() for field in row):
+                bad.append((reader.line_num, len(row)))
+    except csv.Error:
+        raise UnreadableFile(
+            "truncated",
+            f"a quoted value near line {reader.line_num} is never closed (the file may be cut off)",
+        ) from None
+    if bad:
+        frame = pl.DataFrame(bad, schema=["number", "fields"], orient="row")
+        _raise_if_ragged(frame, width)
+
+
+def _raise_if_ragged(bad: pl.DataFrame, width: int) -> None:
+    if bad.height == 0:
+        return
+    number, fields = bad["number"][0], bad["fields"][0]
+    more = f" ({bad.height} such lines in total)" if bad.height > 1 else ""
+    raise UnreadableFile(
+        "ragged_rows",
+        f"line {number} has {fields} fields but the header has {width}{more}; "
+        "a line is broken or cut off, or a value contains the separator without quotes",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# XLSX and Parquet
+# --------------------------------------------------------------------------------------------
+
+def _read_xlsx(path: Path, dataset: str | None) -> tuple[pl.DataFrame, list[str], str]:
+    import fastexcel
+
+    _check_zip_is_workbook(path)
+    try:
+        sheets = fastexcel.read_excel(str(path)).sheet_names
+    except Exception:
+        raise UnreadableFile("truncated", "the Excel workbook is damaged or incomplete") from None
+    if not sheets:
+        raise UnreadableFile("empty", "the Excel workbook has no sheets")
+    sheet = _pick_sheet(sheets, dataset)
+    try:
+        # No header row and every cell as text: we keep the original header names and no
+        # column type is guessed from its first rows.
+        raw = pl.read_excel(
+            path, sheet_name=sheet, engine="calamine", has_header=False,
+            read_options={"dtypes": "string"}, drop_empty_cols=False, raise_if_empty=False,
+        )
+    except Exception:
+        raise UnreadableFile("truncated", f"sheet '{sheet}' of the workbook cannot be read") from None
+    if raw.height == 0 or raw.width == 0:
+        raise UnreadableFile("empty", f"the sheet '{sheet}' is empty")
+    headers = ["" if value is None else str(value) for value in raw.row(0)]
+    headers = _trim_trailing_empty_headers(raw, headers)
+    raw = raw.select(raw.columns[: len(headers)]).slice(1)
+    names = _normalise_headers(headers)
+    raw.columns = names
+    # Excel date cells arrive as "YYYY-MM-DD 00:00:00"; a date is what was meant.
+    frame = raw.with_columns(pl.all().str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$", "$1"))
+    return _drop_unnamed_empty(frame, headers), headers, sheet
+
+
+def _check_zip_is_workbook(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, EOFError):
+        raise UnreadableFile("truncated", "the Excel workbook is damaged or incomplete") from None
+    if "xl/workbook.xml" not in members and "xl/workbook.bin" not in members:
+        raise UnreadableFile(
+            "unsupported_format",
+            "the file is a ZIP archive but not an Excel workbook; deliver CSV, XLSX or Parquet",
+        )
+
+
+def _pick_sheet(sheets: list[str], dataset: str | None) -> str:
+    """The sheet named like the dataset (ignoring case and spaces), else the first sheet."""
+    if dataset:
+        wanted = dataset.strip().lower()
+        for sheet in sheets:
+            if sheet.strip().lower() == wanted:
+                return sheet
+    return sheets[0]
+
+
+def _trim_trailing_empty_headers(raw: pl.DataFrame, headers: list[str]) -> list[str]:
+    """Excel often reports formatted but empty columns at the right edge; ignore them."""
+    while headers and not headers[-1].strip():
+        column = raw.columns[len(headers) - 1]
+        if raw[column].slice(1).drop_nulls().str.strip_chars().str.len_bytes().sum() > 0:
+            break
+        headers = headers[:-1]
+    return headers
+
+
+def _read_parquet(path: Path) -> tuple[pl.DataFrame, list[str]]:
+    try:
+        frame = pl.read_parquet(path)
+    except Exception:
+        raise UnreadableFile("truncated", "the Parquet file is damaged or incomplete") from None
+    headers = list(frame.columns)
+    names = _normalise_headers(headers)
+    frame = frame.select(_as_text(frame, name) for name in frame.columns)
+    frame.columns = names
+    return frame, headers
+
+
+def _as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
+    """Typed Parquet column as text the way a CSV export would have written it."""
+    dtype = frame.schema[name]
+    column = pl.col(name)
+    if dtype == pl.String:
+        return column
+    if dtype.is_nested() or dtype == pl.Binary or dtype == pl.Object:
+        raise UnreadableFile(
+            "unsupported_format", f"column '{name}' holds nested or binary data, not plain values"
+        )
+    if dtype == pl.Datetime:
+        is_midnight = column.dt.time() == dt.time(0)
+        return (
+            pl.when(is_midnight).then(column.dt.strftime("%Y-%m-%d"))
+            .otherwise(column.dt.strftime("%Y-%m-%d %H:%M:%S")).alias(name)
+        )
+    if dtype.is_float():
+        whole = column.is_finite() & (column == column.round(0)) & (column.abs() < 1e15)
+        return (
+            pl.when(whole).then(column.cast(pl.Int64).cast(pl.String))
+            .otherwise(column.cast(pl.String)).alias(name)
+        )
+    return column.cast(pl.String)
+
+
+# --------------------------------------------------------------------------------------------
+# Shared clean-up
+# --------------------------------------------------------------------------------------------
+
+def _normalise_headers(headers: list[str]) -> list[str]:
+    """strip + lower-case; refuse duplicates and absurd widths. Unnamed columns get a placeholder."""
+    if len(headers) > MAX_COLUMNS:
+        raise UnreadableFile(
+            "too_many_columns", f"the file has {len(headers)} columns; at most {MAX_COLUMNS} are accepted"
+        )
+    names = []
+    for position, header in enumerate(headers, start=1):
+        name = str(header).replace("\ufeff", "").strip().lower()
+        names.append(name or f"__unnamed_{position}")
+    seen: dict[str, int] = {}
+    for position, name in enumerate(names, start=1):
+        if name in seen:
+            raise UnreadableFile(
+                "duplicate_header",
+                f"column name '{name}' appears twice (columns {seen[name]} and {position}); "
+                "names are compared ignoring case and surrounding spaces",
+            )
+        seen[name] = position
+    return names
+
+
+def _drop_unnamed_empty(frame: pl.DataFrame, headers: list[str]) -> pl.DataFrame:
+    """A column without a header is dropped when empty (trailing separator) and refused otherwise."""
+    unnamed = [name for name in frame.columns if name.startswith("__unnamed_")]
+    for name in unnamed:
+        has_values = frame[name].str.strip_chars().str.len_bytes().fill_null(0).sum() > 0
+        if has_values:
+            position = frame.columns.index(name) + 1
+            raise UnreadableFile(
+                "empty_header", f"column {position} has values but no name in the header"
+            )
+    return frame.drop(unnamed)
+
+
+def _clean_cells(frame: pl.DataFrame) -> pl.DataFrame:
+    """Strip every cell; an empty cell is null."""
+    stripped = pl.all().str.strip_chars()
+    return frame.with_columns(pl.when(stripped != "").then(stripped))
+
+
+def _drop_empty_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """Blank lines (and rows of only separators) carry nothing."""
+    if frame.width == 0:
+        return frame
+    return frame.filter(~pl.all_horizontal(pl.all().is_null()))
+
+
+def _detect_number_style(frame: pl.DataFrame) -> tuple[str | None, str | None]:
+    """Decimal and thousands separator from number-looking cells in a sample of rows."""
+    sample = _row_sample(frame)
+    if sample.height == 0 or sample.width == 0:
+        return None, None
+    found = sample.select(
+        comma=pl.any_horizontal(pl.all().str.contains(DECIMAL_COMMA).any()),
+        point=pl.any_horizontal(
+            (pl.all().str.contains(DECIMAL_POINT) & ~pl.all().str.contains(AMBIGUOUS_DOT)).any()
+        ),
+        thousands=pl.any_horizontal(pl.all().str.contains(THOUSANDS_DOT).any()),
+    ).row(0, named=True)
+    if found["comma"]:
+        return ",", ("." if found["thousands"] else None)
+    if found["point"]:
+        return ".", None
+    return None, None
+
+
+def _row_sample(frame: pl.DataFrame) -> pl.DataFrame:
+    """The first rows plus rows spread evenly over the rest of the file."""
+    if frame.height <= 2 * NUMBER_SAMPLE_ROWS:
+        return frame
+    step = max(1, (frame.height - NUMBER_SAMPLE_ROWS) // NUMBER_SAMPLE_ROWS)
+    rest = frame.slice(NUMBER_SAMPLE_ROWS).gather_every(step)
+    return pl.concat([frame.head(NUMBER_SAMPLE_ROWS), rest])
+
+
+# --------------------------------------------------------------------------------------------
+# Typed parsing helpers
+# --------------------------------------------------------------------------------------------
+
+def normalise_number(expr: pl.Expr | str, detected: Detected) -> pl.Expr:
+    """Text to Float64 in the file's number style; unparsable text becomes null.
+
+    With decimal comma: "1.234,56" -> 1234.56 and "12,5" -> 12.5 (dots are thousands
+    separators). With decimal point: "1,234.56" -> 1234.56 and "12.5" -> 12.5. When the file
+    showed no decimals, a single comma or point is read as the decimal separator, so "12,5"
+    is never silently 125.
+    """
+    text = (pl.col(expr) if isinstance(expr, str) else expr).str.strip_chars()
+    text = text.str.replace_all(r"^€\s*|\s*€$", "").str.replace_all(r"[\s\u00a0]", "")
+    if detected.decimal == ",":
+        plain = text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
+        valid = text.str.contains(r"^[-+]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$")
+    elif detected.decimal == ".":
+        plain = text.str.replace_all(",", "", literal=True)
+        valid = text.str.contains(r"^[-+]?([0-9]{1,3}(,[0-9]{3})+|[0-9]*)(\.[0-9]+)?$")
+    else:
+        plain = text.str.replace(",", ".", literal=True)
+        valid = text.str.contains(r"^[-+]?[0-9]*([.,][0-9]+)?$")
+    return _keep_name(pl.when(valid).then(plain.cast(pl.Float64, strict=False)), text)
+
+
+def parse_date_expr(expr: pl.Expr | str) -> pl.Expr:
+    """ISO YYYY-MM-DD or Dutch DD-MM-YYYY / D-M-YYYY to a Date; anything else (incl. 31-02) null.
+
+    A trailing midnight time ("2025-01-31 00:00:00", as Excel exports write it) is accepted.
+    """
+    text = (pl.col(expr) if isinstance(expr, str) else expr).str.strip_chars()
+    text = text.str.replace(r"[ T]00:00(:00(\.0+)?)?$", "")
+    iso = text.str.extract_groups(r"^(?<y>[0-9]{4})-(?<m>[0-9]{1,2})-(?<d>[0-9]{1,2})$")
+    dutch = text.str.extract_groups(r"^(?<d>[0-9]{1,2})-(?<m>[0-9]{1,2})-(?<y>[0-9]{4})$")
+    # A non-matching pattern yields a struct of nulls, so combine field by field.
+    year, month, day = (
+        pl.coalesce(iso.struct.field(part), dutch.struct.field(part)) for part in ("y", "m", "d")
+    )
+    return _keep_name(_date_from_parts(year, month, day), text)
+
+
+def parse_month_expr(expr: pl.Expr | str) -> pl.Expr:
+    """"YYYY-MM" (or a full date) to the first day of that month; else null."""
+    text = (pl.col(expr) if isinstance(expr, str) else expr).str.strip_chars()
+    month = text.str.extract_groups(r"^(?<y>[0-9]{4})-(?<m>[0-9]{1,2})$")
+    as_month = _date_from_parts(month.struct.field("y"), month.struct.field("m"), pl.lit("1"))
+    return _keep_name(pl.coalesce(as_month, parse_date_expr(text).dt.month_start()), text)
+
+
+def _keep_name(result: pl.Expr, source: pl.Expr) -> pl.Expr:
+    """Name the result after its input column, so `select(parse_date_expr("d"))` gives "d"."""
+    try:
+        return result.alias(source.meta.output_name())
+    except pl.exceptions.ComputeError:
+        return result
+
+
+def _date_from_parts(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """Build a Date from text parts; impossible dates (month 13, 30 February) become null."""
+    y, m, d = (part.cast(pl.Int32, strict=False) for part in (year, month, day))
+    iso = pl.format(
+        "{}-{}-{}", y.cast(pl.String).str.zfill(4), m.cast(pl.String).str.zfill(2),
+        d.cast(pl.String).str.zfill(2),
+    )
+    return iso.str.to_date("%Y-%m-%d", strict=False)
+
+
+__all__ = [
+    "Detected", "ReadResult", "UnreadableFile", "read_export", "normalise_number",
+    "parse_date_expr", "parse_month_expr",
+]
