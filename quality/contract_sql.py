@@ -12,6 +12,9 @@ from sources.contracts import Contract, Column
 
 BUURTCODE_PATTERN = "^BU[0-9]{4}[0-9A-Z]{4}$"
 PSEUDONYM_PATTERN = "^[0-9a-f]{64}$"
+# Ids are codes, not text: this keeps formulas (=HYPERLINK(...)), SQL and names out of every
+# export that repeats an id.
+ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$"
 
 
 def quote(identifier: str) -> str:
@@ -78,6 +81,11 @@ def column_checks(column: Column) -> list[tuple[RuleSpec, str]]:
                             f"{name} is geen geldige {column.type}",
                             f"{name} is not a valid {column.type}"),
                    f"{q_raw} is not null and {q_typed} is null"))
+    if column.type == "id":
+        checks.append((RuleSpec(f"{name}.format", name, "fatal",
+                                f"{name} is geen code (letters, cijfers en - _ . : /, hooguit 64 tekens)",
+                                f"{name} is not a code (letters, digits and - _ . : /, at most 64 characters)"),
+                       f"not regexp_full_match({q_typed}, '{ID_PATTERN}')"))
     if column.type == "pseudonym":
         checks.append((RuleSpec(f"{name}.format", name, "fatal",
                                 f"{name} is geen pseudoniem van 64 hexadecimale tekens",

@@ -17,7 +17,7 @@ import great_expectations as gx  # noqa: E402
 import great_expectations.expectations as gxe  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from quality.contract_sql import BUURTCODE_PATTERN, PSEUDONYM_PATTERN  # noqa: E402
+from quality.contract_sql import BUURTCODE_PATTERN, ID_PATTERN, PSEUDONYM_PATTERN  # noqa: E402
 from sources.contracts import Contract  # noqa: E402
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
@@ -37,6 +37,9 @@ def expectations_for(contract: Contract) -> list[tuple[str, str, gxe.Expectation
     for c in contract.columns:
         if c.required:
             found.append((f"{c.name}.required", "fatal", gxe.ExpectColumnValuesToNotBeNull(column=c.name)))
+        if c.type == "id":
+            found.append((f"{c.name}.format", "fatal",
+                          gxe.ExpectColumnValuesToMatchRegex(column=c.name, regex=ID_PATTERN)))
         if c.type == "pseudonym":
             found.append((f"{c.name}.format", "fatal",
                           gxe.ExpectColumnValuesToMatchRegex(column=c.name, regex=PSEUDONYM_PATTERN)))

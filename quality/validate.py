@@ -146,6 +146,12 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
     outcome.detected = result.detected.as_dict()
     frame = result.frame
     outcome.rows_read = frame.height
+    if frame.height == 0 and (contract.full_history or contract.period == "snapshot"):
+        # A newest delivery replaces the whole history: an empty one would erase it.
+        return outcome.refuse("no_rows", "Het bestand bevat geen rijen, maar deze levering vervangt "
+                              "de hele geschiedenis. Lever het volledige bestand.",
+                              "The file has no rows, but this delivery replaces the whole history. "
+                              "Deliver the complete file.")
     _check_columns(outcome, frame.columns, contract)
     pseudonyms = {c.name for c in contract.columns if c.type == "pseudonym"}
     for finding in privacy_scan(frame, pseudonym_columns=pseudonyms,

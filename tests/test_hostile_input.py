@@ -1,0 +1,144 @@
+"""A hostile-input corpus: each case is refused with a specific reason or handled safely, never
+crashes intake, and never touches another partner's data."""
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+
+import polars as pl
+import pytest
+
+from pipelines.intake import run_intake
+from pipelines.warehouse import open_warehouse
+from tests.conftest import CONTRACTS_HEADER, contract_rows, pseudonym, write_csv
+
+ARREARS = "contract_id;maand;achterstand_eur;maanden_achterstand\n"
+NAME = "havensteder__huurachterstand__2025-06.csv"
+
+
+def arrears_body(n=20) -> str:
+    return "".join(f"HC-{i:05d};2025-06;10,00;1\n" for i in range(n))
+
+
+def settle(path):
+    os.utime(path, (0, 0))
+    return path
+
+
+def xlsx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    pl.DataFrame({"contract_id": ["HC-1"], "maand": ["2025-06"], "achterstand_eur": ["1"],
+                  "maanden_achterstand": ["1"]}).write_excel(buffer)
+    return buffer.getvalue()
+
+
+def zip_not_a_workbook() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "not a workbook")
+    return buffer.getvalue()
+
+
+CASES = {
+    # name: (file name, bytes, expected decision, expected problem code prefix or None)
+    "empty file": (NAME, b"", "refused", "unreadable:empty"),
+    "header only, monthly events": (NAME, ARREARS.encode(), "accepted", None),
+    "binary garbage": (NAME, bytes(range(256)) * 64, "refused", "unreadable:"),
+    "truncated xlsx": (NAME.replace(".csv", ".xlsx"), xlsx_bytes()[:300], "refused", "unreadable:truncated"),
+    "zip that is no workbook": (NAME.replace(".csv", ".xlsx"), zip_not_a_workbook(), "refused", "unreadable:"),
+    "very long line": (NAME, (ARREARS + "HC-1;2025-06;" + "9" * 2_000_000 + ";1\n").encode(), "refused",
+                       "unreadable:"),
+    "10,000 columns": (NAME, (";".join(f"c{i}" for i in range(10_000)) + "\n" + ";" * 9_999 + "\n").encode(),
+                       "refused", "unreadable:too_many_columns"),
+    "mixed encodings": (NAME, (ARREARS + "HC-1;2025-06;1,00;1\n").encode() + "HC-€;2025-06;1,00;1\n".encode("utf-8")
+                        + "HC-é;2025-06;1,00;1\n".encode("cp1252"), "refused", "unreadable:bad_encoding"),
+    "formula in an id": (NAME, (ARREARS + arrears_body(120) + '"=HYPERLINK(""http://x"";""klik"")";2025-06;1,00;1\n'
+                                + "@SUM(A1);2025-06;1,00;1\n").encode(), "accepted_with_warnings", None),
+    "formulas everywhere": (NAME, (ARREARS + "".join(f"=cmd|{i};2025-06;1,00;1\n" for i in range(20))).encode(),
+                            "refused", "fatal_rows"),
+    "SQL in a column name": (NAME, ('contract_id;maand;achterstand_eur;"maanden_achterstand""; drop table raw.load_ledger; --"\n'
+                                    + arrears_body()).encode(), "refused", "unknown_columns"),
+    "SQL in values": (NAME, (ARREARS + arrears_body(120) + "\"x'); drop table raw.load_ledger; --\";2025-06;1,00;1\n").encode(),
+                      "accepted_with_warnings", None),
+    "odd characters in the file name": ("havensteder__huurachterstand__2025-06 (1) ☃.csv",
+                                        (ARREARS + arrears_body()).encode(), "refused", "bad_file_name"),
+    "dot-dot in the file name": ("havensteder__..__2025-06.csv", (ARREARS + arrears_body()).encode(),
+                                 "refused", "bad_file_name"),
+    "wrong extension, parquet content": (NAME, None, "accepted", None),
+}
+
+
+def parquet_named_csv() -> bytes:
+    buffer = io.BytesIO()
+    pl.DataFrame({"contract_id": ["HC-1", "HC-2"], "maand": ["2025-06"] * 2, "achterstand_eur": ["1.5", "2"],
+                  "maanden_achterstand": ["1", "1"]}).write_parquet(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def other_partner_loaded(home):
+    """Woonstad's accepted data, which no hostile file from Havensteder may touch."""
+    write_csv(home.partner_inbox("woonstad") / "woonstad__huurcontracten__2025-06.csv", CONTRACTS_HEADER,
+              contract_rows(15))
+    with open_warehouse(home.warehouse) as con:
+        run_intake(con, home, "setup")
+    return 15
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_hostile_file(home, other_partner_loaded, case):
+    name, content, decision, code = CASES[case]
+    if content is None:
+        content = parquet_named_csv()
+    path = home.partner_inbox("havensteder") / name
+    path.write_bytes(content)
+    settle(path)
+    with open_warehouse(home.warehouse) as con:
+        [outcome] = run_intake(con, home, "hostile")
+        woonstad = con.execute("select count(*) from raw.wonen__huurcontracten where _partner = 'woonstad'").fetchall()
+        ledger = con.execute("select count(*) from raw.load_ledger").fetchall()
+    assert outcome.decision == decision, [p.code for p in outcome.problems]
+    if code:
+        assert any(p.code.startswith(code) for p in outcome.problems), [p.code for p in outcome.problems]
+    assert woonstad == [(other_partner_loaded,)]
+    assert ledger == [(2,)]  # the table survived whatever the file said
+    if decision == "refused":
+        assert list((home.quarantine / "havensteder").iterdir())
+    receipts = list((home.receipts / "havensteder").glob("*.md"))
+    assert len(receipts) == 2
+    for receipt in receipts:
+        text = receipt.read_text()
+        assert "HYPERLINK" not in text and "drop table" not in text.lower()
+
+
+def test_hidden_and_partial_uploads_wait_in_the_inbox(home):
+    for name in ("..havensteder__huurachterstand__2025-06.csv", NAME + ".part", NAME + ".tmp"):
+        settle(write_csv(home.partner_inbox("havensteder") / name, ["a"], [["b"]]))
+    with open_warehouse(home.warehouse) as con:
+        assert run_intake(con, home, "hostile") == []
+    assert len(list(home.partner_inbox("havensteder").iterdir())) == 3
+
+
+def test_symlink_in_the_inbox_is_ignored(home, tmp_path):
+    secret = tmp_path / "elsewhere.csv"
+    secret.write_text(ARREARS + arrears_body())
+    (home.partner_inbox("havensteder") / NAME).symlink_to(secret)
+    with open_warehouse(home.warehouse) as con:
+        assert run_intake(con, home, "hostile") == []
+
+
+def test_unregistered_or_odd_partner_folder_is_left_alone(home):
+    odd = home.inbox / "Havensteder; rm -rf"
+    odd.mkdir()
+    settle(write_csv(odd / NAME, ["a"], [["b"]]))
+    with open_warehouse(home.warehouse) as con:
+        assert run_intake(con, home, "hostile") == []
+
+
+def test_empty_full_history_file_is_refused(home):
+    settle(write_csv(home.partner_inbox("havensteder") / "havensteder__huurcontracten__2025-06.csv",
+                     CONTRACTS_HEADER, []))
+    with open_warehouse(home.warehouse) as con:
+        [outcome] = run_intake(con, home, "hostile")
+    assert [p.code for p in outcome.problems] == ["no_rows"]
