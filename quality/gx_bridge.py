@@ -52,11 +52,9 @@ def expectations_for(contract: Contract) -> list[tuple[str, str, gxe.Expectation
         if c.min is not None or c.max is not None:
             found.append((f"{c.name}.range", c.severity,
                           gxe.ExpectColumnValuesToBeBetween(column=c.name, min_value=c.min, max_value=c.max)))
-    if len(contract.key) == 1:
-        found.append(("key.unique", "error", gxe.ExpectColumnValuesToBeUnique(column=contract.key[0])))
-    else:
-        found.append(("key.unique", "error",
-                      gxe.ExpectCompoundColumnsToBeUnique(column_list=list(contract.key))))
+    # Batches hold several deliveries; keys are unique within one (`_sha256`).
+    found.append(("key.unique", "error",
+                  gxe.ExpectCompoundColumnsToBeUnique(column_list=[*contract.key, "_sha256"])))
     return found
 
 
