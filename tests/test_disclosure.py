@@ -1,0 +1,180 @@
+"""Disclosure control: primary and complementary suppression, rounding, and proof that no hidden
+cell can be recomputed from what is published (sibling subtraction, linear algebra, and the
+bounds an attacker gets from linear programming with non-negative counts)."""
+from __future__ import annotations
+
+import random
+
+import duckdb
+import numpy as np
+import polars as pl
+import pytest
+from scipy.optimize import linprog
+
+from quality.disclosure import (Hierarchy, area_hierarchy, audit, determined_cells, period_hierarchy,
+                                period_parent, suppress, suppress_frame)
+
+AREAS = Hierarchy("area", {"b1": "w1", "b2": "w1", "b3": "w1", "b4": "w2", "b5": "w2", "b6": "w2",
+                           "w1": "g", "w2": "g", "g": None})
+BUURTEN = ["b1", "b2", "b3", "b4", "b5", "b6"]
+MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]
+PERIODS = MONTHS + [f"2025-Q{q}" for q in range(1, 5)] + ["2025"]
+
+
+def leaves_of_area(area: str) -> list[str]:
+    return [b for b in BUURTEN if area in (b, AREAS.parents[b], "g")]
+
+
+def leaves_of_period(period: str) -> list[str]:
+    return [m for m in MONTHS if period in (m, period_parent(m), period_parent(period_parent(m)))]
+
+
+def world(seed: int, choices=(0, 0, 1, 3, 8, 12, 30, 60)) -> dict[tuple[str, str], int]:
+    """A buurt x month table of counts with every wijk, gemeente, quarter and year total."""
+    rng = random.Random(seed)
+    leaf = {(b, m): rng.choice(choices) for b in BUURTEN for m in MONTHS}
+    return {(a, p): sum(leaf[(b, m)] for b in leaves_of_area(a) for m in leaves_of_period(p))
+            for a in BUURTEN + ["w1", "w2", "g"] for p in PERIODS}
+
+
+def publish(con, cells: dict, rounding: int = 1) -> dict:
+    frame = pl.DataFrame([(a, p, n) for (a, p), n in cells.items()],
+                         schema=["area", "period", "n"], orient="row")
+    con.execute("create or replace table t as select * from frame")
+    suppress(con, "t", "p", hierarchies=[AREAS, period_hierarchy(PERIODS)], base="n", counts=["n"],
+             rounding=rounding)
+    return {(a, p): (n, s) for a, p, n, s in con.execute("select * from p").fetchall()}
+
+
+def families(cells) -> list[list[tuple]]:
+    """[parent, *children] for every parent along either hierarchy."""
+    out = []
+    for (a, p) in cells:
+        for kids in ([(c, p) for c, up in AREAS.parents.items() if up == a],
+                     [(a, m) for m in PERIODS if period_parent(m) == p]):
+            kids = [k for k in kids if k in cells]
+            if kids:
+                out.append([(a, p), *kids])
+    return out
+
+
+def test_small_cell_and_one_sibling_hidden_counts_rounded_to_five():
+    con = duckdb.connect()
+    con.execute("create table t (area varchar, n bigint, eur double)")
+    con.executemany("insert into t values (?, ?, ?)", [
+        ("b1", 3, 10.0), ("b2", 52, 20.0), ("b3", 41, 30.0), ("b4", 0, None), ("b5", 33, 50.0),
+        ("b6", 61, 60.0), ("w1", 96, 60.0), ("w2", 94, 110.0), ("g", 190, 170.0)])
+    report = suppress(con, "t", "p", hierarchies=[AREAS], base="n", counts=["n"], blank=["eur"])
+    rows = {a: (n, eur, s) for a, n, eur, s in con.execute("select * from p").fetchall()}
+    assert rows["b1"] == (None, None, True)  # primary: 3 persons
+    assert rows["b3"] == (None, None, True)  # complementary: the smaller sibling
+    assert rows["b2"] == (50, 20.0, False) and rows["w1"] == (95, 60.0, False)
+    assert rows["b4"] == (0, None, False)    # empty cells are not hidden
+    assert rows["g"] == (190, 170.0, False) and rows["b5"] == (35, 50.0, False)
+    assert (report.primary, report.complementary) == (1, 1)
+
+
+def test_hidden_children_together_must_not_be_a_small_cell():
+    con = duckdb.connect()
+    con.execute("create table t (area varchar, n bigint)")
+    con.executemany("insert into t values (?, ?)", [
+        ("b1", 3), ("b2", 4), ("b3", 41), ("b4", 20), ("b5", 20), ("b6", 20),
+        ("w1", 48), ("w2", 60), ("g", 108)])
+    suppress(con, "t", "p", hierarchies=[AREAS], base="n", counts=["n"], rounding=1)
+    hidden = {a for a, _, s in con.execute("select * from p").fetchall() if s}
+    # b1 + b2 = 7 would be a cell of 7 persons (48 - 41): b3 goes too.
+    assert hidden == {"b1", "b2", "b3"}
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_no_hidden_cell_follows_from_siblings_or_any_chain_of_equations(seed):
+    con = duckdb.connect()
+    cells = world(seed)
+    published = publish(con, cells)
+    for family in families(cells):
+        hidden = [c for c in family if published[c][1]]
+        parent, *children = family
+        if any(published[c][1] for c in children):
+            assert len([c for c in children if published[c][1]]) >= 2 or published[parent][1]
+        assert len(hidden) != 1
+        # brute force: recompute each hidden cell from its visible family members
+        for cell in hidden:
+            others = [c for c in family if c != cell]
+            if all(not published[c][1] for c in others):
+                pytest.fail(f"{cell} = recomputable from its family {family}")
+    for cell, (n, suppressed) in published.items():
+        if 1 <= cells[cell] <= 9:
+            assert suppressed, cell
+    assert audit(con, "p", hierarchies=[AREAS, period_hierarchy(PERIODS)]) == []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_an_attacker_with_linear_programming_cannot_pin_a_small_cell(seed):
+    """Exact (unrounded) published values, non-negative counts: every hidden primary cell keeps
+    an interval of possible values."""
+    con = duckdb.connect()
+    cells = world(seed)
+    published = publish(con, cells)
+    hidden = [c for c, (_, s) in published.items() if s]
+    index = {c: i for i, c in enumerate(hidden)}
+    rows, rhs = [], []
+    for parent, *children in families(cells):
+        row, known = np.zeros(len(hidden)), 0.0
+        for cell, sign in [(parent, 1.0)] + [(c, -1.0) for c in children]:
+            if published[cell][1]:
+                row[index[cell]] += sign
+            else:
+                known -= sign * published[cell][0]
+        if row.any():
+            rows.append(row)
+            rhs.append(known)
+    for cell in hidden:
+        if not 1 <= cells[cell] <= 9:
+            continue
+        objective = np.zeros(len(hidden))
+        objective[index[cell]] = 1.0
+        low = linprog(objective, A_eq=np.array(rows), b_eq=rhs, bounds=(0, None)).fun
+        high = -linprog(-objective, A_eq=np.array(rows), b_eq=rhs, bounds=(0, None)).fun
+        assert high - low >= 1, (cell, low, high)
+
+
+def test_the_audit_catches_a_bridge_the_family_rule_misses():
+    # Two pairs of hidden cells (10, 11 and 14, 15), each pair sharing two equations, joined by
+    # cell 13: every equation holds two or more hidden cells, yet 13 = equation 1 - equation 2.
+    members = [(1, 10, False), (1, 11, False), (2, 10, False), (2, 11, False), (2, 13, False),
+               (3, 13, True), (3, 14, False), (3, 15, False), (4, 14, False), (4, 15, False)]
+    assert determined_cells(members) == [13]
+    assert determined_cells([(1, 1, True), (1, 2, False), (2, 2, False), (2, 3, False),
+                             (3, 1, False), (3, 3, False)]) == []
+
+
+def test_linked_tables_share_one_pattern():
+    con = duckdb.connect()
+    con.execute("create table t (grp varchar, ind varchar, area varchar, n bigint)")
+    rows = []
+    for ind, small in (("a", "b1"), ("b", "b4")):
+        counts = {b: (4 if b == small else 30 + i) for i, b in enumerate(BUURTEN)}
+        totals = {"w1": sum(counts[b] for b in BUURTEN[:3]), "w2": sum(counts[b] for b in BUURTEN[3:])}
+        totals["g"] = totals["w1"] + totals["w2"]
+        rows += [("x", ind, a, n) for a, n in {**counts, **totals}.items()]
+    con.executemany("insert into t values (?, ?, ?, ?)", rows)
+    suppress(con, "t", "p", hierarchies=[AREAS], base="n", by=["grp", "ind"], shared_by=["grp"],
+             counts=["n"])
+    patterns = {}
+    for ind, area, s in con.execute("select ind, area, suppressed from p").fetchall():
+        patterns.setdefault(ind, set()).update({area} if s else set())
+    assert patterns["a"] == patterns["b"] and {"b1", "b4"} <= patterns["a"]
+
+
+def test_frame_api_and_hierarchies():
+    frame = pl.DataFrame({"area": ["b1", "b2", "b3", "w1"], "n": [2, 20, 30, 52]})
+    out = suppress_frame(frame, hierarchies=[AREAS], base="n", counts=["n"])
+    assert out.filter(pl.col("suppressed"))["area"].sort().to_list() == ["b1", "b2"]
+    assert out.filter(pl.col("area") == "w1")["n"].to_list() == [50]
+    assert period_parent("2025-11") == "2025-Q4" and period_parent("2025-Q4") == "2025"
+    assert period_parent("2025") is None
+    con = duckdb.connect()
+    con.execute("create schema core")
+    con.execute("create table core.dim_buurt as select 'BU05990321' as buurtcode, "
+                "'WK059903' as wijkcode, 'GM0599' as gemeentecode")
+    assert area_hierarchy(con).parents == {"BU05990321": "WK059903", "WK059903": "GM0599", "GM0599": None}
