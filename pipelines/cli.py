@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-DEMO_INBOX = REPO_ROOT / "sources" / "demo_inbox"
+DEMO_SEED = 42
 
 
 def _home():
@@ -53,9 +53,14 @@ def latest_report(home) -> Path | None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Put the demo exports in the inbox, run, and print the report path last."""
+    """Generate the city-scale synthetic world, deliver it to the inbox, run, print the report path."""
+    from sources.synthetic import generate
     home = _home()
-    for partner_dir in sorted(p for p in DEMO_INBOX.iterdir() if p.is_dir()):
+    world = home.root / "demo_world" / f"city-{args.months}m-seed{DEMO_SEED}"
+    if not (world / "truth.json").exists():  # deterministic: generated once per data home
+        summary = generate(scale="city", months=args.months, seed=DEMO_SEED, out=world)
+        print(f"Generated the synthetic Rotterdam world: {summary['files']} files, {summary['rows']:,} rows.")
+    for partner_dir in sorted(p for p in world.iterdir() if p.is_dir()):
         target = home.partner_inbox(partner_dir.name)
         target.mkdir(parents=True, exist_ok=True)
         for path in sorted(partner_dir.iterdir()):
@@ -67,6 +72,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if status == 0 and report:
         print(report)
     return status if report else 1
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from sources.synthetic import generate
+    summary = generate(scale=args.scale, months=args.months, seed=args.seed, out=Path(args.out))
+    print(f"{summary['files']} files, {summary['rows']:,} rows in {summary['seconds']:.1f} s → {args.out}")
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -86,7 +98,15 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="wijkwijzer", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
     sub.add_parser("run", help="process the inbox and materialise every asset").set_defaults(func=cmd_run)
-    sub.add_parser("demo", help="load the demo exports, run, print the report path").set_defaults(func=cmd_demo)
+    demo = sub.add_parser("demo", help="deliver the synthetic city world, run, print the report path")
+    demo.add_argument("--months", type=int, default=24)
+    demo.set_defaults(func=cmd_demo)
+    data = sub.add_parser("demo-data", help="write a synthetic partner world (files as partners drop them)")
+    data.add_argument("--scale", choices=("city", "national"), default="city")
+    data.add_argument("--months", type=int, default=24)
+    data.add_argument("--seed", type=int, default=DEMO_SEED)
+    data.add_argument("--out", required=True)
+    data.set_defaults(func=cmd_demo_data)
     check = sub.add_parser("check", help="validate a file as intake would, without loading it")
     check.add_argument("file")
     check.add_argument("--lang", choices=("nl", "en"), default="nl")
