@@ -4,9 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test dev bench clean
+.PHONY: install browser demo test dev bench clean
 
 install: $(STAMP)
+
+# Headless Chromium renders the board report's PDF and runs the browser test. Debian's package,
+# installed once when missing (CI runs as root on a fresh machine).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Chromium (Debian package) for the report PDF and browser tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
 # Re-install only when the project definition changes.
 $(STAMP): pyproject.toml
@@ -15,10 +23,10 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: install
+demo: install browser
 	$(BIN)/wijkwijzer demo
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
 
 # Dagster UI on loopback only; the instance lives under the data home.
