@@ -1,0 +1,45 @@
+"""Freshness: is every partner's delivery in? Overdue deliveries fail checks and reach the report."""
+from datetime import date
+
+import dagster as dg
+import polars as pl
+
+from assets.intake import raw_key
+from assets.reference import WAREHOUSE_POOL
+from pipelines.freshness import delivery_status
+from pipelines.warehouse import WarehouseResource
+from sources.contracts import load_registry
+
+STATUS_KEY = dg.AssetKey(["marts", "delivery_status"])
+
+
+@dg.asset(key=STATUS_KEY, group_name="marts", pool=WAREHOUSE_POOL, deps=[["raw", "load_ledger"]],
+          description="Per partner and dataset: the period due by today, the newest accepted one, "
+                      "and whether it is overdue (deadlines in sources/partners.yaml).")
+def delivery_status_mart(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        rows = delivery_status(con, date.today())
+        frame = pl.DataFrame([r.__dict__ for r in rows], schema={
+            "partner": pl.String, "dataset": pl.String, "expected_period": pl.String,
+            "latest_period": pl.String, "due_date": pl.Date, "overdue": pl.Boolean,
+            "days_overdue": pl.Int64})
+        con.execute("create or replace table marts.delivery_status as select * from frame")
+    overdue = [f"{r.partner}/{r.dataset}" for r in rows if r.overdue]
+    return dg.MaterializeResult(metadata={"expected": len(rows), "overdue": len(overdue),
+                                          "overdue_deliveries": ", ".join(overdue) or "none"})
+
+
+def _freshness_check(table: str, dataset: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=raw_key(table), name="delivery_freshness",
+                    description=f"Every partner that delivers {dataset} has delivered the period now due.")
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            rows = [r for r in delivery_status(con, date.today()) if r.dataset == dataset]
+        overdue = {r.partner: f"{r.expected_period} due {r.due_date}, newest {r.latest_period or 'none'}"
+                   for r in rows if r.overdue}
+        return dg.AssetCheckResult(passed=not overdue, severity=dg.AssetCheckSeverity.WARN,
+                                   metadata={"overdue": overdue or "none"})
+    return _check
+
+
+freshness_checks = [_freshness_check(c.table, c.dataset) for c in load_registry().contracts.values()]
