@@ -48,8 +48,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def latest_report(home) -> Path | None:
-    reports = sorted(home.reports.rglob("*.html"), key=lambda p: p.stat().st_mtime)
-    return reports[-1] if reports else None
+    """The newest Dutch board report; any report if there is none yet."""
+    for pattern in ("board_report.nl.html", "*.html"):
+        reports = sorted(home.reports.rglob(pattern), key=lambda p: p.stat().st_mtime)
+        if reports:
+            return reports[-1]
+    return None
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -86,6 +90,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     return check_file(Path(args.file), lang=args.lang, as_json=args.json)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Render the board report for a period from the warehouse (read-only)."""
+    home = _home()
+    from pipelines.warehouse import open_warehouse
+    from reporting.board_report import latest_quarter, render_board_report
+    with open_warehouse(home.warehouse, read_only=True) as con:
+        period = args.period or latest_quarter(con)
+        result = render_board_report(con, home.reports, period=period, lang=args.lang, pdf=not args.no_pdf)
+    if result.get("pdf"):
+        print(result["pdf"])
+    print(result["html"])
+    return 0
+
+
 def cmd_dev(args: argparse.Namespace) -> int:
     home = _home()
     command = [sys.executable, "-m", "dagster", "dev", "-w", str(REPO_ROOT / "workspace.yaml"),
@@ -112,6 +130,11 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--lang", choices=("nl", "en"), default="nl")
     check.add_argument("--json", action="store_true", help="print the receipt as JSON")
     check.set_defaults(func=cmd_check)
+    report = sub.add_parser("report", help="render the board report (HTML and PDF) for a period")
+    report.add_argument("--period", help="e.g. 2026-Q3 (default: the latest complete quarter)")
+    report.add_argument("--lang", choices=("nl", "en"), default="nl")
+    report.add_argument("--no-pdf", action="store_true", help="HTML only")
+    report.set_defaults(func=cmd_report)
     dev = sub.add_parser("dev", help="Dagster UI on 127.0.0.1")
     dev.add_argument("--port", type=int, default=3000)
     dev.set_defaults(func=cmd_dev)
