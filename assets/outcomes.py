@@ -1,0 +1,347 @@
+"""Outcomes and cost per outcome: the configuration tables the SQL models join, the published
+cost tables (through the shared disclosure control), and the checks that guard the person level.
+
+The SQL lives in sql/core/person_*.sql, sql/core/*_cells.sql and sql/marts/*.sql (one asset per
+file, see assets/models.py). This module adds what SQL cannot do:
+- load sources/outcomes.yaml, unit_costs.yaml, rate_card.yaml and concentration.yaml into core
+  tables (asset `outcome_config`);
+- publish marts.cost_per_outcome and marts.cost_per_tenancy_month from their unsuppressed
+  core.*_cells through quality/disclosure.py: primary suppression of cells with 1-9 persons
+  (decided, or in the cohort cell at all), complementary suppression over totaal > gemeente >
+  wijk > buurt, and the linear-algebra audit;
+- checks: no model links police or survey data to persons; costs are never negative;
+  n_outcomes <= n_persons; no published cell gives a small or hidden count away.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import dagster as dg
+
+from assets.reference import WAREHOUSE_POOL
+from pipelines.sqlmodels import SqlModel, build, discover
+from pipelines.warehouse import WarehouseResource, first_row, scalar
+from quality import disclosure
+from sources import outcome_config
+
+AREA = "area_code"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """A published table: the unsuppressed cells it is made from and how they are protected."""
+    target: str
+    source: str
+    by: tuple[str, ...]
+    protect: tuple[str, ...]
+    counts: tuple[str, ...]
+    blank: tuple[str, ...]
+
+
+# Counts are not rounded (rounding=1): the published cost per outcome and outcome rate are
+# exact ratios, so total / cost_per_outcome would give a rounded count back exactly. Small cells
+# are protected by suppression, complementary suppression and the audit instead.
+PUBLICATIONS = {
+    "marts.cost_per_outcome": Publication(
+        target="marts.cost_per_outcome", source="core.cost_per_outcome_cells",
+        by=("programme", "cohort", "outcome_id"), protect=("n_persons", "n_cohort"),
+        counts=("n_cohort", "n_persons", "n_outcomes", "n_censored", "n_excluded"),
+        blank=("outcome_rate", "cost_wonen_eur", "cost_zorg_eur", "cost_welzijn_eur",
+               "total_cost_eur", "cost_per_outcome_eur")),
+    "marts.cost_per_tenancy_month": Publication(
+        target="marts.cost_per_tenancy_month", source="core.cost_per_tenancy_month_cells",
+        by=("programme", "cohort"), protect=("n_persons",),
+        counts=("n_persons", "tenancy_months"),
+        blank=("cost_wonen_eur", "cost_zorg_eur", "cost_welzijn_eur", "total_cost_eur",
+               "cost_per_tenancy_month_eur")),
+}
+
+
+def area_hierarchy_of(con, source: str) -> disclosure.Hierarchy:
+    """The area tree of the cells themselves (buurt → wijk → gemeente → totaal, unknown areas
+    included): every area code with its one parent."""
+    pairs = con.execute(f"select distinct area_code, parent_code from {source}").fetchall()
+    return disclosure.Hierarchy(AREA, dict(pairs))
+
+
+def publish(con, publication: Publication) -> disclosure.SuppressionReport:
+    """Write the published table from its cells; the parent column stays internal."""
+    con.execute(f"create or replace temp view _outcome_cells as "
+                f"select * exclude (parent_code) from {publication.source}")
+    try:
+        return disclosure.suppress(
+            con, "_outcome_cells", publication.target,
+            hierarchies=[area_hierarchy_of(con, publication.source)], by=list(publication.by),
+            base="n_persons", protect=list(publication.protect), counts=list(publication.counts),
+            blank=list(publication.blank), rounding=1)
+    finally:
+        con.execute("drop view if exists _outcome_cells")
+
+
+def _publication_asset(publication: Publication) -> dg.AssetsDefinition:
+    layer, name = publication.target.split(".")
+
+    @dg.asset(key=[layer, name], group_name=layer, pool=WAREHOUSE_POOL,
+              deps=[dg.AssetKey(publication.source.split("."))],
+              description=f"{publication.source} as published: cells with 1-9 persons suppressed, "
+                          "with complementary suppression over totaal > gemeente > wijk > buurt "
+                          "(quality/disclosure.py); suppressed rows show no counts or costs.")
+    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            report = publish(con, publication)
+        return dg.MaterializeResult(metadata=report.as_metadata())
+
+    return _asset
+
+
+published_cost_tables = [_publication_asset(p) for p in PUBLICATIONS.values()]
+
+CONFIG_KEYS = {table: dg.AssetKey(["core", table]) for table in outcome_config.TABLES}
+CONFIG_FILES = {"outcome_definitions": outcome_config.OUTCOMES_FILE,
+                "programmes": outcome_config.OUTCOMES_FILE,
+                "unit_costs": outcome_config.UNIT_COSTS_FILE,
+                "outcome_valuations": outcome_config.UNIT_COSTS_FILE,
+                "social_return_settings": outcome_config.UNIT_COSTS_FILE,
+                "rate_card": outcome_config.RATE_CARD_FILE,
+                "concentration_settings": outcome_config.CONCENTRATION_FILE}
+CONFIG_DESCRIPTIONS = {
+    "outcome_definitions": "Outcome definitions from sources/outcomes.yaml: id, nl/en name and "
+                           "definition, window, rule type and its parameters, source datasets.",
+    "programmes": "Which tenancy target groups are programmes and which is the comparison group "
+                  "(sources/outcomes.yaml).",
+    "unit_costs": "Unit costs with low/mid/high, price year, status and cited source "
+                  "(sources/unit_costs.yaml).",
+    "outcome_valuations": "Which unit cost an achieved outcome is assumed to avoid "
+                          "(sources/unit_costs.yaml).",
+    "social_return_settings": "Which outcome's decided persons and window give the programme "
+                              "cost in marts.social_return (sources/unit_costs.yaml).",
+    "rate_card": "Price per outcome milestone with source and date (sources/rate_card.yaml).",
+    "concentration_settings": "Concentration signal thresholds (sources/concentration.yaml).",
+}
+
+# Aggregated-only datasets: never joined to a person.
+AGGREGATED_ONLY = (("staging", "veiligheid__incidenten"), ("staging", "bewoners__bewonersenquete"),
+                   ("raw", "veiligheid__incidenten"), ("raw", "bewoners__bewonersenquete"))
+PERSON_KEY = "persoon_pseudoniem"
+AGGREGATE_ONLY_COLUMNS = ("incidentsoort", "vraag", "n_respondenten")
+DISCLOSURE_MIN = disclosure.THRESHOLD
+COST_TABLES = {  # table → cost columns that must never be negative
+    "core.person_costs": ("bedrag_eur",),
+    "core.person_outcomes": ("cost_wonen_eur", "cost_zorg_eur", "cost_welzijn_eur", "cost_total_eur"),
+    "marts.cost_per_outcome": ("total_cost_eur", "cost_per_outcome_eur"),
+    "marts.cost_per_tenancy_month": ("total_cost_eur", "cost_per_tenancy_month_eur"),
+}
+
+
+@dg.multi_asset(
+    name="outcome_config",
+    specs=[dg.AssetSpec(key, group_name="core", description=CONFIG_DESCRIPTIONS[table],
+                        metadata={"yaml": dg.MetadataValue.path(str(CONFIG_FILES[table]))})
+           for table, key in CONFIG_KEYS.items()],
+    pool=WAREHOUSE_POOL,
+)
+def outcome_config_tables(warehouse: WarehouseResource):
+    """Check the YAML and write it to core tables (a broken file fails here, naming the entry)."""
+    config = outcome_config.load()
+    with warehouse.connect() as con:
+        counts = outcome_config.write_tables(con, config)
+    for table, rows in counts.items():
+        yield dg.MaterializeResult(asset_key=CONFIG_KEYS[table], metadata={"rows": rows})
+
+
+@dataclass(frozen=True)
+class Step:
+    """One table to build outside Dagster: a SQL model or a publication."""
+    table: str
+    depends_on: tuple[str, ...]
+    run: Callable
+
+
+def plan(targets: list[str], models: list[SqlModel] | None = None) -> list[Step]:
+    """Everything the `targets` ('layer.name') need, themselves included, in build order: SQL
+    models and the published cost tables. Tables built elsewhere (raw, dim_buurt, the
+    configuration) are left to the caller."""
+    models = models if models is not None else discover()
+    steps = {m.table: Step(m.table, tuple(f"{l}.{n}" for l, n in m.depends_on),
+                           lambda con, m=m: build(con, m)) for m in models}
+    for table, publication in PUBLICATIONS.items():
+        steps[table] = Step(table, (publication.source,), lambda con, p=publication: publish(con, p))
+    ordered: list[Step] = []
+    seen: set[str] = set()
+
+    def visit(table: str, stack: tuple[str, ...] = ()) -> None:
+        if table in seen or table not in steps:
+            return
+        if table in stack:
+            raise ValueError(f"dependency cycle through {table}")
+        for dep in steps[table].depends_on:
+            visit(dep, stack + (table,))
+        seen.add(table)
+        ordered.append(steps[table])
+
+    for target in targets:
+        if target not in steps:
+            raise KeyError(f"no SQL model or publication {target}")
+        visit(target)
+    return ordered
+
+
+def build_outcomes(con, targets: list[str], config: outcome_config.OutcomeConfig | None = None,
+                   models: list[SqlModel] | None = None) -> list[str]:
+    """Without Dagster (tests, benchmarks): write the configuration, then build every table the
+    targets need in order. Returns the tables built."""
+    outcome_config.write_tables(con, config)
+    built = []
+    for step in plan(targets, models):
+        step.run(con)
+        built.append(step.table)
+    return built
+
+
+def _transitive_dependencies(models: list[SqlModel]) -> dict[tuple[str, str], set[tuple[str, str]]]:
+    direct = {(m.layer, m.name): set(m.depends_on) for m in models}
+    closed: dict[tuple[str, str], set[tuple[str, str]]] = {}
+
+    def visit(node, stack=()):
+        if node in closed:
+            return closed[node]
+        found = set()
+        for dep in direct.get(node, ()):
+            if dep in stack:
+                continue
+            found |= {dep} | visit(dep, stack + (node,))
+        closed[node] = found
+        return found
+
+    for node in direct:
+        visit(node)
+    return closed
+
+
+def person_linked_aggregates(models: list[SqlModel] | None = None, columns_of=None,
+                             transitive: bool = False) -> list[tuple[str, str]]:
+    """(model, aggregated dataset) pairs where a model that reads police or survey data also has
+    a person key: by its SQL text, or by its built columns when `columns_of` (table → column
+    names, None when unknown) is given. Empty means no such link exists.
+
+    Direct reads by default. `transitive=True` also follows other models, which flags models that
+    only take the calendar (the months delivered) from those datasets: for review, not a gate."""
+    models = models if models is not None else discover()
+    reads = (_transitive_dependencies(models) if transitive
+             else {(m.layer, m.name): set(m.depends_on) for m in models})
+    found = []
+    for model in models:
+        sources = [f"{layer}.{name}" for layer, name in AGGREGATED_ONLY
+                   if (layer, name) in reads[(model.layer, model.name)]]
+        if not sources:
+            continue
+        columns = columns_of(model.table) if columns_of else None
+        has_person = (PERSON_KEY in columns) if columns is not None else PERSON_KEY in model.sql
+        found.extend((model.table, source) for source in sources if has_person)
+    return found
+
+
+def person_tables_with_aggregate_columns(con) -> list[str]:
+    """Tables in core and marts holding a person key next to a column only police incidents or
+    the resident survey have (incidentsoort, vraag, n_respondenten)."""
+    rows = con.execute(f"""
+        select table_schema || '.' || table_name
+        from information_schema.columns
+        where table_schema in ('core', 'marts')
+        group by all
+        having bool_or(column_name = '{PERSON_KEY}')
+           and bool_or(column_name in ({", ".join(f"'{c}'" for c in AGGREGATE_ONLY_COLUMNS)}))
+        order by 1""").fetchall()
+    return [r[0] for r in rows]
+
+
+def _columns(con, table: str) -> list[str] | None:
+    layer, name = table.split(".", 1)
+    rows = con.execute("select column_name from information_schema.columns "
+                       "where table_schema = ? and table_name = ?", [layer, name]).fetchall()
+    return [r[0] for r in rows] or None
+
+
+@dg.asset_check(asset=dg.AssetKey(["core", "person_trajectories"]), blocking=True,
+                description="No model reading police incidents or the resident survey has a person "
+                            "key, and no core or marts table holds a person key next to incident or "
+                            "survey columns: those data are aggregated and never linked to persons.")
+def no_person_link_to_police_or_survey(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect(read_only=True) as con:
+        links = person_linked_aggregates(columns_of=lambda table: _columns(con, table))
+        mixed = person_tables_with_aggregate_columns(con)
+    return dg.AssetCheckResult(passed=not links and not mixed,
+                               metadata={"links": [f"{m} ← {s}" for m, s in links],
+                                         "tables_mixing_columns": mixed})
+
+
+def _exists(con, table: str) -> bool:
+    return _columns(con, table) is not None
+
+
+@dg.asset_check(asset=dg.AssetKey(["marts", "cost_per_outcome"]), blocking=True,
+                description="Costs are never negative, anywhere from person costs to the marts.")
+def costs_non_negative(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    negative = {}
+    with warehouse.connect(read_only=True) as con:
+        for table, columns in COST_TABLES.items():
+            if _exists(con, table):
+                condition = " or ".join(f"{c} < 0" for c in columns)
+                negative[table] = scalar(con, f"select count(*) from {table} where {condition}")
+    return dg.AssetCheckResult(passed=not any(negative.values()), metadata={"negative_rows": negative})
+
+
+def disclosure_problems(con, table: str = "marts.cost_per_outcome") -> dict[str, int]:
+    """What is wrong with a published cost table (all zero when it is sound): counts above their
+    population, small counts shown, numbers in suppressed rows, hidden cells the visible ones
+    give away (quality.disclosure.audit over the area tree)."""
+    publication = PUBLICATIONS[table]
+    small = " or ".join(f"{c} between 1 and {DISCLOSURE_MIN - 1}" for c in publication.protect)
+    leaking = " or ".join(f"{c} is not null" for c in publication.counts + publication.blank)
+    above = "n_outcomes > n_persons" if "n_outcomes" in publication.counts else "false"
+    too_many, shown_small, hidden_numbers = first_row(con, f"""
+        select count(*) filter (where {above}),
+               count(*) filter (where not suppressed and ({small})),
+               count(*) filter (where suppressed and ({leaking}))
+        from {table}""")
+    given_away = disclosure.audit(con, table, hierarchies=[area_hierarchy_of(con, publication.source)],
+                                  by=list(publication.by))
+    return {"n_outcomes_above_n_persons": too_many, "small_counts_shown": shown_small,
+            "suppressed_rows_with_numbers": hidden_numbers, "hidden_cells_given_away": len(given_away)}
+
+
+def _disclosure_check(table: str):
+    layer, name = table.split(".")
+
+    @dg.asset_check(asset=dg.AssetKey([layer, name]), blocking=True, name="disclosure_sound",
+                    pool=WAREHOUSE_POOL,
+                    description="n_outcomes <= n_persons; no shown cell counts 1-9 persons; "
+                                "suppressed rows show no numbers; the audit finds no hidden cell "
+                                "that the visible cells give away.")
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connect() as con:  # the audit needs temp tables: not read-only
+            problems = disclosure_problems(con, table)
+        return dg.AssetCheckResult(passed=not any(problems.values()), metadata=problems)
+
+    return _check
+
+
+disclosure_checks = [_disclosure_check(table) for table in PUBLICATIONS]
+
+
+@dg.asset_check(asset=dg.AssetKey(["core", "person_costs"]),
+                description="Share of delivered costs that could be linked to a person (warns when "
+                            "contract, traject or voorziening ids in cost files are unknown).")
+def costs_linked_to_persons(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect(read_only=True) as con:
+        delivered, linked = first_row(con, """
+            select
+                (select coalesce(sum(bedrag_eur), 0) from staging.wonen__woonkosten)
+                + (select coalesce(sum(bedrag_eur), 0) from staging.zorg__zorgkosten)
+                + (select coalesce(sum(bedrag_eur), 0) from staging.welzijn__welzijnskosten),
+                (select coalesce(sum(bedrag_eur), 0) from core.person_costs)""")
+    unlinked = float(delivered - linked)
+    return dg.AssetCheckResult(passed=unlinked == 0, severity=dg.AssetCheckSeverity.WARN,
+                               metadata={"delivered_eur": float(delivered), "linked_eur": float(linked),
+                                         "unlinked_eur": round(unlinked, 2)})

@@ -1,0 +1,116 @@
+-- Outcome counts and costs per programme, cohort, outcome and area (totaal > gemeente > wijk >
+-- buurt of the home; GM-/WK-/BU-onbekend when the home's buurt is unknown), before disclosure
+-- control. Only programme and comparison entries observed from their start. n_cohort: entries in
+-- the cell; n_persons: decided (success or failure); costs only of the decided. outcome_id
+-- 'tenancy_month': n_outcomes = months in tenancy from the entry's start month to the newest
+-- delivery, costs over those months. Internal: published only through quality/disclosure.py.
+with outcomes as (
+    select *
+    from core.person_outcomes
+    where observed_from_start
+        and programme_role in ('programme', 'comparison')
+),
+
+entries as (
+    select *
+    from core.person_trajectories
+    where counts_in_cohort
+        and observed_from_start
+        and programme_role in ('programme', 'comparison')
+),
+
+months as (
+    select * from core.person_months
+),
+
+tenancy_months as (
+    select
+        entries.trajectory_id,
+        entries.programme,
+        entries.programme_role,
+        entries.cohort,
+        entries.gemeentecode,
+        entries.wijkcode,
+        entries.buurtcode,
+        'tenancy_month' as outcome_id,
+        'success' as status,
+        count(*) filter (where months.in_tenancy) as n_outcomes,
+        coalesce(sum(months.cost_wonen_eur), 0) as cost_wonen_eur,
+        coalesce(sum(months.cost_zorg_eur), 0) as cost_zorg_eur,
+        coalesce(sum(months.cost_welzijn_eur), 0) as cost_welzijn_eur,
+        coalesce(sum(months.cost_total_eur), 0) as cost_total_eur
+    from entries
+    left join months
+        on months.persoon_pseudoniem = entries.persoon_pseudoniem
+        and months.maand >= cast(date_trunc('month', entries.startdatum) as date)
+    group by all
+),
+
+judged as (
+    select
+        outcomes.trajectory_id,
+        outcomes.programme,
+        outcomes.programme_role,
+        outcomes.cohort,
+        outcomes.gemeentecode,
+        outcomes.wijkcode,
+        outcomes.buurtcode,
+        outcomes.outcome_id,
+        outcomes.status,
+        case when outcomes.status = 'success' then 1 else 0 end as n_outcomes,
+        outcomes.cost_wonen_eur,
+        outcomes.cost_zorg_eur,
+        outcomes.cost_welzijn_eur,
+        outcomes.cost_total_eur
+    from outcomes
+    union all
+    select * from tenancy_months
+),
+
+areas as (
+    -- every entry counts at each level of its home's area hierarchy
+    select
+        judged.*,
+        unnest([
+            struct_pack(area_level := 'totaal', area_code := 'totaal',
+                        parent_code := null::varchar),
+            struct_pack(area_level := 'gemeente',
+                        area_code := coalesce(judged.gemeentecode, 'GM-onbekend'),
+                        parent_code := 'totaal'),
+            struct_pack(area_level := 'wijk', area_code := coalesce(judged.wijkcode, 'WK-onbekend'),
+                        parent_code := coalesce(judged.gemeentecode, 'GM-onbekend')),
+            struct_pack(area_level := 'buurt', area_code := coalesce(judged.buurtcode, 'BU-onbekend'),
+                        parent_code := coalesce(judged.wijkcode, 'WK-onbekend'))
+        ], recursive := true)
+    from judged
+),
+
+final as (
+    select
+        areas.programme,
+        areas.programme_role,
+        areas.cohort,
+        areas.outcome_id,
+        areas.area_level,
+        areas.area_code,
+        areas.parent_code,
+        count(*) as n_cohort,
+        count(*) filter (where areas.status in ('success', 'failure')) as n_persons,
+        cast(coalesce(sum(areas.n_outcomes)
+                      filter (where areas.status in ('success', 'failure')), 0) as bigint)
+            as n_outcomes,
+        count(*) filter (where areas.status = 'censored') as n_censored,
+        count(*) filter (where areas.status = 'excluded') as n_excluded,
+        coalesce(sum(areas.cost_wonen_eur) filter (where areas.status in ('success', 'failure')), 0)
+            as cost_wonen_eur,
+        coalesce(sum(areas.cost_zorg_eur) filter (where areas.status in ('success', 'failure')), 0)
+            as cost_zorg_eur,
+        coalesce(sum(areas.cost_welzijn_eur) filter (where areas.status in ('success', 'failure')), 0)
+            as cost_welzijn_eur,
+        coalesce(sum(areas.cost_total_eur) filter (where areas.status in ('success', 'failure')), 0)
+            as total_cost_eur
+    from areas
+    group by all
+)
+
+select * from final

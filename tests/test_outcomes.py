@@ -1,0 +1,614 @@
+"""Person-level outcomes, cost per outcome, social return and concentration on a small hand-made
+world whose every number is known (raw rows → the real staging, core and marts SQL).
+
+The world (observation date 2026-06-30: the newest huurcontracten delivery; cost data from 2025-01):
+
+housing_first cohort 2025-Q1, 12 persons in wijk W1 (10 in buurt B1, 2 in buurt B2):
+    A  2025-01-15 running                          costs wonen 100 (m0) + 50 (m12), zorg 200, welzijn 300
+    B  2025-01-15 → 2026-01-15 huisuitzetting      ends exactly on start + 12 months: sustained
+    C  2025-01-15 → 2026-01-14 huisuitzetting      one day short: failure; wonen 7000 (ontruiming, m11)
+    D  2025-01-15 → 2025-03-01 verhuizing          moved: sustained
+    E  2025-01-15 → 2025-05-01 overlijden          not sustained from 6 months on
+    F  2025-01-15 → 2025-06-01 ontbinding          failure from 6 months on
+    P7..P10 2025-02-01 running, P11 P12 2025-03-01 running (B2)
+housing_first 2025-Q2: H 2025-06-30 (decided exactly on the observation date); 2025-Q3: G 2025-07-01
+uitstroom_bw 2025-Q1: three persons (a cohort under 10); regulier R1..R10 since 2020 and
+skaeve_huse S1..S10 from 2025-10-01 in buurt B3 (the concentration signal).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import hmac
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+import pytest
+import yaml
+
+from assets.outcomes import (PERSON_KEY, build_outcomes, disclosure_problems,
+                             person_linked_aggregates, person_tables_with_aggregate_columns)
+from pipelines.intake import ensure_tables
+from pipelines.sqlmodels import SqlModel, discover
+from pipelines.warehouse import open_warehouse
+from sources import outcome_config
+from sources.contracts import load_registry
+
+OBSERVED = "2026-06"
+HOUSING, CARE, WELFARE = "havensteder", "zorgaanbieder", "gemeente"
+B1, B2, B3 = "BU00010001", "BU00010002", "BU00010101"
+W1, W2, GM = "WK000100", "WK000101", "GM0001"
+TARGETS = ["marts.cost_per_outcome", "marts.cost_per_tenancy_month", "marts.rate_card_comparison",
+           "marts.social_return", "marts.concentration", "core.person_months"]
+ZRM = ["financien", "werk_opleiding", "tijdsbesteding", "huisvesting", "huiselijke_relaties",
+       "geestelijke_gezondheid", "lichamelijke_gezondheid", "middelengebruik", "basale_adl",
+       "instrumentele_adl", "sociaal_netwerk", "maatschappelijke_participatie", "justitie"]
+
+
+def person(name: str) -> str:
+    return hmac.new(b"test-outcomes", name.encode(), hashlib.sha256).hexdigest()
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def period(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def put(con, table: str, partner: str, rows: list[dict], by_period=None) -> None:
+    """Insert rows into raw.<table> as deliveries of `partner` (one delivery per period)."""
+    if not rows:
+        return
+    frame = pl.DataFrame(rows, infer_schema_length=None).with_columns(
+        _partner=pl.lit(partner),
+        _period=pl.Series([by_period(r) if by_period else OBSERVED for r in rows]),
+        _source_file=pl.lit("test"), _sha256=pl.lit("0" * 64), _source_row=pl.int_range(pl.len()))
+    con.register("_rows", frame.to_arrow())
+    con.execute(f"insert into raw.{table} by name select * from _rows")
+    con.unregister("_rows")
+
+
+TENANCIES = [  # name, buurt, doelgroep, start, end, reason
+    ("A", B1, "housing_first", "2025-01-15", None, None),
+    ("B", B1, "housing_first", "2025-01-15", "2026-01-15", "huisuitzetting"),
+    ("C", B1, "housing_first", "2025-01-15", "2026-01-14", "huisuitzetting"),
+    ("D", B1, "housing_first", "2025-01-15", "2025-03-01", "verhuizing"),
+    ("E", B1, "housing_first", "2025-01-15", "2025-05-01", "overlijden"),
+    ("F", B1, "housing_first", "2025-01-15", "2025-06-01", "ontbinding"),
+    *[(f"P{i}", B1, "housing_first", "2025-02-01", None, None) for i in range(7, 11)],
+    *[(f"P{i}", B2, "housing_first", "2025-03-01", None, None) for i in (11, 12)],
+    ("H", B2, "housing_first", "2025-06-30", None, None),
+    ("G", B2, "housing_first", "2025-07-01", None, None),
+    *[(f"U{i}", B2, "uitstroom_bw", "2025-01-20", None, None) for i in range(1, 4)],
+    ("OLD", B2, "regulier", "2024-06-01", None, None),  # before the cost data: not a cohort entry
+    *[(f"R{i}", B3, "regulier", "2020-01-01", None, None) for i in range(1, 11)],
+    *[(f"S{i}", B3, "skaeve_huse", "2025-10-01", None, None) for i in range(1, 11)],
+]
+
+
+def zrm_row(name: str, day: str, **scores) -> dict:
+    base = {domain: 2 for domain in ZRM}
+    base.update(scores)
+    return {"persoon_pseudoniem": person(name), "meetdatum": d(day), **base}
+
+
+def write_world(con) -> None:
+    ensure_tables(con, load_registry())
+    con.execute("""create or replace table core.dim_buurt as select * from (values
+        ('BU00010001', 'Buurt Een', 'WK000100', 'Wijk Een', 'GM0001', 'Gemeente', 1000, 500),
+        ('BU00010002', 'Buurt Twee', 'WK000100', 'Wijk Een', 'GM0001', 'Gemeente', 1000, 500),
+        ('BU00010101', 'Buurt Drie', 'WK000101', 'Wijk Twee', 'GM0001', 'Gemeente', 1000, 500))
+        as t(buurtcode, buurtnaam, wijkcode, wijknaam, gemeentecode, gemeentenaam, inwoners,
+             huishoudens)""")
+    put(con, "wonen__verhuureenheden", HOUSING, [
+        {"vhe_id": f"VHE-{name}", "complex_id": "CX-1", "buurtcode": buurt, "woningtype": "meergezins",
+         "bouwjaar": 1960, "energielabel": "C", "netto_huur": Decimal("600.00"), "status": "verhuurd"}
+        for name, buurt, *_ in TENANCIES], by_period=lambda r: "2026-06-30")
+    put(con, "wonen__huurcontracten", HOUSING, [
+        {"contract_id": f"HC-{name}", "persoon_pseudoniem": person(name), "vhe_id": f"VHE-{name}",
+         "startdatum": d(start), "einddatum": d(end) if end else None, "einde_reden": reason,
+         "doelgroep": group, "begeleidingsafspraak": "ja"}
+        for name, _, group, start, end, reason in TENANCIES])
+    monthly = lambda column: (lambda r: period(r[column]))  # noqa: E731
+    put(con, "wonen__woonkosten", HOUSING, [
+        {"contract_id": "HC-A", "maand": d("2025-01-01"), "kostensoort": "sociaal_beheer",
+         "bedrag_eur": Decimal("100.00")},
+        {"contract_id": "HC-A", "maand": d("2026-01-01"), "kostensoort": "juridisch",
+         "bedrag_eur": Decimal("50.00")},
+        {"contract_id": "HC-C", "maand": d("2025-12-01"), "kostensoort": "ontruiming",
+         "bedrag_eur": Decimal("7000.00")},
+        {"contract_id": "HC-UNKNOWN", "maand": d("2025-01-01"), "kostensoort": "juridisch",
+         "bedrag_eur": Decimal("999.00")},
+    ], by_period=monthly("maand"))
+    put(con, "zorg__trajecten", CARE, [
+        {"traject_id": "T-A", "persoon_pseudoniem": person("A"), "zorgvorm": "housing_first_begeleiding",
+         "startdatum": d("2025-01-01"), "einddatum": None, "einde_reden": None}])
+    put(con, "zorg__zorgkosten", CARE, [
+        {"traject_id": "T-A", "maand": d("2025-02-01"), "bedrag_eur": Decimal("200.00")}],
+        by_period=monthly("maand"))
+    put(con, "welzijn__voorzieningen", WELFARE, [
+        {"voorziening_id": "V-A", "persoon_pseudoniem": person("A"), "buurtcode": B1,
+         "soort": "schuldhulp", "startdatum": d("2025-03-01"), "einddatum": d("2025-05-31")}])
+    put(con, "welzijn__welzijnskosten", WELFARE, [
+        {"voorziening_id": "V-A", "maand": d("2025-03-01"), "bedrag_eur": Decimal("300.00")}],
+        by_period=monthly("maand"))
+    put(con, "zorg__zrm_metingen", CARE, [
+        # A: intake a month before the start; nearest to start + 12 months is 2026-01-20 (5 days)
+        # with 3 domains up, none down; 2025-11-15 (2 months early, one domain down) must lose
+        zrm_row("A", "2024-12-20"),
+        zrm_row("A", "2025-11-15", financien=1, huisvesting=4),
+        zrm_row("A", "2026-01-20", financien=3, huisvesting=4, sociaal_netwerk=3),
+        # P7: two up and one down: failure
+        zrm_row("P7", "2025-02-01"), zrm_row("P7", "2026-02-10", financien=3, justitie=3, basale_adl=1),
+        # P8: first measurement four months after the start: no intake, excluded
+        zrm_row("P8", "2025-06-01"), zrm_row("P8", "2026-02-01", financien=4, huisvesting=4),
+        # P9: follow-up 16 months after the start, outside 12 ± 3: excluded
+        zrm_row("P9", "2025-02-01"), zrm_row("P9", "2026-06-01", financien=4, huisvesting=4),
+        # P10: empty domains are not compared; two up in the domains measured both times
+        zrm_row("P10", "2025-02-15", financien=None, werk_opleiding=None),
+        zrm_row("P10", "2026-02-01", financien=5, huisvesting=3, sociaal_netwerk=3),
+    ], by_period=monthly("meetdatum"))
+    put(con, "zorg__crisismomenten", CARE, [
+        {"persoon_pseudoniem": person("A"), "datum": d("2025-07-15"), "soort": "crisisopname"},  # = start+6
+        {"persoon_pseudoniem": person("P7"), "datum": d("2025-09-01"), "soort": "crisisdienst"},
+        {"persoon_pseudoniem": person("P8"), "datum": d("2025-07-31"), "soort": "crisisopname"},  # < start+6
+        {"persoon_pseudoniem": person("P9"), "datum": d("2026-02-01"), "soort": "crisisopname"},  # = start+12
+        {"persoon_pseudoniem": person("P10"), "datum": d("2025-12-01"), "soort": "crisisopname"},
+        {"persoon_pseudoniem": person("nobody"), "datum": d("2026-06-01"), "soort": "crisisdienst"},
+    ], by_period=monthly("datum"))
+    put(con, "wonen__overlastmeldingen", HOUSING, [
+        {"melding_id": "M1", "meldingsdatum": d("2025-09-10"), "buurtcode": B1, "complex_id": "CX-1",
+         "categorie": "geluid", "veroorzaker_contract_id": "HC-P7", "afgehandeld_op": None},
+        {"melding_id": "M2", "meldingsdatum": d("2025-04-01"), "buurtcode": B1, "complex_id": "CX-1",
+         "categorie": "geluid", "veroorzaker_contract_id": "HC-P8", "afgehandeld_op": None},
+        {"melding_id": "M3", "meldingsdatum": d("2025-09-10"), "buurtcode": B1, "complex_id": "CX-1",
+         "categorie": "vervuiling", "veroorzaker_contract_id": None, "afgehandeld_op": None},
+    ], by_period=monthly("meldingsdatum"))
+
+
+def build_all(con, targets=TARGETS) -> None:
+    build_outcomes(con, targets)
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("outcomes") / "warehouse.duckdb"
+    with open_warehouse(path) as con:
+        write_world(con)
+        build_all(con)
+    return path
+
+
+@pytest.fixture
+def con(warehouse):
+    with open_warehouse(warehouse, read_only=True) as connection:
+        yield connection
+
+
+def statuses(con, outcome_id: str) -> dict[str, str]:
+    rows = con.execute("""
+        select trajectories.contract_id, outcomes.status
+        from core.person_outcomes as outcomes
+        join core.person_trajectories as trajectories using (trajectory_id)
+        where outcomes.outcome_id = ?""", [outcome_id]).fetchall()
+    return {contract.removeprefix("HC-"): status for contract, status in rows}
+
+
+def records(con, sql: str, params=()) -> list[dict]:
+    cursor = con.execute(sql, list(params))
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def cell(con, table: str, outcome_id: str | None, area: str, programme="housing_first",
+         cohort="2025-Q1") -> dict:
+    where = "and outcome_id = ?" if outcome_id else ""
+    params = [programme, cohort, area] + ([outcome_id] if outcome_id else [])
+    rows = records(con, f"select * from {table} where programme = ? and cohort = ? "
+                        f"and area_code = ? {where}", params)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+# --- outcome rules -----------------------------------------------------------------------------
+
+def test_tenancy_sustained_at_k_months(con):
+    s3, s6, s12 = (statuses(con, f"tenancy_sustained_{k}m") for k in (3, 6, 12))
+    cohort = ["A", "B", "C", "D", "E", "F", "P7", "P8", "P9", "P10", "P11", "P12"]
+    assert {n: s3[n] for n in cohort} == {n: "success" for n in cohort}
+    assert s6["E"] == "failure" and s6["F"] == "failure" and s6["C"] == "success"
+    assert s12["B"] == "success", "ending exactly on start + 12 months is still sustained"
+    assert s12["C"] == "failure", "evicted one day before start + 12 months"
+    assert s12["D"] == "success", "a regular move (verhuizing) counts as sustained"
+    assert s12["E"] == "failure", "overlijden before k months is not sustained (truth.json rule)"
+    assert s12["F"] == "failure", "ontbinding is a failure"
+    assert [n for n in cohort if s12[n] == "success"] == ["A", "B", "D", "P7", "P8", "P9", "P10",
+                                                           "P11", "P12"]
+
+
+def test_right_censoring_at_the_observation_date(con):
+    s12, s18 = statuses(con, "tenancy_sustained_12m"), statuses(con, "tenancy_sustained_18m")
+    assert s12["H"] == "success", "start + 12 months is exactly the observation date: decided"
+    assert s12["G"] == "censored", "start + 12 months is a day after the observation date"
+    assert all(s18[n] == "censored" for n in ("A", "B", "P12"))
+    published = cell(con, "marts.cost_per_outcome", "tenancy_sustained_18m", "totaal")
+    assert (published["n_persons"], published["n_outcomes"], published["n_censored"]) == (0, 0, 12)
+    assert published["cost_per_outcome_eur"] is None
+
+
+def test_no_eviction_within_12_months(con):
+    s = statuses(con, "no_eviction_12m")
+    assert s["C"] == "failure" and s["F"] == "failure"  # huisuitzetting, ontbinding before 12 months
+    assert s["B"] == "success", "evicted exactly on start + 12 months: not within 12 months"
+    assert s["D"] == s["E"] == s["A"] == "success"
+    assert s["G"] == "censored"
+
+
+def test_zrm_improvement_per_domain_never_summed(con):
+    s = statuses(con, "zrm_improvement_12m")
+    assert s["A"] == "success", "the measurement nearest start + 12 months is used (3 up, 0 down)"
+    assert s["P7"] == "failure", "two up but one down"
+    assert s["P8"] == "excluded", "no intake within 3 months of the start"
+    assert s["P9"] == "excluded", "no follow-up within 12 ± 3 months"
+    assert s["P10"] == "success", "two up among the domains measured both times"
+    assert s["B"] == "excluded"  # never measured
+    detail = con.execute("""select detail from core.person_outcomes o
+        join core.person_trajectories t using (trajectory_id)
+        where t.contract_id = 'HC-A' and o.outcome_id = 'zrm_improvement_12m'""").fetchall()[0][0]
+    assert '"followup_date":"2026-01-20"' in detail.replace(" ", "")
+    assert '"domains_up":3' in detail.replace(" ", "") and '"domains_down":0' in detail.replace(" ", "")
+
+
+def test_no_crisis_admission_in_months_6_to_12(con):
+    s = statuses(con, "no_crisis_admission_6_12m")
+    assert s["A"] == "failure", "an admission on exactly start + 6 months is inside the window"
+    assert s["P7"] == "success", "crisisdienst is not a crisis admission"
+    assert s["P8"] == "success", "an admission before month 6"
+    assert s["P9"] == "success", "an admission on exactly start + 12 months is outside the window"
+    assert s["P10"] == "failure"
+
+
+def test_no_nuisance_as_causer_in_months_6_to_12(con):
+    s = statuses(con, "no_nuisance_causer_6_12m")
+    assert s["P7"] == "failure", "reported as causer through the person's contract in month 7"
+    assert s["P8"] == "success", "reported before month 6"
+    assert s["D"] == s["E"] == s["F"] == "excluded", "no tenancy at start + 6 months"
+    assert s["C"] == "success"
+    small = cell(con, "marts.cost_per_outcome", "no_nuisance_causer_6_12m", "totaal")
+    assert small["suppressed"] and small["n_persons"] is None, "9 decided persons: suppressed"
+
+
+def test_entries_before_the_cost_data_are_not_cohort_entries(con):
+    assert con.execute("""select observed_from_start from core.person_trajectories
+                          where contract_id = 'HC-OLD'""").fetchall() == [(False,)]
+    assert con.execute("select count(*) from core.outcome_cells where cohort = '2024-Q2'"
+                       ).fetchall() == [(0,)]
+
+
+# --- person linkage and costs --------------------------------------------------------------------
+
+def test_costs_linked_by_domain(con):
+    rows = con.execute("""select domain, sum(bedrag_eur) from core.person_costs
+                          group by domain order by domain""").fetchall()
+    assert rows == [("welzijn", Decimal("300.00")), ("wonen", Decimal("7150.00")),
+                    ("zorg", Decimal("200.00"))], "the unknown contract's 999 is not linked"
+    months = {r[0]: r[1:] for r in con.execute("""
+        select strftime(maand, '%Y-%m'), in_tenancy, care_trajectories_active, provisions_active,
+               zrm_measured, crisis_admissions, cost_wonen_eur, cost_zorg_eur, cost_welzijn_eur,
+               cost_total_eur
+        from core.person_months where persoon_pseudoniem = ? order by maand""",
+        [person("A")]).fetchall()}
+    assert list(months)[0] == "2025-01" and list(months)[-1] == OBSERVED and len(months) == 18
+    assert months["2025-01"] == (True, 1, 0, False, 0, 100, 0, 0, 100)
+    assert months["2025-02"][-4:] == (0, 200, 0, 200)
+    assert months["2025-03"][2] == 1 and months["2025-03"][-1] == 300
+    assert months["2025-07"][4] == 1 and months["2026-01"][3] is True
+
+
+def test_person_months_follow_tenancy_and_nuisance(con):
+    (nuisance,), = con.execute("""select sum(nuisance_as_causer) from core.person_months
+                                  where persoon_pseudoniem = ?""", [person("P7")]).fetchall()
+    assert nuisance == 1
+    rows = con.execute("""select strftime(maand, '%Y-%m'), in_tenancy from core.person_months
+                          where persoon_pseudoniem = ? and maand between '2025-02-01' and '2025-04-01'
+                          order by maand""", [person("D")]).fetchall()
+    assert rows == [("2025-02", True), ("2025-03", True), ("2025-04", False)]
+
+
+def test_cost_per_outcome_arithmetic(con):
+    window3 = con.execute("""select cost_wonen_eur, cost_zorg_eur, cost_welzijn_eur, cost_total_eur
+        from core.person_outcomes o join core.person_trajectories t using (trajectory_id)
+        where t.contract_id = 'HC-A' and o.outcome_id = 'tenancy_sustained_3m'""").fetchall()
+    assert window3 == [(100, 200, 300, 600)]
+    c12 = cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", "totaal")
+    assert (c12["n_persons"], c12["n_outcomes"], c12["n_censored"]) == (12, 9, 0)
+    assert float(c12["total_cost_eur"]) == 7600.0, "A's 600 (month 12 is outside) + C's 7000"
+    assert (float(c12["cost_wonen_eur"]), float(c12["cost_zorg_eur"]),
+            float(c12["cost_welzijn_eur"])) == (7100.0, 200.0, 300.0)
+    assert c12["cost_per_outcome_eur"] == pytest.approx(7600 / 9, abs=0.01)
+    assert c12["outcome_rate"] == pytest.approx(9 / 12, abs=1e-4)
+    months = cell(con, "marts.cost_per_tenancy_month", None, "totaal")
+    # tenancy months from each start month to 2026-06 (any day in tenancy counts)
+    expected_months = 18 + 13 + 13 + 3 + 5 + 6 + 4 * 17 + 2 * 16
+    assert (months["n_persons"], months["tenancy_months"]) == (12, expected_months)
+    assert float(months["total_cost_eur"]) == 7650.0
+    assert months["cost_per_tenancy_month_eur"] == pytest.approx(7650 / expected_months, abs=0.01)
+
+
+# --- disclosure ----------------------------------------------------------------------------------
+
+def test_small_cohorts_are_suppressed(con):
+    small = con.execute("""select count(*), count(*) filter (where suppressed),
+            count(n_persons) + count(n_outcomes) + count(total_cost_eur) + count(cost_per_outcome_eur)
+        from marts.cost_per_outcome where programme = 'uitstroom_bw' and cohort = '2025-Q1'""").fetchall()
+    total, suppressed, numbers = small[0]
+    assert total > 0 and suppressed == total and numbers == 0
+
+
+def test_complementary_suppression_across_area_levels(con):
+    c = {area: cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", area)
+         for area in ("totaal", GM, W1, B1, B2)}
+    assert not c["totaal"]["suppressed"] and not c[GM]["suppressed"] and not c[W1]["suppressed"]
+    assert c[W1]["n_persons"] == 12
+    assert c[B2]["suppressed"], "2 persons: primary suppression"
+    assert c[B1]["suppressed"], "10 persons, but wijk minus B1 would give B2 away"
+    assert c[B1]["n_persons"] is None and c[B1]["total_cost_eur"] is None
+
+
+def test_published_tables_pass_the_disclosure_audit(warehouse):
+    with open_warehouse(warehouse) as con:  # the audit works in temp tables
+        for table in ("marts.cost_per_outcome", "marts.cost_per_tenancy_month"):
+            assert disclosure_problems(con, table) == {
+                "n_outcomes_above_n_persons": 0, "small_counts_shown": 0,
+                "suppressed_rows_with_numbers": 0, "hidden_cells_given_away": 0}
+        assert con.execute("select count(*) from marts.cost_per_outcome where total_cost_eur < 0"
+                           ).fetchall() == [(0,)]
+
+
+# --- rate card, social return --------------------------------------------------------------------
+
+def test_rate_card_comparison(con):
+    config = yaml.safe_load(outcome_config.RATE_CARD_FILE.read_text())["rate_card"]["prices"]
+    price = {p["outcome_id"]: p["price_eur"] for p in config}
+    row = cell(con, "marts.rate_card_comparison", "tenancy_sustained_12m", "totaal")
+    assert row["price_eur"] == price["tenancy_sustained_12m"]
+    assert row["payable_eur"] == 9 * price["tenancy_sustained_12m"]
+    assert row["cumulative_price_eur"] == sum(price[f"tenancy_sustained_{k}m"] for k in (3, 6, 12))
+    assert row["cost_to_price_ratio"] == pytest.approx(7600 / 9 / price["tenancy_sustained_12m"],
+                                                       abs=0.01)
+
+
+def test_social_return_ranges(con):
+    units = {u["unit_cost_id"]: u for u in outcome_config.load()["unit_costs"].to_dicts()}
+    rows = {r["outcome_id"]: r for r in records(
+        con, "select * from marts.social_return where programme = 'housing_first' and cohort = '2025-Q1'")}
+    shelter = rows["tenancy_sustained_12m"]
+    assert shelter["n_outcomes"] == 9 and float(shelter["programme_cost_eur"]) == 7600.0
+    for level in ("low", "mid", "high"):
+        assert shelter[f"avoided_{level}_eur"] == 9 * units["shelter_year"][f"{level}_eur"]
+    assert rows["no_eviction_12m"]["avoided_mid_eur"] == 10 * units["eviction"]["mid_eur"]
+    assert rows["no_crisis_admission_6_12m"]["avoided_high_eur"] == 10 * units["crisis_admission"]["high_eur"]
+    total = rows["totaal"]
+    assert total["avoided_low_eur"] <= total["avoided_mid_eur"] <= total["avoided_high_eur"]
+    assert total["avoided_mid_eur"] == pytest.approx(sum(
+        rows[o]["avoided_mid_eur"] for o in rows if o != "totaal"))
+    assert total["return_mid"] == pytest.approx(total["avoided_mid_eur"] / 7600, abs=1e-3)
+    assert total["net_mid_eur"] == pytest.approx(total["avoided_mid_eur"] - 7600, abs=0.01)
+    assert con.execute("""select bool_and(suppressed) from marts.social_return
+                          where programme = 'uitstroom_bw'""").fetchall() == [(True,)]
+
+
+# --- concentration -------------------------------------------------------------------------------
+
+def test_concentration_share_trend_and_signal(con):
+    rows = {r["period"]: r for r in records(
+        con, "select * from marts.concentration where buurtcode = ?", [B3])}
+    assert min(rows) == "2025-01" and max(rows) == OBSERVED, "from the first monthly delivery"
+    before, after = rows["2025-06"], rows["2026-06"]
+    assert (before["running"], before["vulnerable"], before["share"]) == (10, 0, 0.0)
+    assert before["trend_12m"] is None, "12 months earlier is before the first delivery"
+    assert (after["running"], after["vulnerable"], after["share"]) == (20, 10, 0.5)
+    assert after["trend_12m"] == 0.5 and after["signal"] is True
+    small = con.execute("select bool_and(suppressed), count(running) from marts.concentration "
+                        "where buurtcode = ?", [B2]).fetchall()
+    assert small == [(True, 0)], "under 10 running or 1-9 vulnerable: no numbers"
+    columns = [c[0] for c in con.execute("select * from marts.concentration limit 0").description]
+    assert "complex_id" not in columns and "persoon_pseudoniem" not in columns
+
+
+# --- privacy: police and survey data never reach persons ------------------------------------------
+
+def test_police_and_survey_data_have_no_person_key():
+    registry = load_registry()
+    for dataset in ("veiligheid__incidenten", "bewoners__bewonersenquete"):
+        contract = next(c for c in registry.contracts.values() if c.table == dataset)
+        assert all(c.type != "pseudonym" and c.name != PERSON_KEY for c in contract.columns)
+    for model in discover():
+        if model.table in ("staging.veiligheid__incidenten", "staging.bewoners__bewonersenquete"):
+            assert PERSON_KEY not in model.sql
+
+
+def test_no_model_joins_police_or_survey_data_to_persons(warehouse):
+    # every model in sql/, anyone's: none reading incidenten or bewonersenquete has a person key
+    assert person_linked_aggregates() == [], "by SQL text"
+    with open_warehouse(warehouse, read_only=True) as con:
+        def columns(table):
+            layer, name = table.split(".")
+            rows = con.execute("select column_name from information_schema.columns "
+                               "where table_schema = ? and table_name = ?", [layer, name]).fetchall()
+            return [r[0] for r in rows] or None
+        assert person_linked_aggregates(columns_of=columns) == [], "by built columns"
+        assert person_tables_with_aggregate_columns(con) == []
+    # the person layer does not even take its calendar from them
+    person_models = [m for m in discover() if m.name.startswith(("person_", "outcome_", "cost_per_"))]
+    assert len(person_models) >= 12
+    assert person_linked_aggregates(person_models, transitive=True) == []
+    assert not any(m.table in dict(person_linked_aggregates(transitive=True)) for m in person_models)
+
+
+def test_the_guard_finds_a_person_level_join(tmp_path):
+    sql = tmp_path / "core"
+    sql.mkdir()
+    (sql / "bad_join.sql").write_text(
+        "select t.persoon_pseudoniem, i.aantal from core.person_trajectories as t\n"
+        "join staging.veiligheid__incidenten as i using (buurtcode)\n")
+    (sql / "via_model.sql").write_text("select * from core.bad_join\n")
+    models = [SqlModel("core", p.stem, p) for p in sorted(sql.glob("*.sql"))]
+    assert person_linked_aggregates(models) == [("core.bad_join", "staging.veiligheid__incidenten")]
+    # through another model: found when following dependencies (`select *` hides the key from
+    # the text, the built columns show it)
+    built = {"core.bad_join": ["persoon_pseudoniem", "aantal"],
+             "core.via_model": ["persoon_pseudoniem", "aantal"]}
+    assert ("core.via_model", "staging.veiligheid__incidenten") in person_linked_aggregates(
+        models, columns_of=built.get, transitive=True)
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        con.execute("create table core.mixed as select 'x' as persoon_pseudoniem, "
+                    "'geweld' as incidentsoort")
+        assert person_tables_with_aggregate_columns(con) == ["core.mixed"]
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+def test_configuration_is_data_with_sources(tmp_path):
+    config = outcome_config.load()
+    definitions = config["outcome_definitions"]
+    assert {"tenancy_sustained_3m", "tenancy_sustained_6m", "tenancy_sustained_12m",
+            "tenancy_sustained_18m", "tenancy_sustained_24m", "no_eviction_12m",
+            "zrm_improvement_12m", "no_crisis_admission_6_12m",
+            "no_nuisance_causer_6_12m"} <= set(definitions["outcome_id"])
+    assert definitions.filter(pl.col("name_nl").is_null() | pl.col("definition_en").is_null()).height == 0
+    units = config["unit_costs"]
+    assert units.filter(pl.col("source_title").is_null() | pl.col("source_date").is_null()).height == 0
+    eviction = units.filter(pl.col("unit_cost_id") == "eviction").row(0, named=True)
+    shelter = units.filter(pl.col("unit_cost_id") == "shelter_year").row(0, named=True)
+    assert (eviction["low_eur"], eviction["high_eur"]) == (5000, 10000)
+    assert (shelter["low_eur"], shelter["high_eur"]) == (15000, 70000)
+
+    broken = yaml.safe_load(outcome_config.OUTCOMES_FILE.read_text())
+    broken["outcomes"][0]["rule"] = {"type": "tenancy_sustained"}
+    path = tmp_path / "outcomes.yaml"
+    path.write_text(yaml.safe_dump(broken))
+    with pytest.raises(outcome_config.ConfigError, match="needs \\['months'\\]"):
+        outcome_config.load(outcomes=path)
+    costs = yaml.safe_load(outcome_config.UNIT_COSTS_FILE.read_text())
+    del costs["unit_costs"][0]["source"]["date"]
+    path = tmp_path / "unit_costs.yaml"
+    path.write_text(yaml.safe_dump(costs))
+    with pytest.raises(outcome_config.ConfigError, match="source.date"):
+        outcome_config.load(unit_costs=path)
+
+
+def test_a_new_outcome_is_only_yaml(tmp_path):
+    """A 9-month milestone added to the YAML is computed without touching SQL."""
+    doc = yaml.safe_load(outcome_config.OUTCOMES_FILE.read_text())
+    doc["outcomes"].append({"id": "tenancy_sustained_9m", "window_months": 9,
+                            "name": {"nl": "9 maanden", "en": "9 months"},
+                            "definition": {"nl": "Als 3 maanden.", "en": "As for 3 months."},
+                            "rule": {"type": "tenancy_sustained", "months": 9},
+                            "sources": ["wonen__huurcontracten"]})
+    path = tmp_path / "outcomes.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        write_world(con)
+        build_outcomes(con, ["core.person_outcomes"], outcome_config.load(outcomes=path))
+        rows = con.execute("""select count(*) filter (where status = 'success'),
+            count(*) filter (where status = 'failure') from core.person_outcomes
+            where outcome_id = 'tenancy_sustained_9m' and cohort = '2025-Q1'
+              and programme = 'housing_first'""").fetchall()
+    assert rows == [(10, 2)]  # E (overlijden) and F (ontbinding) ended before 9 months
+
+
+# --- the synthetic world: planted truths found again --------------------------------------------
+
+def test_synthetic_world_sustainment_and_costs_are_recovered_exactly(home):
+    """A generated city world through the real intake and models: the housing_first 12-month
+    sustainment and the cost totals per programme and domain equal truth.json. Our rule is the
+    one truth.json states (running on start + 12 months, or ended earlier by verhuizing;
+    overlijden and anders are not sustained), so the numbers must match to the person and cent."""
+    import json
+    import shutil
+
+    from pipelines.intake import run_intake
+    from sources.geography import load_rotterdam_buurten, to_arrow_table
+    from sources.synthetic import generate
+
+    world = home.root.parent / "world"
+    generate(scale="city", months=1, seed=11, out=world)
+    for partner_dir in (p for p in world.iterdir() if p.is_dir()):
+        for path in partner_dir.iterdir():
+            target = home.partner_inbox(partner_dir.name) / path.name
+            shutil.copyfile(path, target)
+            os.utime(target, (0, 0))
+    truth = json.loads((world / "truth.json").read_text())
+    cohort = truth["programme_cohort"]
+    with open_warehouse(home.warehouse) as con:
+        con.register("_buurten", to_arrow_table(load_rotterdam_buurten()))
+        con.execute("create table core.dim_buurt as select * from _buurten")
+        outcomes = run_intake(con, home, "test-synthetic", load_registry())
+        assert outcomes and not [o.file_name for o in outcomes if o.refused]
+        build_all(con, ["core.person_outcomes", "core.person_costs"])
+        (n, sustained, by_court), = con.execute("""
+            select count(*), count(*) filter (where status = 'success'),
+                   count(*) filter (where status = 'failure'
+                                    and detail->>'einde_reden' in ('ontbinding', 'huisuitzetting'))
+            from core.person_outcomes
+            where programme = ? and outcome_id = 'tenancy_sustained_12m'
+              and startdatum between ? and ? and status <> 'censored'""",
+            [cohort["doelgroep"], cohort["startdatum_from"], cohort["startdatum_to"]]).fetchall()
+        costs = con.execute("""
+            select coalesce(programmes.programme, 'geen_huurcontract'), costs.domain,
+                   sum(costs.bedrag_eur)
+            from core.person_costs as costs
+            left join (select distinct persoon_pseudoniem, programme from core.person_trajectories)
+                as programmes using (persoon_pseudoniem)
+            group by all""").fetchall()
+    assert (n, sustained, by_court) == (cohort["n"], cohort["sustained_12m"],
+                                        cohort["failed_12m_by_court"])
+    expected = {(programme, domain): Decimal(str(amount))
+                for programme, domains in truth["costs"]["per_programme"].items()
+                for domain, amount in domains.items() if domain != "totaal" and amount}
+    assert {(p, dom): amount for p, dom, amount in costs} == expected
+
+
+# --- Dagster: the assets and checks of assets/outcomes.py in a run -------------------------------
+
+def test_dagster_builds_the_outcome_layer_and_its_checks_pass(home):
+    """The config asset, the SQL models and the published tables in one Dagster run, with every
+    outcome check (person link guard, non-negative costs, disclosure audit) passing."""
+    import dagster as dg
+
+    import assets
+    from pipelines.resources import resources_for
+
+    with open_warehouse(home.warehouse) as con:
+        write_world(con)
+    every_asset = dg.load_assets_from_package_module(assets)
+    checks = dg.load_asset_checks_from_package_module(assets)
+    ours = [dg.AssetKey(t.split(".")) for t in TARGETS]
+    given = [dg.AssetKey(["core", "dim_buurt"]), *intake_keys()]
+    selection = dg.AssetSelection.assets(*ours).upstream() - dg.AssetSelection.assets(*given)
+    result = dg.materialize([*every_asset, *checks], selection=selection,
+                            resources=resources_for(home), instance=dg.DagsterInstance.ephemeral())
+    assert result.success
+    evaluations = {(e.asset_key.to_user_string(), e.check_name): e.passed
+                   for e in result.get_asset_check_evaluations()}
+    expected = {("core/person_trajectories", "no_person_link_to_police_or_survey"),
+                ("marts/cost_per_outcome", "costs_non_negative"),
+                ("marts/cost_per_outcome", "disclosure_sound"),
+                ("marts/cost_per_tenancy_month", "disclosure_sound"),
+                ("core/person_costs", "costs_linked_to_persons")}
+    assert expected <= set(evaluations)
+    assert all(evaluations[key] for key in expected - {("core/person_costs", "costs_linked_to_persons")})
+    assert evaluations[("core/person_costs", "costs_linked_to_persons")] is False, \
+        "the planted cost of an unknown contract is reported (a warning)"
+
+
+def intake_keys() -> list:
+    import dagster as dg
+
+    from assets.intake import intake
+    return list(intake.keys) + [dg.AssetKey(["raw", "load_ledger"])]
