@@ -34,7 +34,7 @@ dev: install
 	$(BIN)/wijkwijzer dev
 
 bench: install
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV)

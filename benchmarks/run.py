@@ -1,0 +1,218 @@
+"""`make bench`: the whole pipeline at city and national scale against DuckDB's floor.
+
+Per stage (intake, staging, core, marts, report): wall time, rows per second and peak memory;
+and, in the same run, the floor: DuckDB (polars for XLSX) reading the same input files once with
+one group-by per dataset. Results go to benchmarks/results/ as JSON.
+
+    python -m benchmarks.run [--scales city,national] [--national-fraction 0.1] [--months N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import psutil
+
+RESULTS = Path(__file__).with_name("results")
+
+
+class PeakMemory:
+    """Samples this process's RSS in the background (ru_maxrss cannot be reset per stage)."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._process = psutil.Process()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, self._process.memory_info().rss)
+
+    def __enter__(self):
+        self.peak = self._process.memory_info().rss
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self._stop.set()
+        self._thread.join()
+
+
+def input_files(world: Path) -> list[Path]:
+    return sorted(p for p in world.glob("*/*__*__*") if p.is_file())
+
+
+# One group-by per dataset on its first column: reading every row, as the pipeline must.
+GROUP_BY = "select sum(n) from (select count(*) as n from (select #1 as k from {source}) group by k)"
+
+
+def floor(world: Path) -> dict:
+    """Read every input file once and do one group-by per dataset: the least any pipeline does."""
+    import duckdb
+    import polars as pl
+    started = time.perf_counter()
+    by_dataset: dict[str, list[Path]] = {}
+    for path in input_files(world):
+        by_dataset.setdefault(path.name.split("__")[1], []).append(path)
+    con = duckdb.connect()
+    rows = 0
+    for dataset, paths in by_dataset.items():
+        for kind in ("csv", "parquet", "xlsx"):
+            files = [str(p) for p in paths if p.suffix == f".{kind}"]
+            if not files:
+                continue
+            if kind == "xlsx":  # DuckDB's excel extension cannot be fetched offline
+                frame = pl.concat([pl.read_excel(f, engine="calamine") for f in files], how="diagonal_relaxed")
+                rows += con.execute(GROUP_BY.format(source="frame")).fetchall()[0][0]
+            elif kind == "csv":
+                rows += con.execute(GROUP_BY.format(source="read_csv(?, all_varchar=true, union_by_name=true)"),
+                                    [files]).fetchall()[0][0]
+            else:
+                rows += con.execute(GROUP_BY.format(source="read_parquet(?, union_by_name=true)"),
+                                    [files]).fetchall()[0][0]
+    return {"seconds": round(time.perf_counter() - started, 2), "rows": int(rows)}
+
+
+def bench_registry(world: Path, workdir: Path):
+    """The demo registry, extended with the national world's partners when there are any."""
+    import yaml
+    from sources.contracts import CONTRACTS_DIR, REGISTRY_FILE, load_registry
+    national = world / "partners_national.json"
+    if not national.exists():
+        return load_registry()
+    spec = yaml.safe_load(REGISTRY_FILE.read_text())
+    for partner in json.loads(national.read_text())["partners"]:
+        spec["partners"][partner["name"]] = {"title": partner["name"], "domain": partner["domain"],
+                                             "datasets": partner["datasets"]}
+    path = workdir / "partners_bench.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    return load_registry(path, CONTRACTS_DIR)
+
+
+def load_buurten(con, world: Path) -> None:
+    """core.dim_buurt: real Rotterdam, or the national world's synthetic buurten."""
+    from sources.geography import load_rotterdam_buurten, to_arrow_table
+    national = world / "reference" / "buurten_national.csv"
+    if national.exists():
+        con.execute("""create or replace table core.dim_buurt as
+            select bu_code as buurtcode, bu_naam as buurtnaam, wk_code as wijkcode, null::varchar as wijknaam,
+                   gm_code as gemeentecode, gm_naam as gemeentenaam, inhabitants::bigint as inwoners,
+                   households::bigint as huishoudens, null::double as area_m2, null::blob as geometry_wkb
+            from read_csv(?, all_varchar=true)""", [str(national)])
+    else:
+        buurten = to_arrow_table(load_rotterdam_buurten())
+        con.execute("create or replace table core.dim_buurt as select * from buurten")
+
+
+def run_pipeline(world: Path, home_dir: Path) -> dict:
+    """Intake, then every asset layer by layer through Dagster, as `wijkwijzer run` does."""
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+    from pipelines.home import DataHome
+    from pipelines.intake import run_intake
+    from pipelines.resources import resources_for
+    from pipelines.warehouse import open_warehouse
+
+    home = DataHome(home_dir).ensure()
+    for path in input_files(world):
+        target = home.partner_inbox(path.parent.name)
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / path.name)
+        os.utime(target / path.name, (0, 0))
+    stages = {}
+
+    def stage(name, work):
+        with PeakMemory() as memory:
+            started = time.perf_counter()
+            rows = work()
+            seconds = time.perf_counter() - started
+        stages[name] = {"seconds": round(seconds, 2), "rows": rows,
+                        "rows_per_s": round(rows / seconds) if rows and seconds else None,
+                        "peak_rss_gib": round(memory.peak / 2**30, 2)}
+
+    # Intake runs directly so a national world can bring its own registry; the buurt map likewise.
+    registry = bench_registry(world, home_dir)
+    with open_warehouse(home.warehouse) as con:
+        load_buurten(con, world)
+        stage("intake", lambda: sum(o.rows_read for o in run_intake(con, home, "bench", registry)))
+    defs = build_definitions(home)
+    job = defs.resolve_job_def("wijkwijzer_all")
+    graph = defs.resolve_asset_graph()
+    instance = dg.DagsterInstance.ephemeral()
+    for layer in ("staging", "core", "marts", "reports"):
+        keys = [k for k in graph.get_all_asset_keys()
+                if graph.get(k).group_name == layer and k != dg.AssetKey(["core", "dim_buurt"])]
+
+        def materialize_layer(keys=keys) -> int:
+            result = job.execute_in_process(instance=instance, asset_selection=keys)
+            return sum(int(event.event_specific_data.materialization.metadata["rows"].value)
+                       for event in result.get_asset_materialization_events()
+                       if "rows" in event.event_specific_data.materialization.metadata)
+        stage(layer, materialize_layer)
+    return stages
+
+
+def bench_scale(scale: str, months: int, fraction: float, workdir: Path) -> dict:
+    from sources.synthetic import generate
+    world = workdir / f"world-{scale}"
+    started = time.perf_counter()
+    kwargs = {"national_fraction": fraction} if scale == "national" else {}
+    summary = generate(scale=scale, months=months, seed=42, out=world, **kwargs)
+    generated = time.perf_counter() - started
+    floor_result = floor(world)
+    stages = run_pipeline(world, workdir / f"home-{scale}")
+    total = sum(s["seconds"] or 0 for s in stages.values())
+    return {
+        "scale": scale, "months": months, "national_fraction": fraction if scale == "national" else None,
+        "input_files": summary["files"], "input_rows": summary["rows"],
+        "generation_seconds": round(generated, 1), "stages": stages,
+        "pipeline_seconds": round(total, 2), "floor_seconds": floor_result["seconds"],
+        "ratio_to_floor": round(total / floor_result["seconds"], 2),
+        "peak_rss_gib": max(s.get("peak_rss_gib") or 0 for s in stages.values()),
+    }
+
+
+def print_table(results: dict) -> None:
+    print(f"{'scale':9} {'stage':8} {'seconds':>9} {'rows/s':>12} {'peak GiB':>9}")
+    for scale, r in results.items():
+        for name, s in r["stages"].items():
+            rate = f"{s['rows_per_s']:,}" if s.get("rows_per_s") else "–"
+            secs = f"{s['seconds']:.1f}" if s.get("seconds") is not None else "–"
+            print(f"{scale:9} {name:8} {secs:>9} {rate:>12} {s.get('peak_rss_gib') or '–':>9}")
+        print(f"{scale:9} {'total':8} {r['pipeline_seconds']:>9.1f}   floor {r['floor_seconds']:.1f} s, "
+              f"ratio {r['ratio_to_floor']}×, {r['input_rows']:,} input rows")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scales", default="city,national")
+    parser.add_argument("--national-fraction", type=float, default=float(os.environ.get("BENCH_NATIONAL_FRACTION", 1.0)))
+    parser.add_argument("--city-months", type=int, default=24)
+    parser.add_argument("--national-months", type=int, default=12)
+    args = parser.parse_args(argv)
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="wijkwijzer-bench-") as tmp:
+        for scale in args.scales.split(","):
+            months = args.city_months if scale == "city" else args.national_months
+            results[scale] = bench_scale(scale, months, args.national_fraction, Path(tmp))
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        (RESULTS / name).write_text(json.dumps(results, indent=2))
+    print_table(results)
+    print(f"results: {RESULTS / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
