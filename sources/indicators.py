@@ -1,0 +1,309 @@
+"""The liveability indicator catalogue (`sources/indicators.yaml`): loading, validation, and the
+SQL generated from it.
+
+The catalogue is the single source of every indicator's definition. From it come:
+- `sql/core/indicator_buurt_values.sql`: numerator and denominator of every indicator per buurt
+  and period, one CTE per indicator, generated (`python -m sources.indicators`; `--check` fails
+  when the committed file is stale);
+- `core.indicator_catalogue` and `core.index_settings`, the tables the marts read
+  (`catalogue_rows`, `index_settings_row`);
+- the methodology document (`reporting.methodology`).
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+CATALOGUE_PATH = Path(__file__).with_name("indicators.yaml")
+REPO_ROOT = Path(__file__).resolve().parents[1]
+GENERATED_SQL = REPO_ROOT / "sql" / "core" / "indicator_buurt_values.sql"
+STAGING_DIR = REPO_ROOT / "sql" / "staging"
+
+KINDS = ("objective", "subjective")
+DIRECTIONS = ("higher_is_better", "higher_is_worse")
+COUNTS = {"persons": True, "homes": True, "events": True, "respondents": True,
+          "euros": False, "points": False}  # True: a count, rounded to 5 when published
+FACT_TABLES = ("core.tenancy_periods", "core.unit_periods", "core.buurt_periods",
+               "core.resident_periods", "core.survey_periods")
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_BASE_PERIOD = re.compile(r"^(auto|\d{4}|\d{4}-Q[1-4])$")
+
+
+class CatalogueError(ValueError):
+    """The catalogue breaks one of its own rules."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A numerator or denominator: words and the SQL aggregate over a fact table."""
+    nl: str
+    en: str
+    table: str
+    sql: str
+    counts: str
+
+    @property
+    def rounded(self) -> bool:
+        return COUNTS[self.counts]
+
+
+@dataclass(frozen=True)
+class Unit:
+    key: str
+    scale: float
+    decimals: int
+    min: float | None
+    max: float | None
+    nl: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    dimension: str
+    kind: str
+    name_nl: str
+    name_en: str
+    definition_nl: str
+    definition_en: str
+    unit: Unit
+    direction: str
+    sources: tuple[str, ...]
+    numerator: Term
+    denominator: Term
+    population: str
+    min_base: int
+    min_count: int | None
+    disclosure_group: str
+    order: int
+
+    @property
+    def objective(self) -> bool:
+        return self.kind == "objective"
+
+
+@dataclass(frozen=True)
+class Band:
+    band: str
+    lower: float | None      # score >= lower (or > lower when lower_open)
+    lower_open: bool
+    upper: float | None      # score <= upper (or < upper when upper_open)
+    upper_open: bool
+    nl: str
+    en: str
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    base_period: str
+    score_min: float
+    score_max: float
+    bands: tuple[Band, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    version: int
+    index: IndexSettings
+    units: dict[str, Unit]
+    dimensions: dict[str, dict[str, str]]
+    populations: dict[str, dict[str, str]]
+    indicators: tuple[Indicator, ...]
+
+    def by_id(self, indicator_id: str) -> Indicator:
+        return next(i for i in self.indicators if i.id == indicator_id)
+
+    def in_dimension(self, dimension: str) -> list[Indicator]:
+        return [i for i in self.indicators if i.dimension == dimension]
+
+
+def _text(spec: dict, key: str, where: str) -> dict[str, str]:
+    value = spec.get(key)
+    if not isinstance(value, dict) or not value.get("nl") or not value.get("en"):
+        raise CatalogueError(f"{where}: `{key}` needs both nl and en")
+    return value
+
+
+def _term(spec: dict, where: str) -> Term:
+    if not isinstance(spec, dict):
+        raise CatalogueError(f"{where}: missing")
+    for key in ("nl", "en", "from", "sql", "counts"):
+        if not spec.get(key):
+            raise CatalogueError(f"{where}: `{key}` is required")
+    if spec["from"] not in FACT_TABLES:
+        raise CatalogueError(f"{where}: `from` must be one of {', '.join(FACT_TABLES)}")
+    if spec["counts"] not in COUNTS:
+        raise CatalogueError(f"{where}: `counts` must be one of {', '.join(COUNTS)}")
+    if ";" in spec["sql"] or "--" in spec["sql"]:
+        raise CatalogueError(f"{where}: `sql` is one aggregate expression")
+    return Term(spec["nl"], spec["en"], spec["from"], " ".join(spec["sql"].split()), spec["counts"])
+
+
+def _band(spec: dict) -> Band:
+    lower, lower_open = (spec["above"], True) if "above" in spec else (spec.get("from"), False)
+    upper, upper_open = (spec["below"], True) if "below" in spec else (spec.get("to"), False)
+    return Band(spec["band"], lower, lower_open, upper, upper_open, spec["nl"], spec["en"])
+
+
+def parse(raw: dict) -> Catalogue:
+    units = {key: Unit(key, float(u["scale"]), int(u["decimals"]), u.get("min"), u.get("max"),
+                       u["nl"], u["en"]) for key, u in raw["units"].items()}
+    dimensions = raw["dimensions"]
+    populations = raw["populations"]
+    index = raw["index"]
+    if not _BASE_PERIOD.match(str(index["base_period"])):
+        raise CatalogueError("index.base_period must be auto, YYYY or YYYY-Qn")
+    settings = IndexSettings(str(index["base_period"]), float(index["score_min"]),
+                             float(index["score_max"]), tuple(_band(b) for b in index["bands"]))
+    if not 0 <= settings.score_min < 100 < settings.score_max:
+        raise CatalogueError("index: score_min < 100 < score_max")
+    staging = {p.stem for p in STAGING_DIR.glob("*.sql")}
+    indicators, seen = [], set()
+    for order, spec in enumerate(raw["indicators"], start=1):
+        where = f"indicator {spec.get('id', order)!r}"
+        ident = spec.get("id", "")
+        if not _ID.match(ident) or ident in seen:
+            raise CatalogueError(f"{where}: id must be unique snake_case")
+        seen.add(ident)
+        if spec.get("dimension") not in dimensions:
+            raise CatalogueError(f"{where}: dimension must be one of {', '.join(dimensions)}")
+        if spec.get("kind") not in KINDS:
+            raise CatalogueError(f"{where}: kind must be objective or subjective")
+        if spec.get("unit") not in units:
+            raise CatalogueError(f"{where}: unit must be one of {', '.join(units)}")
+        if spec.get("direction") not in DIRECTIONS:
+            raise CatalogueError(f"{where}: direction must be higher_is_better or higher_is_worse")
+        unknown = [s for s in spec.get("sources", []) if s not in staging]
+        if not spec.get("sources") or unknown:
+            raise CatalogueError(f"{where}: sources must name staging datasets (unknown: {unknown})")
+        if spec.get("population") not in populations:
+            raise CatalogueError(f"{where}: population must be one of {', '.join(populations)}")
+        min_base, min_count = spec.get("min_base"), spec.get("min_count")
+        if not isinstance(min_base, int) or min_base < 10:
+            raise CatalogueError(f"{where}: min_base is a whole number of at least 10")
+        if min_count is not None and (not isinstance(min_count, int) or min_count < 1):
+            raise CatalogueError(f"{where}: min_count is a positive whole number or absent")
+        name, definition = _text(spec, "name", where), _text(spec, "definition", where)
+        numerator = _term(spec.get("numerator"), f"{where} numerator")
+        denominator = _term(spec.get("denominator"), f"{where} denominator")
+        if not denominator.rounded:
+            raise CatalogueError(f"{where}: the denominator must count persons, homes or respondents")
+        indicators.append(Indicator(
+            ident, spec["dimension"], spec["kind"], name["nl"], name["en"], definition["nl"],
+            definition["en"], units[spec["unit"]], spec["direction"], tuple(spec["sources"]),
+            numerator, denominator, spec["population"], min_base, min_count,
+            spec.get("disclosure_group", ident), order))
+    by_population: dict[str, Indicator] = {}
+    for indicator in indicators:
+        first = by_population.setdefault(indicator.population, indicator)
+        if (first.denominator.table, first.denominator.sql, first.min_base) != (
+                indicator.denominator.table, indicator.denominator.sql, indicator.min_base):
+            raise CatalogueError(f"indicators {first.id} and {indicator.id} share population "
+                                 f"{indicator.population} but not its denominator or min_base")
+    for dimension in dimensions:
+        if not any(i.dimension == dimension and i.objective for i in indicators):
+            raise CatalogueError(f"dimension {dimension} has no objective indicator")
+    return Catalogue(int(raw["version"]), settings, units, dimensions, populations, tuple(indicators))
+
+
+@lru_cache(maxsize=4)
+def _load_cached(path: str, mtime: float) -> Catalogue:
+    return parse(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+
+
+def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:
+    return _load_cached(str(path), path.stat().st_mtime)
+
+
+# --- the generated SQL ----------------------------------------------------------------------------
+
+def _cte(indicator: Indicator) -> str:
+    num, den = indicator.numerator, indicator.denominator
+    head = (f"{indicator.id} as (\n"
+            f"    -- {indicator.name_en}: {num.en} / {den.en}\n")
+    if num.table == den.table:
+        return head + (
+            f"    select '{indicator.id}' as indicator_id, buurtcode, period_type, period,\n"
+            f"        coalesce(cast({num.sql} as double), 0) as numerator,\n"
+            f"        coalesce(cast({den.sql} as double), 0) as denominator\n"
+            f"    from {num.table}\n"
+            f"    group by buurtcode, period_type, period\n"
+            f")")
+    return head + (
+        f"    select '{indicator.id}' as indicator_id, buurtcode, period_type, period,\n"
+        f"        sum(numerator) as numerator, sum(denominator) as denominator\n"
+        f"    from (\n"
+        f"        select buurtcode, period_type, period,\n"
+        f"            coalesce(cast({num.sql} as double), 0) as numerator, 0.0 as denominator\n"
+        f"        from {num.table}\n"
+        f"        group by buurtcode, period_type, period\n"
+        f"        union all\n"
+        f"        select buurtcode, period_type, period,\n"
+        f"            0.0, coalesce(cast({den.sql} as double), 0)\n"
+        f"        from {den.table}\n"
+        f"        group by buurtcode, period_type, period\n"
+        f"    )\n"
+        f"    group by buurtcode, period_type, period\n"
+        f")")
+
+
+def render_buurt_values_sql(catalogue: Catalogue | None = None) -> str:
+    catalogue = catalogue or load_catalogue()
+    ctes = ",\n\n".join(_cte(i) for i in catalogue.indicators)
+    union = "\n    union all\n".join(f"    select * from {i.id}" for i in catalogue.indicators)
+    return (
+        "-- Numerator and denominator of every liveability indicator per buurt and period, one CTE per\n"
+        "-- indicator, in long format (marts.indicator_values adds empty buurten, wijken, the gemeente).\n"
+        "-- GENERATED from sources/indicators.yaml by `python -m sources.indicators`: edit the\n"
+        "-- catalogue, not this file.\n"
+        f"with {ctes},\n\n"
+        f"final as (\n{union}\n)\n\n"
+        "select * from final\n")
+
+
+# --- rows for the warehouse -----------------------------------------------------------------------
+
+def catalogue_rows(catalogue: Catalogue | None = None) -> list[dict]:
+    catalogue = catalogue or load_catalogue()
+    return [{
+        "indicator_id": i.id, "sort_order": i.order, "dimension": i.dimension, "kind": i.kind,
+        "objective": i.objective, "name_nl": i.name_nl, "name_en": i.name_en, "unit": i.unit.key,
+        "scale": i.unit.scale, "decimals": i.unit.decimals,
+        "value_min": None if i.unit.min is None else float(i.unit.min),
+        "value_max": None if i.unit.max is None else float(i.unit.max),
+        "direction": i.direction, "sources": list(i.sources), "population": i.population,
+        "min_base": i.min_base, "min_count": i.min_count, "disclosure_group": i.disclosure_group,
+        "numerator_rounded": i.numerator.rounded, "denominator_rounded": i.denominator.rounded,
+    } for i in catalogue.indicators]
+
+
+def index_settings_row(catalogue: Catalogue | None = None) -> dict:
+    catalogue = catalogue or load_catalogue()
+    return {"base_period": catalogue.index.base_period, "score_min": catalogue.index.score_min,
+            "score_max": catalogue.index.score_max}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=f"Write {GENERATED_SQL.relative_to(REPO_ROOT)} "
+                                                 "from the indicator catalogue.")
+    parser.add_argument("--check", action="store_true", help="exit 1 when the file is stale")
+    args = parser.parse_args(argv)
+    sql = render_buurt_values_sql()
+    if args.check:
+        stale = not GENERATED_SQL.exists() or GENERATED_SQL.read_text(encoding="utf-8") != sql
+        print(f"{GENERATED_SQL} is {'stale' if stale else 'up to date'}")
+        return 1 if stale else 0
+    GENERATED_SQL.write_text(sql, encoding="utf-8")
+    print(GENERATED_SQL)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
