@@ -1,0 +1,479 @@
+"""Liveability indicators on a small hand-made world whose every count is known: each indicator
+family's arithmetic, wijk and gemeente aggregation, the index (city = 100 in the base period,
+bands, changes), disclosure control of the published table (no hidden cell can be recomputed),
+the generated SQL and methodology, and a synthetic city world with a planted rising-nuisance buurt."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from assets import indicators as indicator_assets
+from assets.indicators import (build_indicators, city_base_scores, derivable_cells, missing_buurten,
+                               out_of_range, small_visible_cells, write_catalogue)
+from pipelines.home import DataHome
+from pipelines.intake import ensure_tables, run_intake
+from pipelines.sqlmodels import build, discover
+from pipelines.warehouse import WarehouseResource, connect, open_warehouse, scalar
+from quality.disclosure import period_parent
+from reporting import methodology
+from sources import indicators as catalogue_module
+from sources.contracts import load_registry
+from sources.geography import load_rotterdam_buurten, to_arrow_table
+from tests.conftest import pseudonym
+
+A, B, C = "BU05990321", "BU05990322", "BU05990110"   # Bospolder, Tussendijken (WK059903), Stadsdriehoek
+WIJK_AB, WIJK_C, GEMEENTE = "WK059903", "WK059901", "GM0599"
+INHABITANTS = {A: 7565, B: 7370, C: 18365}
+MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]
+MONTHLY = {"huurachterstand": "havensteder", "overlastmeldingen": "havensteder",
+           "woonkosten": "havensteder", "incidenten": "politie", "crisismomenten": "zorgaanbieder",
+           "zrm_metingen": "zorgaanbieder", "zorgkosten": "zorgaanbieder", "welzijnskosten": "gemeente"}
+DOMAINS = ["financien", "werk_opleiding", "tijdsbesteding", "huisvesting", "huiselijke_relaties",
+           "geestelijke_gezondheid", "lichamelijke_gezondheid", "middelengebruik", "basale_adl",
+           "instrumentele_adl", "sociaal_netwerk", "maatschappelijke_participatie", "justitie"]
+
+
+@lru_cache(maxsize=1)
+def buurten_arrow():
+    return to_arrow_table(load_rotterdam_buurten())
+
+
+def empty_warehouse(path: Path):
+    """A warehouse with core.dim_buurt and every staging table, empty."""
+    con = connect(path)
+    buurten = buurten_arrow()
+    con.execute("create or replace table core.dim_buurt as select * from buurten")
+    ensure_tables(con, load_registry())
+    for model in discover():
+        if model.layer == "staging":
+            build(con, model)
+    return con
+
+
+def insert(con, table: str, rows: list[dict]) -> None:
+    frame = pl.DataFrame(rows)
+    con.execute(f"insert into staging.{table} by name select * from frame")
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def fill_world(con) -> None:
+    """The hand-made world (see the expected values in the tests)."""
+    units, contracts = [], []
+    for buurt, prefix, n in ((A, "A", 41), (B, "B", 20), (C, "C", 30)):
+        for i in range(n):
+            status = "verkocht" if (prefix, i) == ("A", 40) else "verhuurd"
+            units.append({"partner": "havensteder", "vhe_id": f"VHE-{prefix}{i:02d}", "complex_id": "CX-1",
+                          "buurtcode": buurt, "woningtype": "meergezins", "status": status,
+                          "snapshot_date": d("2025-12-31")})
+            if prefix == "A" and i >= 38:   # A38, A39 empty all year; A40 sold
+                continue
+            end, reason = {("A", 0): ("2025-06-15", "huisuitzetting"),
+                           ("A", 1): ("2025-06-20", "verhuizing")}.get((prefix, i), (None, None))
+            contracts.append({"partner": "havensteder", "contract_id": f"HC-{prefix}{i:02d}",
+                              "persoon_pseudoniem": person(prefix, i), "vhe_id": f"VHE-{prefix}{i:02d}",
+                              "startdatum": d("2020-01-01"), "einddatum": d(end) if end else None,
+                              "einde_reden": reason, "doelgroep": "regulier",
+                              "begeleidingsafspraak": False, "delivery_period": "2025-12"})
+    insert(con, "wonen__verhuureenheden", units)
+    insert(con, "wonen__huurcontracten", contracts)
+    arrears = [{"partner": "havensteder", "contract_id": f"HC-A{i:02d}", "maand": d("2025-03-01"),
+                "achterstand_eur": 100.0, "maanden_achterstand": 3 if i < 5 else 1,
+                "delivery_period": "2025-03"} for i in range(2, 14)]
+    arrears += [{"partner": "havensteder", "contract_id": f"HC-C{i:02d}", "maand": d("2025-03-01"),
+                 "achterstand_eur": 200.0, "maanden_achterstand": 1, "delivery_period": "2025-03"}
+                for i in range(10)]
+    insert(con, "wonen__huurachterstand", arrears)
+    insert(con, "veiligheid__incidenten", [
+        {"partner": "politie", "buurtcode": A, "maand": d("2025-01-01"), "incidentsoort": "geweld",
+         "aantal": 5, "delivery_period": "2025-01"},
+        {"partner": "politie", "buurtcode": A, "maand": d("2025-01-01"), "incidentsoort": "verward_persoon",
+         "aantal": 3, "delivery_period": "2025-01"},
+        {"partner": "politie", "buurtcode": C, "maand": d("2025-02-01"), "incidentsoort": "geweld",
+         "aantal": 10, "delivery_period": "2025-02"}])
+    insert(con, "wonen__overlastmeldingen", [
+        {"partner": "havensteder", "melding_id": f"OVL-{m:02d}-{k}", "meldingsdatum": date(2025, m, 10),
+         "buurtcode": A, "complex_id": "CX-1", "categorie": "geluid", "delivery_period": f"2025-{m:02d}"}
+        for m in range(1, 13) for k in range(m)])
+    provisions = [{"partner": "gemeente", "voorziening_id": f"VZ-S{k}", "persoon_pseudoniem": pseudonym(1000 + k),
+                   "buurtcode": A, "soort": "schuldhulp", "startdatum": d("2025-02-01"),
+                   "einddatum": d("2025-04-30"), "delivery_period": "2025-12"} for k in range(15)]
+    provisions += [{"partner": "gemeente", "voorziening_id": f"VZ-B{k}", "persoon_pseudoniem": pseudonym(2000 + k),
+                    "buurtcode": C, "soort": "bijstand", "startdatum": d("2024-01-01"), "einddatum": None,
+                    "delivery_period": "2025-12"} for k in range(5)]
+    insert(con, "welzijn__voorzieningen", provisions)
+    insert(con, "zorg__trajecten", [
+        {"partner": "zorgaanbieder", "traject_id": f"TR-{i:02d}", "persoon_pseudoniem": person("A", i),
+         "zorgvorm": "ambulante_begeleiding", "startdatum": d("2024-06-01"), "einddatum": d("2025-09-30"),
+         "einde_reden": "doel_bereikt" if i < 12 else "uitval", "delivery_period": "2025-12"}
+        for i in range(2, 14)])
+    insert(con, "zorg__crisismomenten", [
+        {"partner": "zorgaanbieder", "persoon_pseudoniem": person("A", 2), "datum": date(2025, 5, day),
+         "soort": "crisisdienst", "delivery_period": "2025-05"} for day in range(1, 12)])
+    zrm = []
+    for i in range(14, 26):
+        first = {"partner": "zorgaanbieder", "persoon_pseudoniem": person("A", i),
+                 "meetdatum": d("2025-01-15"), "delivery_period": "2025-01", **{k: 2 for k in DOMAINS}}
+        second = {**first, "meetdatum": d("2025-06-15"), "delivery_period": "2025-06",
+                  "financien": 3 if i < 24 else 1}
+        zrm += [first, second]
+    insert(con, "zorg__zrm_metingen", zrm)
+    survey = []
+    for vraag, scores in (("veiligheidsgevoel", (6.0, 8.0, 7.0)), ("tevredenheid_buurt", (7.0, 8.0, 8.0)),
+                          ("sociale_cohesie", (6.0, 6.0, 6.0)), ("overlast_ervaren", (4.0, 2.0, 3.0))):
+        for buurt, n, score in zip((A, B, C), (50, 5, 30), scores):
+            survey.append({"partner": "bewonerspanel", "buurtcode": buurt, "jaar": 2025, "vraag": vraag,
+                           "n_respondenten": n, "score": score, "delivery_period": "2025"})
+    insert(con, "bewoners__bewonersenquete", survey)
+    # Every monthly dataset delivered for every month (most files without rows: the ledger says so).
+    ledger = pl.DataFrame([{"partner": partner, "dataset": dataset, "period": month, "decision": "accepted"}
+                           for dataset, partner in MONTHLY.items() for month in MONTHS])
+    con.execute("insert into raw.load_ledger by name select * from ledger")
+
+
+def person(prefix: str, i: int) -> str:
+    return pseudonym({"A": 0, "B": 100, "C": 200}[prefix] + i)
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    con = empty_warehouse(tmp_path_factory.mktemp("indicators") / "warehouse.duckdb")
+    fill_world(con)
+    build_indicators(con)
+    yield con
+    con.close()
+
+
+def cell(con, indicator, area, period, table="marts.indicator_values"):
+    return con.execute(f"""select numerator, denominator, value from {table}
+                           where indicator_id = ? and area_code = ? and period = ?""",
+                       [indicator, area, period]).fetchall()[0]
+
+
+# --- the catalogue and what is generated from it ----------------------------------------------
+
+def test_catalogue_has_twenty_indicators_over_four_dimensions_with_both_halves():
+    catalogue = catalogue_module.load_catalogue()
+    assert len(catalogue.indicators) >= 20
+    assert set(catalogue.dimensions) == {"wonen", "veiligheid", "sociaal", "zorg"}
+    for dimension in catalogue.dimensions:
+        assert any(i.objective for i in catalogue.in_dimension(dimension))
+    assert {i.id for i in catalogue.indicators if not i.objective} == {
+        "veiligheidsgevoel_score", "overlast_ervaren_score", "tevredenheid_buurt_score", "sociale_cohesie_score"}
+    for i in catalogue.indicators:
+        assert i.name_nl and i.name_en and i.definition_nl and i.definition_en
+        assert i.numerator.sql and i.denominator.sql and i.numerator.nl and i.denominator.en
+        assert i.min_base >= 10 and i.unit.key in ("percent", "per_1000", "eur", "score")
+
+
+def test_catalogue_rejects_a_broken_entry():
+    import yaml
+    raw = yaml.safe_load(catalogue_module.CATALOGUE_PATH.read_text(encoding="utf-8"))
+    raw["indicators"][0]["direction"] = "up"
+    with pytest.raises(catalogue_module.CatalogueError, match="direction"):
+        catalogue_module.parse(raw)
+    raw = yaml.safe_load(catalogue_module.CATALOGUE_PATH.read_text(encoding="utf-8"))
+    raw["indicators"][1]["min_base"] = 5
+    with pytest.raises(catalogue_module.CatalogueError, match="min_base"):
+        catalogue_module.parse(raw)
+
+
+def test_generated_sql_and_methodology_are_fresh_renders_of_the_catalogue():
+    assert catalogue_module.GENERATED_SQL.read_text(encoding="utf-8") == catalogue_module.render_buurt_values_sql(), \
+        "run `python -m sources.indicators`"
+    assert methodology.OUTPUT.read_text(encoding="utf-8") == methodology.render(), \
+        "run `python -m reporting.methodology`"
+    text = methodology.render()
+    for i in catalogue_module.load_catalogue().indicators:
+        assert i.id in text and i.name_nl in text and i.name_en in text and i.numerator.sql in text
+    assert "## Nederlands" in text and "## English" in text and "does not publish" in text and "publiceert zijn precieze standaardisatie niet" in text
+
+
+# --- indicator arithmetic, per family ---------------------------------------------------------
+
+def test_calendar_has_every_month_and_only_complete_quarters_and_years(world):
+    assert world.execute("select period_type, count(*) from core.calendar_periods group by 1 order by 1"
+                         ).fetchall() == [("month", 12), ("quarter", 4), ("year", 1)]
+
+
+def test_housing_family(world):
+    assert cell(world, "huurachterstand_pct", A, "2025-03") == (12, 38, pytest.approx(100 * 12 / 38))
+    assert cell(world, "huurachterstand_pct", A, "2025-Q1") == (12, 38, pytest.approx(100 * 12 / 38))
+    assert cell(world, "huurachterstand_pct", A, "2025-07") == (0, 36, 0)
+    assert cell(world, "huurachterstand_pct", C, "2025") == (10, 30, pytest.approx(100 / 3))
+    assert cell(world, "achterstand_diepte_eur", A, "2025-03") == (1200, 12, 100)
+    assert cell(world, "achterstand_diepte_eur", GEMEENTE, "2025-03") == (3200, 22, pytest.approx(3200 / 22))
+    assert cell(world, "ernstige_achterstand_pct", A, "2025-03") == (3, 38, pytest.approx(300 / 38))
+    assert cell(world, "huisuitzettingen_per_1000", A, "2025-06") == (1, 38, pytest.approx(1000 / 38))
+    assert cell(world, "huisuitzettingen_per_1000", A, "2025") == (1, 38, pytest.approx(1000 / 38))
+    assert cell(world, "mutatiegraad_pct", A, "2025-06") == (2, 38, pytest.approx(200 / 38))
+    assert cell(world, "mutatiegraad_pct", B, "2025") == (0, 20, 0)
+    assert cell(world, "leegstand_pct", A, "2025-05") == (2, 40, 5)      # A38, A39; the sold home is out
+    assert cell(world, "leegstand_pct", A, "2025-06") == (4, 40, 10)     # + A00 evicted, A01 moved
+    assert cell(world, "leegstand_pct", A, "2025-Q1") == (2, 40, 5)
+    assert cell(world, "leegstand_pct", A, "2025") == (4, 40, 10)
+
+
+def test_safety_family(world):
+    gemeente_inwoners = scalar(world, "select sum(inwoners) from core.dim_buurt")
+    assert cell(world, "geweld_per_1000", A, "2025-01") == (5, 7565, pytest.approx(5000 / 7565))
+    assert cell(world, "verward_gedrag_per_1000", A, "2025-01") == (3, 7565, pytest.approx(3000 / 7565))
+    assert cell(world, "incidenten_per_1000", A, "2025-01") == (8, 7565, pytest.approx(8000 / 7565))
+    assert cell(world, "geweld_per_1000", GEMEENTE, "2025") == (15, gemeente_inwoners,
+                                                                pytest.approx(15000 / gemeente_inwoners))
+    assert cell(world, "incidenten_per_1000", C, "2025-01") == (0, 18365, 0)
+    for month in range(1, 13):
+        assert cell(world, "overlastmeldingen_per_1000_woningen", A, f"2025-{month:02d}") == (
+            month, 40, pytest.approx(25 * month))
+    assert cell(world, "overlastmeldingen_per_1000_woningen", A, "2025") == (78, 40, pytest.approx(1950))
+
+
+def test_social_family(world):
+    assert cell(world, "voorzieningen_per_1000", A, "2025-01") == (0, 7565, 0)
+    assert cell(world, "voorzieningen_per_1000", A, "2025-02") == (15, 7565, pytest.approx(15000 / 7565))
+    assert cell(world, "schuldhulp_per_1000", A, "2025-Q1") == (15, 7565, pytest.approx(15000 / 7565))
+    assert cell(world, "schuldhulp_per_1000", A, "2025-Q2") == (15, 7565, pytest.approx(15000 / 7565))
+    assert cell(world, "schuldhulp_per_1000", A, "2025-Q3") == (0, 7565, 0)
+    assert cell(world, "bijstand_per_1000", C, "2025") == (5, 18365, pytest.approx(5000 / 18365))
+    assert cell(world, "zrm_vooruitgang_pct", A, "2025-06") == (10, 12, pytest.approx(1000 / 12))
+    assert cell(world, "zrm_vooruitgang_pct", A, "2025") == (10, 12, pytest.approx(1000 / 12))
+    assert cell(world, "zrm_vooruitgang_pct", A, "2025-01")[:2] == (0, 0)   # nothing to compare yet
+
+
+def test_care_family(world):
+    assert cell(world, "zorgtrajecten_per_1000", A, "2025-03") == (12, 38, pytest.approx(12000 / 38))
+    assert cell(world, "zorgtrajecten_per_1000", A, "2025-10") == (0, 36, 0)
+    assert cell(world, "crisismomenten_per_1000", A, "2025-05") == (11, 38, pytest.approx(11000 / 38))
+    assert cell(world, "trajecten_doel_bereikt_pct", A, "2025-09") == (10, 12, pytest.approx(1000 / 12))
+    assert cell(world, "trajecten_doel_bereikt_pct", A, "2025")[:2] == (10, 12)
+
+
+def test_survey_is_a_respondent_weighted_mean_for_years_only(world):
+    assert cell(world, "veiligheidsgevoel_score", A, "2025") == (300, 50, 6.0)
+    assert cell(world, "veiligheidsgevoel_score", WIJK_AB, "2025") == (340, 55, pytest.approx(340 / 55))
+    assert cell(world, "veiligheidsgevoel_score", GEMEENTE, "2025") == (550, 85, pytest.approx(550 / 85))
+    assert scalar(world, """select count(*) from marts.indicator_values
+                            where indicator_id = 'veiligheidsgevoel_score' and period_type <> 'year'""") == 0
+
+
+def test_wijk_and_gemeente_add_up_their_buurten_and_every_buurt_is_present(world):
+    assert missing_buurten(world) == 0 and out_of_range(world) == 0
+    assert scalar(world, "select count(distinct area_code) from marts.indicator_values where area_level = 'buurt'") == 91
+    mismatched = scalar(world, """
+        with buurt as (select v.*, b.wijkcode, b.gemeentecode from marts.indicator_values v
+                       join core.dim_buurt b on b.buurtcode = v.area_code),
+        sums as (select indicator_id, period, wijkcode as area_code, sum(numerator) n, sum(denominator) d
+                 from buurt group by all
+                 union all
+                 select indicator_id, period, gemeentecode, sum(numerator), sum(denominator)
+                 from buurt group by all)
+        select count(*) from sums join marts.indicator_values v using (indicator_id, period, area_code)
+        join core.indicator_catalogue c using (indicator_id)
+        where abs(sums.n - v.numerator) > 1e-9 or sums.d <> v.denominator
+           or (v.denominator > 0 and abs(v.value - c.scale * sums.n / sums.d) > 1e-9)""")
+    assert mismatched == 0
+    assert cell(world, "huurachterstand_pct", WIJK_AB, "2025-03") == (12, 58, pytest.approx(1200 / 58))
+    assert cell(world, "huurachterstand_pct", GEMEENTE, "2025-03") == (22, 88, 25)
+    assert cell(world, "huurachterstand_pct", WIJK_C, "2025-03") == (10, 30, pytest.approx(100 / 3))
+
+
+# --- disclosure control of the published table --------------------------------------------------
+
+def test_published_cells_are_rounded_blanked_and_never_small(world):
+    published = "marts.indicator_values_published"
+    assert cell(world, "huurachterstand_pct", A, "2025-03", published) == (10, 40, 31.58)
+    assert cell(world, "huurachterstand_pct", GEMEENTE, "2025-03", published) == (20, 90, 25.0)
+    assert cell(world, "achterstand_diepte_eur", A, "2025-03", published) == (1200.0, 10, 100)
+    assert cell(world, "ernstige_achterstand_pct", A, "2025-03", published) == (None, None, None)  # 3 persons
+    assert cell(world, "bijstand_per_1000", C, "2025", published) == (None, None, None)            # 5 persons
+    assert cell(world, "veiligheidsgevoel_score", B, "2025", published) == (None, None, None)      # 5 respondents
+    assert cell(world, "veiligheidsgevoel_score", A, "2025", published) == (None, None, None)      # its complement
+    assert cell(world, "veiligheidsgevoel_score", WIJK_AB, "2025", published)[2] == pytest.approx(340 / 55, abs=0.005)
+    assert small_visible_cells(world) == 0
+    assert scalar(world, f"""select count(*) from {published}
+                            where (suppressed and (numerator is not null or denominator is not null or value is not null))
+                               or (not suppressed and denominator % 5 <> 0)""") == 0
+
+
+def test_no_suppressed_cell_can_be_derived_from_the_published_cells(world):
+    rows = world.execute("""
+        select p.indicator_id, p.area_code, p.period, p.suppressed, v.numerator, v.denominator,
+               b.wijkcode, b.gemeentecode
+        from marts.indicator_values_published p
+        join marts.indicator_values v using (indicator_id, area_code, period)
+        left join (select buurtcode, wijkcode, gemeentecode from core.dim_buurt) b on b.buurtcode = p.area_code
+        """).fetchall()
+    wijk_parent = {w: g for w, g in world.execute(
+        "select distinct wijkcode, gemeentecode from core.dim_buurt").fetchall()}
+    cells = {(i, a, p): (s, n, dn) for i, a, p, s, n, dn, _, _ in rows}
+    area_parent = {a: w for _, a, _, _, _, _, w, _ in rows if w} | wijk_parent
+    families: dict[tuple, list[tuple]] = {}
+    for (i, a, p) in cells:
+        if a in area_parent and (i, area_parent[a], p) in cells:
+            families.setdefault((i, area_parent[a], p), []).append((i, a, p))
+        up = period_parent(p)
+        if up and (i, a, up) in cells:
+            families.setdefault((i, a, up), []).append((i, a, p))
+    assert sum(cells[c][0] for c in cells) > 100   # there is something to protect
+    checked = 0
+    for parent, children in families.items():
+        hidden = [c for c in children if cells[c][0]]
+        if not hidden:
+            continue
+        assert len(hidden) >= 2 or cells[parent][0], (parent, hidden)
+        if cells[parent][0]:
+            continue
+        for target in hidden:   # brute force: parent minus every visible sibling
+            siblings = [c for c in children if c != target]
+            if all(not cells[c][0] for c in siblings):
+                for column in (1, 2):
+                    guess = cells[parent][column] - sum(cells[c][column] for c in siblings)
+                    assert guess != cells[target][column] or len(hidden) > 1, (target, parent)
+                pytest.fail(f"{target} is the only hidden child of {parent}")
+            checked += 1
+    assert checked > 0
+    assert derivable_cells(world) == []
+
+
+# --- the index ----------------------------------------------------------------------------------
+
+def test_city_index_is_exactly_100_in_the_base_period(world):
+    assert city_base_scores(world) == [(d, 100.0) for d in ("sociaal", "totaal", "veiligheid", "wonen", "zorg")]
+    assert scalar(world, "select distinct base_period from marts.liveability_index") == "2025"
+    assert scalar(world, """select count(*) from marts.liveability_index
+                            where score is null or isnan(score) or band is null""") == 0
+
+
+def test_suppressed_cells_never_enter_the_index(world):
+    # Tussendijken's survey (5 respondents) is hidden: its themes have no subjective half.
+    subjective = world.execute("""select dimension, subjective_score from marts.liveability_index
+                                  where area_code = ? and period = '2025' and dimension = 'veiligheid'""",
+                               [B]).fetchall()
+    assert subjective == [("veiligheid", None)]
+    visible = scalar(world, """
+        select count(*) from marts.indicator_values_published as buurt
+        join marts.indicator_values_published as city
+            on city.indicator_id = buurt.indicator_id and city.period = buurt.period
+            and city.area_code = 'GM0599' and city.value > 0
+        where buurt.area_code = ? and buurt.period = '2025' and buurt.value is not null""", [C])
+    assert scalar(world, """select n_indicators from marts.liveability_index
+                            where area_code = ? and period = '2025' and dimension = 'totaal'""", [C]) == visible
+
+
+def test_scores_bands_and_changes(tmp_path):
+    con = connect(tmp_path / "index.duckdb")
+    write_catalogue(con)
+    months = pl.DataFrame([{"month": d(f"{m}-01")} for m in MONTHS])
+    con.execute("create table core.calendar_months as select month from months")
+    build(con, next(m for m in discover() if m.table == "core.calendar_periods"))
+    rows = []
+
+    def add(indicator, area, period, value, level="buurt"):
+        rows.append({"indicator_id": indicator, "area_level": level, "area_code": area, "area_name": area,
+                     "period_type": {4: "year", 7: "quarter" if "Q" in period else "month"}[len(period)],
+                     "period": period, "numerator": 1.0, "denominator": 10.0, "value": value,
+                     "suppressed": False})
+
+    add("zrm_vooruitgang_pct", GEMEENTE, "2025", 10.0, "gemeente")       # sociaal, higher is better
+    for buurt, value in (("b110", 11.0), ("b1101", 11.01), ("b90", 9.0), ("b899", 8.99), ("b70", 7.0), ("b699", 6.99)):
+        add("zrm_vooruitgang_pct", buurt, "2025", value)
+    add("leegstand_pct", GEMEENTE, "2025", 10.0, "gemeente")             # wonen, higher is worse
+    add("tevredenheid_buurt_score", GEMEENTE, "2025", 7.0, "gemeente")   # wonen, survey
+    add("leegstand_pct", "bw", "2025", 12.0)
+    add("tevredenheid_buurt_score", "bw", "2025", 7.7)
+    add("leegstand_pct", GEMEENTE, "2025-Q1", 10.0, "gemeente")
+    add("leegstand_pct", "bw", "2025-Q1", 12.0)                          # a quarter takes the year's survey
+    for month, value in (("2025-01", 10.0), ("2025-02", 10.0)):
+        add("zrm_vooruitgang_pct", GEMEENTE, month, value, "gemeente")
+    add("zrm_vooruitgang_pct", "b110", "2025-01", 9.0)
+    add("zrm_vooruitgang_pct", "b110", "2025-02", 10.5)
+    frame = pl.DataFrame(rows)
+    con.execute("create table marts.indicator_values_published as select * from frame")
+    build(con, next(m for m in discover() if m.table == "marts.liveability_index"))
+    scores = {(a, p, dim): (s, band, obj, subj, cp, cb) for a, p, dim, s, band, obj, subj, cp, cb in con.execute(
+        """select area_code, period, dimension, score, band, objective_score, subjective_score,
+                  change_previous, change_base from marts.liveability_index""").fetchall()}
+    assert scores[("b110", "2025", "sociaal")][:2] == (110.0, "gemiddeld")
+    assert scores[("b1101", "2025", "sociaal")][:2] == (110.1, "boven_gemiddeld")
+    assert scores[("b90", "2025", "sociaal")][:2] == (90.0, "gemiddeld")
+    assert scores[("b899", "2025", "sociaal")][:2] == (89.9, "onder_gemiddeld")
+    assert scores[("b70", "2025", "sociaal")][:2] == (70.0, "onder_gemiddeld")
+    assert scores[("b699", "2025", "sociaal")][:2] == (69.9, "ver_onder_gemiddeld")
+    # mirrored where higher is worse (12 vs 10 → 80), the survey half weighs as much (7.7 vs 7 → 110)
+    assert scores[("bw", "2025", "wonen")][:4] == (95.0, "gemiddeld", 80.0, 110.0)
+    assert scores[("bw", "2025-Q1", "wonen")][:4] == (95.0, "gemiddeld", 80.0, 110.0)
+    assert scores[("bw", "2025", "totaal")][0] == 95.0
+    assert scores[(GEMEENTE, "2025", "totaal")][:2] == (100.0, "gemiddeld")
+    # months: the city's reference is its mean over the base year's months (10); Jan 90, Feb 105
+    assert scores[("b110", "2025-01", "sociaal")][0] == 90.0
+    assert scores[("b110", "2025-02", "sociaal")][4:] == (15.0, -5.0)
+    assert scores[("b110", "2025-01", "sociaal")][4] is None
+    con.close()
+
+
+def test_buurt_profile_puts_the_leefbaarometer_beside_the_index(world):
+    lbm = pl.read_csv(indicator_assets.LBM_CSV).filter(pl.col("bu_code") == A)["lbm"][0]
+    row = world.execute("""select buurtnaam, inwoners, lbm_2024, index_period, index_totaal is not null
+                           from marts.buurt_profile where buurtcode = ?""", [A]).fetchall()[0]
+    assert row == ("Bospolder", 7565, pytest.approx(lbm), "2025", True)
+    assert scalar(world, "select count(*) from marts.buurt_profile") == 91
+    assert scalar(world, "select count(lbm_2024) from marts.buurt_profile") == 87
+
+
+def test_asset_checks_pass_on_the_world(world, tmp_path):
+    path = tmp_path / "copy.duckdb"
+    world.execute("checkpoint")
+    source = scalar(world, "select path from duckdb_databases() where database_name = current_database()")
+    shutil.copyfile(source, path)
+    resource = WarehouseResource(path=str(path))
+    for check in (indicator_assets.indicator_values_every_buurt, indicator_assets.indicator_values_in_range,
+                  indicator_assets.indicator_values_published_safe,
+                  indicator_assets.liveability_index_scores_finite,
+                  indicator_assets.liveability_index_city_is_100):
+        result = check(warehouse=resource)
+        assert result.passed, (check.name, result.metadata)
+
+
+# --- a synthetic city world ---------------------------------------------------------------------
+
+def test_synthetic_world_gives_back_its_planted_rising_nuisance_buurt(tmp_path):
+    synthetic = pytest.importorskip("sources.synthetic")
+    world_dir = tmp_path / "world"
+    synthetic.generate(scale="city", months=6, seed=11, out=world_dir)
+    truth = json.loads((world_dir / "truth.json").read_text(encoding="utf-8"))["nuisance_trend"]
+    home = DataHome(tmp_path / "home").ensure(list(load_registry().partners))
+    for partner_dir in (p for p in world_dir.iterdir() if p.is_dir()):
+        for path in partner_dir.iterdir():
+            target = home.partner_inbox(partner_dir.name) / path.name
+            shutil.copyfile(path, target)
+            os.utime(target, (0, 0))
+    with open_warehouse(home.warehouse) as con:
+        buurten = buurten_arrow()
+        con.execute("create or replace table core.dim_buurt as select * from buurten")
+        run_intake(con, home, "test")
+        for model in discover():
+            if model.layer == "staging":
+                build(con, model)
+        build_indicators(con)
+        rising = con.execute("""
+            with monthly as (
+                select area_code, period, numerator,
+                       lag(numerator) over (partition by area_code order by period) as previous
+                from marts.indicator_values
+                where indicator_id = 'overlastmeldingen_per_1000_woningen'
+                  and area_level = 'buurt' and period_type = 'month')
+            select area_code, list(cast(numerator as integer) order by period), list(period order by period)
+            from monthly group by area_code
+            having bool_and(previous is null or numerator > previous) and min(numerator) > 0""").fetchall()
+        assert rising == [(truth["buurtcode"], truth["buurt_monthly_counts"], truth["months"])]
+        assert city_base_scores(con) == [] or all(s == 100.0 for _, s in city_base_scores(con))
+        assert derivable_cells(con) == [] and small_visible_cells(con) == 0
