@@ -1,11 +1,41 @@
 """Reports: rendered after the marts, reading the warehouse read-only."""
 
+import importlib
+import pkgutil
+
 import dagster as dg
 
 from assets.reference import WAREHOUSE_POOL
 from pipelines.resources import DataHomeResource
 from pipelines.warehouse import WarehouseResource
 from reporting import slice_report
+from reporting.board_report import render_board_report
+
+# Everything the board report reads: the published marts, the geography, the ledger. A key is only
+# declared as a dependency when an asset in this package defines it (a mart still being built by
+# another module must not become a dangling external asset).
+BOARD_REPORT_READS = (
+    ("marts", "indicator_values_published"), ("marts", "liveability_index"),
+    ("core", "leefbaarometer"), ("marts", "cost_per_outcome"), ("marts", "cost_per_tenancy_month"),
+    ("marts", "rate_card_comparison"), ("marts", "social_return"), ("marts", "delivery_status"),
+    ("core", "dim_buurt"), ("raw", "load_ledger"),
+)
+
+
+def _defined_keys() -> set[dg.AssetKey]:
+    """Asset keys defined by the other modules of this package."""
+    import assets
+
+    keys: set[dg.AssetKey] = set()
+    for info in pkgutil.iter_modules(assets.__path__):
+        if info.name == __name__.rsplit(".", 1)[-1]:
+            continue
+        module = importlib.import_module(f"{assets.__name__}.{info.name}")
+        for value in vars(module).values():
+            for item in value if isinstance(value, list) else (value,):
+                if isinstance(item, dg.AssetsDefinition):
+                    keys.update(item.keys)
+    return keys
 
 
 # In the warehouse pool too: DuckDB cannot open a file read-only while another process writes.
@@ -17,3 +47,37 @@ def kwetsbare_huurders_report(data_home: DataHomeResource,
     with warehouse.connect(read_only=True) as con:
         path = slice_report.render(con, data_home.home.reports)
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path))})
+
+
+def _board_report(lang: str, deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    name = {"nl": "Dutch", "en": "English"}[lang]
+
+    @dg.asset(key=["reports", f"board_report_{lang}"], group_name="reports", pool=WAREHOUSE_POOL,
+              deps=deps,
+              description=f"The board report in {name} for the latest complete quarter: "
+                          f"reports/<period>/board_report.{lang}.html and .pdf (headless Chromium; "
+                          "skipped with a warning when Chromium is missing). Reads only published "
+                          "marts, the buurt geography and the load ledger.")
+    def _asset(context: dg.AssetExecutionContext, data_home: DataHomeResource,
+               warehouse: WarehouseResource) -> dg.MaterializeResult:
+        with warehouse.connect(read_only=True) as con:
+            result = render_board_report(con, data_home.home.reports, lang=lang, pdf=True)
+        if result["pdf"] is None:
+            context.log.warning("Board report PDF skipped (Chromium missing or failed); the HTML is "
+                                "at %s", result["html"])
+        metadata = {
+            "path": dg.MetadataValue.path(str(result["html"])),
+            "period": result["period"],
+            "seconds": result["seconds"],
+            "html_bytes": result["html_bytes"],
+            "pdf": dg.MetadataValue.path(str(result["pdf"])) if result["pdf"] else "skipped",
+            "pdf_bytes": result["pdf_bytes"] or 0,
+        }
+        return dg.MaterializeResult(metadata=metadata)
+
+    return _asset
+
+
+_DEFINED = _defined_keys()
+_DEPS = [dg.AssetKey(list(key)) for key in BOARD_REPORT_READS if dg.AssetKey(list(key)) in _DEFINED]
+board_report_assets = [_board_report(lang, _DEPS) for lang in ("nl", "en")]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 from markupsafe import Markup, escape
 from shapely import wkb
@@ -11,6 +12,14 @@ from shapely.geometry import MultiPolygon, Polygon
 # suppressed or missing values.
 SEQUENTIAL = ["#fde725", "#5ec962", "#21918c", "#3b528b", "#440154"]
 MISSING = "#d9d9d9"
+
+# Index bands (Wijkprofiel-style: < 70 far below, 70-90 below, 90-110 average, > 110 above) on a
+# colour-blind-safe diverging scheme (ColorBrewer RdYlBu): red and orange below, a pale neutral
+# for average, blue above. Grey (MISSING) stays for no data or suppressed: the pale yellow of
+# "average" differs from it in hue and lightness.
+BANDS = ("far_below", "below", "average", "above")
+BAND_COLOURS = {"far_below": "#d7191c", "below": "#fdae61", "average": "#ffffbf", "above": "#2c7bb6"}
+BAND_TEXT = {"far_below": "#ffffff", "below": "#1a1a1a", "average": "#1a1a1a", "above": "#ffffff"}
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,11 @@ def _rings(geometry) -> list:
             for ring in (p.exterior, *p.interiors)]
 
 
-def svg_map(areas: list[Area], title: str, width: int = 720) -> Markup:
+def svg_map(areas: list[Area], title: str, width: int = 720,
+            colour_of: Callable[[Area], str] | None = None, css_class: str = "map",
+            stroke_width: float = 0.6) -> Markup:
+    """The areas as one SVG. Colours: quantile classes of `value` on the viridis scale, or
+    `colour_of(area)` (e.g. the index band). Names and labels are escaped."""
     shapes = [(a, wkb.loads(a.geometry_wkb)) for a in areas]
     minx = min(g.bounds[0] for _, g in shapes)
     miny = min(g.bounds[1] for _, g in shapes)
@@ -51,18 +64,19 @@ def svg_map(areas: list[Area], title: str, width: int = 720) -> Markup:
     scale = width / (maxx - minx)
     height = int((maxy - miny) * scale) + 1
     breaks = classes([a.value for a in areas if a.value is not None])
+    fill = colour_of or (lambda area: colour(area.value, breaks))
     paths = []
     for area, geometry in shapes:
         d = " ".join(
             "M" + " L".join(f"{(x - minx) * scale:.1f},{(maxy - y) * scale:.1f}" for x, y in ring.coords) + " Z"
             for ring in _rings(geometry))
         paths.append(
-            f'<path d="{d}" fill="{colour(area.value, breaks)}" stroke="#ffffff" stroke-width="0.6" '
+            f'<path d="{d}" fill="{escape(fill(area))}" stroke="#ffffff" stroke-width="{stroke_width}" '
             f'fill-rule="evenodd" data-code="{escape(area.code)}">'
             f"<title>{escape(area.name)}: {escape(area.label)}</title></path>")
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape(title)}" class="map"><title>{escape(title)}</title>'
+        f'aria-label="{escape(title)}" class="{escape(css_class)}"><title>{escape(title)}</title>'
         + "".join(paths) + "</svg>")
 
 
