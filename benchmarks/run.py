@@ -103,11 +103,17 @@ def load_buurten(con, world: Path) -> None:
     from sources.geography import load_rotterdam_buurten, to_arrow_table
     national = world / "reference" / "buurten_national.csv"
     if national.exists():
+        import polars as pl
+        import shapely
+        frame = pl.read_csv(national, infer_schema=False)
+        shapes = shapely.from_wkt(frame["geometry_wkt"].to_numpy())
+        frame = frame.with_columns(pl.Series("geometry_wkb", shapely.to_wkb(shapes)),
+                                   pl.Series("area_m2", shapely.area(shapes)))
         con.execute("""create or replace table core.dim_buurt as
             select bu_code as buurtcode, bu_naam as buurtnaam, wk_code as wijkcode, null::varchar as wijknaam,
                    gm_code as gemeentecode, gm_naam as gemeentenaam, inhabitants::bigint as inwoners,
-                   households::bigint as huishoudens, null::double as area_m2, null::blob as geometry_wkb
-            from read_csv(?, all_varchar=true)""", [str(national)])
+                   households::bigint as huishoudens, round(area_m2) as area_m2, geometry_wkb
+            from frame""")
     else:
         buurten = to_arrow_table(load_rotterdam_buurten())
         con.execute("create or replace table core.dim_buurt as select * from buurten")
