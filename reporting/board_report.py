@@ -217,11 +217,11 @@ def _num(value: Any) -> float | None:
 @dataclass
 class IndicatorCatalogue:
     """sources/indicators.yaml as plain data: indicators (dicts with at least `id`), units and
-    dimensions ({key: {nl, en, ...}}), and the index bands."""
+    dimensions ({key: {nl, en, ...}}), and the index settings (base period, score cap, bands)."""
     indicators: list[dict]
     units: dict[str, dict]
     dimensions: dict[str, dict]
-    bands: list[dict]
+    index: dict
 
     def unit(self, indicator: dict, lang: str) -> str:
         unit = indicator.get("unit")
@@ -238,7 +238,7 @@ def load_indicator_catalogue(path: Path = INDICATORS_FILE) -> IndicatorCatalogue
     """The indicator catalogue (empty when it is not there yet). Accepts a top-level list, or a
     mapping with an `indicators` list or id → entry mapping."""
     if not path.is_file():
-        return IndicatorCatalogue([], {}, {}, [])
+        return IndicatorCatalogue([], {}, {}, {})
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     entries = data.get("indicators", data) if isinstance(data, dict) else data
     if isinstance(entries, dict):
@@ -246,8 +246,7 @@ def load_indicator_catalogue(path: Path = INDICATORS_FILE) -> IndicatorCatalogue
     indicators = [e for e in entries or [] if isinstance(e, dict) and e.get("id")]
     meta = data if isinstance(data, dict) else {}
     return IndicatorCatalogue(indicators, dict(meta.get("units") or {}),
-                              dict(meta.get("dimensions") or {}),
-                              list((meta.get("index") or {}).get("bands") or []))
+                              dict(meta.get("dimensions") or {}), dict(meta.get("index") or {}))
 
 
 def load_outcome_catalogue(path: Path = OUTCOMES_FILE) -> list[dict]:
@@ -485,7 +484,7 @@ def summary_section(con, index: IndexData | None, programmes: dict, delivery: di
             "change_base": fmt.signed(cell["change_base"]) if cell and cell["change_base"] is not None else "",
             "base_period": fmt.period(index.base_period, t) if index and index.base_period else "",
             "spark": charts.sparkline(values, labels, t("trend_title", name=f"{t('city')} — {t.dim(dimension)}"),
-                                      fmt=fmt.number, width=150, height=34) if values else "",
+                                      fmt=fmt.number, width=150, height=26) if values else "",
         })
     key_points = []
     total = index.get("gemeente", city, "totaal") if index else None
@@ -725,17 +724,15 @@ def profiles_section(con, index: IndexData | None, catalogue: IndicatorCatalogue
         wijk["indicator_columns"] = [c for c in (wijk["indicators"][:half], wijk["indicators"][half:]) if c]
         has_data = any(c["state"] != "none" for c in wijk["cells"]) or any(
             c["state"] != "none" for b in wijk["buurten"] for c in b["cells"])
-        if has_data or index is None:
+        if has_data:
             wijk["inwoners"] = fmt.number(wijk["inwoners"])
             shown.append(wijk)
-    if index is None:
-        shown = [w for w in shown if w["lbm"]["text"] != "–"]
     return {"dimensions": [{"id": d, "name": t.dim(d)} for d in DIMENSIONS],
             "city_cells": city_cells,
             "city_spark": charts.sparkline(index.series("gemeente", city), labels,
                                            t("trend_title", name=t("city")), fmt=fmt.number,
                                            width=110, height=22, lo=lo, hi=hi) if index else "",
-            "wijken": shown, "has_index": index is not None}
+            "wijken": shown, "has_index": bool(shown)}
 
 
 def _programme_name(code: str, t: Strings) -> str:
@@ -829,7 +826,8 @@ def programmes_section(con, outcomes: list[dict], t: Strings, fmt: Fmt) -> dict:
         curve = charts.line_chart(
             series, months or [3, 6, 12, 18, 24], t("chart_sustainment", programme=name),
             t("months_since_start"), t("share_sustained"), fmt_x=lambda v: f"{v:g}",
-            fmt_y=lambda v: fmt.number(v) + "%", y_min=0, y_max=100) if series else ""
+            fmt_y=lambda v: fmt.number(v) + "%", y_min=0, y_max=100, width=420,
+            height=210) if series else ""
         # at a glance: the newest cohort with a published 12-month sustainment
         latest_12 = next(((c, cells[(programme, c, "tenancy_sustained_12m")]) for c in reversed(cohorts)
                           if cells.get((programme, c, "tenancy_sustained_12m"), {}).get("state") == "shown"),
@@ -892,7 +890,6 @@ def rate_card_rows(con, outcome_name: Callable[[str], str], t: Strings, fmt: Fmt
     select = _select(columns, {"programme": "null", "cohort": "null", "outcome_id": "null",
                                "price_eur": "null", "cumulative_price_eur": "null",
                                "cost_per_outcome_eur": "null",
-                               "cost_above_cumulative_price_eur": "null",
                                "rate_card_status": "null", "suppressed": "false"})
     where = "where area_level = 'totaal'" if "area_level" in columns else ""
     rows = rows_of(con, f"""select {select} from marts.rate_card_comparison {where}
@@ -908,12 +905,10 @@ def rate_card_rows(con, outcome_name: Callable[[str], str], t: Strings, fmt: Fmt
     for (programme, oid), r in sorted(newest.items(), key=lambda kv: (
             kv[0][0], int(SUSTAINED.match(kv[0][1]).group(1)) if SUSTAINED.match(kv[0][1]) else 999)):
         cumulative = _num(r["cumulative_price_eur"]) or _num(r["price_eur"])
-        difference = _num(r["cost_above_cumulative_price_eur"])
-        out.append({"programme": programme, "outcome": outcome_name(oid), "cohort": r["cohort"],
-                    "price": fmt.eur(cumulative), "cost": fmt.eur(_num(r["cost_per_outcome_eur"])),
-                    "difference": ("+" if (difference or 0) > 0 else "") + fmt.eur(difference)
-                    if difference is not None else "–",
-                    "above": difference is not None and difference > 0})
+        milestone = SUSTAINED.match(oid)
+        out.append({"programme": programme, "cohort": r["cohort"],
+                    "outcome": t("sustained_months", n=milestone.group(1)) if milestone else outcome_name(oid),
+                    "price": fmt.eur(cumulative), "cost": fmt.eur(_num(r["cost_per_outcome_eur"]))})
     status_text = t(f"rate_card_status_{status}") if status in ("illustrative", "contracted") else ""
     return {"rows": out, "status": status_text}
 
@@ -1086,7 +1081,7 @@ def embedded_methodology(lang: str) -> Markup | None:
 
 
 def methodology_section(catalogue: IndicatorCatalogue, outcomes: list[dict], unit_costs: list[dict],
-                        t: Strings, fmt: Fmt) -> dict:
+                        base_period: str | None, t: Strings, fmt: Fmt) -> dict:
     """The method, generated from the catalogues: the indicators per theme (name, definition,
     unit, direction), the programme outcomes, the unit costs; the bands and, as an appendix, the
     full methodology of reporting/methodology.py when it is there."""
@@ -1100,7 +1095,11 @@ def methodology_section(catalogue: IndicatorCatalogue, outcomes: list[dict], uni
         "direction": _direction_label(i.get("direction"), t),
         "kind": t(f"kind_{i['kind']}") if i.get("kind") in ("objective", "subjective") else "",
     } for i in ranked]
+    settings = catalogue.index
     return {
+        "index_text": t("method_index_text", base=fmt.period(base_period, t) if base_period else "–",
+                        low=fmt.number(settings.get("score_min", 0)),
+                        high=fmt.number(settings.get("score_max", 200))),
         "appendix": embedded_methodology(t.lang),
         "indicators": indicators,
         "outcomes": [{"name": text_in(o.get("name"), t.lang), "definition": text_in(o.get("definition"), t.lang)}
@@ -1141,7 +1140,8 @@ def gather(con: duckdb.DuckDBPyConnection, period: str, lang: str) -> dict:
         "profiles": profiles_section(con, index, catalogue, period, t, fmt),
         "programmes": programmes,
         "delivery": delivery,
-        "method": methodology_section(catalogue, outcomes, load_unit_costs(), t, fmt),
+        "method": methodology_section(catalogue, outcomes, load_unit_costs(),
+                                      index.base_period if index else None, t, fmt),
         "bands": [{"id": b, "colour": BAND_COLOURS[b], "ink": BAND_TEXT[b], "label": t(f"band_{b}")}
                   for b in BANDS],
         "missing_colour": MISSING,

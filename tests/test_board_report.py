@@ -317,6 +317,7 @@ def test_an_empty_warehouse_still_renders(tmp_path):
         result = render_board_report(con, tmp_path / "reports", period="2026-Q3", pdf=False)
     page = result["html"].read_text()
     assert "Nog geen programmacijfers." in page and 'data-code="BU05990321"' in page
+    assert "Nog geen indexcijfers voor deze periode." in page
 
 
 def test_pdf_is_skipped_with_a_warning_without_chromium(warehouse, tmp_path, monkeypatch, caplog):
