@@ -840,7 +840,8 @@ def programmes_section(con, outcomes: list[dict], t: Strings, fmt: Fmt) -> dict:
                        "rate_12m_text": fmt.pct(latest_12[1]["rate"]) if latest_12[1] else "–",
                        "cost_12m_text": fmt.eur(latest_12[1]["cost"]) if latest_12[1] and latest_12[1]["cost"] is not None else "–",
                        "return_text": f"{sr['low']} – {sr['high']}" if sr else "–",
-                       "return_cohort": sr["cohort"] if sr else ""})
+                       "return_cohort": sr["cohort"] if sr else "",
+                       "return_status": sr["status"] if sr and sr["status_id"] == "to_confirm" else ""})
         programmes.append({"programme": programme, "name": name,
                            "comparison": roles[programme] != "programme", "cohorts": table_cohorts,
                            "table": table, "curve": curve,
@@ -867,6 +868,7 @@ def social_return(con, t: Strings, fmt: Fmt) -> dict:
         label = f"{_programme_name(r['programme'], t)} {r['cohort']}"
         item = {"programme": r["programme"], "name": _programme_name(r["programme"], t),
                 "cohort": r["cohort"], "shown": shown,
+                "status_id": r["unit_cost_status"],
                 "status": t(f"unit_cost_status_{r['unit_cost_status']}")
                 if r["unit_cost_status"] in ("cited", "to_confirm") else (r["unit_cost_status"] or "")}
         if shown:
@@ -1074,7 +1076,9 @@ def embedded_methodology(lang: str) -> Markup | None:
         return None
     text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
     text = "\n".join(line for line in text.splitlines() if not re.match(r"^#{1,2} ", line))
-    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    # no raw HTML, and no links or images either: the report loads and points at nothing outside
+    html = (MarkdownIt("commonmark", {"html": False}).enable("table")
+            .disable(["link", "image", "autolink"]).render(text))
     for level in (4, 3):  # ### → h4, #### → h5: below the section's own headings
         html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(f"</h{level}>", f"</h{level + 1}>")
     return Markup(html)
