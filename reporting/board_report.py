@@ -29,7 +29,7 @@ from typing import Any, Callable
 import duckdb
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from reporting import browser, charts
 from reporting.maps import BAND_COLOURS, BAND_TEXT, BANDS, MISSING, Area, svg_map
@@ -311,23 +311,13 @@ CATALOGUE_BANDS = {"ver_onder_gemiddeld": "far_below", "onder_gemiddeld": "below
 
 
 def band_of(band: Any, score: float | None) -> str | None:
-    """One of BANDS: the mart's band when it names one, else from the score (70/90/110)."""
+    """One of BANDS: the mart's band (the catalogue's names), else from the score (70/90/110)."""
     if band is not None:
         text = str(band).strip().lower().replace("-", "_").replace(" ", "_")
         if text in CATALOGUE_BANDS:
             return CATALOGUE_BANDS[text]
         if text in BANDS:
             return text
-        if text in ("1", "2", "3", "4"):
-            return BANDS[int(text) - 1]
-        if ("ver" in text and "onder" in text) or "far" in text or "sterk_onder" in text:
-            return "far_below"
-        if "onder" in text or "below" in text:
-            return "below"
-        if "boven" in text or "above" in text or "better" in text:
-            return "above"
-        if "gemiddeld" in text or "average" in text:
-            return "average"
     if score is None:
         return None
     return "far_below" if score < 70 else "below" if score < 90 else "average" if score <= 110 else "above"

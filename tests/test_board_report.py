@@ -16,7 +16,7 @@ from pipelines.home import DataHome
 from pipelines.intake import LEDGER_DDL
 from pipelines.resources import resources_for
 from pipelines.warehouse import open_warehouse
-from reporting import board_report, browser
+from reporting import browser
 from reporting.board_report import (Fmt, Strings, check_period, latest_quarter, load_strings,
                                     render_board_report)
 from sources.geography import load_rotterdam_buurten, to_arrow_table
@@ -401,3 +401,17 @@ def test_chromium_flags_keep_it_offline():
         assert flag in browser.OFFLINE_FLAGS
     result = browser.run_chromium(["--version"], timeout_s=60)
     assert isinstance(result, subprocess.CompletedProcess)
+
+
+def test_report_assets_run_after_every_mart_they_read():
+    from pipelines.definitions import defs
+    graph = defs.resolve_asset_graph()
+    expected = {dg.AssetKey(k) for k in (
+        ["marts", "indicator_values_published"], ["marts", "liveability_index"],
+        ["marts", "cost_per_outcome"], ["marts", "cost_per_tenancy_month"],
+        ["marts", "rate_card_comparison"], ["marts", "social_return"], ["marts", "delivery_status"],
+        ["core", "dim_buurt"], ["raw", "load_ledger"])}
+    for lang in ("nl", "en"):
+        node = graph.get(dg.AssetKey(["reports", f"board_report_{lang}"]))
+        assert expected <= set(node.parent_keys), expected - set(node.parent_keys)
+        assert node.assets_def.op.pool == "warehouse"
