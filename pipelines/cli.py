@@ -18,6 +18,25 @@ def _home():
     return DataHome.from_env().ensure(list(load_registry().partners)).activate()
 
 
+PID_TAG = "wijkwijzer/pid"
+
+
+def release_dead_runs(instance) -> None:
+    """A CLI run killed mid-step keeps its warehouse pool slot, and the next run would wait for it
+    forever. We hold the data home's run lock, so an unfinished CLI run whose process is gone is dead:
+    mark it failed and free its slots."""
+    import dagster as dg
+    import psutil
+    unfinished = instance.get_runs(dg.RunsFilter(statuses=[
+        dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.NOT_STARTED]))
+    for run in unfinished:
+        pid = run.tags.get(PID_TAG)
+        if pid and not psutil.pid_exists(int(pid)):
+            instance.report_run_failed(run, "The process running it was killed.")
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+            print(f"Released run {run.run_id}: its process had been killed.", flush=True)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     home = _home()
     import dagster as dg
@@ -29,7 +48,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     job = build_definitions(home).resolve_job_def(INTAKE_JOB)
     with home.run_lock(on_wait=lambda: print("Another run is in progress; waiting for it to finish.",
                                              flush=True)):
+        release_dead_runs(instance)
         result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                        tags={PID_TAG: str(os.getpid())},
                                         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
     with open_warehouse(home.warehouse, read_only=True) as con:
         decided = con.execute("select decision, count(*) from raw.load_ledger where run_id = ? "
