@@ -56,7 +56,10 @@ def svg_map(areas: list[Area], title: str, width: int = 720,
             stroke_width: float = 0.6) -> Markup:
     """The areas as one SVG. Colours: quantile classes of `value` on the viridis scale, or
     `colour_of(area)` (e.g. the index band). Names and labels are escaped."""
-    shapes = [(a, wkb.loads(a.geometry_wkb)) for a in areas]
+    # Areas without a shape (a buurt map without geometry) are left off the map, not the tables.
+    shapes = [(a, wkb.loads(a.geometry_wkb)) for a in areas if a.geometry_wkb]
+    if not shapes:
+        return Markup("")
     minx = min(g.bounds[0] for _, g in shapes)
     miny = min(g.bounds[1] for _, g in shapes)
     maxx = max(g.bounds[2] for _, g in shapes)
