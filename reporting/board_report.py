@@ -343,10 +343,6 @@ class IndexData:
     def series(self, level: str, code: str, dimension: str = "totaal") -> list[float | None]:
         return [(self.cells.get((level, code, p, dimension)) or {}).get("score") for p in self.periods]
 
-    def score_range(self, dimension: str = "totaal", levels=("buurt", "wijk", "gemeente")) -> tuple[float, float]:
-        """One y range for every sparkline of a table, so their slopes compare (100 included)."""
-        scores = [c["score"] for (level, _, _, d), c in self.cells.items() if d == dimension and level in levels]
-        return (min(scores + [100.0]), max(scores + [100.0]))
 
 
 def _published_areas(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str, str]] | None:
@@ -676,7 +672,6 @@ def profiles_section(con, index: IndexData | None, catalogue: IndicatorCatalogue
     city_cells = [_score_cell(index, "gemeente", city, d, t, fmt) for d in DIMENSIONS]
     order = {d: n for n, d in enumerate(DIMENSIONS)}
     ranked = sorted(catalogue.indicators, key=lambda i: order.get(i.get("dimension"), len(order)))
-    lo, hi = index.score_range() if index else (0.0, 200.0)
     wijken: dict[str, dict] = {}
     for b in buurten:
         code = b["wijkcode"]
@@ -685,8 +680,7 @@ def profiles_section(con, index: IndexData | None, catalogue: IndicatorCatalogue
             wijken[code] = {
                 "code": code, "name": name,
                 "cells": [_score_cell(index, "wijk", code, d, t, fmt) for d in DIMENSIONS],
-                "spark": charts.sparkline(index.series("wijk", code), labels, t("trend_title", name=name),
-                                          fmt=fmt.number, width=110, height=22, lo=lo, hi=hi) if index else "",
+                "series": index.series("wijk", code) if index else [],
                 "lbm": _lbm_cell(lbm_wijken.get(code), fmt),
                 "buurten": [], "inwoners": 0,
                 "indicators": [{
@@ -703,13 +697,25 @@ def profiles_section(con, index: IndexData | None, catalogue: IndicatorCatalogue
             "code": b["buurtcode"], "name": name,
             "inwoners": fmt.number(b["inwoners"]) if b["inwoners"] is not None else "–",
             "cells": [_score_cell(index, "buurt", b["buurtcode"], d, t, fmt) for d in DIMENSIONS],
-            "spark": charts.sparkline(index.series("buurt", b["buurtcode"]), labels,
-                                      t("trend_title", name=name), fmt=fmt.number, width=110,
-                                      height=22, lo=lo, hi=hi) if index else "",
+            "series": index.series("buurt", b["buurtcode"]) if index else [],
             "lbm": _lbm_cell(lbm_buurten.get(b["buurtcode"]), fmt),
         })
+    city_series = index.series("gemeente", city) if index else []
+
+    def spark(series: list, name: str, lo: float, hi: float):
+        return charts.sparkline(series, labels, t("trend_title", name=name), fmt=fmt.number,
+                                width=110, height=22, lo=lo, hi=hi) if index else ""
+
     shown = []
     for wijk in wijken.values():
+        # one y scale per wijk table (its buurten, the wijk, the city): slopes compare within it
+        known = [v for series in [wijk["series"], city_series] + [b["series"] for b in wijk["buurten"]]
+                 for v in series if v is not None] + [100.0]
+        lo, hi = min(known), max(known)
+        wijk["spark"] = spark(wijk["series"], wijk["name"], lo, hi)
+        wijk["city_spark"] = spark(city_series, t("city"), lo, hi)
+        for b in wijk["buurten"]:
+            b["spark"] = spark(b["series"], b["name"], lo, hi)
         half = (len(wijk["indicators"]) + 1) // 2
         wijk["indicator_columns"] = [c for c in (wijk["indicators"][:half], wijk["indicators"][half:]) if c]
         has_data = any(c["state"] != "none" for c in wijk["cells"]) or any(
@@ -718,11 +724,7 @@ def profiles_section(con, index: IndexData | None, catalogue: IndicatorCatalogue
             wijk["inwoners"] = fmt.number(wijk["inwoners"])
             shown.append(wijk)
     return {"dimensions": [{"id": d, "name": t.dim(d)} for d in DIMENSIONS],
-            "city_cells": city_cells,
-            "city_spark": charts.sparkline(index.series("gemeente", city), labels,
-                                           t("trend_title", name=t("city")), fmt=fmt.number,
-                                           width=110, height=22, lo=lo, hi=hi) if index else "",
-            "wijken": shown, "has_index": bool(shown)}
+            "city_cells": city_cells, "wijken": shown, "has_index": bool(shown)}
 
 
 def _programme_name(code: str, t: Strings) -> str:
