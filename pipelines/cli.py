@@ -44,17 +44,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipelines.sensors import INTAKE_JOB
     from pipelines.warehouse import open_warehouse
 
-    instance = dg.DagsterInstance.get()
-    job = build_definitions(home).resolve_job_def(INTAKE_JOB)
+    # The lock comes first: two runs starting together must not even create the instance together.
     with home.run_lock(on_wait=lambda: print("Another run is in progress; waiting for it to finish.",
                                              flush=True)):
+        instance = dg.DagsterInstance.get()
+        job = build_definitions(home).resolve_job_def(INTAKE_JOB)
         release_dead_runs(instance)
         result = job.execute_in_process(instance=instance, raise_on_error=False,
                                         tags={PID_TAG: str(os.getpid())},
                                         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
-    with open_warehouse(home.warehouse, read_only=True) as con:
-        decided = con.execute("select decision, count(*) from raw.load_ledger where run_id = ? "
-                              "group by decision order by decision", [result.run_id]).fetchall()
+        with open_warehouse(home.warehouse, read_only=True) as con:  # before the next run writes
+            decided = con.execute("select decision, count(*) from raw.load_ledger where run_id = ? "
+                                  "group by decision order by decision", [result.run_id]).fetchall()
     if decided:
         print("Files decided: " + ", ".join(f"{n} {decision}" for decision, n in decided))
         print(f"Receipts: {home.receipts}")

@@ -67,7 +67,10 @@ class DataHome:
             instance_config = self.dagster_home / "dagster.yaml"
             template = INSTANCE_TEMPLATE.read_text()
             if not instance_config.exists() or instance_config.read_text() != template:
-                instance_config.write_text(template)
+                # Atomic: a run starting at the same moment must never read half a file.
+                partial = instance_config.with_name(f".dagster.yaml.{os.getpid()}")
+                partial.write_text(template)
+                os.replace(partial, instance_config)
         finally:
             os.umask(old_umask)
         return self

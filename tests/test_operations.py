@@ -41,16 +41,20 @@ def start_run(home_dir: Path) -> subprocess.Popen:
     env = {**os.environ, "WIJKWIJZER_HOME": str(home_dir)}
     env.pop("DAGSTER_HOME", None)
     # Its own process group: the crash test kills the run with everything it started.
+    log = (home_dir / f"run-{time.monotonic_ns()}.log").open("w")  # kept for diagnosis on failure
     return subprocess.Popen([str(BIN / "wijkwijzer"), "run"], cwd=REPO_ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def finish(run: subprocess.Popen, timeout: float = 300) -> int:
     try:
-        return run.wait(timeout=timeout)
+        code = run.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(run.pid, signal.SIGKILL)
         raise
+    if code:
+        print(Path(run.stdout.name).read_text()[-3000:])  # shown by pytest for the failing test
+    return code
 
 
 def snapshot(home_dir: Path) -> dict:
