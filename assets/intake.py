@@ -1,8 +1,9 @@
-"""Raw layer: one multi-asset takes every stable inbox file through validation into raw tables.
+"""Raw layer: the intake asset takes every stable inbox file through validation into raw tables.
 
-Each raw table carries its contract checks: Great Expectations on the deliveries loaded (per
-delivery, as pandas batches) and set-based SQL checks. Fatal and error rules block what is
-downstream; warnings only show.
+The raw tables are declared here and written by the intake, which reports each table (each
+delivery month, for monthly datasets) it changed as materialized, with its contract checks: Great
+Expectations on the deliveries loaded and set-based SQL checks. Staging partitions follow by
+declarative automation, so a correction to an old month rebuilds that month only.
 """
 
 from collections import Counter
@@ -11,6 +12,8 @@ import dagster as dg
 
 from assets.reference import WAREHOUSE_POOL
 from pipelines.intake import run_intake
+from pipelines.partitions import DELIVERY_MONTHS, month_partition
+from pipelines.sqlmodels import discover, ensure_table, stale_months
 from pipelines.resources import DataHomeResource
 from pipelines.warehouse import WarehouseResource, first_row, scalar
 from quality.contract_sql import quote
@@ -31,29 +34,17 @@ def _has_buurtcode(contract: Contract) -> bool:
     return any(c.type == "buurtcode" for c in contract.columns)
 
 
-def _specs() -> list[dg.AssetSpec]:
-    specs = [dg.AssetSpec(raw_key(c.table), group_name="raw", deps=[["core", "dim_buurt"]],
-                          description=f"{c.title_en}: accepted rows of every delivery, each row with "
-                                      "its source file, SHA-256 and load time.",
-                          metadata={"period": c.period, "key": list(c.key)})
-             for c in load_registry().contracts.values()]
-    specs.append(dg.AssetSpec(LEDGER_KEY, group_name="raw", deps=[["core", "dim_buurt"]],
-                              description="Every decision on every delivered file."))
-    return specs
+def raw_spec(contract: Contract) -> dg.AssetSpec:
+    """A raw table as Dagster sees it: written by the intake (below), partitioned by delivery month
+    when the dataset is monthly, so a correction marks only its month as changed."""
+    return dg.AssetSpec(raw_key(contract.table), group_name="raw", deps=[LEDGER_KEY],
+                        partitions_def=DELIVERY_MONTHS if contract.period == "monthly" else None,
+                        description=f"{contract.title_en}: accepted rows of every delivery, each row "
+                                    "with its source file, SHA-256 and load time.",
+                        metadata={"period": contract.period, "key": list(contract.key)})
 
 
-def _check_specs() -> list[dg.AssetCheckSpec]:
-    checks = []
-    for c in load_registry().contracts.values():
-        checks.append(dg.AssetCheckSpec(CONTRACT_CHECK, asset=raw_key(c.table), blocking=True,
-                                        description="Great Expectations suite from the contract "
-                                                    "on the deliveries loaded this run."))
-        checks.append(dg.AssetCheckSpec(KEY_CHECK, asset=raw_key(c.table), blocking=True,
-                                        description=f"({', '.join(c.key)}) is unique within every delivery."))
-        if _has_buurtcode(c):
-            checks.append(dg.AssetCheckSpec(BUURT_CHECK, asset=raw_key(c.table), blocking=True,
-                                            description="Every buurtcode is in core.dim_buurt."))
-    return checks
+raw_tables = [raw_spec(c) for c in load_registry().contracts.values()]
 
 
 GX_MAX_ROWS = 1_000_000  # beyond this a run's deliveries are validated on a seeded sample
@@ -94,13 +85,69 @@ def _sql_checks(con, contract: Contract):
                                   passed=unknown == 0, metadata={"unknown_buurtcodes": unknown})
 
 
-@dg.multi_asset(name="intake", specs=_specs(), check_specs=_check_specs(), pool=WAREHOUSE_POOL)
+def _raw_checks(contract: Contract) -> list[dg.AssetChecksDefinition]:
+    """The contract's checks on its raw table, for running by hand; the intake reports the same
+    checks itself on every delivery it loads."""
+    key = raw_key(contract.table)
+
+    @dg.asset_check(asset=key, name=CONTRACT_CHECK, description="Great Expectations suite from the "
+                    "contract on the newest delivery (the intake checks every delivery it loads).")
+    def contract_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            return _contract_check(con, ContractValidator(), contract, [])
+
+    @dg.multi_asset_check(specs=[dg.AssetCheckSpec(KEY_CHECK, asset=key, description=f"({', '.join(contract.key)}) "
+                                                   "is unique within every delivery.")]
+                          + ([dg.AssetCheckSpec(BUURT_CHECK, asset=key,
+                                                description="Every buurtcode is in core.dim_buurt.")]
+                             if _has_buurtcode(contract) else []),
+                          name=f"{contract.table}_sql_checks")
+    def sql_checks(warehouse: WarehouseResource):
+        with warehouse.connect(read_only=True) as con:
+            yield from _sql_checks(con, contract)
+
+    return [contract_check, sql_checks]
+
+
+raw_checks = [check for c in load_registry().contracts.values() for check in _raw_checks(c)]
+
+
+def _as_event(result: dg.AssetCheckResult) -> dg.AssetCheckEvaluation:
+    return dg.AssetCheckEvaluation(asset_key=result.asset_key, check_name=result.check_name,
+                                   passed=result.passed, severity=result.severity,
+                                   metadata=result.metadata)
+
+
+def changed_partitions(con, run_id: str, registry) -> dict[str, set[str | None]]:
+    """Raw table → delivery months (None for unpartitioned tables) loaded by this run, plus months
+    loaded by a run that died before staging caught up: what to announce as changed."""
+    changed: dict[str, set[str | None]] = {}
+    for partner, dataset, period in con.execute(
+            "select partner, dataset, period from raw.load_ledger where run_id = ? and decision in "
+            "('accepted', 'accepted_with_warnings')", [run_id]).fetchall():
+        contract = registry.contract_for(partner, dataset)
+        changed.setdefault(contract.table, set()).add(
+            month_partition(period) if contract.period == "monthly" else None)
+    by_table = {c.table: c for c in registry.contracts.values()}
+    for model in discover():
+        if model.partition_column and model.raw_source in by_table:
+            for month in stale_months(con, model, by_table[model.raw_source].dataset):
+                changed.setdefault(model.raw_source, set()).add(month_partition(month))
+    return changed
+
+
+@dg.asset(key=LEDGER_KEY, group_name="raw", deps=[["core", "dim_buurt"]], pool=WAREHOUSE_POOL,
+          description="Intake: every stable inbox file landed, validated and loaded into its raw "
+                      "table (or quarantined), and every decision recorded here.")
 def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource,
-           warehouse: WarehouseResource):
+           warehouse: WarehouseResource) -> dg.MaterializeResult:
     registry = load_registry()
     validator = ContractValidator()
     with warehouse.connect() as con:
         outcomes = run_intake(con, data_home.home, context.run_id, registry)
+        for model in discover():
+            if model.partition_column:
+                ensure_table(con, model)
         loaded: dict[str, list[str]] = {}
         for o in outcomes:
             if o.contract and not o.refused and o.decision != "duplicate":
@@ -108,12 +155,17 @@ def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource,
         decisions = Counter(o.decision for o in outcomes)
         context.log.info("Intake decided %d file(s): %s", len(outcomes), dict(decisions)
                          if outcomes else "nothing new in the inbox")
-        for contract in registry.contracts.values():
-            rows = scalar(con, f"select count(*) from raw.{quote(contract.table)}")
-            yield dg.MaterializeResult(asset_key=raw_key(contract.table), metadata={
-                "deliveries_loaded_this_run": len(loaded.get(contract.table, [])), "rows": rows})
-            yield _contract_check(con, validator, contract, loaded.get(contract.table, []))
-            yield from _sql_checks(con, contract)
+        # Each changed raw table (month) is announced as materialized, with its checks on the
+        # deliveries just loaded: declarative automation rebuilds what depends on exactly those.
+        for table, months in sorted(changed_partitions(con, context.run_id, registry).items()):
+            contract = registry.contracts[table]
+            for month in sorted(months, key=str):
+                rows = (scalar(con, f"select count(*) from raw.{quote(table)} where _period = ?", [month])
+                        if month else scalar(con, f"select count(*) from raw.{quote(table)}"))
+                context.log_event(dg.AssetMaterialization(asset_key=raw_key(table), partition=month,
+                                                          metadata={"rows": rows}))
+            context.log_event(_as_event(_contract_check(con, validator, contract, loaded.get(table, []))))
+            for result in _sql_checks(con, contract):
+                context.log_event(_as_event(result))
         ledger_rows = scalar(con, "select count(*) from raw.load_ledger")
-    yield dg.MaterializeResult(asset_key=LEDGER_KEY, metadata={
-        "rows": ledger_rows, "decisions_this_run": dict(decisions)})
+    return dg.MaterializeResult(metadata={"rows": ledger_rows, "decisions_this_run": dict(decisions)})

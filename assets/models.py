@@ -1,19 +1,32 @@
-"""Staging, core and marts: one asset per SQL file, thin on purpose."""
+"""Staging, core and marts: one asset per SQL file, thin on purpose.
+
+A staging model with a partition column is partitioned by delivery month: a run (or a backfill
+from the UI, one run per range) rebuilds just its months.
+"""
 
 import dagster as dg
 
 from assets.reference import WAREHOUSE_POOL
-from pipelines.sqlmodels import SqlModel, build, discover
+from pipelines.partitions import DELIVERY_MONTHS
+from pipelines.sqlmodels import SqlModel, build, build_months, discover
 from pipelines.warehouse import WarehouseResource
 
 
 def _model_asset(model: SqlModel) -> dg.AssetsDefinition:
+    partitioned = model.partition_column is not None
+
     @dg.asset(key=[model.layer, model.name], group_name=model.layer, pool=WAREHOUSE_POOL,
               deps=[dg.AssetKey(list(dep)) for dep in model.depends_on],
               description=model.description or None,
+              partitions_def=DELIVERY_MONTHS if partitioned else None,
+              backfill_policy=dg.BackfillPolicy.single_run() if partitioned else None,
               metadata={"sql": dg.MetadataValue.path(str(model.path))})
-    def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
+            if partitioned:
+                months = context.partition_keys
+                rows = build_months(con, model, months)
+                return dg.MaterializeResult(metadata={"rows": rows, "months": len(months)})
             rows = build(con, model)
         return dg.MaterializeResult(metadata={"rows": rows})
 

@@ -41,31 +41,33 @@ def cmd_run(args: argparse.Namespace) -> int:
     home = _home()
     import dagster as dg
     from pipelines.definitions import build_definitions
-    from pipelines.sensors import INTAKE_JOB
+    from pipelines.runner import run_pipeline
     from pipelines.warehouse import open_warehouse
 
     # The lock comes first: two runs starting together must not even create the instance together.
     with home.run_lock(on_wait=lambda: print("Another run is in progress; waiting for it to finish.",
                                              flush=True)):
         instance = dg.DagsterInstance.get()
-        job = build_definitions(home).resolve_job_def(INTAKE_JOB)
         release_dead_runs(instance)
-        result = job.execute_in_process(instance=instance, raise_on_error=False,
-                                        tags={PID_TAG: str(os.getpid())},
-                                        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
+        result = run_pipeline(build_definitions(home), instance, home, tags={PID_TAG: str(os.getpid())},
+                              run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}})
         with open_warehouse(home.warehouse, read_only=True) as con:  # before the next run writes
             decided = con.execute("select decision, count(*) from raw.load_ledger where run_id = ? "
-                                  "group by decision order by decision", [result.run_id]).fetchall()
+                                  "group by decision order by decision", [result.intake_run_id]).fetchall()
     if decided:
         print("Files decided: " + ", ".join(f"{n} {decision}" for decision, n in decided))
         print(f"Receipts: {home.receipts}")
     else:
         print("Nothing new in the inbox.")
+    if result.staging_months:
+        print("Staging months rebuilt: " + ", ".join(
+            f"{name} {months[0]}" + (f"…{months[-1]} ({len(months)})" if len(months) > 1 else "")
+            for name, months in sorted(result.staging_months.items())))
+    runs = ", ".join(result.run_ids)
     if not result.success:
-        failed = [e.step_key for e in result.all_events if e.is_step_failure]
-        print(f"Run {result.run_id} failed in: {', '.join(failed)}", file=sys.stderr)
+        print(f"Run(s) {runs} failed in: {', '.join(result.failed_steps)}", file=sys.stderr)
         return 1
-    print(f"Run {result.run_id} succeeded ({home.dagster_home}).")
+    print(f"Run(s) {runs} succeeded ({home.dagster_home}).")
     return 0
 
 

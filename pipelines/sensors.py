@@ -5,7 +5,8 @@ import dagster as dg
 from pipelines.intake import inbox_candidates, sha256_of
 from pipelines.resources import DataHomeResource
 
-INTAKE_JOB = "wijkwijzer_all"
+INTAKE_JOB = "wijkwijzer_intake"
+ALL_JOB = "wijkwijzer_rebuild"
 
 
 @dg.sensor(job_name=INTAKE_JOB, minimum_interval_seconds=30,

@@ -16,6 +16,7 @@ from pipelines.warehouse import first_row
 from quality.contract_sql import RuleSpec, all_checks, quote, sql_string, validation_query
 from quality.privacy import scan as privacy_scan
 from sources.contracts import (MAX_FATAL_SHARE, BadFileName, Contract, Delivery, Registry,
+                               first_delivery_month, month_partition,
                                check_period_kind, parse_file_name)
 from sources.readers import UnreadableFile, read_export
 
@@ -137,6 +138,13 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
         return outcome.refuse("unknown_dataset", f"Niet afgesproken levering: {reason}.",
                               f"Not an agreed delivery: {reason}.")
     outcome.contract = contract
+    if contract.period == "monthly" and month_partition(delivery.period) is None:
+        first = first_delivery_month()
+        return outcome.refuse("period_out_of_range",
+                              f"De maand {delivery.period} valt buiten de afgesproken periode "
+                              f"(vanaf {first} tot en met de huidige maand).",
+                              f"The month {delivery.period} is outside the agreed range "
+                              f"(from {first} up to the current month).")
     try:
         result = read_export(path, dataset=delivery.dataset)
     except UnreadableFile as error:

@@ -150,6 +150,19 @@ def load_registry(registry_file: Path = REGISTRY_FILE, contracts_dir: Path = CON
     return Registry(partners=partners, contracts=contracts)
 
 
+def first_delivery_month(registry_file: Path = REGISTRY_FILE) -> str:
+    return str(yaml.safe_load(registry_file.read_text(encoding="utf-8"))["first_delivery_month"])
+
+
+def month_partition(period: str, today: date | None = None) -> str | None:
+    """The partition key of a monthly delivery period ('2025-06'), or None when it has none
+    (before the first delivery month, or a month still to come)."""
+    if len(period) != 7:
+        return None
+    today = today or date.today()
+    return period if first_delivery_month() <= period <= f"{today:%Y-%m}" else None
+
+
 # File names: <partner>__<dataset>__<period>.<ext>
 FILE_NAME = re.compile(
     r"^(?P<partner>[a-z0-9_]+?)__(?P<dataset>[a-z0-9_]+?)__(?P<period>\d{4}(?:-\d{2}(?:-\d{2})?)?)"

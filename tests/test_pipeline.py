@@ -10,7 +10,9 @@ import dagster as dg
 import assets
 from assets import intake, reference
 from pipelines import cli
+from pipelines.definitions import build_definitions
 from pipelines.resources import resources_for
+from pipelines.runner import run_pipeline
 from pipelines.warehouse import open_warehouse, scalar
 from tests.conftest import (BOSPOLDER, CONTRACTS_HEADER, REPO_ROOT, UNITS_HEADER, contract_rows,
                             units_rows)
@@ -20,7 +22,11 @@ ALL = dg.load_assets_from_package_module(assets)
 
 
 def materialize(home, assets=ALL):
-    result = dg.materialize(assets, resources=resources_for(home), instance=dg.DagsterInstance.ephemeral())
+    """A subset of assets, or (by default) a whole run as `wijkwijzer run` makes it."""
+    if assets is ALL:
+        result = run_pipeline(build_definitions(home), dg.DagsterInstance.ephemeral(), home)
+    else:
+        result = dg.materialize(assets, resources=resources_for(home), instance=dg.DagsterInstance.ephemeral())
     assert result.success
     return result
 

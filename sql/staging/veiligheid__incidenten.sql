@@ -1,4 +1,5 @@
 -- Police incidents aggregated per buurt, month and kind: no persons, never linked to persons.
+-- partition column: delivery_period (one partition per delivery month)
 with source as (
     select * from raw.veiligheid__incidenten
 ),

@@ -1,4 +1,5 @@
 -- Welfare costs per provision per month.
+-- partition column: delivery_period (one partition per delivery month)
 with source as (
     select * from raw.welzijn__welzijnskosten
 ),

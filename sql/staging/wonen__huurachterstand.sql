@@ -1,4 +1,5 @@
 -- Rent arrears per contract per month, as delivered (a correction replaces its month).
+-- partition column: delivery_period (one partition per delivery month)
 with source as (
     select * from raw.wonen__huurachterstand
 ),

@@ -1,4 +1,5 @@
 -- Nuisance reports, one row per report; the month's file replaces that month.
+-- partition column: delivery_period (one partition per delivery month)
 with source as (
     select * from raw.wonen__overlastmeldingen
 ),

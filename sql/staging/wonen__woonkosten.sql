@@ -1,4 +1,5 @@
 -- Housing corporation costs per contract, month and cost type.
+-- partition column: delivery_period (one partition per delivery month)
 with source as (
     select * from raw.wonen__woonkosten
 ),

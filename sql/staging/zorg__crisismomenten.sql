@@ -1,4 +1,5 @@
 -- Crisis events per person (admission, crisis service, police intervention).
+-- partition column: delivery_period (one partition per delivery month)
 with source as (
     select * from raw.zorg__crisismomenten
 ),

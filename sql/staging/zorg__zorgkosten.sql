@@ -1,4 +1,5 @@
 -- Care costs per trajectory per month.
+-- partition column: delivery_period (one partition per delivery month)
 with source as (
     select * from raw.zorg__zorgkosten
 ),

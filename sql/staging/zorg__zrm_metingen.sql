@@ -1,4 +1,5 @@
 -- ZRM-2017 measurements: 13 ordinal domains 1-5 per person and date (never summed).
+-- partition column: delivery_period (one partition per delivery month)
 with source as (
     select * from raw.zorg__zrm_metingen
 ),

@@ -1,0 +1,28 @@
+"""Delivery months: the partitions of raw and staging for monthly datasets.
+
+A correction to one month re-loads one raw partition and rebuilds one staging partition; the
+layers above span all months (trends, cohorts, a base period) and are rebuilt whole, once.
+"""
+from __future__ import annotations
+
+import dagster as dg
+
+from sources.contracts import first_delivery_month, month_partition  # noqa: F401  (re-exported)
+
+# Up to and including the current month (end_offset=1): a month's file may arrive during the month.
+DELIVERY_MONTHS = dg.MonthlyPartitionsDefinition(start_date=first_delivery_month(), fmt="%Y-%m",
+                                                 end_offset=1, timezone="Europe/Amsterdam")
+
+
+def contiguous_ranges(keys: list[str]) -> list[tuple[str, str]]:
+    """Sorted month keys as (first, last) runs of consecutive months: one single-run backfill each."""
+    ranges: list[tuple[str, str]] = []
+    for key in sorted(set(keys)):
+        year, month = map(int, key.split("-"))
+        if ranges:
+            last_year, last_month = map(int, ranges[-1][1].split("-"))
+            if (year * 12 + month) - (last_year * 12 + last_month) == 1:
+                ranges[-1] = (ranges[-1][0], key)
+                continue
+        ranges.append((key, key))
+    return ranges
