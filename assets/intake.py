@@ -11,7 +11,7 @@ from collections import Counter
 import dagster as dg
 
 from assets.reference import WAREHOUSE_POOL
-from pipelines.intake import run_intake
+from pipelines.intake import register_known_buurten, run_intake
 from pipelines.partitions import DELIVERY_MONTHS, month_partition
 from pipelines.sqlmodels import discover, ensure_table, stale_months
 from pipelines.resources import DataHomeResource
@@ -80,7 +80,7 @@ def _sql_checks(con, contract: Contract):
                               passed=duplicates == 0, metadata={"duplicate_keys": duplicates})
     if _has_buurtcode(contract):
         unknown = scalar(con, f"""select count(*) from {table}
-                                  where buurtcode not in (select buurtcode from core.dim_buurt)""")
+                                  where buurtcode not in (select buurtcode from known_buurten)""")
         yield dg.AssetCheckResult(asset_key=raw_key(contract.table), check_name=BUURT_CHECK,
                                   passed=unknown == 0, metadata={"unknown_buurtcodes": unknown})
 
@@ -104,6 +104,7 @@ def _raw_checks(contract: Contract) -> list[dg.AssetChecksDefinition]:
                           name=f"{contract.table}_sql_checks")
     def sql_checks(warehouse: WarehouseResource):
         with warehouse.connect(read_only=True) as con:
+            register_known_buurten(con)
             yield from _sql_checks(con, contract)
 
     return [contract_check, sql_checks]

@@ -17,10 +17,11 @@ MONTH_FOLLOWS_RAW = dg.AutomationCondition.eager().without(dg.AutomationConditio
 FOLLOWS_UPSTREAM = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
 
 PARTITIONED_STAGING = dg.AssetSelection.assets(*(["staging", m.name] for m in discover() if m.partition_column))
-intake_job = dg.define_asset_job(INTAKE_JOB, selection=dg.AssetSelection.assets(["core", "dim_buurt"], LEDGER_KEY),
+# Only the ledger: the buurt map changes with a release, not with a delivery (a rebuild makes it).
+intake_job = dg.define_asset_job(INTAKE_JOB, selection=dg.AssetSelection.assets(LEDGER_KEY),
                                  description="The inbox into raw; automation takes it from there.")
 rebuild_job = dg.define_asset_job(ALL_JOB, selection=dg.AssetSelection.all() - dg.AssetSelection.groups("raw")
-                                  - dg.AssetSelection.assets(["core", "dim_buurt"]) - PARTITIONED_STAGING,
+                                  - PARTITIONED_STAGING,
                                   description="Every unpartitioned model, mart and report (staging "
                                               "months are rebuilt by automation or a backfill).")
 

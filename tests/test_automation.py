@@ -1,0 +1,127 @@
+"""Partitions and declarative automation: a correction to an old month recomputes that month and
+what depends on it, and nothing else."""
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from assets.intake import LEDGER_KEY
+from pipelines.definitions import build_definitions
+from pipelines.runner import run_pipeline
+from pipelines.sensors import INTAKE_JOB
+from pipelines.warehouse import open_warehouse
+from tests.conftest import CONTRACTS_HEADER, UNITS_HEADER, contract_rows, units_rows
+
+ARREARS = dg.AssetKey(["staging", "wonen__huurachterstand"])
+ARREARS_HEADER = ["contract_id", "maand", "achterstand_eur", "maanden_achterstand"]
+MONTHS = ["2025-04", "2025-05", "2025-06"]
+
+
+def deliver_arrears(deliver, month: str, amount: str = "100,00") -> None:
+    deliver("havensteder", f"havensteder__huurachterstand__{month}.csv", ARREARS_HEADER,
+            [[f"HC-{i:05d}", month, amount, "1"] for i in range(20)])
+
+
+@pytest.fixture
+def delivered(home, deliver):
+    deliver("havensteder", "havensteder__verhuureenheden__2025-06-30.csv", UNITS_HEADER, units_rows())
+    deliver("havensteder", "havensteder__huurcontracten__2025-06.csv", CONTRACTS_HEADER, contract_rows())
+    for month in MONTHS:
+        deliver_arrears(deliver, month)
+    return home
+
+
+def arrears_by_month(home) -> dict[str, tuple]:
+    with open_warehouse(home.warehouse, read_only=True) as con:
+        return {month: (total, built) for month, total, built in con.execute("""
+            select strftime(maand, '%Y-%m'), sum(achterstand_eur), any_value(builds.built_at)
+            from staging.wonen__huurachterstand
+            join staging._partition_builds as builds
+              on builds.model = 'wonen__huurachterstand' and builds.partition = delivery_period
+            group by 1""").fetchall()}
+
+
+def staging_partitions(run) -> set[tuple[str, str | None]]:
+    return {(e.asset_key.to_user_string(), e.partition) for r in run.results
+            for e in r.get_asset_materialization_events() if e.asset_key.path[0] == "staging"}
+
+
+def test_a_correction_rebuilds_only_its_month(delivered, deliver):
+    defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
+    first = run_pipeline(defs, instance, delivered)
+    assert first.success and first.staging_months == {"wonen__huurachterstand": MONTHS}
+    before = arrears_by_month(delivered)
+    deliver_arrears(deliver, "2025-05", amount="250,00")
+    second = run_pipeline(defs, instance, delivered)
+    assert second.success and second.staging_months == {"wonen__huurachterstand": ["2025-05"]}
+    partitioned = {(key, p) for key, p in staging_partitions(second) if p is not None}
+    assert partitioned == {("staging/wonen__huurachterstand", "2025-05")}
+    after = arrears_by_month(delivered)
+    assert {m: total for m, (total, _) in after.items()} == {"2025-04": 2000, "2025-05": 5000, "2025-06": 2000}
+    assert after["2025-04"][1] == before["2025-04"][1] and after["2025-06"][1] == before["2025-06"][1]
+    assert after["2025-05"][1] > before["2025-05"][1]
+
+
+def test_a_run_killed_after_the_intake_is_caught_up_by_the_next(delivered):
+    defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
+    assert run_pipeline(defs, instance, delivered, stages=("intake",)).success  # then "killed"
+    caught_up = run_pipeline(defs, instance, delivered)
+    assert caught_up.staging_months == {"wonen__huurachterstand": MONTHS}
+    assert {m: total for m, (total, _) in arrears_by_month(delivered).items()} == dict.fromkeys(MONTHS, 2000)
+
+
+def tick_and_run(defs, instance, cursor):
+    """One automation tick, as the daemon's sensor does it, then its runs: returns what the tick
+    requested as {(key, partition)} and the new cursor."""
+    graph = defs.resolve_asset_graph()
+    tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=cursor)
+    requested = {(key, p) for key in graph.get_all_asset_keys() for p in tick.get_requested_partitions(key)}
+    every_asset = defs.resolve_implicit_global_asset_job_def()
+    for key, partition in sorted((k, p) for k, p in requested if p is not None):
+        assert every_asset.execute_in_process(instance=instance, partition_key=partition,
+                                              asset_selection=[key]).success
+    unpartitioned = [key for key, p in requested if p is None]
+    if unpartitioned:
+        assert every_asset.execute_in_process(instance=instance, asset_selection=unpartitioned).success
+    return requested, tick.cursor
+
+
+def latest_storage_id(instance, key, partition=None) -> int:
+    records = instance.fetch_materializations(
+        dg.AssetRecordsFilter(asset_key=key, asset_partitions=[partition] if partition else None), limit=1)
+    return records.records[0].storage_id
+
+
+def test_automation_follows_a_correction_to_its_month_and_what_depends_on_it(delivered, deliver):
+    defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
+    assert run_pipeline(defs, instance, delivered).success
+    _, cursor = tick_and_run(defs, instance, None)
+    deliver_arrears(deliver, "2025-04", amount="300,00")  # an old month, not the latest
+    assert defs.resolve_job_def(INTAKE_JOB).execute_in_process(instance=instance).success
+
+    done: set = set()
+    for _ in range(5):  # until automation settles
+        requested, cursor = tick_and_run(defs, instance, cursor)
+        if not requested:
+            break
+        done |= requested
+    assert not requested, "automation settles"
+    graph = defs.resolve_asset_graph()
+    above_month = dg.AssetSelection.assets(ARREARS).downstream(include_self=False).resolve(graph)
+    reads_ledger = dg.AssetSelection.assets(LEDGER_KEY).downstream(include_self=False).resolve(graph)
+    assert {(k, p) for k, p in done if p is not None} == {(ARREARS, "2025-04")}, "that month only"
+    assert {k for k, p in done if p is None} <= above_month | reads_ledger, "nothing unrelated"
+    corrected = latest_storage_id(instance, ARREARS, "2025-04")
+    stale = [k.to_user_string() for k in above_month if latest_storage_id(instance, k) < corrected]
+    assert not stale, "everything above the corrected month is rebuilt after it"
+    assert {m: total for m, (total, _) in arrears_by_month(delivered).items()} == {
+        "2025-04": 6000, "2025-05": 2000, "2025-06": 2000}
+
+
+def test_a_month_without_a_partition_is_refused(home, deliver):
+    deliver_arrears(deliver, "2017-12")
+    run = run_pipeline(build_definitions(home), dg.DagsterInstance.ephemeral(), home, stages=("intake",))
+    assert run.success
+    with open_warehouse(home.warehouse, read_only=True) as con:
+        decision, reasons = con.execute("select decision, reasons from raw.load_ledger").fetchone()
+    assert decision == "refused" and "period_out_of_range" in reasons
