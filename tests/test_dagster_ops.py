@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -17,6 +18,7 @@ import psutil
 from pipelines.intake import sha256_of
 from pipelines.resources import DataHomeResource
 from pipelines.sensors import inbox_sensor
+from pipelines.warehouse import open_warehouse
 from tests.conftest import CONTRACTS_HEADER, REPO_ROOT, contract_rows
 
 BIN = Path(sys.executable).parent
@@ -50,30 +52,34 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_dev_serves_the_asset_graph_on_loopback_only(tmp_path):
+@contextmanager
+def dev_server(home_root: Path):
+    """`wijkwijzer dev` (webserver and daemon) on a free loopback port; yields a GraphQL caller."""
     port = _free_port()
-    env = {**os.environ, "WIJKWIJZER_HOME": str(tmp_path / "home")}
+    env = {**os.environ, "WIJKWIJZER_HOME": str(home_root)}
     # Its own session, so the whole process group (webserver + daemon) can be stopped.
     server = subprocess.Popen([str(BIN / "wijkwijzer"), "dev", "--port", str(port)], cwd=REPO_ROOT,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
+
+    def graphql(query: str, variables: dict | None = None) -> dict:
+        body = json.dumps({"query": query, "variables": variables or {}}).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=body,
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)["data"]
+
+    graphql.port = port
     try:
-        query = json.dumps({"query": "{ assetNodes { assetKey { path } } }"}).encode()
-        deadline, nodes = time.monotonic() + 120, None
-        while time.monotonic() < deadline and nodes is None:
+        deadline = time.monotonic() + 120
+        while True:
             try:
-                request = urllib.request.Request(f"http://127.0.0.1:{port}/graphql", data=query,
-                                                 headers={"Content-Type": "application/json"})
-                with urllib.request.urlopen(request, timeout=5) as response:
-                    nodes = json.load(response)["data"]["assetNodes"]
-            except (OSError, KeyError, TypeError):
+                graphql("{ version }")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the Dagster UI did not answer"
                 time.sleep(1)
-        assert nodes, "the Dagster UI did not answer"
-        paths = {"/".join(n["assetKey"]["path"]) for n in nodes}
-        assert {"core/dim_buurt", "raw/wonen__huurcontracten", "reports/kwetsbare_huurders"} <= paths
-        listening = [c.laddr.ip for c in psutil.net_connections("tcp")
-                     if c.status == psutil.CONN_LISTEN and c.laddr.port == port]
-        assert listening and set(listening) <= {"127.0.0.1"}
+        yield graphql
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         try:
@@ -81,3 +87,57 @@ def test_dev_serves_the_asset_graph_on_loopback_only(tmp_path):
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def test_dev_serves_the_asset_graph_on_loopback_only(tmp_path):
+    with dev_server(tmp_path / "home") as graphql:
+        nodes = graphql("{ assetNodes { assetKey { path } } }")["assetNodes"]
+        port = graphql.port
+        paths = {"/".join(n["assetKey"]["path"]) for n in nodes}
+        assert {"core/dim_buurt", "raw/wonen__huurcontracten", "reports/kwetsbare_huurders"} <= paths
+        listening = [c.laddr.ip for c in psutil.net_connections("tcp")
+                     if c.status == psutil.CONN_LISTEN and c.laddr.port == port]
+        assert listening and set(listening) <= {"127.0.0.1"}
+
+
+LAUNCH_BACKFILL = """mutation($params: LaunchBackfillParams!) {
+  launchPartitionBackfill(backfillParams: $params) {
+    __typename ... on LaunchBackfillSuccess { backfillId } ... on PythonError { message } } }"""
+BACKFILL_STATUS = """query($id: String!) {
+  partitionBackfillOrError(backfillId: $id) { ... on PartitionBackfill { status } } }"""
+
+
+def test_a_backfill_launched_as_the_ui_does_rebuilds_just_its_months(tmp_path):
+    """The UI's own GraphQL call; the daemon runs it as one run for the range."""
+    from tests.conftest import UNITS_HEADER, units_rows, write_csv
+    root = tmp_path / "home"
+    inbox = root / "inbox" / "havensteder"
+    write_csv(inbox / "havensteder__verhuureenheden__2025-06-30.csv", UNITS_HEADER, units_rows())
+    write_csv(inbox / "havensteder__huurcontracten__2025-06.csv", CONTRACTS_HEADER, contract_rows())
+    for month in ("2025-04", "2025-05", "2025-06"):
+        write_csv(inbox / f"havensteder__huurachterstand__{month}.csv",
+                  ["contract_id", "maand", "achterstand_eur", "maanden_achterstand"],
+                  [[f"HC-{i:05d}", month, "100,00", "1"] for i in range(20)])
+    env = {**os.environ, "WIJKWIJZER_HOME": str(root)}
+    run = subprocess.run([str(BIN / "wijkwijzer"), "run"], cwd=REPO_ROOT, env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+
+    def built() -> dict[str, object]:
+        with open_warehouse(root / "warehouse.duckdb", read_only=True) as con:
+            return dict(con.execute("select partition, built_at from staging._partition_builds "
+                                    "where model = 'wonen__huurachterstand'").fetchall())
+    before = built()
+    with dev_server(root) as graphql:
+        launched = graphql(LAUNCH_BACKFILL, {"params": {
+            "partitionNames": ["2025-04", "2025-05"],
+            "assetSelection": [{"path": ["staging", "wonen__huurachterstand"]}]}})["launchPartitionBackfill"]
+        assert launched["__typename"] == "LaunchBackfillSuccess", launched
+        deadline, status = time.monotonic() + 240, "REQUESTED"
+        while status == "REQUESTED" and time.monotonic() < deadline:
+            time.sleep(3)
+            status = graphql(BACKFILL_STATUS, {"id": launched["backfillId"]})["partitionBackfillOrError"]["status"]
+        assert status == "COMPLETED_SUCCESS"
+    after = built()
+    assert after["2025-04"] > before["2025-04"] and after["2025-05"] > before["2025-05"]
+    assert after["2025-06"] == before["2025-06"], "a month outside the backfill is left alone"
