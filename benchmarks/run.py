@@ -119,6 +119,48 @@ def load_buurten(con, world: Path) -> None:
         con.execute("create or replace table core.dim_buurt as select * from buurten")
 
 
+def rows_of(results) -> int:
+    return sum(int(event.event_specific_data.materialization.metadata["rows"].value)
+               for result in results for event in result.get_asset_materialization_events()
+               if "rows" in event.event_specific_data.materialization.metadata)
+
+
+def correct_one_month(world: Path, context: dict) -> dict:
+    """One partner corrects one monthly file (a row fewer): intake, its staging month, everything
+    above; against a full run's time. Reports which staging months were rebuilt."""
+    import dagster as dg
+
+    from pipelines.intake import run_intake
+    from pipelines.runner import run_pipeline as run_stages
+    from pipelines.sensors import ALL_JOB
+    from pipelines.warehouse import open_warehouse
+    home, defs, instance = context["home"], context["defs"], context["instance"]
+    monthly = sorted(world.glob("*/*__huurachterstand__*.csv"))
+    original = monthly[len(monthly) // 2]
+    lines = original.read_bytes().splitlines(keepends=True)
+    corrected = home.partner_inbox(original.parent.name) / original.name
+    corrected.write_bytes(b"".join(lines[:-1]))
+    os.utime(corrected, (0, 0))
+    timings = {}
+    started = time.perf_counter()
+    with open_warehouse(home.warehouse) as con:
+        decided = run_intake(con, home, "bench-correction", context["registry"])
+    timings["intake"] = time.perf_counter() - started
+    step = time.perf_counter()
+    staging = run_stages(defs, instance, home, stages=("staging",))
+    timings["staging"] = time.perf_counter() - step
+    step = time.perf_counter()
+    graph = defs.resolve_asset_graph()
+    rest = [k for k in graph.get_all_asset_keys() if graph.get(k).group_name != "raw"
+            and graph.get(k).partitions_def is None and k != dg.AssetKey(["core", "dim_buurt"])]
+    defs.resolve_job_def(ALL_JOB).execute_in_process(instance=instance, asset_selection=rest)
+    timings["core_marts_reports"] = time.perf_counter() - step
+    return {"file": original.name, "decisions": [o.decision for o in decided],
+            "staging_months_rebuilt": staging.staging_months,
+            "seconds": round(time.perf_counter() - started, 2),
+            "stages_s": {k: round(v, 2) for k, v in timings.items()}}
+
+
 def run_pipeline(world: Path, home_dir: Path) -> dict:
     """Intake, then every asset layer by layer through Dagster, as `wijkwijzer run` does."""
     import dagster as dg
@@ -126,7 +168,8 @@ def run_pipeline(world: Path, home_dir: Path) -> dict:
     from pipelines.definitions import build_definitions
     from pipelines.home import DataHome
     from pipelines.intake import run_intake
-    from pipelines.resources import resources_for
+    from pipelines.runner import run_pipeline as run_stages
+    from pipelines.sensors import ALL_JOB
     from pipelines.warehouse import open_warehouse
 
     home = DataHome(home_dir).ensure()
@@ -152,19 +195,23 @@ def run_pipeline(world: Path, home_dir: Path) -> dict:
         load_buurten(con, world)
         stage("intake", lambda: sum(o.rows_read for o in run_intake(con, home, "bench", registry)))
     defs = build_definitions(home)
-    job = defs.resolve_job_def("wijkwijzer_all")
+    job = defs.resolve_job_def(ALL_JOB)
     graph = defs.resolve_asset_graph()
     instance = dg.DagsterInstance.ephemeral()
-    for layer in ("staging", "core", "marts", "reports"):
-        keys = [k for k in graph.get_all_asset_keys()
-                if graph.get(k).group_name == layer and k != dg.AssetKey(["core", "dim_buurt"])]
 
-        def materialize_layer(keys=keys) -> int:
-            result = job.execute_in_process(instance=instance, asset_selection=keys)
-            return sum(int(event.event_specific_data.materialization.metadata["rows"].value)
-                       for event in result.get_asset_materialization_events()
-                       if "rows" in event.event_specific_data.materialization.metadata)
+    def layer_keys(layer: str) -> list:
+        return [k for k in graph.get_all_asset_keys() if graph.get(k).group_name == layer
+                and graph.get(k).partitions_def is None and k != dg.AssetKey(["core", "dim_buurt"])]
+
+    for layer in ("staging", "core", "marts", "reports"):
+        def materialize_layer(layer=layer) -> int:
+            results = []
+            if layer == "staging":  # the delivery months, one run per range, then the rest
+                results += run_stages(defs, instance, home, stages=("staging",)).results
+            results.append(job.execute_in_process(instance=instance, asset_selection=layer_keys(layer)))
+            return rows_of(results)
         stage(layer, materialize_layer)
+    stages["_context"] = {"defs": defs, "instance": instance, "registry": registry, "home": home}
     return stages
 
 
@@ -196,7 +243,10 @@ def bench_scale(scale: str, months: int, fraction: float, workdir: Path) -> dict
     generated = time.perf_counter() - started
     floor_result = floor(world)
     stages = run_pipeline(world, workdir / f"home-{scale}")
+    context = stages.pop("_context")
     total = sum(s["seconds"] or 0 for s in stages.values())
+    correction = correct_one_month(world, context)
+    correction["ratio_to_full_run"] = round(correction["seconds"] / total, 3)
     domains = domain_timings(workdir / f"home-{scale}")
     return {
         "scale": scale, "months": months, "national_fraction": fraction if scale == "national" else None,
@@ -206,6 +256,7 @@ def bench_scale(scale: str, months: int, fraction: float, workdir: Path) -> dict
         "ratio_to_floor": round(total / floor_result["seconds"], 2),
         "peak_rss_gib": max(s.get("peak_rss_gib") or 0 for s in stages.values()),
         "rebuilt_alone": domains,
+        "one_corrected_month": correction,
     }
 
 
@@ -218,6 +269,11 @@ def print_table(results: dict) -> None:
             print(f"{scale:9} {name:8} {secs:>9} {rate:>12} {s.get('peak_rss_gib') or '–':>9}")
         print(f"{scale:9} {'total':8} {r['pipeline_seconds']:>9.1f}   floor {r['floor_seconds']:.1f} s, "
               f"ratio {r['ratio_to_floor']}×, {r['input_rows']:,} input rows")
+        if "one_corrected_month" in r:
+            c = r["one_corrected_month"]
+            print(f"{scale:9} one corrected month ({c['file']}): {c['seconds']:.1f} s = "
+                  f"{c['ratio_to_full_run']:.0%} of a full run; staging months rebuilt "
+                  f"{c['staging_months_rebuilt']}")
         for name, d in r.get("rebuilt_alone", {}).items():
             print(f"{scale:9} {name} alone: {d['seconds']:.1f} s for {d['tables']} tables, "
                   f"peak {d['peak_rss_gib']} GiB")
