@@ -82,6 +82,20 @@ def test_small_counts_are_suppressed(home, deliver):
         from marts.kwetsbare_huurders_per_buurt where buurtcode = ?""", [BOSPOLDER]) == [(None, None, True)]
 
 
+def test_published_marts_are_exported_as_parquet_and_only_those(home, deliver):
+    import duckdb
+    from assets.exports import EXPORTED
+    deliver_slice(deliver, vulnerable=4)
+    materialize(home)
+    folder = home.root / "exports" / "marts"
+    assert sorted(p.stem for p in folder.glob("*.parquet")) == sorted(EXPORTED)
+    assert not list(folder.glob(".*")), "no partial file left"
+    assert "indicator_values" not in EXPORTED  # the unsuppressed table stays inside
+    exported = duckdb.sql(f"select kwetsbare_huurders, suppressed from '{folder}/kwetsbare_huurders_per_buurt.parquet' "
+                          f"where buurtcode = '{BOSPOLDER}'").fetchall()
+    assert exported == [(None, True)], "the export carries the suppression, read without the warehouse"
+
+
 def test_same_file_twice_gives_the_same_rows(home, deliver):
     deliver_slice(deliver)
     materialize(home)

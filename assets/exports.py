@@ -1,0 +1,38 @@
+"""Parquet exports of the published marts: readers (BI tools, other regions, object storage) never
+hold the DuckDB lock, and never see an unsuppressed cell.
+
+Each file is written beside its target and renamed over it, so a reader sees the old file or the
+new one, never half of one.
+"""
+import os
+
+import dagster as dg
+
+from assets.reference import WAREHOUSE_POOL
+from pipelines.resources import DataHomeResource
+from pipelines.warehouse import WarehouseResource, scalar
+
+# What a board may see: tables that carry disclosure control (or hold no person counts). Never
+# marts.indicator_values: that is the unsuppressed table behind indicator_values_published.
+EXPORTED = ("indicator_values_published", "liveability_index", "buurt_profile", "cost_per_outcome",
+            "cost_per_tenancy_month", "rate_card_comparison", "social_return", "concentration",
+            "kwetsbare_huurders_per_buurt", "delivery_status")
+
+
+@dg.asset(key=["exports", "marts_parquet"], group_name="exports", pool=WAREHOUSE_POOL,
+          deps=[["marts", name] for name in EXPORTED],
+          description="Every published mart as Parquet under exports/marts/ in the data home.")
+def marts_parquet(data_home: DataHomeResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
+    target = data_home.home.root / "exports" / "marts"
+    target.mkdir(parents=True, exist_ok=True)
+    rows = {}
+    with warehouse.connect(read_only=True) as con:
+        for name in EXPORTED:
+            final = target / f"{name}.parquet"
+            partial = target / f".{name}.parquet.partial"
+            quoted_path = str(partial).replace("'", "''")  # COPY takes no bound parameter for its file
+            con.execute(f"copy marts.\"{name}\" to '{quoted_path}' (format parquet, compression zstd)")
+            os.replace(partial, final)
+            rows[name] = scalar(con, f'select count(*) from marts."{name}"')
+    return dg.MaterializeResult(metadata={"rows": sum(rows.values()), "tables": rows,
+                                          "folder": dg.MetadataValue.path(str(target))})
