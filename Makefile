@@ -35,6 +35,7 @@ dev: install
 
 bench: install
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.regions
 
 clean:
 	rm -rf $(VENV)

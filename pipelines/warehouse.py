@@ -7,6 +7,7 @@ naming the file after a bounded wait.
 """
 from __future__ import annotations
 
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,8 @@ import dagster as dg
 import duckdb
 
 LAYERS = ("raw", "staging", "core", "marts")
+# DuckDB takes 80% of RAM by default; bounded, it spills to disk beside the warehouse instead.
+MEMORY_LIMIT = os.environ.get("WIJKWIJZER_DUCKDB_MEMORY", "4GB")
 
 
 class WarehouseLockedError(RuntimeError):
@@ -33,7 +36,8 @@ def connect(path: str | Path, read_only: bool = False, lock_timeout_s: float = 3
     delay = 0.05
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only, config={
+                "memory_limit": MEMORY_LIMIT, "temp_directory": str(path.parent / ".duckdb_spill")})
             break
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():
