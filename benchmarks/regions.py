@@ -2,7 +2,8 @@
 
 DuckDB has one writer per file, so regions scale out as separate data homes (one warehouse each,
 one `wijkwijzer run` each, Parquet exports for anything national), not as writers on one file.
-Two synthetic regions (the city world under two seeds) run one after the other, then together.
+Two synthetic regions (the city world under two seeds) go through the `regions_run` job on
+Dagster's multiprocess executor: one at a time, then two at a time.
 
     python -m benchmarks.regions [--months 12]
 """
@@ -12,15 +13,13 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.run import RESULTS
-
-BIN = Path(sys.executable).parent
+from pipelines.regions import one_at_a_time, two_at_a_time
 
 
 def prepare(root: Path, seed: int, months: int) -> Path:
@@ -39,20 +38,13 @@ def prepare(root: Path, seed: int, months: int) -> Path:
     return home
 
 
-def start(home: Path) -> subprocess.Popen:
-    env = {**os.environ, "WIJKWIJZER_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
-    return subprocess.Popen([str(BIN / "wijkwijzer"), "run"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-
-
-def timed(homes: list[Path], parallel: bool) -> float:
+def timed(homes: list[Path], job, instance_dir: Path) -> float:
+    import dagster as dg
+    instance_dir.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    if parallel:
-        runs = [start(h) for h in homes]
-        codes = [r.wait() for r in runs]
-    else:
-        codes = [start(h).wait() for h in homes]
-    assert codes == [0] * len(homes), f"a region run failed: {codes}"
+    result = dg.execute_job(dg.reconstructable(job), instance=dg.DagsterInstance.local_temp(str(instance_dir)),
+                            run_config={"ops": {"each_region": {"config": {"homes": [str(h) for h in homes]}}}})
+    assert result.success, "a region run failed"
     return time.perf_counter() - started
 
 
@@ -63,8 +55,8 @@ def main(argv=None) -> int:
     seeds = (42, 43)
     with tempfile.TemporaryDirectory(prefix="wijkwijzer-regions-") as tmp:
         root = Path(tmp)
-        one_after_other = timed([prepare(root, s, args.months) for s in seeds], parallel=False)
-        together = timed([prepare(root, s, args.months) for s in seeds], parallel=True)
+        one_after_other = timed([prepare(root, s, args.months) for s in seeds], one_at_a_time, root / "i1")
+        together = timed([prepare(root, s, args.months) for s in seeds], two_at_a_time, root / "i2")
     result = {"regions": len(seeds), "months": args.months, "cpus": os.cpu_count(),
               "sequential_s": round(one_after_other, 1), "parallel_s": round(together, 1),
               "speed_up": round(one_after_other / together, 2)}

@@ -6,6 +6,7 @@ import dagster as dg
 import assets
 from assets.intake import LEDGER_KEY, raw_tables
 from pipelines.home import DataHome
+from pipelines.regions import regions_run
 from pipelines.resources import resources_for
 from pipelines.sqlmodels import discover
 from pipelines.sensors import ALL_JOB, INTAKE_JOB, inbox_sensor
@@ -49,7 +50,7 @@ def build_definitions(home: DataHome | None = None) -> dg.Definitions:
         # Every asset and check in the `assets` package: adding a module is adding it here.
         assets=[*map(_automated, dg.load_assets_from_package_module(assets)), *raw_tables],
         asset_checks=dg.load_asset_checks_from_package_module(assets),
-        jobs=[intake_job, rebuild_job],
+        jobs=[intake_job, rebuild_job, regions_run],
         sensors=[inbox_sensor, automation_sensor],
         schedules=[monthly_rebuild],
         resources=resources_for(home),
