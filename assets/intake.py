@@ -13,7 +13,7 @@ import dagster as dg
 from assets.reference import WAREHOUSE_POOL
 from pipelines.intake import register_known_buurten, run_intake
 from pipelines.partitions import DELIVERY_MONTHS, month_partition
-from pipelines.sqlmodels import discover, ensure_table, stale_months
+from pipelines.sqlmodels import discover, ensure_table, stale_staging
 from pipelines.resources import DataHomeResource
 from pipelines.warehouse import WarehouseResource, first_row, scalar
 from quality.contract_sql import quote
@@ -129,11 +129,8 @@ def changed_partitions(con, run_id: str, registry) -> dict[str, set[str | None]]
         contract = registry.contract_for(partner, dataset)
         changed.setdefault(contract.table, set()).add(
             month_partition(period) if contract.period == "monthly" else None)
-    by_table = {c.table: c for c in registry.contracts.values()}
-    for model in discover():
-        if model.partition_column and model.raw_source in by_table:
-            for month in stale_months(con, model, by_table[model.raw_source].dataset):
-                changed.setdefault(model.raw_source, set()).add(month_partition(month))
+    for model, months in stale_staging(con, registry).items():
+        changed.setdefault(model.raw_source, set()).update(map(month_partition, months))
     return changed
 
 

@@ -12,9 +12,8 @@ import dagster as dg
 
 from pipelines.partitions import contiguous_ranges
 from pipelines.sensors import ALL_JOB, INTAKE_JOB
-from pipelines.sqlmodels import discover, stale_months
+from pipelines.sqlmodels import stale_staging
 from pipelines.warehouse import open_warehouse
-from sources.contracts import load_registry
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 
@@ -40,17 +39,6 @@ class PipelineRun:
     def failed_steps(self) -> list[str]:
         return [e.step_key for r in self.results for e in r.all_events if e.is_step_failure]
 
-    def materialized(self) -> list[dg.AssetKey]:
-        return [e.asset_key for r in self.results for e in r.get_asset_materialization_events()]
-
-
-def stale_staging(home) -> dict[str, list[str]]:
-    """Partitioned staging model → delivery months to rebuild."""
-    by_table = {c.table: c for c in load_registry().contracts.values()}
-    with open_warehouse(home.warehouse) as con:
-        return {m.name: months for m in discover()
-                if m.partition_column and m.raw_source in by_table
-                and (months := stale_months(con, m, by_table[m.raw_source].dataset))}
 
 
 def run_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance, home, tags: dict | None = None,
@@ -64,7 +52,8 @@ def run_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance, home, tags:
         if not run.success:
             return run
     if "staging" in stages:
-        run.staging_months = stale_staging(home)
+        with open_warehouse(home.warehouse) as con:
+            run.staging_months = {model.name: months for model, months in stale_staging(con).items()}
         every_asset = defs.resolve_implicit_global_asset_job_def()
         months = [m for ms in run.staging_months.values() for m in ms]
         for first, last in contiguous_ranges(months):

@@ -78,7 +78,8 @@ def discover(sql_dir: Path = SQL_DIR) -> list[SqlModel]:
 
 def build(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
     """Rebuild the model's table in one transaction; returns its row count."""
-    con.execute(BUILDS_DDL)
+    if model.partition_column:
+        con.execute(BUILDS_DDL)
     con.execute("begin transaction")
     try:
         con.execute(f'create or replace table {model.layer}."{model.name}" as\n{model.sql}')
@@ -111,7 +112,7 @@ def build_months(con: duckdb.DuckDBPyConnection, model: SqlModel, months: list[s
     (its other months would no longer fit)."""
     table = f'{model.layer}."{model.name}"'
     column = model.partition_column
-    con.execute(BUILDS_DDL)
+    con.execute(BUILDS_DDL)  # before the transaction: DDL and the delete/insert stay apart
     exists = scalar(con, "select count(*) from information_schema.tables where table_schema = ? "
                          "and table_name = ?", [model.layer, model.name])
     if not exists or _columns(con, table) != _columns(con, f"({model.sql})"):
@@ -154,3 +155,12 @@ def stale_months(con: duckdb.DuckDBPyConnection, model: SqlModel, dataset: str) 
             on builds.model = ? and builds.partition = loads.period
         where builds.built_at is null or builds.built_at < loads.loaded_at
         order by loads.period""", [dataset, list(LOADING_DECISIONS), model.name]).fetchall()]
+
+
+def stale_staging(con: duckdb.DuckDBPyConnection, registry=None) -> dict[SqlModel, list[str]]:
+    """Every partitioned staging model with the delivery months it must rebuild."""
+    from sources.contracts import load_registry
+    by_table = {c.table: c for c in (registry or load_registry()).contracts.values()}
+    return {model: months for model in discover()
+            if model.partition_column and model.raw_source in by_table
+            and (months := stale_months(con, model, by_table[model.raw_source].dataset))}

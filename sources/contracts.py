@@ -150,6 +150,7 @@ def load_registry(registry_file: Path = REGISTRY_FILE, contracts_dir: Path = CON
     return Registry(partners=partners, contracts=contracts)
 
 
+@lru_cache(maxsize=None)  # asked per delivery and per ledger row; the file changes with a release
 def first_delivery_month(registry_file: Path = REGISTRY_FILE) -> str:
     return str(yaml.safe_load(registry_file.read_text(encoding="utf-8"))["first_delivery_month"])
 
