@@ -768,13 +768,19 @@ def test_synthetic_world_sustainment_and_costs_are_recovered_exactly(home):
         assert outcomes and not [o.file_name for o in outcomes if o.refused]
         build_all(con, ["core.person_outcomes", "core.person_costs"])
         (n, sustained, by_court), = con.execute("""
-            select count(*), count(*) filter (where status = 'success'),
+            select count(*) filter (where status in ('success', 'failure')),
+                   count(*) filter (where status = 'success'),
                    count(*) filter (where status = 'failure'
                                     and detail->>'einde_reden' in ('ontbinding', 'huisuitzetting'))
             from core.person_outcomes
             where programme = ? and outcome_id = 'tenancy_sustained_12m'
               and startdatum between ? and ? and status <> 'censored'""",
             [cohort["doelgroep"], cohort["startdatum_from"], cohort["startdatum_to"]]).fetchall()
+        paths = dict(con.execute("""
+            select housing_path, count(*) from core.person_outcomes
+            where programme = ? and outcome_id = 'tenancy_sustained_12m'
+              and startdatum between ? and ? and status <> 'censored' group by all""",
+            [cohort["doelgroep"], cohort["startdatum_from"], cohort["startdatum_to"]]).fetchall())
         costs = con.execute("""
             select coalesce(programmes.programme, 'geen_huurcontract'), costs.domain,
                    sum(costs.bedrag_eur)
@@ -782,12 +788,60 @@ def test_synthetic_world_sustainment_and_costs_are_recovered_exactly(home):
             left join (select distinct persoon_pseudoniem, programme from core.person_trajectories)
                 as programmes using (persoon_pseudoniem)
             group by all""").fetchall()
-    assert (n, sustained, by_court) == (cohort["n"], cohort["sustained_12m"],
+    # housed = same home or moved on (truth.json housing_paths_12m, PATHS_RULE); deaths apart
+    assert (n, sustained, by_court) == (cohort["decided_12m"], cohort["housed_12m"],
                                         cohort["failed_12m_by_court"])
+    assert {p: paths.get(p, 0) for p in cohort["housing_paths_12m"]} == cohort["housing_paths_12m"]
     expected = {(programme, domain): Decimal(str(amount))
                 for programme, domains in truth["costs"]["per_programme"].items()
                 for domain, amount in domains.items() if domain != "totaal" and amount}
     assert {(p, dom): amount for p, dom, amount in costs} == expected
+
+
+def test_planted_programme_effect_is_recovered_within_its_interval(tmp_path):
+    """sources/synthetic/programme_effect.py plants a true effect (80% vs 55% housed at 12
+    months) with the comparison group as the counterfactual: the net outcomes of
+    marts.social_return (comparison method) must contain the true net effect, and the gross
+    count (every success avoided, the method before issue 16) must not."""
+    from sources.synthetic.programme_effect import COMPARISON, PROGRAMME, effect_world
+
+    world = effect_world()
+    outcomes = yaml.safe_load(outcome_config.OUTCOMES_FILE.read_text())
+    outcomes["programmes"] = {"programmes": [PROGRAMME], "comparison": [COMPARISON]}
+    costs = yaml.safe_load(outcome_config.UNIT_COSTS_FILE.read_text())
+    costs["counterfactual_paths"] = [{**costs["counterfactual_paths"][0], "programmes": [PROGRAMME],
+                                      "deadweight": {"method": "comparison"}}]
+    (tmp_path / "outcomes.yaml").write_text(yaml.safe_dump(outcomes, allow_unicode=True))
+    (tmp_path / "unit_costs.yaml").write_text(yaml.safe_dump(costs, allow_unicode=True))
+    config = outcome_config.load(outcomes=tmp_path / "outcomes.yaml",
+                                 unit_costs=tmp_path / "unit_costs.yaml")
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        write_world(con)  # the buurt dimension and the partner tables, emptied: only these tenancies
+        for (table,) in con.execute("select table_name from information_schema.tables "
+                                    "where table_schema = 'raw'").fetchall():
+            con.execute(f'delete from raw."{table}"')
+        put(con, "wonen__huurcontracten", HOUSING, [
+            {**{k: v for k, v in row.items() if k != "person"}, "persoon_pseudoniem": person(row["person"])}
+            for row in world.contracts])
+        put(con, "wonen__verhuureenheden", HOUSING, [
+            {"vhe_id": row["vhe_id"], "complex_id": "CX-2", "buurtcode": B3, "woningtype": "meergezins",
+             "bouwjaar": 1960, "energielabel": "C", "netto_huur": Decimal("600.00"), "status": "verhuurd"}
+            for row in world.contracts], by_period=lambda r: "2026-06-30")
+        build_outcomes(con, ["marts.social_return"], config)
+        published = {r["programme"]: r for r in records(con, """select * from marts.cost_per_outcome
+            where outcome_id = 'tenancy_sustained_12m' and area_level = 'totaal' and cohort = ?""", [POOL])}
+        row = records(con, "select * from marts.social_return where programme = ? and cohort = ?",
+                      [PROGRAMME, POOL])[0]
+    realised = world.truth["realised"]
+    for group in (PROGRAMME, COMPARISON):
+        assert (published[group]["n_persons"], published[group]["n_outcomes"]) == (
+            realised[group]["n"], realised[group]["housed_12m"]), "planted counts found exactly"
+    truth = world.truth["true_net_outcomes"]
+    assert row["deadweight_method"] == "comparison"
+    assert row["net_outcomes_low"] <= truth <= row["net_outcomes_high"], (row, truth)
+    assert row["net_outcomes_high"] - row["net_outcomes_low"] < 0.3 * realised[PROGRAMME]["n"]
+    assert not row["net_outcomes_low"] <= row["n_outcomes"] <= row["net_outcomes_high"], \
+        "the gross count (no deadweight) lies outside the interval"
 
 
 # --- Dagster: the assets and checks of assets/outcomes.py in a run -------------------------------
