@@ -744,7 +744,8 @@ def programmes_section(con, outcomes: list[dict], t: Strings, fmt: Fmt) -> dict:
     select = _select(columns, {"programme": "null", "programme_role": "'programme'", "cohort": "null",
                                "outcome_id": "null", "n_persons": "null", "n_outcomes": "null",
                                "n_censored": "null", "outcome_rate": "null",
-                               "cost_per_outcome_eur": "null", "suppressed": "false"})
+                               "cost_per_outcome_eur": "null", "provisional": "false",
+                               "suppressed": "false"})
     rows = rows_of(con, f"""select {select} from marts.cost_per_outcome
                             where area_level = 'totaal' order by programme, cohort""")
     catalogue = {o["id"]: o for o in outcomes}
@@ -771,7 +772,7 @@ def programmes_section(con, outcomes: list[dict], t: Strings, fmt: Fmt) -> dict:
             continue
         cells[(r["programme"], r["cohort"], r["outcome_id"])] = {
             "state": "shown", "rate": rate, "cost": _num(r["cost_per_outcome_eur"]),
-            "persons": persons}
+            "persons": persons, "provisional": bool(r["provisional"])}
 
     social = social_return(con, t, fmt)
     rate_card = rate_card_rows(con, outcome_name, t, fmt)
@@ -821,8 +822,10 @@ def programmes_section(con, outcomes: list[dict], t: Strings, fmt: Fmt) -> dict:
             fmt_y=lambda v: fmt.number(v) + "%", y_min=0, y_max=100, width=420,
             height=210) if series else ""
         # at a glance: the newest cohort with a published 12-month sustainment
+        # (a provisional cohort, still under observation, is never set beside complete ones)
         latest_12 = next(((c, cells[(programme, c, "tenancy_sustained_12m")]) for c in reversed(cohorts)
-                          if cells.get((programme, c, "tenancy_sustained_12m"), {}).get("state") == "shown"),
+                          if cells.get((programme, c, "tenancy_sustained_12m"), {}).get("state") == "shown"
+                          and not cells[(programme, c, "tenancy_sustained_12m")]["provisional"]),
                          (None, None))
         sr = next((s for s in reversed(social["rows"]) if s["programme"] == programme and s["shown"]), None)
         glance.append({"programme": programme, "name": name, "comparison": roles[programme] != "programme",
@@ -844,19 +847,20 @@ def programmes_section(con, outcomes: list[dict], t: Strings, fmt: Fmt) -> dict:
 
 
 def social_return(con, t: Strings, fmt: Fmt) -> dict:
-    """Per programme and cohort: avoided cost per euro of programme cost, low–mid–high."""
+    """Per programme and cohort: avoided cost per euro of programme cost, low–mid–high (net of
+    deadweight: one row per programme and cohort, its one counterfactual path)."""
     columns = table_columns(con, "marts.social_return")
     if not {"programme", "cohort", "outcome_id"} <= columns:
         return {"rows": [], "chart": ""}
     select = _select(columns, {"programme": "null", "cohort": "null", "unit_cost_status": "null",
                                "programme_cost_eur": "null", "avoided_mid_eur": "null",
-                               "return_low": "null", "return_mid": "null", "return_high": "null",
-                               "suppressed": "false"})
-    rows = rows_of(con, f"""select {select} from marts.social_return
-                            where outcome_id = 'totaal' order by programme, cohort""")
+                               "avoided_net_mid": "null", "return_low": "null", "return_mid": "null",
+                               "return_high": "null", "provisional": "false", "suppressed": "false"})
+    rows = rows_of(con, f"""select {select} from marts.social_return order by programme, cohort""")
     out, chart_rows = [], []
     for r in rows:
-        shown = not r["suppressed"] and r["return_low"] is not None and r["return_high"] is not None
+        shown = (not r["suppressed"] and not r["provisional"] and r["return_low"] is not None
+                 and r["return_high"] is not None)
         label = f"{_programme_name(r['programme'], t)} {r['cohort']}"
         item = {"programme": r["programme"], "name": _programme_name(r["programme"], t),
                 "cohort": r["cohort"], "shown": shown,
@@ -866,7 +870,8 @@ def social_return(con, t: Strings, fmt: Fmt) -> dict:
         if shown:
             item.update(low=fmt.ratio(r["return_low"]), mid=fmt.ratio(r["return_mid"]),
                         high=fmt.ratio(r["return_high"]), cost=fmt.eur(_num(r["programme_cost_eur"])),
-                        avoided=fmt.eur(_num(r["avoided_mid_eur"])))
+                        avoided=fmt.eur(_num(r["avoided_net_mid"] if r["avoided_net_mid"] is not None
+                                             else r["avoided_mid_eur"])))
             chart_rows.append(charts.RangeRow(label, _num(r["return_low"]), _num(r["return_mid"]),
                                               _num(r["return_high"])))
         out.append(item)
