@@ -235,13 +235,15 @@ def con(warehouse):
         yield connection
 
 
-def statuses(con, outcome_id: str) -> dict[str, str]:
-    rows = con.execute("""
-        select trajectories.contract_id, outcomes.status
+def statuses(con, outcome_id: str, column: str = "status") -> dict[str, str]:
+    """Per counted entry (contract id without 'HC-'): its status, or another column of
+    core.person_outcomes such as housing_path."""
+    rows = con.execute(f"""
+        select trajectories.contract_id, outcomes.{column}
         from core.person_outcomes as outcomes
         join core.person_trajectories as trajectories using (trajectory_id)
         where outcomes.outcome_id = ?""", [outcome_id]).fetchall()
-    return {contract.removeprefix("HC-"): status for contract, status in rows}
+    return {contract.removeprefix("HC-"): value for contract, value in rows}
 
 
 def records(con, sql: str, params=()) -> list[dict]:
@@ -262,15 +264,6 @@ def cell(con, table: str, outcome_id: str | None, area: str, programme="housing_
 
 # --- outcome rules -----------------------------------------------------------------------------
 
-def paths(con, outcome_id: str) -> dict[str, str]:
-    rows = con.execute("""
-        select trajectories.contract_id, outcomes.housing_path
-        from core.person_outcomes as outcomes
-        join core.person_trajectories as trajectories using (trajectory_id)
-        where outcomes.outcome_id = ?""", [outcome_id]).fetchall()
-    return {contract.removeprefix("HC-"): path for contract, path in rows}
-
-
 def test_tenancy_sustained_at_k_months(con):
     # Expectations changed with issue 16: "sustained" used to count every move (D, L) as a success
     # without checking the person was housed afterwards, and a death as a failure.
@@ -286,11 +279,11 @@ def test_tenancy_sustained_at_k_months(con):
     assert s12["F"] == "failure", "ontbinding is lost housing even though F re-enters later"
     assert [n for n in cohort if s12[n] == "success"] == ["A", "B", "D", "P7", "P8", "P9", "P10",
                                                            "P11", "P12"]
-    p12 = paths(con, "tenancy_sustained_12m")
+    p12 = statuses(con, "tenancy_sustained_12m", "housing_path")
     assert {n: p12[n] for n in ("A", "B", "C", "D", "E", "F", "L")} == {
         "A": "same_home", "B": "same_home", "C": "lost_housing", "D": "moved_on", "E": "died",
         "F": "lost_housing", "L": "lost_housing"}
-    assert paths(con, "tenancy_sustained_12m")["U3"] == "moved_on", "beschermd wonen within 31 days"
+    assert p12["U3"] == "moved_on", "beschermd wonen within 31 days"
     same = statuses(con, "same_home_12m")
     assert same["D"] == "failure" and same["A"] == "success" and same["E"] == "excluded"
 
