@@ -767,12 +767,13 @@ def programmes_section(con, outcomes: list[dict], t: Strings, fmt: Fmt) -> dict:
         rate = _num(r["outcome_rate"])
         if rate is None and persons:
             rate = (r["n_outcomes"] or 0) / persons
-        if not persons:
+        if not persons or r["provisional"]:
+            # still under observation: never set beside a complete cohort
             cells[(r["programme"], r["cohort"], r["outcome_id"])] = {"state": "too_early"}
             continue
         cells[(r["programme"], r["cohort"], r["outcome_id"])] = {
             "state": "shown", "rate": rate, "cost": _num(r["cost_per_outcome_eur"]),
-            "persons": persons, "provisional": bool(r["provisional"])}
+            "persons": persons}
 
     social = social_return(con, t, fmt)
     rate_card = rate_card_rows(con, outcome_name, t, fmt)
@@ -822,10 +823,8 @@ def programmes_section(con, outcomes: list[dict], t: Strings, fmt: Fmt) -> dict:
             fmt_y=lambda v: fmt.number(v) + "%", y_min=0, y_max=100, width=420,
             height=210) if series else ""
         # at a glance: the newest cohort with a published 12-month sustainment
-        # (a provisional cohort, still under observation, is never set beside complete ones)
         latest_12 = next(((c, cells[(programme, c, "tenancy_sustained_12m")]) for c in reversed(cohorts)
-                          if cells.get((programme, c, "tenancy_sustained_12m"), {}).get("state") == "shown"
-                          and not cells[(programme, c, "tenancy_sustained_12m")]["provisional"]),
+                          if cells.get((programme, c, "tenancy_sustained_12m"), {}).get("state") == "shown"),
                          (None, None))
         sr = next((s for s in reversed(social["rows"]) if s["programme"] == programme and s["shown"]), None)
         glance.append({"programme": programme, "name": name, "comparison": roles[programme] != "programme",
