@@ -587,21 +587,31 @@ def test_stakeholder_balance_who_pays_who_gains(con):
     assert rows["police_justice"]["cost_eur"] == 0 and rows["police_justice"]["avoided_net_mid_eur"] == 0
 
 
-def test_unknown_deadweight_gives_sensitivity_and_break_even_only(tmp_path):
+def test_unknown_deadweight_and_calendar_year_pools(tmp_path):
+    """Two configuration variants in one build: Housing First with an unknown deadweight (no net
+    figure, only the sensitivity table and the break-even) and cohorts pooled per calendar year."""
     doc = yaml.safe_load(outcome_config.UNIT_COSTS_FILE.read_text())
     doc["counterfactual_paths"][0]["deadweight"] = {"method": "unknown"}
     path = tmp_path / "unit_costs.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+    outcomes = yaml.safe_load(outcome_config.OUTCOMES_FILE.read_text())
+    outcomes["cohorts"]["pooling"] = "calendar_year"
+    (tmp_path / "outcomes.yaml").write_text(yaml.safe_dump(outcomes, allow_unicode=True))
+    config = outcome_config.load(unit_costs=path, outcomes=tmp_path / "outcomes.yaml")
     with open_warehouse(tmp_path / "w.duckdb") as con:
         write_world(con)
-        build_outcomes(con, ["marts.social_return_sensitivity"], outcome_config.load(unit_costs=path))
+        build_outcomes(con, ["marts.social_return_sensitivity"], config)
         row = records(con, "select * from marts.social_return where programme = 'housing_first' "
-                           "and cohort = ?", [POOL])[0]
+                           "and cohort = '2025'")[0]
         grid = scalar(con, "select count(*) from marts.social_return_sensitivity "
-                           "where programme = 'housing_first'")
+                           "where programme = 'housing_first' and cohort = '2025'")
+        year = cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", "totaal", cohort="2025")
+    assert (year["cohort_kind"], year["n_cohort"], year["n_censored"]) == ("pool", 15, 1), \
+        "2025-Q1, H (Q2) and G (Q3, still censored); F2 is a re-entry"
+    assert year["provisional"] is True
     assert row["avoided_net_mid"] is None and row["return_mid"] is None
     assert row["deadweight_method"] == "unknown" and row["break_even_deadweight_share"] is not None
-    assert grid > 0
+    assert grid == 33, "11 deadweight shares x 3 unit cost levels"
     doc["counterfactual_paths"][1]["programmes"] = ["housing_first"]
     path.write_text(yaml.safe_dump(doc, allow_unicode=True))
     with pytest.raises(outcome_config.ConfigError, match="one counterfactual path per programme"):
