@@ -8,7 +8,8 @@ file, see assets/models.py). This module adds what SQL cannot do:
 - publish marts.cost_per_outcome and marts.cost_per_tenancy_month from their unsuppressed
   core.*_cells through quality/disclosure.py: primary suppression of cells with 1-9 persons
   (decided, or in the cohort cell at all), complementary suppression over totaal > gemeente >
-  wijk > buurt, and the linear-algebra audit;
+  wijk > buurt and (cost per outcome) over start quarter > pooled cohort, and the
+  linear-algebra audit;
 - checks: no model links police or survey data to persons; costs are never negative;
   n_outcomes <= n_persons; no published cell gives a small or hidden count away.
 """
@@ -105,6 +106,7 @@ def _publication_asset(publication: Publication) -> dg.AssetsDefinition:
               deps=[dg.AssetKey(publication.source.split("."))],
               description=f"{publication.source} as published: cells with 1-9 persons suppressed, "
                           "with complementary suppression over totaal > gemeente > wijk > buurt "
+                          "and quarter > pooled cohort where the cells have pools "
                           "(quality/disclosure.py); suppressed rows show no counts or costs.")
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
