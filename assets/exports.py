@@ -15,7 +15,8 @@ from pipelines.warehouse import WarehouseResource, scalar
 # What a board may see: tables that carry disclosure control (or hold no person counts). Never
 # marts.indicator_values: that is the unsuppressed table behind indicator_values_published.
 EXPORTED = ("indicator_values_published", "liveability_index", "buurt_profile", "cost_per_outcome",
-            "cost_per_tenancy_month", "rate_card_comparison", "social_return", "concentration",
+            "cost_per_tenancy_month", "rate_card_comparison", "social_return",
+            "social_return_sensitivity", "stakeholder_balance", "concentration",
             "kwetsbare_huurders_per_buurt", "delivery_status")
 
 

@@ -8,7 +8,8 @@ file, see assets/models.py). This module adds what SQL cannot do:
 - publish marts.cost_per_outcome and marts.cost_per_tenancy_month from their unsuppressed
   core.*_cells through quality/disclosure.py: primary suppression of cells with 1-9 persons
   (decided, or in the cohort cell at all), complementary suppression over totaal > gemeente >
-  wijk > buurt, and the linear-algebra audit;
+  wijk > buurt and (cost per outcome) over start quarter > pooled cohort, and the
+  linear-algebra audit;
 - checks: no model links police or survey data to persons; costs are never negative;
   n_outcomes <= n_persons; no published cell gives a small or hidden count away.
 """
@@ -20,12 +21,16 @@ from typing import Callable
 import dagster as dg
 
 from assets.reference import WAREHOUSE_POOL
+from assets.outcome_intervals import TABLE as INTERVALS_TABLE, write_intervals
 from pipelines.sqlmodels import SqlModel, build, discover
 from pipelines.warehouse import WarehouseResource, first_row, scalar
 from quality import disclosure
 from sources import outcome_config
 
 AREA = "area_code"
+COHORT = "cohort"
+# internal columns of the cells: the parent of each coordinate, never published
+PARENTS = {AREA: "parent_code", COHORT: "cohort_parent"}
 
 
 @dataclass(frozen=True)
@@ -42,19 +47,24 @@ class Publication:
 # Counts are not rounded (rounding=1): the published cost per outcome and outcome rate are
 # exact ratios, so total / cost_per_outcome would give a rounded count back exactly. Small cells
 # are protected by suppression, complementary suppression and the audit instead.
+# marts.cost_per_outcome: cohort is a second hierarchy (quarter → pool) crossing the area tree,
+# so a hidden quarter cannot be recomputed from its pool and the other quarters.
 PUBLICATIONS = {
     "marts.cost_per_outcome": Publication(
         target="marts.cost_per_outcome", source="core.cost_per_outcome_cells",
-        by=("programme", "cohort", "outcome_id"), protect=("n_persons", "n_cohort"),
-        counts=("n_cohort", "n_persons", "n_outcomes", "n_censored", "n_excluded"),
-        blank=("outcome_rate", "cost_wonen_eur", "cost_zorg_eur", "cost_welzijn_eur",
-               "total_cost_eur", "cost_per_outcome_eur")),
+        by=("programme", "outcome_id"), protect=("n_persons", "n_cohort"),
+        counts=("n_cohort", "n_persons", "n_outcomes", "n_censored", "n_excluded", "n_same_home",
+                "n_moved_on", "n_lost_housing", "n_died"),
+        blank=("provisional", "outcome_rate", "outcome_rate_low", "outcome_rate_high",
+               "excluded_share", "outcome_rate_excluded_as_failure", "cost_wonen_eur",
+               "cost_zorg_eur", "cost_welzijn_eur", "total_cost_eur", "cost_transfers_eur",
+               "cost_per_outcome_eur", "cost_per_outcome_low_eur", "cost_per_outcome_high_eur")),
     "marts.cost_per_tenancy_month": Publication(
         target="marts.cost_per_tenancy_month", source="core.cost_per_tenancy_month_cells",
         by=("programme", "cohort"), protect=("n_persons",),
         counts=("n_persons", "tenancy_months"),
         blank=("cost_wonen_eur", "cost_zorg_eur", "cost_welzijn_eur", "total_cost_eur",
-               "cost_per_tenancy_month_eur")),
+               "cost_transfers_eur", "cost_per_tenancy_month_eur")),
 }
 
 
@@ -65,14 +75,24 @@ def area_hierarchy_of(con, source: str) -> disclosure.Hierarchy:
     return disclosure.Hierarchy(AREA, dict(pairs))
 
 
+def hierarchies_of(con, source: str) -> list[disclosure.Hierarchy]:
+    """The area tree, and the cohort tree (quarter → pool) when the cells have one."""
+    hierarchies = [area_hierarchy_of(con, source)]
+    if PARENTS[COHORT] in (_columns(con, source) or ()):
+        pairs = con.execute(f"select distinct cohort, cohort_parent from {source}").fetchall()
+        hierarchies.append(disclosure.Hierarchy(COHORT, dict(pairs)))
+    return hierarchies
+
+
 def publish(con, publication: Publication) -> disclosure.SuppressionReport:
-    """Write the published table from its cells; the parent column stays internal."""
+    """Write the published table from its cells; the parent columns stay internal."""
+    parents = [c for c in PARENTS.values() if c in (_columns(con, publication.source) or ())]
     con.execute(f"create or replace temp view _outcome_cells as "
-                f"select * exclude (parent_code) from {publication.source}")
+                f"select * exclude ({', '.join(parents)}) from {publication.source}")
     try:
         return disclosure.suppress(
             con, "_outcome_cells", publication.target,
-            hierarchies=[area_hierarchy_of(con, publication.source)], by=list(publication.by),
+            hierarchies=hierarchies_of(con, publication.source), by=list(publication.by),
             base="n_persons", protect=list(publication.protect), counts=list(publication.counts),
             blank=list(publication.blank), rounding=1)
     finally:
@@ -86,6 +106,7 @@ def _publication_asset(publication: Publication) -> dg.AssetsDefinition:
               deps=[dg.AssetKey(publication.source.split("."))],
               description=f"{publication.source} as published: cells with 1-9 persons suppressed, "
                           "with complementary suppression over totaal > gemeente > wijk > buurt "
+                          "and quarter > pooled cohort where the cells have pools "
                           "(quality/disclosure.py); suppressed rows show no counts or costs.")
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
@@ -100,22 +121,30 @@ published_cost_tables = [_publication_asset(p) for p in PUBLICATIONS.values()]
 CONFIG_KEYS = {table: dg.AssetKey(["core", table]) for table in outcome_config.TABLES}
 CONFIG_FILES = {"outcome_definitions": outcome_config.OUTCOMES_FILE,
                 "programmes": outcome_config.OUTCOMES_FILE,
+                "outcome_settings": outcome_config.OUTCOMES_FILE,
+                "cost_transfers": outcome_config.OUTCOMES_FILE,
                 "unit_costs": outcome_config.UNIT_COSTS_FILE,
+                "unit_cost_payers": outcome_config.UNIT_COSTS_FILE,
                 "outcome_valuations": outcome_config.UNIT_COSTS_FILE,
-                "social_return_settings": outcome_config.UNIT_COSTS_FILE,
+                "payers": outcome_config.UNIT_COSTS_FILE,
                 "rate_card": outcome_config.RATE_CARD_FILE,
                 "concentration_settings": outcome_config.CONCENTRATION_FILE}
 CONFIG_DESCRIPTIONS = {
     "outcome_definitions": "Outcome definitions from sources/outcomes.yaml: id, nl/en name and "
-                           "definition, window, rule type and its parameters, source datasets.",
+                           "definition, window, rule type and its parameters, source datasets, "
+                           "benchmark with its source.",
     "programmes": "Which tenancy target groups are programmes and which is the comparison group "
                   "(sources/outcomes.yaml).",
+    "outcome_settings": "Housing paths (moved on within n days, housing with care), cohort "
+                        "pooling and re-entry, interval settings (sources/outcomes.yaml).",
+    "cost_transfers": "Cost lines that are transfers (e.g. bijstand): shown apart, not a social "
+                      "cost (sources/outcomes.yaml).",
     "unit_costs": "Unit costs with low/mid/high, price year, status and cited source "
                   "(sources/unit_costs.yaml).",
-    "outcome_valuations": "Which unit cost an achieved outcome is assumed to avoid "
-                          "(sources/unit_costs.yaml).",
-    "social_return_settings": "Which outcome's decided persons and window give the programme "
-                              "cost in marts.social_return (sources/unit_costs.yaml).",
+    "unit_cost_payers": "Who would have paid each avoided unit cost (sources/unit_costs.yaml).",
+    "outcome_valuations": "One counterfactual path per programme: outcome, unit cost avoided and "
+                          "deadweight (method, counterfactual rate, source) (sources/unit_costs.yaml).",
+    "payers": "Payers (stakeholders) and the cost domains each pays (sources/unit_costs.yaml).",
     "rate_card": "Price per outcome milestone with source and date (sources/rate_card.yaml).",
     "concentration_settings": "Concentration signal thresholds (sources/concentration.yaml).",
 }
@@ -167,6 +196,7 @@ def plan(targets: list[str], models: list[SqlModel] | None = None) -> list[Step]
                            lambda con, m=m: build(con, m)) for m in models}
     for table, publication in PUBLICATIONS.items():
         steps[table] = Step(table, (publication.source,), lambda con, p=publication: publish(con, p))
+    steps[INTERVALS_TABLE] = Step(INTERVALS_TABLE, ("core.person_outcomes",), write_intervals)
     ordered: list[Step] = []
     seen: set[str] = set()
 
@@ -305,7 +335,7 @@ def disclosure_problems(con, table: str = "marts.cost_per_outcome") -> dict[str,
                count(*) filter (where not suppressed and ({small})),
                count(*) filter (where suppressed and ({leaking}))
         from {table}""")
-    given_away = disclosure.audit(con, table, hierarchies=[area_hierarchy_of(con, publication.source)],
+    given_away = disclosure.audit(con, table, hierarchies=hierarchies_of(con, publication.source),
                                   by=list(publication.by))
     return {"n_outcomes_above_n_persons": too_many, "small_counts_shown": shown_small,
             "suppressed_rows_with_numbers": hidden_numbers, "hidden_cells_given_away": len(given_away)}

@@ -19,7 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 TARGETS = ["marts.cost_per_outcome", "marts.cost_per_tenancy_month", "marts.rate_card_comparison",
-           "marts.social_return", "marts.concentration", "core.person_months"]
+           "marts.social_return", "marts.social_return_sensitivity", "marts.stakeholder_balance",
+           "marts.concentration", "core.person_months"]
 # raw tables with ids or pseudonyms a copy must change (and the columns to change)
 COPIED = {
     "wonen__huurcontracten": ("contract_id", "vhe_id", "persoon_pseudoniem"),

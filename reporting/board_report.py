@@ -744,7 +744,8 @@ def programmes_section(con, outcomes: list[dict], t: Strings, fmt: Fmt) -> dict:
     select = _select(columns, {"programme": "null", "programme_role": "'programme'", "cohort": "null",
                                "outcome_id": "null", "n_persons": "null", "n_outcomes": "null",
                                "n_censored": "null", "outcome_rate": "null",
-                               "cost_per_outcome_eur": "null", "suppressed": "false"})
+                               "cost_per_outcome_eur": "null", "provisional": "false",
+                               "suppressed": "false"})
     rows = rows_of(con, f"""select {select} from marts.cost_per_outcome
                             where area_level = 'totaal' order by programme, cohort""")
     catalogue = {o["id"]: o for o in outcomes}
@@ -766,7 +767,8 @@ def programmes_section(con, outcomes: list[dict], t: Strings, fmt: Fmt) -> dict:
         rate = _num(r["outcome_rate"])
         if rate is None and persons:
             rate = (r["n_outcomes"] or 0) / persons
-        if not persons:
+        if not persons or r["provisional"]:
+            # still under observation: never set beside a complete cohort
             cells[(r["programme"], r["cohort"], r["outcome_id"])] = {"state": "too_early"}
             continue
         cells[(r["programme"], r["cohort"], r["outcome_id"])] = {
@@ -844,19 +846,20 @@ def programmes_section(con, outcomes: list[dict], t: Strings, fmt: Fmt) -> dict:
 
 
 def social_return(con, t: Strings, fmt: Fmt) -> dict:
-    """Per programme and cohort: avoided cost per euro of programme cost, low–mid–high."""
+    """Per programme and cohort: avoided cost per euro of programme cost, low–mid–high (net of
+    deadweight: one row per programme and cohort, its one counterfactual path)."""
     columns = table_columns(con, "marts.social_return")
     if not {"programme", "cohort", "outcome_id"} <= columns:
         return {"rows": [], "chart": ""}
     select = _select(columns, {"programme": "null", "cohort": "null", "unit_cost_status": "null",
                                "programme_cost_eur": "null", "avoided_mid_eur": "null",
-                               "return_low": "null", "return_mid": "null", "return_high": "null",
-                               "suppressed": "false"})
-    rows = rows_of(con, f"""select {select} from marts.social_return
-                            where outcome_id = 'totaal' order by programme, cohort""")
+                               "avoided_net_mid": "null", "return_low": "null", "return_mid": "null",
+                               "return_high": "null", "provisional": "false", "suppressed": "false"})
+    rows = rows_of(con, f"""select {select} from marts.social_return order by programme, cohort""")
     out, chart_rows = [], []
     for r in rows:
-        shown = not r["suppressed"] and r["return_low"] is not None and r["return_high"] is not None
+        shown = (not r["suppressed"] and not r["provisional"] and r["return_low"] is not None
+                 and r["return_high"] is not None)
         label = f"{_programme_name(r['programme'], t)} {r['cohort']}"
         item = {"programme": r["programme"], "name": _programme_name(r["programme"], t),
                 "cohort": r["cohort"], "shown": shown,
@@ -866,7 +869,8 @@ def social_return(con, t: Strings, fmt: Fmt) -> dict:
         if shown:
             item.update(low=fmt.ratio(r["return_low"]), mid=fmt.ratio(r["return_mid"]),
                         high=fmt.ratio(r["return_high"]), cost=fmt.eur(_num(r["programme_cost_eur"])),
-                        avoided=fmt.eur(_num(r["avoided_mid_eur"])))
+                        avoided=fmt.eur(_num(r["avoided_net_mid"] if r["avoided_net_mid"] is not None
+                                             else r["avoided_mid_eur"])))
             chart_rows.append(charts.RangeRow(label, _num(r["return_low"]), _num(r["return_mid"]),
                                               _num(r["return_high"])))
         out.append(item)

@@ -14,6 +14,7 @@ import re
 
 import polars as pl
 import yaml
+from scipy.stats import norm
 
 SOURCES_DIR = Path(__file__).parent
 OUTCOMES_FILE = SOURCES_DIR / "outcomes.yaml"
@@ -30,11 +31,17 @@ OVERLAST_CATEGORIEEN = ("geluid", "vervuiling", "agressie", "verward_gedrag", "d
 EVENTS = {"crisis": CRISIS_SOORTEN, "nuisance_causer": OVERLAST_CATEGORIEEN}
 POPULATIONS = ("all", "in_tenancy_at_from")
 UNIT_COST_STATUSES = ("cited", "to_confirm")
+HOUSING_PATHS = ("same_home", "moved_on", "lost_housing", "died")
+ZORGVORMEN = ("beschermd_wonen", "housing_first_begeleiding", "ambulante_begeleiding", "fact",
+              "verslavingszorg")
+COST_DOMAINS = ("wonen", "zorg", "welzijn")
+POOLINGS = ("trailing_four_quarters", "calendar_year")
+DEADWEIGHT_METHODS = ("comparison", "configured", "unknown")
 RATE_CARD_STATUSES = ("illustrative", "contracted")
 
 # Parameters each rule type needs (besides window_months); one SQL model per rule type reads them.
 RULE_PARAMETERS = {
-    "tenancy_sustained": ("months",),
+    "tenancy_sustained": ("months",),  # optional: success_paths, excluded_paths
     "no_end_reason": ("months", "end_reasons"),
     "zrm_improvement": ("intake_tolerance_months", "followup_months", "followup_tolerance_months",
                         "min_domains_up", "max_domains_down"),
@@ -49,13 +56,21 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "outcome_id": pl.String, "sort_order": pl.Int32, "name_nl": pl.String,
         "name_en": pl.String, "definition_nl": pl.String, "definition_en": pl.String,
         "rule_type": pl.String, "window_months": pl.Int32, "decided_after_months": pl.Int32,
-        "source_datasets": TEXT_LIST, "months": pl.Int32, "success_end_reasons": TEXT_LIST,
-        "excluded_end_reasons": TEXT_LIST, "end_reasons": TEXT_LIST,
+        "source_datasets": TEXT_LIST, "months": pl.Int32, "success_paths": TEXT_LIST,
+        "excluded_paths": TEXT_LIST, "end_reasons": TEXT_LIST,
         "intake_tolerance_months": pl.Int32, "followup_months": pl.Int32,
         "followup_tolerance_months": pl.Int32, "min_domains_up": pl.Int32,
         "max_domains_down": pl.Int32, "event": pl.String, "subtypes": TEXT_LIST,
         "from_months": pl.Int32, "to_months": pl.Int32, "population": pl.String,
+        "benchmark_rate": pl.Float64, "benchmark_what_nl": pl.String, "benchmark_what_en": pl.String,
+        "benchmark_source": pl.String,
     },
+    "outcome_settings": {
+        "moved_on_within_days": pl.Int32, "housing_with_care": TEXT_LIST, "pooling": pl.String,
+        "reentry_months": pl.Int32, "confidence": pl.Float64, "z_value": pl.Float64,
+        "bootstrap_replicates": pl.Int32, "bootstrap_seed": pl.Int64,
+    },
+    "cost_transfers": {"domain": pl.String, "cost_type": pl.String},
     "programmes": {"doelgroep": pl.String, "programme_role": pl.String},
     "unit_costs": {
         "unit_cost_id": pl.String, "name_nl": pl.String, "name_en": pl.String,
@@ -65,10 +80,15 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source_url": pl.String, "notes": pl.String,
     },
     "outcome_valuations": {
-        "outcome_id": pl.String, "unit_cost_id": pl.String, "quantity": pl.Float64,
-        "attribution": pl.Float64, "why": pl.String,
+        "programme": pl.String, "outcome_id": pl.String, "unit_cost_id": pl.String,
+        "quantity": pl.Float64, "deadweight_method": pl.String,
+        "counterfactual_rate_low": pl.Float64, "counterfactual_rate_mid": pl.Float64,
+        "counterfactual_rate_high": pl.Float64, "deadweight_status": pl.String,
+        "deadweight_source": pl.String, "why": pl.String,
     },
-    "social_return_settings": {"cost_basis_outcome_id": pl.String},
+    "unit_cost_payers": {"unit_cost_id": pl.String, "payer": pl.String, "share": pl.Float64},
+    "payers": {"payer": pl.String, "name_nl": pl.String, "name_en": pl.String,
+               "domains": TEXT_LIST},
     "rate_card": {
         "outcome_id": pl.String, "price_eur": pl.Float64, "rate_card_name": pl.String,
         "rate_card_date": pl.Date, "status": pl.String, "source_title": pl.String,
@@ -132,6 +152,51 @@ class OutcomeConfig:
         return self.frames[table]
 
 
+def _settings(doc: dict, where: str) -> tuple[list[dict], list[dict]]:
+    """core.outcome_settings (housing paths, pooling, intervals) and core.cost_transfers."""
+    paths = doc.get("housing_paths") or {}
+    cohorts = doc.get("cohorts") or {}
+    intervals = doc.get("intervals") or {}
+    pooling = cohorts.get("pooling", "trailing_four_quarters")
+    _require(pooling in POOLINGS, where, f"cohorts.pooling must be one of {list(POOLINGS)}")
+    confidence = intervals.get("confidence", 0.95)
+    _require(isinstance(confidence, float) and 0.5 <= confidence < 1, where,
+             "intervals.confidence must be within [0.5, 1)")
+    settings = {
+        "moved_on_within_days": _months(paths.get("moved_on_within_days", 31),
+                                        f"{where} housing_paths.moved_on_within_days"),
+        "housing_with_care": _texts(paths.get("housing_with_care", []), ZORGVORMEN,
+                                    f"{where} housing_paths.housing_with_care"),
+        "pooling": pooling,
+        "reentry_months": _months(cohorts.get("reentry_months", 12), f"{where} cohorts.reentry_months"),
+        "confidence": confidence,
+        # the normal quantile for the Wilson interval, computed once here instead of in SQL
+        "z_value": float(norm.ppf((1 + confidence) / 2)),
+        "bootstrap_replicates": _months(intervals.get("bootstrap_replicates", 2000),
+                                        f"{where} intervals.bootstrap_replicates", 100),
+        "bootstrap_seed": _months(intervals.get("bootstrap_seed", 0), f"{where} intervals.bootstrap_seed"),
+    }
+    transfers = []
+    for entry in (doc.get("costs") or {}).get("transfers") or []:
+        _require(entry.get("domain") in COST_DOMAINS and isinstance(entry.get("cost_type"), str),
+                 where, f"costs.transfers entries need a domain {list(COST_DOMAINS)} and a cost_type")
+        transfers.append({"domain": entry["domain"], "cost_type": entry["cost_type"]})
+    return [settings], transfers
+
+
+def _benchmark(entry: dict, here: str) -> dict:
+    benchmark = entry.get("benchmark")
+    if benchmark is None:
+        return {}
+    rate, what = benchmark.get("rate"), benchmark.get("what") or {}
+    _require(isinstance(rate, float) and 0 <= rate <= 1, here, "benchmark.rate must be within 0..1")
+    _require(bool(what.get("nl") and what.get("en")), here, "benchmark.what needs nl and en")
+    source = _source(benchmark, f"{here} benchmark")
+    cited = f"{' '.join(source['title'].split())} ({source.get('publisher')}, {source['date']})"
+    return {"benchmark_rate": rate, "benchmark_what_nl": what["nl"], "benchmark_what_en": what["en"],
+            "benchmark_source": cited}
+
+
 def _outcomes(doc: dict, where: str) -> tuple[list[dict], list[dict]]:
     programmes = doc.get("programmes") or {}
     roles = []
@@ -142,15 +207,11 @@ def _outcomes(doc: dict, where: str) -> tuple[list[dict], list[dict]]:
              "a doelgroep is both a programme and the comparison")
     _require(any(r["programme_role"] == "programme" for r in roles), where, "no programmes")
 
-    endings = doc.get("tenancy_endings") or {}
-    success = _texts(endings.get("success_end_reasons", ["verhuizing"]), EINDE_REDENEN,
-                     f"{where} tenancy_endings.success_end_reasons")
-    excluded = _texts(endings.get("excluded_end_reasons", []), EINDE_REDENEN,
-                      f"{where} tenancy_endings.excluded_end_reasons")
-    _require(not set(success) & set(excluded), where,
-             "an end reason cannot be both a success and excluded")
-    _require(not {"ontbinding", "huisuitzetting"} & set(success + excluded), where,
-             "ontbinding and huisuitzetting are always failures")
+    paths = doc.get("housing_paths") or {}
+    success = _texts(paths.get("success_paths", ["same_home", "moved_on"]), HOUSING_PATHS,
+                     f"{where} housing_paths.success_paths")
+    excluded = _texts(paths.get("excluded_paths", ["died"]), HOUSING_PATHS,
+                      f"{where} housing_paths.excluded_paths")
 
     rows, seen = [], set()
     for order, entry in enumerate(doc.get("outcomes") or []):
@@ -169,8 +230,8 @@ def _outcomes(doc: dict, where: str) -> tuple[list[dict], list[dict]]:
         _require(kind in RULE_PARAMETERS, here, f"rule.type must be one of {list(RULE_PARAMETERS)}")
         missing = [p for p in RULE_PARAMETERS[kind] if p not in rule]
         _require(not missing, here, f"rule {kind} needs {missing}")
-        unknown = sorted(set(rule) - set(RULE_PARAMETERS[kind]) - {"type", "success_end_reasons",
-                                                                   "excluded_end_reasons"})
+        unknown = sorted(set(rule) - set(RULE_PARAMETERS[kind]) - {"type", "success_paths",
+                                                                   "excluded_paths"})
         _require(not unknown, here, f"rule {kind} does not take {unknown}")
         window = _months(entry.get("window_months"), f"{here} window_months", 1)
         decided = _months(entry.get("decided_after_months", window),
@@ -182,12 +243,17 @@ def _outcomes(doc: dict, where: str) -> tuple[list[dict], list[dict]]:
                    name_en=name["en"].strip(), definition_nl=" ".join(definition["nl"].split()),
                    definition_en=" ".join(definition["en"].split()), rule_type=kind,
                    window_months=window, decided_after_months=decided, source_datasets=sources)
+        row.update(_benchmark(entry, here))
         if kind == "tenancy_sustained":
             row["months"] = _months(rule["months"], f"{here} months", 1)
-            row["success_end_reasons"] = _texts(rule.get("success_end_reasons", success),
-                                                EINDE_REDENEN, f"{here} success_end_reasons")
-            row["excluded_end_reasons"] = _texts(rule.get("excluded_end_reasons", excluded),
-                                                 EINDE_REDENEN, f"{here} excluded_end_reasons")
+            row["success_paths"] = _texts(rule.get("success_paths", success), HOUSING_PATHS,
+                                          f"{here} success_paths")
+            row["excluded_paths"] = _texts(rule.get("excluded_paths", excluded), HOUSING_PATHS,
+                                           f"{here} excluded_paths")
+            _require(not set(row["success_paths"]) & set(row["excluded_paths"]), here,
+                     "a housing path cannot be both a success and excluded")
+            _require("lost_housing" not in row["success_paths"] + row["excluded_paths"], here,
+                     "lost_housing is always a failure")
             _require(row["months"] <= decided, here, "months beyond decided_after_months")
         elif kind == "no_end_reason":
             row["months"] = _months(rule["months"], f"{here} months", 1)
@@ -230,9 +296,23 @@ def _source(entry: dict, here: str) -> dict:
     return source
 
 
-def _unit_costs(doc: dict, outcome_ids: set[str], where: str
-                ) -> tuple[list[dict], list[dict], list[dict]]:
-    rows, seen = [], set()
+def _unit_costs(doc: dict, outcome_ids: set[str], programmes: set[str], where: str
+                ) -> dict[str, list[dict]]:
+    """core.unit_costs, unit_cost_payers, outcome_valuations (one counterfactual path per
+    programme) and payers."""
+    payer_doc = doc.get("payers") or {}
+    names = payer_doc.get("names") or {}
+    _require(bool(names) and all(n.get("nl") and n.get("en") for n in names.values()), where,
+             "payers.names: every payer needs an nl and en name")
+    domains = payer_doc.get("domains") or {}
+    _require(set(domains) == set(COST_DOMAINS) | {"transfers"}, where,
+             f"payers.domains must name the payer of {list(COST_DOMAINS) + ['transfers']}")
+    _require(set(domains.values()) <= set(names), where, "payers.domains names an unknown payer")
+    payers = [{"payer": payer, "name_nl": text["nl"], "name_en": text["en"],
+               "domains": sorted(d for d, p in domains.items() if p == payer)}
+              for payer, text in names.items()]
+
+    rows, shares, seen = [], [], set()
     for entry in doc.get("unit_costs") or []:
         uid = entry.get("id")
         here = f"{where} unit cost {uid}"
@@ -249,6 +329,12 @@ def _unit_costs(doc: dict, outcome_ids: set[str], where: str
         name, unit = entry.get("name") or {}, entry.get("unit") or {}
         _require(all(name.get(k) and unit.get(k) for k in ("nl", "en")), here,
                  "name and unit need nl and en")
+        split = entry.get("payers") or {}
+        _require(bool(split) and set(split) <= set(names)
+                 and abs(sum(split.values()) - 1) < 1e-9, here,
+                 "payers: shares per known payer adding up to 1")
+        shares.extend({"unit_cost_id": uid, "payer": payer, "share": float(share)}
+                      for payer, share in split.items())
         rows.append({"unit_cost_id": uid, "name_nl": name["nl"], "name_en": name["en"],
                      "unit_nl": unit["nl"], "unit_en": unit["en"], "low_eur": float(low),
                      "mid_eur": float(mid), "high_eur": float(high),
@@ -257,21 +343,48 @@ def _unit_costs(doc: dict, outcome_ids: set[str], where: str
                      "source_publisher": source.get("publisher"),
                      "source_date": source["date"], "source_url": source.get("url"),
                      "notes": " ".join(str(entry.get("notes") or "").split()) or None})
-    valuations = []
-    for entry in doc.get("valuations") or []:
-        here = f"{where} valuation {entry.get('outcome_id')}"
+    valuations, valued = [], set()
+    for entry in doc.get("counterfactual_paths") or []:
+        here = f"{where} counterfactual path {entry.get('programmes')}"
+        listed = _texts(entry.get("programmes"), None, f"{here} programmes") or []
+        _require(set(listed) <= programmes, here, "programmes must be programmes of outcomes.yaml")
+        _require(not set(listed) & valued, here,
+                 "one counterfactual path per programme (a second would count a person twice)")
+        valued |= set(listed)
         _require(entry.get("outcome_id") in outcome_ids, here, "unknown outcome_id")
         _require(entry.get("unit_cost_id") in seen, here, "unknown unit_cost_id")
-        quantity, attribution = entry.get("quantity", 1), entry.get("attribution", 1.0)
+        quantity = entry.get("quantity", 1)
         _require(isinstance(quantity, (int, float)) and quantity >= 0, here, "quantity < 0")
-        _require(isinstance(attribution, (int, float)) and 0 <= attribution <= 1, here,
-                 "attribution must be within 0..1")
-        valuations.append({"outcome_id": entry["outcome_id"], "unit_cost_id": entry["unit_cost_id"],
-                           "quantity": float(quantity), "attribution": float(attribution),
-                           "why": entry.get("why")})
-    basis = (doc.get("social_return") or {}).get("cost_basis_outcome")
-    _require(basis in outcome_ids, where, "social_return.cost_basis_outcome must be an outcome id")
-    return rows, valuations, [{"cost_basis_outcome_id": basis}]
+        deadweight = entry.get("deadweight") or {}
+        method = deadweight.get("method")
+        _require(method in DEADWEIGHT_METHODS, here,
+                 f"deadweight.method must be one of {list(DEADWEIGHT_METHODS)}")
+        rates, cited, status = {"low": None, "mid": None, "high": None}, None, None
+        if method == "configured":
+            given = deadweight.get("counterfactual_rate") or {}
+            rates = {k: given.get(k) for k in ("low", "mid", "high")}
+            _require(all(isinstance(v, float) and 0 <= v <= 1 for v in rates.values())
+                     and rates["low"] <= rates["mid"] <= rates["high"], here,
+                     "deadweight.counterfactual_rate needs low <= mid <= high within 0..1")
+            source = _source(deadweight, f"{here} deadweight")
+            _require(deadweight.get("status") in UNIT_COST_STATUSES, here,
+                     f"deadweight.status must be one of {list(UNIT_COST_STATUSES)}")
+            status = deadweight["status"]
+            cited = f"{' '.join(source['title'].split())} ({source.get('publisher')}, {source['date']})"
+        elif method == "comparison":
+            cited, status = "comparison group of sources/outcomes.yaml (same outcome, same cohort)", "cited"
+        else:
+            cited, status = "unknown: sensitivity and break-even only", "to_confirm"
+        valuations.extend({"programme": programme, "outcome_id": entry["outcome_id"],
+                           "unit_cost_id": entry["unit_cost_id"], "quantity": float(quantity),
+                           "deadweight_method": method, "counterfactual_rate_low": rates["low"],
+                           "counterfactual_rate_mid": rates["mid"],
+                           "counterfactual_rate_high": rates["high"], "deadweight_status": status,
+                           "deadweight_source": cited,
+                           "why": " ".join(str(entry.get("why") or "").split()) or None}
+                          for programme in listed)
+    return {"unit_costs": rows, "unit_cost_payers": shares, "outcome_valuations": valuations,
+            "payers": payers}
 
 
 def _rate_card(doc: dict, outcome_ids: set[str], where: str) -> list[dict]:
@@ -315,12 +428,15 @@ def load(outcomes: Path = OUTCOMES_FILE, unit_costs: Path = UNIT_COSTS_FILE,
          rate_card: Path = RATE_CARD_FILE, concentration: Path = CONCENTRATION_FILE
          ) -> OutcomeConfig:
     """Read and check every configuration file; raises ConfigError naming what is wrong."""
-    definitions, roles = _outcomes(_read(outcomes), outcomes.name)
+    outcome_doc = _read(outcomes)
+    definitions, roles = _outcomes(outcome_doc, outcomes.name)
+    settings, transfers = _settings(outcome_doc, outcomes.name)
     ids = {row["outcome_id"] for row in definitions}
-    costs, valuations, social_return = _unit_costs(_read(unit_costs), ids, unit_costs.name)
+    programmes = {r["doelgroep"] for r in roles if r["programme_role"] == "programme"}
     rows = {
-        "outcome_definitions": definitions, "programmes": roles, "unit_costs": costs,
-        "outcome_valuations": valuations, "social_return_settings": social_return,
+        "outcome_definitions": definitions, "programmes": roles, "outcome_settings": settings,
+        "cost_transfers": transfers,
+        **_unit_costs(_read(unit_costs), ids, programmes, unit_costs.name),
         "rate_card": _rate_card(_read(rate_card), ids, rate_card.name),
         "concentration_settings": _concentration(_read(concentration), concentration.name),
     }

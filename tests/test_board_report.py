@@ -206,7 +206,8 @@ def test_every_section_in_english(rendered):
         assert dutch not in page, dutch
     assert "€12,345" in page
     # names and definitions from the catalogues in English
-    assert "Tenancy sustained 12 months" in page and "Rent arrears" in page
+    # the outcome is named for what it now measures (issue 16): housed, same home or moved on
+    assert "Housed after 12 months" in page and "Rent arrears" in page
 
 
 def test_every_label_exists_in_both_languages():
@@ -293,6 +294,36 @@ def test_programmes_section(rendered):
     assert "te vroeg" in programmes and 'class="supp"' in programmes
     assert "0,90 – 3,50" in page  # social return low-high on the summary page
     assert "Illustratieve prijzen" in programmes and 'class="chart range-chart"' in programmes
+
+
+def test_a_provisional_cohort_is_never_set_beside_a_complete_one():
+    """Issue 16: a cohort still under observation shows no rate or cost, and the net social
+    return of a provisional cohort is not on the board."""
+    import duckdb
+
+    from reporting.board_report import programmes_section
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("""create table marts.cost_per_outcome as select * from (values
+        ('housing_first', 'programme', '2024-Q4..2025-Q3', 'totaal', 'tenancy_sustained_12m', 34, 29,
+         0, 0.853, 21071.46, false, false),
+        ('housing_first', 'programme', '2025-Q4..2026-Q3', 'totaal', 'tenancy_sustained_12m', 12, 11,
+         30, 0.917, 9000.0, true, false))
+        as t(programme, programme_role, cohort, area_level, outcome_id, n_persons, n_outcomes,
+             n_censored, outcome_rate, cost_per_outcome_eur, provisional, suppressed)""")
+    con.execute("""create table marts.social_return as select * from (values
+        ('housing_first', '2024-Q4..2025-Q3', 'tenancy_sustained_12m', 'cited', 611072.2, 282000.0,
+         0.324, 0.461, 0.539, false, false),
+        ('housing_first', '2025-Q4..2026-Q3', 'tenancy_sustained_12m', 'cited', 100000.0, 90000.0,
+         0.8, 0.9, 1.0, true, false))
+        as t(programme, cohort, outcome_id, unit_cost_status, programme_cost_eur, avoided_net_mid,
+             return_low, return_mid, return_high, provisional, suppressed)""")
+    section = programmes_section(con, [], Strings("en"), Fmt("en"))
+    glance = section["glance"][0]
+    assert glance["cohort_12m"] == "2024-Q4..2025-Q3", "the newest complete cohort, not the provisional one"
+    table = section["programmes"][0]
+    assert table["cohorts"] == ["2024-Q4..2025-Q3"], "no column for the provisional cohort"
+    assert [r["cohort"] for r in section["social"]["rows"] if r["shown"]] == ["2024-Q4..2025-Q3"]
 
 
 def test_period_is_checked_and_formats():

@@ -3,17 +3,26 @@ world whose every number is known (raw rows → the real staging, core and marts
 
 The world (observation date 2026-06-30: the newest huurcontracten delivery; cost data from 2025-01):
 
-housing_first cohort 2025-Q1, 12 persons in wijk W1 (10 in buurt B1, 2 in buurt B2):
-    A  2025-01-15 running                          costs wonen 100 (m0) + 50 (m12), zorg 200, welzijn 300
-    B  2025-01-15 → 2026-01-15 huisuitzetting      ends exactly on start + 12 months: sustained
-    C  2025-01-15 → 2026-01-14 huisuitzetting      one day short: failure; wonen 7000 (ontruiming, m11)
-    D  2025-01-15 → 2025-03-01 verhuizing          moved: sustained
-    E  2025-01-15 → 2025-05-01 overlijden          not sustained from 6 months on
-    F  2025-01-15 → 2025-06-01 ontbinding          failure from 6 months on
+housing_first cohort 2025-Q1, 13 persons in wijk W1 (11 in buurt B1, 2 in buurt B2):
+    A  2025-01-15 running                          costs wonen 100 (m0) + 50 (2026-01: 14 of 31
+                                                   days inside the 12-month window), zorg 200,
+                                                   welzijn 300, bijstand 1000 (Jan, 17 of 31 days
+                                                   after the start) + 1000 (Feb): a transfer
+    B  2025-01-15 → 2026-01-15 huisuitzetting      ends exactly on start + 12 months: same home
+    C  2025-01-15 → 2026-01-14 huisuitzetting      one day short: lost housing; wonen 7000 (ontruiming)
+    D  2025-01-15 → 2025-03-01 verhuizing          moved on: a regulier tenancy D2 from 2025-03-15
+    E  2025-01-15 → 2025-05-01 overlijden          died: excluded from 6 months on
+    F  2025-01-15 → 2025-06-01 ontbinding          lost housing; re-enters housing_first 2025-09-01
+                                                   (F2: within 12 months, judged with the first)
+    L  2025-01-15 → 2025-04-01 verhuizing          no known next home: lost housing; welzijn 200
+                                                   (wijkteam, May) after the end stays with the entry
     P7..P10 2025-02-01 running, P11 P12 2025-03-01 running (B2)
 housing_first 2025-Q2: H 2025-06-30 (decided exactly on the observation date); 2025-Q3: G 2025-07-01
-uitstroom_bw 2025-Q1: three persons (a cohort under 10); regulier R1..R10 since 2020 and
-skaeve_huse S1..S10 from 2025-10-01 in buurt B3 (the concentration signal).
+Pools (trailing four quarters back from 2026-Q2): 2024-Q3..2025-Q2 and 2025-Q3..2026-Q2.
+uitstroom_bw 2025-Q1: U1 (from beschermd wonen until the day before: 5000 zorg in month 0 is the
+preceding setting), U2 (enters housing_first 2026-03-01: the uitstroom cost window ends there), U3
+(moves on to beschermd wonen); regulier R1..R10 since 2020 and skaeve_huse S1..S10 from
+2025-10-01 in buurt B3 (the concentration signal).
 """
 from __future__ import annotations
 
@@ -24,6 +33,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 import yaml
@@ -32,7 +42,7 @@ from assets.outcomes import (PERSON_KEY, build_outcomes, disclosure_problems,
                              person_linked_aggregates, person_tables_with_aggregate_columns)
 from pipelines.intake import ensure_tables
 from pipelines.sqlmodels import SqlModel, discover
-from pipelines.warehouse import open_warehouse
+from pipelines.warehouse import open_warehouse, scalar
 from sources import outcome_config
 from sources.contracts import load_registry
 
@@ -41,7 +51,8 @@ HOUSING, CARE, WELFARE = "havensteder", "zorgaanbieder", "gemeente"
 B1, B2, B3 = "BU00010001", "BU00010002", "BU00010101"
 W1, W2, GM = "WK000100", "WK000101", "GM0001"
 TARGETS = ["marts.cost_per_outcome", "marts.cost_per_tenancy_month", "marts.rate_card_comparison",
-           "marts.social_return", "marts.concentration", "core.person_months"]
+           "marts.social_return", "marts.social_return_sensitivity", "marts.stakeholder_balance",
+           "marts.concentration", "core.person_months"]
 ZRM = ["financien", "werk_opleiding", "tijdsbesteding", "huisvesting", "huiselijke_relaties",
        "geestelijke_gezondheid", "lichamelijke_gezondheid", "middelengebruik", "basale_adl",
        "instrumentele_adl", "sociaal_netwerk", "maatschappelijke_participatie", "justitie"]
@@ -79,14 +90,26 @@ TENANCIES = [  # name, buurt, doelgroep, start, end, reason
     ("D", B1, "housing_first", "2025-01-15", "2025-03-01", "verhuizing"),
     ("E", B1, "housing_first", "2025-01-15", "2025-05-01", "overlijden"),
     ("F", B1, "housing_first", "2025-01-15", "2025-06-01", "ontbinding"),
+    ("L", B1, "housing_first", "2025-01-15", "2025-04-01", "verhuizing"),
     *[(f"P{i}", B1, "housing_first", "2025-02-01", None, None) for i in range(7, 11)],
     *[(f"P{i}", B2, "housing_first", "2025-03-01", None, None) for i in (11, 12)],
     ("H", B2, "housing_first", "2025-06-30", None, None),
     ("G", B2, "housing_first", "2025-07-01", None, None),
-    *[(f"U{i}", B2, "uitstroom_bw", "2025-01-20", None, None) for i in range(1, 4)],
+    ("U1", B2, "uitstroom_bw", "2025-01-20", None, None),
+    ("U2", B2, "uitstroom_bw", "2025-01-20", "2026-02-28", "verhuizing"),
+    ("U3", B2, "uitstroom_bw", "2025-01-20", "2025-06-01", "verhuizing"),
     ("OLD", B2, "regulier", "2024-06-01", None, None),  # before the cost data: not a cohort entry
     *[(f"R{i}", B3, "regulier", "2020-01-01", None, None) for i in range(1, 11)],
     *[(f"S{i}", B3, "skaeve_huse", "2025-10-01", None, None) for i in range(1, 11)],
+]
+# Later tenancies of persons above (contract id, person, buurt, doelgroep, start, end, reason):
+# D moves on to a regular home within 31 days; F re-enters Housing First within 12 months of
+# the first entry (a re-entry: judged with the first); U2 enters Housing First more than 12
+# months after uitstroom, which ends the uitstroom entry's cost window.
+LATER_TENANCIES = [
+    ("D2", "D", B1, "regulier", "2025-03-15", None, None),
+    ("F2", "F", B2, "housing_first", "2025-09-01", None, None),
+    ("U2b", "U2", B2, "housing_first", "2026-03-01", None, None),
 ]
 
 
@@ -104,15 +127,19 @@ def write_world(con) -> None:
         ('BU00010101', 'Buurt Drie', 'WK000101', 'Wijk Twee', 'GM0001', 'Gemeente', 1000, 500))
         as t(buurtcode, buurtnaam, wijkcode, wijknaam, gemeentecode, gemeentenaam, inwoners,
              huishoudens)""")
+    homes = [(name, buurt) for name, buurt, *_ in TENANCIES] + [
+        (contract, buurt) for contract, _, buurt, *_ in LATER_TENANCIES]
     put(con, "wonen__verhuureenheden", HOUSING, [
         {"vhe_id": f"VHE-{name}", "complex_id": "CX-1", "buurtcode": buurt, "woningtype": "meergezins",
          "bouwjaar": 1960, "energielabel": "C", "netto_huur": Decimal("600.00"), "status": "verhuurd"}
-        for name, buurt, *_ in TENANCIES], by_period=lambda r: "2026-06-30")
+        for name, buurt in homes], by_period=lambda r: "2026-06-30")
     put(con, "wonen__huurcontracten", HOUSING, [
-        {"contract_id": f"HC-{name}", "persoon_pseudoniem": person(name), "vhe_id": f"VHE-{name}",
+        {"contract_id": f"HC-{contract}", "persoon_pseudoniem": person(name), "vhe_id": f"VHE-{contract}",
          "startdatum": d(start), "einddatum": d(end) if end else None, "einde_reden": reason,
          "doelgroep": group, "begeleidingsafspraak": "ja"}
-        for name, _, group, start, end, reason in TENANCIES])
+        for contract, name, group, start, end, reason in
+        [(n, n, g, s, e, r) for n, _, g, s, e, r in TENANCIES]
+        + [(c, n, g, s, e, r) for c, n, _, g, s, e, r in LATER_TENANCIES]])
     monthly = lambda column: (lambda r: period(r[column]))  # noqa: E731
     put(con, "wonen__woonkosten", HOUSING, [
         {"contract_id": "HC-A", "maand": d("2025-01-01"), "kostensoort": "sociaal_beheer",
@@ -124,17 +151,36 @@ def write_world(con) -> None:
         {"contract_id": "HC-UNKNOWN", "maand": d("2025-01-01"), "kostensoort": "juridisch",
          "bedrag_eur": Decimal("999.00")},
     ], by_period=monthly("maand"))
+    traject = lambda tid, name, zorgvorm, start, end: {  # noqa: E731
+        "traject_id": tid, "persoon_pseudoniem": person(name), "zorgvorm": zorgvorm,
+        "startdatum": d(start), "einddatum": d(end) if end else None, "einde_reden": None}
     put(con, "zorg__trajecten", CARE, [
-        {"traject_id": "T-A", "persoon_pseudoniem": person("A"), "zorgvorm": "housing_first_begeleiding",
-         "startdatum": d("2025-01-01"), "einddatum": None, "einde_reden": None}])
+        traject("T-A", "A", "housing_first_begeleiding", "2025-01-01", None),
+        # U1 came from beschermd wonen (the preceding setting, ended the day before the start)
+        traject("T-U1-BW", "U1", "beschermd_wonen", "2024-06-01", "2025-01-19"),
+        traject("T-U1", "U1", "ambulante_begeleiding", "2025-01-20", None),
+        # U3 moves on from its home to beschermd wonen (housing with care) within 31 days
+        traject("T-U3-BW", "U3", "beschermd_wonen", "2025-06-10", None)])
     put(con, "zorg__zorgkosten", CARE, [
-        {"traject_id": "T-A", "maand": d("2025-02-01"), "bedrag_eur": Decimal("200.00")}],
+        {"traject_id": "T-A", "maand": d("2025-02-01"), "bedrag_eur": Decimal("200.00")},
+        {"traject_id": "T-U1-BW", "maand": d("2025-01-01"), "bedrag_eur": Decimal("5000.00")},
+        {"traject_id": "T-U1", "maand": d("2025-01-01"), "bedrag_eur": Decimal("600.00")}],
         by_period=monthly("maand"))
+    voorziening = lambda vid, name, soort, start, end: {  # noqa: E731
+        "voorziening_id": vid, "persoon_pseudoniem": person(name), "buurtcode": B1, "soort": soort,
+        "startdatum": d(start), "einddatum": d(end) if end else None}
     put(con, "welzijn__voorzieningen", WELFARE, [
-        {"voorziening_id": "V-A", "persoon_pseudoniem": person("A"), "buurtcode": B1,
-         "soort": "schuldhulp", "startdatum": d("2025-03-01"), "einddatum": d("2025-05-31")}])
+        voorziening("V-A", "A", "schuldhulp", "2025-03-01", "2025-05-31"),
+        voorziening("V-A-BIJSTAND", "A", "bijstand", "2025-01-01", None),  # a transfer
+        voorziening("V-L", "L", "wijkteam", "2025-05-01", "2025-05-31"),  # after L lost the home
+        voorziening("V-U2", "U2", "wijkteam", "2026-01-01", None)])
     put(con, "welzijn__welzijnskosten", WELFARE, [
-        {"voorziening_id": "V-A", "maand": d("2025-03-01"), "bedrag_eur": Decimal("300.00")}],
+        {"voorziening_id": "V-A", "maand": d("2025-03-01"), "bedrag_eur": Decimal("300.00")},
+        {"voorziening_id": "V-A-BIJSTAND", "maand": d("2025-01-01"), "bedrag_eur": Decimal("1000.00")},
+        {"voorziening_id": "V-A-BIJSTAND", "maand": d("2025-02-01"), "bedrag_eur": Decimal("1000.00")},
+        {"voorziening_id": "V-L", "maand": d("2025-05-01"), "bedrag_eur": Decimal("200.00")},
+        {"voorziening_id": "V-U2", "maand": d("2026-02-01"), "bedrag_eur": Decimal("310.00")},
+        {"voorziening_id": "V-U2", "maand": d("2026-03-01"), "bedrag_eur": Decimal("310.00")}],
         by_period=monthly("maand"))
     put(con, "zorg__zrm_metingen", CARE, [
         # A: intake a month before the start; nearest to start + 12 months is 2026-01-20 (5 days)
@@ -189,13 +235,15 @@ def con(warehouse):
         yield connection
 
 
-def statuses(con, outcome_id: str) -> dict[str, str]:
-    rows = con.execute("""
-        select trajectories.contract_id, outcomes.status
+def statuses(con, outcome_id: str, column: str = "status") -> dict[str, str]:
+    """Per counted entry (contract id without 'HC-'): its status, or another column of
+    core.person_outcomes such as housing_path."""
+    rows = con.execute(f"""
+        select trajectories.contract_id, outcomes.{column}
         from core.person_outcomes as outcomes
         join core.person_trajectories as trajectories using (trajectory_id)
         where outcomes.outcome_id = ?""", [outcome_id]).fetchall()
-    return {contract.removeprefix("HC-"): status for contract, status in rows}
+    return {contract.removeprefix("HC-"): value for contract, value in rows}
 
 
 def records(con, sql: str, params=()) -> list[dict]:
@@ -217,17 +265,58 @@ def cell(con, table: str, outcome_id: str | None, area: str, programme="housing_
 # --- outcome rules -----------------------------------------------------------------------------
 
 def test_tenancy_sustained_at_k_months(con):
+    # Expectations changed with issue 16: "sustained" used to count every move (D, L) as a success
+    # without checking the person was housed afterwards, and a death as a failure.
     s3, s6, s12 = (statuses(con, f"tenancy_sustained_{k}m") for k in (3, 6, 12))
-    cohort = ["A", "B", "C", "D", "E", "F", "P7", "P8", "P9", "P10", "P11", "P12"]
-    assert {n: s3[n] for n in cohort} == {n: "success" for n in cohort}
-    assert s6["E"] == "failure" and s6["F"] == "failure" and s6["C"] == "success"
-    assert s12["B"] == "success", "ending exactly on start + 12 months is still sustained"
+    cohort = ["A", "B", "C", "D", "E", "F", "L", "P7", "P8", "P9", "P10", "P11", "P12"]
+    assert {n: s3[n] for n in cohort} == {n: "failure" if n == "L" else "success" for n in cohort}
+    assert s6["E"] == "excluded", "a death counts apart, neither success nor failure"
+    assert s6["F"] == "failure" and s6["C"] == "success" and s6["L"] == "failure"
+    assert s12["B"] == "success", "ending exactly on start + 12 months is still the same home"
     assert s12["C"] == "failure", "evicted one day before start + 12 months"
-    assert s12["D"] == "success", "a regular move (verhuizing) counts as sustained"
-    assert s12["E"] == "failure", "overlijden before k months is not sustained (truth.json rule)"
-    assert s12["F"] == "failure", "ontbinding is a failure"
+    assert s12["D"] == "success", "moved on: a regular tenancy 14 days after the end"
+    assert s12["L"] == "failure", "a move without a known next home is lost housing"
+    assert s12["F"] == "failure", "ontbinding is lost housing even though F re-enters later"
     assert [n for n in cohort if s12[n] == "success"] == ["A", "B", "D", "P7", "P8", "P9", "P10",
                                                            "P11", "P12"]
+    p12 = statuses(con, "tenancy_sustained_12m", "housing_path")
+    assert {n: p12[n] for n in ("A", "B", "C", "D", "E", "F", "L")} == {
+        "A": "same_home", "B": "same_home", "C": "lost_housing", "D": "moved_on", "E": "died",
+        "F": "lost_housing", "L": "lost_housing"}
+    assert p12["U3"] == "moved_on", "beschermd wonen within 31 days"
+    same = statuses(con, "same_home_12m")
+    assert same["D"] == "failure" and same["A"] == "success" and same["E"] == "excluded"
+
+
+def test_housing_paths_and_benchmarks_are_published_beside_the_rate(con):
+    pool = cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", "totaal",
+                cohort="2024-Q3..2025-Q2")
+    assert (pool["n_same_home"], pool["n_moved_on"], pool["n_lost_housing"], pool["n_died"]) == \
+        (9, 1, 3, 1), "A B H P7-P12 | D | C F L | E"
+    assert pool["n_excluded"] == 1 and pool["n_persons"] == 13
+    assert pool["benchmark_rate"] == 0.83 and "Trimbos" in pool["benchmark_source"]
+    same = cell(con, "marts.cost_per_outcome", "same_home_12m", "totaal", cohort="2024-Q3..2025-Q2")
+    assert same["benchmark_rate"] == 0.73 and same["n_outcomes"] == 9
+    eviction = cell(con, "marts.cost_per_outcome", "no_eviction_12m", "totaal",
+                    cohort="2024-Q3..2025-Q2")
+    assert eviction["n_same_home"] is None, "rules without housing paths publish no path counts"
+
+
+def test_re_entry_counts_once_with_non_overlapping_cost_windows(con):
+    entries = {r[0]: r[1:] for r in con.execute("""
+        select contract_id, counts_in_cohort, next_programme_start from core.person_trajectories
+        where contract_id in ('HC-F', 'HC-F2', 'HC-U2', 'HC-U2b', 'HC-D2')""").fetchall()}
+    assert entries["HC-F2"][0] is False, "F re-enters housing_first within 12 months: counted once"
+    assert entries["HC-D2"][0] is False, "a regular home after a programme is not a comparison entry"
+    assert entries["HC-U2b"][0] is True, "U2's housing_first entry is a programme of its own"
+    assert entries["HC-U2"][1] == d("2026-03-01")
+    costs = {(r[0], r[1]): r[2] for r in con.execute("""
+        select t.contract_id, o.outcome_id, o.cost_welzijn_eur from core.person_outcomes o
+        join core.person_trajectories t using (trajectory_id)
+        where t.contract_id in ('HC-U2', 'HC-U2b')""").fetchall()}
+    assert costs[("HC-U2", "tenancy_sustained_18m")] == pytest.approx(310), \
+        "February only: the window ends where the housing_first entry starts"
+    assert costs[("HC-U2b", "tenancy_sustained_3m")] == pytest.approx(310), "March: the new entry"
 
 
 def test_right_censoring_at_the_observation_date(con):
@@ -235,9 +324,13 @@ def test_right_censoring_at_the_observation_date(con):
     assert s12["H"] == "success", "start + 12 months is exactly the observation date: decided"
     assert s12["G"] == "censored", "start + 12 months is a day after the observation date"
     assert all(s18[n] == "censored" for n in ("A", "B", "P12"))
-    published = cell(con, "marts.cost_per_outcome", "tenancy_sustained_18m", "totaal")
-    assert (published["n_persons"], published["n_outcomes"], published["n_censored"]) == (0, 0, 12)
-    assert published["cost_per_outcome_eur"] is None
+    published = cell(con, "marts.cost_per_outcome", "tenancy_sustained_18m", "totaal",
+                     cohort="2024-Q3..2025-Q2")
+    assert (published["n_persons"], published["n_outcomes"], published["n_censored"]) == (0, 0, 14)
+    assert published["cost_per_outcome_eur"] is None and published["provisional"] is True
+    complete = cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", "totaal",
+                    cohort="2024-Q3..2025-Q2")
+    assert complete["provisional"] is False, "every entry decided (H exactly on the observation date)"
 
 
 def test_no_eviction_within_12_months(con):
@@ -276,7 +369,8 @@ def test_no_nuisance_as_causer_in_months_6_to_12(con):
     s = statuses(con, "no_nuisance_causer_6_12m")
     assert s["P7"] == "failure", "reported as causer through the person's contract in month 7"
     assert s["P8"] == "success", "reported before month 6"
-    assert s["D"] == s["E"] == s["F"] == "excluded", "no tenancy at start + 6 months"
+    assert s["E"] == s["F"] == s["L"] == "excluded", "no tenancy at start + 6 months"
+    assert s["D"] == "success", "moved on: D's regular tenancy runs at start + 6 months"
     assert s["C"] == "success"
     small = cell(con, "marts.cost_per_outcome", "no_nuisance_causer_6_12m", "totaal")
     assert small["suppressed"] and small["n_persons"] is None, "9 decided persons: suppressed"
@@ -294,18 +388,20 @@ def test_entries_before_the_cost_data_are_not_cohort_entries(con):
 def test_costs_linked_by_domain(con):
     rows = con.execute("""select domain, sum(bedrag_eur) from core.person_costs
                           group by domain order by domain""").fetchall()
-    assert rows == [("welzijn", Decimal("300.00")), ("wonen", Decimal("7150.00")),
-                    ("zorg", Decimal("200.00"))], "the unknown contract's 999 is not linked"
+    assert rows == [("welzijn", Decimal("3120.00")), ("wonen", Decimal("7150.00")),
+                    ("zorg", Decimal("5800.00"))], "the unknown contract's 999 is not linked"
+    assert con.execute("""select count(*) filter (where is_transfer), sum(bedrag_eur) filter
+        (where is_transfer) from core.person_costs""").fetchall() == [(2, Decimal("2000.00"))]
     months = {r[0]: r[1:] for r in con.execute("""
         select strftime(maand, '%Y-%m'), in_tenancy, care_trajectories_active, provisions_active,
                zrm_measured, crisis_admissions, cost_wonen_eur, cost_zorg_eur, cost_welzijn_eur,
-               cost_total_eur
+               cost_total_eur, cost_transfers_eur
         from core.person_months where persoon_pseudoniem = ? order by maand""",
         [person("A")]).fetchall()}
     assert list(months)[0] == "2025-01" and list(months)[-1] == OBSERVED and len(months) == 18
-    assert months["2025-01"] == (True, 1, 0, False, 0, 100, 0, 0, 100)
-    assert months["2025-02"][-4:] == (0, 200, 0, 200)
-    assert months["2025-03"][2] == 1 and months["2025-03"][-1] == 300
+    assert months["2025-01"] == (True, 1, 1, False, 0, 100, 0, 0, 100, 1000), "bijstand apart"
+    assert months["2025-02"][-5:] == (0, 200, 0, 200, 1000)
+    assert months["2025-03"][2] == 2 and months["2025-03"][-2] == 300
     assert months["2025-07"][4] == 1 and months["2026-01"][3] is True
 
 
@@ -314,29 +410,83 @@ def test_person_months_follow_tenancy_and_nuisance(con):
                                   where persoon_pseudoniem = ?""", [person("P7")]).fetchall()
     assert nuisance == 1
     rows = con.execute("""select strftime(maand, '%Y-%m'), in_tenancy from core.person_months
-                          where persoon_pseudoniem = ? and maand between '2025-02-01' and '2025-04-01'
-                          order by maand""", [person("D")]).fetchall()
-    assert rows == [("2025-02", True), ("2025-03", True), ("2025-04", False)]
+                          where persoon_pseudoniem = ? and maand between '2025-03-01' and '2025-05-01'
+                          order by maand""", [person("L")]).fetchall()
+    assert rows == [("2025-03", True), ("2025-04", True), ("2025-05", False)]
+
+
+def window_cost(con, contract: str, outcome_id: str) -> dict:
+    return records(con, """select cost_wonen_eur, cost_zorg_eur, cost_welzijn_eur, cost_total_eur,
+            cost_transfers_eur
+        from core.person_outcomes o join core.person_trajectories t using (trajectory_id)
+        where t.contract_id = ? and o.outcome_id = ?""", [contract, outcome_id])[0]
+
+
+def test_costs_as_a_social_cost_benefit_analysis_counts_them(con):
+    a3 = window_cost(con, "HC-A", "tenancy_sustained_3m")
+    assert (a3["cost_wonen_eur"], a3["cost_zorg_eur"], a3["cost_welzijn_eur"],
+            a3["cost_total_eur"]) == (100, 200, 300, 600)
+    assert a3["cost_transfers_eur"] == pytest.approx(1000 * 17 / 31 + 1000, abs=0.005), \
+        "bijstand apart, month 0 pro-rated from the 15th (17 of 31 days)"
+    a12 = window_cost(con, "HC-A", "tenancy_sustained_12m")
+    assert a12["cost_wonen_eur"] == pytest.approx(100 + 50 * 14 / 31), \
+        "the last month up to the day before start + 12 months (14 of 31 days)"
+    u1 = window_cost(con, "HC-U1", "tenancy_sustained_12m")
+    assert u1["cost_zorg_eur"] == pytest.approx(600), \
+        "beschermd wonen ended the day before the start: the preceding setting is left out"
+    l12 = window_cost(con, "HC-L", "tenancy_sustained_12m")
+    assert l12["cost_welzijn_eur"] == pytest.approx(200), "costs after the end stay with the entry"
 
 
 def test_cost_per_outcome_arithmetic(con):
-    window3 = con.execute("""select cost_wonen_eur, cost_zorg_eur, cost_welzijn_eur, cost_total_eur
-        from core.person_outcomes o join core.person_trajectories t using (trajectory_id)
-        where t.contract_id = 'HC-A' and o.outcome_id = 'tenancy_sustained_3m'""").fetchall()
-    assert window3 == [(100, 200, 300, 600)]
-    c12 = cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", "totaal")
-    assert (c12["n_persons"], c12["n_outcomes"], c12["n_censored"]) == (12, 9, 0)
-    assert float(c12["total_cost_eur"]) == 7600.0, "A's 600 (month 12 is outside) + C's 7000"
+    c12 = cell(con, "core.cost_per_outcome_cells", "tenancy_sustained_12m", "totaal")
+    assert (c12["n_persons"], c12["n_outcomes"], c12["n_censored"], c12["n_excluded"]) == (12, 9, 0, 1)
+    total = 600 + 50 * 14 / 31 + 7000 + 200  # A, C's ontruiming, L after losing the home
+    assert float(c12["total_cost_eur"]) == pytest.approx(total, abs=0.01)
     assert (float(c12["cost_wonen_eur"]), float(c12["cost_zorg_eur"]),
-            float(c12["cost_welzijn_eur"])) == (7100.0, 200.0, 300.0)
-    assert c12["cost_per_outcome_eur"] == pytest.approx(7600 / 9, abs=0.01)
+            float(c12["cost_welzijn_eur"])) == (pytest.approx(7100 + 50 * 14 / 31, abs=0.01), 200.0, 500.0)
+    assert float(c12["cost_transfers_eur"]) == pytest.approx(1000 * 17 / 31 + 1000, abs=0.01)
+    assert c12["cost_per_outcome_eur"] == pytest.approx(total / 9, abs=0.01)
     assert c12["outcome_rate"] == pytest.approx(9 / 12, abs=1e-4)
     months = cell(con, "marts.cost_per_tenancy_month", None, "totaal")
-    # tenancy months from each start month to 2026-06 (any day in tenancy counts)
-    expected_months = 18 + 13 + 13 + 3 + 5 + 6 + 4 * 17 + 2 * 16
-    assert (months["n_persons"], months["tenancy_months"]) == (12, expected_months)
-    assert float(months["total_cost_eur"]) == 7650.0
-    assert months["cost_per_tenancy_month_eur"] == pytest.approx(7650 / expected_months, abs=0.01)
+    # tenancy months from each start month to 2026-06 (any day in any tenancy counts): D moved
+    # on to D2, F re-entered from 2025-09
+    expected_months = 18 + 13 + 13 + 18 + 5 + (6 + 10) + 4 + 4 * 17 + 2 * 16
+    assert (months["n_persons"], months["tenancy_months"]) == (13, expected_months)
+    assert float(months["total_cost_eur"]) == 7850.0
+    assert months["cost_per_tenancy_month_eur"] == pytest.approx(7850 / expected_months, abs=0.01)
+
+
+def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    p = k / n
+    centre, half = p + z * z / (2 * n), z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5
+    return (centre - half) / (1 + z * z / n), (centre + half) / (1 + z * z / n)
+
+
+def test_pooled_cohorts_rates_with_intervals(con):
+    pool = cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", "totaal",
+                cohort="2024-Q3..2025-Q2")
+    assert pool["cohort_kind"] == "pool" and not pool["suppressed"]
+    assert (pool["n_cohort"], pool["n_persons"], pool["n_outcomes"]) == (14, 13, 10), "Q1 + H (Q2)"
+    low, high = wilson(10, 13)
+    assert (pool["outcome_rate_low"], pool["outcome_rate_high"]) == (pytest.approx(low, abs=1e-4),
+                                                                     pytest.approx(high, abs=1e-4))
+    assert pool["cost_per_outcome_low_eur"] <= pool["cost_per_outcome_eur"] <= pool["cost_per_outcome_high_eur"]
+    zrm = cell(con, "core.cost_per_outcome_cells", "zrm_improvement_12m", "totaal")
+    assert (zrm["n_persons"], zrm["n_outcomes"], zrm["n_excluded"]) == (3, 2, 10)
+    assert zrm["excluded_share"] == pytest.approx(10 / 13, abs=1e-4)
+    assert zrm["outcome_rate_excluded_as_failure"] == pytest.approx(2 / 13, abs=1e-4)
+
+
+def test_bootstrap_interval_over_persons():
+    from assets.outcome_intervals import interval
+    same = dict(replicates=500, seed=1, key=("p", "c", "o"), confidence=0.95)
+    assert interval(np.full(10, 100.0), np.ones(10), **same) == (100.0, 100.0)
+    assert interval(np.array([5.0, 7.0]), np.zeros(2), **same) == (None, None), "no success"
+    costs, wins = np.arange(40, dtype=float) * 10, (np.arange(40) % 3 == 0).astype(float)
+    first, again = interval(costs, wins, **same), interval(costs, wins, **same)
+    assert first == again, "seeded: a rebuild gives the same interval"
+    assert first[0] < costs.sum() / wins.sum() < first[1]
 
 
 # --- disclosure ----------------------------------------------------------------------------------
@@ -349,14 +499,17 @@ def test_small_cohorts_are_suppressed(con):
     assert total > 0 and suppressed == total and numbers == 0
 
 
-def test_complementary_suppression_across_area_levels(con):
-    c = {area: cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", area)
+def test_complementary_suppression_across_area_levels_and_cohorts(con):
+    pool = "2024-Q3..2025-Q2"
+    c = {area: cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", area, cohort=pool)
          for area in ("totaal", GM, W1, B1, B2)}
     assert not c["totaal"]["suppressed"] and not c[GM]["suppressed"] and not c[W1]["suppressed"]
-    assert c[W1]["n_persons"] == 12
-    assert c[B2]["suppressed"], "2 persons: primary suppression"
-    assert c[B1]["suppressed"], "10 persons, but wijk minus B1 would give B2 away"
+    assert c[W1]["n_persons"] == 13
+    assert c[B2]["suppressed"], "3 persons: primary suppression"
+    assert c[B1]["suppressed"], "11 persons, but wijk minus B1 would give B2 away"
     assert c[B1]["n_persons"] is None and c[B1]["total_cost_eur"] is None
+    quarter = cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", "totaal")
+    assert quarter["suppressed"], "13 persons, but the pool minus 2025-Q1 would give H (2025-Q2) away"
 
 
 def test_published_tables_pass_the_disclosure_audit(warehouse):
@@ -371,35 +524,98 @@ def test_published_tables_pass_the_disclosure_audit(warehouse):
 
 # --- rate card, social return --------------------------------------------------------------------
 
-def test_rate_card_comparison(con):
+POOL = "2024-Q3..2025-Q2"
+
+
+def test_rate_card_comparison_against_the_cumulative_price(con):
     config = yaml.safe_load(outcome_config.RATE_CARD_FILE.read_text())["rate_card"]["prices"]
     price = {p["outcome_id"]: p["price_eur"] for p in config}
-    row = cell(con, "marts.rate_card_comparison", "tenancy_sustained_12m", "totaal")
+    cumulative = sum(price[f"tenancy_sustained_{k}m"] for k in (3, 6, 12))
+    row = cell(con, "marts.rate_card_comparison", "tenancy_sustained_12m", "totaal", cohort=POOL)
     assert row["price_eur"] == price["tenancy_sustained_12m"]
-    assert row["payable_eur"] == 9 * price["tenancy_sustained_12m"]
-    assert row["cumulative_price_eur"] == sum(price[f"tenancy_sustained_{k}m"] for k in (3, 6, 12))
-    assert row["cost_to_price_ratio"] == pytest.approx(7600 / 9 / price["tenancy_sustained_12m"],
-                                                       abs=0.01)
+    assert row["cumulative_price_eur"] == cumulative
+    assert row["payable_eur"] == 10 * cumulative, "each housed person earned every milestone"
+    assert row["cost_to_price_ratio"] == pytest.approx(row["cost_per_outcome_eur"] / cumulative, abs=0.01)
+    late = cell(con, "marts.rate_card_comparison", "tenancy_sustained_18m", "totaal", cohort=POOL)
+    assert late["provisional"] and late["cost_to_price_ratio"] is None, "provisional: no comparison"
 
 
-def test_social_return_ranges(con):
+def test_social_return_net_of_deadweight_one_path_per_person(con):
     units = {u["unit_cost_id"]: u for u in outcome_config.load()["unit_costs"].to_dicts()}
-    rows = {r["outcome_id"]: r for r in records(
-        con, "select * from marts.social_return where programme = 'housing_first' and cohort = '2025-Q1'")}
-    shelter = rows["tenancy_sustained_12m"]
-    assert shelter["n_outcomes"] == 9 and float(shelter["programme_cost_eur"]) == 7600.0
-    for level in ("low", "mid", "high"):
-        assert shelter[f"avoided_{level}_eur"] == 9 * units["shelter_year"][f"{level}_eur"]
-    assert rows["no_eviction_12m"]["avoided_mid_eur"] == 10 * units["eviction"]["mid_eur"]
-    assert rows["no_crisis_admission_6_12m"]["avoided_high_eur"] == 10 * units["crisis_admission"]["high_eur"]
-    total = rows["totaal"]
-    assert total["avoided_low_eur"] <= total["avoided_mid_eur"] <= total["avoided_high_eur"]
-    assert total["avoided_mid_eur"] == pytest.approx(sum(
-        rows[o]["avoided_mid_eur"] for o in rows if o != "totaal"))
-    assert total["return_mid"] == pytest.approx(total["avoided_mid_eur"] / 7600, abs=1e-3)
-    assert total["net_mid_eur"] == pytest.approx(total["avoided_mid_eur"] - 7600, abs=0.01)
+    shelter = units["shelter_place_year"]
+    rows = records(con, "select * from marts.social_return where programme = 'housing_first' "
+                        "and cohort = ?", [POOL])
+    assert len(rows) == 1, "one counterfactual path per programme: no sum over outcomes"
+    row = rows[0]
+    cost = 600 + 50 * 14 / 31 + 7000 + 200
+    assert (row["outcome_id"], row["unit_cost_id"], row["n_persons"], row["n_outcomes"]) == (
+        "tenancy_sustained_12m", "shelter_place_year", 13, 10)
+    assert float(row["programme_cost_eur"]) == pytest.approx(cost, abs=0.01)
+    assert float(row["cost_transfers_eur"]) == pytest.approx(1000 * 17 / 31 + 1000, abs=0.01)
+    assert row["avoided_mid_eur"] == 10 * shelter["mid_eur"], "gross, for comparison only"
+    assert row["deadweight_share"] == pytest.approx(0.30 * 13 / 10, abs=1e-4)
+    assert row["avoided_net_mid"] == pytest.approx((10 - 0.30 * 13) * shelter["mid_eur"], abs=0.01)
+    low, high = wilson(10, 13)
+    assert row["avoided_net_low"] == pytest.approx((round(low, 4) - 0.31) * 13 * shelter["low_eur"], abs=0.01)
+    assert row["avoided_net_high"] == pytest.approx((round(high, 4) - 0.29) * 13 * shelter["high_eur"], abs=0.01)
+    assert row["avoided_net_low"] <= row["avoided_net_mid"] <= row["avoided_net_high"]
+    assert row["return_mid"] == pytest.approx(row["avoided_net_mid"] / cost, abs=1e-3)
+    assert row["break_even_deadweight_share"] == pytest.approx(1 - cost / (10 * shelter["mid_eur"]), abs=1e-4)
+    assert "Chez Soi" in row["deadweight_source"] and row["deadweight_method"] == "configured"
     assert con.execute("""select bool_and(suppressed) from marts.social_return
                           where programme = 'uitstroom_bw'""").fetchall() == [(True,)]
+    grid = records(con, """select * from marts.social_return_sensitivity where programme = 'housing_first'
+                           and cohort = ? and unit_cost_level = 'mid' order by deadweight_share""", [POOL])
+    assert [g["deadweight_share"] for g in grid] == [i / 10 for i in range(11)]
+    assert grid[0]["return_ratio"] == pytest.approx(10 * shelter["mid_eur"] / cost, abs=1e-3)
+    assert grid[-1]["return_ratio"] == 0
+
+
+def test_stakeholder_balance_who_pays_who_gains(con):
+    rows = {r["payer"]: r for r in records(
+        con, "select * from marts.stakeholder_balance where programme = 'housing_first' and cohort = ?",
+        [POOL])}
+    assert set(rows) == {"housing_corporation", "municipality", "care", "police_justice"}
+    assert rows["housing_corporation"]["cost_eur"] == pytest.approx(7100 + 50 * 14 / 31, abs=0.01)
+    assert rows["care"]["cost_eur"] == 200 and rows["municipality"]["cost_eur"] == 500
+    assert rows["municipality"]["transfers_eur"] == pytest.approx(1548.39, abs=0.01)
+    net = records(con, "select avoided_net_mid from marts.social_return where programme = "
+                       "'housing_first' and cohort = ?", [POOL])[0]["avoided_net_mid"]
+    assert rows["municipality"]["avoided_net_mid_eur"] == pytest.approx(net, abs=0.01), \
+        "the shelter place is the municipality's"
+    assert rows["housing_corporation"]["avoided_net_mid_eur"] == 0
+    assert rows["police_justice"]["cost_eur"] == 0 and rows["police_justice"]["avoided_net_mid_eur"] == 0
+
+
+def test_unknown_deadweight_and_calendar_year_pools(tmp_path):
+    """Two configuration variants in one build: Housing First with an unknown deadweight (no net
+    figure, only the sensitivity table and the break-even) and cohorts pooled per calendar year."""
+    doc = yaml.safe_load(outcome_config.UNIT_COSTS_FILE.read_text())
+    doc["counterfactual_paths"][0]["deadweight"] = {"method": "unknown"}
+    path = tmp_path / "unit_costs.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+    outcomes = yaml.safe_load(outcome_config.OUTCOMES_FILE.read_text())
+    outcomes["cohorts"]["pooling"] = "calendar_year"
+    (tmp_path / "outcomes.yaml").write_text(yaml.safe_dump(outcomes, allow_unicode=True))
+    config = outcome_config.load(unit_costs=path, outcomes=tmp_path / "outcomes.yaml")
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        write_world(con)
+        build_outcomes(con, ["marts.social_return_sensitivity"], config)
+        row = records(con, "select * from marts.social_return where programme = 'housing_first' "
+                           "and cohort = '2025'")[0]
+        grid = scalar(con, "select count(*) from marts.social_return_sensitivity "
+                           "where programme = 'housing_first' and cohort = '2025'")
+        year = cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", "totaal", cohort="2025")
+    assert (year["cohort_kind"], year["n_cohort"], year["n_censored"]) == ("pool", 15, 1), \
+        "2025-Q1, H (Q2) and G (Q3, still censored); F2 is a re-entry"
+    assert year["provisional"] is True
+    assert row["avoided_net_mid"] is None and row["return_mid"] is None
+    assert row["deadweight_method"] == "unknown" and row["break_even_deadweight_share"] is not None
+    assert grid == 33, "11 deadweight shares x 3 unit cost levels"
+    doc["counterfactual_paths"][1]["programmes"] = ["housing_first"]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True))
+    with pytest.raises(outcome_config.ConfigError, match="one counterfactual path per programme"):
+        outcome_config.load(unit_costs=path)
 
 
 # --- concentration -------------------------------------------------------------------------------
@@ -484,9 +700,12 @@ def test_configuration_is_data_with_sources(tmp_path):
     units = config["unit_costs"]
     assert units.filter(pl.col("source_title").is_null() | pl.col("source_date").is_null()).height == 0
     eviction = units.filter(pl.col("unit_cost_id") == "eviction").row(0, named=True)
-    shelter = units.filter(pl.col("unit_cost_id") == "shelter_year").row(0, named=True)
+    shelter = units.filter(pl.col("unit_cost_id") == "shelter_place_year").row(0, named=True)
     assert (eviction["low_eur"], eviction["high_eur"]) == (5000, 10000)
-    assert (shelter["low_eur"], shelter["high_eur"]) == (15000, 70000)
+    assert (shelter["low_eur"], shelter["high_eur"]) == (15000, 15000), "the place, not the care"
+    assert "WijkWijzer" not in " ".join(units["source_publisher"].drop_nulls()), \
+        "no unit cost cites the project itself"
+    assert set(config["cost_transfers"]["cost_type"]) == {"bijstand"}
 
     broken = yaml.safe_load(outcome_config.OUTCOMES_FILE.read_text())
     broken["outcomes"][0]["rule"] = {"type": "tenancy_sustained"}
@@ -552,13 +771,19 @@ def test_synthetic_world_sustainment_and_costs_are_recovered_exactly(home):
         assert outcomes and not [o.file_name for o in outcomes if o.refused]
         build_all(con, ["core.person_outcomes", "core.person_costs"])
         (n, sustained, by_court), = con.execute("""
-            select count(*), count(*) filter (where status = 'success'),
+            select count(*) filter (where status in ('success', 'failure')),
+                   count(*) filter (where status = 'success'),
                    count(*) filter (where status = 'failure'
                                     and detail->>'einde_reden' in ('ontbinding', 'huisuitzetting'))
             from core.person_outcomes
             where programme = ? and outcome_id = 'tenancy_sustained_12m'
               and startdatum between ? and ? and status <> 'censored'""",
             [cohort["doelgroep"], cohort["startdatum_from"], cohort["startdatum_to"]]).fetchall()
+        paths = dict(con.execute("""
+            select housing_path, count(*) from core.person_outcomes
+            where programme = ? and outcome_id = 'tenancy_sustained_12m'
+              and startdatum between ? and ? and status <> 'censored' group by all""",
+            [cohort["doelgroep"], cohort["startdatum_from"], cohort["startdatum_to"]]).fetchall())
         costs = con.execute("""
             select coalesce(programmes.programme, 'geen_huurcontract'), costs.domain,
                    sum(costs.bedrag_eur)
@@ -566,12 +791,60 @@ def test_synthetic_world_sustainment_and_costs_are_recovered_exactly(home):
             left join (select distinct persoon_pseudoniem, programme from core.person_trajectories)
                 as programmes using (persoon_pseudoniem)
             group by all""").fetchall()
-    assert (n, sustained, by_court) == (cohort["n"], cohort["sustained_12m"],
+    # housed = same home or moved on (truth.json housing_paths_12m, PATHS_RULE); deaths apart
+    assert (n, sustained, by_court) == (cohort["decided_12m"], cohort["housed_12m"],
                                         cohort["failed_12m_by_court"])
+    assert {p: paths.get(p, 0) for p in cohort["housing_paths_12m"]} == cohort["housing_paths_12m"]
     expected = {(programme, domain): Decimal(str(amount))
                 for programme, domains in truth["costs"]["per_programme"].items()
                 for domain, amount in domains.items() if domain != "totaal" and amount}
     assert {(p, dom): amount for p, dom, amount in costs} == expected
+
+
+def test_planted_programme_effect_is_recovered_within_its_interval(tmp_path):
+    """sources/synthetic/programme_effect.py plants a true effect (80% vs 55% housed at 12
+    months) with the comparison group as the counterfactual: the net outcomes of
+    marts.social_return (comparison method) must contain the true net effect, and the gross
+    count (every success avoided, the method before issue 16) must not."""
+    from sources.synthetic.programme_effect import COMPARISON, PROGRAMME, effect_world
+
+    world = effect_world()
+    outcomes = yaml.safe_load(outcome_config.OUTCOMES_FILE.read_text())
+    outcomes["programmes"] = {"programmes": [PROGRAMME], "comparison": [COMPARISON]}
+    costs = yaml.safe_load(outcome_config.UNIT_COSTS_FILE.read_text())
+    costs["counterfactual_paths"] = [{**costs["counterfactual_paths"][0], "programmes": [PROGRAMME],
+                                      "deadweight": {"method": "comparison"}}]
+    (tmp_path / "outcomes.yaml").write_text(yaml.safe_dump(outcomes, allow_unicode=True))
+    (tmp_path / "unit_costs.yaml").write_text(yaml.safe_dump(costs, allow_unicode=True))
+    config = outcome_config.load(outcomes=tmp_path / "outcomes.yaml",
+                                 unit_costs=tmp_path / "unit_costs.yaml")
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        write_world(con)  # the buurt dimension and the partner tables, emptied: only these tenancies
+        for (table,) in con.execute("select table_name from information_schema.tables "
+                                    "where table_schema = 'raw'").fetchall():
+            con.execute(f'delete from raw."{table}"')
+        put(con, "wonen__huurcontracten", HOUSING, [
+            {**{k: v for k, v in row.items() if k != "person"}, "persoon_pseudoniem": person(row["person"])}
+            for row in world.contracts])
+        put(con, "wonen__verhuureenheden", HOUSING, [
+            {"vhe_id": row["vhe_id"], "complex_id": "CX-2", "buurtcode": B3, "woningtype": "meergezins",
+             "bouwjaar": 1960, "energielabel": "C", "netto_huur": Decimal("600.00"), "status": "verhuurd"}
+            for row in world.contracts], by_period=lambda r: "2026-06-30")
+        build_outcomes(con, ["marts.social_return"], config)
+        published = {r["programme"]: r for r in records(con, """select * from marts.cost_per_outcome
+            where outcome_id = 'tenancy_sustained_12m' and area_level = 'totaal' and cohort = ?""", [POOL])}
+        row = records(con, "select * from marts.social_return where programme = ? and cohort = ?",
+                      [PROGRAMME, POOL])[0]
+    realised = world.truth["realised"]
+    for group in (PROGRAMME, COMPARISON):
+        assert (published[group]["n_persons"], published[group]["n_outcomes"]) == (
+            realised[group]["n"], realised[group]["housed_12m"]), "planted counts found exactly"
+    truth = world.truth["true_net_outcomes"]
+    assert row["deadweight_method"] == "comparison"
+    assert row["net_outcomes_low"] <= truth <= row["net_outcomes_high"], (row, truth)
+    assert row["net_outcomes_high"] - row["net_outcomes_low"] < 0.3 * realised[PROGRAMME]["n"]
+    assert not row["net_outcomes_low"] <= row["n_outcomes"] <= row["net_outcomes_high"], \
+        "the gross count (no deadweight) lies outside the interval"
 
 
 # --- Dagster: the assets and checks of assets/outcomes.py in a run -------------------------------

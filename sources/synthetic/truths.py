@@ -21,6 +21,17 @@ SUSTAINMENT_RULE = (
     "before that with einde_reden = 'verhuizing'. Endings by 'ontbinding' or 'huisuitzetting' "
     "are failures; 'overlijden' and 'anders' before k months are not sustained either. Read "
     "from the huurcontracten files of the last month of all housing partners.")
+# The same cohort by housing path on start + 12 months, as sql/core/person_outcome_tenancy_sustained.sql
+# judges it (sources/outcomes.yaml housing_paths), for the housed / same-home outcomes.
+MOVED_ON_WITHIN_DAYS = 31
+HOUSING_WITH_CARE = ("beschermd_wonen",)
+PATHS_RULE = (
+    "On startdatum + 12 months: same_home when einddatum is empty or >= the horizon; died when it "
+    "ended earlier by 'overlijden'; lost_housing by 'ontbinding' or 'huisuitzetting'; moved_on "
+    f"when another tenancy of the same pseudonym, or a traject of zorgvorm {HOUSING_WITH_CARE}, "
+    f"starts after startdatum, within {MOVED_ON_WITHIN_DAYS} days of einddatum and no later than "
+    "the horizon, and runs on the horizon; otherwise lost_housing. housed = same_home + moved_on; "
+    "decided = n - died. Read from the last month's huurcontracten and trajecten files.")
 
 
 def cohort_window(world: World) -> tuple[int, int]:
@@ -49,6 +60,7 @@ class TruthRecorder:
         self.nuisance_focus: dict[str, int] = {}
         self.incidents: dict[int, int] = defaultdict(int)
         self.last_contracts: list[pl.DataFrame] = []
+        self.last_trajecten: list[pl.DataFrame] = []
         self.bad_rows: list[dict] = []
 
     def programme(self, group: np.ndarray) -> list[str]:
@@ -82,8 +94,11 @@ class TruthRecorder:
             self.incidents[year] += int(frame.filter(pl.col("buurtcode") == self.planted)
                                         ["aantal"].sum())
         elif dataset == "huurcontracten" and period == month_label(self.tl.last_month):
-            self.last_contracts.append(frame.select("doelgroep", "startdatum", "einddatum",
-                                                    "einde_reden"))
+            self.last_contracts.append(frame.select("contract_id", "persoon_pseudoniem", "doelgroep",
+                                                    "startdatum", "einddatum", "einde_reden"))
+        elif dataset == "trajecten" and period == month_label(self.tl.last_month):
+            self.last_trajecten.append(frame.select("persoon_pseudoniem", "zorgvorm", "startdatum",
+                                                    "einddatum"))
 
     def planted_bad_row(self, **row) -> None:
         self.bad_rows.append(row)
@@ -101,6 +116,7 @@ class TruthRecorder:
                                  & (pl.col("einddatum") < pl.col("startdatum").dt.offset_by(
                                      "12mo")))
         n = cohort.height
+        paths = self.housing_paths(cohort, frame)
         return {
             "doelgroep": "housing_first",
             "startdatum_from": to_date(lo).isoformat(), "startdatum_to": to_date(hi).isoformat(),
@@ -108,7 +124,39 @@ class TruthRecorder:
             "sustained_12m": sustained.height, "failed_12m_by_court": failures.height,
             "sustained_share": round(sustained.height / n, 4) if n else None,
             "benchmark": "Trimbos Housing First monitor: 83% not homeless again, 73% same home",
+            "paths_rule": PATHS_RULE, "housing_paths_12m": paths,
+            "decided_12m": n - paths["died"], "housed_12m": paths["same_home"] + paths["moved_on"],
         }
+
+    def housing_paths(self, cohort: pl.DataFrame, contracts: pl.DataFrame) -> dict[str, int]:
+        """Count the cohort's housing paths on start + 12 months (PATHS_RULE)."""
+        homes = [contracts.select("persoon_pseudoniem", "startdatum", "einddatum",
+                                  home=pl.col("contract_id"))]
+        if self.last_trajecten:
+            care = pl.concat(self.last_trajecten).filter(pl.col("zorgvorm").is_in(HOUSING_WITH_CARE))
+            homes.append(care.select("persoon_pseudoniem", "startdatum", "einddatum",
+                                     home=pl.lit("traject")))
+        later = pl.concat(homes, how="vertical_relaxed").rename(
+            {"startdatum": "later_start", "einddatum": "later_end"})
+        judged = cohort.with_columns(horizon=pl.col("startdatum").dt.offset_by("12mo"))
+        ended = judged.filter(pl.col("einddatum") < pl.col("horizon"))
+        moved = (ended.join(later, on="persoon_pseudoniem")
+                 .filter((pl.col("home") != pl.col("contract_id"))
+                         & (pl.col("later_start") > pl.col("startdatum"))
+                         & (pl.col("later_start") <= pl.col("einddatum")
+                            + pl.duration(days=MOVED_ON_WITHIN_DAYS))
+                         & (pl.col("later_start") <= pl.col("horizon"))
+                         & (pl.col("later_end").is_null() | (pl.col("later_end") >= pl.col("horizon"))))
+                 ["contract_id"].unique())
+        path = (pl.when(pl.col("einddatum").is_null() | (pl.col("einddatum") >= pl.col("horizon")))
+                .then(pl.lit("same_home"))
+                .when(pl.col("einde_reden") == "overlijden").then(pl.lit("died"))
+                .when(pl.col("einde_reden").is_in(["ontbinding", "huisuitzetting"]))
+                .then(pl.lit("lost_housing"))
+                .when(pl.col("contract_id").is_in(moved.implode())).then(pl.lit("moved_on"))
+                .otherwise(pl.lit("lost_housing")))
+        counts = dict(judged.select(path.alias("path")).group_by("path").len().iter_rows())
+        return {p: int(counts.get(p, 0)) for p in ("same_home", "moved_on", "lost_housing", "died")}
 
     def nuisance(self) -> dict:
         months = [month_label(m) for m in self.tl.months]

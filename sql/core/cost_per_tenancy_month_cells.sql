@@ -1,7 +1,8 @@
 -- Cost per sustained tenancy-month before disclosure control, in the shape
 -- marts.cost_per_tenancy_month publishes: per programme, cohort and area, every partner's costs
 -- for the cohort's persons from the month their tenancy started to the newest delivery, divided by
--- the months they were in a tenancy (any day of the month). Internal: assets/outcomes.py publishes
+-- the months they were in a tenancy (any day of the month); transfers (bijstand) apart.
+-- Internal: assets/outcomes.py publishes
 -- it through quality/disclosure.py.
 with cells as (
     select *
@@ -23,6 +24,7 @@ final as (
         round(cells.cost_zorg_eur, 2) as cost_zorg_eur,
         round(cells.cost_welzijn_eur, 2) as cost_welzijn_eur,
         round(cells.total_cost_eur, 2) as total_cost_eur,
+        round(cells.cost_transfers_eur, 2) as cost_transfers_eur,
         round(cells.total_cost_eur / nullif(cells.n_outcomes, 0), 2) as cost_per_tenancy_month_eur
     from cells
     order by cells.programme, cells.cohort, cells.area_level, cells.area_code

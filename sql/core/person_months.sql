@@ -1,7 +1,8 @@
 -- One row per person per month, from the month of the person's first tenancy (or the first month
 -- with cost data, when that is later) to the month of the newest housing delivery: in tenancy?,
 -- care trajectories and welfare provisions active, ZRM measured, crisis events, nuisance as
--- causer, and every partner's costs by domain. Persons enter through a tenancy; their care and
+-- causer, and every partner's costs by domain (transfers such as bijstand apart in
+-- cost_transfers_eur, in no other cost column). Persons enter through a tenancy; their care and
 -- welfare records follow them by pseudonym.
 with trajectories as (
     select * from core.person_trajectories
@@ -112,9 +113,13 @@ cost_months as (
     select
         costs.persoon_pseudoniem,
         costs.maand,
-        sum(costs.bedrag_eur) filter (where costs.domain = 'wonen') as cost_wonen_eur,
-        sum(costs.bedrag_eur) filter (where costs.domain = 'zorg') as cost_zorg_eur,
-        sum(costs.bedrag_eur) filter (where costs.domain = 'welzijn') as cost_welzijn_eur
+        sum(costs.bedrag_eur) filter (where costs.domain = 'wonen' and not costs.is_transfer)
+            as cost_wonen_eur,
+        sum(costs.bedrag_eur) filter (where costs.domain = 'zorg' and not costs.is_transfer)
+            as cost_zorg_eur,
+        sum(costs.bedrag_eur) filter (where costs.domain = 'welzijn' and not costs.is_transfer)
+            as cost_welzijn_eur,
+        sum(costs.bedrag_eur) filter (where costs.is_transfer) as cost_transfers_eur
     from costs
     group by costs.persoon_pseudoniem, costs.maand
 ),
@@ -135,7 +140,8 @@ final as (
         coalesce(cost_months.cost_zorg_eur, 0) as cost_zorg_eur,
         coalesce(cost_months.cost_welzijn_eur, 0) as cost_welzijn_eur,
         coalesce(cost_months.cost_wonen_eur, 0) + coalesce(cost_months.cost_zorg_eur, 0)
-            + coalesce(cost_months.cost_welzijn_eur, 0) as cost_total_eur
+            + coalesce(cost_months.cost_welzijn_eur, 0) as cost_total_eur,
+        coalesce(cost_months.cost_transfers_eur, 0) as cost_transfers_eur
     from months
     left join tenancy_months using (persoon_pseudoniem, maand)
     left join care_months using (persoon_pseudoniem, maand)

@@ -1,7 +1,11 @@
 -- One row per programme entry: a tenancy of a person (pseudonym) with its target group as the
--- programme, the start quarter as cohort, its buurt/wijk/gemeente and the dates up to which
--- housing and care data are observed. The base of person-level outcomes; police and survey data
--- are aggregated and never joined here.
+-- programme, the start quarter as cohort and the pooled cohort it belongs to, its
+-- buurt/wijk/gemeente and the dates up to which housing and care data are observed. The base of
+-- person-level outcomes; police and survey data are aggregated and never joined here.
+-- A person counts once (counts_in_cohort): an entry in the same programme within reentry_months
+-- of the previous one is a re-entry, judged with the first; a comparison entry of someone who was
+-- in a programme before is the programme's outcome, not a comparison. next_programme_start (the
+-- person's next counted programme entry) ends this entry's cost window: windows never overlap.
 with tenancies as (
     select * from core.tenancies
 ),
@@ -14,6 +18,11 @@ buurten as (
 programmes as (
     select doelgroep, programme_role
     from core.programmes
+),
+
+settings as (
+    select pooling, reentry_months
+    from core.outcome_settings
 ),
 
 housing_observation as (
@@ -84,16 +93,65 @@ entries as (
     cross join cost_observation
 ),
 
-final as (
+anchor as (
+    -- the newest complete quarter of observation (the quarter of observed_until + 1 day - 3
+    -- months): trailing pools are counted back from it in blocks of four quarters
+    select
+        year(max(entries.observed_until) + interval 1 day - interval 3 month) * 4
+            + quarter(max(entries.observed_until) + interval 1 day - interval 3 month) - 1
+            as anchor_index
+    from entries
+),
+
+counted as (
     select
         entries.*,
-        -- a person counts once per programme and cohort: a second tenancy in the same quarter
-        -- and programme is a move within the programme, already judged on the first one
-        row_number() over (
-            partition by entries.persoon_pseudoniem, entries.programme, entries.cohort
+        lag(entries.startdatum) over (
+            partition by entries.persoon_pseudoniem, entries.programme
             order by entries.startdatum, entries.partner, entries.contract_id
-        ) = 1 as counts_in_cohort
+        ) as previous_start,
+        count(*) filter (where entries.programme_role = 'programme') over (
+            partition by entries.persoon_pseudoniem
+            order by entries.startdatum, entries.partner, entries.contract_id
+            rows between unbounded preceding and 1 preceding
+        ) as earlier_programme_entries,
+        -- the last quarter (year * 4 + quarter - 1) of the trailing block this entry falls in
+        anchor.anchor_index - 4 * cast(floor((anchor.anchor_index
+            - (year(entries.startdatum) * 4 + quarter(entries.startdatum) - 1)) / 4) as bigint)
+            as block_last
     from entries
+    cross join anchor
+),
+
+flagged as (
+    select
+        counted.* exclude (previous_start, earlier_programme_entries, block_last),
+        (counted.previous_start is null
+         or cast(counted.previous_start + to_months(settings.reentry_months) as date)
+            <= counted.startdatum)
+        and not (counted.programme_role = 'comparison' and counted.earlier_programme_entries > 0)
+            as counts_in_cohort,
+        case
+            when settings.pooling = 'calendar_year' then strftime(counted.startdatum, '%Y')
+            else cast((counted.block_last - 3) // 4 as varchar) || '-Q'
+                || cast((counted.block_last - 3) % 4 + 1 as varchar) || '..'
+                || cast(counted.block_last // 4 as varchar) || '-Q'
+                || cast(counted.block_last % 4 + 1 as varchar)
+        end as cohort_pool
+    from counted
+    cross join settings
+),
+
+final as (
+    select
+        flagged.*,
+        min(case when flagged.counts_in_cohort and flagged.programme_role = 'programme'
+                 then flagged.startdatum end) over (
+            partition by flagged.persoon_pseudoniem
+            order by flagged.startdatum, flagged.partner, flagged.contract_id
+            rows between 1 following and unbounded following
+        ) as next_programme_start
+    from flagged
 )
 
 select * from final

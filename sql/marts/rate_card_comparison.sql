@@ -2,8 +2,10 @@
 -- Fair-Chance-style milestone prices), per programme, cohort and area: what a funder would pay
 -- for the outcomes achieved (n_outcomes x price) against what every partner spent on the decided
 -- persons in the outcome window. The milestone prices are cumulative for a person (a tenancy
--- sustained 12 months also earned the 3 and 6 month prices): cumulative_price_eur sums them.
--- Inherits suppression from marts.cost_per_outcome.
+-- sustained 12 months also earned the 3 and 6 month prices): cumulative_price_eur sums them, and
+-- the cost over the same window is set against that cumulative price (cost_to_price_ratio), not
+-- against the single milestone price. Provisional cohorts (still under observation) get no
+-- comparison. Inherits suppression from marts.cost_per_outcome.
 with costs as (
     select *
     from marts.cost_per_outcome
@@ -37,6 +39,7 @@ final as (
         costs.programme,
         costs.programme_role,
         costs.cohort,
+        costs.cohort_kind,
         costs.area_level,
         costs.area_code,
         costs.outcome_id,
@@ -47,12 +50,15 @@ final as (
         costs.n_outcomes,
         costs.total_cost_eur,
         costs.cost_per_outcome_eur,
-        case when not costs.suppressed then costs.n_outcomes * prices.price_eur end as payable_eur,
-        case when not costs.suppressed and costs.n_outcomes > 0
-            then round(costs.cost_per_outcome_eur / prices.price_eur, 2) end as cost_to_price_ratio,
-        case when not costs.suppressed and costs.n_outcomes > 0
+        case when not costs.suppressed then costs.n_outcomes * cumulative.cumulative_price_eur end
+            as payable_eur,
+        case when not costs.suppressed and not costs.provisional and costs.n_outcomes > 0
+            then round(costs.cost_per_outcome_eur / cumulative.cumulative_price_eur, 2)
+        end as cost_to_price_ratio,
+        case when not costs.suppressed and not costs.provisional and costs.n_outcomes > 0
             then round(costs.cost_per_outcome_eur - cumulative.cumulative_price_eur, 2)
         end as cost_above_cumulative_price_eur,
+        costs.provisional,
         prices.rate_card_name,
         prices.status as rate_card_status,
         prices.source_title as rate_card_source,
