@@ -17,10 +17,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from pipelines.home import DataHome
 from pipelines.warehouse import scalar
 from quality.contract_sql import quote
+from quality.masking import shape_expr
 from quality.receipts import write_receipts
 from quality.validate import VALIDATED, Outcome, rejected_rule_names, validate
 from sources.contracts import BadFileName, Contract, Registry, load_registry, parse_file_name
@@ -169,9 +171,7 @@ def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, 
     table = f"raw.{quote(contract.table)}"
     rejected = ", ".join(f"'{name}'" for name in rejected_rule_names(contract))
     columns = ", ".join(quote(c) for c in contract.column_names)
-    record = ", ".join(f"{quote('raw_' + c.name)} := "
-                       + (f"left({quote('raw_' + c.name)}, 4) || '…'" if c.type == "pseudonym"
-                          else quote("raw_" + c.name)) for c in contract.columns)
+    records = _masked_rejects(con, contract, rejected)
     now = datetime.now(timezone.utc)
     con.execute("begin transaction")
     try:
@@ -183,16 +183,27 @@ def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, 
             select {columns}, ?, ?, ?, ?, _row, ?
             from {VALIDATED} where not list_has_any(_failures, [{rejected}])""",
                     [d.partner, d.period, outcome.file_name, outcome.sha256, now])
-        con.execute(f"""
+        con.register("_masked_rejects", records.to_arrow())
+        con.execute("""
             insert into raw.rejects
-            select ?, ?, ?, ?, _row, _failures, to_json(struct_pack({record})), ?
-            from {VALIDATED} where list_has_any(_failures, [{rejected}])""",
+            select ?, ?, ?, ?, _row, _failures, record::json, ? from _masked_rejects""",
                     [outcome.sha256, d.partner, d.dataset, d.period, now])
+        con.unregister("_masked_rejects")
         _ledger_row(con, outcome, run_id, [])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def _masked_rejects(con: duckdb.DuckDBPyConnection, contract: Contract, rejected: str) -> pl.DataFrame:
+    """Rejected rows as the rejects table keeps them: row number, failed rules and, per column,
+    only the masked shape of the value (`[9 cijfers]`); a rejected value may be personal data."""
+    raw = ", ".join(quote("raw_" + c) for c in contract.column_names)
+    rows = con.sql(f"select _row, _failures, {raw} from {VALIDATED} "
+                   f"where list_has_any(_failures, [{rejected}])").pl()
+    shapes = [shape_expr(pl.col("raw_" + c)).alias(c) for c in contract.column_names]
+    return rows.select("_row", "_failures", record=pl.struct(shapes).struct.json_encode())
 
 
 def _quarantine(home: DataHome, landed: Landed) -> Path:

@@ -14,6 +14,7 @@ import polars as pl
 
 from pipelines.warehouse import first_row
 from quality.contract_sql import RuleSpec, all_checks, quote, sql_string, validation_query
+from quality.masking import safe_column_name, shape
 from quality.privacy import scan as privacy_scan
 from sources.contracts import (MAX_FATAL_SHARE, BadFileName, Contract, Delivery, Registry,
                                first_delivery_month, month_partition,
@@ -83,26 +84,31 @@ class Outcome:
         return self
 
 
-def mask_example(value: str | None, column_type: str | None) -> str | None:
-    """Receipts show what was wrong without repeating anything that could identify."""
-    if value is None:
-        return None
-    if column_type in (None, "id"):
-        return value[:2] + "***" if len(value) > 2 else "***"
-    if column_type == "pseudonym":
-        return value[:4] + "…"
-    return value[:24] + ("…" if len(value) > 24 else "")
+def mask_example(value: str | None, column_type: str | None = None) -> str | None:
+    """Receipts show the shape of what was wrong, never the value or any part of it: a value
+    that breaks a contract rule may be personal data typed into the wrong column."""
+    return shape(value)
 
 
 def _check_columns(outcome: Outcome, headers: list[str], contract: Contract) -> None:
     missing = [c for c in contract.required_columns if c not in headers]
     unknown = [h for h in headers if h not in contract.column_names]
+    if headers and len(unknown) == len(headers):
+        # Not one agreed name: the first line is data, not a header. Never quote it back.
+        outcome.refuse("no_header",
+                       f"De eerste regel bevat geen kolomnamen uit de afspraak; is de kopregel "
+                       f"vergeten? Begin het bestand met de kolomnamen: "
+                       f"{', '.join(contract.column_names)}.",
+                       f"The first line holds none of the agreed column names; is the header row "
+                       f"missing? Start the file with the column names: "
+                       f"{', '.join(contract.column_names)}.")
+        return
     if missing:
         outcome.refuse("missing_columns",
                        f"Verplichte kolommen ontbreken: {', '.join(missing)}.",
                        f"Required columns are missing: {', '.join(missing)}.")
     if unknown:
-        shown = ", ".join(mask_example(h, "category") for h in unknown[:5])
+        shown = ", ".join(safe_column_name(h) for h in unknown[:5])
         outcome.refuse("unknown_columns",
                        f"Onbekende kolommen ({len(unknown)}), bijvoorbeeld: {shown}. Lever alleen de "
                        f"kolommen uit de afspraak: {', '.join(contract.column_names)}.",
@@ -165,7 +171,7 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
     for finding in privacy_scan(frame, pseudonym_columns=pseudonyms,
                                 allowed_columns=set(contract.column_names)):
         outcome.refuse(f"privacy:{finding.rule}", finding.message_nl, finding.message_en)
-        outcome.rules.append(RuleResult(f"privacy.{finding.rule}", finding.column, "fatal",
+        outcome.rules.append(RuleResult(f"privacy.{finding.rule}", safe_column_name(finding.column), "fatal",
                                         finding.count, finding.example, None,
                                         finding.message_nl, finding.message_en))
     if outcome.refused:
