@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -28,6 +29,7 @@ from quality.validate import VALIDATED, Outcome, rejected_rule_names, validate
 from sources.contracts import BadFileName, Contract, Registry, load_registry, parse_file_name
 from sources.geography import load_rotterdam_buurten
 
+log = logging.getLogger(__name__)
 SAFE_FOLDER = re.compile(r"^[a-z0-9_]{1,64}$")
 IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", "~")
 STABLE_AFTER_S = 2.0  # a file whose size or mtime changed this recently is still being written
@@ -215,6 +217,20 @@ def _quarantine(home: DataHome, landed: Landed) -> Path:
     return target
 
 
+def _unjudgeable(landed: Landed, error: Exception) -> Outcome:
+    """A file that breaks the validation itself is refused and quarantined, never loaded, and
+    never left pending in landing/ to break every later run. The log names the error's type
+    only: its message could quote the file's content."""
+    log.error("Validation of a %s file failed with %s; the file is refused",
+              landed.partner_folder, type(error).__name__)
+    outcome = Outcome(file_name=landed.original_name, sha256=landed.sha256)
+    return outcome.refuse("unreadable:cannot_check",
+                          "Het bestand kon niet worden gecontroleerd en is daarom niet geladen; "
+                          "neem contact op met het datateam.",
+                          "The file could not be checked and was therefore not loaded; contact "
+                          "the data team.")
+
+
 def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_id: str,
             registry: Registry | None = None, already: set[str] | None = None) -> Outcome:
     """Decide on one landed file; returns the outcome (receipts written, ledger updated)."""
@@ -229,8 +245,11 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
         write_receipts(home, landed.partner_folder, outcome)
         _ledger_row(con, outcome, run_id, [])
         return outcome
-    outcome = validate(landed.path, registry, con, landed.sha256, file_name=landed.original_name,
-                       partner_folder=landed.partner_folder)
+    try:
+        outcome = validate(landed.path, registry, con, landed.sha256, file_name=landed.original_name,
+                           partner_folder=landed.partner_folder)
+    except Exception as error:  # noqa: BLE001 - see _unjudgeable
+        outcome = _unjudgeable(landed, error)
     # Quarantine and receipts come before the ledger commit: a crash in between means the file is
     # still pending, is decided again, and both are rewritten; never a decision without a receipt.
     if outcome.refused:

@@ -45,7 +45,7 @@ def safe_column_name(name: str) -> str:
     reads like a column name: lower-case letters (accents too), spaces, dashes and underscores, no digits.
     """
     text = str(name).strip()
-    if text and len(text) <= 40 and all(ch.isalpha() and ch.islower() or ch in "_- " for ch in text):
+    if text and len(text) <= 40 and all(ch.isalpha() and ch.islower() or ch in "_-: " for ch in text):
         return text
     return shape(text) or "[leeg]"
 

@@ -638,18 +638,19 @@ def _person_name_findings(frame: pl.DataFrame, column: str,
     """Names: most values look like 'Jan de Vries' and are mostly distinct; or any value written
     as initials and a surname ('J.P. de Vries'); or, in a category column, any value outside the
     agreed list that reads as a name (one name typed among the categories)."""
-    if any(word.startswith(ENTITY_WORDS) or word.endswith(ENTITY_WORDS) for word in _name_words(column)):
-        return []
     values = frame[column].drop_nulls()
     names = values.filter(values.str.contains(PERSON_NAME))
-    column_of_names = (values.len() >= NAME_MIN_VALUES and names.len() >= NAME_SHARE * values.len()
+    entity = any(word.startswith(ENTITY_WORDS) or word.endswith(ENTITY_WORDS)
+                 for word in _name_words(column))  # buurtnaam: 'Oud Charlois' is a place
+    column_of_names = (not entity and values.len() >= NAME_MIN_VALUES
+                       and names.len() >= NAME_SHARE * values.len()
                        and names.n_unique() >= NAME_DISTINCT_SHARE * names.len())
     if not column_of_names:
         stray = values.str.contains(INITIALS_NAME)
-        if agreed is not None:
-            allowed = {value.lower() for value in agreed}
-            stray = stray | (values.str.contains(PERSON_NAME)
-                             & ~values.str.to_lowercase().str.strip_chars().is_in(list(allowed)))
+        if agreed is not None:  # 'Doel Bereikt' is the agreed doel_bereikt written by hand
+            allowed = [value.lower().replace("_", " ") for value in agreed]
+            written = values.str.to_lowercase().str.replace_all(r"[_\s]+", " ").str.strip_chars()
+            stray = stray | (values.str.contains(PERSON_NAME) & ~written.is_in(allowed))
         names = values.filter(stray)
     if names.len() == 0:
         return []

@@ -6,6 +6,7 @@ than a small share of rows fail a fatal rule, otherwise bad rows are set aside w
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import polars as pl
 
 from pipelines.warehouse import first_row
 from quality.contract_sql import RuleSpec, all_checks, quote, sql_string, validation_query
+from quality.file_scan import scan_file_extras
 from quality.masking import safe_column_name, shape
 from quality.privacy import scan as privacy_scan
 from sources.contracts import (MAX_FATAL_SHARE, BadFileName, Contract, Delivery, Registry,
@@ -116,6 +118,12 @@ def _check_columns(outcome: Outcome, headers: list[str], contract: Contract) -> 
                        f"agreed columns: {', '.join(contract.column_names)}.")
 
 
+def _quoted_names_masked(message: str) -> str:
+    """A reader message quotes sheet and column names ('column 'x' appears twice'); in a file
+    without a header row those are data, so they are quoted only when they read as names."""
+    return re.sub(r"'([^']*)'", lambda m: f"'{safe_column_name(m.group(1))}'", message)
+
+
 def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha256: str,
              file_name: str | None = None, partner_folder: str | None = None) -> Outcome:
     """Validate a file; on success leaves temp table `_validated` in `con` (typed rows + failures).
@@ -154,10 +162,13 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
     try:
         result = read_export(path, dataset=delivery.dataset)
     except UnreadableFile as error:
+        reason = _quoted_names_masked(str(error))
         return outcome.refuse(f"unreadable:{error.reason_code}",
-                              f"Het bestand is niet te lezen: {error}.",
-                              f"The file cannot be read: {error}.")
+                              f"Het bestand is niet te lezen: {reason}.",
+                              f"The file cannot be read: {reason}.")
     outcome.detected = result.detected.as_dict()
+    if outcome.detected.get("sheet"):  # a sheet name is partner text too
+        outcome.detected["sheet"] = safe_column_name(outcome.detected["sheet"])
     frame = result.frame
     outcome.rows_read = frame.height
     if frame.height == 0 and (contract.full_history or contract.period == "snapshot"):
@@ -168,8 +179,20 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
                               "Deliver the complete file.")
     _check_columns(outcome, frame.columns, contract)
     pseudonyms = {c.name for c in contract.columns if c.type == "pseudonym"}
-    for finding in privacy_scan(frame, pseudonym_columns=pseudonyms,
-                                allowed_columns=set(contract.column_names)):
+    dates = {c.name for c in contract.columns if c.type in ("date", "month")}
+    categories = {c.name: c.values for c in contract.columns if c.values}
+    findings = privacy_scan(frame, pseudonym_columns=pseudonyms,
+                            allowed_columns=set(contract.column_names), date_columns=dates,
+                            categories=categories)
+    try:
+        findings += scan_file_extras(path, result.detected.sheet, result.original_headers)
+    except Exception:  # a part we cannot inspect could hold anything: never load it unseen
+        return outcome.refuse("unreadable:hidden_parts",
+                              "Niet alles in het bestand is te lezen (werkbladen, opmerkingen); "
+                              "lever alleen het werkblad met de gegevens aan.",
+                              "Not everything in the file can be read (sheets, comments); deliver "
+                              "only the sheet with the data.")
+    for finding in findings:
         outcome.refuse(f"privacy:{finding.rule}", finding.message_nl, finding.message_en)
         outcome.rules.append(RuleResult(f"privacy.{finding.rule}", safe_column_name(finding.column), "fatal",
                                         finding.count, finding.example, None,

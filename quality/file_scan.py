@@ -1,0 +1,131 @@
+"""Everything a file holds besides the cells the contract reads, through the privacy guard.
+
+A workbook carries more than its data sheet: other worksheets (hidden and "very hidden" ones
+too), cell comments and notes, threaded comments, text boxes; and every file carries header
+names. A care worker's note in a comment or a hidden sheet of names and BSNs must refuse the file
+just like a BSN in a data column. XLSX is a zip of XML parts: the sheets are read with the same
+reader as the data sheet (calamine through polars), the comment and drawing parts with the
+standard library's zipfile and ElementTree (expat refuses entity expansion attacks).
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import polars as pl
+
+from quality.privacy import PrivacyFinding, scan
+
+MAX_PART_BYTES = 20 << 20  # a comment part larger than this is itself suspicious: refuse reading
+SHEET_STATES = re.compile(r"<sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\bstate=\"(hidden|veryHidden)\"")
+COMMENT_PARTS = re.compile(r"^xl/(comments[^/]*\.xml|threadedComments/[^/]+\.xml|drawings/[^/]+\.xml)$")
+TEXT_TAGS = ("}t", "}text")  # <t> runs in notes and drawings, <text> in threaded comments
+
+WHERE = {
+    "sheet": ("In een ander werkblad", "In another worksheet"),
+    "hidden": ("In een verborgen werkblad", "In a hidden worksheet"),
+    "comments": ("In opmerkingen of notities bij cellen", "In cell comments or notes"),
+    "headers": ("In de kolomnamen", "In the column names"),
+}
+
+
+def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()) -> list[PrivacyFinding]:
+    """Privacy findings outside the data cells: header names, other sheets, comments."""
+    findings = _placed(scan(pl.DataFrame({"kolomnamen": [str(h) for h in headers]},
+                                         schema={"kolomnamen": pl.String}), pseudonym_columns=()),
+                       "headers")
+    if _is_workbook(path):
+        findings += _sheet_findings(path, data_sheet)
+        findings += _placed(scan(pl.DataFrame({"opmerkingen": _comment_texts(path)},
+                                              schema={"opmerkingen": pl.String}),
+                                 pseudonym_columns=()), "comments")
+    return findings
+
+
+def _is_workbook(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _sheet_findings(path: Path, data_sheet: str | None) -> list[PrivacyFinding]:
+    import fastexcel
+
+    hidden = _hidden_sheets(path)
+    findings = []
+    for sheet in fastexcel.read_excel(str(path)).sheet_names:
+        if sheet == data_sheet:
+            continue
+        frame = _sheet_as_text(path, sheet)
+        if frame.height:
+            findings += _placed(scan(frame), "hidden" if sheet in hidden else "sheet")
+    return findings
+
+
+def _sheet_as_text(path: Path, sheet: str) -> pl.DataFrame:
+    """Every cell as text, the first row as column names where it can be (so that a column named
+    'bsn' or 'naam' is judged by its name too)."""
+    raw = pl.read_excel(path, sheet_name=sheet, engine="calamine", has_header=False,
+                        read_options={"dtypes": "string"}, drop_empty_cols=False,
+                        raise_if_empty=False)
+    if raw.height == 0 or raw.width == 0:
+        return pl.DataFrame()
+    first = ["" if value is None else str(value).strip().lower() for value in raw.row(0)]
+    names = [name if name and first.count(name) == 1 else f"kolom_{_letters(i)}"
+             for i, name in enumerate(first)]
+    body = raw.slice(1) if raw.height > 1 else raw
+    body.columns = names
+    return body
+
+
+def _letters(index: int) -> str:
+    """Spreadsheet column letters (0 -> a, 27 -> ab): no digits, so receipts may quote them."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(97 + rest) + letters
+    return letters
+
+
+def _hidden_sheets(path: Path) -> set[str]:
+    with zipfile.ZipFile(path) as archive:
+        workbook = _read_part(archive, "xl/workbook.xml")
+    return {name for name, _ in SHEET_STATES.findall(workbook)}
+
+
+def _comment_texts(path: Path) -> list[str]:
+    """The text of every note, threaded comment and text box in the workbook."""
+    texts = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not COMMENT_PARTS.match(name):
+                continue
+            root = ElementTree.fromstring(_read_part(archive, name))
+            for element in root.iter():
+                if element.tag.endswith(("}comment", "}threadedComment", "}txBody")):
+                    text = " ".join(t.text or "" for t in element.iter() if t.tag.endswith(TEXT_TAGS))
+                    if text.strip():
+                        texts.append(" ".join(text.split()))
+    return texts
+
+
+def _read_part(archive: zipfile.ZipFile, name: str) -> str:
+    if archive.getinfo(name).file_size > MAX_PART_BYTES:
+        raise ValueError(f"part {name} of the workbook is larger than {MAX_PART_BYTES >> 20} MB")
+    return archive.read(name).decode("utf-8", errors="replace")
+
+
+def _placed(findings: list[PrivacyFinding], where: str) -> list[PrivacyFinding]:
+    """Say where a finding is: a partner looking at the data sheet would not see it."""
+    nl, en = WHERE[where]
+    return [dataclasses.replace(f, column=f"{where}:{f.column}", message_nl=f"{nl}: {f.message_nl}",
+                                message_en=f"{en}: {f.message_en}") for f in findings]
+
+
+__all__ = ["scan_file_extras"]
