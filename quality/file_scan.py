@@ -29,7 +29,14 @@ WHERE = {
     "hidden": ("In een verborgen werkblad", "In a hidden worksheet"),
     "comments": ("In opmerkingen of notities bij cellen", "In cell comments or notes"),
     "headers": ("In de kolomnamen", "In the column names"),
+    "sheet_names": ("In de namen van de werkbladen", "In the worksheet names"),
+    "properties": ("In de documenteigenschappen (titel, onderwerp, metadata)",
+                   "In the document properties (title, subject, metadata)"),
 }
+# Document properties that describe the content (not the author: an employee's name is fine).
+PROPERTY_TAGS = ("}title", "}subject", "}description", "}keywords", "}category", "}lpwstr")
+# Parquet key-value metadata written by the tools themselves, not by people.
+TECHNICAL_PARQUET_KEYS = (b"pandas", b"ARROW:schema", b"org.apache.spark", b"polars")
 
 
 def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()) -> list[PrivacyFinding]:
@@ -39,10 +46,15 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
                        "headers")
     if _is_workbook(path):
         findings += _sheet_findings(path, data_sheet)
-        findings += _placed(scan(pl.DataFrame({"opmerkingen": _comment_texts(path)},
-                                              schema={"opmerkingen": pl.String}),
-                                 pseudonym_columns=()), "comments")
+        findings += _placed(_text_scan("opmerkingen", _comment_texts(path)), "comments")
+        findings += _placed(_text_scan("eigenschappen", _workbook_properties(path)), "properties")
+    elif path.read_bytes()[:4] == b"PAR1":
+        findings += _placed(_text_scan("eigenschappen", _parquet_properties(path)), "properties")
     return findings
+
+
+def _text_scan(name: str, texts: list[str]) -> list[PrivacyFinding]:
+    return scan(pl.DataFrame({name: texts}, schema={name: pl.String}), pseudonym_columns=())
 
 
 def _is_workbook(path: Path) -> bool:
@@ -57,8 +69,9 @@ def _sheet_findings(path: Path, data_sheet: str | None) -> list[PrivacyFinding]:
     import fastexcel
 
     hidden = _hidden_sheets(path)
-    findings = []
-    for sheet in fastexcel.read_excel(str(path)).sheet_names:
+    names = fastexcel.read_excel(str(path)).sheet_names
+    findings = _placed(_text_scan("werkbladnamen", names), "sheet_names")
+    for sheet in names:
         if sheet == data_sheet:
             continue
         frame = _sheet_as_text(path, sheet)
@@ -113,6 +126,27 @@ def _comment_texts(path: Path) -> list[str]:
                     if text.strip():
                         texts.append(" ".join(text.split()))
     return texts
+
+
+def _workbook_properties(path: Path) -> list[str]:
+    """Title, subject, description, keywords and custom properties of the workbook."""
+    texts = []
+    with zipfile.ZipFile(path) as archive:
+        for name in ("docProps/core.xml", "docProps/custom.xml"):
+            if name in archive.namelist():
+                root = ElementTree.fromstring(_read_part(archive, name))
+                texts += [e.text.strip() for e in root.iter()
+                          if e.tag.endswith(PROPERTY_TAGS) and e.text and e.text.strip()]
+    return texts
+
+
+def _parquet_properties(path: Path) -> list[str]:
+    """Key-value metadata a person could have written into a Parquet file."""
+    import pyarrow.parquet as pq
+
+    metadata = pq.read_schema(path).metadata or {}
+    return [f"{key.decode(errors='replace')}: {value.decode(errors='replace')}"
+            for key, value in metadata.items() if not key.startswith(TECHNICAL_PARQUET_KEYS)]
 
 
 def _read_part(archive: zipfile.ZipFile, name: str) -> str:

@@ -33,7 +33,9 @@ PSEUDONYM = r"^[0-9a-f]{64}$"
 B = r"(?-u:\b)"
 EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 # E-mail obfuscations people type to fool harvesters: (at) [at] {at} <at> " at " apenstaartje.
-AT_WORD = r"(?i)\s*[(\[{<]\s*(at|@|apenstaartje)\s*[)\]}>]\s*|\s+(at|apenstaartje)\s+|\s*@\s*"
+# Also URL and HTML escapes (%40, &#64;); full-width forms are folded by NFKC first.
+AT_WORD = (r"(?i)\s*[(\[{<]\s*(at|@|apenstaartje)\s*[)\]}>]\s*|\s+(at|apenstaartje)\s+|\s*@\s*"
+           r"|%40|&#0*64;|&#x0*40;|&commat;")
 DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt)\s*[)\]}>]\s*|\s+(dot|punt)\s+"
 # Dates and times are blanked before phone numbers are sought: 06-12-2023 10:00 is no number.
 DATE_OR_TIME = (
@@ -45,6 +47,7 @@ DATE_OR_TIME = (
 SEP = r"[ .\-/()]{0,3}"
 PHONE = (
     rf"(\+31|{B}0031){SEP}(\(0\){SEP})?[1-9]({SEP}[0-9]){{8}}{B}"
+    rf"|{B}31{SEP}6({SEP}[0-9]){{8}}{B}"  # a mobile number as E.164 without its plus: 31612345678
     rf"|{B}0{SEP}[1-9]({SEP}[0-9]){{8}}{B}"
 )
 # Postcode-6 + house number, also glued into an id (3024AB12, 3024-ab-12, 3024_AB_0012a).
@@ -355,7 +358,7 @@ def _column_name_findings(frame: pl.DataFrame, column: str, allowed: set[str]) -
 
 def _email_hits(values: pl.Series) -> pl.Series:
     """Plain and obfuscated: 'j.jansen (at) example (dot) nl' is normalised to an address."""
-    normal = values.str.replace_all(AT_WORD, "@").str.replace_all(DOT_WORD, ".")
+    normal = values.str.normalize("NFKC").str.replace_all(AT_WORD, "@").str.replace_all(DOT_WORD, ".")
     return values.filter(normal.str.contains(EMAIL))
 
 

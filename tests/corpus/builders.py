@@ -152,9 +152,31 @@ def with_zip_part(workbook: bytes, name: str, text: str) -> bytes:
     return buffer.getvalue()
 
 
-def parquet_bytes(rows: Rows) -> bytes:
+def with_core_title(workbook: bytes, title: str) -> bytes:
+    """Set the workbook's document title (docProps/core.xml), as File > Info would."""
+    source = zipfile.ZipFile(io.BytesIO(workbook))
     buffer = io.BytesIO()
-    pl.DataFrame(rows).write_parquet(buffer)
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                data = data.replace(b"</cp:coreProperties>",
+                                    f"<dc:title>{title}</dc:title></cp:coreProperties>".encode())
+            target.writestr(item, data)
+    return buffer.getvalue()
+
+
+def parquet_bytes(rows: Rows, metadata: dict[str, str] | None = None) -> bytes:
+    """Parquet from text rows; `metadata` becomes the file's key-value metadata."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pl.DataFrame(rows).to_arrow()
+    if metadata:
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}),
+                                               **{k.encode(): v.encode() for k, v in metadata.items()}})
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
     return buffer.getvalue()
 
 

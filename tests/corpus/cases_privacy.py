@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from tests.corpus.builders import (PERIOD, case, csv_bytes, huurcontracten, overlastmeldingen,
                                    parquet_bytes, pseudonym, random_ids, trajecten, valid_bsns,
-                                   verhuureenheden, voorzieningen, with_column, with_zip_part,
-                                   xlsx_bytes)
+                                   verhuureenheden, voorzieningen, with_column, with_core_title,
+                                   with_zip_part, xlsx_bytes)
 
 TRAJECTEN = f"zorgaanbieder__trajecten__{PERIOD}"
 VOORZIENINGEN = f"gemeente__voorzieningen__{PERIOD}"
@@ -299,6 +299,43 @@ def _masking_cases() -> list[dict]:
     ]
 
 
+def _found_by_attacking() -> list[dict]:
+    """Hostile files written after the guard was done, not designed for; each got through
+    before the fix that came with it."""
+    b = valid_bsns(40, seed=99)
+    return [
+        _refused("e164_mobile_without_plus", "havensteder", "havensteder__overlastmeldingen__2024-12.csv",
+                 csv_bytes(with_column(overlastmeldingen(period="2024-12"), "categorie", ["31612345678"],
+                                       every=10)), "privacy:phone", ["31612345678"]),
+        _refused("email_fullwidth_at", "havensteder", "havensteder__huurcontracten__2024-08.csv",
+                 csv_bytes(with_column(huurcontracten(), "einde_reden", ["j.jansen\uff20example.nl"],
+                                       every=10)), "privacy:email", ["j.jansen"]),
+        _refused("email_url_encoded", "woonstad", "woonstad__huurcontracten__2025-01.csv",
+                 csv_bytes(with_column(huurcontracten(), "einde_reden", ["j.jansen%40example.nl"],
+                                       every=10)), "privacy:email", ["j.jansen"]),
+        _refused("email_html_entity", "woonstad", "woonstad__huurcontracten__2024-12.csv",
+                 csv_bytes(with_column(huurcontracten(), "einde_reden", ["j.jansen&#64;example.nl"],
+                                       every=10)), "privacy:email", ["j.jansen"]),
+        _refused("bsn_in_sheet_name", "zorgaanbieder", "zorgaanbieder__trajecten__2024-03.xlsx",
+                 xlsx_bytes({"trajecten": trajecten(), f"Dossier {b[0]}": [["x"], ["y"]]}),
+                 "privacy:bsn", [b[0]]),
+        _refused("client_in_document_title", "zorgaanbieder", "zorgaanbieder__trajecten__2024-02.xlsx",
+                 with_core_title(xlsx_bytes({"trajecten": trajecten()}),
+                                 f"Overdracht dhr. Jansen bsn {b[1]}"),
+                 "privacy:", [b[1], "dhr. Jansen"]),
+        _refused("parquet_metadata_note", "gemeente", "gemeente__voorzieningen__2024-06.parquet",
+                 parquet_bytes(voorzieningen(), {"opmerking": "voor mevr. Yilmaz, bel 06-11223344"}),
+                 "privacy:", ["06-11223344", "Yilmaz"]),
+        _refused("bsn_grouped_3_2_2_2", "gemeente", "gemeente__voorzieningen__2024-05.csv",
+                 csv_bytes(with_column(voorzieningen(), "voorziening_id",
+                                       [f"{v[:3]} {v[3:5]} {v[5:7]} {v[7:]}" for v in b[:30]])),
+                 "privacy:bsn", b[2:4]),
+        _refused("second_table_below_the_data", "havensteder", "havensteder__huurcontracten__2024-07.csv",
+                 csv_bytes(huurcontracten()) + f"\r\nnaam;bsn;;;;;;\r\nJan de Vries;{b[2]};;;;;;\r\n".encode(),
+                 "privacy:", [b[2], "Jan de Vries"]),
+    ]
+
+
 def cases() -> list[dict]:
     return (_bsn_cases() + _contact_cases() + _address_and_person_cases() + _whole_file_cases()
-            + _negative_cases() + _masking_cases())
+            + _negative_cases() + _masking_cases() + _found_by_attacking())
