@@ -36,6 +36,7 @@ EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 # Also URL and HTML escapes (%40, &#64;); full-width forms are folded by NFKC first.
 AT_WORD = (r"(?i)\s*[(\[{<]\s*(at|@|apenstaartje)\s*[)\]}>]\s*|\s+(at|apenstaartje)\s+|\s*@\s*"
            r"|%40|&#0*64;|&#x0*40;|&commat;")
+EMAIL_HINT = r"(?i)@|at|%40|&#|&commat;|\uff20|\ufe6b"
 DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt)\s*[)\]}>]\s*|\s+(dot|punt)\s+"
 # Dates and times are blanked before phone numbers are sought: 06-12-2023 10:00 is no number.
 DATE_OR_TIME = (
@@ -66,7 +67,7 @@ ADDRESS = (                                                   # Schiedamseweg 12
 IBAN_TOKEN = rf"{B}[A-Z]{{2}}[0-9]{{2}}( ?[A-Z0-9]{{4}}){{2,7}}( ?[A-Z0-9]{{1,3}})?{B}"
 IBAN_CHANCE = 1 / 97       # a random string of IBAN shape passes mod-97 about once in 97
 # Dutch licence plates by sidecode (RDW), '·' marking the dash. Sidecodes 4-14 use no vowels.
-L, C = "[A-Z]", "[BDFGHJKLNPRSTVXZ]"
+L, C = "[A-Z]", "[BDFGHJKLMNPRSTVWXZ]"  # no vowels, no C or Q from sidecode 4 on
 SIDECODES = {
     1: f"{L}{{2}}·[0-9]{{2}}·[0-9]{{2}}", 2: f"[0-9]{{2}}·[0-9]{{2}}·{L}{{2}}",
     3: f"[0-9]{{2}}·{L}{{2}}·[0-9]{{2}}", 4: f"{C}{{2}}·[0-9]{{2}}·{C}{{2}}",
@@ -358,6 +359,7 @@ def _column_name_findings(frame: pl.DataFrame, column: str, allowed: set[str]) -
 
 def _email_hits(values: pl.Series) -> pl.Series:
     """Plain and obfuscated: 'j.jansen (at) example (dot) nl' is normalised to an address."""
+    values = values.filter(values.str.contains(EMAIL_HINT))  # cheap first pass over ids
     normal = values.str.normalize("NFKC").str.replace_all(AT_WORD, "@").str.replace_all(DOT_WORD, ".")
     return values.filter(normal.str.contains(EMAIL))
 
@@ -405,6 +407,7 @@ def _valid_iban_prefix(token: str) -> bool:
 def _plate_hits(values: pl.Series) -> pl.Series:
     """A dashed modern plate (sidecodes 4-14) anywhere; otherwise a column that is mostly plates
     with varied letters (constant-prefix codes such as 'HC0012' are not)."""
+    values = values.filter(values.str.contains(r"[A-Za-z]") & values.str.contains(r"[0-9]"))
     upper = values.str.to_uppercase()
     dashed = values.filter(upper.str.contains(PLATE_DASHED))
     compact = upper.str.replace_all(r"[\- ]", "")
@@ -422,6 +425,7 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
     A house number never starts with 0 ('2024HV0012' is a sequence number), and a column whose
     every match shares the same four digits, letters and number width is a code scheme.
     """
+    values = values.filter(values.str.contains(r"[1-9][0-9]{3}[ \-_.]?[A-Za-z]{2}"))
     parts = pl.DataFrame({"value": values}).with_columns(
         part=pl.col("value").str.extract_groups(POSTCODE_HOUSE_NUMBER)).unnest("part")
     parts = parts.filter(
@@ -487,10 +491,13 @@ def _bsn_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
     the first or last nine digits of a longer run. Beside the word "bsn" one valid number is
     enough (zero tolerance).
     """
-    cells = frame.select(pl.col(column).alias("cell"), pl.int_range(pl.len()).alias("row"))
-    cells = cells.filter(pl.col("cell").str.contains("[0-9]{2}") & ~pl.col("cell").str.contains(PSEUDONYM))
+    # Distinct cells with their row counts: a column repeats its values, the rules need not.
+    cells = frame.select(pl.col(column).alias("cell")).filter(
+        pl.col("cell").str.contains("[0-9]{2}") & ~pl.col("cell").str.contains(PSEUDONYM))
+    cells = cells.group_by("cell").len(name="rows")
     if cells.height == 0:
         return []
+    cells = cells.with_row_index("row")
     candidates = _bsn_candidates(cells)
     hits = []
     for (kind,), group in candidates.group_by("kind"):
@@ -505,7 +512,8 @@ def _bsn_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
             in_context = group.filter(pl.col("context"))
             valid = _passing(in_context["number"].unique())
             hits.append(in_context.filter(pl.col("number").is_in(valid.implode())))
-    count = pl.concat(hits)["row"].n_unique() if hits else 0
+    hit_cells = pl.concat(hits)["row"].unique() if hits else pl.Series(dtype=pl.UInt32)
+    count = int(cells.filter(pl.col("row").is_in(hit_cells.implode()))["rows"].sum())
     if count == 0:
         return []
     return [_finding("bsn", column, count, mask("", "bsn"), *BSN_MESSAGE)]
@@ -519,6 +527,8 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
     glued: 8-9 digits against letters (C123456782). prefix/suffix: the first or last nine
     digits of a run of 10-14 (a BSN with a sequence number: 12345678201).
     """
+    plain = cells.filter(pl.col("cell").str.contains(r"^[0-9]{8,9}$"))  # most BSN columns: fast
+    cells = cells.filter(~pl.col("cell").str.contains(r"^[0-9]{8,9}$"))
     cells = cells.with_columns(context=pl.col("cell").str.contains(BSN_CONTEXT))
     excel = cells.filter(pl.col("cell").str.strip_chars().str.contains(EXCEL_NUMBER)).select(
         "row", "context", number=pl.col("cell").str.strip_chars().str.replace(",", ".")
@@ -537,6 +547,7 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
         alone.select("row", "number").unique(), on=["row", "number"], how="anti")
     long = runs.filter(pl.col("length").is_between(10, 14))
     parts = [
+        plain.select("row", context=pl.lit(False), number=pl.col("cell"), kind=pl.lit("number")),
         pl.concat([excel, alone, grouped.with_columns(
             number=pl.col("number").str.replace_all(r"[ .\-]", ""))]).with_columns(kind=pl.lit("number")),
         short.select("row", "context", "number", kind=pl.lit("glued")),
@@ -669,14 +680,16 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str) -> list[Privacy
     """A full date at least twelve years old outside the agreed date columns (in an id, a
     category): a date of birth until proven otherwise."""
     values = frame[column].drop_nulls()
-    years = values.str.extract(STRAY_DATE, 1).fill_null(values.str.extract(STRAY_DATE, 2))
+    distinct = values.unique()
+    distinct = distinct.filter(distinct.str.contains(r"(19|20)[0-9]{2}"))
+    years = distinct.str.extract(STRAY_DATE, 1).fill_null(distinct.str.extract(STRAY_DATE, 2))
     years = years.cast(pl.Int32, strict=False)
-    old = values.filter(years.is_not_null() & (years <= date.today().year - STRAY_DATE_MIN_AGE)
-                        & (years >= 1900))
+    old = distinct.filter(years.is_not_null() & (years <= date.today().year - STRAY_DATE_MIN_AGE)
+                          & (years >= 1900))
     if old.len() == 0:
         return []
     return [_finding(
-        "birth_date", column, old.len(), mask("", "birth_date"),
+        "birth_date", column, int(values.is_in(old.implode()).sum()), mask("", "birth_date"),
         "A full date outside the agreed date columns looks like a date of birth; deliver the "
         "birth year only (a column 'geboortejaar'), never the full date.",
         "Een volledige datum buiten de afgesproken datumkolommen lijkt op een geboortedatum; "
