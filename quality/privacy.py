@@ -2,12 +2,16 @@
 
 Implements "Privacy rules" of docs/partner-exports.md. The only person identifier allowed is
 `persoon_pseudoniem` (64 lower-case hex characters). Never in a file: a BSN, names, street
-addresses or postcode-6 with house number, phone numbers, e-mail addresses, exact dates of
-birth, free-text notes. Any finding refuses the whole file.
+addresses or postcode-6 with house number, phone numbers, e-mail addresses, IBANs, licence
+plates, exact dates of birth, free-text notes. Any finding refuses the whole file.
 
-Checks are vectorised polars string expressions so that a million-row file scans in seconds.
-Findings carry a masked example only: the receipt tells the partner where to look without
-repeating the personal data back.
+Every value is judged after normalising it (separators, case, obfuscated "(at)", Excel numbers),
+and where a pattern can match by chance (the 11-test, mod-97, codes shaped like postcodes or
+phone numbers) the column's distribution decides, not the single cell.
+
+Checks are vectorised polars string expressions on each column's distinct values, so that a
+million-row file scans in seconds. Findings carry a masked shape only (`[9 cijfers]`): the
+receipt tells the partner where to look without repeating any part of the personal data.
 """
 from __future__ import annotations
 
@@ -87,7 +91,8 @@ TITLED_NAME = (
     r"(?i:" + B + r"(dhr|mevr|mevrouw|mw|mr|meneer|de heer|hr)" + B + r")\.? *"
     r"(\p{Lu}|(?i:van|de|der|den|ter|ten|el)" + B + ")"
 )
-INITIALS_NAME = r"^(\p{Lu}\. ?){1,4}((van|de|der|den|het|ter|ten|te|op|in|el) ){0,3}\p{Lu}\p{Ll}+(-\p{Lu}\p{Ll}+)?$"
+INITIALS_NAME = (r"^(\p{Lu}\. ?){1,4}((van|de|der|den|het|ter|ten|te|op|in|el) ){0,3}"
+                 r"\p{Lu}\p{Ll}+(-\p{Lu}\p{Ll}+)?$")
 # Ids prefixed with a CBS gemeente code (0599-1234567) are codes, not phone numbers: judged
 # over the column (one shared 4-digit prefix before a separator in almost every value).
 GEMEENTE_PREFIX = r"^(?<prefix>0[0-9]{3})[ \-_./]"
@@ -253,13 +258,14 @@ def _finding(rule: str, column: str, count: int, example: str, fix_en: str, fix_
     rows_nl = "rij" if count == 1 else "rijen"
     shown = f" (for example {example})" if example else ""
     shown_nl = f" (bijvoorbeeld {example})" if example else ""
+    named = safe_column_name(column)  # a header can be data (no header row): quoted only if a name
     return PrivacyFinding(
         rule=rule,
         column=column,
         count=count,
         example=example,
-        message_nl=f"Kolom '{safe_column_name(column)}' bevat {what_nl} in {count} {rows_nl}{shown_nl}. {fix_nl}",
-        message_en=f"Column '{safe_column_name(column)}' contains {what_en} in {count} {rows_en}{shown}. {fix_en}",
+        message_nl=f"Kolom '{named}' bevat {what_nl} in {count} {rows_nl}{shown_nl}. {fix_nl}",
+        message_en=f"Column '{named}' contains {what_en} in {count} {rows_en}{shown}. {fix_en}",
     )
 
 
@@ -337,17 +343,18 @@ def _column_name_findings(frame: pl.DataFrame, column: str, allowed: set[str]) -
     example = mask(values[0], kind) if values.len() else ""
     shown = f" (for example {example})" if example else ""
     shown_nl = f" (bijvoorbeeld {example})" if example else ""
+    named = safe_column_name(column)
     return [PrivacyFinding(
         rule="forbidden_column",
         column=column,
         count=values.len(),
         example=example,
         message_nl=(
-            f"De kolomnaam '{safe_column_name(column)}' wijst op {what_nl}; {values.len()} rijen zijn gevuld"
+            f"De kolomnaam '{named}' wijst op {what_nl}; {values.len()} rijen zijn gevuld"
             f"{shown_nl}. Verwijder deze kolom uit de levering."
         ),
         message_en=(
-            f"The column name '{safe_column_name(column)}' indicates {what_en}; {values.len()} rows are filled"
+            f"The column name '{named}' indicates {what_en}; {values.len()} rows are filled"
             f"{shown}. Remove this column from the export."
         ),
     )]
@@ -376,7 +383,8 @@ def _phone_hits(values: pl.Series) -> pl.Series:
 def _shared_gemeente_prefix(values: pl.Series) -> str | None:
     """'0599' when (almost) every value is '0599-…': an id numbered per gemeente, not a phone."""
     prefixes = values.str.extract(GEMEENTE_PREFIX, 1)
-    if values.len() < GEMEENTE_PREFIX_MIN or prefixes.null_count() > (1 - GEMEENTE_PREFIX_SHARE) * values.len():
+    if (values.len() < GEMEENTE_PREFIX_MIN
+            or prefixes.null_count() > (1 - GEMEENTE_PREFIX_SHARE) * values.len()):
         return None
     common = prefixes.drop_nulls().mode()
     share = (prefixes == common[0]).sum() / values.len() if common.len() == 1 else 0
@@ -600,18 +608,19 @@ def _pseudonym_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding
     count, example = bad.len(), mask(bad[0], "pseudonym_malformed")
     rows_nl = "rij voldoet" if count == 1 else "rijen voldoen"
     rows_en = "row does" if count == 1 else "rows do"
+    named = safe_column_name(column)
     return [PrivacyFinding(
         rule="pseudonym_malformed",
         column=column,
         count=count,
         example=example,
         message_nl=(
-            f"Kolom '{safe_column_name(column)}' moet in elke rij een pseudoniem van 64 kleine hexadecimale tekens "
+            f"Kolom '{named}' moet in elke rij een pseudoniem van 64 kleine hexadecimale tekens "
             f"bevatten; {count} {rows_nl} niet (bijvoorbeeld {example}). Lever het pseudoniem "
             "van de vertrouwde derde partij aan, nooit een BSN of ander nummer."
         ),
         message_en=(
-            f"Column '{safe_column_name(column)}' must hold a pseudonym of 64 lower-case hex characters in every "
+            f"Column '{named}' must hold a pseudonym of 64 lower-case hex characters in every "
             f"row; {count} {rows_en} not (for example {example}). Deliver the pseudonym from the "
             "trusted third party, never a BSN or another number."
         ),

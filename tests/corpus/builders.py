@@ -141,29 +141,31 @@ def xlsx_bytes(sheets: dict[str, Rows | list[list]], hidden: dict[str, str] | No
     return buffer.getvalue()
 
 
-def with_zip_part(workbook: bytes, name: str, text: str) -> bytes:
-    """Add a part to a workbook's zip (a threaded comment xlsxwriter cannot write)."""
+def _rewritten_zip(workbook: bytes, change=lambda name, data: data, extra: dict | None = None) -> bytes:
+    """A copy of a workbook's zip with parts changed by `change` and `extra` parts added."""
     source = zipfile.ZipFile(io.BytesIO(workbook))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
-            target.writestr(item, source.read(item.filename))
-        target.writestr(name, text)
+            target.writestr(item, change(item.filename, source.read(item.filename)))
+        for name, text in (extra or {}).items():
+            target.writestr(name, text)
     return buffer.getvalue()
+
+
+def with_zip_part(workbook: bytes, name: str, text: str) -> bytes:
+    """Add a part to a workbook's zip (a threaded comment xlsxwriter cannot write)."""
+    return _rewritten_zip(workbook, extra={name: text})
 
 
 def with_core_title(workbook: bytes, title: str) -> bytes:
     """Set the workbook's document title (docProps/core.xml), as File > Info would."""
-    source = zipfile.ZipFile(io.BytesIO(workbook))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == "docProps/core.xml":
-                data = data.replace(b"</cp:coreProperties>",
-                                    f"<dc:title>{title}</dc:title></cp:coreProperties>".encode())
-            target.writestr(item, data)
-    return buffer.getvalue()
+    def titled(name: str, data: bytes) -> bytes:
+        if name != "docProps/core.xml":
+            return data
+        return data.replace(b"</cp:coreProperties>",
+                            f"<dc:title>{title}</dc:title></cp:coreProperties>".encode())
+    return _rewritten_zip(workbook, titled)
 
 
 def parquet_bytes(rows: Rows, metadata: dict[str, str] | None = None) -> bytes:

@@ -36,6 +36,11 @@ NOTE = ("Meneer belde opnieuw over de buren, hij slaapt slecht en drinkt weer ve
         "vrouw is overleden")
 
 
+def nuisance(period: str) -> list[dict]:
+    """Nuisance reports dated inside the month their file name says (a fatal rule otherwise)."""
+    return overlastmeldingen(period=period)
+
+
 def _refused(id, partner, filename, content, reason, never, **kw):
     return case(id, partner, filename, content, "refused", reason, never, **kw)
 
@@ -93,7 +98,7 @@ def _bsn_cases() -> list[dict]:
 def _contact_cases() -> list[dict]:
     return [
         _refused("phone_06_in_category", "havensteder", f"havensteder__overlastmeldingen__2025-05.csv",
-                 csv_bytes(with_column(overlastmeldingen(period="2025-05"), "categorie", PHONES_06[:1], every=15)),
+                 csv_bytes(with_column(nuisance("2025-05"), "categorie", PHONES_06[:1], every=15)),
                  "privacy:phone", PHONES_06[:1]),
         _refused("phone_plus31_in_id", "woonstad", f"{NUISANCE_W}.csv",
                  csv_bytes(with_column(overlastmeldingen(), "veroorzaker_contract_id",
@@ -106,7 +111,7 @@ def _contact_cases() -> list[dict]:
                  csv_bytes(with_column(trajecten(), "einde_reden", ["010 - 123 45 67"], every=7)),
                  "privacy:phone", ["010 - 123 45 67", "0101234567"]),
         _refused("phone_dots", "woonstad", "woonstad__overlastmeldingen__2025-05.csv",
-                 csv_bytes(with_column(overlastmeldingen(period="2025-05"), "complex_id", ["06.12.34.56.78"], every=9)),
+                 csv_bytes(with_column(nuisance("2025-05"), "complex_id", ["06.12.34.56.78"], every=9)),
                  "privacy:phone", ["06.12.34.56.78", "0612345678"]),
         _refused("email_plain_in_category", "havensteder", "havensteder__huurcontracten__2025-04.csv",
                  csv_bytes(with_column(huurcontracten(), "doelgroep", EMAILS[:1], every=14)),
@@ -139,21 +144,26 @@ def _contact_cases() -> list[dict]:
     ]
 
 
+def _address_id(i: int) -> str:
+    """Postcode-6 + house number as a dwelling id: 3011AK1, 3012BL8, ..."""
+    return f"30{11 + i % 80}{'ABCDEFGH'[i % 8]}{'KLMNPR'[i % 6]}{1 + i * 7}"
+
+
 def _address_and_person_cases() -> list[dict]:
     return [
         _refused("postcode_house_number_as_id", "havensteder", "havensteder__verhuureenheden__2025-04-30.csv",
-                 csv_bytes(with_column(verhuureenheden(), "vhe_id",
-                                       lambda i: f"30{11 + i % 80}{'ABCDEFGH'[i % 8]}{'KLMNPR'[i % 6]}{1 + i * 7}")),
+                 csv_bytes(with_column(verhuureenheden(), "vhe_id", _address_id)),
                  "privacy:postcode_huisnummer", ["3011AK1", "3012BL8"]),
         _refused("postcode_house_number_dashed", "woonstad", "woonstad__verhuureenheden__2025-03-31.csv",
                  csv_bytes(with_column(verhuureenheden(), "vhe_id",
                                        lambda i: f"30{21 + i % 50}-ab-{3 + i}")),
                  "privacy:postcode_huisnummer", ["3021-ab-3"]),
         _refused("postcode_house_number_in_complex", "havensteder", "havensteder__overlastmeldingen__2025-04.csv",
-                 csv_bytes(with_column(overlastmeldingen(period="2025-04"), "complex_id", ["3024 AB 12"], every=10)),
+                 csv_bytes(with_column(nuisance("2025-04"), "complex_id", ["3024 AB 12"], every=10)),
                  "privacy:postcode_huisnummer", ["3024 AB 12", "3024AB12"]),
         _refused("street_address_in_category", "woonstad", "woonstad__overlastmeldingen__2025-04.csv",
-                 csv_bytes(with_column(overlastmeldingen(period="2025-04"), "categorie", ["Mathenesserlaan 110b"], every=17)),
+                 csv_bytes(with_column(nuisance("2025-04"), "categorie", ["Mathenesserlaan 110b"],
+                                       every=17)),
                  "privacy:address", ["Mathenesserlaan 110b"]),
         _refused("birth_date_column", "zorgaanbieder", "zorgaanbieder__trajecten__2025-02.csv",
                  csv_bytes([dict(r, geboortedatum=f"{1 + i % 28:02d}-03-1961")
@@ -182,10 +192,11 @@ def _address_and_person_cases() -> list[dict]:
                  csv_bytes(with_column(voorzieningen(), "soort", ["Fatima Yilmaz"], every=16)),
                  "privacy:name", ["Fatima Yilmaz"]),
         _refused("free_text_column", "woonstad", "woonstad__overlastmeldingen__2025-03.csv",
-                 csv_bytes([dict(r, toelichting=f"{NOTE} ({i})") for i, r in enumerate(overlastmeldingen(period="2025-03"))]),
+                 csv_bytes([dict(r, toelichting=f"{NOTE} ({i})")
+                            for i, r in enumerate(nuisance("2025-03"))]),
                  "privacy:free_text", [NOTE[:40]]),
         _refused("free_text_note_in_category", "havensteder", "havensteder__overlastmeldingen__2025-03.csv",
-                 csv_bytes(with_column(overlastmeldingen(period="2025-03"), "categorie", [NOTE], every=29)),
+                 csv_bytes(with_column(nuisance("2025-03"), "categorie", [NOTE], every=29)),
                  "privacy:free_text", [NOTE[:40]]),
     ]
 
@@ -228,11 +239,11 @@ def _whole_file_cases() -> list[dict]:
                  parquet_bytes([dict(r, klantnummer=BSN[i]) for i, r in enumerate(voorzieningen())]),
                  "privacy:bsn", BSN[:3]),
         _refused("parquet_phone_in_category", "havensteder", "havensteder__overlastmeldingen__2025-02.parquet",
-                 parquet_bytes(with_column(overlastmeldingen(period="2025-02"), "categorie", ["06-24681357"], every=10)),
+                 parquet_bytes(with_column(nuisance("2025-02"), "categorie", ["06-24681357"], every=10)),
                  "privacy:phone", ["06-24681357"]),
         _refused("extra_column_with_phone", "woonstad", "woonstad__overlastmeldingen__2025-02.csv",
                  csv_bytes([dict(r, notitie="bel 06-13572468" if i == 4 else "") for i, r in
-                            enumerate(overlastmeldingen(period="2025-02"))]),
+                            enumerate(nuisance("2025-02"))]),
                  "privacy:phone", ["06-13572468"]),
     ]
 
@@ -267,7 +278,7 @@ def _negative_cases() -> list[dict]:
         _accepted("ok_random_twelve_digit_ids", "woonstad", "woonstad__verhuureenheden__2025-02-28.csv",
                   csv_bytes(with_column(verhuureenheden(300), "vhe_id", random_ids(300, 12, seed=8)))),
         _accepted("ok_date_sequence_ids", "havensteder", "havensteder__overlastmeldingen__2025-01.csv",
-                  csv_bytes(with_column(overlastmeldingen(period="2025-01"), "melding_id",
+                  csv_bytes(with_column(nuisance("2025-01"), "melding_id",
                                         lambda i: f"202501{1 + i % 28:02d}-{i:03d}"))),
         _accepted("ok_old_dates_in_date_columns", "havensteder", "havensteder__huurcontracten__2024-10.csv",
                   csv_bytes(with_column(huurcontracten(), "startdatum",
@@ -305,7 +316,7 @@ def _found_by_attacking() -> list[dict]:
     b = valid_bsns(40, seed=99)
     return [
         _refused("e164_mobile_without_plus", "havensteder", "havensteder__overlastmeldingen__2024-12.csv",
-                 csv_bytes(with_column(overlastmeldingen(period="2024-12"), "categorie", ["31612345678"],
+                 csv_bytes(with_column(nuisance("2024-12"), "categorie", ["31612345678"],
                                        every=10)), "privacy:phone", ["31612345678"]),
         _refused("email_fullwidth_at", "havensteder", "havensteder__huurcontracten__2024-08.csv",
                  csv_bytes(with_column(huurcontracten(), "einde_reden", ["j.jansen\uff20example.nl"],
@@ -331,7 +342,8 @@ def _found_by_attacking() -> list[dict]:
                                        [f"{v[:3]} {v[3:5]} {v[5:7]} {v[7:]}" for v in b[:30]])),
                  "privacy:bsn", b[2:4]),
         _refused("second_table_below_the_data", "havensteder", "havensteder__huurcontracten__2024-07.csv",
-                 csv_bytes(huurcontracten()) + f"\r\nnaam;bsn;;;;;;\r\nJan de Vries;{b[2]};;;;;;\r\n".encode(),
+                 csv_bytes(huurcontracten())
+                 + f"\r\nnaam;bsn;;;;;;\r\nJan de Vries;{b[2]};;;;;;\r\n".encode(),
                  "privacy:", [b[2], "Jan de Vries"]),
     ]
 
