@@ -98,6 +98,11 @@ INITIALS_NAME = (r"^(\p{Lu}\. ?){1,4}((van|de|der|den|het|ter|ten|te|op|in|el) )
 GEMEENTE_PREFIX = r"^(?<prefix>0[0-9]{3})[ \-_./]"
 GEMEENTE_PREFIX_SHARE, GEMEENTE_PREFIX_MIN = 0.9, 5
 
+# Characters that show nothing but split a number or address for a regex.
+INVISIBLE = r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]"
+# Any international number: +32 470 12 34 56, +49 30 1234567 (a Dutch one is matched above too).
+PHONE_INTERNATIONAL = rf"\+[1-9]({SEP}[0-9]){{8,13}}{B}"
+
 # --- BSN ----------------------------------------------------------------------------------------
 # Candidates: a number of 8-9 digits written whole or in groups (123 456 782, 1234.56.782,
 # 123-45-6782), and 9 digits at the start or end of a longer digit run (a BSN glued to a
@@ -209,7 +214,7 @@ def scan(
     is taken for a date of birth. `categories`: agreed values per category column; a value
     outside the list that reads as a person's name is a name.
     """
-    frame = frame.select(pl.all().cast(pl.String))
+    frame = _folded(frame.select(pl.all().cast(pl.String)))
     pseudonyms = {_key(name) for name in pseudonym_columns}
     allowed = {_key(name) for name in allowed_columns or ()}
     pseudonym_cols = [c for c in frame.columns if _key(c) in pseudonyms]
@@ -232,6 +237,20 @@ def scan(
             findings += _stray_birth_date_findings(frame, column)
     order = {name: position for position, name in enumerate(frame.columns)}
     return sorted(findings, key=lambda finding: order[finding.column])
+
+
+def _folded(frame: pl.DataFrame) -> pl.DataFrame:
+    """Unicode tricks undone before any rule looks: full-width digits and letters folded (NFKC),
+    zero-width characters and soft hyphens removed, no-break spaces made spaces. Only columns
+    holding non-ASCII text pay for it."""
+    folded = []
+    for column in frame.columns:
+        values = pl.col(column)
+        if frame[column].str.contains(r"[^\x00-\x7f]").any():
+            values = (values.str.normalize("NFKC").str.replace_all(INVISIBLE, "")
+                      .str.replace_all(r"[\u00a0\u2007\u202f]", " "))
+        folded.append(values)
+    return frame.select(folded)
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,7 +392,8 @@ def _email_hits(values: pl.Series) -> pl.Series:
 
 def _phone_hits(values: pl.Series) -> pl.Series:
     """Dutch numbers in any notation; a column of ids sharing one gemeente code prefix is not."""
-    hits = values.filter(values.str.replace_all(DATE_OR_TIME, " # ").str.contains(PHONE))
+    text = values.str.replace_all(DATE_OR_TIME, " # ")
+    hits = values.filter(text.str.contains(PHONE) | text.str.contains(PHONE_INTERNATIONAL))
     if hits.len() == 0:
         return hits
     prefix = _shared_gemeente_prefix(values)

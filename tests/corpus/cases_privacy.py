@@ -32,6 +32,7 @@ PEOPLE = ["Jan de Vries", "Fatima Yilmaz", "Pieter van der Berg", "Mohamed El Am
           "Kees Bakker"]
 FIRST = ["Jan", "Fatima", "Pieter", "Mohamed", "Anna", "Kees", "Sanne", "Ahmed", "Lotte", "Yusuf"]
 LAST = ["de Vries", "Yilmaz", "van der Berg", "El Amrani", "Jansen", "Bakker"]
+FULL_WIDTH = str.maketrans("0123456789", "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19")
 NOTE = ("Meneer belde opnieuw over de buren, hij slaapt slecht en drinkt weer veel sinds zijn "
         "vrouw is overleden")
 
@@ -341,6 +342,17 @@ def _found_by_attacking() -> list[dict]:
                  csv_bytes(with_column(voorzieningen(), "voorziening_id",
                                        [f"{v[:3]} {v[3:5]} {v[5:7]} {v[7:]}" for v in b[:30]])),
                  "privacy:bsn", b[2:4]),
+        _refused("phone_split_by_zero_width_space", "woonstad", "woonstad__overlastmeldingen__2024-12.csv",
+                 csv_bytes(with_column(nuisance("2024-12"), "complex_id", ["06\u200b9876\u200b5432"],
+                                       every=8)), "privacy:phone", ["98765432"]),
+        _refused("bsn_in_full_width_digits", "gemeente", "gemeente__voorzieningen__2024-04.csv",
+                 csv_bytes(with_column(voorzieningen(), "voorziening_id",
+                                       [v.translate(FULL_WIDTH) for v in b[10:40]])),
+                 "privacy:bsn", b[10:12]),
+        _refused("belgian_phone_number", "havensteder", "havensteder__overlastmeldingen__2024-11.csv",
+                 csv_bytes(with_column(nuisance("2024-11"), "veroorzaker_contract_id",
+                                       ["+32 470 12 34 56"], every=12)),
+                 "privacy:phone", ["+32 470 12 34 56", "32470123456"]),
         _refused("second_table_below_the_data", "havensteder", "havensteder__huurcontracten__2024-07.csv",
                  csv_bytes(huurcontracten())
                  + f"\r\nnaam;bsn;;;;;;\r\nJan de Vries;{b[2]};;;;;;\r\n".encode(),
