@@ -25,8 +25,8 @@ from pipelines.warehouse import scalar
 from quality.contract_sql import quote
 from quality.masking import shape_expr
 from quality.receipts import write_receipts
-from quality.validate import VALIDATED, Outcome, rejected_rule_names, validate
-from sources.contracts import BadFileName, Contract, Registry, load_registry, parse_file_name
+from quality.validate import VALIDATED, Outcome, rejected_rule_names, reported_file_name, validate
+from sources.contracts import Contract, Registry, load_registry, parse_file_name
 from sources.geography import load_rotterdam_buurten
 
 log = logging.getLogger(__name__)
@@ -217,13 +217,14 @@ def _quarantine(home: DataHome, landed: Landed) -> Path:
     return target
 
 
-def _unjudgeable(landed: Landed, error: Exception) -> Outcome:
+def _unjudgeable(landed: Landed, error: Exception, registry: Registry) -> Outcome:
     """A file that breaks the validation itself is refused and quarantined, never loaded, and
     never left pending in landing/ to break every later run. The log names the error's type
     only: its message could quote the file's content."""
     log.error("Validation of a %s file failed with %s; the file is refused",
               landed.partner_folder, type(error).__name__)
-    outcome = Outcome(file_name=landed.original_name, sha256=landed.sha256)
+    outcome = Outcome(file_name=reported_file_name(landed.original_name, registry),
+                      sha256=landed.sha256)
     return outcome.refuse("unreadable:cannot_check",
                           "Het bestand kon niet worden gecontroleerd en is daarom niet geladen; "
                           "neem contact op met het datateam.",
@@ -237,11 +238,10 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
     registry = registry or load_registry()
     already = decided_shas(con) if already is None else already
     if landed.sha256 in already:
-        outcome = Outcome(file_name=landed.original_name, sha256=landed.sha256, duplicate=True)
-        try:
-            outcome.delivery = parse_file_name(landed.original_name)
-        except BadFileName:
-            pass
+        name = reported_file_name(landed.original_name, registry)
+        outcome = Outcome(file_name=name, sha256=landed.sha256, duplicate=True)
+        if name == landed.original_name:
+            outcome.delivery = parse_file_name(name)
         write_receipts(home, landed.partner_folder, outcome)
         _ledger_row(con, outcome, run_id, [])
         return outcome
@@ -249,7 +249,7 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
         outcome = validate(landed.path, registry, con, landed.sha256, file_name=landed.original_name,
                            partner_folder=landed.partner_folder)
     except Exception as error:  # noqa: BLE001 - see _unjudgeable
-        outcome = _unjudgeable(landed, error)
+        outcome = _unjudgeable(landed, error, registry)
     # Quarantine and receipts come before the ledger commit: a crash in between means the file is
     # still pending, is decided again, and both are rewritten; never a decision without a receipt.
     if outcome.refused:
@@ -265,11 +265,14 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
     return outcome
 
 
-def pending(con: duckdb.DuckDBPyConnection, home: DataHome) -> list[Landed]:
+def pending(con: duckdb.DuckDBPyConnection, home: DataHome,
+            registry: Registry | None = None) -> list[Landed]:
     """Landed files without a decision yet (new, or left by a crashed run)."""
+    registry = registry or load_registry()
     ledger = {(row[0], row[1]) for row in con.sql(
         "select sha256, file_name from raw.load_ledger").fetchall()}
-    return [f for f in landed_files(home) if (f.sha256, f.original_name) not in ledger]
+    return [f for f in landed_files(home)
+            if (f.sha256, reported_file_name(f.original_name, registry)) not in ledger]
 
 
 def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
@@ -288,6 +291,6 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
         if not new:
             redelivered.append(landed)
     already = decided_shas(con)
-    todo = sorted(pending(con, home), key=lambda f: f.path.stat().st_mtime)
+    todo = sorted(pending(con, home, registry), key=lambda f: f.path.stat().st_mtime)
     todo += [f for f in redelivered if f.sha256 in already and f not in todo]
     return [process(con, home, landed, run_id, registry, already) for landed in todo]

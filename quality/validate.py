@@ -118,6 +118,17 @@ def _check_columns(outcome: Outcome, headers: list[str], contract: Contract) -> 
                        f"agreed columns: {', '.join(contract.column_names)}.")
 
 
+def reported_file_name(name: str, registry: Registry) -> str:
+    """The file name as receipts and the ledger record it: as delivered when it names an agreed
+    delivery, otherwise only its length (a care worker may name a file after a client)."""
+    try:
+        delivery = parse_file_name(name)
+        registry.contract_for(delivery.partner, delivery.dataset)
+        return name
+    except (BadFileName, KeyError):
+        return f"[bestandsnaam, {len(name)} tekens]"
+
+
 def _quoted_names_masked(message: str) -> str:
     """A reader message quotes sheet and column names ('column 'x' appears twice'); in a file
     without a header row those are data, so they are quoted only when they read as names."""
@@ -131,13 +142,16 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
     `con` must have a relation `known_buurten(buurtcode)`.
     """
     file_name = file_name or path.name
-    outcome = Outcome(file_name=file_name, sha256=sha256)
+    outcome = Outcome(file_name=reported_file_name(file_name, registry), sha256=sha256)
     try:
         delivery = parse_file_name(file_name)
     except BadFileName as error:
         return outcome.refuse("bad_file_name", f"Bestandsnaam klopt niet: {error}.",
                               f"File name is not as agreed: {error}.")
-    outcome.delivery = delivery
+    if delivery.partner not in registry.partners:
+        return outcome.refuse("unknown_dataset",
+                              "Niet afgesproken levering: de bestandsnaam noemt geen bekende partner.",
+                              "Not an agreed delivery: the file name names no known partner.")
     if partner_folder is not None and partner_folder != delivery.partner:
         return outcome.refuse("wrong_folder",
                               f"Het bestand staat in de map van '{partner_folder}' maar noemt partner "
@@ -146,11 +160,20 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
                               f"'{delivery.partner}'.")
     try:
         contract = registry.contract_for(delivery.partner, delivery.dataset)
+    except KeyError:
+        # The dataset part of the name is the partner's text: it is not repeated.
+        datasets = ", ".join(registry.partners[delivery.partner].datasets)
+        return outcome.refuse("unknown_dataset",
+                              f"Niet afgesproken levering: {delivery.partner} levert deze dataset "
+                              f"niet (afgesproken: {datasets}).",
+                              f"Not an agreed delivery: {delivery.partner} does not deliver this "
+                              f"dataset (agreed: {datasets}).")
+    outcome.delivery = delivery
+    try:
         check_period_kind(delivery, contract)
-    except (KeyError, BadFileName) as error:
-        reason = str(error).strip("'\"")
-        return outcome.refuse("unknown_dataset", f"Niet afgesproken levering: {reason}.",
-                              f"Not an agreed delivery: {reason}.")
+    except BadFileName as error:
+        return outcome.refuse("unknown_dataset", f"Niet afgesproken levering: {error}.",
+                              f"Not an agreed delivery: {error}.")
     outcome.contract = contract
     if contract.period == "monthly" and month_partition(delivery.period) is None:
         first = first_delivery_month()

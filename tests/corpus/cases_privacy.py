@@ -353,6 +353,12 @@ def _found_by_attacking() -> list[dict]:
                  csv_bytes(with_column(nuisance("2024-11"), "veroorzaker_contract_id",
                                        ["+32 470 12 34 56"], every=12)),
                  "privacy:phone", ["+32 470 12 34 56", "32470123456"]),
+        _refused("client_name_as_file_name", "zorgaanbieder", f"overdracht Jan de Vries {b[3]}.xlsx",
+                 xlsx_bytes({"trajecten": trajecten()}), "bad_file_name", ["Jan de Vries", b[3]]),
+        _refused("client_name_as_dataset", "havensteder", "havensteder__dossier_jansen__2025-06.csv",
+                 csv_bytes(huurcontracten()), "unknown_dataset", ["dossier_jansen", "jansen"]),
+        _refused("client_name_as_partner", "woonstad", "fam_yilmaz__huurcontracten__2025-06.csv",
+                 csv_bytes(huurcontracten()), "unknown_dataset", ["fam_yilmaz", "yilmaz"]),
         _refused("second_table_below_the_data", "havensteder", "havensteder__huurcontracten__2024-07.csv",
                  csv_bytes(huurcontracten())
                  + f"\r\nnaam;bsn;;;;;;\r\nJan de Vries;{b[2]};;;;;;\r\n".encode(),

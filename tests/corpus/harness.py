@@ -14,6 +14,7 @@ miss one), the captured log records and the `check` output.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import io
 import json
@@ -76,7 +77,8 @@ def batches(cases: list[dict]) -> list[list[dict]]:
     with earlier deliveries, the partner)."""
     homes: list[tuple[set, list[dict]]] = []
     for case in cases:
-        keys = {(case["partner"], _dataset(case["filename"]))}
+        # identical bytes in one home would be a re-delivery, decided as a duplicate
+        keys = {(case["partner"], _dataset(case["filename"])), ("sha256", _sha(case["content"]))}
         if case.get("before"):
             keys.add((case["partner"], "*"))
         for taken, members in homes:
@@ -89,6 +91,10 @@ def batches(cases: list[dict]) -> list[list[dict]]:
         else:
             homes.append((set(keys), [case]))
     return [members for _, members in homes]
+
+
+def _sha(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
 
 
 def _dataset(filename: str) -> str:
@@ -135,12 +141,13 @@ def _intake(home: DataHome, run_id: str, dagster: bool) -> None:
 
 
 def _decisions(home: DataHome) -> dict[str, tuple[str, list[str]]]:
-    """File name -> (decision, refusal codes), from the ledger: the record of every decision."""
+    """SHA-256 -> (decision, refusal codes), from the ledger: the record of every decision (by
+    hash: the ledger keeps an unagreed file name only as its length)."""
     with open_warehouse(home.warehouse, read_only=True) as con:
-        rows = con.sql("select file_name, decision, reasons from raw.load_ledger "
+        rows = con.sql("select sha256, decision, reasons from raw.load_ledger "
                        "order by decided_at").fetchall()
-    return {name: (decision, [r["code"] for r in json.loads(reasons or "[]")])
-            for name, decision, reasons in rows}
+    return {sha: (decision, [r["code"] for r in json.loads(reasons or "[]")])
+            for sha, decision, reasons in rows}
 
 
 def _run_home(members: list[dict], root: Path, dagster: bool = False) -> list[Result]:
@@ -175,7 +182,7 @@ def _run_home(members: list[dict], root: Path, dagster: bool = False) -> list[Re
     places = _searchable(home) + [("logs", records.text())]
     results = []
     for case in members:
-        decision, reasons = decisions.get(case["filename"], ("not_decided", []))
+        decision, reasons = decisions.get(_sha(case["content"]), ("not_decided", []))
         result = Result(case, decision, reasons, check_exit=check_output[case["id"]][1])
         result.leaks = _leaks(case, places + [("check output", check_output[case["id"]][0])])
         results.append(result)
