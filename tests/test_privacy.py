@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from stdnum.nl import bsn as stdnum_bsn
 
+from quality.masking import safe_column_name, shape
 from quality.privacy import PrivacyFinding, mask, personal_column_kind, scan
 
 RULES = {
@@ -600,3 +601,26 @@ def test_old_full_dates_outside_date_columns_are_birth_dates():
     assert rules_of(scan(frame, date_columns={"startdatum"})) == {("birth_date", "traject_id")}
     recent = pl.DataFrame({"melding_id": ["M-2025-01-12-1"]})
     assert scan(recent, date_columns=set()) == []
+
+
+# --------------------------------------------------------------------------------------------
+# Shapes: what receipts, ledger and rejects may say about a value
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("123456782", "[9 cijfers]"), ("06-12345678", "[10 cijfers]"), ("j.jansen@example.nl", "[e-mail]"),
+     ("j.jansen (at) example.nl", "[e-mail]"), ("NL91 ABNA 0417 1643 00", "[IBAN]"),
+     ("verward gedrag", "[tekst, 14 tekens]"), ("", None), (None, None)],
+)
+def test_shape_shows_no_part_of_the_value(value, expected):
+    assert shape(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "quoted"),
+    [("opmerking", True), ("e-mail adres", True), ("naam cliënt", True), ("hidden:naam", True),
+     ("123456782", False), ("j.jansen@example.nl", False), ("Jan de Vries", False), ("", False)],
+)
+def test_column_names_are_quoted_only_when_they_read_as_names(name, quoted):
+    assert (safe_column_name(name) == name) is quoted
