@@ -1,11 +1,16 @@
 """Everything a file holds besides the cells the contract reads, through the privacy guard.
 
 A workbook carries more than its data sheet: other worksheets (hidden and "very hidden" ones
-too), cell comments and notes, threaded comments, text boxes; and every file carries header
-names. A care worker's note in a comment or a hidden sheet of names and BSNs must refuse the file
-just like a BSN in a data column. XLSX is a zip of XML parts: the sheets are read with the same
-reader as the data sheet (calamine through polars), the comment and drawing parts with the
-standard library's zipfile and ElementTree (expat refuses entity expansion attacks).
+too) and their names, cell comments and notes, threaded comments, text boxes, hyperlink targets,
+the data saved with a pivot table or an external link, document properties; every file carries
+header names, and a Parquet file key-value metadata. A care worker's note in a comment or a
+hidden sheet of names and BSNs must refuse the file just like a BSN in a data column.
+
+XLSX is a zip of XML parts: the sheets are read with the same reader as the data sheet
+(calamine through polars), the other parts with the standard library's zipfile and ElementTree
+(expat >= 2.4.1 limits entity expansion, so a "billion laughs" part fails instead of filling
+memory; a part over MAX_PART_BYTES is not read at all, and a part that cannot be read refuses
+the file).
 """
 from __future__ import annotations
 
@@ -22,6 +27,9 @@ from quality.privacy import PrivacyFinding, scan
 MAX_PART_BYTES = 20 << 20  # a comment part larger than this is itself suspicious: refuse reading
 SHEET_STATES = re.compile(r"<sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\bstate=\"(hidden|veryHidden)\"")
 COMMENT_PARTS = re.compile(r"^xl/(comments[^/]*\.xml|threadedComments/[^/]+\.xml|drawings/[^/]+\.xml)$")
+LINK_PARTS = re.compile(r"^xl/(worksheets|drawings)/_rels/[^/]+\.rels$")
+PIVOT_DEFINITION = re.compile(r"^xl/pivotCache/pivotCacheDefinition[0-9]*\.xml$")
+ITEM_TAGS = ("}s", "}n", "}d")  # text, number and date items of a pivot cache
 TEXT_TAGS = ("}t", "}text")  # <t> runs in notes and drawings, <text> in threaded comments
 
 WHERE = {
@@ -30,6 +38,9 @@ WHERE = {
     "comments": ("In opmerkingen of notities bij cellen", "In cell comments or notes"),
     "headers": ("In de kolomnamen", "In the column names"),
     "sheet_names": ("In de namen van de werkbladen", "In the worksheet names"),
+    "links": ("In de koppelingen (hyperlinks) van het werkboek", "In the workbook's hyperlinks"),
+    "caches": ("In de opgeslagen gegevens van een draaitabel of externe koppeling",
+               "In the data saved with a pivot table or external link"),
     "properties": ("In de documenteigenschappen (titel, onderwerp, metadata)",
                    "In the document properties (title, subject, metadata)"),
 }
@@ -47,6 +58,9 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
     if _is_workbook(path):
         findings += _sheet_findings(path, data_sheet)
         findings += _placed(_text_scan("opmerkingen", _comment_texts(path)), "comments")
+        findings += _placed(_text_scan("koppelingen", _link_targets(path)), "links")
+        for field, values in _cached_values(path).items():
+            findings += _placed(_text_scan(field, values), "caches")
         findings += _placed(_text_scan("eigenschappen", _workbook_properties(path)), "properties")
     elif path.read_bytes()[:4] == b"PAR1":
         findings += _placed(_text_scan("eigenschappen", _parquet_properties(path)), "properties")
@@ -75,8 +89,11 @@ def _sheet_findings(path: Path, data_sheet: str | None) -> list[PrivacyFinding]:
         if sheet == data_sheet:
             continue
         frame = _sheet_as_text(path, sheet)
+        where = "hidden" if sheet in hidden else "sheet"
         if frame.height:
-            findings += _placed(scan(frame), "hidden" if sheet in hidden else "sheet")
+            findings += _placed(scan(frame), where)
+        if frame.width:  # a header cell is a cell: 'j.jansen@example.nl' as a column name
+            findings += _placed(_text_scan("kolomnamen", frame.columns), where)
     return findings
 
 
@@ -126,6 +143,48 @@ def _comment_texts(path: Path) -> list[str]:
                     if text.strip():
                         texts.append(" ".join(text.split()))
     return texts
+
+
+def _link_targets(path: Path) -> list[str]:
+    """External targets of hyperlinks: a cell reading 'mail' can link to mailto:j.jansen@…"""
+    targets = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if LINK_PARTS.match(name):
+                root = ElementTree.fromstring(_read_part(archive, name))
+                targets += [e.get("Target", "") for e in root.iter()
+                            if e.get("TargetMode") == "External" and e.get("Target")]
+    return targets
+
+
+def _cached_values(path: Path) -> dict[str, list[str]]:
+    """Values a workbook keeps besides its cells, per field: the source data of a pivot table
+    (even when its source sheet was deleted) and cached values of external links."""
+    fields: dict[str, list[str]] = {}
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        for definition in (n for n in names if PIVOT_DEFINITION.match(n)):
+            root = ElementTree.fromstring(_read_part(archive, definition))
+            order = []
+            for field in (e for e in root.iter() if e.tag.endswith("}cacheField")):
+                key = f"draaitabel {field.get('name') or len(order)}"
+                order.append(key)
+                fields.setdefault(key, []).extend(_item_values(field))
+            records = definition.replace("Definition", "Records")
+            if records in names:
+                for row in ElementTree.fromstring(_read_part(archive, records)):
+                    for key, item in zip(order, row):
+                        if item.tag.endswith(ITEM_TAGS) and item.get("v") is not None:
+                            fields[key].append(item.get("v"))
+        for link in (n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")):
+            root = ElementTree.fromstring(_read_part(archive, link))
+            fields.setdefault("externe koppeling", []).extend(
+                e.text for e in root.iter() if e.tag.endswith("}v") and e.text)
+    return fields
+
+
+def _item_values(field: ElementTree.Element) -> list[str]:
+    return [e.get("v") for e in field.iter() if e.tag.endswith(ITEM_TAGS) and e.get("v") is not None]
 
 
 def _workbook_properties(path: Path) -> list[str]:

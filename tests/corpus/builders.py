@@ -109,10 +109,12 @@ def csv_bytes(rows: Rows, delimiter: str = ";", encoding: str = "utf-8", header:
 
 def xlsx_bytes(sheets: dict[str, Rows | list[list]], hidden: dict[str, str] | None = None,
                comments: dict[str, list[tuple[int, int, str]]] | None = None,
-               numbers: set[str] = frozenset()) -> bytes:
+               numbers: set[str] = frozenset(),
+               links: dict[str, list[tuple[int, int, str, str]]] | None = None) -> bytes:
     """A workbook: sheet name -> rows (dicts with a header, or plain lists); `hidden` maps a
     sheet to "hidden" or "veryHidden"; `comments` sheet -> (row, col, text) notes; columns in
-    `numbers` are written as numeric cells (as Excel keeps a BSN typed into a cell)."""
+    `numbers` are written as numeric cells (as Excel keeps a BSN typed into a cell); `links`
+    sheet -> (row, col, url, shown text) hyperlinks."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     for name, rows in sheets.items():
@@ -132,6 +134,8 @@ def xlsx_bytes(sheets: dict[str, Rows | list[list]], hidden: dict[str, str] | No
                 sheet.write_row(r, 0, row)
         for row, col, text in (comments or {}).get(name, []):
             sheet.write_comment(row, col, text)
+        for row, col, url, text in (links or {}).get(name, []):
+            sheet.write_url(row, col, url, string=text)
         state = (hidden or {}).get(name)
         if state == "hidden":
             sheet.hide()
@@ -156,6 +160,21 @@ def _rewritten_zip(workbook: bytes, change=lambda name, data: data, extra: dict 
 def with_zip_part(workbook: bytes, name: str, text: str) -> bytes:
     """Add a part to a workbook's zip (a threaded comment xlsxwriter cannot write)."""
     return _rewritten_zip(workbook, extra={name: text})
+
+
+def with_pivot_cache(workbook: bytes, fields: dict[str, list[str]]) -> bytes:
+    """Add a pivot cache holding `fields` (name -> values), as Excel keeps a pivot table's source
+    data inside the file even after its source sheet was deleted."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    cache_fields = "".join(f'<cacheField name="{name}"><sharedItems/></cacheField>' for name in fields)
+    rows = "".join("<r>" + "".join(f'<s v="{values[i]}"/>' for values in fields.values()) + "</r>"
+                   for i in range(len(next(iter(fields.values())))))
+    return _rewritten_zip(workbook, extra={
+        "xl/pivotCache/pivotCacheDefinition1.xml":
+            f'<?xml version="1.0"?><pivotCacheDefinition xmlns="{main}"><cacheFields>{cache_fields}'
+            "</cacheFields></pivotCacheDefinition>",
+        "xl/pivotCache/pivotCacheRecords1.xml":
+            f'<?xml version="1.0"?><pivotCacheRecords xmlns="{main}">{rows}</pivotCacheRecords>'})
 
 
 def with_core_title(workbook: bytes, title: str) -> bytes:

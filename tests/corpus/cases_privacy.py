@@ -11,7 +11,7 @@ from __future__ import annotations
 from tests.corpus.builders import (PERIOD, case, csv_bytes, huurcontracten, overlastmeldingen,
                                    parquet_bytes, pseudonym, random_ids, trajecten, valid_bsns,
                                    verhuureenheden, voorzieningen, with_column, with_core_title,
-                                   with_zip_part, xlsx_bytes)
+                                   with_pivot_cache, with_zip_part, xlsx_bytes)
 
 TRAJECTEN = f"zorgaanbieder__trajecten__{PERIOD}"
 VOORZIENINGEN = f"gemeente__voorzieningen__{PERIOD}"
@@ -359,6 +359,25 @@ def _found_by_attacking() -> list[dict]:
                  csv_bytes(huurcontracten()), "unknown_dataset", ["dossier_jansen", "jansen"]),
         _refused("client_name_as_partner", "woonstad", "fam_yilmaz__huurcontracten__2025-06.csv",
                  csv_bytes(huurcontracten()), "unknown_dataset", ["fam_yilmaz", "yilmaz"]),
+        _refused("mailto_hyperlink_behind_a_word", "zorgaanbieder", "zorgaanbieder__trajecten__2024-01.xlsx",
+                 xlsx_bytes({"trajecten": trajecten(), "Info": [["contact"]]},
+                            links={"Info": [(1, 0, "mailto:s.visser@example.nl", "mail")]}),
+                 "privacy:email", ["s.visser@example.nl", "s.visser"]),
+        _refused("pivot_cache_keeps_deleted_source", "zorgaanbieder", "zorgaanbieder__trajecten__2023-12.xlsx",
+                 with_pivot_cache(xlsx_bytes({"trajecten": trajecten()}),
+                                  {"klant": [f"{f} {LAST[i % 6]}" for i, f in enumerate(FIRST)],
+                                   "nummer": b[20:30]}),
+                 "privacy:", [b[20], b[21], "Sanne Yilmaz"]),
+        _refused("external_link_cached_value", "zorgaanbieder", "zorgaanbieder__trajecten__2023-11.xlsx",
+                 with_zip_part(xlsx_bytes({"trajecten": trajecten()}), "xl/externalLinks/externalLink1.xml",
+                               '<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/'
+                               'spreadsheetml/2006/main"><externalBook><sheetDataSet><sheetData sheetId="0">'
+                               '<row r="1"><cell r="A1"><v>06-55443322</v></cell></row></sheetData>'
+                               '</sheetDataSet></externalBook></externalLink>'),
+                 "privacy:phone", ["06-55443322"]),
+        _refused("email_as_header_of_another_sheet", "zorgaanbieder", "zorgaanbieder__trajecten__2023-10.xlsx",
+                 xlsx_bytes({"trajecten": trajecten(), "Info": [["r.dekker@example.nl"], ["ja"]]}),
+                 "privacy:email", ["r.dekker@example.nl"]),
         _refused("second_table_below_the_data", "havensteder", "havensteder__huurcontracten__2024-07.csv",
                  csv_bytes(huurcontracten())
                  + f"\r\nnaam;bsn;;;;;;\r\nJan de Vries;{b[2]};;;;;;\r\n".encode(),
