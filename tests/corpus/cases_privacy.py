@@ -385,6 +385,25 @@ def _found_by_attacking() -> list[dict]:
     ]
 
 
+def _unreadable_parts() -> list[dict]:
+    """A part that cannot be inspected refuses the file: an entity-expansion bomb in a comments
+    part, and a comments part larger than the scanner reads."""
+    entities = '<!ENTITY l0 "lololololo">' + "".join(
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    laughs = (f'<?xml version="1.0"?><!DOCTYPE c [{entities}]><comments xmlns="x"><commentList>'
+              '<comment><text><t>&l9;</t></text></comment></commentList></comments>')
+    huge = ('<?xml version="1.0"?><comments xmlns="x"><commentList>'
+            + "<comment><text><t>ok</t></text></comment>" * 800_000 + "</commentList></comments>")
+    return [
+        _refused("entity_expansion_bomb_in_comments", "zorgaanbieder", "zorgaanbieder__trajecten__2023-09.xlsx",
+                 with_zip_part(xlsx_bytes({"trajecten": trajecten()}), "xl/comments9.xml", laughs),
+                 "unreadable:hidden_parts", []),
+        _refused("oversized_comments_part", "zorgaanbieder", "zorgaanbieder__trajecten__2023-08.xlsx",
+                 with_zip_part(xlsx_bytes({"trajecten": trajecten()}), "xl/comments9.xml", huge),
+                 "unreadable:hidden_parts", []),
+    ]
+
+
 def cases() -> list[dict]:
     return (_bsn_cases() + _contact_cases() + _address_and_person_cases() + _whole_file_cases()
-            + _negative_cases() + _masking_cases() + _found_by_attacking())
+            + _negative_cases() + _masking_cases() + _found_by_attacking() + _unreadable_parts())
