@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -17,15 +18,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from pipelines.home import DataHome
 from pipelines.warehouse import scalar
 from quality.contract_sql import quote
+from quality.masking import shape_expr
 from quality.receipts import write_receipts
-from quality.validate import VALIDATED, Outcome, rejected_rule_names, validate
-from sources.contracts import BadFileName, Contract, Registry, load_registry, parse_file_name
+from quality.validate import VALIDATED, Outcome, rejected_rule_names, reported_file_name, validate
+from sources.contracts import Contract, Registry, load_registry, parse_file_name
 from sources.geography import load_rotterdam_buurten
 
+log = logging.getLogger(__name__)
 SAFE_FOLDER = re.compile(r"^[a-z0-9_]{1,64}$")
 IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", "~")
 STABLE_AFTER_S = 2.0  # a file whose size or mtime changed this recently is still being written
@@ -169,9 +173,7 @@ def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, 
     table = f"raw.{quote(contract.table)}"
     rejected = ", ".join(f"'{name}'" for name in rejected_rule_names(contract))
     columns = ", ".join(quote(c) for c in contract.column_names)
-    record = ", ".join(f"{quote('raw_' + c.name)} := "
-                       + (f"left({quote('raw_' + c.name)}, 4) || '…'" if c.type == "pseudonym"
-                          else quote("raw_" + c.name)) for c in contract.columns)
+    records = _masked_rejects(con, contract, rejected)
     now = datetime.now(timezone.utc)
     con.execute("begin transaction")
     try:
@@ -183,16 +185,27 @@ def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, 
             select {columns}, ?, ?, ?, ?, _row, ?
             from {VALIDATED} where not list_has_any(_failures, [{rejected}])""",
                     [d.partner, d.period, outcome.file_name, outcome.sha256, now])
-        con.execute(f"""
+        con.register("_masked_rejects", records.to_arrow())
+        con.execute("""
             insert into raw.rejects
-            select ?, ?, ?, ?, _row, _failures, to_json(struct_pack({record})), ?
-            from {VALIDATED} where list_has_any(_failures, [{rejected}])""",
+            select ?, ?, ?, ?, _row, _failures, record::json, ? from _masked_rejects""",
                     [outcome.sha256, d.partner, d.dataset, d.period, now])
+        con.unregister("_masked_rejects")
         _ledger_row(con, outcome, run_id, [])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def _masked_rejects(con: duckdb.DuckDBPyConnection, contract: Contract, rejected: str) -> pl.DataFrame:
+    """Rejected rows as the rejects table keeps them: row number, failed rules and, per column,
+    only the masked shape of the value (`[9 cijfers]`); a rejected value may be personal data."""
+    raw = ", ".join(quote("raw_" + c) for c in contract.column_names)
+    rows = con.sql(f"select _row, _failures, {raw} from {VALIDATED} "
+                   f"where list_has_any(_failures, [{rejected}])").pl()
+    shapes = [shape_expr(pl.col("raw_" + c)).alias(c) for c in contract.column_names]
+    return rows.select("_row", "_failures", record=pl.struct(shapes).struct.json_encode())
 
 
 def _quarantine(home: DataHome, landed: Landed) -> Path:
@@ -204,22 +217,39 @@ def _quarantine(home: DataHome, landed: Landed) -> Path:
     return target
 
 
+def _unjudgeable(landed: Landed, error: Exception, registry: Registry) -> Outcome:
+    """A file that breaks the validation itself is refused and quarantined, never loaded, and
+    never left pending in landing/ to break every later run. The log names the error's type
+    only: its message could quote the file's content."""
+    log.error("Validation of a %s file failed with %s; the file is refused",
+              landed.partner_folder, type(error).__name__)
+    outcome = Outcome(file_name=reported_file_name(landed.original_name, registry),
+                      sha256=landed.sha256)
+    return outcome.refuse("unreadable:cannot_check",
+                          "Het bestand kon niet worden gecontroleerd en is daarom niet geladen; "
+                          "neem contact op met het datateam.",
+                          "The file could not be checked and was therefore not loaded; contact "
+                          "the data team.")
+
+
 def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_id: str,
             registry: Registry | None = None, already: set[str] | None = None) -> Outcome:
     """Decide on one landed file; returns the outcome (receipts written, ledger updated)."""
     registry = registry or load_registry()
     already = decided_shas(con) if already is None else already
     if landed.sha256 in already:
-        outcome = Outcome(file_name=landed.original_name, sha256=landed.sha256, duplicate=True)
-        try:
-            outcome.delivery = parse_file_name(landed.original_name)
-        except BadFileName:
-            pass
+        name = reported_file_name(landed.original_name, registry)
+        outcome = Outcome(file_name=name, sha256=landed.sha256, duplicate=True)
+        if name == landed.original_name:
+            outcome.delivery = parse_file_name(name)
         write_receipts(home, landed.partner_folder, outcome)
         _ledger_row(con, outcome, run_id, [])
         return outcome
-    outcome = validate(landed.path, registry, con, landed.sha256, file_name=landed.original_name,
-                       partner_folder=landed.partner_folder)
+    try:
+        outcome = validate(landed.path, registry, con, landed.sha256, file_name=landed.original_name,
+                           partner_folder=landed.partner_folder)
+    except Exception as error:  # noqa: BLE001 - see _unjudgeable
+        outcome = _unjudgeable(landed, error, registry)
     # Quarantine and receipts come before the ledger commit: a crash in between means the file is
     # still pending, is decided again, and both are rewritten; never a decision without a receipt.
     if outcome.refused:
@@ -235,11 +265,14 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
     return outcome
 
 
-def pending(con: duckdb.DuckDBPyConnection, home: DataHome) -> list[Landed]:
+def pending(con: duckdb.DuckDBPyConnection, home: DataHome,
+            registry: Registry | None = None) -> list[Landed]:
     """Landed files without a decision yet (new, or left by a crashed run)."""
+    registry = registry or load_registry()
     ledger = {(row[0], row[1]) for row in con.sql(
         "select sha256, file_name from raw.load_ledger").fetchall()}
-    return [f for f in landed_files(home) if (f.sha256, f.original_name) not in ledger]
+    return [f for f in landed_files(home)
+            if (f.sha256, reported_file_name(f.original_name, registry)) not in ledger]
 
 
 def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
@@ -258,6 +291,6 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
         if not new:
             redelivered.append(landed)
     already = decided_shas(con)
-    todo = sorted(pending(con, home), key=lambda f: f.path.stat().st_mtime)
+    todo = sorted(pending(con, home, registry), key=lambda f: f.path.stat().st_mtime)
     todo += [f for f in redelivered if f.sha256 in already and f not in todo]
     return [process(con, home, landed, run_id, registry, already) for landed in todo]

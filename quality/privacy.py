@@ -2,41 +2,63 @@
 
 Implements "Privacy rules" of docs/partner-exports.md. The only person identifier allowed is
 `persoon_pseudoniem` (64 lower-case hex characters). Never in a file: a BSN, names, street
-addresses or postcode-6 with house number, phone numbers, e-mail addresses, exact dates of
-birth, free-text notes. Any finding refuses the whole file.
+addresses or postcode-6 with house number, phone numbers, e-mail addresses, IBANs, licence
+plates, exact dates of birth, free-text notes. Any finding refuses the whole file.
 
-Checks are vectorised polars string expressions so that a million-row file scans in seconds.
-Findings carry a masked example only: the receipt tells the partner where to look without
-repeating the personal data back.
+Every value is judged after normalising it (separators, case, obfuscated "(at)", Excel numbers),
+and where a pattern can match by chance (the 11-test, mod-97, codes shaped like postcodes or
+phone numbers) the column's distribution decides, not the single cell.
+
+Checks are vectorised polars string expressions on each column's distinct values, so that a
+million-row file scans in seconds. Findings carry a masked shape only (`[9 cijfers]`): the
+receipt tells the partner where to look without repeating any part of the personal data.
 """
 from __future__ import annotations
 
 import math
+from datetime import date
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 import polars as pl
+from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
+
+from quality.masking import safe_column_name, shape
 
 PSEUDONYM = r"^[0-9a-f]{64}$"
 
 # --- value patterns (Rust regex syntax: no look-around, so word boundaries do the work) -------
 # Word boundaries are ASCII-only ("(?-u:\b)"): Unicode boundaries make the regex engine five
 # times slower on a million rows, and every pattern here is anchored on ASCII digits or letters.
+# Values are normalised before they are judged (see `_normalised_*`): separators, case, an
+# obfuscated "(at)" or " dot ", Excel's 1.23456782E8. The patterns below run on those forms.
 B = r"(?-u:\b)"
 EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
-PHONE = "|".join([
-    rf"{B}06[ \-]?[0-9]{{8}}{B}",                            # 0612345678, 06-12345678
-    rf"{B}06[ \-]?[0-9]{{4}} [0-9]{{4}}{B}",                 # 06 1234 5678
-    rf"{B}06[ \-]?[0-9]{{2}}( [0-9]{{2}}){{3}}{B}",          # 06 12 34 56 78
-    rf"(\+|{B}00)31[ \-]?(\(0\)[ \-]?)?[1-9]([ \-]?[0-9]){{8}}{B}",  # +31 6 12345678
-    rf"{B}0[1-9][0-9][ \-][0-9]{{7}}{B}",                    # 010-1234567
-    rf"{B}0[1-9][0-9]{{2}}[ \-][0-9]{{6}}{B}",               # 0180-123456
-    rf"\(0[1-9][0-9]{{1,2}}\) ?[0-9]{{6,7}}{B}",             # (010) 1234567
-])
-POSTCODE_HOUSE_NUMBER = (                                    # 3024 AB 12, 3024AB12a, 3024ab 12
-    rf"{B}[1-9][0-9]{{3}}( ?[A-Z]{{2}}[ ,]*|[a-z]{{2}}[ ,]+)[0-9]{{1,5}}[a-zA-Z]?{B}"
+# E-mail obfuscations people type to fool harvesters: (at) [at] {at} <at> " at " apenstaartje.
+# Also URL and HTML escapes (%40, &#64;); full-width forms are folded by NFKC first.
+AT_WORD = (r"(?i)\s*[(\[{<]\s*(at|@|apenstaartje)\s*[)\]}>]\s*|\s+(at|apenstaartje)\s+|\s*@\s*"
+           r"|%40|&#0*64;|&#x0*40;|&commat;")
+EMAIL_HINT = r"(?i)@|at|%40|&#|&commat;|\uff20|\ufe6b"
+DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt)\s*[)\]}>]\s*|\s+(dot|punt)\s+"
+# Dates and times are blanked before phone numbers are sought: 06-12-2023 10:00 is no number.
+DATE_OR_TIME = (
+    rf"{B}[0-9]{{1,2}}[\-/.][0-9]{{1,2}}[\-/.][0-9]{{4}}{B}|{B}[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}{B}"
+    rf"|{B}[0-9]{{1,2}}:[0-9]{{2}}(:[0-9]{{2}})?{B}"
+)
+# A Dutch number in any notation: +31 / 0031 / 0, then nine digits with spaces, dots, dashes,
+# slashes or brackets between them (06-12345678, 010 - 123 45 67, +31 (0)6 1234 5678, 06.12.34.56.78).
+SEP = r"[ .\-/()]{0,3}"
+PHONE = (
+    rf"(\+31|{B}0031){SEP}(\(0\){SEP})?[1-9]({SEP}[0-9]){{8}}{B}"
+    rf"|{B}31{SEP}6({SEP}[0-9]){{8}}{B}"  # a mobile number as E.164 without its plus: 31612345678
+    rf"|{B}0{SEP}[1-9]({SEP}[0-9]){{8}}{B}"
+)
+# Postcode-6 + house number, also glued into an id (3024AB12, 3024-ab-12, 3024_AB_0012a).
+POSTCODE_HOUSE_NUMBER = (
+    rf"{B}(?<pc>[1-9][0-9]{{3}})(?<sep>[ \-_.]?)(?<letters>[A-Z]{{2}}|[a-z]{{2}})"
+    rf"[ \-_.,/]*(?<number>[0-9]{{1,5}})([ \-]?[A-Za-z]{B}|{B})"
 )
 STREET_SUFFIXES = (
     "straat|laan|weg|plein|kade|singel|dijk|gracht|hof|park|dreef|steeg|pad|markt|wal|"
@@ -45,18 +67,64 @@ STREET_SUFFIXES = (
 ADDRESS = (                                                   # Schiedamseweg 12, Mathenesserlaan 110b
     rf"{B}\p{{Lu}}[\p{{L}}'.\-]*({STREET_SUFFIXES}) +[0-9]{{1,5}}( ?[a-zA-Z]{B}|{B})"
 )
+# IBAN: country, check digits, 11-30 letters or digits, printed in groups of four or not at all.
+IBAN_TOKEN = rf"{B}[A-Z]{{2}}[0-9]{{2}}( ?[A-Z0-9]{{4}}){{2,7}}( ?[A-Z0-9]{{1,3}})?{B}"
+IBAN_CHANCE = 1 / 97       # a random string of IBAN shape passes mod-97 about once in 97
+# Dutch licence plates by sidecode (RDW), '·' marking the dash. Sidecodes 4-14 use no vowels.
+L, C = "[A-Z]", "[BDFGHJKLMNPRSTVWXZ]"  # no vowels, no C or Q from sidecode 4 on
+SIDECODES = {
+    1: f"{L}{{2}}·[0-9]{{2}}·[0-9]{{2}}", 2: f"[0-9]{{2}}·[0-9]{{2}}·{L}{{2}}",
+    3: f"[0-9]{{2}}·{L}{{2}}·[0-9]{{2}}", 4: f"{C}{{2}}·[0-9]{{2}}·{C}{{2}}",
+    5: f"{C}{{2}}·{C}{{2}}·[0-9]{{2}}", 6: f"[0-9]{{2}}·{C}{{2}}·{C}{{2}}",
+    7: f"[0-9]{{2}}·{C}{{3}}·[0-9]", 8: f"[0-9]·{C}{{3}}·[0-9]{{2}}",
+    9: f"{C}{{2}}·[0-9]{{3}}·{C}", 10: f"{C}·[0-9]{{3}}·{C}{{2}}",
+    11: f"{C}{{3}}·[0-9]{{2}}·{C}", 12: f"{C}·[0-9]{{2}}·{C}{{3}}",
+    13: f"[0-9]·{C}{{2}}·[0-9]{{3}}", 14: f"[0-9]{{3}}·{C}{{2}}·[0-9]",
+}
+# Written with its dashes (or spaces) a modern plate is unmistakable; glued (AB1234) or an old
+# sidecode, it could be any code, so that is judged over the column (varied letters, most rows).
+PLATE_DASHED = B + "(" + "|".join(SIDECODES[n].replace("·", "[- ]") for n in range(4, 15)) + ")" + B
+PLATE_ANY = "^(" + "|".join(code.replace("·", "") for code in SIDECODES.values()) + ")$"
+PLATE_SHARE = 0.5
+# Titles before a name: dhr. Jansen, mevr. de Vries, Mw. J. Bakker, de heer El Amrani.
+TITLED_NAME = (
+    r"(?i:" + B + r"(dhr|mevr|mevrouw|mw|mr|meneer|de heer|hr)" + B + r")\.? *"
+    r"(\p{Lu}|(?i:van|de|der|den|ter|ten|el)" + B + ")"
+)
+INITIALS_NAME = (r"^(\p{Lu}\. ?){1,4}((van|de|der|den|het|ter|ten|te|op|in|el) ){0,3}"
+                 r"\p{Lu}\p{Ll}+(-\p{Lu}\p{Ll}+)?$")
+# Ids prefixed with a CBS gemeente code (0599-1234567) are codes, not phone numbers: judged
+# over the column (one shared 4-digit prefix before a separator in almost every value).
+GEMEENTE_PREFIX = r"^(?<prefix>0[0-9]{3})[ \-_./]"
+GEMEENTE_PREFIX_SHARE, GEMEENTE_PREFIX_MIN = 0.9, 5
+
+# Characters that show nothing but split a number or address for a regex.
+INVISIBLE = r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]"
+# Any international number: +32 470 12 34 56, +49 30 1234567 (a Dutch one is matched above too).
+PHONE_INTERNATIONAL = rf"\+[1-9]({SEP}[0-9]){{8,13}}{B}"
 
 # --- BSN ----------------------------------------------------------------------------------------
-BSN_CELL = r"^([0-9]{8,9}|[0-9]{4}\.[0-9]{2}\.[0-9]{3}|[0-9]{3}[. ][0-9]{3}[. ][0-9]{3})$"
-BSN_TOKEN = rf"{B}([0-9]{{9}}|[0-9]{{4}}\.[0-9]{{2}}\.[0-9]{{3}}|[0-9]{{3}}[. ][0-9]{{3}}[. ][0-9]{{3}}){B}"
-BSN_ANY = rf"{B}([0-9]{{8,9}}|[0-9]{{4}}\.[0-9]{{2}}\.[0-9]{{3}}|[0-9]{{3}}[. ][0-9]{{3}}[. ][0-9]{{3}}){B}"
+# Candidates: a number of 8-9 digits written whole or in groups (123 456 782, 1234.56.782,
+# 123-45-6782), and 9 digits at the start or end of a longer digit run (a BSN glued to a
+# sequence number: 12345678201). Each kind is judged on its own against chance.
+BSN_GROUPED = rf"{B}[0-9]{{2,4}}([ .\-][0-9]{{2,4}}){{1,3}}{B}"
+BSN_RUN = r"[0-9]+"
+EXCEL_NUMBER = r"^[0-9]([.,][0-9]+)?[eE]\+?[0-9]{1,2}$|^[0-9]{8,9}[.,]0+$"
 BSN_CONTEXT = rf"(?i){B}(bsn|burgerservice|sofi)"
 BSN_CHANCE = 1 / 11        # share of random numbers that pass the 11-test
 BSN_Z = 5.0                # one-sided margin above chance; false alarm odds ~1 in 3.5 million
 BSN_SAMPLE = 20_000        # distinct candidates tested per column to decide
+BSN_GLUED_MIN = 3          # a glued BSN needs this many distinct values before it is judged
 
 # --- dates of birth -----------------------------------------------------------------------------
 FULL_DATE = r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{4})([ T].*)?$"
+
+# A full date, ISO or Dutch, also inside an id (2019-03-12-01): its year is what is judged.
+STRAY_DATE = (
+    r"(?-u:\b)(?:[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.]((?:19|20)[0-9]{2})"
+    r"|((?:19|20)[0-9]{2})-[0-9]{1,2}-[0-9]{1,2})(?-u:\b)"
+)
+STRAY_DATE_MIN_AGE = 12
 
 # --- free text ----------------------------------------------------------------------------------
 NOTE_WORDS = 12            # one value this long is a note, never a category label
@@ -116,6 +184,8 @@ RULE_TEXT = {
     "postcode_huisnummer": ("postcode met huisnummer", "postcodes with house numbers"),
     "phone": ("telefoonnummers", "phone numbers"),
     "email": ("e-mailadressen", "e-mail addresses"),
+    "iban": ("bankrekeningnummers (IBAN)", "bank account numbers (IBAN)"),
+    "kenteken": ("kentekens", "licence plates"),
     "birth_date": ("exacte geboortedata", "exact dates of birth"),
     "free_text": ("vrije tekst", "free-text notes"),
 }
@@ -135,9 +205,16 @@ def scan(
     frame: pl.DataFrame,
     pseudonym_columns: Collection[str] = frozenset({"persoon_pseudoniem"}),
     allowed_columns: Collection[str] | None = None,
+    date_columns: Collection[str] | None = None,
+    categories: Mapping[str, Collection[str]] | None = None,
 ) -> list[PrivacyFinding]:
-    """All privacy findings in an all-string frame; an empty list means the file may load."""
-    frame = frame.select(pl.all().cast(pl.String))
+    """All privacy findings in an all-string frame; an empty list means the file may load.
+
+    `date_columns`: the columns agreed to hold dates; when given, an old full date anywhere else
+    is taken for a date of birth. `categories`: agreed values per category column; a value
+    outside the list that reads as a person's name is a name.
+    """
+    frame = _folded(frame.select(pl.all().cast(pl.String)))
     pseudonyms = {_key(name) for name in pseudonym_columns}
     allowed = {_key(name) for name in allowed_columns or ()}
     pseudonym_cols = [c for c in frame.columns if _key(c) in pseudonyms]
@@ -155,56 +232,43 @@ def scan(
     for column in value_cols:
         findings += _free_text_findings(frame, column)
         if column not in named:  # a 'naam' column is already refused by its name
-            findings += _person_name_findings(frame, column)
+            findings += _person_name_findings(frame, column, (categories or {}).get(column))
+        if date_columns is not None and column not in date_columns and column not in named:
+            findings += _stray_birth_date_findings(frame, column)
     order = {name: position for position, name in enumerate(frame.columns)}
     return sorted(findings, key=lambda finding: order[finding.column])
+
+
+def _folded(frame: pl.DataFrame) -> pl.DataFrame:
+    """Unicode tricks undone before any rule looks: full-width digits and letters folded (NFKC),
+    zero-width characters and soft hyphens removed, no-break spaces made spaces. Only columns
+    holding non-ASCII text pay for it."""
+    folded = []
+    for column in frame.columns:
+        values = pl.col(column)
+        if frame[column].str.contains(r"[^\x00-\x7f]").any():
+            values = (values.str.normalize("NFKC").str.replace_all(INVISIBLE, "")
+                      .str.replace_all(r"[\u00a0\u2007\u202f]", " "))
+        folded.append(values)
+    return frame.select(folded)
 
 
 # --------------------------------------------------------------------------------------------
 # Masking and messages
 # --------------------------------------------------------------------------------------------
 
+MASKS = {
+    "bsn": "[9 cijfers]", "email": "[e-mail]", "phone": "[telefoonnummer]", "iban": "[IBAN]",
+    "kenteken": "[kenteken]", "postcode_huisnummer": "[postcode + huisnummer]",
+    "address": "[adres]", "name": "[naam]", "birth_date": "[datum]",
+}
+
+
 def mask(value: str, rule: str) -> str:
-    """A recognisable but non-identifying stand-in for a personal value."""
-    value = str(value).strip()
-    digits = "".join(ch for ch in value if ch.isdigit())
-    if rule == "bsn":
-        return digits.zfill(9)[:4] + "*****"
-    if rule == "email":
-        local, _, domain = value.partition("@")
-        tld = domain.rsplit(".", 1)[-1] if "." in domain else "***"
-        return f"{local[:1]}***@***.{tld}"
-    if rule == "phone":
-        prefix = "+31" if value.startswith(("+", "00")) else digits[:2]
-        return f"{prefix}-****{digits[-4:]}" if len(digits) >= 8 else "****"
-    if rule == "postcode_huisnummer":
-        return digits[:4] + " ** **"
-    if rule == "address":
-        word = value.split()[0] if value.split() else value
-        return f"{word[:1]}***{_street_suffix(word)} **"
-    if rule == "name":
-        return " ".join(part[:1] + "***" for part in value.split())
-    if rule == "birth_date":
-        year = next((part for part in _date_parts(value) if len(part) == 4), "****")
-        return f"{year}-**-**"
-    if rule == "free_text":
-        return f"[{len(value.split())} words, {len(value)} characters]"
-    if rule == "pseudonym_malformed":
-        return value[:4] + "…"
-    return (value[:1] + "***") if value else ""
-
-
-def _street_suffix(word: str) -> str:
-    for suffix in STREET_SUFFIXES.split("|"):
-        if word.endswith(suffix):
-            return suffix
-    return ""
-
-
-def _date_parts(value: str) -> list[str]:
-    for separator in "-/.":
-        value = value.replace(separator, " ")
-    return value.split()
+    """The shape of a personal value as a finding shows it: never any part of the value."""
+    if rule in MASKS:
+        return MASKS[rule]
+    return shape(value) or ""
 
 
 def _finding(rule: str, column: str, count: int, example: str, fix_en: str, fix_nl: str) -> PrivacyFinding:
@@ -213,13 +277,14 @@ def _finding(rule: str, column: str, count: int, example: str, fix_en: str, fix_
     rows_nl = "rij" if count == 1 else "rijen"
     shown = f" (for example {example})" if example else ""
     shown_nl = f" (bijvoorbeeld {example})" if example else ""
+    named = safe_column_name(column)  # a header can be data (no header row): quoted only if a name
     return PrivacyFinding(
         rule=rule,
         column=column,
         count=count,
         example=example,
-        message_nl=f"Kolom '{column}' bevat {what_nl} in {count} {rows_nl}{shown_nl}. {fix_nl}",
-        message_en=f"Column '{column}' contains {what_en} in {count} {rows_en}{shown}. {fix_en}",
+        message_nl=f"Kolom '{named}' bevat {what_nl} in {count} {rows_nl}{shown_nl}. {fix_nl}",
+        message_en=f"Column '{named}' contains {what_en} in {count} {rows_en}{shown}. {fix_en}",
     )
 
 
@@ -297,51 +362,143 @@ def _column_name_findings(frame: pl.DataFrame, column: str, allowed: set[str]) -
     example = mask(values[0], kind) if values.len() else ""
     shown = f" (for example {example})" if example else ""
     shown_nl = f" (bijvoorbeeld {example})" if example else ""
+    named = safe_column_name(column)
     return [PrivacyFinding(
         rule="forbidden_column",
         column=column,
         count=values.len(),
         example=example,
         message_nl=(
-            f"De kolomnaam '{column}' wijst op {what_nl}; {values.len()} rijen zijn gevuld"
+            f"De kolomnaam '{named}' wijst op {what_nl}; {values.len()} rijen zijn gevuld"
             f"{shown_nl}. Verwijder deze kolom uit de levering."
         ),
         message_en=(
-            f"The column name '{column}' indicates {what_en}; {values.len()} rows are filled"
+            f"The column name '{named}' indicates {what_en}; {values.len()} rows are filled"
             f"{shown}. Remove this column from the export."
         ),
     )]
 
 
 # --------------------------------------------------------------------------------------------
-# Value patterns: e-mail, phone, postcode + house number, street address
+# Value patterns: e-mail, phone, IBAN, licence plate, postcode + house number, street address
 # --------------------------------------------------------------------------------------------
 
-PATTERNS = {
-    "email": EMAIL,
-    "phone": PHONE,
-    "postcode_huisnummer": POSTCODE_HOUSE_NUMBER,
-    "address": ADDRESS,
+def _email_hits(values: pl.Series) -> pl.Series:
+    """Plain and obfuscated: 'j.jansen (at) example (dot) nl' is normalised to an address."""
+    values = values.filter(values.str.contains(EMAIL_HINT))  # cheap first pass over ids
+    normal = values.str.normalize("NFKC").str.replace_all(AT_WORD, "@").str.replace_all(DOT_WORD, ".")
+    return values.filter(normal.str.contains(EMAIL))
+
+
+def _phone_hits(values: pl.Series) -> pl.Series:
+    """Dutch numbers in any notation; a column of ids sharing one gemeente code prefix is not."""
+    text = values.str.replace_all(DATE_OR_TIME, " # ")
+    hits = values.filter(text.str.contains(PHONE) | text.str.contains(PHONE_INTERNATIONAL))
+    if hits.len() == 0:
+        return hits
+    prefix = _shared_gemeente_prefix(values)
+    return hits.filter(~hits.str.starts_with(prefix)) if prefix else hits
+
+
+def _shared_gemeente_prefix(values: pl.Series) -> str | None:
+    """'0599' when (almost) every value is '0599-…': an id numbered per gemeente, not a phone."""
+    prefixes = values.str.extract(GEMEENTE_PREFIX, 1)
+    if (values.len() < GEMEENTE_PREFIX_MIN
+            or prefixes.null_count() > (1 - GEMEENTE_PREFIX_SHARE) * values.len()):
+        return None
+    common = prefixes.drop_nulls().mode()
+    share = (prefixes == common[0]).sum() / values.len() if common.len() == 1 else 0
+    return common[0] if share >= GEMEENTE_PREFIX_SHARE else None
+
+
+def _iban_hits(values: pl.Series) -> pl.Series:
+    """IBAN-shaped tokens that pass mod-97 (python-stdnum), judged against chance per column."""
+    tokens = pl.DataFrame({"value": values}).with_columns(
+        token=pl.col("value").str.to_uppercase().str.extract_all(IBAN_TOKEN)
+    ).explode("token").drop_nulls("token")
+    if tokens.height == 0:
+        return values.clear()
+    tokens = tokens.with_columns(
+        valid=pl.col("token").map_elements(_valid_iban_prefix, return_dtype=pl.Boolean))
+    distinct = tokens.unique("token")
+    if not _beyond_chance(int(distinct["valid"].sum()), distinct.height, IBAN_CHANCE):
+        return values.clear()
+    return tokens.filter("valid")["value"].unique()
+
+
+def _valid_iban_prefix(token: str) -> bool:
+    """A token may run into the next word ('NL91 ABNA 0417 1643 00 BETAALD'): try its prefixes."""
+    compact = token.replace(" ", "")
+    return any(stdnum_iban.is_valid(compact[:end]) for end in range(len(compact), 14, -1))
+
+
+def _plate_hits(values: pl.Series) -> pl.Series:
+    """A dashed modern plate (sidecodes 4-14) anywhere; otherwise a column that is mostly plates
+    with varied letters (constant-prefix codes such as 'HC0012' are not)."""
+    values = values.filter(values.str.contains(r"[A-Za-z]") & values.str.contains(r"[0-9]"))
+    upper = values.str.to_uppercase()
+    dashed = values.filter(upper.str.contains(PLATE_DASHED))
+    compact = upper.str.replace_all(r"[\- ]", "")
+    plates = compact.filter(compact.str.contains(PLATE_ANY))
+    if plates.len() >= 3 and plates.len() >= PLATE_SHARE * values.len():
+        letters = plates.str.replace_all("[0-9]", "")
+        if letters.n_unique() >= PLATE_SHARE * plates.len():
+            return values.filter(compact.str.contains(PLATE_ANY) | values.is_in(dashed.implode()))
+    return dashed
+
+
+def _postcode_hits(values: pl.Series) -> pl.Series:
+    """Postcode-6 with a house number, also glued into ids; not structured codes.
+
+    A house number never starts with 0 ('2024HV0012' is a sequence number), and a column whose
+    every match shares the same four digits, letters and number width is a code scheme.
+    """
+    values = values.filter(values.str.contains(r"[1-9][0-9]{3}[ \-_.]?[A-Za-z]{2}"))
+    parts = pl.DataFrame({"value": values}).with_columns(
+        part=pl.col("value").str.extract_groups(POSTCODE_HOUSE_NUMBER)).unnest("part")
+    parts = parts.filter(
+        pl.col("pc").is_not_null() & ~pl.col("number").str.starts_with("0")
+        # lower-case letters only glued on ('3024ab12'); '2024 en 2025' is a sentence
+        & ~((pl.col("letters") == pl.col("letters").str.to_lowercase()) & (pl.col("sep") == " ")))
+    width = pl.col("number").str.len_chars()
+    if parts.height >= 5 and all(parts.select(
+            (pl.col("pc").n_unique() == 1).alias("one_pc"),
+            (pl.col("letters").str.to_uppercase().n_unique() == 1).alias("one_letters"),
+            (width.n_unique() == 1).alias("one_width"), (width.min() >= 3).alias("wide")).row(0)):
+        return values.clear()
+    return parts["value"].unique()
+
+
+def _titled_name_hits(values: pl.Series) -> pl.Series:
+    """'dhr. Jansen', 'mevr. de Vries', 'Mw. J. Bakker': a title before a name is a person."""
+    return values.filter(values.str.contains(TITLED_NAME))
+
+
+VALUE_RULES = {
+    "email": _email_hits,
+    "phone": _phone_hits,
+    "iban": _iban_hits,
+    "kenteken": _plate_hits,
+    "postcode_huisnummer": _postcode_hits,
+    "address": lambda values: values.filter(values.str.contains(ADDRESS)),
+    "name": _titled_name_hits,
 }
 
 
 def _pattern_findings(frame: pl.DataFrame, columns: list[str]) -> list[PrivacyFinding]:
-    """Zero tolerance: one matching cell in any column is a finding.
-
-    One combined regex per column first (a single pass; almost every column has no hit),
-    then the separate rules only for the columns that matched.
-    """
-    if not columns or frame.height == 0:
-        return []
-    any_rule = "|".join(f"(?:{pattern})" for pattern in PATTERNS.values())
-    flagged = frame.select(pl.col(column).str.contains(any_rule).any() for column in columns)
+    """Each rule on the distinct values of each column (a category column has few), normalised
+    by the rule; the findings count the rows holding a hit."""
     findings = []
-    for column in (name for name, hit in flagged.row(0, named=True).items() if hit):
-        for rule, pattern in PATTERNS.items():
-            hits = frame[column].filter(frame[column].str.contains(pattern))
+    for column in columns:
+        values = frame[column].drop_nulls()
+        distinct = values.unique()
+        if distinct.len() == 0:
+            continue
+        for rule, hits_of in VALUE_RULES.items():
+            hits = hits_of(distinct)
             if hits.len():
-                example = hits.str.extract(f"({pattern})", 1)[0]
-                findings.append(_finding(rule, column, hits.len(), mask(example, rule), *FIX_REMOVE))
+                count = int(values.is_in(hits.implode()).sum())
+                findings.append(_finding(rule, column, count, mask("", rule), *FIX_REMOVE))
     return findings
 
 
@@ -349,51 +506,87 @@ def _pattern_findings(frame: pl.DataFrame, columns: list[str]) -> list[PrivacyFi
 # BSN
 # --------------------------------------------------------------------------------------------
 
+BSN_MESSAGE = (
+    "Replace every BSN by the pseudonym (persoon_pseudoniem) from the trusted third party.",
+    "Vervang elk BSN door het pseudoniem (persoon_pseudoniem) van de vertrouwde derde partij.",
+)
+
+
 def _bsn_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
-    """A column is a BSN column when its 8/9-digit values pass the 11-test far above chance."""
-    cells = frame.select(pl.col(column).alias("cell"), pl.int_range(pl.len()).alias("row"))
-    cells = cells.filter(pl.col("cell").str.contains(BSN_ANY))
+    """A column holds BSNs when its candidates of one kind pass the 11-test far above chance.
+
+    Kinds (see `_bsn_candidates`) are judged apart: whole numbers, numbers glued to letters, and
+    the first or last nine digits of a longer run. Beside the word "bsn" one valid number is
+    enough (zero tolerance).
+    """
+    # Distinct cells with their row counts: a column repeats its values, the rules need not.
+    cells = frame.select(pl.col(column).alias("cell")).filter(
+        pl.col("cell").str.contains("[0-9]{2}") & ~pl.col("cell").str.contains(PSEUDONYM))
+    cells = cells.group_by("cell").len(name="rows")
     if cells.height == 0:
         return []
+    cells = cells.with_row_index("row")
     candidates = _bsn_candidates(cells)
-    if candidates.height == 0:
+    hits = []
+    for (kind,), group in candidates.group_by("kind"):
+        distinct = group["number"].unique()
+        sample = distinct.sample(BSN_SAMPLE, seed=0) if distinct.len() > BSN_SAMPLE else distinct
+        passing_sample = _passing(sample)
+        enough = kind == "number" or distinct.len() >= BSN_GLUED_MIN
+        if enough and _beyond_chance(passing_sample.len(), sample.len(), BSN_CHANCE):
+            valid = _passing(distinct) if sample.len() < distinct.len() else passing_sample
+            hits.append(group.filter(pl.col("number").is_in(valid.implode())))
+        else:
+            in_context = group.filter(pl.col("context"))
+            valid = _passing(in_context["number"].unique())
+            hits.append(in_context.filter(pl.col("number").is_in(valid.implode())))
+    hit_cells = pl.concat(hits)["row"].unique() if hits else pl.Series(dtype=pl.UInt32)
+    count = int(cells.filter(pl.col("row").is_in(hit_cells.implode()))["rows"].sum())
+    if count == 0:
         return []
-    distinct = candidates["number"].unique()
-    sample = distinct.sample(BSN_SAMPLE, seed=0) if distinct.len() > BSN_SAMPLE else distinct
-    passing_sample = _passing(sample)
-    if _beyond_chance(passing_sample.len(), sample.len()):
-        valid = _passing(distinct) if sample.len() < distinct.len() else passing_sample
-        hits = candidates.filter(pl.col("number").is_in(valid.implode()))
-    else:
-        # Beside the word "bsn" a single valid number is enough (zero tolerance).
-        in_context = candidates.filter(pl.col("context"))
-        valid = _passing(in_context["number"].unique())
-        hits = in_context.filter(pl.col("number").is_in(valid.implode()))
-    if hits.height == 0:
-        return []
-    count = hits["row"].n_unique()
-    return [_finding(
-        "bsn", column, count, mask(hits["number"][0], "bsn"),
-        "Replace every BSN by the pseudonym (persoon_pseudoniem) from the trusted third party.",
-        "Vervang elk BSN door het pseudoniem (persoon_pseudoniem) van de vertrouwde derde partij.",
-    )]
+    return [_finding("bsn", column, count, mask("", "bsn"), *BSN_MESSAGE)]
 
 
 def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
-    """Whole-cell numbers and number tokens inside text, as 9-digit strings with their row."""
-    whole = cells.filter(pl.col("cell").str.contains(BSN_CELL)).select(
-        "row", number=pl.col("cell"), context=pl.lit(False)
-    )
-    text = cells.filter(~pl.col("cell").str.contains(BSN_CELL))
-    tokens = text.select(
-        "row",
-        number=pl.col("cell").str.extract_all(BSN_TOKEN),
-        context=pl.col("cell").str.contains(BSN_CONTEXT),
-    ).explode("number").drop_nulls("number")
-    both = pl.concat([whole, tokens])
-    return both.with_columns(
-        number=pl.col("number").str.replace_all(r"[. ]", "").str.zfill(9)
-    )
+    """(row, number as 9 digits, kind, context) for every place a BSN could hide in a cell.
+
+    number: 8-9 digits standing alone, also written in groups (123 456 782, 1234.56.782,
+    123-45-6782) or as an Excel number (1.23456782E8); a lost leading zero is restored.
+    glued: 8-9 digits against letters (C123456782). prefix/suffix: the first or last nine
+    digits of a run of 10-14 (a BSN with a sequence number: 12345678201).
+    """
+    plain = cells.filter(pl.col("cell").str.contains(r"^[0-9]{8,9}$"))  # most BSN columns: fast
+    cells = cells.filter(~pl.col("cell").str.contains(r"^[0-9]{8,9}$"))
+    cells = cells.with_columns(context=pl.col("cell").str.contains(BSN_CONTEXT))
+    excel = cells.filter(pl.col("cell").str.strip_chars().str.contains(EXCEL_NUMBER)).select(
+        "row", "context", number=pl.col("cell").str.strip_chars().str.replace(",", ".")
+        .cast(pl.Float64, strict=False).cast(pl.Int64, strict=False).cast(pl.String))
+    text = cells.filter(~pl.col("cell").str.strip_chars().str.contains(EXCEL_NUMBER))
+    grouped = text.select("row", "context", number=pl.col("cell").str.extract_all(BSN_GROUPED))
+    grouped = grouped.explode("number").drop_nulls("number").filter(
+        ~pl.col("number").str.contains(
+            r"^[0-9]{1,2}[\-.][0-9]{1,2}[\-.][0-9]{4}$|^[0-9]{4}[\-.][0-9]{1,2}[\-.][0-9]{1,2}$"))
+    runs = text.select("row", "context", number=pl.col("cell").str.extract_all(BSN_RUN))
+    runs = runs.explode("number").drop_nulls("number").with_columns(
+        length=pl.col("number").str.len_chars())
+    alone = text.select("row", "context", number=pl.col("cell").str.extract_all(
+        rf"{B}[0-9]{{8,9}}{B}")).explode("number").drop_nulls("number")
+    short = runs.filter(pl.col("length").is_between(8, 9)).join(
+        alone.select("row", "number").unique(), on=["row", "number"], how="anti")
+    long = runs.filter(pl.col("length").is_between(10, 14))
+    parts = [
+        plain.select("row", context=pl.lit(False), number=pl.col("cell"), kind=pl.lit("number")),
+        pl.concat([excel, alone, grouped.with_columns(
+            number=pl.col("number").str.replace_all(r"[ .\-]", ""))]).with_columns(kind=pl.lit("number")),
+        short.select("row", "context", "number", kind=pl.lit("glued")),
+        long.select("row", "context", number=pl.col("number").str.head(9), kind=pl.lit("prefix")),
+        long.select("row", "context", number=pl.col("number").str.tail(9), kind=pl.lit("suffix")),
+    ]
+    every = pl.concat(parts, how="diagonal").select("row", "context", "number", "kind")
+    every = every.filter(pl.col("number").str.len_chars().is_between(8, 9))
+    # Zero-padded sequence numbers (000123456) are not BSNs: a BSN has at least eight digits.
+    return every.with_columns(number=pl.col("number").str.zfill(9)).filter(
+        ~pl.col("number").str.starts_with("00"))
 
 
 def _passing(numbers: pl.Series) -> pl.Series:
@@ -403,12 +596,14 @@ def _passing(numbers: pl.Series) -> pl.Series:
     return numbers.filter(numbers.map_elements(stdnum_bsn.is_valid, return_dtype=pl.Boolean))
 
 
-def _beyond_chance(passing: int, total: int) -> bool:
-    """True when the share passing the 11-test cannot be explained by chance (~1 in 11).
+def _beyond_chance(passing: int, total: int, chance: float) -> bool:
+    """True when the share passing a checksum cannot be explained by chance (1 in 11 for the
+    11-test, 1 in 97 for mod-97).
 
-    Few values: all must pass (two random numbers both pass 1 time in 121). From three values:
-    half passing, or more than five standard deviations above the chance rate, which finds a
-    BSN column mixed into an id column while 10,000 random ids (about 9% passing) stay clear.
+    Few values: all must pass (two random numbers both pass the 11-test 1 time in 121). From
+    three values: half passing, or more than five standard deviations above the chance rate,
+    which finds a BSN column mixed into an id column while 10,000 random ids (about 9% passing)
+    stay clear.
     """
     if total == 0 or passing == 0:
         return False
@@ -416,8 +611,8 @@ def _beyond_chance(passing: int, total: int) -> bool:
         return passing == total
     if passing >= 0.5 * total:
         return True
-    expected = total * BSN_CHANCE
-    spread = math.sqrt(total * BSN_CHANCE * (1 - BSN_CHANCE))
+    expected = total * chance
+    spread = math.sqrt(total * chance * (1 - chance))
     return passing > expected + BSN_Z * spread
 
 
@@ -433,18 +628,19 @@ def _pseudonym_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding
     count, example = bad.len(), mask(bad[0], "pseudonym_malformed")
     rows_nl = "rij voldoet" if count == 1 else "rijen voldoen"
     rows_en = "row does" if count == 1 else "rows do"
+    named = safe_column_name(column)
     return [PrivacyFinding(
         rule="pseudonym_malformed",
         column=column,
         count=count,
         example=example,
         message_nl=(
-            f"Kolom '{column}' moet in elke rij een pseudoniem van 64 kleine hexadecimale tekens "
+            f"Kolom '{named}' moet in elke rij een pseudoniem van 64 kleine hexadecimale tekens "
             f"bevatten; {count} {rows_nl} niet (bijvoorbeeld {example}). Lever het pseudoniem "
             "van de vertrouwde derde partij aan, nooit een BSN of ander nummer."
         ),
         message_en=(
-            f"Column '{column}' must hold a pseudonym of 64 lower-case hex characters in every "
+            f"Column '{named}' must hold a pseudonym of 64 lower-case hex characters in every "
             f"row; {count} {rows_en} not (for example {example}). Deliver the pseudonym from the "
             "trusted third party, never a BSN or another number."
         ),
@@ -480,21 +676,53 @@ def _free_text_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding
     )]
 
 
-def _person_name_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
-    """Most values look like 'Jan de Vries' / 'J. de Vries' and are mostly distinct."""
-    if any(word.startswith(ENTITY_WORDS) or word.endswith(ENTITY_WORDS) for word in _name_words(column)):
-        return []
+def _person_name_findings(frame: pl.DataFrame, column: str,
+                          agreed: Collection[str] | None = None) -> list[PrivacyFinding]:
+    """Names: most values look like 'Jan de Vries' and are mostly distinct; or any value written
+    as initials and a surname ('J.P. de Vries'); or, in a category column, any value outside the
+    agreed list that reads as a name (one name typed among the categories)."""
     values = frame[column].drop_nulls()
-    if values.len() < NAME_MIN_VALUES:
-        return []
     names = values.filter(values.str.contains(PERSON_NAME))
-    if names.len() < NAME_SHARE * values.len() or names.n_unique() < NAME_DISTINCT_SHARE * names.len():
+    entity = any(word.startswith(ENTITY_WORDS) or word.endswith(ENTITY_WORDS)
+                 for word in _name_words(column))  # buurtnaam: 'Oud Charlois' is a place
+    column_of_names = (not entity and values.len() >= NAME_MIN_VALUES
+                       and names.len() >= NAME_SHARE * values.len()
+                       and names.n_unique() >= NAME_DISTINCT_SHARE * names.len())
+    if not column_of_names:
+        stray = values.str.contains(INITIALS_NAME)
+        if agreed is not None:  # 'Doel Bereikt' is the agreed doel_bereikt written by hand
+            allowed = [value.lower().replace("_", " ") for value in agreed]
+            written = values.str.to_lowercase().str.replace_all(r"[_\s]+", " ").str.strip_chars()
+            stray = stray | (values.str.contains(PERSON_NAME) & ~written.is_in(allowed))
+        names = values.filter(stray)
+    if names.len() == 0:
         return []
     return [_finding(
-        "name", column, names.len(), mask(names[0], "name"),
+        "name", column, names.len(), mask("", "name"),
         "Person names may not be delivered; remove the column and use persoon_pseudoniem.",
         "Namen van personen mogen niet worden aangeleverd; verwijder de kolom en gebruik "
         "persoon_pseudoniem.",
+    )]
+
+
+def _stray_birth_date_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
+    """A full date at least twelve years old outside the agreed date columns (in an id, a
+    category): a date of birth until proven otherwise."""
+    values = frame[column].drop_nulls()
+    distinct = values.unique()
+    distinct = distinct.filter(distinct.str.contains(r"(19|20)[0-9]{2}"))
+    years = distinct.str.extract(STRAY_DATE, 1).fill_null(distinct.str.extract(STRAY_DATE, 2))
+    years = years.cast(pl.Int32, strict=False)
+    old = distinct.filter(years.is_not_null() & (years <= date.today().year - STRAY_DATE_MIN_AGE)
+                          & (years >= 1900))
+    if old.len() == 0:
+        return []
+    return [_finding(
+        "birth_date", column, int(values.is_in(old.implode()).sum()), mask("", "birth_date"),
+        "A full date outside the agreed date columns looks like a date of birth; deliver the "
+        "birth year only (a column 'geboortejaar'), never the full date.",
+        "Een volledige datum buiten de afgesproken datumkolommen lijkt op een geboortedatum; "
+        "lever alleen het geboortejaar aan (een kolom 'geboortejaar'), nooit de volledige datum.",
     )]
 
 

@@ -6,6 +6,7 @@ than a small share of rows fail a fatal rule, otherwise bad rows are set aside w
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import polars as pl
 
 from pipelines.warehouse import first_row
 from quality.contract_sql import RuleSpec, all_checks, quote, sql_string, validation_query
+from quality.file_scan import scan_file_extras
+from quality.masking import safe_column_name, shape
 from quality.privacy import scan as privacy_scan
 from sources.contracts import (MAX_FATAL_SHARE, BadFileName, Contract, Delivery, Registry,
                                first_delivery_month, month_partition,
@@ -83,31 +86,53 @@ class Outcome:
         return self
 
 
-def mask_example(value: str | None, column_type: str | None) -> str | None:
-    """Receipts show what was wrong without repeating anything that could identify."""
-    if value is None:
-        return None
-    if column_type in (None, "id"):
-        return value[:2] + "***" if len(value) > 2 else "***"
-    if column_type == "pseudonym":
-        return value[:4] + "…"
-    return value[:24] + ("…" if len(value) > 24 else "")
+def mask_example(value: str | None, column_type: str | None = None) -> str | None:
+    """Receipts show the shape of what was wrong, never the value or any part of it: a value
+    that breaks a contract rule may be personal data typed into the wrong column."""
+    return shape(value)
 
 
 def _check_columns(outcome: Outcome, headers: list[str], contract: Contract) -> None:
     missing = [c for c in contract.required_columns if c not in headers]
     unknown = [h for h in headers if h not in contract.column_names]
+    if headers and len(unknown) == len(headers):
+        # Not one agreed name: the first line is data, not a header. Never quote it back.
+        outcome.refuse("no_header",
+                       f"De eerste regel bevat geen kolomnamen uit de afspraak; is de kopregel "
+                       f"vergeten? Begin het bestand met de kolomnamen: "
+                       f"{', '.join(contract.column_names)}.",
+                       f"The first line holds none of the agreed column names; is the header row "
+                       f"missing? Start the file with the column names: "
+                       f"{', '.join(contract.column_names)}.")
+        return
     if missing:
         outcome.refuse("missing_columns",
                        f"Verplichte kolommen ontbreken: {', '.join(missing)}.",
                        f"Required columns are missing: {', '.join(missing)}.")
     if unknown:
-        shown = ", ".join(mask_example(h, "category") for h in unknown[:5])
+        shown = ", ".join(safe_column_name(h) for h in unknown[:5])
         outcome.refuse("unknown_columns",
                        f"Onbekende kolommen ({len(unknown)}), bijvoorbeeld: {shown}. Lever alleen de "
                        f"kolommen uit de afspraak: {', '.join(contract.column_names)}.",
                        f"Unknown columns ({len(unknown)}), for example: {shown}. Deliver only the "
                        f"agreed columns: {', '.join(contract.column_names)}.")
+
+
+def reported_file_name(name: str, registry: Registry) -> str:
+    """The file name as receipts and the ledger record it: as delivered when it names an agreed
+    delivery, otherwise only its length (a care worker may name a file after a client)."""
+    try:
+        delivery = parse_file_name(name)
+        registry.contract_for(delivery.partner, delivery.dataset)
+        return name
+    except (BadFileName, KeyError):
+        return f"[bestandsnaam, {len(name)} tekens]"
+
+
+def _quoted_names_masked(message: str) -> str:
+    """A reader message quotes sheet and column names ('column 'x' appears twice'); in a file
+    without a header row those are data, so they are quoted only when they read as names."""
+    return re.sub(r"'([^']*)'", lambda m: f"'{safe_column_name(m.group(1))}'", message)
 
 
 def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha256: str,
@@ -117,13 +142,16 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
     `con` must have a relation `known_buurten(buurtcode)`.
     """
     file_name = file_name or path.name
-    outcome = Outcome(file_name=file_name, sha256=sha256)
+    outcome = Outcome(file_name=reported_file_name(file_name, registry), sha256=sha256)
     try:
         delivery = parse_file_name(file_name)
     except BadFileName as error:
         return outcome.refuse("bad_file_name", f"Bestandsnaam klopt niet: {error}.",
                               f"File name is not as agreed: {error}.")
-    outcome.delivery = delivery
+    if delivery.partner not in registry.partners:
+        return outcome.refuse("unknown_dataset",
+                              "Niet afgesproken levering: de bestandsnaam noemt geen bekende partner.",
+                              "Not an agreed delivery: the file name names no known partner.")
     if partner_folder is not None and partner_folder != delivery.partner:
         return outcome.refuse("wrong_folder",
                               f"Het bestand staat in de map van '{partner_folder}' maar noemt partner "
@@ -132,11 +160,20 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
                               f"'{delivery.partner}'.")
     try:
         contract = registry.contract_for(delivery.partner, delivery.dataset)
+    except KeyError:
+        # The dataset part of the name is the partner's text: it is not repeated.
+        datasets = ", ".join(registry.partners[delivery.partner].datasets)
+        return outcome.refuse("unknown_dataset",
+                              f"Niet afgesproken levering: {delivery.partner} levert deze dataset "
+                              f"niet (afgesproken: {datasets}).",
+                              f"Not an agreed delivery: {delivery.partner} does not deliver this "
+                              f"dataset (agreed: {datasets}).")
+    outcome.delivery = delivery
+    try:
         check_period_kind(delivery, contract)
-    except (KeyError, BadFileName) as error:
-        reason = str(error).strip("'\"")
-        return outcome.refuse("unknown_dataset", f"Niet afgesproken levering: {reason}.",
-                              f"Not an agreed delivery: {reason}.")
+    except BadFileName as error:
+        return outcome.refuse("unknown_dataset", f"Niet afgesproken levering: {error}.",
+                              f"Not an agreed delivery: {error}.")
     outcome.contract = contract
     if contract.period == "monthly" and month_partition(delivery.period) is None:
         first = first_delivery_month()
@@ -148,10 +185,13 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
     try:
         result = read_export(path, dataset=delivery.dataset)
     except UnreadableFile as error:
+        reason = _quoted_names_masked(str(error))
         return outcome.refuse(f"unreadable:{error.reason_code}",
-                              f"Het bestand is niet te lezen: {error}.",
-                              f"The file cannot be read: {error}.")
+                              f"Het bestand is niet te lezen: {reason}.",
+                              f"The file cannot be read: {reason}.")
     outcome.detected = result.detected.as_dict()
+    if outcome.detected.get("sheet"):  # a sheet name is partner text too
+        outcome.detected["sheet"] = safe_column_name(outcome.detected["sheet"])
     frame = result.frame
     outcome.rows_read = frame.height
     if frame.height == 0 and (contract.full_history or contract.period == "snapshot"):
@@ -162,10 +202,22 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
                               "Deliver the complete file.")
     _check_columns(outcome, frame.columns, contract)
     pseudonyms = {c.name for c in contract.columns if c.type == "pseudonym"}
-    for finding in privacy_scan(frame, pseudonym_columns=pseudonyms,
-                                allowed_columns=set(contract.column_names)):
+    dates = {c.name for c in contract.columns if c.type in ("date", "month")}
+    categories = {c.name: c.values for c in contract.columns if c.values}
+    findings = privacy_scan(frame, pseudonym_columns=pseudonyms,
+                            allowed_columns=set(contract.column_names), date_columns=dates,
+                            categories=categories)
+    try:
+        findings += scan_file_extras(path, result.detected.sheet, result.original_headers)
+    except Exception:  # a part we cannot inspect could hold anything: never load it unseen
+        return outcome.refuse("unreadable:hidden_parts",
+                              "Niet alles in het bestand is te lezen (werkbladen, opmerkingen); "
+                              "lever alleen het werkblad met de gegevens aan.",
+                              "Not everything in the file can be read (sheets, comments); deliver "
+                              "only the sheet with the data.")
+    for finding in findings:
         outcome.refuse(f"privacy:{finding.rule}", finding.message_nl, finding.message_en)
-        outcome.rules.append(RuleResult(f"privacy.{finding.rule}", finding.column, "fatal",
+        outcome.rules.append(RuleResult(f"privacy.{finding.rule}", safe_column_name(finding.column), "fatal",
                                         finding.count, finding.example, None,
                                         finding.message_nl, finding.message_en))
     if outcome.refused:

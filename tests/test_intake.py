@@ -96,8 +96,10 @@ def test_one_bad_row_among_many_loads_with_a_warning_and_is_kept_aside(home, del
     [outcome] = intake(home)
     assert outcome.decision == "accepted_with_warnings"
     assert query(home, "select count(*) from raw.wonen__overlastmeldingen") == [(99,)]
-    assert query(home, "select source_row, rules, record->>'raw_buurtcode' from raw.rejects") \
-        == [(100, ["buurtcode.known"], "BU05999999")]
+    # The rejects table keeps the row number, the rules and only the shape of each value.
+    assert query(home, "select source_row, rules, record->>'buurtcode' from raw.rejects") \
+        == [(100, ["buurtcode.known"], "[tekst, 10 tekens]")]
+    assert "BU05999999" not in str(query(home, "select * from raw.rejects"))
     receipt = next((home.receipts / "havensteder").glob("*.en.md")).read_text()
     assert "Accepted with warnings" in receipt and "buurtcode.known" in receipt
 
@@ -204,3 +206,27 @@ def test_duplicate_keys_in_a_file_are_set_aside(home, deliver):
     assert outcome.decision == "accepted_with_warnings"
     assert [(r.rule, r.failed_rows) for r in outcome.rules] == [("key.unique", 2)]
     assert query(home, "select count(*) from raw.wonen__overlastmeldingen") == [(44,)]
+
+
+def test_a_file_that_breaks_validation_is_refused_and_does_not_block_the_next(home, deliver, monkeypatch):
+    """Issue 13: a workbook could stay in landing/ for good; now a crash inside validation
+    refuses that one file (quarantined, receipt, ledger row) and the intake goes on."""
+    import pipelines.intake as intake_module
+
+    real_validate = intake_module.validate
+
+    def validate_or_crash(path, *args, **kwargs):
+        if "huurachterstand" in path.name:
+            raise ValueError("could quote 06-12345678 from the file")
+        return real_validate(path, *args, **kwargs)
+
+    monkeypatch.setattr(intake_module, "validate", validate_or_crash)
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(3))
+    deliver("havensteder", "havensteder__overlastmeldingen__2025-06.csv", NUISANCE, nuisance_rows(5))
+    decisions = {o.file_name: (o.decision, [p.code for p in o.problems]) for o in intake(home)}
+    assert decisions["havensteder__huurachterstand__2025-06.csv"] == ("refused", ["unreadable:cannot_check"])
+    assert decisions["havensteder__overlastmeldingen__2025-06.csv"][0] == "accepted"
+    assert [p.name.split("__", 1)[1] for p in (home.quarantine / "havensteder").iterdir()] == [
+        "havensteder__huurachterstand__2025-06.csv"]
+    assert intake(home) == []  # decided: not pending any more
+    assert "06-12345678" not in all_output_text(home)

@@ -1,0 +1,224 @@
+"""Everything a file holds besides the cells the contract reads, through the privacy guard.
+
+A workbook carries more than its data sheet: other worksheets (hidden and "very hidden" ones
+too) and their names, cell comments and notes, threaded comments, text boxes, hyperlink targets,
+the data saved with a pivot table or an external link, document properties; every file carries
+header names, and a Parquet file key-value metadata. A care worker's note in a comment or a
+hidden sheet of names and BSNs must refuse the file just like a BSN in a data column.
+
+XLSX is a zip of XML parts: the sheets are read with the same reader as the data sheet
+(calamine through polars), the other parts with the standard library's zipfile and ElementTree
+(expat >= 2.4.1 limits entity expansion, so a "billion laughs" part fails instead of filling
+memory; a part over MAX_PART_BYTES is not read at all, and a part that cannot be read refuses
+the file).
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import polars as pl
+
+from quality.privacy import PrivacyFinding, scan
+
+MAX_PART_BYTES = 20 << 20  # a comment part larger than this is itself suspicious: refuse reading
+SHEET_STATES = re.compile(r"<sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\bstate=\"(hidden|veryHidden)\"")
+COMMENT_PARTS = re.compile(r"^xl/(comments[^/]*\.xml|threadedComments/[^/]+\.xml|drawings/[^/]+\.xml)$")
+LINK_PARTS = re.compile(r"^xl/(worksheets|drawings)/_rels/[^/]+\.rels$")
+PIVOT_DEFINITION = re.compile(r"^xl/pivotCache/pivotCacheDefinition[0-9]*\.xml$")
+ITEM_TAGS = ("}s", "}n", "}d")  # text, number and date items of a pivot cache
+TEXT_TAGS = ("}t", "}text")  # <t> runs in notes and drawings, <text> in threaded comments
+
+WHERE = {
+    "sheet": ("In een ander werkblad", "In another worksheet"),
+    "hidden": ("In een verborgen werkblad", "In a hidden worksheet"),
+    "comments": ("In opmerkingen of notities bij cellen", "In cell comments or notes"),
+    "headers": ("In de kolomnamen", "In the column names"),
+    "sheet_names": ("In de namen van de werkbladen", "In the worksheet names"),
+    "links": ("In de koppelingen (hyperlinks) van het werkboek", "In the workbook's hyperlinks"),
+    "caches": ("In de opgeslagen gegevens van een draaitabel of externe koppeling",
+               "In the data saved with a pivot table or external link"),
+    "properties": ("In de documenteigenschappen (titel, onderwerp, metadata)",
+                   "In the document properties (title, subject, metadata)"),
+}
+# Document properties that describe the content (not the author: an employee's name is fine).
+PROPERTY_TAGS = ("}title", "}subject", "}description", "}keywords", "}category", "}lpwstr")
+# Parquet key-value metadata written by the tools themselves, not by people.
+TECHNICAL_PARQUET_KEYS = (b"pandas", b"ARROW:schema", b"org.apache.spark", b"polars")
+
+
+def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()) -> list[PrivacyFinding]:
+    """Privacy findings outside the data cells: header names, other sheets, comments."""
+    findings = _placed(scan(pl.DataFrame({"kolomnamen": [str(h) for h in headers]},
+                                         schema={"kolomnamen": pl.String}), pseudonym_columns=()),
+                       "headers")
+    if _is_workbook(path):
+        findings += _sheet_findings(path, data_sheet)
+        findings += _placed(_text_scan("opmerkingen", _comment_texts(path)), "comments")
+        findings += _placed(_text_scan("koppelingen", _link_targets(path)), "links")
+        for field, values in _cached_values(path).items():
+            findings += _placed(_text_scan(field, values), "caches")
+        findings += _placed(_text_scan("eigenschappen", _workbook_properties(path)), "properties")
+    elif path.read_bytes()[:4] == b"PAR1":
+        findings += _placed(_text_scan("eigenschappen", _parquet_properties(path)), "properties")
+    return findings
+
+
+def _text_scan(name: str, texts: list[str]) -> list[PrivacyFinding]:
+    return scan(pl.DataFrame({name: texts}, schema={name: pl.String}), pseudonym_columns=())
+
+
+def _is_workbook(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def _sheet_findings(path: Path, data_sheet: str | None) -> list[PrivacyFinding]:
+    import fastexcel
+
+    hidden = _hidden_sheets(path)
+    names = fastexcel.read_excel(str(path)).sheet_names
+    findings = _placed(_text_scan("werkbladnamen", names), "sheet_names")
+    for sheet in names:
+        if sheet == data_sheet:
+            continue
+        frame = _sheet_as_text(path, sheet)
+        where = "hidden" if sheet in hidden else "sheet"
+        if frame.height:
+            findings += _placed(scan(frame), where)
+        if frame.width:  # a header cell is a cell: 'j.jansen@example.nl' as a column name
+            findings += _placed(_text_scan("kolomnamen", frame.columns), where)
+    return findings
+
+
+def _sheet_as_text(path: Path, sheet: str) -> pl.DataFrame:
+    """Every cell as text, the first row as column names where it can be (so that a column named
+    'bsn' or 'naam' is judged by its name too)."""
+    raw = pl.read_excel(path, sheet_name=sheet, engine="calamine", has_header=False,
+                        read_options={"dtypes": "string"}, drop_empty_cols=False,
+                        raise_if_empty=False)
+    if raw.height == 0 or raw.width == 0:
+        return pl.DataFrame()
+    first = ["" if value is None else str(value).strip().lower() for value in raw.row(0)]
+    names = [name if name and first.count(name) == 1 else f"kolom_{_letters(i)}"
+             for i, name in enumerate(first)]
+    body = raw.slice(1) if raw.height > 1 else raw
+    body.columns = names
+    return body
+
+
+def _letters(index: int) -> str:
+    """Spreadsheet column letters (0 -> a, 27 -> ab): no digits, so receipts may quote them."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(97 + rest) + letters
+    return letters
+
+
+def _hidden_sheets(path: Path) -> set[str]:
+    with zipfile.ZipFile(path) as archive:
+        workbook = _read_part(archive, "xl/workbook.xml")
+    return {name for name, _ in SHEET_STATES.findall(workbook)}
+
+
+def _comment_texts(path: Path) -> list[str]:
+    """The text of every note, threaded comment and text box in the workbook."""
+    texts = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if not COMMENT_PARTS.match(name):
+                continue
+            root = ElementTree.fromstring(_read_part(archive, name))
+            for element in root.iter():
+                if element.tag.endswith(("}comment", "}threadedComment", "}txBody")):
+                    text = " ".join(t.text or "" for t in element.iter() if t.tag.endswith(TEXT_TAGS))
+                    if text.strip():
+                        texts.append(" ".join(text.split()))
+    return texts
+
+
+def _link_targets(path: Path) -> list[str]:
+    """External targets of hyperlinks: a cell reading 'mail' can link to mailto:j.jansen@…"""
+    targets = []
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if LINK_PARTS.match(name):
+                root = ElementTree.fromstring(_read_part(archive, name))
+                targets += [e.get("Target", "") for e in root.iter()
+                            if e.get("TargetMode") == "External" and e.get("Target")]
+    return targets
+
+
+def _cached_values(path: Path) -> dict[str, list[str]]:
+    """Values a workbook keeps besides its cells, per field: the source data of a pivot table
+    (even when its source sheet was deleted) and cached values of external links."""
+    fields: dict[str, list[str]] = {}
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        for definition in (n for n in names if PIVOT_DEFINITION.match(n)):
+            root = ElementTree.fromstring(_read_part(archive, definition))
+            order = []
+            for field in (e for e in root.iter() if e.tag.endswith("}cacheField")):
+                key = f"draaitabel {field.get('name') or len(order)}"
+                order.append(key)
+                fields.setdefault(key, []).extend(_item_values(field))
+            records = definition.replace("Definition", "Records")
+            if records in names:
+                for row in ElementTree.fromstring(_read_part(archive, records)):
+                    for key, item in zip(order, row):
+                        if item.tag.endswith(ITEM_TAGS) and item.get("v") is not None:
+                            fields[key].append(item.get("v"))
+        for link in (n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")):
+            root = ElementTree.fromstring(_read_part(archive, link))
+            fields.setdefault("externe koppeling", []).extend(
+                e.text for e in root.iter() if e.tag.endswith("}v") and e.text)
+    return fields
+
+
+def _item_values(field: ElementTree.Element) -> list[str]:
+    return [e.get("v") for e in field.iter() if e.tag.endswith(ITEM_TAGS) and e.get("v") is not None]
+
+
+def _workbook_properties(path: Path) -> list[str]:
+    """Title, subject, description, keywords and custom properties of the workbook."""
+    texts = []
+    with zipfile.ZipFile(path) as archive:
+        for name in ("docProps/core.xml", "docProps/custom.xml"):
+            if name in archive.namelist():
+                root = ElementTree.fromstring(_read_part(archive, name))
+                texts += [e.text.strip() for e in root.iter()
+                          if e.tag.endswith(PROPERTY_TAGS) and e.text and e.text.strip()]
+    return texts
+
+
+def _parquet_properties(path: Path) -> list[str]:
+    """Key-value metadata a person could have written into a Parquet file."""
+    import pyarrow.parquet as pq
+
+    metadata = pq.read_schema(path).metadata or {}
+    return [f"{key.decode(errors='replace')}: {value.decode(errors='replace')}"
+            for key, value in metadata.items() if not key.startswith(TECHNICAL_PARQUET_KEYS)]
+
+
+def _read_part(archive: zipfile.ZipFile, name: str) -> str:
+    if archive.getinfo(name).file_size > MAX_PART_BYTES:
+        raise ValueError(f"part {name} of the workbook is larger than {MAX_PART_BYTES >> 20} MB")
+    return archive.read(name).decode("utf-8", errors="replace")
+
+
+def _placed(findings: list[PrivacyFinding], where: str) -> list[PrivacyFinding]:
+    """Say where a finding is: a partner looking at the data sheet would not see it."""
+    nl, en = WHERE[where]
+    return [dataclasses.replace(f, column=f"{where}:{f.column}", message_nl=f"{nl}: {f.message_nl}",
+                                message_en=f"{en}: {f.message_en}") for f in findings]
+
+
+__all__ = ["scan_file_extras"]

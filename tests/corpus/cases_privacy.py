@@ -1,0 +1,409 @@
+"""Personal-data cases (must be refused, nothing echoed) and their false-positive negatives
+(must be accepted). Each planted value is listed in `never`: it may exist only in quarantine/ and
+landing/ after the intake ran.
+
+Interface (shared with the other cases_*.py modules): `cases() -> list[dict]`, each dict with
+id, partner, filename, content, expect ("accepted" | "refused"), reason (substring of a refusal
+code), never (planted values), optional before ([(filename, bytes)] delivered first).
+"""
+from __future__ import annotations
+
+from tests.corpus.builders import (PERIOD, case, csv_bytes, huurcontracten, overlastmeldingen,
+                                   parquet_bytes, pseudonym, random_ids, trajecten, valid_bsns,
+                                   verhuureenheden, voorzieningen, with_column, with_core_title,
+                                   with_pivot_cache, with_zip_part, xlsx_bytes)
+
+TRAJECTEN = f"zorgaanbieder__trajecten__{PERIOD}"
+VOORZIENINGEN = f"gemeente__voorzieningen__{PERIOD}"
+CONTRACTS = f"havensteder__huurcontracten__{PERIOD}"
+CONTRACTS_W = f"woonstad__huurcontracten__{PERIOD}"
+UNITS = "woonstad__verhuureenheden__2025-06-30"
+UNITS_H = "havensteder__verhuureenheden__2025-06-30"
+NUISANCE = f"havensteder__overlastmeldingen__{PERIOD}"
+NUISANCE_W = f"woonstad__overlastmeldingen__{PERIOD}"
+
+BSN = valid_bsns(40)
+BSN8 = valid_bsns(10, seed=5, digits=8)
+PHONES_06 = [f"06-{30000000 + 7919 * i}" for i in range(5)]
+EMAILS = ["j.jansen@example.nl", "fatima.yilmaz@mail.example.com", "p.de.boer@example.org"]
+IBANS = ["NL91ABNA0417164300", "NL02ABNA0123456789", "NL20INGB0001234567", "NL39RABO0300065264"]
+PLATES = ["GB-123-X", "12-KLM-3", "9-XDF-34", "TX-345-B", "HJ-45-LS", "5-ZD-123"]
+PEOPLE = ["Jan de Vries", "Fatima Yilmaz", "Pieter van der Berg", "Mohamed El Amrani", "Anna Jansen",
+          "Kees Bakker"]
+FIRST = ["Jan", "Fatima", "Pieter", "Mohamed", "Anna", "Kees", "Sanne", "Ahmed", "Lotte", "Yusuf"]
+LAST = ["de Vries", "Yilmaz", "van der Berg", "El Amrani", "Jansen", "Bakker"]
+FULL_WIDTH = str.maketrans("0123456789", "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19")
+NOTE = ("Meneer belde opnieuw over de buren, hij slaapt slecht en drinkt weer veel sinds zijn "
+        "vrouw is overleden")
+
+
+def nuisance(period: str) -> list[dict]:
+    """Nuisance reports dated inside the month their file name says (a fatal rule otherwise)."""
+    return overlastmeldingen(period=period)
+
+
+def _refused(id, partner, filename, content, reason, never, **kw):
+    return case(id, partner, filename, content, "refused", reason, never, **kw)
+
+
+def _accepted(id, partner, filename, content, **kw):
+    return case(id, partner, filename, content, "accepted", None, [], **kw)
+
+
+def _bsn_cases() -> list[dict]:
+    b = BSN
+    return [
+        _refused("bsn_as_id", "zorgaanbieder", f"{TRAJECTEN}.csv",
+                 csv_bytes(with_column(trajecten(), "traject_id", b[:30])), "privacy:bsn", b[:3]),
+        _refused("bsn_spaces_in_id", "zorgaanbieder", f"{TRAJECTEN}.csv",
+                 csv_bytes(with_column(trajecten(), "traject_id",
+                                       [f"{v[:3]} {v[3:6]} {v[6:]}" for v in b[:30]])),
+                 "privacy:bsn", [f"{v[:3]} {v[3:6]} {v[6:]}" for v in b[:3]] + b[:3]),
+        _refused("bsn_dashes_in_id", "gemeente", f"{VOORZIENINGEN}.csv",
+                 csv_bytes(with_column(voorzieningen(), "voorziening_id",
+                                       [f"{v[:3]}-{v[3:5]}-{v[5:]}" for v in b[:30]])),
+                 "privacy:bsn", b[:3]),
+        _refused("bsn_dots_in_category", "havensteder", f"{CONTRACTS}.csv",
+                 csv_bytes(with_column(huurcontracten(), "einde_reden",
+                                       [f"{v[:4]}.{v[4:6]}.{v[6:]}" for v in b[:3]], every=10)),
+                 "privacy:bsn", b[:3]),
+        _refused("bsn_glued_sequence", "havensteder", f"{UNITS_H}.csv",
+                 csv_bytes(with_column(verhuureenheden(), "vhe_id",
+                                       lambda i: f"{b[i]}{i % 3 + 1:02d}")),
+                 "privacy:bsn", [f"{b[0]}01"] + b[:3]),
+        _refused("bsn_glued_dash_sequence", "woonstad", f"{UNITS}.csv",
+                 csv_bytes(with_column(verhuureenheden(), "vhe_id", lambda i: f"{b[i]}-{i:03d}")),
+                 "privacy:bsn", b[:3]),
+        _refused("bsn_behind_letters", "woonstad", f"{CONTRACTS_W}.csv",
+                 csv_bytes(with_column(huurcontracten(), "contract_id", lambda i: f"HC{b[i]}")),
+                 "privacy:bsn", b[:3]),
+        _refused("bsn_lost_leading_zero", "gemeente", f"gemeente__voorzieningen__2025-05.csv",
+                 csv_bytes(with_column(voorzieningen(), "voorziening_id", BSN8)),
+                 "privacy:bsn", BSN8[:3]),
+        _refused("bsn_excel_scientific", "havensteder", f"havensteder__huurcontracten__2025-05.csv",
+                 csv_bytes(with_column(huurcontracten(), "vhe_id",
+                                       lambda i: f"{int(b[i]) / 1e8:.8f}E+08".replace(".", ","))),
+                 "privacy:bsn", b[:3]),
+        _refused("bsn_numeric_cell_xlsx", "zorgaanbieder", f"{TRAJECTEN}.xlsx",
+                 xlsx_bytes({"trajecten": with_column(trajecten(), "traject_id", b[:30])},
+                            numbers={"traject_id"}), "privacy:bsn", b[:3]),
+        _refused("bsn_as_pseudonym", "zorgaanbieder", "zorgaanbieder__trajecten__2025-05.csv",
+                 csv_bytes(with_column(trajecten(), "persoon_pseudoniem", b[:30])),
+                 "privacy:bsn", b[:3]),
+        _refused("bsn_beside_word_in_note_column", "havensteder", f"{NUISANCE}.csv",
+                 csv_bytes(with_column(overlastmeldingen(), "complex_id", [f"bsn:{b[5]}"], every=29)),
+                 "privacy:bsn", [b[5]]),
+    ]
+
+
+def _contact_cases() -> list[dict]:
+    return [
+        _refused("phone_06_in_category", "havensteder", f"havensteder__overlastmeldingen__2025-05.csv",
+                 csv_bytes(with_column(nuisance("2025-05"), "categorie", PHONES_06[:1], every=15)),
+                 "privacy:phone", PHONES_06[:1]),
+        _refused("phone_plus31_in_id", "woonstad", f"{NUISANCE_W}.csv",
+                 csv_bytes(with_column(overlastmeldingen(), "veroorzaker_contract_id",
+                                       ["+31 6 4321 8765"], every=10)),
+                 "privacy:phone", ["+31 6 4321 8765", "643218765"]),
+        _refused("phone_0031_spaced", "gemeente", "gemeente__voorzieningen__2025-04.csv",
+                 csv_bytes(with_column(voorzieningen(), "soort", ["0031 10 412 34 56"], every=12)),
+                 "privacy:phone", ["0031 10 412 34 56", "104123456"]),
+        _refused("phone_landline_spaced_dash", "zorgaanbieder", "zorgaanbieder__trajecten__2025-04.csv",
+                 csv_bytes(with_column(trajecten(), "einde_reden", ["010 - 123 45 67"], every=7)),
+                 "privacy:phone", ["010 - 123 45 67", "0101234567"]),
+        _refused("phone_dots", "woonstad", "woonstad__overlastmeldingen__2025-05.csv",
+                 csv_bytes(with_column(nuisance("2025-05"), "complex_id", ["06.12.34.56.78"], every=9)),
+                 "privacy:phone", ["06.12.34.56.78", "0612345678"]),
+        _refused("email_plain_in_category", "havensteder", "havensteder__huurcontracten__2025-04.csv",
+                 csv_bytes(with_column(huurcontracten(), "doelgroep", EMAILS[:1], every=14)),
+                 "privacy:email", EMAILS[:1]),
+        _refused("email_at_dot_words", "gemeente", "gemeente__voorzieningen__2025-03.csv",
+                 csv_bytes(with_column(voorzieningen(), "soort", ["p.de.boer (at) example (dot) org"],
+                                       every=11)),
+                 "privacy:email", ["p.de.boer (at) example (dot) org", "p.de.boer"]),
+        _refused("email_bracket_at", "zorgaanbieder", "zorgaanbieder__trajecten__2025-03.csv",
+                 csv_bytes(with_column(trajecten(), "einde_reden", ["f.yilmaz[at]example.nl"], every=13)),
+                 "privacy:email", ["f.yilmaz[at]example.nl", "f.yilmaz"]),
+        _refused("email_spelled_out", "woonstad", "woonstad__huurcontracten__2025-05.csv",
+                 csv_bytes(with_column(huurcontracten(), "begeleidingsafspraak",
+                                       ["k.bakker at example dot nl"], every=16)),
+                 "privacy:email", ["k.bakker at example dot nl", "k.bakker"]),
+        _refused("iban_as_id", "woonstad", "woonstad__verhuureenheden__2025-05-31.csv",
+                 csv_bytes(with_column(verhuureenheden(), "vhe_id", IBANS)),
+                 "privacy:iban", IBANS[:2] + ["0417164300"]),
+        _refused("iban_spaced_in_category", "havensteder", "havensteder__huurcontracten__2025-03.csv",
+                 csv_bytes(with_column(huurcontracten(), "einde_reden", ["NL91 ABNA 0417 1643 00"],
+                                       every=20)),
+                 "privacy:iban", ["NL91 ABNA 0417 1643 00", "0417164300"]),
+        _refused("plates_dashed_as_id", "havensteder", "havensteder__verhuureenheden__2025-05-31.csv",
+                 csv_bytes(with_column(verhuureenheden(), "complex_id", PLATES)),
+                 "privacy:kenteken", PLATES[:3]),
+        _refused("plates_glued_column", "woonstad", "woonstad__verhuureenheden__2025-04-30.csv",
+                 csv_bytes(with_column(verhuureenheden(), "complex_id",
+                                       [p.replace("-", "") for p in PLATES])),
+                 "privacy:kenteken", ["GB123X", "12KLM3"]),
+    ]
+
+
+def _address_id(i: int) -> str:
+    """Postcode-6 + house number as a dwelling id: 3011AK1, 3012BL8, ..."""
+    return f"30{11 + i % 80}{'ABCDEFGH'[i % 8]}{'KLMNPR'[i % 6]}{1 + i * 7}"
+
+
+def _address_and_person_cases() -> list[dict]:
+    return [
+        _refused("postcode_house_number_as_id", "havensteder", "havensteder__verhuureenheden__2025-04-30.csv",
+                 csv_bytes(with_column(verhuureenheden(), "vhe_id", _address_id)),
+                 "privacy:postcode_huisnummer", ["3011AK1", "3012BL8"]),
+        _refused("postcode_house_number_dashed", "woonstad", "woonstad__verhuureenheden__2025-03-31.csv",
+                 csv_bytes(with_column(verhuureenheden(), "vhe_id",
+                                       lambda i: f"30{21 + i % 50}-ab-{3 + i}")),
+                 "privacy:postcode_huisnummer", ["3021-ab-3"]),
+        _refused("postcode_house_number_in_complex", "havensteder", "havensteder__overlastmeldingen__2025-04.csv",
+                 csv_bytes(with_column(nuisance("2025-04"), "complex_id", ["3024 AB 12"], every=10)),
+                 "privacy:postcode_huisnummer", ["3024 AB 12", "3024AB12"]),
+        _refused("street_address_in_category", "woonstad", "woonstad__overlastmeldingen__2025-04.csv",
+                 csv_bytes(with_column(nuisance("2025-04"), "categorie", ["Mathenesserlaan 110b"],
+                                       every=17)),
+                 "privacy:address", ["Mathenesserlaan 110b"]),
+        _refused("birth_date_column", "zorgaanbieder", "zorgaanbieder__trajecten__2025-02.csv",
+                 csv_bytes([dict(r, geboortedatum=f"{1 + i % 28:02d}-03-1961")
+                            for i, r in enumerate(trajecten())]),
+                 "privacy:birth_date", ["01-03-1961", "02-03-1961"]),
+        _refused("birth_date_in_category", "gemeente", "gemeente__voorzieningen__2025-02.csv",
+                 csv_bytes(with_column(voorzieningen(), "soort", ["12-03-1985"], every=15)),
+                 "privacy:birth_date", ["12-03-1985"]),
+        _refused("birth_date_inside_id", "zorgaanbieder", "zorgaanbieder__trajecten__2025-01.csv",
+                 csv_bytes(with_column(trajecten(), "traject_id", lambda i: f"T-1979-04-{1 + i % 28:02d}-{i}")),
+                 "privacy:birth_date", ["1979-04-01"]),
+        _refused("name_column", "havensteder", "havensteder__huurcontracten__2025-02.csv",
+                 csv_bytes([dict(r, naam=PEOPLE[i % len(PEOPLE)]) for i, r in enumerate(huurcontracten())]),
+                 "privacy:", PEOPLE[:2]),
+        _refused("names_in_unnamed_extra_column", "woonstad", "woonstad__huurcontracten__2025-04.csv",
+                 csv_bytes([dict(r, contact=f"{FIRST[i % len(FIRST)]} {LAST[i // len(FIRST)]}")
+                            for i, r in enumerate(huurcontracten())]),
+                 "privacy:name", ["Jan de Vries", "Fatima Yilmaz"]),
+        _refused("titled_name_in_category", "zorgaanbieder", "zorgaanbieder__trajecten__2024-12.csv",
+                 csv_bytes(with_column(trajecten(), "einde_reden", ["dhr. Jansen"], every=10)),
+                 "privacy:name", ["dhr. Jansen"]),
+        _refused("initials_name_in_id", "havensteder", "havensteder__huurcontracten__2025-01.csv",
+                 csv_bytes(with_column(huurcontracten(), "vhe_id", ["J.P. de Vries"], every=25)),
+                 "privacy:name", ["J.P. de Vries"]),
+        _refused("name_among_categories", "gemeente", "gemeente__voorzieningen__2025-01.csv",
+                 csv_bytes(with_column(voorzieningen(), "soort", ["Fatima Yilmaz"], every=16)),
+                 "privacy:name", ["Fatima Yilmaz"]),
+        _refused("free_text_column", "woonstad", "woonstad__overlastmeldingen__2025-03.csv",
+                 csv_bytes([dict(r, toelichting=f"{NOTE} ({i})")
+                            for i, r in enumerate(nuisance("2025-03"))]),
+                 "privacy:free_text", [NOTE[:40]]),
+        _refused("free_text_note_in_category", "havensteder", "havensteder__overlastmeldingen__2025-03.csv",
+                 csv_bytes(with_column(nuisance("2025-03"), "categorie", [NOTE], every=29)),
+                 "privacy:free_text", [NOTE[:40]]),
+    ]
+
+
+def _whole_file_cases() -> list[dict]:
+    hidden_people = [["naam", "bsn"]] + [[PEOPLE[i], BSN[i]] for i in range(5)]
+    return [
+        _refused("hidden_sheet_names_bsns", "zorgaanbieder", "zorgaanbieder__trajecten__2024-11.xlsx",
+                 xlsx_bytes({"trajecten": trajecten(), "koppeling": hidden_people},
+                            hidden={"koppeling": "hidden"}),
+                 "privacy:", [PEOPLE[0], BSN[0], BSN[1]]),
+        _refused("very_hidden_sheet", "zorgaanbieder", "zorgaanbieder__trajecten__2024-10.xlsx",
+                 xlsx_bytes({"trajecten": trajecten(), "x": [["contact"], ["j.jansen@example.nl"]]},
+                            hidden={"x": "veryHidden"}),
+                 "privacy:email", ["j.jansen@example.nl"]),
+        _refused("visible_second_sheet_phones", "zorgaanbieder", "zorgaanbieder__trajecten__2024-09.xlsx",
+                 xlsx_bytes({"trajecten": trajecten(), "Bellijst": [["wie", "nummer"]]
+                             + [[f"cliënt {i}", p] for i, p in enumerate(PHONES_06)]}),
+                 "privacy:phone", PHONES_06[:2]),
+        _refused("cell_comment_care_note", "zorgaanbieder", "zorgaanbieder__trajecten__2024-08.xlsx",
+                 xlsx_bytes({"trajecten": trajecten()},
+                            comments={"trajecten": [(3, 0, "Mevr. Bakker belt vaak, zie dossier; "
+                                                           "nummer 06-87654321")]}),
+                 "privacy:", ["06-87654321", "Bakker belt"]),
+        _refused("threaded_comment", "zorgaanbieder", "zorgaanbieder__trajecten__2024-07.xlsx",
+                 with_zip_part(xlsx_bytes({"trajecten": trajecten()}),
+                               "xl/threadedComments/threadedComment1.xml",
+                               '<?xml version="1.0"?><ThreadedComments xmlns="http://schemas.microsoft.'
+                               'com/office/spreadsheetml/2018/threadedcomments"><threadedComment '
+                               'ref="A2" id="{1}"><text>Dit is de zoon van dhr. El Amrani, BSN '
+                               f'{BSN[7]}</text></threadedComment></ThreadedComments>'),
+                 "privacy:", [BSN[7], "El Amrani"]),
+        _refused("email_as_header_name", "havensteder", "havensteder__huurcontracten__2024-12.csv",
+                 csv_bytes([dict(r, **{"j.jansen@example.nl": ""}) for r in huurcontracten()]),
+                 "privacy:email", ["j.jansen@example.nl"]),
+        _refused("no_header_row", "gemeente", "gemeente__voorzieningen__2024-12.csv",
+                 csv_bytes(with_column(voorzieningen(), "voorziening_id", ["V-Yilmaz-1"]), header=False),
+                 "no_header", ["V-Yilmaz-1", pseudonym(100)]),
+        _refused("parquet_extra_bsn_column", "gemeente", "gemeente__voorzieningen__2024-11.parquet",
+                 parquet_bytes([dict(r, klantnummer=BSN[i]) for i, r in enumerate(voorzieningen())]),
+                 "privacy:bsn", BSN[:3]),
+        _refused("parquet_phone_in_category", "havensteder", "havensteder__overlastmeldingen__2025-02.parquet",
+                 parquet_bytes(with_column(nuisance("2025-02"), "categorie", ["06-24681357"], every=10)),
+                 "privacy:phone", ["06-24681357"]),
+        _refused("extra_column_with_phone", "woonstad", "woonstad__overlastmeldingen__2025-02.csv",
+                 csv_bytes([dict(r, notitie="bel 06-13572468" if i == 4 else "") for i, r in
+                            enumerate(nuisance("2025-02"))]),
+                 "privacy:phone", ["06-13572468"]),
+    ]
+
+
+def _negative_cases() -> list[dict]:
+    """False-positive classes: each must load."""
+    return [
+        _accepted("ok_baseline_csv", "zorgaanbieder", "zorgaanbieder__trajecten__2024-06.csv",
+                  csv_bytes(trajecten())),
+        _accepted("ok_baseline_xlsx_with_harmless_sheet", "zorgaanbieder",
+                  "zorgaanbieder__trajecten__2024-05.xlsx",
+                  xlsx_bytes({"trajecten": trajecten(), "Info": [["bron", "periode"],
+                                                                 ["export", "2024-05"]]})),
+        _accepted("ok_structured_wmo_codes", "gemeente", "gemeente__voorzieningen__2024-10.csv",
+                  csv_bytes(with_column(voorzieningen(), "voorziening_id",
+                                        lambda i: f"2024-WMO-{123 + i:05d}"))),
+        _accepted("ok_structured_year_letters_codes", "havensteder",
+                  "havensteder__huurcontracten__2024-11.csv",
+                  csv_bytes(with_column(huurcontracten(), "contract_id",
+                                        lambda i: f"2024HV{12 + i:04d}"))),
+        _accepted("ok_structured_unpadded_codes", "woonstad", "woonstad__huurcontracten__2025-03.csv",
+                  csv_bytes(with_column(huurcontracten(), "contract_id",
+                                        lambda i: f"2023HC{101 + i}"))),
+        _accepted("ok_gemeente_prefixed_ids", "gemeente", "gemeente__voorzieningen__2024-09.csv",
+                  csv_bytes(with_column(voorzieningen(), "voorziening_id",
+                                        lambda i: f"0599-{1234567 + 7919 * i}"))),
+        _accepted("ok_gemeente_prefixed_short_ids", "gemeente", "gemeente__voorzieningen__2024-08.csv",
+                  csv_bytes(with_column(voorzieningen(), "voorziening_id",
+                                        lambda i: f"0599-{123456 + 791 * i}"))),
+        _accepted("ok_random_nine_digit_ids", "havensteder", "havensteder__verhuureenheden__2025-03-31.csv",
+                  csv_bytes(with_column(verhuureenheden(300), "vhe_id", random_ids(300, 9)))),
+        _accepted("ok_random_twelve_digit_ids", "woonstad", "woonstad__verhuureenheden__2025-02-28.csv",
+                  csv_bytes(with_column(verhuureenheden(300), "vhe_id", random_ids(300, 12, seed=8)))),
+        _accepted("ok_date_sequence_ids", "havensteder", "havensteder__overlastmeldingen__2025-01.csv",
+                  csv_bytes(with_column(nuisance("2025-01"), "melding_id",
+                                        lambda i: f"202501{1 + i % 28:02d}-{i:03d}"))),
+        _accepted("ok_old_dates_in_date_columns", "havensteder", "havensteder__huurcontracten__2024-10.csv",
+                  csv_bytes(with_column(huurcontracten(), "startdatum",
+                                        lambda i: f"{1 + i % 28:02d}-0{1 + i % 9}-1978"))),
+        _accepted("ok_constant_letter_codes_like_old_plates", "woonstad",
+                  "woonstad__verhuureenheden__2025-01-31.csv",
+                  csv_bytes(with_column(verhuureenheden(), "complex_id", lambda i: f"CX-{10 + i}-{i % 9}0"))),
+        _accepted("ok_category_written_by_hand", "zorgaanbieder", "zorgaanbieder__trajecten__2024-04.csv",
+                  csv_bytes(with_column(trajecten(), "einde_reden",
+                                        lambda i: "Doel Bereikt" if i % 5 == 0 else ""))),
+        _accepted("ok_dutch_amounts_and_buurtcodes", "havensteder", "havensteder__verhuureenheden__2025-02-28.csv",
+                  csv_bytes(with_column(verhuureenheden(), "netto_huur", lambda i: f"1.{100 + i},75"))),
+        _accepted("ok_pseudonym_column_parquet", "gemeente", "gemeente__voorzieningen__2024-07.parquet",
+                  parquet_bytes(voorzieningen())),
+    ]
+
+
+def _masking_cases() -> list[dict]:
+    """A value that breaks a contract rule but is not detected as personal data is set aside:
+    it must not be echoed either (it could be anything the guard does not know)."""
+    odd = "verhuisd_naar_tante_in_Spijkenisse"
+    return [
+        case("contract_failure_never_echoed", "havensteder", "havensteder__huurcontracten__2024-09.csv",
+             csv_bytes(with_column(huurcontracten(), "einde_reden", [odd], every=29)),
+             "accepted", None, [odd, odd[:24]]),
+        case("formula_id_never_echoed", "woonstad", "woonstad__huurcontracten__2025-02.csv",
+             csv_bytes(huurcontracten(60) + [dict(huurcontracten(1)[0], contract_id='=HYPERLINK("x")')]),
+             "accepted", None, ['=HYPERLINK("x")', "=HYPERLINK"]),
+    ]
+
+
+def _found_by_attacking() -> list[dict]:
+    """Hostile files written after the guard was done, not designed for; each got through
+    before the fix that came with it."""
+    b = valid_bsns(40, seed=99)
+    return [
+        _refused("e164_mobile_without_plus", "havensteder", "havensteder__overlastmeldingen__2024-12.csv",
+                 csv_bytes(with_column(nuisance("2024-12"), "categorie", ["31612345678"],
+                                       every=10)), "privacy:phone", ["31612345678"]),
+        _refused("email_fullwidth_at", "havensteder", "havensteder__huurcontracten__2024-08.csv",
+                 csv_bytes(with_column(huurcontracten(), "einde_reden", ["j.jansen\uff20example.nl"],
+                                       every=10)), "privacy:email", ["j.jansen"]),
+        _refused("email_url_encoded", "woonstad", "woonstad__huurcontracten__2025-01.csv",
+                 csv_bytes(with_column(huurcontracten(), "einde_reden", ["j.jansen%40example.nl"],
+                                       every=10)), "privacy:email", ["j.jansen"]),
+        _refused("email_html_entity", "woonstad", "woonstad__huurcontracten__2024-12.csv",
+                 csv_bytes(with_column(huurcontracten(), "einde_reden", ["j.jansen&#64;example.nl"],
+                                       every=10)), "privacy:email", ["j.jansen"]),
+        _refused("bsn_in_sheet_name", "zorgaanbieder", "zorgaanbieder__trajecten__2024-03.xlsx",
+                 xlsx_bytes({"trajecten": trajecten(), f"Dossier {b[0]}": [["x"], ["y"]]}),
+                 "privacy:bsn", [b[0]]),
+        _refused("client_in_document_title", "zorgaanbieder", "zorgaanbieder__trajecten__2024-02.xlsx",
+                 with_core_title(xlsx_bytes({"trajecten": trajecten()}),
+                                 f"Overdracht dhr. Jansen bsn {b[1]}"),
+                 "privacy:", [b[1], "dhr. Jansen"]),
+        _refused("parquet_metadata_note", "gemeente", "gemeente__voorzieningen__2024-06.parquet",
+                 parquet_bytes(voorzieningen(), {"opmerking": "voor mevr. Yilmaz, bel 06-11223344"}),
+                 "privacy:", ["06-11223344", "Yilmaz"]),
+        _refused("bsn_grouped_3_2_2_2", "gemeente", "gemeente__voorzieningen__2024-05.csv",
+                 csv_bytes(with_column(voorzieningen(), "voorziening_id",
+                                       [f"{v[:3]} {v[3:5]} {v[5:7]} {v[7:]}" for v in b[:30]])),
+                 "privacy:bsn", b[2:4]),
+        _refused("phone_split_by_zero_width_space", "woonstad", "woonstad__overlastmeldingen__2024-12.csv",
+                 csv_bytes(with_column(nuisance("2024-12"), "complex_id", ["06\u200b9876\u200b5432"],
+                                       every=8)), "privacy:phone", ["98765432"]),
+        _refused("bsn_in_full_width_digits", "gemeente", "gemeente__voorzieningen__2024-04.csv",
+                 csv_bytes(with_column(voorzieningen(), "voorziening_id",
+                                       [v.translate(FULL_WIDTH) for v in b[10:40]])),
+                 "privacy:bsn", b[10:12]),
+        _refused("belgian_phone_number", "havensteder", "havensteder__overlastmeldingen__2024-11.csv",
+                 csv_bytes(with_column(nuisance("2024-11"), "veroorzaker_contract_id",
+                                       ["+32 470 12 34 56"], every=12)),
+                 "privacy:phone", ["+32 470 12 34 56", "32470123456"]),
+        _refused("client_name_as_file_name", "zorgaanbieder", f"overdracht Jan de Vries {b[3]}.xlsx",
+                 xlsx_bytes({"trajecten": trajecten()}), "bad_file_name", ["Jan de Vries", b[3]]),
+        _refused("client_name_as_dataset", "havensteder", "havensteder__dossier_jansen__2025-06.csv",
+                 csv_bytes(huurcontracten()), "unknown_dataset", ["dossier_jansen", "jansen"]),
+        _refused("client_name_as_partner", "woonstad", "fam_yilmaz__huurcontracten__2025-06.csv",
+                 csv_bytes(huurcontracten()), "unknown_dataset", ["fam_yilmaz", "yilmaz"]),
+        _refused("mailto_hyperlink_behind_a_word", "zorgaanbieder", "zorgaanbieder__trajecten__2024-01.xlsx",
+                 xlsx_bytes({"trajecten": trajecten(), "Info": [["contact"]]},
+                            links={"Info": [(1, 0, "mailto:s.visser@example.nl", "mail")]}),
+                 "privacy:email", ["s.visser@example.nl", "s.visser"]),
+        _refused("pivot_cache_keeps_deleted_source", "zorgaanbieder", "zorgaanbieder__trajecten__2023-12.xlsx",
+                 with_pivot_cache(xlsx_bytes({"trajecten": trajecten()}),
+                                  {"klant": [f"{f} {LAST[i % 6]}" for i, f in enumerate(FIRST)],
+                                   "nummer": b[20:30]}),
+                 "privacy:", [b[20], b[21], "Sanne Yilmaz"]),
+        _refused("external_link_cached_value", "zorgaanbieder", "zorgaanbieder__trajecten__2023-11.xlsx",
+                 with_zip_part(xlsx_bytes({"trajecten": trajecten()}), "xl/externalLinks/externalLink1.xml",
+                               '<?xml version="1.0"?><externalLink xmlns="http://schemas.openxmlformats.org/'
+                               'spreadsheetml/2006/main"><externalBook><sheetDataSet><sheetData sheetId="0">'
+                               '<row r="1"><cell r="A1"><v>06-55443322</v></cell></row></sheetData>'
+                               '</sheetDataSet></externalBook></externalLink>'),
+                 "privacy:phone", ["06-55443322"]),
+        _refused("email_as_header_of_another_sheet", "zorgaanbieder", "zorgaanbieder__trajecten__2023-10.xlsx",
+                 xlsx_bytes({"trajecten": trajecten(), "Info": [["r.dekker@example.nl"], ["ja"]]}),
+                 "privacy:email", ["r.dekker@example.nl"]),
+        _refused("second_table_below_the_data", "havensteder", "havensteder__huurcontracten__2024-07.csv",
+                 csv_bytes(huurcontracten())
+                 + f"\r\nnaam;bsn;;;;;;\r\nJan de Vries;{b[2]};;;;;;\r\n".encode(),
+                 "privacy:", [b[2], "Jan de Vries"]),
+    ]
+
+
+def _unreadable_parts() -> list[dict]:
+    """A part that cannot be inspected refuses the file: an entity-expansion bomb in a comments
+    part, and a comments part larger than the scanner reads."""
+    entities = '<!ENTITY l0 "lololololo">' + "".join(
+        f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    laughs = (f'<?xml version="1.0"?><!DOCTYPE c [{entities}]><comments xmlns="x"><commentList>'
+              '<comment><text><t>&l9;</t></text></comment></commentList></comments>')
+    huge = ('<?xml version="1.0"?><comments xmlns="x"><commentList>'
+            + "<comment><text><t>ok</t></text></comment>" * 800_000 + "</commentList></comments>")
+    return [
+        _refused("entity_expansion_bomb_in_comments", "zorgaanbieder", "zorgaanbieder__trajecten__2023-09.xlsx",
+                 with_zip_part(xlsx_bytes({"trajecten": trajecten()}), "xl/comments9.xml", laughs),
+                 "unreadable:hidden_parts", []),
+        _refused("oversized_comments_part", "zorgaanbieder", "zorgaanbieder__trajecten__2023-08.xlsx",
+                 with_zip_part(xlsx_bytes({"trajecten": trajecten()}), "xl/comments9.xml", huge),
+                 "unreadable:hidden_parts", []),
+    ]
+
+
+def cases() -> list[dict]:
+    return (_bsn_cases() + _contact_cases() + _address_and_person_cases() + _whole_file_cases()
+            + _negative_cases() + _masking_cases() + _found_by_attacking() + _unreadable_parts())
