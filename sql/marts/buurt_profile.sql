@@ -27,7 +27,7 @@ index_scores as (
         max(liveability.score) filter (where liveability.dimension = 'wonen') as index_wonen,
         max(liveability.score) filter (where liveability.dimension = 'veiligheid') as index_veiligheid,
         max(liveability.score) filter (where liveability.dimension = 'sociaal') as index_sociaal,
-        max(liveability.score) filter (where liveability.dimension = 'zorg') as index_zorg
+        max(liveability.score) filter (where liveability.dimension = 'zorgvraag') as index_zorgvraag
     from marts.liveability_index as liveability
     inner join latest using (period_type, period)
     where liveability.area_level = 'buurt'
@@ -54,7 +54,7 @@ final as (
         index_scores.index_wonen,
         index_scores.index_veiligheid,
         index_scores.index_sociaal,
-        index_scores.index_zorg,
+        index_scores.index_zorgvraag,
         lbm.lbm as lbm_2024,
         lbm.afw as lbm_2024_afwijking,
         lbm.fys as lbm_2024_fysiek,
