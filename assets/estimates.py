@@ -59,7 +59,7 @@ def posterior(model: np.ndarray, a: np.ndarray, b: np.ndarray, sigma: np.ndarray
 
     gamma: prior Gamma(a, rate b); beta: prior Beta(a, b); normal: prior mean a, variance b,
     spread of one person sigma. `direct` rows (the gemeente) publish y / n as the estimate."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         est = np.full(y.shape, np.nan)
         low, high = est.copy(), est.copy()
         g = model == "gamma"

@@ -301,7 +301,7 @@ PYTHON_STEPS = {"core.indicator_catalogue": write_catalogue, "core.index_setting
                 "core.leefbaarometer": write_leefbaarometer,
                 "marts.indicator_estimates": write_estimates,
                 PUBLISHED: lambda con: (publish_indicator_values(con), publish_estimates(con))}
-TARGETS = ("marts.buurt_profile", "marts.liveability_index")
+TARGETS = ("marts.buurt_profile", "marts.liveability_index", "marts.indicator_changes")
 
 
 def build_indicators(con: duckdb.DuckDBPyConnection, targets=TARGETS, timings: dict | None = None

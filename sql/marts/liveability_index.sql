@@ -175,9 +175,11 @@ indicator_scores as (
     where reference.city_base is not null and filled.estimate is not null
 ),
 
--- The variance of a change, indicator by indicator: an estimate that is the same in both
--- periods (one survey year, one borrowed wijk value) cancels; otherwise the two periods count
--- as independent (conservative where pooled windows overlap).
+-- Real change is tested against the same period a year earlier (a month against that month,
+-- a quarter against that quarter, a year against the year before): free of season, and a
+-- quarter-on-quarter step is mostly noise at buurt level. Its variance, indicator by indicator:
+-- an estimate that is the same in both periods (one survey year, one borrowed wijk value)
+-- cancels; otherwise the two periods count as independent.
 indicator_changes as (
     select current.area_level, current.area_code, current.period_type, current.period,
         current.dimension, current.panel, current.theme_weight, current.total_weight,
@@ -189,7 +191,7 @@ indicator_changes as (
         on previous.indicator_id = current.indicator_id
         and previous.area_code = current.area_code
         and previous.period_type = current.period_type
-        and previous.period_end = current.period_start - interval 1 day
+        and previous.period_start = current.period_start - interval 12 month
 ),
 
 change_variances as (
@@ -261,9 +263,10 @@ scores as (
 bounded as (
     select scores.* replace (
         least(settings.score_max, greatest(settings.score_min, scores.score)) as score),
-        settings.z, settings.score_min, settings.score_max
+        settings.z, settings.score_min, settings.score_max, periods.period_start as start_day
     from scores
     cross join settings
+    inner join periods using (period_type, period)
 ),
 
 with_changes as (
@@ -273,9 +276,16 @@ with_changes as (
         periods.period_end,
         lag(bounded.score) over same_series as previous_score,
         lag(bounded.se) over same_series as previous_se,
-        lag(periods.period_end) over same_series as previous_end
+        lag(periods.period_end) over same_series as previous_end,
+        year_earlier.score as year_earlier_score
     from bounded
     inner join periods using (period_type, period)
+    left join bounded as year_earlier
+        on year_earlier.area_code = bounded.area_code
+        and year_earlier.area_level = bounded.area_level
+        and year_earlier.dimension = bounded.dimension
+        and year_earlier.period_type = bounded.period_type
+        and year_earlier.start_day = bounded.start_day - interval 12 month
     window same_series as (partition by bounded.area_level, bounded.area_code,
                            bounded.dimension, bounded.period_type order by periods.period_start)
 ),
@@ -285,7 +295,8 @@ change_tests as (
         with_changes.*,
         case when with_changes.previous_end = with_changes.period_start - interval 1 day
             then with_changes.score - with_changes.previous_score end as change,
-        abs(change) / sqrt(change_variances.change_var) as change_z,
+        with_changes.score - with_changes.year_earlier_score as change_year,
+        abs(change_year) / sqrt(change_variances.change_var) as change_z,
         -- two-sided normal p-value (Abramowitz & Stegun 26.2.17, error below 1e-7)
         1 / (1 + 0.2316419 * change_z) as t,
         2 * exp(-change_z * change_z / 2) / sqrt(2 * pi())
@@ -349,7 +360,8 @@ final as (
             as subjective_high,
         discoveries.n_indicators,
         round(discoveries.change, 1) as change_previous,
-        case when discoveries.change is not null
+        round(discoveries.change_year, 1) as change_year,
+        case when discoveries.change_year is not null
             then coalesce(discoveries.p_rank <= discoveries.max_rank, false) end
             as change_significant,
         round(discoveries.score - base_scores.base_score, 1) as change_base,
