@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from assets.estimates import ESTIMATES_KEY, publish_estimates, write_estimates
+from assets.leefbaarometer import write_lbm_agreement, write_lbm_reference
 from assets.reference import WAREHOUSE_POOL
 from pipelines.warehouse import WarehouseResource, first_row, scalar
 from quality.disclosure import SuppressionReport, area_hierarchy, audit, period_hierarchy, suppress
@@ -300,8 +301,11 @@ PYTHON_STEPS = {"core.indicator_catalogue": write_catalogue, "core.index_setting
                 "core.index_themes": None,
                 "core.leefbaarometer": write_leefbaarometer,
                 "marts.indicator_estimates": write_estimates,
+                "core.leefbaarometer_wijken": write_lbm_reference, "core.leefbaarometer_klassen": None,
+                "marts.leefbaarometer_agreement": write_lbm_agreement,
                 PUBLISHED: lambda con: (publish_indicator_values(con), publish_estimates(con))}
-TARGETS = ("marts.buurt_profile", "marts.liveability_index", "marts.indicator_changes")
+TARGETS = ("marts.buurt_profile", "marts.liveability_index", "marts.indicator_changes",
+           "marts.leefbaarometer_agreement")
 
 
 def build_indicators(con: duckdb.DuckDBPyConnection, targets=TARGETS, timings: dict | None = None
@@ -314,6 +318,9 @@ def build_indicators(con: duckdb.DuckDBPyConnection, targets=TARGETS, timings: d
     models = {m.table: m for m in discover() if m.layer != "staging"}
     python_deps = {"core.index_settings": ["core.indicator_catalogue"],
                    "core.index_themes": ["core.indicator_catalogue"],
+                   "core.leefbaarometer_klassen": ["core.leefbaarometer_wijken"],
+                   "marts.leefbaarometer_agreement": ["marts.liveability_index",
+                                                      "core.leefbaarometer"],
                    "marts.indicator_estimates": ["marts.indicator_estimation_inputs",
                                                  "core.index_settings"],
                    "marts.indicator_values_published": ["marts.indicator_values",
