@@ -16,7 +16,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.estimates import ESTIMATES_KEY, publish_estimates, write_estimates
+from assets.estimates import ESTIMATES_KEY, TWO_SIDED_P, publish_estimates, write_estimates
 from assets.leefbaarometer import write_lbm_agreement, write_lbm_reference
 from assets.reference import WAREHOUSE_POOL
 from pipelines.warehouse import WarehouseResource, first_row, scalar
@@ -49,6 +49,7 @@ def write_catalogue(con: duckdb.DuckDBPyConnection) -> int:
     bands = [{"band": b.band, "lower": b.lower, "lower_open": b.lower_open, "upper": b.upper,
               "upper_open": b.upper_open} for b in catalogue.index.bands]
     con.execute("create or replace table core.indicator_catalogue as select * from rows")
+    con.execute(TWO_SIDED_P)   # used by the index and change models that read the settings
     con.execute("create or replace table core.index_themes as select * from themes")
     con.execute(f"""create or replace table core.index_settings as
                     select ?::varchar as base_period, ?::double as score_min, ?::double as score_max,

@@ -104,3 +104,15 @@ def test_a_backfill_of_earlier_months_does_not_rebase_the_index(stationary_world
     assert scalar(con, "select distinct base_period from marts.liveability_index") == "2025"
     assert con.execute(query).fetchall() == before
     con.close()
+
+
+def test_the_sql_p_value_matches_the_normal_distribution():
+    import duckdb
+    from scipy import stats
+
+    from assets.estimates import TWO_SIDED_P
+    con = duckdb.connect()
+    con.execute(TWO_SIDED_P)
+    for z in (0.0, 0.5, 1.0, 1.96, 3.0, 5.0):
+        assert con.execute("select two_sided_p(?)", [z]).fetchall()[0][0] == pytest.approx(
+            2 * stats.norm.sf(z), abs=1e-6)

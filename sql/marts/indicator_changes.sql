@@ -27,12 +27,7 @@ changes as (
         current.period, current.estimate - previous.estimate as change,
         sqrt(current.se * current.se + previous.se * previous.se) as change_se,
         abs(change) / nullif(change_se, 0) as z,
-        -- two-sided normal p-value (Abramowitz & Stegun 26.2.17, error below 1e-7)
-        1 / (1 + 0.2316419 * z) as t,
-        coalesce(2 * exp(-z * z / 2) / sqrt(2 * pi())
-            * t * (0.319381530 + t * (-0.356563782 + t * (1.781477937
-                   + t * (-1.821255978 + t * 1.330274429)))),
-            case when change = 0 then 1.0 else 0.0 end) as p_value
+        coalesce(two_sided_p(z), case when change = 0 then 1.0 else 0.0 end) as p_value
     from estimates as current
     inner join estimates as previous
         on previous.indicator_id = current.indicator_id

@@ -297,11 +297,7 @@ change_tests as (
             then with_changes.score - with_changes.previous_score end as change,
         with_changes.score - with_changes.year_earlier_score as change_year,
         abs(change_year) / sqrt(change_variances.change_var) as change_z,
-        -- two-sided normal p-value (Abramowitz & Stegun 26.2.17, error below 1e-7)
-        1 / (1 + 0.2316419 * change_z) as t,
-        2 * exp(-change_z * change_z / 2) / sqrt(2 * pi())
-            * t * (0.319381530 + t * (-0.356563782 + t * (1.781477937
-                   + t * (-1.821255978 + t * 1.330274429)))) as p_value
+        two_sided_p(change_z) as p_value
     from with_changes
     left join change_variances using (area_level, area_code, period_type, period, dimension)
 ),
