@@ -528,7 +528,8 @@ def test_asset_checks_pass_on_the_world(world, tmp_path):
 def test_synthetic_world_gives_back_its_planted_rising_nuisance_buurt(tmp_path):
     synthetic = pytest.importorskip("sources.synthetic")
     world_dir = tmp_path / "world"
-    synthetic.generate(scale="city", months=6, seed=11, out=world_dir)
+    # 15 months to 2026-09: 2026-Q3 can be compared with the same quarter a year earlier
+    synthetic.generate(scale="city", months=15, seed=11, out=world_dir, end_month="2026-09")
     truth = json.loads((world_dir / "truth.json").read_text(encoding="utf-8"))["nuisance_trend"]
     home = DataHome(tmp_path / "home").ensure(list(load_registry().partners))
     for partner_dir in (p for p in world_dir.iterdir() if p.is_dir()):
@@ -555,5 +556,12 @@ def test_synthetic_world_gives_back_its_planted_rising_nuisance_buurt(tmp_path):
             from monthly group by area_code
             having bool_and(previous is null or numerator > previous) and min(numerator) > 0""").fetchall()
         assert rising == [(truth["buurtcode"], truth["buurt_monthly_counts"], truth["months"])]
+        # and its rise is a real change: flagged against the same quarter a year earlier, among
+        # at most 5% of the buurten
+        flagged = con.execute("""
+            select area_code from marts.indicator_changes
+            where indicator_id = 'overlastmeldingen_per_1000_woningen' and area_level = 'buurt'
+              and period_type = 'quarter' and change_significant""").fetchall()
+        assert (truth["buurtcode"],) in flagged and len(flagged) <= 0.05 * 91
         assert city_base_scores(con) == [] or all(s == 100.0 for _, s in city_base_scores(con))
         assert derivable_cells(con) == [] and small_visible_cells(con) == 0
