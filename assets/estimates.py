@@ -163,13 +163,13 @@ def compute_estimates(inputs: pl.DataFrame, interval: float = 0.90) -> pl.DataFr
         pl.col("estimate", "est_low", "est_high").fill_nan(None))
 
 
-def _arrays(frame: pl.DataFrame, y=None, n=None) -> tuple:
-    col = lambda name: frame[name].to_numpy().astype(float)  # noqa: E731
-    a = frame["a" if "a" in frame.columns else "prior_a"].fill_null(np.nan).to_numpy().astype(float)
-    b = frame["b" if "b" in frame.columns else "prior_b"].fill_null(np.nan).to_numpy().astype(float)
-    return (frame["model"].to_numpy(), a, b, frame["sigma"].fill_null(np.nan).to_numpy().astype(float),
-            col("y") if y is None else y, col("n") if n is None else n, col("scale"),
-            frame["direct"].to_numpy().astype(bool))
+def _arrays(frame: pl.DataFrame) -> tuple:
+    """The arguments of `posterior` (without z) from a frame of priors and data."""
+    def floats(name: str) -> np.ndarray:
+        return frame[name].fill_null(np.nan).to_numpy().astype(float)
+    prior = ("a", "b") if "a" in frame.columns else ("prior_a", "prior_b")
+    return (frame["model"].to_numpy(), floats(prior[0]), floats(prior[1]), floats("sigma"),
+            floats("y"), floats("n"), floats("scale"), frame["direct"].to_numpy().astype(bool))
 
 
 def write_estimates(con: duckdb.DuckDBPyConnection) -> int:
@@ -279,3 +279,37 @@ def publish_estimates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {"hidden_with_estimate": int((digits[hidden] > 0).sum()),
             "hidden_without_estimate": int((digits[hidden] == 0).sum())
             + int((frame["suppressed"].to_numpy() & ~hidden).sum())}
+
+
+def unsafe_estimates(con: duckdb.DuckDBPyConnection) -> int:
+    """Hidden cells whose published estimate or interval is finer than its protected rounding
+    (or published where no rounding protects): should be 0."""
+    z = interval_z(scalar(con, "select interval from core.index_settings"))
+    frame = con.sql(f"""
+        select e.*, p.estimate as published_estimate, p.value_low as published_low,
+            p.value_high as published_high
+        from {ESTIMATES} as e
+        inner join {PUBLISHED} as p using (indicator_id, area_code, period_type, period)
+        where p.suppressed""").pl()
+    if frame.is_empty():
+        return 0
+    digits = np.where(frame["model"].to_numpy() == "normal", 0, protected_precision(frame, z))
+    bad = np.zeros(frame.height, dtype=bool)
+    for computed, shown in (("estimate", "published_estimate"), ("est_low", "published_low"),
+                            ("est_high", "published_high")):
+        values = frame[computed].fill_null(np.nan).to_numpy().astype(float)
+        published = frame[shown].fill_null(np.nan).to_numpy().astype(float)
+        expected = np.full(values.shape, np.nan)
+        for d in PRECISIONS:
+            expected = np.where(digits == d, round_significant(values, d), expected)
+        bad |= ~_same(expected, published)
+    return int(bad.sum())
+
+
+@dg.asset_check(asset=dg.AssetKey(["marts", "indicator_values_published"]), blocking=True,
+                description="No hidden cell publishes an estimate or interval finer than the "
+                            "rounding that keeps its count and base from being recovered within ±2.")
+def published_estimates_cannot_be_inverted(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect(read_only=True) as con:
+        bad = unsafe_estimates(con)
+    return dg.AssetCheckResult(passed=bad == 0, metadata={"unsafe_hidden_cells": bad})

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from assets.estimates import interval_z, posterior, protected_precision, round_significant
+from assets.estimates import (interval_z, posterior, protected_precision, round_significant,
+                              unsafe_estimates)
 
 SPAN = 30   # candidates tried on each side of the truth
 
@@ -79,3 +80,19 @@ def test_hidden_cells_without_a_safe_rounding_publish_no_estimate(stationary_wor
         select count(*) from marts.indicator_values_published
         where not suppressed and value is not null
           and (estimate is null or not (value_low <= estimate and estimate <= value_high))""").fetchall()[0][0] == 0
+
+
+def test_the_publication_check_passes_and_catches_a_too_precise_estimate(stationary_world):
+    assert unsafe_estimates(stationary_world) == 0
+    key = """indicator_id = ? and area_code = ? and period_type = ? and period = ?"""
+    cell = stationary_world.execute("""
+        select e.indicator_id, e.area_code, e.period_type, e.period, e.estimate, p.estimate
+        from marts.indicator_values_published as p
+        inner join marts.indicator_estimates as e using (indicator_id, area_code, period_type, period)
+        where p.suppressed and p.estimate is not null limit 1""").fetchall()[0]
+    update = f"update marts.indicator_values_published set estimate = ? where {key}"
+    stationary_world.execute(update, [cell[4], *cell[:4]])       # the unrounded estimate
+    try:
+        assert unsafe_estimates(stationary_world) == 1
+    finally:
+        stationary_world.execute(update, [cell[5], *cell[:4]])   # back to the published one

@@ -15,6 +15,7 @@ import polars as pl
 import pytest
 
 from assets import indicators as indicator_assets
+from assets.estimates import published_estimates_cannot_be_inverted
 from assets.indicators import (build_indicators, city_base_scores, derivable_cells, missing_buurten,
                                out_of_range, small_visible_cells, write_catalogue)
 from pipelines.home import DataHome
@@ -518,7 +519,8 @@ def test_asset_checks_pass_on_the_world(world, tmp_path):
     for check in (indicator_assets.indicator_values_every_buurt, indicator_assets.indicator_values_in_range,
                   indicator_assets.indicator_values_published_safe,
                   indicator_assets.liveability_index_scores_finite,
-                  indicator_assets.liveability_index_city_is_100):
+                  indicator_assets.liveability_index_city_is_100,
+                  published_estimates_cannot_be_inverted):
         result = check(warehouse=resource)
         assert result.passed, (check.name, result.metadata)
 
