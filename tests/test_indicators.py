@@ -16,6 +16,7 @@ import pytest
 
 from assets import indicators as indicator_assets
 from assets.estimates import published_estimates_cannot_be_inverted
+from assets.index_checks import liveability_index_agrees_with_the_city
 from assets.indicators import (build_indicators, city_base_scores, derivable_cells, missing_buurten,
                                out_of_range, small_visible_cells, write_catalogue)
 from pipelines.home import DataHome
@@ -520,7 +521,7 @@ def test_asset_checks_pass_on_the_world(world, tmp_path):
                   indicator_assets.indicator_values_published_safe,
                   indicator_assets.liveability_index_scores_finite,
                   indicator_assets.liveability_index_city_is_100,
-                  published_estimates_cannot_be_inverted):
+                  published_estimates_cannot_be_inverted, liveability_index_agrees_with_the_city):
         result = check(warehouse=resource)
         assert result.passed, (check.name, result.metadata)
 
