@@ -21,6 +21,7 @@ from pathlib import Path
 
 import psutil
 
+from assets.index_checks import city_gap, share_at_bounds
 from assets.indicators import build_indicators
 from pipelines.home import DataHome
 from pipelines.intake import run_intake
@@ -100,6 +101,18 @@ def main(argv: list[str] | None = None) -> int:
             "indicators_s": round(total, 2),
             "steps_s": timings,
             "peak_rss_mb": round(psutil.Process().memory_info().rss / 2**20),
+            # issue 15's acceptance figures and the agreement with the Leefbaarometer 2024
+            "index_max_city_gap": round(city_gap(con), 2),
+            "index_share_at_bounds": round(share_at_bounds(con), 4),
+            "index_scored_periods": scalar(con, "select count(distinct period) from "
+                                                "marts.liveability_index where dimension = 'totaal'"),
+            "change_flagged_share_per_quarter": dict(con.execute("""
+                select period, round(avg(change_significant::int), 3) from marts.liveability_index
+                where area_level = 'buurt' and period_type = 'quarter'
+                  and change_significant is not null group by all order by 1""").fetchall()),
+            "leefbaarometer_spearman": {f"{d}~{l}": rho for d, l, rho in con.execute(
+                "select dimension, lbm_dimension, spearman from marts.leefbaarometer_agreement"
+            ).fetchall()},
         }
     print(json.dumps(result, indent=2))
     if not args.keep:

@@ -48,7 +48,9 @@ LBM_BUURTEN = REFERENCE / "lbm_2024_rotterdam_buurten.csv"
 LBM_WIJKEN = REFERENCE / "lbm_2002_2024_rotterdam_wijken.csv"
 
 LANGS = ("nl", "en")
-DIMENSIONS = ("totaal", "wonen", "veiligheid", "sociaal", "zorg")
+# The liveability themes; the zorgvraag panel measures need, not liveability, and is not a theme
+# here (issue 15; issue 18 gives it its own place in the report).
+DIMENSIONS = ("totaal", "wonen", "veiligheid", "sociaal")
 TREND_PERIODS = 8
 MOVERS = 5
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")

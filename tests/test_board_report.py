@@ -222,8 +222,8 @@ def test_every_label_exists_in_both_languages():
 
 def test_map_uses_the_real_geometry_and_the_bands(rendered):
     page = html(rendered)
-    assert page.count('data-code="BU05990321"') == 6  # summary, maps page overall, four themes
-    assert page.count("<path d=") >= 6 * 91
+    assert page.count('data-code="BU05990321"') == 5  # summary, maps page overall, three liveability themes (zorg is need, issue 15)
+    assert page.count("<path d=") >= 5 * 91   # summary map and the maps of total and three themes
     for colour in ("#d7191c", "#fdae61", "#ffffbf", "#2c7bb6", "#d9d9d9"):
         assert colour in page
     assert 'role="img"' in page and "aria-label=" in page and "<figcaption" in page
@@ -236,7 +236,8 @@ def test_suppressed_cells_never_show_a_number(rendered):
         assert "987" not in page
         # Witte Dorp has no published indicator: its index scores exist but are never shown
         row = re.search(r"<th scope=\"row\">Witte Dorp</th>(.*?)</tr>", page, re.S).group(1)
-        assert row.count('class="supp"') == 5 and "chip" not in row
+        # the total and the three liveability themes (zorg is need, not a theme: issue 15)
+        assert row.count('class="supp"') == 4 and "chip" not in row
         witte_dorp = re.search(r'data-code="BU05990328"><title>(.*?)</title>', page).group(1)
         assert witte_dorp.endswith({"nl": "onderdrukt", "en": "suppressed"}[lang])
         # the suppressed wijk indicator value shows the mark, not a number
