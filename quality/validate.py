@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from pipelines.warehouse import first_row
 from quality.contract_sql import RuleSpec, all_checks, quote, sql_string, validation_query
@@ -18,6 +17,7 @@ from quality.privacy import scan as privacy_scan
 from sources.contracts import (MAX_FATAL_SHARE, BadFileName, Contract, Delivery, Registry,
                                first_delivery_month, month_partition,
                                check_period_kind, parse_file_name)
+from sources.parsing import parse_columns
 from sources.readers import UnreadableFile, read_export
 
 VALIDATED = "_validated"
@@ -176,14 +176,11 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
 
 def _apply_contract(outcome: Outcome, frame, contract: Contract, delivery: Delivery,
                     con: duckdb.DuckDBPyConnection) -> None:
-    for name in contract.column_names:  # optional columns a partner left out
-        if name not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(name))
-    con.register("delivery", frame.select(contract.column_names).to_arrow())
+    parsed = parse_columns(frame, contract.columns, outcome.detected.get("decimal"),
+                           typed_source=outcome.detected.get("format") == "parquet")
+    con.register("delivery", parsed.to_arrow())
     start, end = delivery.period_bounds()
-    decimal_comma = outcome.detected.get("decimal") == ","
-    con.execute(f"create or replace temp table {VALIDATED} as "
-                + validation_query(contract, decimal_comma),
+    con.execute(f"create or replace temp table {VALIDATED} as " + validation_query(contract),
                 {"period_start": start, "period_end": end})
     con.unregister("delivery")
     specs = {spec.name: spec for spec, _ in all_checks(contract)}
