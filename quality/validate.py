@@ -13,6 +13,7 @@ import duckdb
 
 from pipelines.warehouse import first_row
 from quality.contract_sql import RuleSpec, all_checks, quote, sql_string, validation_query
+from quality.harm import delivery_problems, period_problem
 from quality.privacy import scan as privacy_scan
 from sources.contracts import (MAX_FATAL_SHARE, BadFileName, Contract, Delivery, Registry,
                                first_delivery_month, month_partition,
@@ -138,6 +139,8 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
         return outcome.refuse("unknown_dataset", f"Niet afgesproken levering: {reason}.",
                               f"Not an agreed delivery: {reason}.")
     outcome.contract = contract
+    if problem := period_problem(contract, delivery):
+        return outcome.refuse(*problem)
     if contract.period == "monthly" and month_partition(delivery.period) is None:
         first = first_delivery_month()
         return outcome.refuse("period_out_of_range",
@@ -171,6 +174,12 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
     if outcome.refused:
         return outcome
     _apply_contract(outcome, frame, contract, delivery, con)
+    harmful = delivery_problems(con, VALIDATED, contract, outcome.rows_read, outcome.rows_rejected,
+                                delivery.period_bounds()[1])
+    if outcome.refused:  # fatal rows already refuse it; the share of rows set aside says no more
+        harmful = [p for p in harmful if p[0] not in ("no_loadable_rows", "most_rows_set_aside")]
+    for problem in harmful:
+        outcome.refuse(*problem)
     return outcome
 
 

@@ -140,7 +140,9 @@ def month_expr(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     as_month = _date_from_parts(parts.struct.field("y"), parts.struct.field("m"), pl.lit("1"))
     as_date, date_issue = date_expr(text)
     value = pl.coalesce(as_month, as_date.dt.month_start())
-    return value, pl.when(value.is_not_null()).then(None).otherwise(date_issue)
+    short_year = text.str.contains(r"^[0-9]{1,2}[-/.][0-9]{1,2}$")  # "06-25": June 2025 or 0025?
+    return value, (pl.when(value.is_not_null()).then(None)
+                   .when(short_year).then(pl.lit(TWO_DIGIT_YEAR)).otherwise(date_issue))
 
 
 def _date_from_parts(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:

@@ -66,8 +66,8 @@ def test_months(text, expected):
 
 
 def test_months_refused():
-    assert parsed(["2025-13", "06-2025", "juni", None], "month") == [
-        (None, INVALID), (None, INVALID), (None, INVALID), (None, None)]
+    assert parsed(["2025-13", "06-2025", "juni", "06-25", None], "month") == [
+        (None, INVALID), (None, INVALID), (None, INVALID), (None, TWO_DIGIT_YEAR), (None, None)]
 
 
 def test_amounts_with_euro_signs_brackets_and_dutch_separators():
