@@ -60,6 +60,7 @@ class Outcome:
     rows_rejected: int = 0
     rows_warned: int = 0
     duplicate: bool = False  # these exact bytes were decided on before
+    history: list = field(default_factory=list)  # gx_bridge.HistoryFinding, judged at intake only
 
     @property
     def refused(self) -> bool:
@@ -75,7 +76,7 @@ class Outcome:
             return "duplicate"
         if self.refused:
             return "refused"
-        if self.rows_rejected or self.rows_warned:
+        if self.rows_rejected or self.rows_warned or any(not h.success for h in self.history):
             return "accepted_with_warnings"
         return "accepted"
 
