@@ -18,7 +18,7 @@ from pipelines.resources import DataHomeResource
 from pipelines.warehouse import WarehouseResource, first_row, scalar
 from quality.contract_sql import quote
 from quality.gx_bridge import HISTORY_CHECKS, HISTORY_DELIVERIES, ContractValidator, HistoryFinding
-from quality.profiles import category_columns, empty_columns, history, mean_columns
+from quality.profiles import category_columns, empty_columns, history, history_frame_sql, mean_columns
 from sources.contracts import Contract, load_registry
 
 LEDGER_KEY = dg.AssetKey(["raw", "load_ledger"])
@@ -126,11 +126,7 @@ def _newest_delivery_history(con, validator: ContractValidator, contract: Contra
     if not newest:
         return []
     sha, partner, file_name = newest
-    numeric = mean_columns(contract)
-    columns = sorted(set(empty_columns(contract) + category_columns(contract) + numeric))
-    selected = ", ".join(f"{quote(c)}::double as {quote(c)}" if c in numeric else quote(c)
-                         for c in columns) or "1 as _one"
-    frame = con.execute(f"select {selected} from {table} where _sha256 = ?", [sha]).df()
+    frame = con.execute(f"select {history_frame_sql(contract)} from {table} where _sha256 = ?", [sha]).df()
     past = history(con, partner, contract.dataset, sha, HISTORY_DELIVERIES)
     return _history_results(contract, file_name, validator.validate_history(contract, frame, past))
 

@@ -42,6 +42,24 @@ class RuleSpec:
     en: str
 
 
+# Why the parser could not type a value (sources.parsing), one rule each:
+# (column types, issue, rule suffix, severity, nl, en).
+PARSE_RULES = (
+    (("integer", "amount", "decimal", "date", "month"), INVALID, "type", "fatal",
+     "is geen geldige {type}", "is not a valid {type}"),
+    (("date", "month"), TWO_DIGIT_YEAR, "two_digit_year", "fatal",
+     "heeft een jaartal van twee cijfers; schrijf het jaar voluit (31-01-2025 of 2025-01-31)",
+     "has a two-digit year; write the year in full (31-01-2025 or 2025-01-31)"),
+    (("integer", "amount", "decimal"), AMBIGUOUS_NUMBER, "ambiguous_number", "fatal",
+     "laat niet zien of een punt of komma decimalen of duizendtallen scheidt (zoals 1.250); "
+     "schrijf bedragen met decimalen (1.250,00 of 1250.00)",
+     "does not show whether a point or comma separates decimals or thousands (as in 1.250); "
+     "write amounts with decimals (1.250,00 or 1250.00)"),
+    (("integer",), NOT_WHOLE, "whole_number", "error",
+     "is een aantal maar heeft decimalen", "is a count but has decimals"),
+)
+
+
 def column_checks(column: Column) -> list[tuple[RuleSpec, str]]:
     """(rule, SQL condition that is TRUE when the row FAILS) for one column."""
     name, raw, typed = column.name, f"raw_{column.name}", column.name
@@ -52,31 +70,11 @@ def column_checks(column: Column) -> list[tuple[RuleSpec, str]]:
                                 f"{name} is leeg maar verplicht", f"{name} is empty but required"),
                        f"{q_raw} is null"))
     q_issue = quote(f"_issue_{name}")
-    checks.append((RuleSpec(f"{name}.type", name, "fatal",
-                            f"{name} is geen geldige {column.type}",
-                            f"{name} is not a valid {column.type}"),
-                   f"{q_issue} = '{INVALID}'"))
-    if column.type in ("date", "month"):
-        checks.append((RuleSpec(f"{name}.two_digit_year", name, "fatal",
-                                f"{name} heeft een jaartal van twee cijfers; schrijf het jaar voluit "
-                                "(31-01-2025 of 2025-01-31)",
-                                f"{name} has a two-digit year; write the year in full "
-                                "(31-01-2025 or 2025-01-31)"),
-                       f"{q_issue} = '{TWO_DIGIT_YEAR}'"))
-    if column.type in ("integer", "amount", "decimal"):
-        checks.append((RuleSpec(f"{name}.ambiguous_number", name, "fatal",
-                                f"{name}: uit de kolom blijkt niet of een punt of komma decimalen of "
-                                "duizendtallen scheidt (zoals 1.250); schrijf bedragen met decimalen "
-                                "(1.250,00 of 1250.00)",
-                                f"{name}: the column does not show whether a point or comma separates "
-                                "decimals or thousands (as in 1.250); write amounts with decimals "
-                                "(1.250,00 or 1250.00)"),
-                       f"{q_issue} = '{AMBIGUOUS_NUMBER}'"))
-    if column.type == "integer":
-        checks.append((RuleSpec(f"{name}.whole_number", name, "error",
-                                f"{name} is een aantal maar heeft decimalen",
-                                f"{name} is a count but has decimals"),
-                       f"{q_issue} = '{NOT_WHOLE}'"))
+    for types, issue, suffix, severity, nl, en in PARSE_RULES:
+        if column.type in types:
+            checks.append((RuleSpec(f"{name}.{suffix}", name, severity, f"{name} {nl.format(type=column.type)}",
+                                    f"{name} {en.format(type=column.type)}"),
+                           f"{q_issue} = '{issue}'"))
     if column.type == "id":
         checks.append((RuleSpec(f"{name}.format", name, "fatal",
                                 f"{name} is geen code (letters, cijfers en - _ . : /, hooguit 64 tekens)",

@@ -11,10 +11,9 @@ from functools import lru_cache
 
 import duckdb
 
-from quality.contract_sql import quote, sql_string
+from quality.contract_sql import sql_string
 from quality.gx_bridge import HISTORY_DELIVERIES, MIN_HISTORY, ContractValidator
-from quality.profiles import (category_columns, empty_columns, history, mean_columns, profile_of,
-                              write_profile)
+from quality.profiles import history, history_frame_sql, profile_of, write_profile
 from quality.validate import VALIDATED, Outcome, RuleResult, rejected_rule_names
 from sources.contracts import Contract
 
@@ -36,10 +35,8 @@ def judge_against_history(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> N
     past = history(con, delivery.partner, delivery.dataset, outcome.sha256, HISTORY_DELIVERIES)
     if len(past) < MIN_HISTORY:
         return
-    columns = sorted(set(empty_columns(contract) + category_columns(contract) + mean_columns(contract)))
-    selected = ", ".join(f"{quote(c)}::double as {quote(c)}" if c in mean_columns(contract) else quote(c)
-                         for c in columns) or "1 as _one"
-    frame = con.sql(f"select {selected} from {VALIDATED} where {_loaded_rows(contract)}").df()
+    frame = con.sql(f"select {history_frame_sql(contract)} from {VALIDATED} "
+                    f"where {_loaded_rows(contract)}").df()
     outcome.history = _validator().validate_history(contract, frame, past)
     for finding in outcome.history:
         if not finding.success:

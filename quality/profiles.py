@@ -47,6 +47,14 @@ def mean_columns(contract: Contract) -> list[str]:
     return [c.name for c in contract.columns if c.type in NUMERIC_TYPES]
 
 
+def history_frame_sql(contract: Contract) -> str:
+    """The select list a delivery's GX history batch needs (amounts as double for pandas)."""
+    numeric = mean_columns(contract)
+    columns = sorted(set(empty_columns(contract) + category_columns(contract) + numeric))
+    return ", ".join(f"{quote(c)}::double as {quote(c)}" if c in numeric else quote(c)
+                     for c in columns) or "1 as _one"
+
+
 def profile_of(con: duckdb.DuckDBPyConnection, relation: str, contract: Contract,
                where: str = "true", params: list | None = None) -> Profile:
     """The profile of the rows of `relation` matching `where` (typed contract columns)."""
