@@ -47,11 +47,14 @@ def period_problem(contract: Contract, delivery: Delivery,
 
 
 def delivery_problems(con: duckdb.DuckDBPyConnection, validated: str, contract: Contract,
-                      rows_read: int, rows_rejected: int,
-                      period_end: date) -> list[tuple[str, str, str]]:
-    """(code, nl, en) for each way loading these validated rows would do harm."""
+                      rows_read: int, rows_rejected: int, period_end: date,
+                      refused_already: bool = False) -> list[tuple[str, str, str]]:
+    """(code, nl, en) for each way loading these validated rows would do harm. When fatal rows
+    refuse the file already, the share of rows set aside says nothing more."""
     problems = []
-    if rows_read and rows_rejected == rows_read:
+    if refused_already:
+        pass
+    elif rows_read and rows_rejected == rows_read:
         problems.append(("no_loadable_rows",
                          f"Geen enkele rij is te laden: alle {rows_read} rijen breken een regel (zie "
                          "hieronder). Laden zou de eerdere gegevens van deze periode wissen.",

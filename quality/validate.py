@@ -175,11 +175,8 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
     if outcome.refused:
         return outcome
     _apply_contract(outcome, frame, contract, delivery, con)
-    harmful = delivery_problems(con, VALIDATED, contract, outcome.rows_read, outcome.rows_rejected,
-                                delivery.period_bounds()[1])
-    if outcome.refused:  # fatal rows already refuse it; the share of rows set aside says no more
-        harmful = [p for p in harmful if p[0] not in ("no_loadable_rows", "most_rows_set_aside")]
-    for problem in harmful:
+    for problem in delivery_problems(con, VALIDATED, contract, outcome.rows_read, outcome.rows_rejected,
+                                     delivery.period_bounds()[1], outcome.refused):
         outcome.refuse(*problem)
     return outcome
 

@@ -3,8 +3,8 @@
 Partners export from Dutch systems in many dialects (docs/partner-exports.md, "File formats"):
 UTF-8 with or without BOM or Windows-1252, `;` or `,` (or tab) separated, decimal comma or
 point, Excel thousands separators. Everything is read as text so that nothing is converted
-silently; typed parsing happens later, in `sources.parsing` (one parser for check and load). A file we cannot read faithfully is refused with `UnreadableFile`, whose
-message is plain English for the partner's receipt and never quotes a cell value.
+silently; typed parsing happens later, in `sources.parsing` (one parser for check and load).
+A file we cannot read faithfully is refused with `UnreadableFile`, whose message is plain English for the partner's receipt and never quotes a cell value.
 """
 from __future__ import annotations
 
