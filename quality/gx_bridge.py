@@ -148,7 +148,7 @@ def _in_words(kind: str, column: str | None, observed: float | None, expected: f
         now = frame[column].value_counts(normalize=True).to_dict()
         before = {v: _mean([p.category_shares.get(column, {}).get(v, 0.0) for p in past]) or 0.0
                   for v in set(now) | {v for p in past for v in p.category_shares.get(column, {})}}
-        value = max(before, key=lambda v: abs(now.get(v, 0.0) - before[v]))
+        value = max(sorted(before), key=lambda v: abs(now.get(v, 0.0) - before[v]))  # ties: by name
         return (f"{column}: de verdeling wijkt af van {last_nl} ({value}: nu {now.get(value, 0.0):.0%}, "
                 f"eerder {before[value]:.0%})",
                 f"{column}: the mix of values differs from {last_en} ({value}: {now.get(value, 0.0):.0%} "

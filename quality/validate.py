@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from pipelines.warehouse import first_row
 from quality.contract_sql import RuleSpec, all_checks, quote, sql_string, validation_query
@@ -185,7 +186,8 @@ def _apply_contract(outcome: Outcome, frame, contract: Contract, delivery: Deliv
                     con: duckdb.DuckDBPyConnection) -> None:
     parsed = parse_columns(frame, contract.columns, outcome.detected.get("decimal"),
                            typed_source=outcome.detected.get("format") == "parquet")
-    con.register("delivery", parsed.to_arrow())
+    # String views as polars holds them: no copy of every text column on the way to DuckDB.
+    con.register("delivery", parsed.to_arrow(compat_level=pl.CompatLevel.newest()))
     start, end = delivery.period_bounds()
     con.execute(f"create or replace temp table {VALIDATED} as " + validation_query(contract),
                 {"period_start": start, "period_end": end})

@@ -70,39 +70,49 @@ def parse_columns(frame: pl.DataFrame, columns: Iterable[Column], file_decimal: 
     non-empty value is untyped (null when fine); `_row` numbers the rows from 1.
 
     `file_decimal` is the separator the reader saw in the whole file; `typed_source` says the
-    text came from typed cells (Parquet), where a point is always a decimal point.
+    text came from typed cells (Parquet), where a point is always a decimal point. Dates and
+    numbers are parsed once per distinct text and joined back: exports repeat them a lot.
     """
-    columns = list(columns)
-    for column in columns:  # optional columns a partner left out
-        if column.name not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(column.name))
-    styles = {c.name: number_style(frame, c.name, file_decimal, typed_source)
-              for c in columns if c.type in NUMBER_TYPES}
-    exprs: list[pl.Expr] = []
+    parts = [frame.select(pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("_row"))]
     for column in columns:
-        text = pl.col(column.name)
-        value, issue = _typed(column, text, styles.get(column.name))
-        exprs += [value.alias(column.name), text.alias(f"raw_{column.name}"),
-                  pl.when(text.is_not_null()).then(issue).cast(pl.String).alias(f"_issue_{column.name}")]
-    return frame.with_row_index("_row", offset=1).select(pl.col("_row").cast(pl.Int64), *exprs)
+        name = column.name
+        text = frame.get_column(name) if name in frame.columns else \
+            pl.Series(name, [None] * frame.height, dtype=pl.String)  # an optional column left out
+        if column.type in TEXT_TYPES:
+            typed = text.to_frame().select(TEXT_TYPES[column.type](pl.col(name)).alias(name),
+                                           pl.col(name).alias(f"raw_{name}"),
+                                           pl.lit(None, pl.String).alias(f"_issue_{name}"))
+        else:
+            table = _parse_distinct(text, column, file_decimal, typed_source)
+            typed = text.to_frame().join(table, on=name, how="left", maintain_order="left").select(
+                pl.col("_value").alias(name), pl.col(name).alias(f"raw_{name}"),
+                pl.col("_issue").alias(f"_issue_{name}"))
+        parts.append(typed)
+    return pl.concat(parts, how="horizontal")
 
 
-def _typed(column: Column, text: pl.Expr, style: NumberStyle | None) -> tuple[pl.Expr, pl.Expr]:
-    """(typed value, issue) for one column; text types never have an issue."""
-    match column.type:
-        case "id" | "pseudonym":
-            return text, pl.lit(None, pl.String)
-        case "buurtcode":
-            return text.str.to_uppercase(), pl.lit(None, pl.String)
-        case "category":
-            return text.str.to_lowercase(), pl.lit(None, pl.String)
-        case "date":
-            return date_expr(text)
-        case "month":
-            return month_expr(text)
-        case "integer" | "amount" | "decimal":
-            return number_expr(text, style or NumberStyle(None), column.type)
-    raise ValueError(f"unknown column type {column.type}")
+TEXT_TYPES = {
+    "id": lambda text: text, "pseudonym": lambda text: text,
+    "buurtcode": lambda text: text.str.to_uppercase(), "category": lambda text: text.str.to_lowercase(),
+}
+
+
+def _parse_distinct(text: pl.Series, column: Column, file_decimal: str | None,
+                    typed_source: bool) -> pl.DataFrame:
+    """(text, `_value`, `_issue`) for each distinct non-empty text of a date or number column."""
+    name = column.name
+    values = text.unique().drop_nulls().to_frame()
+    if column.type in NUMBER_TYPES:
+        staged = _number_stage(values, name)
+        style = _style_of(staged, file_decimal, typed_source)
+        return _number_values(staged, name, style, column.type)
+    if column.type == "date":
+        value, issue = date_expr(pl.col(name))
+    elif column.type == "month":
+        value, issue = month_expr(pl.col(name))
+    else:
+        raise ValueError(f"unknown column type {column.type}")
+    return values.select(pl.col(name), value.alias("_value"), issue.cast(pl.String).alias("_issue"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,27 +167,33 @@ def _date_from_parts(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
 # Numbers
 # --------------------------------------------------------------------------------------------
 
-def _signed_body(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """(negative?, digits-and-separators body) after taking off €, EUR, spaces, sign, brackets."""
-    clean = text.str.replace_all(r"(?i)^eur|eur$|€|[\s\u00a0\u202f]", "")
-    bracketed = clean.str.contains(r"^\([^()]*\)$")
-    inner = pl.when(bracketed).then(clean.str.slice(1).str.strip_suffix(")")).otherwise(clean)
-    parts = inner.str.extract_groups(r"^(?<sign>[-+]?)(?<body>[0-9][0-9.,]*)$")
-    sign, body = parts.struct.field("sign"), parts.struct.field("body")
-    negative = bracketed ^ (sign == "-")
-    body = pl.when(bracketed & (sign != "")).then(None).otherwise(body)  # "(-5)" means nothing sure
-    return negative, body
+def _number_stage(values: pl.DataFrame, name: str) -> pl.DataFrame:
+    """Adds `_negative` and `_body` (digits and separators) after taking off €, EUR, spaces,
+    a sign and accounting brackets; `_body` is null when what is left is not a number."""
+    clean = pl.col(name).str.replace_all(r"(?i)^eur|eur$|€|[\s\u00a0\u202f]", "")
+    staged = values.with_columns(_clean=clean).with_columns(
+        _bracketed=pl.col("_clean").str.starts_with("(") & pl.col("_clean").str.ends_with(")"))
+    inner = pl.when(pl.col("_bracketed")).then(pl.col("_clean").str.slice(1).str.strip_suffix(")")) \
+        .otherwise(pl.col("_clean"))
+    staged = staged.with_columns(_inner=inner).with_columns(
+        _signed=pl.col("_inner").str.starts_with("-") | pl.col("_inner").str.starts_with("+"),
+        _minus=pl.col("_inner").str.starts_with("-"))
+    body = pl.when(pl.col("_signed")).then(pl.col("_inner").str.slice(1)).otherwise(pl.col("_inner"))
+    return staged.with_columns(
+        _negative=pl.col("_bracketed") ^ pl.col("_minus"),
+        # "(-5)" means nothing sure; a body is digits with separators, starting with a digit.
+        _body=pl.when(~(pl.col("_bracketed") & pl.col("_signed")) & body.str.contains(r"^[0-9][0-9.,]*$"))
+        .then(body),
+    ).select(name, "_negative", "_body")
 
 
-def number_style(frame: pl.DataFrame, name: str, file_decimal: str | None,
-                 typed_source: bool = False) -> NumberStyle:
-    """The column's decimal separator from all its values, else the file's."""
+def _style_of(staged: pl.DataFrame, file_decimal: str | None, typed_source: bool) -> NumberStyle:
     if typed_source:
         return NumberStyle(".", trusted=True)
-    _, body = _signed_body(pl.col(name))
+    body = pl.col("_body")
     unclear = body.str.contains(AMBIGUOUS[","]) | body.str.contains(AMBIGUOUS["."])
-    seen = frame.select(**{sep: (body.str.contains(pattern) & ~unclear).any()
-                           for sep, pattern in EVIDENCE.items()}).row(0, named=True)
+    seen = staged.select(**{sep: (body.str.contains(pattern) & ~unclear).any()
+                            for sep, pattern in EVIDENCE.items()}).row(0, named=True)
     comma, point = bool(seen[","]), bool(seen["."])
     if comma and point:
         return NumberStyle(None, conflict=True)
@@ -186,9 +202,16 @@ def number_style(frame: pl.DataFrame, name: str, file_decimal: str | None,
     return NumberStyle(file_decimal)
 
 
-def number_expr(text: pl.Expr, style: NumberStyle, kind: str) -> tuple[pl.Expr, pl.Expr]:
-    """(typed number, issue) for an integer, amount or decimal column in the given style."""
-    negative, body = _signed_body(text)
+def number_style(frame: pl.DataFrame, name: str, file_decimal: str | None,
+                 typed_source: bool = False) -> NumberStyle:
+    """The column's decimal separator from all its values, else the file's."""
+    values = frame.get_column(name).unique().drop_nulls().to_frame()
+    return _style_of(_number_stage(values, name), file_decimal, typed_source)
+
+
+def _number_values(staged: pl.DataFrame, name: str, style: NumberStyle, kind: str) -> pl.DataFrame:
+    """(text, `_value`, `_issue`) for an integer, amount or decimal column in the given style."""
+    body = pl.col("_body")
     if style.decimal is None or style.conflict:
         valid = body.str.contains(PLAIN_INTEGER)
         ambiguous = body.str.contains(r"[.,]") if style.conflict else \
@@ -197,26 +220,27 @@ def number_expr(text: pl.Expr, style: NumberStyle, kind: str) -> tuple[pl.Expr, 
     else:
         decimal = style.decimal
         grouping = "." if decimal == "," else ","
-        valid = body.str.contains(VALID[decimal])
         # "1.250" with the file's (not the column's) decimal separator could be either reading.
         ambiguous = pl.lit(False) if style.trusted else body.str.contains(AMBIGUOUS[decimal])
-        valid = valid & ~ambiguous
+        valid = body.str.contains(VALID[decimal]) & ~ambiguous
         plain = body.str.replace_all(grouping, "", literal=True).str.replace(decimal, ".", literal=True)
-    canonical = pl.when(valid).then(pl.when(negative).then(pl.lit("-")).otherwise(pl.lit("")) + plain)
-    fraction = canonical.str.contains(r"\.[0-9]*[1-9]")
+    canonical = pl.when(valid).then(pl.when(pl.col("_negative")).then(pl.lit("-")).otherwise(pl.lit("")) + plain)
+    staged = staged.with_columns(_canonical=canonical, _ambiguous=ambiguous.fill_null(False))
+    canonical = pl.col("_canonical")
+    fraction = canonical.str.contains(r"\.[0-9]*[1-9]").fill_null(False)
     if kind == "integer":
-        whole = ~fraction
-        value = pl.when(whole).then(canonical.str.replace(r"\.[0-9]*$", "").cast(pl.Int64, strict=False))
+        value = pl.when(~fraction).then(canonical.str.replace(r"\.[0-9]*$", "").cast(pl.Int64, strict=False))
     elif kind == "amount":
         value = canonical.cast(pl.Decimal(38, 6), strict=False).round(2).cast(AMOUNT, strict=False)
     else:
         value = canonical.cast(pl.Float64, strict=False)
-    issue = (pl.when(value.is_not_null()).then(None)
-             .when(ambiguous.fill_null(False)).then(pl.lit(AMBIGUOUS_NUMBER))
-             .when(fraction.fill_null(False) & (pl.lit(kind) == "integer")).then(pl.lit(NOT_WHOLE))
+    staged = staged.with_columns(_value=value)
+    issue = (pl.when(pl.col("_value").is_not_null()).then(None)
+             .when(pl.col("_ambiguous")).then(pl.lit(AMBIGUOUS_NUMBER))
+             .when(fraction & (pl.lit(kind) == "integer")).then(pl.lit(NOT_WHOLE))
              .otherwise(pl.lit(INVALID)))
-    return value, issue
+    return staged.select(name, "_value", issue.cast(pl.String).alias("_issue"))
 
 
-__all__ = ["parse_columns", "number_style", "NumberStyle", "date_expr", "month_expr", "number_expr",
+__all__ = ["parse_columns", "number_style", "NumberStyle", "date_expr", "month_expr",
            "INVALID", "TWO_DIGIT_YEAR", "AMBIGUOUS_NUMBER", "NOT_WHOLE", "TIME_ZONE"]

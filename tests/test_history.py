@@ -75,7 +75,7 @@ def test_empty_shares_category_mix_and_mean_amounts(home, deliver):
     assert failed == {
         ("empty_share", "afgehandeld_op"): "afgehandeld_op: 65% empty, against 100% in the last three deliveries",
         ("category_mix", "categorie"): "categorie: the mix of values differs from the last three deliveries "
-                                       "(geluid: 25% now, 100% before)",
+                                       "(drugs: 75% now, 0% before)",
     }
     arrears_history(home, deliver)
     [outcome] = deliver_run(home, deliver, [("havensteder__huurachterstand__2025-04.csv", ARREARS,
