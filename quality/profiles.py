@@ -57,22 +57,20 @@ def history_frame_sql(contract: Contract) -> str:
 
 def profile_of(con: duckdb.DuckDBPyConnection, relation: str, contract: Contract,
                where: str = "true", params: list | None = None) -> Profile:
-    """The profile of the rows of `relation` matching `where` (typed contract columns)."""
-    source = f"from {quote(relation)} where {where}"
+    """The profile of the rows of `relation` matching `where` (typed contract columns), in one scan."""
+    empties, means, categories = empty_columns(contract), mean_columns(contract), category_columns(contract)
     parts = ["count(*)"]
-    parts += [f"coalesce(avg(({quote(c)} is null)::int), 0)" for c in empty_columns(contract)]
-    parts += [f"avg({quote(c)})::double" for c in mean_columns(contract)]
-    row = first_row(con, f"select {', '.join(parts)} {source}", params) or (0,)
-    rows, values = row[0], list(row[1:])
-    empties = {c: values.pop(0) for c in empty_columns(contract)}
-    means = {c: values.pop(0) for c in mean_columns(contract)}
+    parts += [f"coalesce(avg(({quote(c)} is null)::int), 0)" for c in empties]
+    parts += [f"avg({quote(c)})::double" for c in means]
+    parts += [f"histogram({quote(c)})" for c in categories]  # value → count, empty values left out
+    row = first_row(con, f"select {', '.join(parts)} from {quote(relation)} where {where}", params)
+    values = list(row[1:])
     shares = {}
-    for column in category_columns(contract):
-        counts = con.execute(f"select {quote(column)}, count(*) {source} and {quote(column)} is not null "
-                             "group by 1", params or []).fetchall()
-        total = sum(n for _, n in counts)
-        shares[column] = {value: n / total for value, n in counts} if total else {}
-    return Profile(rows, empties, shares, means)
+    for column, counts in zip(categories, values[len(empties) + len(means):]):
+        total = sum((counts or {}).values())
+        shares[column] = {value: n / total for value, n in counts.items()} if total else {}
+    return Profile(row[0], dict(zip(empties, values)), shares,
+                   dict(zip(means, values[len(empties):len(empties) + len(means)])))
 
 
 def write_profile(con: duckdb.DuckDBPyConnection, profile: Profile, sha256: str, partner: str,
