@@ -88,8 +88,8 @@ def _other_gemeente(con, validated: str) -> list[tuple[str, str, str]]:
     if not total or foreign <= OTHER_GEMEENTE_SHARE * total:
         return []
     return [("other_gemeente",
-             f"{foreign} van {total} buurtcodes horen bij een andere gemeente dan die van deze "
-             "warehouse; is het bestand van een andere gemeente of partner?",
+             f"{foreign} van {total} buurtcodes horen bij een andere gemeente dan die van dit "
+             "datawarehouse; is het bestand van een andere gemeente of partner?",
              f"{foreign} of {total} buurt codes belong to another gemeente than this warehouse's; "
              "is the file from another gemeente or partner?")]
 
