@@ -74,6 +74,15 @@ LANDED = {
                                [(date(2025, 7, 1), date(2025, 7, 31), 12)]),
     "xlsx_date_cells": ("select min(datum), max(datum) from raw.zorg__crisismomenten",
                         [(date(2025, 6, 1), date(2025, 6, 6))]),
+    "iso_timestamp_fraction_compact_offset": (
+        "select distinct meldingsdatum from raw.wonen__overlastmeldingen", [(date(2025, 6, 14),)]),
+    "month_as_utc_timestamp": ("select distinct maand from raw.wonen__huurachterstand",
+                               [(date(2025, 6, 1),)]),
+    "parquet_naive_local_datetimes": ("select distinct datum from raw.zorg__crisismomenten",
+                                      [(date(2025, 6, 14),)]),
+    "xlsx_amounts_as_numbers": ("select distinct bedrag_eur from raw.zorg__zorgkosten order by 1",
+                                [(Decimal("12.25"),), (Decimal("980.00"),), (Decimal("1250.50"),),
+                                 (Decimal("3000.00"),)]),
     "parquet_float_amounts": ("select distinct bedrag_eur from raw.zorg__zorgkosten order by 1",
                               [(Decimal("1.12"),), (Decimal("980.00"),), (Decimal("1250.50"),)]),
 }
