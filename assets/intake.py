@@ -17,7 +17,8 @@ from pipelines.sqlmodels import discover, ensure_table, stale_staging
 from pipelines.resources import DataHomeResource
 from pipelines.warehouse import WarehouseResource, first_row, scalar
 from quality.contract_sql import quote
-from quality.gx_bridge import ContractValidator
+from quality.gx_bridge import HISTORY_CHECKS, HISTORY_DELIVERIES, ContractValidator, HistoryFinding
+from quality.profiles import category_columns, empty_columns, history, history_frame_sql, mean_columns
 from sources.contracts import Contract, load_registry
 
 LEDGER_KEY = dg.AssetKey(["raw", "load_ledger"])
@@ -85,6 +86,51 @@ def _sql_checks(con, contract: Contract):
                                   passed=unknown == 0, metadata={"unknown_buurtcodes": unknown})
 
 
+HISTORY_DESCRIPTIONS = {
+    "row_count": "Row count of each delivery against the partner's last six deliveries (±25%).",
+    "empty_share": "Share of empty values per optional column against the last six deliveries (±15 points).",
+    "category_mix": "Mix of values per category column against the last six deliveries (KL divergence < 0.1).",
+    "mean": "Mean per amount column against the last six deliveries (±25%).",
+}
+
+
+def _has_history_kind(contract: Contract, kind: str) -> bool:
+    """Whether the contract has columns for this kind of history expectation."""
+    return {"row_count": True, "empty_share": bool(empty_columns(contract)),
+            "category_mix": bool(category_columns(contract)), "mean": bool(mean_columns(contract))}[kind]
+
+
+def _history_results(contract: Contract, file_name: str,
+                     findings: list[HistoryFinding]) -> list[dg.AssetCheckResult]:
+    """One warning-severity check result per kind of history expectation judged on a delivery."""
+    results = []
+    for kind, check_name in HISTORY_CHECKS.items():
+        mine = [f for f in findings if f.kind == kind]
+        if not mine:
+            continue
+        results.append(dg.AssetCheckResult(
+            asset_key=raw_key(contract.table), check_name=check_name,
+            passed=all(f.success for f in mine), severity=dg.AssetCheckSeverity.WARN,
+            metadata={"delivery": file_name, "deliveries_compared": mine[0].deliveries,
+                      "findings": [f.en for f in mine if not f.success],
+                      "observed": {f.column or "rows": f.observed for f in mine},
+                      "expected": {f.column or "rows": f.expected for f in mine}}))
+    return results
+
+
+def _newest_delivery_history(con, validator: ContractValidator, contract: Contract):
+    """The history checks on the newest delivery of a raw table (for running by hand)."""
+    table = f"raw.{quote(contract.table)}"
+    newest = first_row(con, f"select _sha256, _partner, _source_file from {table} "
+                            "order by _loaded_at desc limit 1")
+    if not newest:
+        return []
+    sha, partner, file_name = newest
+    frame = con.execute(f"select {history_frame_sql(contract)} from {table} where _sha256 = ?", [sha]).df()
+    past = history(con, partner, contract.dataset, sha, HISTORY_DELIVERIES)
+    return _history_results(contract, file_name, validator.validate_history(contract, frame, past))
+
+
 def _raw_checks(contract: Contract) -> list[dg.AssetChecksDefinition]:
     """The contract's checks on its raw table, for running by hand; the intake reports the same
     checks itself on every delivery it loads."""
@@ -107,7 +153,16 @@ def _raw_checks(contract: Contract) -> list[dg.AssetChecksDefinition]:
             register_known_buurten(con)
             yield from _sql_checks(con, contract)
 
-    return [contract_check, sql_checks]
+    @dg.multi_asset_check(specs=[dg.AssetCheckSpec(name, asset=key, description=HISTORY_DESCRIPTIONS[kind])
+                                 for kind, name in HISTORY_CHECKS.items() if _has_history_kind(contract, kind)],
+                          name=f"{contract.table}_history_checks", can_subset=True)
+    def history_checks(warehouse: WarehouseResource):
+        """Great Expectations on the newest delivery against the partner's own history (the
+        intake judges every delivery it loads the same way)."""
+        with warehouse.connect(read_only=True) as con:
+            yield from _newest_delivery_history(con, ContractValidator(), contract)
+
+    return [contract_check, sql_checks, history_checks]
 
 
 raw_checks = [check for c in load_registry().contracts.values() for check in _raw_checks(c)]
@@ -163,6 +218,10 @@ def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource,
                 context.log_event(dg.AssetMaterialization(asset_key=raw_key(table), partition=month,
                                                           metadata={"rows": rows}))
             context.log_event(_as_event(_contract_check(con, validator, contract, loaded.get(table, []))))
+            for o in outcomes:
+                if o.contract and o.contract.table == table and o.history:
+                    for result in _history_results(contract, o.file_name, o.history):
+                        context.log_event(_as_event(result))
             for result in _sql_checks(con, contract):
                 context.log_event(_as_event(result))
         ledger_rows = scalar(con, "select count(*) from raw.load_ledger")

@@ -24,6 +24,8 @@ from pipelines.home import DataHome
 from pipelines.warehouse import scalar
 from quality.contract_sql import quote
 from quality.masking import shape_expr
+from quality.history import judge_against_history, record_profile
+from quality.profiles import PROFILES_DDL
 from quality.receipts import write_receipts
 from quality.validate import VALIDATED, Outcome, rejected_rule_names, reported_file_name, validate
 from sources.contracts import Contract, Registry, load_registry, parse_file_name
@@ -134,6 +136,7 @@ def landed_files(home: DataHome) -> list[Landed]:
 def ensure_tables(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
     con.execute(LEDGER_DDL)
     con.execute(REJECTS_DDL)
+    con.execute(PROFILES_DDL)
     for contract in registry.contracts.values():
         columns = ", ".join(f"{quote(c.name)} {c.duckdb_type}" for c in contract.columns)
         con.execute(f"create table if not exists raw.{quote(contract.table)} "
@@ -191,6 +194,7 @@ def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, 
             select ?, ?, ?, ?, _row, _failures, record::json, ? from _masked_rejects""",
                     [outcome.sha256, d.partner, d.dataset, d.period, now])
         con.unregister("_masked_rejects")
+        record_profile(con, outcome, now)
         _ledger_row(con, outcome, run_id, [])
         con.execute("commit")
     except BaseException:
@@ -250,6 +254,8 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
                            partner_folder=landed.partner_folder)
     except Exception as error:  # noqa: BLE001 - see _unjudgeable
         outcome = _unjudgeable(landed, error, registry)
+    if not outcome.refused:
+        judge_against_history(con, outcome)  # GX: this delivery against the partner's own history
     # Quarantine and receipts come before the ledger commit: a crash in between means the file is
     # still pending, is decided again, and both are rewritten; never a decision without a receipt.
     if outcome.refused:

@@ -1,20 +1,26 @@
-"""Contract rules → one DuckDB query that types every column and lists each row's failures.
+"""Contract rules → one DuckDB query that lists each row's failures.
 
-Rules are data in `sources/contracts/`; this module only turns them into SQL. Identifiers come
-from the contract (ours) and are quoted anyway; values from files are never spliced into SQL:
-they arrive as a registered Arrow table, and the period bounds as bound parameters.
+Rules are data in `sources/contracts/`; this module only turns them into SQL. Typing is not done
+here: `sources.parsing.parse_columns` gives each column typed, as text (`raw_<name>`) and with the
+reason a value could not be typed (`_issue_<name>`), so `check` and the load share one parser.
+Identifiers come from the contract (ours) and are quoted anyway; values from files are never
+spliced into SQL: they arrive as a registered Arrow table, and the period bounds as bound parameters.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from sources.contracts import Contract, Column
+from sources.parsing import AMBIGUOUS_NUMBER, INVALID, NOT_WHOLE, TWO_DIGIT_YEAR
 
 BUURTCODE_PATTERN = "^BU[0-9]{4}[0-9A-Z]{4}$"
 PSEUDONYM_PATTERN = "^[0-9a-f]{64}$"
 # Ids are codes, not text: this keeps formulas (=HYPERLINK(...)), SQL and names out of every
 # export that repeats an id.
-ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,63}$"
+# Latin letters with diacritics (Zoë-123 from a Windows-1252 export) are letters too; the ranges
+# are spelled out because DuckDB (RE2) and GX (Python re) disagree on \w and \p{L}.
+ID_LETTERS = "A-Za-z0-9À-ÖØ-öø-ÿĀ-ſ"
+ID_PATTERN = f"^[{ID_LETTERS}][{ID_LETTERS}_.:/-]{{0,63}}$"
 
 
 def quote(identifier: str) -> str:
@@ -36,36 +42,22 @@ class RuleSpec:
     en: str
 
 
-def _number(raw: str, decimal_comma: bool) -> str:
-    # Excel writes "1.234,56" in Dutch locales; with a decimal point, "," is a thousands separator.
-    if decimal_comma:
-        return f"replace(replace({raw}, '.', ''), ',', '.')"
-    return f"replace({raw}, ',', '')"
-
-
-def typed_expression(column: Column, decimal_comma: bool) -> str:
-    raw = f"nullif(trim(src.{quote(column.name)}), '')"
-    match column.type:
-        case "id" | "pseudonym":
-            return raw
-        case "buurtcode":
-            return f"upper({raw})"
-        case "category":
-            return f"lower({raw})"
-        case "date":
-            return (f"coalesce(try_strptime({raw}, '%Y-%m-%d'), try_strptime({raw}, '%d-%m-%Y'),"
-                    f" try_strptime({raw}, '%Y-%m-%d %H:%M:%S'))::date")
-        case "month":
-            return (f"date_trunc('month', coalesce(try_strptime({raw}, '%Y-%m'),"
-                    f" try_strptime({raw}, '%Y-%m-%d'), try_strptime({raw}, '%d-%m-%Y')))::date")
-        case "integer":
-            return (f"coalesce(try_cast({raw} as bigint),"
-                    f" try_cast(try_cast({_number(raw, decimal_comma)} as decimal(18,3)) as bigint))")
-        case "amount":
-            return f"try_cast({_number(raw, decimal_comma)} as decimal(18,2))"
-        case "decimal":
-            return f"try_cast({_number(raw, decimal_comma)} as double)"
-    raise ValueError(f"unknown column type {column.type}")
+# Why the parser could not type a value (sources.parsing), one rule each:
+# (column types, issue, rule suffix, severity, nl, en).
+PARSE_RULES = (
+    (("integer", "amount", "decimal", "date", "month"), INVALID, "type", "fatal",
+     "is geen geldige {type}", "is not a valid {type}"),
+    (("date", "month"), TWO_DIGIT_YEAR, "two_digit_year", "fatal",
+     "heeft een jaartal van twee cijfers; schrijf het jaar voluit (31-01-2025 of 2025-01-31)",
+     "has a two-digit year; write the year in full (31-01-2025 or 2025-01-31)"),
+    (("integer", "amount", "decimal"), AMBIGUOUS_NUMBER, "ambiguous_number", "fatal",
+     "laat niet zien of een punt of komma decimalen of duizendtallen scheidt (zoals 1.250); "
+     "schrijf bedragen met decimalen (1.250,00 of 1250.00)",
+     "does not show whether a point or comma separates decimals or thousands (as in 1.250); "
+     "write amounts with decimals (1.250,00 or 1250.00)"),
+    (("integer",), NOT_WHOLE, "whole_number", "error",
+     "is een aantal maar heeft decimalen", "is a count but has decimals"),
+)
 
 
 def column_checks(column: Column) -> list[tuple[RuleSpec, str]]:
@@ -77,10 +69,12 @@ def column_checks(column: Column) -> list[tuple[RuleSpec, str]]:
         checks.append((RuleSpec(f"{name}.required", name, "fatal",
                                 f"{name} is leeg maar verplicht", f"{name} is empty but required"),
                        f"{q_raw} is null"))
-    checks.append((RuleSpec(f"{name}.type", name, "fatal",
-                            f"{name} is geen geldige {column.type}",
-                            f"{name} is not a valid {column.type}"),
-                   f"{q_raw} is not null and {q_typed} is null"))
+    q_issue = quote(f"_issue_{name}")
+    for types, issue, suffix, severity, nl, en in PARSE_RULES:
+        if column.type in types:
+            checks.append((RuleSpec(f"{name}.{suffix}", name, severity, f"{name} {nl.format(type=column.type)}",
+                                    f"{name} {en.format(type=column.type)}"),
+                           f"{q_issue} = '{issue}'"))
     if column.type == "id":
         checks.append((RuleSpec(f"{name}.format", name, "fatal",
                                 f"{name} is geen code (letters, cijfers en - _ . : /, hooguit 64 tekens)",
@@ -130,28 +124,20 @@ def all_checks(contract: Contract) -> list[tuple[RuleSpec, str]]:
     return checks
 
 
-def validation_query(contract: Contract, decimal_comma: bool, source: str = "delivery") -> str:
-    """Rows of `source` typed, their raw text as `raw_<column>`, and `_failures`: failed rules.
+def validation_query(contract: Contract, source: str = "delivery") -> str:
+    """Rows of `source` (from `parse_columns`) and `_failures`: the rules each row fails.
 
     Needs a relation `known_buurten(buurtcode)` and parameters $period_start, $period_end.
     """
-    typed = ",\n        ".join(
-        f"{typed_expression(c, decimal_comma)} as {quote(c.name)}, "
-        f"nullif(trim(src.{quote(c.name)}), '') as {quote('raw_' + c.name)}"
-        for c in contract.columns)
     conditions = ",\n        ".join(
         f"case when coalesce({condition}, false) then {sql_string(rule.name)} end"
         for rule, condition in all_checks(contract))
+    # The parse issues live on in `_failures`; not keeping them saves memory on large files.
+    dropped = ", ".join(["period_start", "period_end"] + [quote(f"_issue_{c.name}") for c in contract.columns])
     return f"""
-with src as (
-    select row_number() over () as _row, * from {quote(source)}
-),
-typed as (
-    select src._row,
-        {typed},
-        $period_start::date as period_start,
-        $period_end::date as period_end
-    from src
+with typed as (
+    select *, $period_start::date as period_start, $period_end::date as period_end
+    from {quote(source)}
 ),
 checked as (
     select *, list_filter([
@@ -159,5 +145,5 @@ checked as (
     ], lambda x: x is not null) as _failures
     from typed
 )
-select * exclude (period_start, period_end) from checked order by _row
+select * exclude ({dropped}) from checked order by _row
 """

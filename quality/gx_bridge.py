@@ -4,10 +4,15 @@ GX validates pandas batches per delivery (DESIGN.md: GX cannot validate DuckDB t
 SQLAlchemy). It is the independent second opinion on what intake loaded: row rules decided in
 SQL which rows went in; GX confirms the loaded delivery meets the contract. Unexpected values
 are never read from GX results (they could identify): only counts.
+
+It also sees what row rules cannot: a delivery against the partner's own history (the profiles
+of its last deliveries in `raw.delivery_profiles`): row count, share of empty values per
+column, category mix and mean amounts. Those are warnings, told on the receipt in words.
 """
 from __future__ import annotations
 
 import logging
+import math
 import os
 from dataclasses import dataclass
 
@@ -18,6 +23,7 @@ import great_expectations.expectations as gxe  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from quality.contract_sql import BUURTCODE_PATTERN, ID_PATTERN, PSEUDONYM_PATTERN  # noqa: E402
+from quality.profiles import Profile, category_columns, empty_columns, mean_columns  # noqa: E402
 from sources.contracts import Contract  # noqa: E402
 
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
@@ -58,6 +64,102 @@ def expectations_for(contract: Contract) -> list[tuple[str, str, gxe.Expectation
     return found
 
 
+HISTORY_DELIVERIES = 6   # the yardstick: the partner's last six deliveries of the dataset
+MIN_HISTORY = 3          # fewer deliveries than this are no yardstick yet
+ROW_TOLERANCE = 0.25     # row count within ±25% of the history's mean
+EMPTY_TOLERANCE = 0.15   # share of empty values within ±15 points of the history's mean share
+MEAN_TOLERANCE = 0.25    # mean amount within ±25% of the history's mean
+MIX_MAX_KL = 0.1         # KL divergence of the category mix (50/50 → 75/25 is about 0.13)
+MIX_SMOOTHING = 0.01     # weight for a value the history never showed, so KL stays finite
+# Dagster asset check per kind of history expectation.
+HISTORY_CHECKS = {"row_count": "history_row_count", "empty_share": "history_empty_shares",
+                  "category_mix": "history_category_mix", "mean": "history_mean_amounts"}
+NUMBER_WORDS = {"nl": ["", "één", "twee", "drie", "vier", "vijf", "zes"],
+                "en": ["", "one", "two", "three", "four", "five", "six"]}
+
+
+@dataclass(frozen=True)
+class HistoryFinding:
+    """One history expectation on one delivery; `nl`/`en` say it in words for the receipt."""
+    kind: str                # a key of HISTORY_CHECKS
+    column: str | None
+    success: bool
+    observed: float | None
+    expected: float
+    deliveries: int          # how many earlier deliveries the yardstick is made of
+    nl: str
+    en: str
+
+    @property
+    def check_name(self) -> str:
+        return HISTORY_CHECKS[self.kind]
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def history_expectations(contract: Contract, past: list[Profile]) -> list[tuple[str, str | None, float, gxe.Expectation]]:
+    """(kind, column, expected value, expectation) from the profiles of earlier deliveries."""
+    rows = _mean([p.rows for p in past])
+    found = [("row_count", None, rows, gxe.ExpectTableRowCountToBeBetween(
+        min_value=math.floor(rows * (1 - ROW_TOLERANCE)), max_value=math.ceil(rows * (1 + ROW_TOLERANCE))))]
+    for column in empty_columns(contract):
+        share = _mean([p.empty_shares.get(column) for p in past])
+        if share is not None:
+            found.append(("empty_share", column, share, gxe.ExpectColumnProportionOfNonNullValuesToBeBetween(
+                column=column, min_value=max(0.0, 1 - share - EMPTY_TOLERANCE),
+                max_value=min(1.0, 1 - share + EMPTY_TOLERANCE))))
+    for column in category_columns(contract):
+        values = sorted({v.lower() for v in contract.column(column).values}
+                        | {v for p in past for v in p.category_shares.get(column, {})})
+        shares = [_mean([p.category_shares.get(column, {}).get(v, 0.0) for p in past
+                         if p.category_shares.get(column)]) or 0.0 for v in values]
+        if sum(shares) == 0:
+            continue  # the column was always empty: no mix to compare with
+        weights = [(s + MIX_SMOOTHING) / (sum(shares) + MIX_SMOOTHING * len(values)) for s in shares]
+        found.append(("category_mix", column, MIX_MAX_KL, gxe.ExpectColumnKLDivergenceToBeLessThan(
+            column=column, partition_object={"values": values, "weights": weights}, threshold=MIX_MAX_KL)))
+    for column in mean_columns(contract):
+        mean = _mean([p.means.get(column) for p in past])
+        if mean:
+            low, high = sorted((mean * (1 - MEAN_TOLERANCE), mean * (1 + MEAN_TOLERANCE)))
+            found.append(("mean", column, mean, gxe.ExpectColumnMeanToBeBetween(
+                column=column, min_value=low, max_value=high)))
+    return found
+
+
+def _in_words(kind: str, column: str | None, observed: float | None, expected: float,
+              deliveries: int, frame: pd.DataFrame, past: list[Profile]) -> tuple[str, str]:
+    n_nl, n_en = (NUMBER_WORDS[lang][deliveries] for lang in ("nl", "en"))
+    last_nl, last_en = f"de laatste {n_nl} leveringen", f"the last {n_en} deliveries"
+    if kind == "row_count":
+        change = (observed or 0) / expected - 1
+        return (f"{abs(change):.0%} {'minder' if change < 0 else 'meer'} rijen dan {last_nl} "
+                f"({observed:.0f} tegen gemiddeld {expected:.0f})",
+                f"{abs(change):.0%} {'fewer' if change < 0 else 'more'} rows than {last_en} "
+                f"({observed:.0f} against {expected:.0f} on average)")
+    if kind == "empty_share":
+        empty = 1 - (observed or 0)
+        return (f"{column}: {empty:.0%} leeg, tegen {expected:.0%} in {last_nl}",
+                f"{column}: {empty:.0%} empty, against {expected:.0%} in {last_en}")
+    if kind == "category_mix":
+        now = frame[column].value_counts(normalize=True).to_dict()
+        before = {v: _mean([p.category_shares.get(column, {}).get(v, 0.0) for p in past]) or 0.0
+                  for v in set(now) | {v for p in past for v in p.category_shares.get(column, {})}}
+        value = max(sorted(before), key=lambda v: abs(now.get(v, 0.0) - before[v]))  # ties: by name
+        return (f"{column}: de verdeling wijkt af van {last_nl} ({value}: nu {now.get(value, 0.0):.0%}, "
+                f"eerder {before[value]:.0%})",
+                f"{column}: the mix of values differs from {last_en} ({value}: {now.get(value, 0.0):.0%} "
+                f"now, {before[value]:.0%} before)")
+    change = (observed or 0) / expected - 1
+    return (f"{column}: gemiddeld {abs(change):.0%} {'lager' if change < 0 else 'hoger'} dan in {last_nl} "
+            f"({observed:,.2f} tegen {expected:,.2f})",
+            f"{column}: on average {abs(change):.0%} {'lower' if change < 0 else 'higher'} than in "
+            f"{last_en} ({observed:,.2f} against {expected:,.2f})")
+
+
 class ContractValidator:
     """One ephemeral GX context for a run; suites are made once per contract."""
 
@@ -86,3 +188,27 @@ class ContractValidator:
         return [ExpectationOutcome(r.expectation_config.meta["rule"], r.expectation_config.meta["severity"],
                                    bool(r.success), int(r.result.get("unexpected_count") or 0))
                 for r in result.results]
+
+    def validate_history(self, contract: Contract, frame: pd.DataFrame,
+                         past: list[Profile]) -> list[HistoryFinding]:
+        """This delivery (typed contract columns) against the profiles of earlier deliveries,
+        newest first; nothing when there are fewer than MIN_HISTORY of them."""
+        past = past[:HISTORY_DELIVERIES]
+        if len(past) < MIN_HISTORY:
+            return []
+        suite = gx.ExpectationSuite(name=f"{contract.table}__history")
+        expected = {}
+        for index, (kind, column, value, expectation) in enumerate(history_expectations(contract, past)):
+            expectation.meta = {"index": index}
+            expected[index] = (kind, column, value)
+            suite.add_expectation(expectation)
+        batch = self.batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        findings = []
+        for result in batch.validate(suite, result_format="SUMMARY").results:
+            kind, column, value = expected[result.expectation_config.meta["index"]]
+            observed = result.result.get("observed_value")
+            observed = float(observed) if observed is not None else None
+            nl, en = _in_words(kind, column, observed, value, len(past), frame, past)
+            findings.append(HistoryFinding(kind, column, bool(result.success), observed, value,
+                                           len(past), nl, en))
+        return findings

@@ -17,10 +17,12 @@ from pipelines.warehouse import first_row
 from quality.contract_sql import RuleSpec, all_checks, quote, sql_string, validation_query
 from quality.file_scan import scan_file_extras
 from quality.masking import safe_column_name, shape
+from quality.harm import delivery_problems, period_problem
 from quality.privacy import scan as privacy_scan
 from sources.contracts import (MAX_FATAL_SHARE, BadFileName, Contract, Delivery, Registry,
                                first_delivery_month, month_partition,
                                check_period_kind, parse_file_name)
+from sources.parsing import parse_columns
 from sources.readers import UnreadableFile, read_export
 
 VALIDATED = "_validated"
@@ -62,6 +64,7 @@ class Outcome:
     rows_rejected: int = 0
     rows_warned: int = 0
     duplicate: bool = False  # these exact bytes were decided on before
+    history: list = field(default_factory=list)  # gx_bridge.HistoryFinding, judged at intake only
 
     @property
     def refused(self) -> bool:
@@ -77,7 +80,7 @@ class Outcome:
             return "duplicate"
         if self.refused:
             return "refused"
-        if self.rows_rejected or self.rows_warned:
+        if self.rows_rejected or self.rows_warned or any(not h.success for h in self.history):
             return "accepted_with_warnings"
         return "accepted"
 
@@ -175,6 +178,8 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
         return outcome.refuse("unknown_dataset", f"Niet afgesproken levering: {error}.",
                               f"Not an agreed delivery: {error}.")
     outcome.contract = contract
+    if problem := period_problem(contract, delivery):
+        return outcome.refuse(*problem)
     if contract.period == "monthly" and month_partition(delivery.period) is None:
         first = first_delivery_month()
         return outcome.refuse("period_out_of_range",
@@ -223,19 +228,20 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
     if outcome.refused:
         return outcome
     _apply_contract(outcome, frame, contract, delivery, con)
+    for problem in delivery_problems(con, VALIDATED, contract, outcome.rows_read, outcome.rows_rejected,
+                                     delivery.period_bounds()[1], outcome.refused):
+        outcome.refuse(*problem)
     return outcome
 
 
 def _apply_contract(outcome: Outcome, frame, contract: Contract, delivery: Delivery,
                     con: duckdb.DuckDBPyConnection) -> None:
-    for name in contract.column_names:  # optional columns a partner left out
-        if name not in frame.columns:
-            frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(name))
-    con.register("delivery", frame.select(contract.column_names).to_arrow())
+    parsed = parse_columns(frame, contract.columns, outcome.detected.get("decimal"),
+                           typed_source=outcome.detected.get("format") == "parquet")
+    # String views as polars holds them: no copy of every text column on the way to DuckDB.
+    con.register("delivery", parsed.to_arrow(compat_level=pl.CompatLevel.newest()))
     start, end = delivery.period_bounds()
-    decimal_comma = outcome.detected.get("decimal") == ","
-    con.execute(f"create or replace temp table {VALIDATED} as "
-                + validation_query(contract, decimal_comma),
+    con.execute(f"create or replace temp table {VALIDATED} as " + validation_query(contract),
                 {"period_start": start, "period_end": end})
     con.unregister("delivery")
     specs = {spec.name: spec for spec, _ in all_checks(contract)}

@@ -3,9 +3,8 @@
 Partners export from Dutch systems in many dialects (docs/partner-exports.md, "File formats"):
 UTF-8 with or without BOM or Windows-1252, `;` or `,` (or tab) separated, decimal comma or
 point, Excel thousands separators. Everything is read as text so that nothing is converted
-silently; typed parsing happens later with `normalise_number`, `parse_date_expr` and
-`parse_month_expr`. A file we cannot read faithfully is refused with `UnreadableFile`, whose
-message is plain English for the partner's receipt and never quotes a cell value.
+silently; typed parsing happens later, in `sources.parsing` (one parser for check and load).
+A file we cannot read faithfully is refused with `UnreadableFile`, whose message is plain English for the partner's receipt and never quotes a cell value.
 """
 from __future__ import annotations
 
@@ -18,6 +17,8 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import polars as pl
+
+from sources.parsing import TIME_ZONE
 
 SNIFF_BYTES = 64 * 1024          # dialect sniffing looks at this much of the file
 CHUNK_BYTES = 1024 * 1024        # encoding validation streams the file in chunks this size
@@ -462,6 +463,8 @@ def _as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
             "unsupported_format", f"column '{name}' holds nested or binary data, not plain values"
         )
     if dtype == pl.Datetime:
+        if dtype.time_zone is not None:  # a UTC instant is a day early in Amsterdam until 01:00
+            column = column.dt.convert_time_zone(TIME_ZONE)
         is_midnight = column.dt.time() == dt.time(0)
         return (
             pl.when(is_midnight).then(column.dt.strftime("%Y-%m-%d"))
@@ -556,75 +559,4 @@ def _row_sample(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([frame.head(NUMBER_SAMPLE_ROWS), rest])
 
 
-# --------------------------------------------------------------------------------------------
-# Typed parsing helpers
-# --------------------------------------------------------------------------------------------
-
-def normalise_number(expr: pl.Expr | str, detected: Detected) -> pl.Expr:
-    """Text to Float64 in the file's number style; unparsable text becomes null.
-
-    With decimal comma: "1.234,56" -> 1234.56 and "12,5" -> 12.5 (dots are thousands
-    separators). With decimal point: "1,234.56" -> 1234.56 and "12.5" -> 12.5. When the file
-    showed no decimals, a single comma or point is read as the decimal separator, so "12,5"
-    is never silently 125.
-    """
-    text = (pl.col(expr) if isinstance(expr, str) else expr).str.strip_chars()
-    text = text.str.replace_all(r"^€\s*|\s*€$", "").str.replace_all(r"[\s\u00a0]", "")
-    if detected.decimal == ",":
-        plain = text.str.replace_all(".", "", literal=True).str.replace(",", ".", literal=True)
-        valid = text.str.contains(r"^[-+]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$")
-    elif detected.decimal == ".":
-        plain = text.str.replace_all(",", "", literal=True)
-        valid = text.str.contains(r"^[-+]?([0-9]{1,3}(,[0-9]{3})+|[0-9]*)(\.[0-9]+)?$")
-    else:
-        plain = text.str.replace(",", ".", literal=True)
-        valid = text.str.contains(r"^[-+]?[0-9]*([.,][0-9]+)?$")
-    return _keep_name(pl.when(valid).then(plain.cast(pl.Float64, strict=False)), text)
-
-
-def parse_date_expr(expr: pl.Expr | str) -> pl.Expr:
-    """ISO YYYY-MM-DD or Dutch DD-MM-YYYY / D-M-YYYY to a Date; anything else (incl. 31-02) null.
-
-    A trailing midnight time ("2025-01-31 00:00:00", as Excel exports write it) is accepted.
-    """
-    text = (pl.col(expr) if isinstance(expr, str) else expr).str.strip_chars()
-    text = text.str.replace(r"[ T]00:00(:00(\.0+)?)?$", "")
-    iso = text.str.extract_groups(r"^(?<y>[0-9]{4})-(?<m>[0-9]{1,2})-(?<d>[0-9]{1,2})$")
-    dutch = text.str.extract_groups(r"^(?<d>[0-9]{1,2})-(?<m>[0-9]{1,2})-(?<y>[0-9]{4})$")
-    # A non-matching pattern yields a struct of nulls, so combine field by field.
-    year, month, day = (
-        pl.coalesce(iso.struct.field(part), dutch.struct.field(part)) for part in ("y", "m", "d")
-    )
-    return _keep_name(_date_from_parts(year, month, day), text)
-
-
-def parse_month_expr(expr: pl.Expr | str) -> pl.Expr:
-    """"YYYY-MM" (or a full date) to the first day of that month; else null."""
-    text = (pl.col(expr) if isinstance(expr, str) else expr).str.strip_chars()
-    month = text.str.extract_groups(r"^(?<y>[0-9]{4})-(?<m>[0-9]{1,2})$")
-    as_month = _date_from_parts(month.struct.field("y"), month.struct.field("m"), pl.lit("1"))
-    return _keep_name(pl.coalesce(as_month, parse_date_expr(text).dt.month_start()), text)
-
-
-def _keep_name(result: pl.Expr, source: pl.Expr) -> pl.Expr:
-    """Name the result after its input column, so `select(parse_date_expr("d"))` gives "d"."""
-    try:
-        return result.alias(source.meta.output_name())
-    except pl.exceptions.ComputeError:
-        return result
-
-
-def _date_from_parts(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:
-    """Build a Date from text parts; impossible dates (month 13, 30 February) become null."""
-    y, m, d = (part.cast(pl.Int32, strict=False) for part in (year, month, day))
-    iso = pl.format(
-        "{}-{}-{}", y.cast(pl.String).str.zfill(4), m.cast(pl.String).str.zfill(2),
-        d.cast(pl.String).str.zfill(2),
-    )
-    return iso.str.to_date("%Y-%m-%d", strict=False)
-
-
-__all__ = [
-    "Detected", "ReadResult", "UnreadableFile", "read_export", "normalise_number",
-    "parse_date_expr", "parse_month_expr",
-]
+__all__ = ["Detected", "ReadResult", "UnreadableFile", "read_export"]

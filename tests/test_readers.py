@@ -11,15 +11,9 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from sources.readers import (
-    Detected,
-    ReadResult,
-    UnreadableFile,
-    normalise_number,
-    parse_date_expr,
-    parse_month_expr,
-    read_export,
-)
+from sources.contracts import Column
+from sources.parsing import parse_columns
+from sources.readers import Detected, ReadResult, UnreadableFile, read_export
 
 SECRET = "Geheimewaarde"  # a cell value that must never appear in an error message
 
@@ -72,10 +66,10 @@ def test_dialect_matrix(tmp_path, encoding, delimiter, decimal):
     assert frame.columns == ["contract_id", "omschrijving", "bedrag_eur", "startdatum"]
     assert all(dtype == pl.String for dtype in frame.dtypes)
     assert frame["omschrijving"].to_list() == ["Café € ë", "Ëxtra één", None]
-    amounts = frame.select(normalise_number("bedrag_eur", result.detected))["bedrag_eur"]
-    assert amounts.to_list() == [12.5, 1234.5, 0.75]
-    dates = frame.select(parse_date_expr("startdatum"))["startdatum"]
-    assert dates.to_list() == [dt.date(2025, 1, 31), dt.date(2025, 1, 31), dt.date(2025, 2, 1)]
+    typed = parse_columns(frame, [Column("bedrag_eur", "decimal"), Column("startdatum", "date")],
+                          result.detected.decimal)
+    assert typed["bedrag_eur"].to_list() == [12.5, 1234.5, 0.75]
+    assert typed["startdatum"].to_list() == [dt.date(2025, 1, 31), dt.date(2025, 1, 31), dt.date(2025, 2, 1)]
 
 
 def test_excel_thousands_separator(tmp_path):
@@ -83,8 +77,8 @@ def test_excel_thousands_separator(tmp_path):
     result = read_export(write_text(tmp_path, text, "windows-1252"))
     assert result.detected.decimal == ","
     assert result.detected.thousands == "."
-    values = result.frame.select(normalise_number(pl.col("netto_huur"), result.detected)).to_series()
-    assert values.to_list() == [1234.56, 612.30, 12345678.9]
+    values = parse_columns(result.frame, [Column("netto_huur", "decimal")], result.detected.decimal)
+    assert values["netto_huur"].to_list() == [1234.56, 612.30, 12345678.9]
 
 
 def test_thousands_dot_alone_is_not_taken_as_decimal_point(tmp_path):
@@ -303,6 +297,17 @@ def test_parquet_cast_to_text(tmp_path):
     ]
 
 
+def test_parquet_zoned_timestamps_are_dated_in_amsterdam(tmp_path):
+    path = tmp_path / "export.parquet"
+    utc = [dt.datetime(2025, 3, 1, 23, 30), dt.datetime(2025, 6, 30, 22, 0), dt.datetime(2025, 6, 30, 21, 59)]
+    pl.DataFrame({"datum": utc}).with_columns(pl.col("datum").dt.replace_time_zone("UTC")).write_parquet(path)
+    result = read_export(path)
+    # 00:30 CET, midnight CEST and 23:59 CEST: read as UTC these were a day early.
+    assert result.frame["datum"].to_list() == ["2025-03-02 00:30:00", "2025-07-01", "2025-06-30 23:59:00"]
+    typed = parse_columns(result.frame, [Column("datum", "date")], typed_source=True)
+    assert typed["datum"].to_list() == [dt.date(2025, 3, 2), dt.date(2025, 7, 1), dt.date(2025, 6, 30)]
+
+
 def test_parquet_header_only(tmp_path):
     path = tmp_path / "export.parquet"
     pl.DataFrame(schema={"a": pl.Int64, "b": pl.String}).write_parquet(path)
@@ -514,90 +519,6 @@ def test_unreadable_file_is_an_exception_with_reason_code():
     error = UnreadableFile("empty", "the file is empty")
     assert isinstance(error, Exception)
     assert error.reason_code == "empty" and str(error) == "the file is empty"
-
-
-# --------------------------------------------------------------------------------------------
-# Typed helpers
-# --------------------------------------------------------------------------------------------
-
-@pytest.mark.parametrize(
-    ("decimal", "thousands", "text", "expected"),
-    [
-        (",", ".", "1.234,56", 1234.56),
-        (",", None, "12,5", 12.5),
-        (",", None, "-3,25", -3.25),
-        (",", None, "1234", 1234.0),
-        (",", ".", "1.234", 1234.0),
-        (",", None, "€ 12,50", 12.5),
-        (",", None, "12.5", None),          # a decimal point in a decimal-comma file is suspect
-        (",", None, "abc", None),
-        (",", None, "1,2,3", None),
-        (".", None, "12.5", 12.5),
-        (".", None, "1,234.56", 1234.56),
-        (".", None, "12,5", None),
-        (None, None, "12", 12.0),
-        (None, None, "12,5", 12.5),
-        (None, None, "12.5", 12.5),
-        (None, None, "", None),
-    ],
-)
-def test_normalise_number(decimal, thousands, text, expected):
-    detected = Detected("csv", "utf-8", ";", decimal, thousands, None)
-    frame = pl.DataFrame({"v": [text]})
-    assert frame.select(normalise_number("v", detected))["v"][0] == expected
-
-
-def test_normalise_number_keeps_nulls_and_accepts_expressions():
-    detected = Detected("csv", "utf-8", ";", ",", None, None)
-    frame = pl.DataFrame({"v": ["1,5", None]})
-    result = frame.select(normalise_number(pl.col("v"), detected).alias("x"))
-    assert result["x"].to_list() == [1.5, None]
-    assert result["x"].dtype == pl.Float64
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2025-01-31", dt.date(2025, 1, 31)),
-        ("31-01-2025", dt.date(2025, 1, 31)),
-        ("1-2-2025", dt.date(2025, 2, 1)),
-        ("01-02-2025", dt.date(2025, 2, 1)),
-        (" 2024-02-29 ", dt.date(2024, 2, 29)),
-        ("2025-01-31 00:00:00", dt.date(2025, 1, 31)),
-        ("29-02-2025", None),
-        ("2025-13-01", None),
-        ("2025/01/31", None),
-        ("31.01.2025", None),
-        ("2025-01", None),
-        ("gisteren", None),
-        (None, None),
-    ],
-)
-def test_parse_date_expr(text, expected):
-    frame = pl.DataFrame({"d": [text]}, schema={"d": pl.String})
-    result = frame.select(parse_date_expr("d"))
-    assert result.dtypes == [pl.Date]
-    assert result["d"][0] == expected
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("2025-06", dt.date(2025, 6, 1)),
-        ("2025-6", dt.date(2025, 6, 1)),
-        ("2025-06-17", dt.date(2025, 6, 1)),
-        ("17-06-2025", dt.date(2025, 6, 1)),
-        ("2025-13", None),
-        ("06-2025", None),
-        ("juni", None),
-        (None, None),
-    ],
-)
-def test_parse_month_expr(text, expected):
-    frame = pl.DataFrame({"m": [text]}, schema={"m": pl.String})
-    result = frame.select(parse_month_expr(pl.col("m")))
-    assert result.dtypes == [pl.Date]
-    assert result["m"][0] == expected
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,122 @@
+"""Great Expectations on what row rules cannot see: a delivery against the partner's own history."""
+from __future__ import annotations
+
+import dagster as dg
+import pytest
+
+from assets.intake import _newest_delivery_history, intake
+from pipelines.intake import run_intake
+from pipelines.resources import DataHomeResource
+from pipelines.warehouse import WarehouseResource, open_warehouse
+from quality.gx_bridge import ContractValidator
+from sources.contracts import load_registry
+from tests.corpus.cases_dialect import ARREARS, NUISANCE, arrears, nuisance
+
+MONTHS = ["2025-01", "2025-02", "2025-03"]
+
+
+def deliver_run(home, deliver, files: list[tuple[str, list[str], list[list]]]):
+    for name, header, rows in files:
+        deliver("havensteder", name, header, rows)
+    with open_warehouse(home.warehouse) as con:
+        return run_intake(con, home, "test")
+
+
+def arrears_history(home, deliver, rows: int = 100):
+    for month in MONTHS:  # one at a time: history is ordered by load time
+        deliver_run(home, deliver, [(f"havensteder__huurachterstand__{month}.csv", ARREARS,
+                                     arrears(rows, month=month))])
+
+
+def test_profiles_are_written_at_load_from_the_loaded_rows_only(home, deliver):
+    rows = arrears(8, month="2025-01") + arrears(2, amount="250.000,00", month="2025-01", prefix="HX")
+    deliver_run(home, deliver, [("havensteder__huurachterstand__2025-01.csv", ARREARS, rows)])
+    with open_warehouse(home.warehouse, read_only=True) as con:
+        [(n, empties, means)] = con.sql("select rows, empty_shares->>'maanden_achterstand', "
+                                        "means->>'achterstand_eur' from raw.delivery_profiles").fetchall()
+    assert (n, float(empties), float(means)) == (8, 0.0, pytest.approx(1234.56))
+
+
+def test_a_normal_delivery_passes_every_history_expectation(home, deliver):
+    arrears_history(home, deliver)
+    [outcome] = deliver_run(home, deliver, [("havensteder__huurachterstand__2025-04.csv", ARREARS,
+                                             arrears(95, month="2025-04"))])
+    assert outcome.decision == "accepted"
+    assert {f.kind for f in outcome.history} == {"row_count", "empty_share", "mean"}
+    assert all(f.success for f in outcome.history) and outcome.history[0].deliveries == 3
+
+
+def test_fewer_rows_than_usual_is_a_warning_in_words_on_the_receipt(home, deliver):
+    arrears_history(home, deliver)
+    [outcome] = deliver_run(home, deliver, [("havensteder__huurachterstand__2025-04.csv", ARREARS,
+                                             arrears(52, month="2025-04"))])
+    assert outcome.decision == "accepted_with_warnings"
+    [finding] = [f for f in outcome.history if not f.success]
+    assert finding.en == "48% fewer rows than the last three deliveries (52 against 100 on average)"
+    assert finding.nl == "48% minder rijen dan de laatste drie leveringen (52 tegen gemiddeld 100)"
+    receipt_en = next((home.receipts / "havensteder").glob(f"*{outcome.sha256[:12]}.en.md")).read_text()
+    receipt_nl = next((home.receipts / "havensteder").glob(f"*{outcome.sha256[:12]}.nl.md")).read_text()
+    assert "48% fewer rows than the last three deliveries" in receipt_en
+    assert "48% minder rijen dan de laatste drie leveringen" in receipt_nl
+    with open_warehouse(home.warehouse, read_only=True) as con:  # loaded all the same
+        assert con.sql("select count(*) from raw.wonen__huurachterstand where _period = '2025-04'"
+                       ).fetchall() == [(52,)]
+
+
+def test_empty_shares_category_mix_and_mean_amounts(home, deliver):
+    for month in MONTHS:
+        day = f"14-{month[5:]}-2025"
+        deliver_run(home, deliver, [(f"havensteder__overlastmeldingen__{month}.csv", NUISANCE,
+                                     nuisance(40, day=day))])
+    odd = [row[:4] + ["drugs" if i % 4 else "geluid", row[5], "16-04-2025" if i % 3 == 0 else ""]
+           for i, row in enumerate(nuisance(40, day="14-04-2025"))]
+    [outcome] = deliver_run(home, deliver, [("havensteder__overlastmeldingen__2025-04.csv", NUISANCE, odd)])
+    failed = {(f.kind, f.column): f.en for f in outcome.history if not f.success}
+    assert failed == {
+        ("empty_share", "afgehandeld_op"): "afgehandeld_op: 65% empty, against 100% in the last three deliveries",
+        ("category_mix", "categorie"): "categorie: the mix of values differs from the last three deliveries "
+                                       "(drugs: 75% now, 0% before)",
+    }
+    arrears_history(home, deliver)
+    [outcome] = deliver_run(home, deliver, [("havensteder__huurachterstand__2025-04.csv", ARREARS,
+                                             arrears(100, amount="2.469,12", month="2025-04"))])
+    [finding] = [f for f in outcome.history if not f.success]
+    assert finding.en == ("achterstand_eur: on average 100% higher than in the last three deliveries "
+                          "(2,469.12 against 1,234.56)")
+
+
+def test_history_is_separate_warning_asset_checks_in_dagster(home, deliver):
+    arrears_history(home, deliver)
+    deliver("havensteder", "havensteder__huurachterstand__2025-04.csv", ARREARS, arrears(52, month="2025-04"))
+    resources = {"data_home": DataHomeResource(root=str(home.root)),
+                 "warehouse": WarehouseResource(path=str(home.warehouse))}
+    result = dg.materialize([intake], resources=resources, selection=[intake.key])
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()
+                   if e.asset_key == dg.AssetKey(["raw", "wonen__huurachterstand"])
+                   and e.check_name.startswith("history_")}
+    assert set(evaluations) == {"history_row_count", "history_empty_shares", "history_mean_amounts"}
+    row_count = evaluations["history_row_count"]
+    assert not row_count.passed and row_count.severity == dg.AssetCheckSeverity.WARN
+    assert evaluations["history_mean_amounts"].passed
+    # Run by hand, the same checks judge the newest delivery.
+    contract = load_registry().contracts["wonen__huurachterstand"]
+    with open_warehouse(home.warehouse, read_only=True) as con:
+        by_hand = {r.check_name: r.passed for r in _newest_delivery_history(con, ContractValidator(), contract)}
+    assert by_hand == {"history_row_count": False, "history_empty_shares": True, "history_mean_amounts": True}
+
+
+def test_history_checks_run_by_hand_without_history_report_nothing(home):
+    from assets.intake import raw_checks, raw_tables
+    from pipelines.intake import ensure_tables
+
+    with open_warehouse(home.warehouse) as con:
+        ensure_tables(con, load_registry())
+    key = dg.AssetKey(["raw", "wonen__huurachterstand"])
+    [check] = [c for c in raw_checks if c.node_def.name == "wonen__huurachterstand_history_checks"]
+    assert {k.name for k in check.check_keys} == {
+        "history_row_count", "history_empty_shares", "history_mean_amounts"}  # no category column
+    job = dg.define_asset_job("history_by_hand", selection=dg.AssetSelection.checks_for_assets(key))
+    defs = dg.Definitions(assets=raw_tables, asset_checks=[check], jobs=[job],
+                          resources={"warehouse": WarehouseResource(path=str(home.warehouse))})
+    result = defs.resolve_job_def("history_by_hand").execute_in_process()
+    assert result.success and result.get_asset_check_evaluations() == []
