@@ -16,14 +16,17 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from assets.estimates import ESTIMATES_KEY, publish_estimates, write_estimates
+from assets.leefbaarometer import write_lbm_agreement, write_lbm_reference
 from assets.reference import WAREHOUSE_POOL
 from pipelines.warehouse import WarehouseResource, first_row, scalar
 from quality.disclosure import SuppressionReport, area_hierarchy, audit, period_hierarchy, suppress
 from sources.geography import REFERENCE_DIR
-from sources.indicators import catalogue_rows, index_settings_row, load_catalogue
+from sources.indicators import catalogue_rows, index_settings_row, load_catalogue, theme_rows
 
 CATALOGUE_KEY = dg.AssetKey(["core", "indicator_catalogue"])
 SETTINGS_KEY = dg.AssetKey(["core", "index_settings"])
+THEMES_KEY = dg.AssetKey(["core", "index_themes"])
 LBM_KEY = dg.AssetKey(["core", "leefbaarometer"])
 VALUES_KEY = dg.AssetKey(["marts", "indicator_values"])
 PUBLISHED_KEY = dg.AssetKey(["marts", "indicator_values_published"])
@@ -39,15 +42,22 @@ BAND_FIELDS = "struct(band varchar, lower double, lower_open boolean, upper doub
 def write_catalogue(con: duckdb.DuckDBPyConnection) -> int:
     catalogue = load_catalogue()
     rows = pl.DataFrame(catalogue_rows(catalogue), schema_overrides={
-        "value_min": pl.Float64, "value_max": pl.Float64, "min_count": pl.Int64})
+        "value_min": pl.Float64, "value_max": pl.Float64, "min_count": pl.Int64,
+        "pooling": pl.String})
+    themes = pl.DataFrame(theme_rows(catalogue))
     settings = index_settings_row(catalogue)
     bands = [{"band": b.band, "lower": b.lower, "lower_open": b.lower_open, "upper": b.upper,
               "upper_open": b.upper_open} for b in catalogue.index.bands]
     con.execute("create or replace table core.indicator_catalogue as select * from rows")
+    con.execute("create or replace table core.index_themes as select * from themes")
     con.execute(f"""create or replace table core.index_settings as
                     select ?::varchar as base_period, ?::double as score_min, ?::double as score_max,
+                           ?::double as points_per_sd, ?::double as interval,
+                           ?::double as change_fdr, ?::double as interval_z,
                            ?::{BAND_FIELDS}[] as bands""",
-                [settings["base_period"], settings["score_min"], settings["score_max"], bands])
+                [settings["base_period"], settings["score_min"], settings["score_max"],
+                 settings["points_per_sd"], settings["interval"], settings["change_fdr"],
+                 settings["interval_z"], bands])
     return rows.height
 
 
@@ -58,8 +68,11 @@ def write_catalogue(con: duckdb.DuckDBPyConnection) -> int:
                                     "dimension, kind, unit and scale, direction, sources, population, "
                                     "minimum base and count for publication, disclosure group."),
            dg.AssetSpec(SETTINGS_KEY, group_name="core", metadata={"source": "sources/indicators.yaml"},
-                        description="Index settings from sources/indicators.yaml: base period, score "
-                                    "cap and bands.")],
+                        description="Index settings from sources/indicators.yaml: the pinned base "
+                                    "period, the scale, interval, false-discovery rate and bands."),
+           dg.AssetSpec(THEMES_KEY, group_name="core", metadata={"source": "sources/indicators.yaml"},
+                        description="The fixed composition of every theme (and the zorgvraag "
+                                    "panel): one row per theme, half and indicator.")],
     pool=WAREHOUSE_POOL,
 )
 def indicator_catalogue(warehouse: WarehouseResource):
@@ -67,6 +80,7 @@ def indicator_catalogue(warehouse: WarehouseResource):
         n = write_catalogue(con)
     yield dg.MaterializeResult(asset_key=CATALOGUE_KEY, metadata={"indicators": n})
     yield dg.MaterializeResult(asset_key=SETTINGS_KEY)
+    yield dg.MaterializeResult(asset_key=THEMES_KEY)
 
 
 # --- open data ----------------------------------------------------------------------------------
@@ -171,7 +185,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
 
 
 @dg.asset(key=PUBLISHED_KEY, group_name="marts", pool=WAREHOUSE_POOL,
-          deps=[VALUES_KEY, CATALOGUE_KEY, dg.AssetKey(["core", "dim_buurt"])],
+          deps=[VALUES_KEY, CATALOGUE_KEY, ESTIMATES_KEY, dg.AssetKey(["core", "dim_buurt"])],
           description="marts.indicator_values after disclosure control, the only indicator table "
                       "reports read: no cell under 10 persons or homes (or the indicator's minimum "
                       "base), complementary suppression over area and time so no hidden cell can be "
@@ -180,9 +194,10 @@ def indicator_values_published(context: dg.AssetExecutionContext,
                                warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         reports = publish_indicator_values(con)
+        estimates = publish_estimates(con)
         rows, hidden = first_row(con, f"select count(*), count(*) filter (where suppressed) from {PUBLISHED}")
     context.log.info("Disclosure control: %s", {k: r.as_metadata() for k, r in reports.items()})
-    return dg.MaterializeResult(metadata={
+    return dg.MaterializeResult(metadata={**estimates,
         "rows": rows, "suppressed": hidden,
         "suppressed_share": round(hidden / rows, 4) if rows else 0.0,
         **{f"{name}_{k}": v for name, r in reports.items() for k, v in r.as_metadata().items()}})
@@ -283,9 +298,14 @@ def liveability_index_city_is_100(warehouse: WarehouseResource) -> dg.AssetCheck
 # --- everything in order, outside Dagster (tests, benchmarks) -----------------------------------
 
 PYTHON_STEPS = {"core.indicator_catalogue": write_catalogue, "core.index_settings": None,
+                "core.index_themes": None,
                 "core.leefbaarometer": write_leefbaarometer,
-                PUBLISHED: publish_indicator_values}
-TARGETS = ("marts.buurt_profile", "marts.liveability_index")
+                "marts.indicator_estimates": write_estimates,
+                "core.leefbaarometer_wijken": write_lbm_reference, "core.leefbaarometer_klassen": None,
+                "marts.leefbaarometer_agreement": write_lbm_agreement,
+                PUBLISHED: lambda con: (publish_indicator_values(con), publish_estimates(con))}
+TARGETS = ("marts.buurt_profile", "marts.liveability_index", "marts.indicator_changes",
+           "marts.leefbaarometer_agreement")
 
 
 def build_indicators(con: duckdb.DuckDBPyConnection, targets=TARGETS, timings: dict | None = None
@@ -297,8 +317,15 @@ def build_indicators(con: duckdb.DuckDBPyConnection, targets=TARGETS, timings: d
     from pipelines.sqlmodels import build, discover
     models = {m.table: m for m in discover() if m.layer != "staging"}
     python_deps = {"core.index_settings": ["core.indicator_catalogue"],
+                   "core.index_themes": ["core.indicator_catalogue"],
+                   "core.leefbaarometer_klassen": ["core.leefbaarometer_wijken"],
+                   "marts.leefbaarometer_agreement": ["marts.liveability_index",
+                                                      "core.leefbaarometer"],
+                   "marts.indicator_estimates": ["marts.indicator_estimation_inputs",
+                                                 "core.index_settings"],
                    "marts.indicator_values_published": ["marts.indicator_values",
-                                                        "core.indicator_catalogue"]}
+                                                        "core.indicator_catalogue",
+                                                        "marts.indicator_estimates"]}
     order: list[str] = []
 
     def visit(table: str) -> None:

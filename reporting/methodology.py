@@ -7,16 +7,21 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from assets.leefbaarometer import load_classes
 from quality.disclosure import ROUNDING, THRESHOLD
+from sources.targets import target_rows
 from sources.indicators import REPO_ROOT, Band, Catalogue, load_catalogue
 
 TEMPLATES = Path(__file__).with_name("templates")
 OUTPUT = REPO_ROOT / "docs" / "methodology.md"
+# measured on the synthetic city world; re-measure with marts.leefbaarometer_agreement
+AGREEMENT = REPO_ROOT / "benchmarks" / "results" / "lbm_agreement.json"
 LANGUAGES = ("nl", "en")
 # Markdown, not HTML: no autoescaping (the catalogue is ours, and code spans must stay literal).
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, undefined=StrictUndefined,
@@ -40,11 +45,21 @@ def render(catalogue: Catalogue | None = None, languages: tuple[str, ...] = LANG
     catalogue = catalogue or load_catalogue()
     dimension_list = {lang: ", ".join(d[lang].lower() for d in catalogue.dimensions.values())
                       for lang in LANGUAGES}
+    themes = {t.dimension: t for t in catalogue.index.themes}
+    liveability = [d for d, t in themes.items() if t.panel == "leefbaarheid"]
+    need = [i for i in catalogue.indicators if i.direction == "higher_is_more_need"]
     return _env.get_template("methodology.md.j2").render(
         version=catalogue.version, index=catalogue.index, indicators=catalogue.indicators,
         dimensions=catalogue.dimensions, populations=catalogue.populations,
         dimension_list=dimension_list, languages=languages, threshold=THRESHOLD,
-        rounding=ROUNDING, band_range=band_range)
+        rounding=ROUNDING, band_range=band_range,
+        pooled=[f"`{i.id}`" for i in catalogue.indicators if i.pooling],
+        liveability_themes={lang: ", ".join(catalogue.dimensions[d][lang].lower() for d in liveability)
+                            for lang in LANGUAGES},
+        need_indicators={lang: ", ".join(i.__getattribute__(f"name_{lang}").lower() for i in need)
+                         for lang in LANGUAGES},
+        targets=target_rows(), lbm=load_classes(),
+        agreement=json.loads(AGREEMENT.read_text(encoding="utf-8")))
 
 
 def write(path: Path = OUTPUT) -> Path:

@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from statistics import NormalDist
 
 import yaml
 
@@ -26,7 +27,9 @@ GENERATED_SQL = REPO_ROOT / "sql" / "core" / "indicator_buurt_values.sql"
 STAGING_DIR = REPO_ROOT / "sql" / "staging"
 
 KINDS = ("objective", "subjective")
-DIRECTIONS = ("higher_is_better", "higher_is_worse")
+DIRECTIONS = ("higher_is_better", "higher_is_worse", "higher_is_more_need")
+POOLING = ("rolling_12_months",)
+PANELS = ("leefbaarheid", "zorgvraag")
 COUNTS = {"persons": True, "homes": True, "events": True, "respondents": True,
           "euros": False, "points": False}  # True: a count, rounded to 5 when published
 FACT_TABLES = ("core.tenancy_periods", "core.unit_periods", "core.buurt_periods",
@@ -83,6 +86,7 @@ class Indicator:
     min_count: int | None
     disclosure_group: str
     order: int
+    pooling: str | None = None
 
     @property
     def objective(self) -> bool:
@@ -101,11 +105,39 @@ class Band:
 
 
 @dataclass(frozen=True)
+class BaseDecision:
+    """One versioned decision on the index's base period."""
+    version: int
+    base_period: str
+    decided: str
+    nl: str
+    en: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The fixed composition of a theme: the indicators of each half, scored only when all are there."""
+    dimension: str
+    panel: str
+    objective: tuple[str, ...]
+    subjective: tuple[str, ...]
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        return self.objective + self.subjective
+
+
+@dataclass(frozen=True)
 class IndexSettings:
     base_period: str
     score_min: float
     score_max: float
     bands: tuple[Band, ...]
+    points_per_sd: float = 10.0
+    interval: float = 0.90
+    change_fdr: float = 0.05
+    base_period_history: tuple[BaseDecision, ...] = ()
+    themes: tuple[Theme, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,12 +190,25 @@ def parse(raw: dict) -> Catalogue:
     dimensions = raw["dimensions"]
     populations = raw["populations"]
     index = raw["index"]
-    if not _BASE_PERIOD.match(str(index["base_period"])):
-        raise CatalogueError("index.base_period must be auto, YYYY or YYYY-Qn")
+    if not _BASE_PERIOD.match(str(index["base_period"])) or index["base_period"] == "auto":
+        raise CatalogueError("index.base_period is pinned: YYYY or YYYY-Qn (never auto)")
+    history = tuple(BaseDecision(int(h["version"]), str(h["base_period"]), str(h["decided"]),
+                                 h["nl"], h["en"]) for h in index.get("base_period_history", []))
+    if not history or history[-1].base_period != str(index["base_period"]):
+        raise CatalogueError("index.base_period_history must end with the current base_period: "
+                             "changing the base is a recorded, versioned decision")
     settings = IndexSettings(str(index["base_period"]), float(index["score_min"]),
-                             float(index["score_max"]), tuple(_band(b) for b in index["bands"]))
+                             float(index["score_max"]), tuple(_band(b) for b in index["bands"]),
+                             float(index["points_per_sd"]), float(index["interval"]),
+                             float(index["change_fdr"]), history,
+                             tuple(Theme(d, dimensions.get(d, {}).get("panel", ""),
+                                         tuple(t.get("objective") or ()),
+                                         tuple(t.get("subjective") or ()))
+                                   for d, t in index["themes"].items()))
     if not 0 <= settings.score_min < 100 < settings.score_max:
         raise CatalogueError("index: score_min < 100 < score_max")
+    if not 0 < settings.interval < 1 or not 0 < settings.change_fdr < 1:
+        raise CatalogueError("index: interval and change_fdr are between 0 and 1")
     staging = {p.stem for p in STAGING_DIR.glob("*.sql")}
     indicators, seen = [], set()
     for order, spec in enumerate(raw["indicators"], start=1):
@@ -179,7 +224,9 @@ def parse(raw: dict) -> Catalogue:
         if spec.get("unit") not in units:
             raise CatalogueError(f"{where}: unit must be one of {', '.join(units)}")
         if spec.get("direction") not in DIRECTIONS:
-            raise CatalogueError(f"{where}: direction must be higher_is_better or higher_is_worse")
+            raise CatalogueError(f"{where}: direction must be one of {', '.join(DIRECTIONS)}")
+        if spec.get("pooling") not in (None, *POOLING):
+            raise CatalogueError(f"{where}: pooling must be one of {', '.join(POOLING)} or absent")
         unknown = [s for s in spec.get("sources", []) if s not in staging]
         if not spec.get("sources") or unknown:
             raise CatalogueError(f"{where}: sources must name staging datasets (unknown: {unknown})")
@@ -199,7 +246,7 @@ def parse(raw: dict) -> Catalogue:
             ident, spec["dimension"], spec["kind"], name["nl"], name["en"], definition["nl"],
             definition["en"], units[spec["unit"]], spec["direction"], tuple(spec["sources"]),
             numerator, denominator, spec["population"], min_base, min_count,
-            spec.get("disclosure_group", ident), order))
+            spec.get("disclosure_group", ident), order, spec.get("pooling")))
     by_population: dict[str, Indicator] = {}
     for indicator in indicators:
         first = by_population.setdefault(indicator.population, indicator)
@@ -207,10 +254,28 @@ def parse(raw: dict) -> Catalogue:
                 indicator.denominator.table, indicator.denominator.sql, indicator.min_base):
             raise CatalogueError(f"indicators {first.id} and {indicator.id} share population "
                                  f"{indicator.population} but not its denominator or min_base")
-    for dimension in dimensions:
-        if not any(i.dimension == dimension and i.objective for i in indicators):
-            raise CatalogueError(f"dimension {dimension} has no objective indicator")
+    _check_themes(settings.themes, dimensions, {i.id: i for i in indicators})
     return Catalogue(int(raw["version"]), settings, units, dimensions, populations, tuple(indicators))
+
+
+def _check_themes(themes: tuple[Theme, ...], dimensions: dict, by_id: dict[str, Indicator]) -> None:
+    if sorted(t.dimension for t in themes) != sorted(dimensions):
+        raise CatalogueError("index.themes must list every dimension once")
+    for theme in themes:
+        if theme.panel not in PANELS:
+            raise CatalogueError(f"dimension {theme.dimension}: panel must be one of {', '.join(PANELS)}")
+        if not theme.indicators:
+            raise CatalogueError(f"theme {theme.dimension} has no indicators")
+        for half, ids in (("objective", theme.objective), ("subjective", theme.subjective)):
+            for ident in ids:
+                indicator = by_id.get(ident)
+                if indicator is None or indicator.dimension != theme.dimension or indicator.kind != half:
+                    raise CatalogueError(f"theme {theme.dimension}: {ident} is not a {half} "
+                                         f"indicator of that dimension")
+        need = theme.panel == "zorgvraag"
+        if any((by_id[i].direction == "higher_is_more_need") != need for i in theme.indicators):
+            raise CatalogueError(f"theme {theme.dimension}: higher_is_more_need belongs to the "
+                                 "zorgvraag panel and only there")
 
 
 @lru_cache(maxsize=4)
@@ -281,13 +346,28 @@ def catalogue_rows(catalogue: Catalogue | None = None) -> list[dict]:
         "direction": i.direction, "sources": list(i.sources), "population": i.population,
         "min_base": i.min_base, "min_count": i.min_count, "disclosure_group": i.disclosure_group,
         "numerator_rounded": i.numerator.rounded, "denominator_rounded": i.denominator.rounded,
+        "numerator_counts": i.numerator.counts, "pooling": i.pooling,
     } for i in catalogue.indicators]
+
+
+def theme_rows(catalogue: Catalogue | None = None) -> list[dict]:
+    """core.index_themes: the fixed composition, one row per (theme, indicator)."""
+    catalogue = catalogue or load_catalogue()
+    return [{"dimension": t.dimension, "panel": t.panel, "indicator_id": ident, "half": half,
+             "n_in_half": len(ids)}
+            for t in catalogue.index.themes
+            for half, ids in (("objective", t.objective), ("subjective", t.subjective))
+            for ident in ids]
 
 
 def index_settings_row(catalogue: Catalogue | None = None) -> dict:
     catalogue = catalogue or load_catalogue()
-    return {"base_period": catalogue.index.base_period, "score_min": catalogue.index.score_min,
-            "score_max": catalogue.index.score_max}
+    index = catalogue.index
+    return {"base_period": index.base_period, "score_min": index.score_min,
+            "score_max": index.score_max, "points_per_sd": index.points_per_sd,
+            "interval": index.interval, "change_fdr": index.change_fdr,
+            # the normal quantile of the two-sided interval (0.90 → 1.645)
+            "interval_z": NormalDist().inv_cdf(0.5 + index.interval / 2)}
 
 
 def main(argv: list[str] | None = None) -> int:

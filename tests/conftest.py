@@ -63,3 +63,16 @@ def deliver(home):
     def _deliver(partner: str, name: str, header: list[str], rows: list[list], **kwargs) -> Path:
         return write_csv(home.partner_inbox(partner) / name, header, rows, **kwargs)
     return _deliver
+
+
+@pytest.fixture(scope="session")
+def stationary_world(tmp_path_factory):
+    """tests/stationary_world.py: two years of simulated counts without any real change, with
+    the estimates, the published table, the index and the change tests built (~7 s, once)."""
+    from sources.geography import load_rotterdam_buurten, to_arrow_table
+    from tests.stationary_world import build_stationary_world
+    buurten = to_arrow_table(load_rotterdam_buurten())
+    con = build_stationary_world(tmp_path_factory.mktemp("stationary") / "warehouse.duckdb",
+                                 buurten_table=buurten)
+    yield con
+    con.close()

@@ -161,14 +161,21 @@ def cell(con, indicator, area, period, table="marts.indicator_values"):
 
 # --- the catalogue and what is generated from it ----------------------------------------------
 
-def test_catalogue_has_twenty_indicators_over_four_dimensions_with_both_halves():
+def test_catalogue_has_three_liveability_themes_and_a_need_panel_with_fixed_compositions():
     catalogue = catalogue_module.load_catalogue()
     assert len(catalogue.indicators) >= 20
-    assert set(catalogue.dimensions) == {"wonen", "veiligheid", "sociaal", "zorg"}
-    for dimension in catalogue.dimensions:
-        assert any(i.objective for i in catalogue.in_dimension(dimension))
+    assert set(catalogue.dimensions) == {"wonen", "veiligheid", "sociaal", "zorgvraag"}
+    panels = {t.dimension: t.panel for t in catalogue.index.themes}
+    assert panels == {"wonen": "leefbaarheid", "veiligheid": "leefbaarheid", "sociaal": "leefbaarheid",
+                      "zorgvraag": "zorgvraag"}
     assert {i.id for i in catalogue.indicators if not i.objective} == {
         "veiligheidsgevoel_score", "overlast_ervaren_score", "tevredenheid_buurt_score", "sociale_cohesie_score"}
+    # service use is need, never liveability: it sits in the zorgvraag panel only
+    need = {i.id for i in catalogue.indicators if i.direction == "higher_is_more_need"}
+    assert {"zorgtrajecten_per_1000", "wmo_per_1000", "schuldhulp_per_1000", "bijstand_per_1000"} <= need
+    for theme in catalogue.index.themes:
+        assert bool(need & set(theme.indicators)) == (theme.panel == "zorgvraag")
+    assert catalogue.index.base_period == catalogue.index.base_period_history[-1].base_period != "auto"
     for i in catalogue.indicators:
         assert i.name_nl and i.name_en and i.definition_nl and i.definition_en
         assert i.numerator.sql and i.denominator.sql and i.numerator.nl and i.denominator.en
@@ -184,6 +191,18 @@ def test_catalogue_rejects_a_broken_entry():
     raw = yaml.safe_load(catalogue_module.CATALOGUE_PATH.read_text(encoding="utf-8"))
     raw["indicators"][1]["min_base"] = 5
     with pytest.raises(catalogue_module.CatalogueError, match="min_base"):
+        catalogue_module.parse(raw)
+    raw = yaml.safe_load(catalogue_module.CATALOGUE_PATH.read_text(encoding="utf-8"))
+    raw["index"]["base_period"] = "auto"
+    with pytest.raises(catalogue_module.CatalogueError, match="pinned"):
+        catalogue_module.parse(raw)
+    raw = yaml.safe_load(catalogue_module.CATALOGUE_PATH.read_text(encoding="utf-8"))
+    raw["index"]["base_period"] = "2026"   # a new base without a recorded decision
+    with pytest.raises(catalogue_module.CatalogueError, match="history"):
+        catalogue_module.parse(raw)
+    raw = yaml.safe_load(catalogue_module.CATALOGUE_PATH.read_text(encoding="utf-8"))
+    raw["index"]["themes"]["wonen"]["objective"].append("wmo_per_1000")   # need in a liveability theme
+    with pytest.raises(catalogue_module.CatalogueError, match="wmo_per_1000"):
         catalogue_module.parse(raw)
 
 
@@ -347,82 +366,143 @@ def test_no_suppressed_cell_can_be_derived_from_the_published_cells(world):
 # --- the index ----------------------------------------------------------------------------------
 
 def test_city_index_is_exactly_100_in_the_base_period(world):
-    assert city_base_scores(world) == [(d, 100.0) for d in ("sociaal", "totaal", "veiligheid", "wonen", "zorg")]
+    # wonen and zorgvraag rest on city cells that are hidden in this tiny world (1 eviction, 5 on
+    # bijstand): with a fixed composition they are not scored at all, and so neither is the total
+    assert city_base_scores(world) == [(d, 100.0) for d in ("sociaal", "veiligheid")]
+    hidden = {r[0] for r in world.execute("""select indicator_id from marts.indicator_values_published
+        where area_level = 'gemeente' and period = '2025' and estimate is null""").fetchall()}
+    assert {"huisuitzettingen_per_1000", "bijstand_per_1000"} <= hidden
     assert scalar(world, "select distinct base_period from marts.liveability_index") == "2025"
     assert scalar(world, """select count(*) from marts.liveability_index
-                            where score is null or isnan(score) or band is null""") == 0
+                            where score is null or isnan(score) or band is null
+                               or not score between score_low and score_high""") == 0
 
 
-def test_suppressed_cells_never_enter_the_index(world):
-    # Tussendijken's survey (5 respondents) is hidden: its themes have no subjective half.
-    subjective = world.execute("""select dimension, subjective_score from marts.liveability_index
-                                  where area_code = ? and period = '2025' and dimension = 'veiligheid'""",
-                               [B]).fetchall()
-    assert subjective == [("veiligheid", None)]
-    visible = scalar(world, """
-        select count(*) from marts.indicator_values_published as buurt
-        join marts.indicator_values_published as city
-            on city.indicator_id = buurt.indicator_id and city.period = buurt.period
-            and city.area_code = 'GM0599' and city.value > 0
-        where buurt.area_code = ? and buurt.period = '2025' and buurt.value is not null""", [C])
-    assert scalar(world, """select n_indicators from marts.liveability_index
-                            where area_code = ? and period = '2025' and dimension = 'totaal'""", [C]) == visible
+def test_the_index_reads_only_published_estimates_and_borrows_the_wijks_for_hidden_cells(world):
+    index_model = next(m for m in discover() if m.table == "marts.liveability_index")
+    assert ("marts", "indicator_values_published") in index_model.depends_on
+    assert not {("marts", "indicator_values"), ("marts", "indicator_estimates")} & set(index_model.depends_on)
+    # Tussendijken's survey (5 respondents) is hidden and its estimate not published: its
+    # subjective half is the wijk's, so the theme keeps its composition.
+    hidden = world.execute("""select suppressed, estimate from marts.indicator_values_published
+                              where indicator_id = 'veiligheidsgevoel_score' and area_code = ? and period = '2025'""",
+                           [B]).fetchall()
+    assert hidden == [(True, None)]
+    halves = dict(world.execute("""select area_code, subjective_score from marts.liveability_index
+                                   where area_code in (?, ?) and period = '2025' and dimension = 'veiligheid'""",
+                                [B, WIJK_AB]).fetchall())
+    assert halves[B] == halves[WIJK_AB] is not None
 
 
-def test_scores_bands_and_changes(tmp_path):
+def fake_geography(con, buurten: dict[str, str]) -> None:
+    rows = [{"buurtcode": b, "buurtnaam": b, "wijkcode": w, "wijknaam": w, "gemeentecode": GEMEENTE,
+             "gemeentenaam": "Rotterdam", "inwoners": 1000} for b, w in buurten.items()]
+    frame = pl.DataFrame(rows)
+    con.execute("create or replace table core.dim_buurt as select * from frame")
+
+
+def index_fixture(tmp_path, themes: list[tuple[str, str, str]]):
+    """An empty warehouse with the catalogue, a 2025 calendar and a small theme composition."""
     con = connect(tmp_path / "index.duckdb")
     write_catalogue(con)
-    months = pl.DataFrame([{"month": d(f"{m}-01")} for m in MONTHS])
+    frame = pl.DataFrame([{"dimension": dim, "panel": panel, "indicator_id": ident, "half": half,
+                           "n_in_half": sum(1 for d, _, _, h in themes if d == dim and h == half)}
+                          for dim, panel, ident, half in themes])
+    con.execute("create or replace table core.index_themes as select * from frame")
+    months = pl.DataFrame([{"month": d(f"{m.replace('2025', year)}-01")} for year in ("2024", "2025")
+                           for m in MONTHS])
     con.execute("create table core.calendar_months as select month from months")
     build(con, next(m for m in discover() if m.table == "core.calendar_periods"))
-    rows = []
+    return con
 
-    def add(indicator, area, period, value, level="buurt"):
-        rows.append({"indicator_id": indicator, "area_level": level, "area_code": area, "area_name": area,
-                     "period_type": {4: "year", 7: "quarter" if "Q" in period else "month"}[len(period)],
-                     "period": period, "numerator": 1.0, "denominator": 10.0, "value": value,
-                     "suppressed": False})
 
-    add("zrm_vooruitgang_pct", GEMEENTE, "2025", 10.0, "gemeente")       # sociaal, higher is better
-    for buurt, value in (("b110", 11.0), ("b1101", 11.01), ("b90", 9.0), ("b899", 8.99), ("b70", 7.0), ("b699", 6.99)):
-        add("zrm_vooruitgang_pct", buurt, "2025", value)
-    add("leegstand_pct", GEMEENTE, "2025", 10.0, "gemeente")             # wonen, higher is worse
-    add("tevredenheid_buurt_score", GEMEENTE, "2025", 7.0, "gemeente")   # wonen, survey
-    add("leegstand_pct", "bw", "2025", 12.0)
-    add("tevredenheid_buurt_score", "bw", "2025", 7.7)
-    add("leegstand_pct", GEMEENTE, "2025-Q1", 10.0, "gemeente")
-    add("leegstand_pct", "bw", "2025-Q1", 12.0)                          # a quarter takes the year's survey
-    for month, value in (("2025-01", 10.0), ("2025-02", 10.0)):
-        add("zrm_vooruitgang_pct", GEMEENTE, month, value, "gemeente")
-    add("zrm_vooruitgang_pct", "b110", "2025-01", 9.0)
-    add("zrm_vooruitgang_pct", "b110", "2025-02", 10.5)
-    frame = pl.DataFrame(rows)
+def published_rows(cells: list[tuple]) -> pl.DataFrame:
+    """(indicator, level, area, period, estimate, half-width of the interval) → published rows."""
+    return pl.DataFrame([{
+        "indicator_id": i, "area_level": level, "area_code": area, "area_name": area,
+        "period_type": {4: "year", 7: "quarter" if "Q" in period else "month"}[len(period)],
+        "period": period, "numerator": None, "denominator": None, "value": None, "suppressed": False,
+        "estimate": est, "value_low": est - half, "value_high": est + half}
+        for i, level, area, period, est, half in cells], schema_overrides={
+        "numerator": pl.Float64, "denominator": pl.Float64, "value": pl.Float64})
+
+
+def test_scale_is_a_symmetric_standardised_difference_with_fixed_themes_and_intervals(tmp_path):
+    con = index_fixture(tmp_path, [("wonen", "leefbaarheid", "leegstand_pct", "objective"),
+                                   ("wonen", "leefbaarheid", "tevredenheid_buurt_score", "subjective"),
+                                   ("sociaal", "leefbaarheid", "zrm_vooruitgang_pct", "objective")])
+    fake_geography(con, {"BU1": "WK1", "BU2": "WK1", "BU3": "WK2", "BU4": "WK2"})
+    cells = []
+    # base year: buurt spread sd = 2 around the city's 10 (8, 12, 8, 12); higher is worse
+    for area, value in (("BU1", 8.0), ("BU2", 12.0), ("BU3", 8.0), ("BU4", 12.0)):
+        cells.append(("leegstand_pct", "buurt", area, "2025", value, 0.5))
+        cells.append(("zrm_vooruitgang_pct", "buurt", area, "2025", value, 0.5))
+        cells.append(("tevredenheid_buurt_score", "buurt", area, "2025", 7.0, 0.1))
+    for ident, value in (("leegstand_pct", 10.0), ("zrm_vooruitgang_pct", 10.0), ("tevredenheid_buurt_score", 7.0)):
+        cells.append((ident, "gemeente", GEMEENTE, "2025", value, 0.1))
+        for wijk in ("WK1", "WK2"):
+            cells.append((ident, "wijk", wijk, "2025", value, 0.2))
+    frame = published_rows(cells)
     con.execute("create table marts.indicator_values_published as select * from frame")
     build(con, next(m for m in discover() if m.table == "marts.liveability_index"))
-    scores = {(a, p, dim): (s, band, obj, subj, cp, cb) for a, p, dim, s, band, obj, subj, cp, cb in con.execute(
-        """select area_code, period, dimension, score, band, objective_score, subjective_score,
-                  change_previous, change_base from marts.liveability_index""").fetchall()}
-    assert scores[("b110", "2025", "sociaal")][:2] == (110.0, "gemiddeld")
-    assert scores[("b1101", "2025", "sociaal")][:2] == (110.1, "boven_gemiddeld")
-    assert scores[("b90", "2025", "sociaal")][:2] == (90.0, "gemiddeld")
-    assert scores[("b899", "2025", "sociaal")][:2] == (89.9, "onder_gemiddeld")
-    assert scores[("b70", "2025", "sociaal")][:2] == (70.0, "onder_gemiddeld")
-    assert scores[("b699", "2025", "sociaal")][:2] == (69.9, "ver_onder_gemiddeld")
-    # mirrored where higher is worse (12 vs 10 → 80), the survey half weighs as much (7.7 vs 7 → 110)
-    assert scores[("bw", "2025", "wonen")][:4] == (95.0, "gemiddeld", 80.0, 110.0)
-    assert scores[("bw", "2025-Q1", "wonen")][:4] == (95.0, "gemiddeld", 80.0, 110.0)
-    assert scores[("bw", "2025", "totaal")][0] == 95.0
-    assert scores[(GEMEENTE, "2025", "totaal")][:2] == (100.0, "gemiddeld")
-    # months: the city's reference is its mean over the base year's months (10); Jan 90, Feb 105
-    assert scores[("b110", "2025-01", "sociaal")][0] == 90.0
-    assert scores[("b110", "2025-02", "sociaal")][4:] == (15.0, -5.0)
-    assert scores[("b110", "2025-01", "sociaal")][4] is None
+    scores = {(a, dim): (s, lo, hi, obj, subj, band) for a, dim, s, lo, hi, obj, subj, band in con.execute(
+        """select area_code, dimension, score, score_low, score_high, objective_score, subjective_score, band
+           from marts.liveability_index where period = '2025'""").fetchall()}
+    # one sd better or worse is exactly 10 points either way: symmetric, nothing capped
+    assert scores[("BU1", "sociaal")][0] == 90.0 and scores[("BU2", "sociaal")][0] == 110.0
+    assert scores[("BU1", "wonen")][3] == 110.0 and scores[("BU2", "wonen")][3] == 90.0   # mirrored
+    assert scores[("BU1", "wonen")][4] == 100.0 and scores[("BU1", "wonen")][0] == 105.0  # halves weigh equally
+    assert scores[(GEMEENTE, "totaal")][0] == 100.0
+    # every score has an interval around it: 0.5 around the estimate is 10 x 0.5 / 2 = 2.5 points
+    s, lo, hi = scores[("BU1", "sociaal")][:3]
+    assert (lo, hi) == (87.5, 92.5)
+    assert scores[("BU2", "sociaal")][5] == "gemiddeld" and scores[("BU1", "sociaal")][5] == "gemiddeld"
+    # the population-weighted mean of the buurten equals the city here (equal inhabitants)
+    assert scalar(con, """select avg(score) from marts.liveability_index
+                          where area_level = 'buurt' and dimension = 'totaal'""") == pytest.approx(100.0)
+    con.close()
+
+
+def test_a_theme_missing_an_indicator_is_not_scored_and_changes_are_tested(tmp_path):
+    con = index_fixture(tmp_path, [("sociaal", "leefbaarheid", "zrm_vooruitgang_pct", "objective"),
+                                   ("sociaal", "leefbaarheid", "mutatiegraad_pct", "objective")])
+    buurten = {f"BU{k}": "WK1" for k in range(20)}
+    fake_geography(con, buurten)
+    cells = []
+    for month in ("2024-03", "2024-04", "2025-02", "2025-03", "2025-04"):
+        for k, area in enumerate(buurten):
+            base = 8.0 + 4.0 * (k % 2)
+            jump = 6.0 if (area == "BU0" and month == "2025-04") else 0.0   # one real change
+            wobble = 0.05 if month == "2025-03" else 0.0                     # noise-sized changes
+            cells.append(("zrm_vooruitgang_pct", "buurt", area, month, base + jump + wobble, 0.5))
+            if month != "2025-02":                            # not computed in February
+                cells.append(("mutatiegraad_pct", "buurt", area, month, base, 0.5))
+        for ident in ("zrm_vooruitgang_pct", "mutatiegraad_pct"):
+            if (ident, month) != ("mutatiegraad_pct", "2025-02"):
+                cells.append((ident, "gemeente", GEMEENTE, month, 10.0, 0.1))
+        if month == "2025-03":                                # BU1's own estimate not published
+            cells = [c for c in cells if c[:4] != ("mutatiegraad_pct", "buurt", "BU1", month)]
+    frame = published_rows(cells)
+    con.execute("create table marts.indicator_values_published as select * from frame")
+    con.execute("update core.index_settings set base_period = '2024-03'")
+    build(con, next(m for m in discover() if m.table == "marts.liveability_index"))
+    rows = {(a, p): (s, sig) for a, p, s, sig in con.execute("""
+        select area_code, period, score, change_significant from marts.liveability_index
+        where dimension = 'sociaal' and area_level = 'buurt'""").fetchall()}
+    # February lacks mutatiegraad: no theme score rather than one from half the indicators
+    assert not [key for key in rows if key[1] == "2025-02"] and ("BU1", "2024-03") in rows
+    # BU1's hidden March estimate is borrowed from above (the city's 10): it scores 100 there
+    assert rows[("BU1", "2025-03")][0] == pytest.approx(105.0, abs=0.2)
+    # change is tested against the same month a year earlier: BU0's jump, nothing else
+    assert rows[("BU0", "2025-04")][1] is True
+    flagged = [a for (a, p), (s, sig) in rows.items() if sig and (a, p) != ("BU0", "2025-04")]
+    assert flagged == []
     con.close()
 
 
 def test_buurt_profile_puts_the_leefbaarometer_beside_the_index(world):
     lbm = pl.read_csv(indicator_assets.LBM_CSV).filter(pl.col("bu_code") == A)["lbm"][0]
-    row = world.execute("""select buurtnaam, inwoners, lbm_2024, index_period, index_totaal is not null
+    row = world.execute("""select buurtnaam, inwoners, lbm_2024, index_period, index_veiligheid is not null
                            from marts.buurt_profile where buurtcode = ?""", [A]).fetchall()[0]
     assert row == ("Bospolder", 7565, pytest.approx(lbm), "2025", True)
     assert scalar(world, "select count(*) from marts.buurt_profile") == 91

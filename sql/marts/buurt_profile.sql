@@ -1,6 +1,6 @@
 -- One row per buurt: our liveability index (total and themes) for the latest complete year
 -- (else quarter) beside open data for context: CBS inhabitants and households (Kerncijfers
--- wijken en buurten 2025) and the Leefbaarometer 3.0 score 2024 (Ministerie van BZK).
+-- wijken en buurten 2025) and the Leefbaarometer 3.0 score 2024 with its named class (Ministerie van BZK).
 -- Bron: CBS (CC BY 4.0); Leefbaarometer, Ministerie van BZK.
 with buurten as (
     select buurtcode, buurtnaam, wijkcode, wijknaam, inwoners, huishoudens from core.dim_buurt
@@ -27,7 +27,7 @@ index_scores as (
         max(liveability.score) filter (where liveability.dimension = 'wonen') as index_wonen,
         max(liveability.score) filter (where liveability.dimension = 'veiligheid') as index_veiligheid,
         max(liveability.score) filter (where liveability.dimension = 'sociaal') as index_sociaal,
-        max(liveability.score) filter (where liveability.dimension = 'zorg') as index_zorg
+        max(liveability.score) filter (where liveability.dimension = 'zorgvraag') as index_zorgvraag
     from marts.liveability_index as liveability
     inner join latest using (period_type, period)
     where liveability.area_level = 'buurt'
@@ -35,7 +35,8 @@ index_scores as (
 ),
 
 lbm as (
-    select buurtcode, lbm, afw, fys, onv, soc, vrz, won from core.leefbaarometer where jaar = 2024
+    select area_code as buurtcode, lbm, afw, fys, onv, soc, vrz, won, klasse_nl
+    from marts.leefbaarometer where area_level = 'buurt' and jaar = 2024
 ),
 
 final as (
@@ -54,8 +55,9 @@ final as (
         index_scores.index_wonen,
         index_scores.index_veiligheid,
         index_scores.index_sociaal,
-        index_scores.index_zorg,
+        index_scores.index_zorgvraag,
         lbm.lbm as lbm_2024,
+        lbm.klasse_nl as lbm_2024_klasse,
         lbm.afw as lbm_2024_afwijking,
         lbm.fys as lbm_2024_fysiek,
         lbm.onv as lbm_2024_onveiligheid,

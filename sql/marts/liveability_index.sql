@@ -1,20 +1,36 @@
 -- The liveability index per area (buurt, wijk, gemeente), period and theme (wonen, veiligheid,
--- sociaal, zorg) plus the total. Every indicator is scored against the city in the base period
--- (city = 100; mirrored for indicators where higher is worse; capped), a theme is the mean of its
--- objective and its subjective half (equal weights where the survey is present), the total the
--- unweighted mean of the themes. Our own, documented standardisation in the spirit of the
--- Rotterdam Wijkprofiel, whose exact method is not published. Reads only published values, so
--- a suppressed cell never enters (or can be recovered from) a score.
+-- sociaal) plus the total, and beside it the zorgvraag panel (service use: need, never part of the
+-- total). Computed from the published small-area estimates only (a hidden cell whose estimate is
+-- not published counts with its wijk's, else the city's), so a score gives away nothing the
+-- published table does not. Every indicator is scored as a standardised difference to the city
+-- in the pinned base period: 100 + points_per_sd x (estimate - city) / sd, mirrored where higher
+-- is worse (city = 100 in the base period; sd = the spread of the buurt estimates then). A half
+-- (objective, subjective) and a theme are scored only from their fixed composition
+-- (core.index_themes), the total is the mean of the liveability themes. Every score carries a
+-- 90% interval, and change_significant says whether the change since the previous period lies
+-- outside the noise, with Benjamini-Hochberg control of the false-discovery rate over the
+-- areas of one level tested at once. Our own, documented method in the spirit of the Rotterdam
+-- Wijkprofiel, whose exact standardisation is not published.
 with settings as (
-    select base_period, score_min, score_max from core.index_settings
+    select base_period, score_min, score_max, points_per_sd, change_fdr, interval_z as z
+    from core.index_settings
 ),
 
 bands as (
     select unnest(bands, recursive := true) from core.index_settings
 ),
 
+themes as (
+    select dimension, panel, indicator_id, half, n_in_half,
+        -- an indicator's weight in its theme and in the total (fixed compositions)
+        1 / (n_in_half * count(distinct half) over (partition by dimension)) as theme_weight,
+        theme_weight / count(distinct dimension) filter (where panel = 'leefbaarheid')
+            over () as total_weight
+    from core.index_themes
+),
+
 catalogue as (
-    select indicator_id, dimension, objective, direction from core.indicator_catalogue
+    select indicator_id, direction, objective from core.indicator_catalogue
 ),
 
 periods as (
@@ -22,177 +38,343 @@ periods as (
 ),
 
 base as (
-    -- 'auto': the first complete year in the data, else the first complete quarter
     select periods.period_type, periods.period, periods.period_start, periods.period_end
     from periods
     cross join settings
-    where periods.period = case
-        when settings.base_period <> 'auto' then settings.base_period
-        else coalesce(
-            (select min(period) from periods where period_type = 'year'),
-            (select min(period) from periods where period_type = 'quarter'))
-        end
+    where periods.period = settings.base_period
+),
+
+areas as (
+    select distinct 'buurt' as area_level, buurtcode as area_code, buurtnaam as area_name,
+        wijkcode, gemeentecode
+    from core.dim_buurt
+    union all
+    select distinct 'wijk', wijkcode, wijknaam, wijkcode, gemeentecode from core.dim_buurt
+    union all
+    select distinct 'gemeente', gemeentecode, gemeentenaam, null, gemeentecode from core.dim_buurt
 ),
 
 published as (
-    select indicator_id, area_level, area_code, area_name, period_type, period, value
-    from marts.indicator_values_published
-    where not suppressed and value is not null
+    select published.indicator_id, published.area_code, published.period_type,
+        published.period, published.estimate, published.value_low, published.value_high
+    from marts.indicator_values_published as published
+    inner join themes using (indicator_id)
 ),
 
-objective_values as (
-    select published.indicator_id, published.area_level, published.area_code,
-        published.period_type, published.period, published.value
+-- The survey is yearly: every period takes the latest survey year up to its own year, so a
+-- theme keeps its composition in a year whose survey is not in yet.
+survey_years as (
+    select distinct published.indicator_id, published.period as survey_year
     from published
     inner join catalogue using (indicator_id)
-    inner join periods using (period_type, period)
-    where catalogue.objective
-),
-
--- The survey is yearly: a month or quarter takes the score of its calendar year.
-subjective_values as (
-    select published.indicator_id, published.area_level, published.area_code,
-        periods.period_type, periods.period, published.value
-    from published
-    inner join catalogue using (indicator_id)
-    inner join periods on published.period = cast(year(periods.period_start) as varchar)
     where not catalogue.objective and published.period_type = 'year'
 ),
 
-indicator_values as (
-    select * from objective_values
-    union all
-    select * from subjective_values
+survey_sources as (
+    select survey_years.indicator_id, periods.period_type, periods.period,
+        max(survey_years.survey_year) as source_period
+    from survey_years
+    inner join periods on survey_years.survey_year <= cast(year(periods.period_start) as varchar)
+    group by all
 ),
 
--- The city's value in the base period, per period type: the base period itself for its own
--- type, the mean over the months (quarters, years) overlapping it for the other types.
-city_base as (
-    select indicator_values.indicator_id, indicator_values.period_type,
-        avg(indicator_values.value) as base_value
-    from indicator_values
+published_by_period as (
+    select published.indicator_id, published.area_code, published.period_type,
+        published.period, published.period as source_period, published.estimate,
+        published.value_low, published.value_high
+    from published
+    inner join catalogue using (indicator_id)
+    where catalogue.objective
+    union all
+    select published.indicator_id, published.area_code, survey_sources.period_type,
+        survey_sources.period, survey_sources.source_period, published.estimate,
+        published.value_low, published.value_high
+    from published
+    inner join survey_sources
+        on survey_sources.indicator_id = published.indicator_id
+        and survey_sources.source_period = published.period
+        and published.period_type = 'year'
+),
+
+-- Periods in which an indicator was computed (its city cell exists, estimate or not).
+indicator_periods as (
+    select distinct published_by_period.indicator_id, published_by_period.period_type,
+        published_by_period.period
+    from published_by_period
+    inner join areas using (area_code)
+    where areas.area_level = 'gemeente'
+),
+
+-- Own estimate, else the wijk's, else the city's ("reported from wijk level up").
+filled as (
+    select
+        indicator_periods.indicator_id, areas.area_level, areas.area_code,
+        indicator_periods.period_type, indicator_periods.period,
+        coalesce(own.estimate, wijk.estimate, city.estimate) as estimate,
+        case when own.estimate is not null then 'own'
+             when wijk.estimate is not null then 'wijk' else 'gemeente' end as source_level,
+        coalesce(own.source_period, wijk.source_period, city.source_period) as source_period,
+        case when own.estimate is not null then own.value_low
+             when wijk.estimate is not null then wijk.value_low else city.value_low end
+            as value_low,
+        case when own.estimate is not null then own.value_high
+             when wijk.estimate is not null then wijk.value_high else city.value_high end
+            as value_high
+    from indicator_periods
+    cross join areas
+    left join published_by_period as own
+        on own.indicator_id = indicator_periods.indicator_id
+        and own.area_code = areas.area_code
+        and own.period_type = indicator_periods.period_type
+        and own.period = indicator_periods.period
+    left join published_by_period as wijk
+        on wijk.indicator_id = indicator_periods.indicator_id
+        and wijk.area_code = areas.wijkcode
+        and wijk.period_type = indicator_periods.period_type
+        and wijk.period = indicator_periods.period
+    left join published_by_period as city
+        on city.indicator_id = indicator_periods.indicator_id
+        and city.area_code = areas.gemeentecode
+        and city.period_type = indicator_periods.period_type
+        and city.period = indicator_periods.period
+),
+
+-- The reference per indicator and period type, from the base period: the city's estimate (for
+-- a month or quarter the mean over those in the base period) and the spread of the buurten.
+reference as (
+    select filled.indicator_id, filled.period_type,
+        avg(filled.estimate) filter (where filled.area_level = 'gemeente') as city_base,
+        stddev_pop(filled.estimate) filter (where filled.area_level = 'buurt') as sd_base
+    from filled
     inner join periods using (period_type, period)
     cross join base
-    where indicator_values.area_level = 'gemeente'
-        and periods.period_start <= base.period_end
-        and periods.period_end >= base.period_start
-    group by indicator_values.indicator_id, indicator_values.period_type
+    where periods.period_start >= base.period_start and periods.period_end <= base.period_end
+    group by all
 ),
 
 indicator_scores as (
     select
-        indicator_values.*,
-        catalogue.dimension,
-        catalogue.objective,
-        -- 100 plus the relative deviation from the city, mirrored where higher is worse:
-        -- linear, so the population-weighted mean of the buurten stays the city's score
-        case
-            when city_base.base_value is null or city_base.base_value <= 0 then null
-            when catalogue.direction = 'higher_is_better'
-                then 100 * (indicator_values.value / city_base.base_value)
-            else 100 * (2 - indicator_values.value / city_base.base_value)
-        end as raw_score,
-        settings.score_min,
-        settings.score_max
-    from indicator_values
+        filled.*, themes.dimension, themes.panel, themes.half, themes.n_in_half,
+        themes.theme_weight, themes.total_weight, periods.period_start, periods.period_end,
+        -- an indicator without spread among the buurten in the base period cannot rank areas:
+        -- it scores 100 (slope 0) until the base is re-decided
+        case when catalogue.direction = 'higher_is_worse' then -1 else 1 end
+            * coalesce(settings.points_per_sd / nullif(reference.sd_base, 0), 0) as slope,
+        100 + slope * (filled.estimate - reference.city_base) as raw_score,
+        -- the score's standard error from the width of the estimate's interval; a borrowed
+        -- estimate says nothing about where the area sits around its wijk: one sd (the spread)
+        case when filled.source_level = 'own'
+            then abs(slope) * (filled.value_high - filled.value_low) / (2 * settings.z)
+            else abs(slope) * reference.sd_base end as se
+    from filled
+    inner join themes using (indicator_id)
     inner join catalogue using (indicator_id)
+    inner join reference using (indicator_id, period_type)
+    inner join periods using (period_type, period)
     cross join settings
-    left join city_base using (indicator_id, period_type)
+    where reference.city_base is not null and filled.estimate is not null
+),
+
+-- Real change is tested against the same period a year earlier (a month against that month,
+-- a quarter against that quarter, a year against the year before): free of season, and a
+-- quarter-on-quarter step is mostly noise at buurt level. Its variance, indicator by indicator:
+-- an estimate that is the same in both periods (one survey year, one borrowed wijk value)
+-- cancels; otherwise the two periods count as independent.
+indicator_changes as (
+    select current.area_level, current.area_code, current.period_type, current.period,
+        current.dimension, current.panel, current.theme_weight, current.total_weight,
+        case when current.source_period = previous.source_period
+                  and current.source_level = previous.source_level then 0
+             else current.se * current.se + previous.se * previous.se end as change_var
+    from indicator_scores as current
+    inner join indicator_scores as previous
+        on previous.indicator_id = current.indicator_id
+        and previous.area_code = current.area_code
+        and previous.period_type = current.period_type
+        and previous.period_start = current.period_start - interval 12 month
+),
+
+change_variances as (
+    select area_level, area_code, period_type, period, dimension,
+        sum(theme_weight * theme_weight * change_var) as change_var
+    from indicator_changes
+    group by all
+    union all
+    select area_level, area_code, period_type, period, 'totaal',
+        sum(total_weight * total_weight * change_var)
+    from indicator_changes
+    where panel = 'leefbaarheid'
+    group by all
 ),
 
 halves as (
-    select area_level, area_code, period_type, period, dimension, objective,
-        avg(least(score_max, greatest(score_min, raw_score))) as half_score,
+    select area_level, area_code, period_type, period, dimension, panel, half,
+        avg(raw_score) as score,
+        sqrt(sum(se * se)) / count(*) as se,
         count(*) as n_indicators
     from indicator_scores
-    where raw_score is not null
     group by all
+    having count(*) = any_value(n_in_half)   -- the fixed composition, complete
 ),
 
-themes as (
-    select area_level, area_code, period_type, period, dimension,
-        avg(half_score) as score,
-        max(half_score) filter (where objective) as objective_score,
-        max(half_score) filter (where not objective) as subjective_score,
-        sum(n_indicators) as n_indicators
+theme_halves as (
+    select distinct dimension, panel, half from themes
+),
+
+theme_scores as (
+    select halves.area_level, halves.area_code, halves.period_type, halves.period,
+        halves.dimension, any_value(halves.panel) as panel,
+        avg(halves.score) as score,
+        sqrt(sum(halves.se * halves.se)) / count(*) as se,
+        max(halves.score) filter (where halves.half = 'objective') as objective_score,
+        max(halves.se) filter (where halves.half = 'objective') as objective_se,
+        max(halves.score) filter (where halves.half = 'subjective') as subjective_score,
+        max(halves.se) filter (where halves.half = 'subjective') as subjective_se,
+        sum(halves.n_indicators) as n_indicators
     from halves
     group by all
+    having count(*) = (select count(*) from theme_halves
+                       where theme_halves.dimension = halves.dimension)
 ),
 
 totals as (
     select area_level, area_code, period_type, period, 'totaal' as dimension,
+        'leefbaarheid' as panel,
         avg(score) as score,
-        cast(null as double) as objective_score,
-        cast(null as double) as subjective_score,
+        sqrt(sum(se * se)) / count(*) as se,
+        avg(objective_score) as objective_score,
+        sqrt(sum(objective_se * objective_se)) / count(objective_se) as objective_se,
+        avg(subjective_score) as subjective_score,
+        sqrt(sum(subjective_se * subjective_se)) / count(subjective_se) as subjective_se,
         sum(n_indicators) as n_indicators
-    from themes
+    from theme_scores
+    where panel = 'leefbaarheid'
     group by all
+    having count(*) = (select count(distinct dimension) from themes
+                       where panel = 'leefbaarheid')
 ),
 
 scores as (
-    select * from themes
-    union all
+    select * from theme_scores
+    union all by name
     select * from totals
 ),
 
-rounded as (
-    select
-        scores.area_level, scores.area_code, scores.period_type, scores.period,
-        periods.period_start, periods.period_end, scores.dimension,
-        round(scores.score, 1) as score,
-        round(scores.objective_score, 1) as objective_score,
-        round(scores.subjective_score, 1) as subjective_score,
-        scores.n_indicators
+bounded as (
+    select scores.* replace (
+        least(settings.score_max, greatest(settings.score_min, scores.score)) as score),
+        settings.z, settings.score_min, settings.score_max, periods.period_start as start_day
     from scores
+    cross join settings
     inner join periods using (period_type, period)
 ),
 
 with_changes as (
     select
-        rounded.*,
-        lag(rounded.score) over same_series as previous_score,
-        lag(rounded.period_end) over same_series as previous_end
-    from rounded
-    window same_series as (partition by rounded.area_level, rounded.area_code,
-                           rounded.dimension, rounded.period_type order by rounded.period_start)
+        bounded.*,
+        periods.period_start,
+        periods.period_end,
+        lag(bounded.score) over same_series as previous_score,
+        lag(bounded.se) over same_series as previous_se,
+        lag(periods.period_end) over same_series as previous_end,
+        year_earlier.score as year_earlier_score
+    from bounded
+    inner join periods using (period_type, period)
+    left join bounded as year_earlier
+        on year_earlier.area_code = bounded.area_code
+        and year_earlier.area_level = bounded.area_level
+        and year_earlier.dimension = bounded.dimension
+        and year_earlier.period_type = bounded.period_type
+        and year_earlier.start_day = bounded.start_day - interval 12 month
+    window same_series as (partition by bounded.area_level, bounded.area_code,
+                           bounded.dimension, bounded.period_type order by periods.period_start)
+),
+
+change_tests as (
+    select
+        with_changes.*,
+        case when with_changes.previous_end = with_changes.period_start - interval 1 day
+            then with_changes.score - with_changes.previous_score end as change,
+        with_changes.score - with_changes.year_earlier_score as change_year,
+        abs(change_year) / sqrt(change_variances.change_var) as change_z,
+        -- two-sided normal p-value (Abramowitz & Stegun 26.2.17, error below 1e-7)
+        1 / (1 + 0.2316419 * change_z) as t,
+        2 * exp(-change_z * change_z / 2) / sqrt(2 * pi())
+            * t * (0.319381530 + t * (-0.356563782 + t * (1.781477937
+                   + t * (-1.821255978 + t * 1.330274429)))) as p_value
+    from with_changes
+    left join change_variances using (area_level, area_code, period_type, period, dimension)
+),
+
+-- Benjamini-Hochberg over the areas of one level, theme and period: the k smallest p-values
+-- with p_(k) <= k / m x q are the discoveries.
+ranked as (
+    select
+        change_tests.*,
+        row_number() over tested as p_rank,
+        count(p_value) over (partition by area_level, dimension, period_type, period) as m
+    from change_tests
+    window tested as (partition by area_level, dimension, period_type, period
+                      order by p_value nulls last)
+),
+
+discoveries as (
+    select
+        ranked.*,
+        max(case when p_value <= p_rank * settings.change_fdr / m then p_rank end)
+            over (partition by area_level, dimension, period_type, period) as max_rank
+    from ranked
+    cross join settings
 ),
 
 base_scores as (
-    select rounded.area_code, rounded.dimension, rounded.score as base_score
-    from rounded
+    select discoveries.area_code, discoveries.dimension, discoveries.score as base_score
+    from discoveries
     inner join base using (period_type, period)
-),
-
-area_names as (
-    select distinct area_code, area_name from published
 ),
 
 final as (
     select
-        with_changes.area_level,
-        with_changes.area_code,
-        area_names.area_name,
-        with_changes.period_type,
-        with_changes.period,
-        with_changes.dimension,
-        with_changes.score,
+        discoveries.area_level,
+        discoveries.area_code,
+        areas.area_name,
+        discoveries.period_type,
+        discoveries.period,
+        discoveries.dimension,
+        discoveries.panel,
+        round(discoveries.score, 1) as score,
+        round(greatest(discoveries.score_min, discoveries.score - discoveries.z * discoveries.se), 1)
+            as score_low,
+        round(least(discoveries.score_max, discoveries.score + discoveries.z * discoveries.se), 1)
+            as score_high,
         bands.band,
-        with_changes.objective_score,
-        with_changes.subjective_score,
-        with_changes.n_indicators,
-        case when with_changes.previous_end = with_changes.period_start - interval 1 day
-            then round(with_changes.score - with_changes.previous_score, 1) end as change_previous,
-        round(with_changes.score - base_scores.base_score, 1) as change_base,
+        round(discoveries.objective_score, 1) as objective_score,
+        round(discoveries.objective_score - discoveries.z * discoveries.objective_se, 1)
+            as objective_low,
+        round(discoveries.objective_score + discoveries.z * discoveries.objective_se, 1)
+            as objective_high,
+        round(discoveries.subjective_score, 1) as subjective_score,
+        round(discoveries.subjective_score - discoveries.z * discoveries.subjective_se, 1)
+            as subjective_low,
+        round(discoveries.subjective_score + discoveries.z * discoveries.subjective_se, 1)
+            as subjective_high,
+        discoveries.n_indicators,
+        round(discoveries.change, 1) as change_previous,
+        round(discoveries.change_year, 1) as change_year,
+        case when discoveries.change_year is not null
+            then coalesce(discoveries.p_rank <= discoveries.max_rank, false) end
+            as change_significant,
+        round(discoveries.score - base_scores.base_score, 1) as change_base,
         base.period as base_period
-    from with_changes
+    from discoveries
     cross join base
     left join base_scores using (area_code, dimension)
-    left join area_names using (area_code)
+    left join areas using (area_level, area_code)
     left join bands
-        on (bands.lower is null or with_changes.score > bands.lower
-            or (not bands.lower_open and with_changes.score = bands.lower))
-        and (bands.upper is null or with_changes.score < bands.upper
-             or (not bands.upper_open and with_changes.score = bands.upper))
+        on (bands.lower is null or round(discoveries.score, 1) > bands.lower
+            or (not bands.lower_open and round(discoveries.score, 1) = bands.lower))
+        and (bands.upper is null or round(discoveries.score, 1) < bands.upper
+             or (not bands.upper_open and round(discoveries.score, 1) = bands.upper))
 )
 
 select * from final

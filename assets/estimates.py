@@ -1,0 +1,274 @@
+"""Small-area estimates with 90% intervals for every indicator, area and period, and their
+publication beside the disclosure-controlled values.
+
+Method (empirical Bayes, shrinkage one level up: buurt → wijk, wijk → gemeente):
+- counts over a base (rates per 1,000): Poisson–gamma; shares (percent): beta–binomial; means
+  (survey marks, euros): normal–normal with an assumed spread per person;
+- the prior mean is the parent area's rate, the prior's spread a method-of-moments estimate per
+  indicator, period and level (the between-area variance left after sampling noise), never
+  weighing more than PRIOR_CAP times the median base;
+- rare events (catalogue `pooling: rolling_12_months`) are estimated from the 12 months (4
+  quarters) up to the period (sql/marts/indicator_estimation_inputs.sql);
+- the gemeente is estimated directly (Jeffreys prior for its interval);
+- intervals from the posterior's exact log (gamma) or logit (beta) mean and variance, normal on
+  that scale: closed forms over numpy arrays, no per-row Python (national scale is ~14,500 buurten).
+
+Publication (`publish_estimates`, after suppression): an estimate is a known formula of the count
+((y + a) / (n + b)), so every published estimate and interval is rounded to 3, else 2, else 1
+significant digits, the finest at which a hidden cell's count (and, separately, its base) cannot be
+pinned within ±2 even by an attacker who knows the prior and the other term exactly; where no
+precision protects, the hidden cell's estimate and interval stay NULL (the index then reports it
+from the wijk up).
+"""
+from __future__ import annotations
+
+import time
+
+import dagster as dg
+import duckdb
+import numpy as np
+import polars as pl
+from scipy import special, stats
+
+from assets.reference import WAREHOUSE_POOL
+from pipelines.warehouse import WarehouseResource, scalar
+
+ESTIMATES_KEY = dg.AssetKey(["marts", "indicator_estimates"])
+INPUTS_KEY = dg.AssetKey(["marts", "indicator_estimation_inputs"])
+ESTIMATES = "marts.indicator_estimates"
+PUBLISHED = "marts.indicator_values_published"
+
+PRIOR_CAP = 4.0        # a prior never weighs more than 4 × the median base of its level
+MARK_SD = 2.0          # spread of one resident's 0-10 mark (assumption: typical of such surveys)
+EURO_CV = 1.0          # spread of one tenant's arrears relative to the mean (assumption)
+PRECISIONS = (3, 2, 1)  # significant digits tried, finest first
+OFFSETS = np.arange(-5, 6)
+PROTECTION = 5          # the counts consistent with a published hidden cell must span at least 5
+
+
+# --- the posterior ------------------------------------------------------------------------------
+
+def interval_z(interval: float) -> float:
+    return float(stats.norm.ppf(0.5 + interval / 2))
+
+
+def posterior(model: np.ndarray, a: np.ndarray, b: np.ndarray, sigma: np.ndarray, y: np.ndarray,
+              n: np.ndarray, scale: np.ndarray, direct: np.ndarray, z: float
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Estimate, low and high (in the unit's scale) for prior (a, b) and data (y, n).
+
+    gamma: prior Gamma(a, rate b); beta: prior Beta(a, b); normal: prior mean a, variance b,
+    spread of one person sigma. `direct` rows (the gemeente) publish y / n as the estimate."""
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        est = np.full(y.shape, np.nan)
+        low, high = est.copy(), est.copy()
+        g = model == "gamma"
+        shape, rate = a[g] + y[g], b[g] + n[g]
+        mean_log, var_log = special.digamma(shape) - np.log(rate), special.polygamma(1, shape)
+        est[g] = shape / rate
+        low[g] = np.exp(mean_log - z * np.sqrt(var_log))
+        high[g] = np.exp(mean_log + z * np.sqrt(var_log))
+        t = model == "beta"
+        a1, b1 = a[t] + y[t], b[t] + n[t] - y[t]
+        mean_logit = special.digamma(a1) - special.digamma(b1)
+        sd_logit = np.sqrt(special.polygamma(1, a1) + special.polygamma(1, b1))
+        est[t] = a1 / (a1 + b1)
+        low[t] = special.expit(mean_logit - z * sd_logit)
+        high[t] = special.expit(mean_logit + z * sd_logit)
+        m = model == "normal"
+        precision = n[m] / sigma[m] ** 2 + np.where(np.isinf(b[m]), 0.0, 1 / b[m])
+        var = 1 / precision
+        est[m] = var * (y[m] / sigma[m] ** 2 + np.where(np.isinf(b[m]), 0.0, a[m] / b[m]))
+        low[m] = est[m] - z * np.sqrt(var)
+        high[m] = est[m] + z * np.sqrt(var)
+        est = np.where(direct, y / n, est)
+        est, low, high = est * scale, low * scale, high * scale
+        low, high = np.minimum(low, est), np.maximum(high, est)
+        empty = ~(n > 0)   # no population, no indicator: the index borrows the wijk's
+    return (np.where(empty, np.nan, est), np.where(empty, np.nan, low),
+            np.where(empty, np.nan, high))
+
+
+def _method_of_moments(frame: pl.DataFrame) -> pl.DataFrame:
+    """Prior (a, b, sigma) per row from its parent's rate and the between-area variance of its
+    indicator, period and level (rows with a base only)."""
+    n, y, m = pl.col("n"), pl.col("y"), pl.col("m")
+    rate = y / n
+    group = ["indicator_id", "period_type", "period", "area_level"]
+    frame = frame.with_columns(
+        sigma=pl.when(pl.col("unit") == "score").then(pl.lit(MARK_SD))
+        .otherwise(EURO_CV * pl.col("m")).clip(lower_bound=1e-9))
+    with_base = frame.filter(n > 0)
+    moments = with_base.group_by(group).agg(
+        gamma_s=(n * (rate - m) ** 2 - m).sum(), gamma_d=(n * m ** 2).sum(),
+        beta_s=(n * (rate - m) ** 2 - m * (1 - m)).sum(),
+        beta_d=(n * m * (1 - m) * (1 - 1 / n)).sum(),
+        normal_s=(n * (rate - m) ** 2 - pl.col("sigma") ** 2).sum(), normal_d=n.sum(),
+        median_n=n.median())
+    frame = frame.join(moments, on=group, how="left")
+    cap = PRIOR_CAP * pl.col("median_n")
+    cv2 = (pl.col("gamma_s") / pl.col("gamma_d")).clip(lower_bound=0)
+    rho = (pl.col("beta_s") / pl.col("beta_d")).clip(lower_bound=0)
+    tau2 = (pl.col("normal_s") / pl.col("normal_d")).clip(lower_bound=0)
+    gamma_shape = pl.min_horizontal(1 / cv2, cap * m)
+    beta_strength = pl.min_horizontal(1 / rho - 1, cap)
+    normal_var = pl.max_horizontal(tau2, pl.col("sigma") ** 2 / cap)
+    model = pl.col("model")
+    return frame.with_columns(
+        a=pl.when(model == "gamma").then(gamma_shape)
+        .when(model == "beta").then(m * beta_strength).otherwise(m),
+        b=pl.when(model == "gamma").then(gamma_shape / m)
+        .when(model == "beta").then((1 - m) * beta_strength).otherwise(normal_var))
+
+
+def compute_estimates(inputs: pl.DataFrame, interval: float = 0.90) -> pl.DataFrame:
+    """One estimate with its interval per row of marts.indicator_estimation_inputs."""
+    keys = ["indicator_id", "period_type", "period"]
+    parents = inputs.select(*keys, parent_code=pl.col("area_code"), parent_y=pl.col("y"),
+                            parent_n=pl.col("n"))
+    frame = inputs.join(parents, on=[*keys, "parent_code"], how="left")
+    parent_n = pl.col("parent_n")
+    raw_m = pl.col("parent_y") / parent_n
+    half = 0.5 / parent_n  # half an event over the parent's base: a prior mean is never 0 or 1
+    frame = frame.with_columns(m=pl.when(pl.col("model") == "beta")
+                               .then(raw_m.clip(half, 1 - half))
+                               .when(pl.col("model") == "gamma").then(pl.max_horizontal(raw_m, half))
+                               .otherwise(raw_m))
+    frame = _method_of_moments(frame)
+    direct = pl.col("area_level") == "gemeente"
+    jeffreys = pl.when(pl.col("model") == "normal").then(None).otherwise(0.5)
+    frame = frame.with_columns(
+        a=pl.when(direct).then(jeffreys.fill_null(0.0)).otherwise(pl.col("a")).fill_nan(None),
+        b=pl.when(direct).then(pl.when(pl.col("model") == "beta").then(0.5)
+                               .when(pl.col("model") == "gamma").then(0.0)
+                               .otherwise(float("inf"))).otherwise(pl.col("b")).fill_nan(None),
+        sigma=pl.when(direct & (pl.col("unit") == "eur"))
+        .then(EURO_CV * pl.col("y") / pl.col("n")).otherwise(pl.col("sigma")),
+        direct=direct)
+    usable = pl.col("a").is_not_null() & pl.col("b").is_not_null() & pl.col("a").is_finite()
+    frame = frame.with_columns(a=pl.when(usable).then(pl.col("a")),
+                               b=pl.when(usable).then(pl.col("b")))
+    est, low, high = posterior(*_arrays(frame), z=interval_z(interval))
+    return frame.select(
+        "indicator_id", "area_level", "area_code", "parent_code", "period_type", "period",
+        "model", "scale", "y", "n", "periods_pooled", prior_a="a", prior_b="b", sigma="sigma",
+        direct="direct").with_columns(estimate=est, est_low=low, est_high=high).with_columns(
+        pl.col("estimate", "est_low", "est_high").fill_nan(None))
+
+
+def _arrays(frame: pl.DataFrame, y=None, n=None) -> tuple:
+    col = lambda name: frame[name].to_numpy().astype(float)  # noqa: E731
+    a = frame["a" if "a" in frame.columns else "prior_a"].fill_null(np.nan).to_numpy().astype(float)
+    b = frame["b" if "b" in frame.columns else "prior_b"].fill_null(np.nan).to_numpy().astype(float)
+    return (frame["model"].to_numpy(), a, b, frame["sigma"].fill_null(np.nan).to_numpy().astype(float),
+            col("y") if y is None else y, col("n") if n is None else n, col("scale"),
+            frame["direct"].to_numpy().astype(bool))
+
+
+def write_estimates(con: duckdb.DuckDBPyConnection) -> int:
+    interval = scalar(con, "select interval from core.index_settings")
+    inputs = con.sql("select * from marts.indicator_estimation_inputs").pl()
+    estimates = compute_estimates(inputs, interval)
+    con.execute(f"create or replace table {ESTIMATES} as select * from estimates")
+    return estimates.height
+
+
+@dg.asset(key=ESTIMATES_KEY, group_name="marts", pool=WAREHOUSE_POOL,
+          deps=[INPUTS_KEY, dg.AssetKey(["core", "index_settings"])],
+          description="Small-area estimates (empirical Bayes toward the wijk; Poisson–gamma, "
+                      "beta–binomial, normal) with 90% intervals per indicator, area and period. "
+                      "Unpublished: reports read the rounded, protected copy in "
+                      "marts.indicator_values_published.")
+def indicator_estimates(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    started = time.perf_counter()
+    with warehouse.connect() as con:
+        rows = write_estimates(con)
+    return dg.MaterializeResult(metadata={"rows": rows,
+                                          "seconds": round(time.perf_counter() - started, 2)})
+
+
+# --- publication ----------------------------------------------------------------------------------
+
+def round_significant(x: np.ndarray, digits: int) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        exponent = np.floor(np.log10(np.abs(x))) - digits + 1
+        exponent = np.where(np.isfinite(exponent), exponent, 0)
+        mantissa = np.round(x / 10 ** exponent)
+        # divide by an exact power of ten for decimals, so 83.3 is not 83.30000000000001
+        return np.where(exponent < 0, mantissa / 10.0 ** -exponent, mantissa * 10.0 ** exponent)
+
+
+def _same(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.isclose(x, y, rtol=1e-9, atol=1e-12) | (np.isnan(x) & np.isnan(y))
+
+
+def _run_width(member: np.ndarray) -> np.ndarray:
+    """Per row, the width of the run of True offsets around offset 0 (columns = OFFSETS)."""
+    centre = int(np.flatnonzero(OFFSETS == 0)[0])
+    right = np.cumprod(member[:, centre:], axis=1).sum(axis=1) - 1
+    left = np.cumprod(member[:, centre::-1], axis=1).sum(axis=1) - 1
+    return left + right
+
+
+def protected_precision(frame: pl.DataFrame, z: float) -> np.ndarray:
+    """Per row, the finest significant digits at which neither the count nor the base can be
+    pinned within ±2 from the rounded estimate and interval (0: none)."""
+    args = _arrays(frame)
+    model, y, n = args[0], args[4], args[5]
+    published = posterior(*args, z=z)
+    chosen = np.zeros(len(y), dtype=int)
+    variants = []
+    for term in ("y", "n"):
+        shifted = []
+        for offset in OFFSETS:
+            yy, nn = (y + offset, n) if term == "y" else (y, n + offset)
+            valid = (yy >= 0) & (nn >= 1) & ((model != "beta") | (yy <= nn))
+            shifted.append((valid, posterior(*args[:4], yy, nn, *args[6:], z=z)))
+        variants.append(shifted)
+    for digits in reversed(PRECISIONS):   # coarse to fine: the last that protects wins
+        target = [round_significant(v, digits) for v in published]
+        ok = np.ones(len(y), dtype=bool)
+        for shifted in variants:
+            member = np.column_stack([
+                valid & np.all([_same(round_significant(v, digits), t)
+                                for v, t in zip(values, target)], axis=0)
+                for valid, values in shifted])
+            ok &= _run_width(member) >= PROTECTION
+        chosen = np.where(ok, digits, chosen)
+    return chosen
+
+
+def publish_estimates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Add estimate, value_low and value_high to marts.indicator_values_published: visible cells
+    to 3 significant digits, hidden cells only where a rounding protects them (else NULL)."""
+    z = interval_z(scalar(con, "select interval from core.index_settings"))
+    frame = con.sql(f"""
+        select e.*, p.suppressed
+        from {ESTIMATES} as e
+        inner join {PUBLISHED} as p using (indicator_id, area_code, period_type, period)""").pl()
+    hidden = frame["suppressed"].to_numpy() & (frame["model"].to_numpy() != "normal")
+    digits = np.where(frame["suppressed"].to_numpy(), 0, PRECISIONS[0])
+    if hidden.any():
+        digits[hidden] = protected_precision(frame.filter(pl.Series(hidden)), z)
+    columns = {}
+    for name in ("estimate", "est_low", "est_high"):
+        values = frame[name].fill_null(np.nan).to_numpy().astype(float)
+        out = np.full(values.shape, np.nan)
+        for d in PRECISIONS:
+            out = np.where(digits == d, round_significant(values, d), out)
+        columns[name] = out
+    rounded = frame.select("indicator_id", "area_code", "period_type", "period").with_columns(
+        estimate=columns["estimate"], value_low=columns["est_low"],
+        value_high=columns["est_high"]).with_columns(
+        pl.col("estimate", "value_low", "value_high").fill_nan(None))
+    con.execute(f"""
+        create or replace table {PUBLISHED} as
+        select published.*, estimates.estimate, estimates.value_low, estimates.value_high
+        from {PUBLISHED} as published
+        left join rounded as estimates using (indicator_id, area_code, period_type, period)
+        inner join core.indicator_catalogue as catalogue using (indicator_id)
+        order by catalogue.sort_order, published.period_type, published.period,
+            published.area_level, published.area_code""")
+    return {"hidden_with_estimate": int((digits[hidden] > 0).sum()),
+            "hidden_without_estimate": int((digits[hidden] == 0).sum())
+            + int((frame["suppressed"].to_numpy() & ~hidden).sum())}

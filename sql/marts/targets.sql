@@ -1,0 +1,114 @@
+-- When is it solved? Every target of sources/targets.yaml (core.targets) per area and period: the
+-- measured value (published estimate, index score or programme outcome rate), the target value,
+-- the trajectory (a straight line from the area's own value in the pinned base period, or the
+-- programme's first cohort, to the target at the end of target_year) and a status: reached,
+-- on_track (at least as good as the trajectory) or behind. Reads published tables only.
+with targets as (
+    select * from core.targets
+),
+
+settings as (
+    select base_period from core.index_settings
+),
+
+periods as (
+    select period_type, period, period_end from core.calendar_periods
+),
+
+measured as (
+    select 'indicator' as subject_kind, published.indicator_id as subject_id,
+        cast(null as varchar) as programme, published.area_level, published.area_code,
+        published.period_type, published.period, periods.period_end, published.estimate as value
+    from marts.indicator_values_published as published
+    inner join periods using (period_type, period)
+    -- years only: a rate per quarter is on another scale than the base year's
+    where published.period_type = 'year' and published.estimate is not null
+    union all
+    select 'index', index.dimension, null, index.area_level, index.area_code, index.period_type,
+        index.period, periods.period_end, index.score
+    from marts.liveability_index as index
+    inner join periods using (period_type, period)
+    where index.period_type in ('quarter', 'year')
+    union all
+    select 'programme_outcome', outcomes.outcome_id, outcomes.programme, outcomes.area_level,
+        outcomes.area_code, 'cohort', outcomes.cohort,
+        -- a cohort 'YYYY-Qn' ends on the last day of its quarter
+        cast(make_date(cast(left(outcomes.cohort, 4) as integer),
+                       3 * cast(right(outcomes.cohort, 1) as integer), 1)
+             + interval 1 month - interval 1 day as date),
+        outcomes.outcome_rate
+    from marts.cost_per_outcome as outcomes
+    where outcomes.programme_role = 'programme' and outcomes.outcome_rate is not null
+        and regexp_full_match(outcomes.cohort, '\d{4}-Q[1-4]')
+),
+
+target_measures as (
+    select targets.*, measured.area_code, measured.period_type, measured.period,
+        measured.period_end, measured.value
+    from targets
+    inner join measured
+        on measured.subject_kind = targets.subject_kind
+        and measured.subject_id = targets.subject_id
+        and measured.area_level = targets.area_level
+        and measured.programme is not distinct from targets.programme
+),
+
+-- The starting point: the area's value in the base period, for a programme its first cohort.
+starts as (
+    select target_measures.target_id, target_measures.area_code,
+        arg_min(target_measures.value, target_measures.period_end) filter (
+            where target_measures.subject_kind = 'programme_outcome'
+               or target_measures.period = settings.base_period) as base_value,
+        min(target_measures.period_end) filter (
+            where target_measures.subject_kind = 'programme_outcome'
+               or target_measures.period = settings.base_period) as base_end
+    from target_measures
+    cross join settings
+    group by all
+),
+
+trajectories as (
+    select
+        target_measures.*,
+        starts.base_value,
+        coalesce(target_measures.target_value,
+                 target_measures.relative_to_base * starts.base_value) as goal,
+        make_date(target_measures.target_year, 12, 31) as goal_date,
+        starts.base_value + (goal - starts.base_value) * least(1.0, greatest(0.0,
+            datediff('day', starts.base_end, target_measures.period_end)
+            / nullif(datediff('day', starts.base_end, goal_date), 0))) as trajectory_value
+    from target_measures
+    left join starts using (target_id, area_code)
+),
+
+final as (
+    select
+        target_id,
+        subject_kind,
+        subject_id,
+        programme,
+        area_level,
+        area_code,
+        period_type,
+        period,
+        round(value, 4) as value,
+        round(goal, 4) as target_value,
+        target_year,
+        round(base_value, 4) as base_value,
+        round(trajectory_value, 4) as trajectory_value,
+        direction,
+        case
+            when goal is null then null
+            when (direction = 'at_least' and value >= goal)
+              or (direction = 'at_most' and value <= goal) then 'reached'
+            when trajectory_value is not null
+              and ((direction = 'at_least' and value >= trajectory_value)
+                   or (direction = 'at_most' and value <= trajectory_value)) then 'on_track'
+            else 'behind'
+        end as status,
+        source,
+        source_note
+    from trajectories
+)
+
+select * from final

@@ -1,0 +1,54 @@
+"""Targets as data: the file's rules, and marts.targets' trajectory and status per area and period
+on the simulated stationary world plus a hand-made programme outcome table."""
+from __future__ import annotations
+
+import polars as pl
+import pytest
+import yaml
+
+from assets.targets import write_targets
+from pipelines.sqlmodels import build, discover
+from sources import targets as targets_module
+
+
+def test_every_target_cites_its_source_and_a_broken_one_is_refused():
+    rows = targets_module.target_rows()
+    assert {r["target_id"] for r in rows} >= {"housing_first_zelfde_woning", "housing_first_niet_opnieuw_dakloos"}
+    assert all(r["source"] and r["target_year"] for r in rows)
+    hf = next(r for r in rows if r["target_id"] == "housing_first_zelfde_woning")
+    assert (hf["target_value"], hf["subject_id"], hf["programme"]) == (0.73, "tenancy_sustained_12m", "housing_first")
+    raw = yaml.safe_load(targets_module.TARGETS_PATH.read_text(encoding="utf-8"))
+    raw["targets"][0]["subject"]["outcome_id"] = "no_such_outcome"
+    broken = targets_module.TARGETS_PATH.parent / "_broken_targets.yaml"
+    try:
+        broken.write_text(yaml.safe_dump(raw), encoding="utf-8")
+        with pytest.raises(targets_module.TargetError, match="no_such_outcome"):
+            targets_module.target_rows(broken)
+    finally:
+        broken.unlink()
+
+
+def test_status_follows_the_trajectory_from_the_base(stationary_world):
+    con = stationary_world
+    write_targets(con)
+    outcomes = pl.DataFrame([
+        {"programme": "housing_first", "programme_role": "programme", "cohort": cohort,
+         "outcome_id": "tenancy_sustained_12m", "area_level": "totaal", "area_code": "totaal",
+         "outcome_rate": rate}
+        for cohort, rate in (("2025-Q1", 0.60), ("2025-Q4", 0.62), ("2026-Q2", 0.70), ("2026-Q4", 0.75))])
+    con.execute("create or replace table marts.cost_per_outcome as select * from outcomes")
+    build(con, next(m for m in discover() if m.table == "marts.targets"))
+    hf = dict(con.execute("""select period, status from marts.targets
+                             where target_id = 'housing_first_zelfde_woning'""").fetchall())
+    # the line runs from 0.60 (end of 2025-Q1) to 0.73 (end of 2026): 0.62 at the end of 2025 is
+    # below it (about 0.65), 0.70 in mid-2026 is above it (about 0.69), 0.75 reaches the target
+    assert hf == {"2025-Q1": "on_track", "2025-Q4": "behind", "2026-Q2": "on_track", "2026-Q4": "reached"}
+    # relative targets start from the area's own base value: at the base it is on track
+    city = con.execute("""select base_value, target_value, status from marts.targets
+                          where target_id = 'huisuitzettingen_gehalveerd' and period = '2025'""").fetchall()
+    assert len(city) == 1 and city[0][1] == pytest.approx(city[0][0] * 0.5, rel=1e-3) and city[0][2] == "on_track"
+    statuses = {r[0] for r in con.execute("select distinct status from marts.targets").fetchall()}
+    assert statuses <= {"reached", "on_track", "behind"}
+    columns = {r[0] for r in con.execute("describe marts.targets").fetchall()}
+    assert {"target_id", "subject_id", "area_level", "area_code", "period", "target_value",
+            "target_year", "source", "status"} <= columns
