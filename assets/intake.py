@@ -136,11 +136,13 @@ def changed_partitions(con, run_id: str, registry) -> dict[str, set[str | None]]
     return changed
 
 
+# output_required=False: an intake that decided no file leaves the ledger as it was, so nothing
+# that reads it is rebuilt for nothing (stale months it finds are still announced below).
 @dg.asset(key=LEDGER_KEY, group_name="raw", deps=[["core", "dim_buurt"]], pool=WAREHOUSE_POOL,
+          output_required=False,
           description="Intake: every stable inbox file landed, validated and loaded into its raw "
                       "table (or quarantined), and every decision recorded here.")
-def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource,
-           warehouse: WarehouseResource) -> dg.MaterializeResult:
+def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource, warehouse: WarehouseResource):
     registry = load_registry()
     validator = ContractValidator()
     with warehouse.connect() as con:
@@ -167,5 +169,6 @@ def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource,
             context.log_event(_as_event(_contract_check(con, validator, contract, loaded.get(table, []))))
             for result in _sql_checks(con, contract):
                 context.log_event(_as_event(result))
-        return dg.MaterializeResult(metadata={"decisions_this_run": dict(decisions),
-                                              **table_metadata(con, "raw.load_ledger")})
+        if outcomes:
+            yield dg.MaterializeResult(metadata={"decisions_this_run": dict(decisions),
+                                                 **table_metadata(con, "raw.load_ledger")})

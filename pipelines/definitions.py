@@ -8,6 +8,7 @@ from assets.intake import LEDGER_KEY, raw_tables
 from assets.metadata import described
 from pipelines.automation import automate
 from pipelines.home import DataHome
+from pipelines.progress import PROGRESS_LOGGER, progress_logger
 from pipelines.regions import regions_run
 from pipelines.resources import resources_for
 from pipelines.sqlmodels import discover
@@ -44,6 +45,8 @@ def build_definitions(home: DataHome | None = None) -> dg.Definitions:
         sensors=[inbox_sensor, automation_sensor],
         schedules=[monthly_rebuild],
         resources=resources_for(home),
+        # The console logger stays the default; `wijkwijzer run` selects `progress` instead.
+        loggers={"console": dg.colored_console_logger, PROGRESS_LOGGER: progress_logger},
         # One writer at a time anyway (DuckDB); in-process saves ~5 s of process start per run.
         executor=dg.in_process_executor,
     )

@@ -155,11 +155,12 @@ def freshness_checks_requested(tick) -> int:
                and r.key.name == "delivery_freshness" and r.true_subset.size)
 
 
-def test_freshness_checks_run_after_every_intake_and_daily(home):
+def test_freshness_checks_run_after_every_intake_and_daily(home, deliver):
     defs, instance = build_definitions(home), dg.DagsterInstance.ephemeral()
     expected = len(load_registry().contracts)
     now = datetime.now(ZoneInfo("Europe/Amsterdam"))
     tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, evaluation_time=now)
+    deliver_arrears(deliver, "2025-06")
     assert defs.resolve_job_def(INTAKE_JOB).execute_in_process(instance=instance).success
     tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=tick.cursor,
                                              evaluation_time=now + timedelta(minutes=1))
