@@ -184,10 +184,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     status = cmd_run(args)
     report = latest_report(home)
     if status == 0 and report:
+        if not report.with_suffix(".pdf").exists():  # the PDF is optional; the path stays the last line
+            print("No PDF beside the report: Chromium is not installed. `make browser` installs it "
+                  "(Debian), then `wijkwijzer report` writes the PDF.", file=sys.stderr)
         print(report)
-        if not report.with_suffix(".pdf").exists():  # the PDF is optional
-            print("No PDF beside it: Chromium is not installed. `make browser` installs it (Debian), "
-                  "then `wijkwijzer report` writes the PDF.")
     return status if report else EXIT_FAILED
 
 
