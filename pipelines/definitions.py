@@ -9,7 +9,7 @@ from assets.metadata import described
 from pipelines.automation import automate
 from pipelines.home import DataHome
 from pipelines.progress import PROGRESS_LOGGER, progress_logger
-from pipelines.regions import regions_run
+from pipelines.regions import on_celery, regions_run
 from pipelines.resources import resources_for
 from pipelines.sqlmodels import discover
 from pipelines.sensors import ALL_JOB, INTAKE_JOB, inbox_sensor
@@ -41,7 +41,7 @@ def build_definitions(home: DataHome | None = None) -> dg.Definitions:
         # Every asset and check in the `assets` package: adding a module is adding it here.
         assets=automate([described(a) for a in (*dg.load_assets_from_package_module(assets), *raw_tables)]),
         asset_checks=dg.load_asset_checks_from_package_module(assets),
-        jobs=[intake_job, rebuild_job, regions_run],
+        jobs=[intake_job, rebuild_job, regions_run, on_celery()],
         sensors=[inbox_sensor, automation_sensor],
         schedules=[monthly_rebuild],
         resources=resources_for(home),

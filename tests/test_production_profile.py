@@ -19,6 +19,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+import yaml
 
 from pipelines import regions
 from pipelines.home import DataHome
@@ -187,3 +188,21 @@ def test_regions_fan_out_on_two_celery_workers_with_a_redis_broker(tmp_path):
                    key=lambda s: s.start_time)
     assert len(stats) == 2
     assert stats[1].start_time < stats[0].end_time, "the two regions ran at once, one per worker"
+
+
+def test_helm_values_match_the_shipped_instance():
+    """deploy/values.yaml says to the chart what pipelines/dagster.yaml says on one machine."""
+    values = yaml.safe_load((REPO_ROOT / "deploy" / "values.yaml").read_text())
+    instance = yaml.safe_load((REPO_ROOT / "pipelines" / "dagster.yaml").read_text())
+    [deployment] = values["dagster-user-deployments"]["deployments"]
+    assert "pipelines.definitions" in deployment["dagsterApiGrpcArgs"]
+    assert {"name": "WIJKWIJZER_HOME", "value": "/data/rotterdam"} in deployment["env"]
+    assert values["postgresql"]["enabled"] is False and values["postgresql"]["postgresqlHost"]
+    assert values["runLauncher"]["type"] == "K8sRunLauncher"
+    assert values["concurrency"]["pools"]["defaultLimit"] == instance["concurrency"]["pools"]["default_limit"] == 1
+    assert values["dagsterDaemon"]["runMonitoring"]["enabled"] and instance["run_monitoring"]["enabled"]
+    assert (values["dagsterDaemon"]["runMonitoring"]["startTimeoutSeconds"]
+            == instance["run_monitoring"]["start_timeout_seconds"])
+    assert values["retention"]["schedule"]["purgeAfterDays"] == instance["retention"]["schedule"]["purge_after_days"]
+    assert values["retention"]["sensor"]["purgeAfterDays"] == instance["retention"]["sensor"]["purge_after_days"]
+    assert values["telemetry"]["enabled"] is False and instance["telemetry"]["enabled"] is False
