@@ -138,8 +138,8 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
         return outcome.refuse("unknown_dataset", f"Niet afgesproken levering: {reason}.",
                               f"Not an agreed delivery: {reason}.")
     outcome.contract = contract
-    if contract.period == "monthly" and month_partition(delivery.period) is None:
-        first = first_delivery_month()
+    if contract.period == "monthly" and month_partition(delivery.period, table=contract.table) is None:
+        first = first_delivery_month(contract.table)
         return outcome.refuse("period_out_of_range",
                               f"De maand {delivery.period} valt buiten de afgesproken periode "
                               f"(vanaf {first} tot en met de huidige maand).",
