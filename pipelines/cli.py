@@ -12,13 +12,15 @@ DEMO_SEED = 42
 
 # Exit codes, documented in `wijkwijzer --help` and the README.
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_HOME, EXIT_LOCKED, EXIT_NO_WAREHOUSE = 0, 1, 2, 3, 4, 5
+EXIT_DOES_NOT_FIT = 6
 EXIT_CODES = """exit codes:
   0  done (for `check`: the file would be accepted)
   1  a run failed in one of its steps (for `check`: the file would be refused)
   2  usage: an unknown flag or a bad value such as --period
   3  the data home cannot be created or written
   4  the warehouse stayed locked by another process for longer than --wait
-  5  no warehouse yet (`report` before the first `run`)"""
+  5  no warehouse yet (`report` or `plan` before the first `run`)
+  6  `plan`: more placements than the buurten have room for (the message says how many fit)"""
 ENVIRONMENT = """environment:
   WIJKWIJZER_HOME           the data home: inbox, landing, warehouse, Dagster instance, reports
                             (default ./data, created owner-only on first use)
@@ -226,6 +228,53 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_plan(args: argparse.Namespace) -> int:
+    """Spread placements over buurten under their thresholds (pipelines/planner.py); a table and a
+    map, or --json. For the corporation's allocation team: shares in whole percent, no counts."""
+    import json
+
+    from sources import placement
+    settings = placement.load()
+    if args.placements < 1:
+        raise CliError(EXIT_USAGE, "--placements must be at least 1")
+    if args.doelgroep not in settings.vulnerable_doelgroepen:
+        raise CliError(EXIT_USAGE, f"--doelgroep {args.doelgroep}: not a vulnerable doelgroep in "
+                                   f"sources/placement.yaml ({', '.join(settings.vulnerable_doelgroepen)})")
+    home = _home(create=False)
+    if not home.warehouse.exists():
+        raise CliError(EXIT_NO_WAREHOUSE, f"no warehouse at {home.warehouse} yet: run `wijkwijzer run` "
+                                          "first (or set WIJKWIJZER_HOME to the data home that has one).")
+    from pipelines.planner import PlanDoesNotFit, plan_placements
+    from pipelines.warehouse import open_warehouse, scalar
+    from reporting.placement_plan import write_plan
+    with open_warehouse(home.warehouse, read_only=True, lock_timeout_s=args.wait) as con:
+        if not scalar(con, "select count(*) from information_schema.tables where table_schema = 'core' "
+                           "and table_name = 'placement_capacity_cells'"):
+            raise CliError(EXIT_NO_WAREHOUSE, "no placement capacity in the warehouse yet: run `wijkwijzer run`.")
+        try:
+            plan = plan_placements(con, settings, args.placements, args.doelgroep)
+        except PlanDoesNotFit as error:
+            raise CliError(EXIT_DOES_NOT_FIT, f"{error}; ask for at most {error.fits}.") from None
+        paths = write_plan(con, plan, args.doelgroep, home.reports)
+    rows = plan.rows()
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        print(f"Map: {paths['html']}", file=sys.stderr)
+        return EXIT_OK
+    from rich.table import Table
+    table = Table(title=f"{args.placements} placements {args.doelgroep}, {plan.candidates.period} "
+                        f"(room for {plan.fits}; solved in {plan.solve_seconds:.2f} s)")
+    for column in ("buurtcode", "placements", "share before", "share after", "threshold"):
+        table.add_column(column, justify="left" if column == "buurtcode" else "right")
+    for row in rows:
+        table.add_row(row["buurtcode"], str(row["placements"]), f"{row['share_before']:.0%}",
+                      f"{row['share_after']:.0%}", f"{row['threshold']:.0%}")
+    console = _console()
+    console.print(table)
+    console.print(f"Map: {paths['html']}")
+    return EXIT_OK
+
+
 def cmd_dev(args: argparse.Namespace) -> int:
     """Become Dagster (webserver and daemon): signals sent to this process reach Dagster itself."""
     home = _home()
@@ -265,6 +314,13 @@ def parser() -> argparse.ArgumentParser:
     report.add_argument("--lang", choices=("nl", "en"), default="nl", help="report language")
     report.add_argument("--no-pdf", action="store_true", help="HTML only")
     report.set_defaults(func=cmd_report)
+    plan = sub.add_parser("plan", parents=[wait], help="spread N placements over buurten without passing a "
+                          "threshold (table and map, or --json)")
+    plan.add_argument("--placements", type=int, required=True, metavar="N", help="how many placements")
+    plan.add_argument("--doelgroep", default="housing_first",
+                      help="a vulnerable doelgroep of sources/placement.yaml (default housing_first)")
+    plan.add_argument("--json", action="store_true", help="print the plan per buurt as JSON")
+    plan.set_defaults(func=cmd_plan)
     dev = sub.add_parser("dev", help="Dagster UI and daemon on 127.0.0.1 (this process becomes Dagster)")
     dev.add_argument("--port", type=int, default=3000, help="UI port (default 3000)")
     dev.set_defaults(func=cmd_dev)

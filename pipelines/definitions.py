@@ -13,6 +13,8 @@ from pipelines.regions import on_celery, regions_run
 from pipelines.resources import resources_for
 from pipelines.sqlmodels import discover
 from pipelines.sensors import ALL_JOB, INTAKE_JOB, inbox_sensor
+# The placement planner (issue 17): a job run on demand with its PlanConfig, never automated.
+from assets.placement import placement_plan
 
 PARTITIONED_STAGING = dg.AssetSelection.assets(*(["staging", m.name] for m in discover() if m.partition_column))
 # Only the ledger: the buurt map changes with a release, not with a delivery (a rebuild makes it).
@@ -41,7 +43,7 @@ def build_definitions(home: DataHome | None = None) -> dg.Definitions:
         # Every asset and check in the `assets` package: adding a module is adding it here.
         assets=automate([described(a) for a in (*dg.load_assets_from_package_module(assets), *raw_tables)]),
         asset_checks=dg.load_asset_checks_from_package_module(assets),
-        jobs=[intake_job, rebuild_job, regions_run, on_celery()],
+        jobs=[intake_job, rebuild_job, regions_run, on_celery(), placement_plan],
         sensors=[inbox_sensor, automation_sensor],
         schedules=[monthly_rebuild],
         resources=resources_for(home),
