@@ -11,7 +11,6 @@ published mart goes through quality/disclosure.suppress over the area tree, per 
 - never published: parent_code, share, room, expected_turnover, plannable (an exact share or
   room next to rounded counts would give the exact counts back).
 """
-from __future__ import annotations
 
 import json
 
