@@ -142,12 +142,31 @@ def test_published_capacity_is_rounded_suppressed_and_has_no_exact_share(planted
     assert "BU05990102" in hidden  # 8 tenancies
 
 
-def test_plan_command_json_and_refusal(planted, tmp_path, monkeypatch, capsys):
+def _copy_home(planted, tmp_path):
     con, path = planted
     con.execute("checkpoint")
     home = tmp_path / "home"
     home.mkdir()
     (home / "warehouse.duckdb").write_bytes(path.read_bytes())
+    return home
+
+
+def test_plan_job_writes_the_plan(planted, tmp_path):
+    from pipelines.home import DataHome
+    from pipelines.resources import resources_for
+    from assets.placement import placement_plan
+    home = _copy_home(planted, tmp_path)
+    result = placement_plan.execute_in_process(
+        run_config={"ops": {"plan_op": {"config": {"placements": 2, "doelgroep": "housing_first"}}}},
+        resources=resources_for(DataHome(home)))
+    assert result.success
+    rows = json.loads(result.output_for_node("plan_op"))
+    assert [(r["buurtcode"], r["placements"]) for r in rows] == [("BU05990001", 2)]
+    assert (home / "reports" / "plans" / "2026-10" / "placements_housing_first_2.json").exists()
+
+
+def test_plan_command_json_and_refusal(planted, tmp_path, monkeypatch, capsys):
+    home = _copy_home(planted, tmp_path)
     monkeypatch.setenv("WIJKWIJZER_HOME", str(home))
     assert cli.main(["plan", "--placements", "3", "--json"]) == cli.EXIT_OK
     rows = json.loads(capsys.readouterr().out)
