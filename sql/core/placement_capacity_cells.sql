@@ -165,64 +165,48 @@ buurt_final as (
     from buurt_cells
 ),
 
-wijk_final as (
-    select
-        'wijk' as area_level,
-        buurten.wijkcode as area_code,
-        any_value(buurten.gemeentecode) as parent_code,
-        any_value(buurten.wijknaam) as area_name,
-        cells.period,
-        sum(cells.tenancies) as tenancies,
-        sum(cells.vulnerable_tenancies) as vulnerable_tenancies,
-        sum(cells.statushouders) as statushouders,
-        sum(cells.vacant_units) as vacant_units,
-        sum(cells.expected_turnover) as expected_turnover,
-        any_value(settings.wijk_threshold_share) as threshold_share,
-        (floor(any_value(settings.wijk_threshold_share) * sum(cells.tenancies) + 1e-9)
-         - sum(cells.vulnerable_tenancies))::integer as room,
-        bool_or(cells.care_nearby) as care_nearby,
-        bool_or(cells.wijkteam_nearby) as wijkteam_nearby,
-        bool_or(cells.plannable) as plannable,
-        sum(cells.expected_free_units) as expected_free_units,
-        sum(cells.capacity) as capacity
-    from buurt_final as cells
-    inner join buurten on buurten.buurtcode = cells.area_code
-    cross join settings
-    group by buurten.wijkcode, cells.period
+levels as (
+    -- every buurt's wijk and gemeente: the areas its cells add up to
+    select buurtcode, 'wijk' as area_level, wijkcode as area_code, gemeentecode as parent_code,
+        wijknaam as area_name
+    from buurten
+    union all
+    select buurtcode, 'gemeente', gemeentecode, null, gemeentenaam
+    from buurten
 ),
 
-gemeente_final as (
+rollup_final as (
     select
-        'gemeente' as area_level,
-        buurten.gemeentecode as area_code,
-        null as parent_code,
-        any_value(buurten.gemeentenaam) as area_name,
+        levels.area_level,
+        levels.area_code,
+        any_value(levels.parent_code) as parent_code,
+        any_value(levels.area_name) as area_name,
         cells.period,
         sum(cells.tenancies) as tenancies,
         sum(cells.vulnerable_tenancies) as vulnerable_tenancies,
         sum(cells.statushouders) as statushouders,
         sum(cells.vacant_units) as vacant_units,
         sum(cells.expected_turnover) as expected_turnover,
-        any_value(settings.threshold_share) as threshold_share,
-        (floor(any_value(settings.threshold_share) * sum(cells.tenancies) + 1e-9)
-         - sum(cells.vulnerable_tenancies))::integer as room,
+        any_value(case when levels.area_level = 'wijk' then settings.wijk_threshold_share
+                       else settings.threshold_share end) as threshold_share,
         bool_or(cells.care_nearby) as care_nearby,
         bool_or(cells.wijkteam_nearby) as wijkteam_nearby,
         bool_or(cells.plannable) as plannable,
         sum(cells.expected_free_units) as expected_free_units,
         sum(cells.capacity) as capacity
     from buurt_final as cells
-    inner join buurten on buurten.buurtcode = cells.area_code
+    inner join levels on levels.buurtcode = cells.area_code
     cross join settings
-    group by buurten.gemeentecode, cells.period
+    group by levels.area_level, levels.area_code, cells.period
 ),
 
 cells as (
     select * from buurt_final
     union all by name
-    select * from wijk_final
-    union all by name
-    select * from gemeente_final
+    select rollup_final.*,
+        (floor(rollup_final.threshold_share * rollup_final.tenancies + 1e-9)
+         - rollup_final.vulnerable_tenancies)::integer as room
+    from rollup_final
 ),
 
 final as (
