@@ -179,3 +179,19 @@ def test_plan_command_json_and_refusal(planted, tmp_path, monkeypatch, capsys):
     # BU05990001: min(20, 4 free, 5) = 4
     assert cli.main(["plan", "--placements", "5"]) == cli.EXIT_DOES_NOT_FIT
     assert "room for 4" in capsys.readouterr().err
+
+
+def test_a_fractional_relaxation_falls_back_to_the_integer_programme(monkeypatch):
+    import pipelines.planner as planner
+    real, calls = planner.milp, []
+
+    def fractional_relaxation(c, **kwargs):
+        calls.append(int(kwargs["integrality"].max()))
+        result = real(c, **kwargs)
+        if not kwargs["integrality"].any():  # as if the relaxation had stopped at a fractional vertex
+            result.x = np.full_like(result.x, 0.5)
+        return result
+
+    monkeypatch.setattr(planner, "milp", fractional_relaxation)
+    assert solve(candidates(), 4, WEIGHTS, max_per_buurt=5).placements.tolist() == [4, 0, 0]
+    assert calls == [0, 1]
