@@ -107,3 +107,30 @@ def plan_op(context: dg.OpExecutionContext, config: PlanConfig, warehouse: Wareh
                     "threshold (config: placements, doelgroep, period).")
 def placement_plan():
     plan_op()
+
+
+def disclosure_problems(con) -> dict[str, int]:
+    """What is wrong with the published mart (all zero when it is sound): small protected counts
+    shown, numbers in suppressed rows, hidden cells the visible ones give away."""
+    small = " or ".join(f"{c} between 1 and {disclosure.THRESHOLD - 1}" for c in PROTECT)
+    leaking = " or ".join(f"{c} is not null" for c in COUNTS + BLANK)
+    shown_small, hidden_numbers = con.execute(f"""
+        select count(*) filter (where not suppressed and ({small})),
+               count(*) filter (where suppressed and ({leaking}))
+        from {TARGET}""").fetchall()[0]
+    pairs = con.execute(f"select distinct area_code, parent_code from {CELLS}").fetchall()
+    given_away = disclosure.audit(con, TARGET, hierarchies=[disclosure.Hierarchy("area_code", dict(pairs))],
+                                  by=["period"])
+    return {"small_counts_shown": shown_small, "suppressed_rows_with_numbers": hidden_numbers,
+            "hidden_cells_given_away": len(given_away)}
+
+
+@dg.asset_check(asset=dg.AssetKey(["marts", "placement_capacity"]), blocking=True,
+                name="disclosure_sound", pool=WAREHOUSE_POOL,
+                description="No shown cell counts 1-9 tenancies, vulnerable tenancies or "
+                            "statushouders; suppressed rows show no numbers; the audit finds no "
+                            "hidden cell that the visible cells give away.")
+def placement_disclosure_sound(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:  # the audit needs temp tables: not read-only
+        problems = disclosure_problems(con)
+    return dg.AssetCheckResult(passed=not any(problems.values()), metadata=problems)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
-from assets.placement import publish
+from assets.placement import disclosure_problems, publish
 from pipelines import cli
 from pipelines.planner import Candidates, PlanDoesNotFit, solve
 from pipelines.sqlmodels import build, discover
@@ -140,6 +140,9 @@ def test_published_capacity_is_rounded_suppressed_and_has_no_exact_share(planted
             assert tenancies % 5 == 0 and vulnerable % 5 == 0 and capacity % 5 == 0
     hidden = {code for code, *_, suppressed in rows if suppressed}
     assert "BU05990102" in hidden  # 8 tenancies
+    # its wijk sibling is hidden too, else the wijk total would give the small buurt away
+    assert "BU05990101" in hidden
+    assert not any(disclosure_problems(con).values())
 
 
 def _copy_home(planted, tmp_path):
