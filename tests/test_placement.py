@@ -182,6 +182,7 @@ def test_plan_command_json_and_refusal(planted, tmp_path, monkeypatch, capsys):
     # BU05990001: min(20, 4 free, 5) = 4
     assert cli.main(["plan", "--placements", "5"]) == cli.EXIT_DOES_NOT_FIT
     assert "room for 4" in capsys.readouterr().err
+    assert cli.main(["plan", "--placements", "1", "--doelgroep", "statushouder"]) == cli.EXIT_USAGE
 
 
 def test_a_fractional_relaxation_falls_back_to_the_integer_programme(monkeypatch):
@@ -198,3 +199,16 @@ def test_a_fractional_relaxation_falls_back_to_the_integer_programme(monkeypatch
     monkeypatch.setattr(planner, "milp", fractional_relaxation)
     assert solve(candidates(), 4, WEIGHTS, max_per_buurt=5).placements.tolist() == [4, 0, 0]
     assert calls == [0, 1]
+
+
+def test_configuration_needs_a_rationale_and_keeps_statushouders_apart(tmp_path):
+    text = placement.PLACEMENT_FILE.read_text(encoding="utf-8")
+    assert placement.load().threshold_share == 0.15
+    broken = tmp_path / "placement.yaml"
+    broken.write_text(text.replace("threshold_rationale:", "threshold_note:"), encoding="utf-8")
+    with pytest.raises(placement.ConfigError, match="threshold_rationale"):
+        placement.load(broken)
+    broken.write_text(text.replace("skaeve_huse, overig_kwetsbaar]", "skaeve_huse, statushouder]"),
+                      encoding="utf-8")
+    with pytest.raises(placement.ConfigError, match="statushouders_doelgroep"):
+        placement.load(broken)
