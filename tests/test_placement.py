@@ -100,6 +100,10 @@ def planted(tmp_path_factory):
                         [f"P{person}", f"V{person}", code, group])
             if n < 12 and wijk == "WK059900":  # 12 tenants in care in the first wijk: support nearby
                 con.execute("insert into staging.zorg__trajecten values (?, date '2025-01-01', null)", [f"P{person}"])
+        if code == "BU05990101":  # six moves in the last 12 months: the only turnover in the city
+            for n in range(6):
+                con.execute("insert into core.tenancies values ('p', ?, ?, ?, date '2019-01-01', "
+                            "date '2026-05-31', 'regulier')", [f"M{n}", f"M{n}", code])
         for n in range(empty):
             con.execute("insert into core.unit_periods values ('p', ?, ?, 'month', '2026-10', true)",
                         [f"E{code}{n}", code])
@@ -119,7 +123,12 @@ def test_capacity_is_the_room_under_the_threshold(planted):
         "from core.placement_capacity_cells where area_level = 'buurt'").fetchall()}
     assert {code: r[0] for code, r in rows.items()} == {
         "BU05990001": 20, "BU05990002": 0, "BU05990101": 9, "BU05990102": 0}
-    assert rows["BU05990001"][1] == 4 and rows["BU05990101"][1] == 2  # no ends: only the empty homes
+    # expected free = empty homes + tenancies x (ends + 50 x city rate) / (tenancies + 50), with the
+    # city rate 6 / 368 running: the six moves count for less than their own rate, and a buurt
+    # without moves still expects a few
+    city = 6 / 368
+    assert rows["BU05990101"][1] == 2 + round(60 * (6 + 50 * city) / 110)  # 2 + 4, not 2 + 6
+    assert rows["BU05990001"][1] == 4 + round(200 * 50 * city / 250)      # 4 + 1
     assert rows["BU05990001"][2] and not rows["BU05990101"][2]
     assert rows["BU05990101"][3] and not rows["BU05990001"][3]
     wijk = con.execute("select capacity, room from core.placement_capacity_cells "
@@ -179,9 +188,9 @@ def test_plan_command_json_and_refusal(planted, tmp_path, monkeypatch, capsys):
     # the declining buurt is left out; the full one and the small one have no room
     assert {r["buurtcode"] for r in rows} == {"BU05990001"}
     assert list((home / "reports" / "plans" / "2026-10").glob("*.html"))
-    # BU05990001: min(20, 4 free, 5) = 4
-    assert cli.main(["plan", "--placements", "5"]) == cli.EXIT_DOES_NOT_FIT
-    assert "room for 4" in capsys.readouterr().err
+    # BU05990001: min(20, 5 free, 5) = 5
+    assert cli.main(["plan", "--placements", "6"]) == cli.EXIT_DOES_NOT_FIT
+    assert "room for 5" in capsys.readouterr().err
     assert cli.main(["plan", "--placements", "1", "--doelgroep", "statushouder"]) == cli.EXIT_USAGE
 
 
