@@ -16,6 +16,7 @@ import json
 
 import dagster as dg
 
+from assets.outcomes import area_hierarchy_of
 from assets.reference import WAREHOUSE_POOL
 from pipelines.planner import plan_placements
 from pipelines.resources import DataHomeResource
@@ -53,12 +54,12 @@ def placement_config_tables(warehouse: WarehouseResource):
 
 def publish(con) -> disclosure.SuppressionReport:
     """Write marts.placement_capacity from the cells; internal columns stay internal."""
-    pairs = con.execute(f"select distinct area_code, parent_code from {CELLS}").fetchall()
+    hierarchy = area_hierarchy_of(con, CELLS)
     con.execute(f"create or replace temp view _placement_cells as "
                 f"select * exclude ({', '.join(INTERNAL)}) from {CELLS}")
     try:
         return disclosure.suppress(
-            con, "_placement_cells", TARGET, hierarchies=[disclosure.Hierarchy("area_code", dict(pairs))],
+            con, "_placement_cells", TARGET, hierarchies=[hierarchy],
             by=["period"], base="tenancies", protect=list(PROTECT), counts=list(COUNTS),
             blank=list(BLANK), rounding=disclosure.ROUNDING)
     finally:
@@ -118,9 +119,7 @@ def disclosure_problems(con) -> dict[str, int]:
         select count(*) filter (where not suppressed and ({small})),
                count(*) filter (where suppressed and ({leaking}))
         from {TARGET}""").fetchall()[0]
-    pairs = con.execute(f"select distinct area_code, parent_code from {CELLS}").fetchall()
-    given_away = disclosure.audit(con, TARGET, hierarchies=[disclosure.Hierarchy("area_code", dict(pairs))],
-                                  by=["period"])
+    given_away = disclosure.audit(con, TARGET, hierarchies=[area_hierarchy_of(con, CELLS)], by=["period"])
     return {"small_counts_shown": shown_small, "suppressed_rows_with_numbers": hidden_numbers,
             "hidden_cells_given_away": len(given_away)}
 
