@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser demo test dev bench clean
+.PHONY: install browser services demo test dev bench clean
 
 install: $(STAMP)
 
@@ -16,6 +16,14 @@ browser:
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# PostgreSQL (the production instance profile) and Redis (the Celery broker) for their tests, which
+# start their own servers on loopback and fail (never skip) when a binary is missing.
+services:
+	@{ command -v redis-server && { command -v pg_ctl || ls /usr/lib/postgresql/*/bin/pg_ctl; }; } >/dev/null 2>&1 || { \
+		echo "Installing PostgreSQL and Redis (Debian packages) for the production-profile tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql redis-server >/dev/null; }
+
 # Re-install only when the project definition changes.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,10 +31,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-demo: install browser
+# The PDF is optional: without Chromium the demo writes the HTML report and says how to get the PDF.
+demo: install
 	$(BIN)/wijkwijzer demo
 
-test: install browser
+test: install browser services
 	$(BIN)/python -m pytest -q
 
 # Dagster UI on loopback only; the instance lives under the data home.

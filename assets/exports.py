@@ -17,7 +17,7 @@ from pipelines.warehouse import WarehouseResource, scalar
 EXPORTED = ("indicator_values_published", "liveability_index", "buurt_profile", "cost_per_outcome",
             "cost_per_tenancy_month", "rate_card_comparison", "social_return",
             "social_return_sensitivity", "stakeholder_balance", "concentration",
-            "kwetsbare_huurders_per_buurt", "delivery_status")
+            "kwetsbare_huurders_per_buurt", "delivery_status", "placement_capacity")
 
 
 @dg.asset(key=["exports", "marts_parquet"], group_name="exports", pool=WAREHOUSE_POOL,

@@ -4,16 +4,23 @@ from datetime import date
 import dagster as dg
 import polars as pl
 
-from assets.intake import raw_key
+from assets.intake import LEDGER_KEY, raw_key
+from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
 from pipelines.freshness import delivery_status
 from pipelines.warehouse import WarehouseResource
 from sources.contracts import load_registry
 
 STATUS_KEY = dg.AssetKey(["marts", "delivery_status"])
+# After every intake (the ledger changed) and every morning: the verdict changes with the date even
+# when no file arrives. The daemon's `automation` sensor evaluates it.
+FRESHNESS_CRON, TIMEZONE = "0 7 * * *", "Europe/Amsterdam"
+AFTER_INTAKE_AND_DAILY = (dg.AutomationCondition.any_deps_updated()
+                          | dg.AutomationCondition.cron_tick_passed(FRESHNESS_CRON, TIMEZONE)
+                          ).with_label("after every intake and daily at 07:00")
 
 
-@dg.asset(key=STATUS_KEY, group_name="marts", pool=WAREHOUSE_POOL, deps=[["raw", "load_ledger"]],
+@dg.asset(key=STATUS_KEY, group_name="marts", pool=WAREHOUSE_POOL, deps=[LEDGER_KEY],
           description="Per partner and dataset: the period due by today, the newest accepted one, "
                       "and whether it is overdue (deadlines in sources/partners.yaml).")
 def delivery_status_mart(warehouse: WarehouseResource) -> dg.MaterializeResult:
@@ -24,13 +31,15 @@ def delivery_status_mart(warehouse: WarehouseResource) -> dg.MaterializeResult:
             "latest_period": pl.String, "due_date": pl.Date, "overdue": pl.Boolean,
             "days_overdue": pl.Int64})
         con.execute("create or replace table marts.delivery_status as select * from frame")
-    overdue = [f"{r.partner}/{r.dataset}" for r in rows if r.overdue]
-    return dg.MaterializeResult(metadata={"expected": len(rows), "overdue": len(overdue),
-                                          "overdue_deliveries": ", ".join(overdue) or "none"})
+        overdue = [f"{r.partner}/{r.dataset}" for r in rows if r.overdue]
+        return dg.MaterializeResult(metadata={"overdue": len(overdue),
+                                              "overdue_deliveries": ", ".join(overdue) or "none",
+                                              **table_metadata(con, "marts.delivery_status")})
 
 
 def _freshness_check(table: str, dataset: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=raw_key(table), name="delivery_freshness",
+    @dg.asset_check(asset=raw_key(table), name="delivery_freshness", additional_deps=[LEDGER_KEY],
+                    automation_condition=AFTER_INTAKE_AND_DAILY,
                     description=f"Every partner that delivers {dataset} has delivered the period now due.")
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:

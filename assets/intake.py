@@ -10,9 +10,10 @@ from collections import Counter
 
 import dagster as dg
 
+from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
 from pipelines.intake import register_known_buurten, run_intake
-from pipelines.partitions import DELIVERY_MONTHS, month_partition
+from pipelines.partitions import delivery_months, month_partition
 from pipelines.sqlmodels import discover, ensure_table, stale_staging
 from pipelines.resources import DataHomeResource
 from pipelines.warehouse import WarehouseResource, first_row, scalar
@@ -39,7 +40,7 @@ def raw_spec(contract: Contract) -> dg.AssetSpec:
     """A raw table as Dagster sees it: written by the intake (below), partitioned by delivery month
     when the dataset is monthly, so a correction marks only its month as changed."""
     return dg.AssetSpec(raw_key(contract.table), group_name="raw", deps=[LEDGER_KEY],
-                        partitions_def=DELIVERY_MONTHS if contract.period == "monthly" else None,
+                        partitions_def=delivery_months(contract.table) if contract.period == "monthly" else None,
                         description=f"{contract.title_en}: accepted rows of every delivery, each row "
                                     "with its source file, SHA-256 and load time.",
                         metadata={"period": contract.period, "key": list(contract.key)})
@@ -183,17 +184,20 @@ def changed_partitions(con, run_id: str, registry) -> dict[str, set[str | None]]
             "('accepted', 'accepted_with_warnings')", [run_id]).fetchall():
         contract = registry.contract_for(partner, dataset)
         changed.setdefault(contract.table, set()).add(
-            month_partition(period) if contract.period == "monthly" else None)
+            month_partition(period, table=contract.table) if contract.period == "monthly" else None)
     for model, months in stale_staging(con, registry).items():
-        changed.setdefault(model.raw_source, set()).update(map(month_partition, months))
+        changed.setdefault(model.raw_source, set()).update(
+            month_partition(month, table=model.raw_source) for month in months)
     return changed
 
 
+# output_required=False: an intake that decided no file leaves the ledger as it was, so nothing
+# that reads it is rebuilt for nothing (stale months it finds are still announced below).
 @dg.asset(key=LEDGER_KEY, group_name="raw", deps=[["core", "dim_buurt"]], pool=WAREHOUSE_POOL,
+          output_required=False,
           description="Intake: every stable inbox file landed, validated and loaded into its raw "
                       "table (or quarantined), and every decision recorded here.")
-def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource,
-           warehouse: WarehouseResource) -> dg.MaterializeResult:
+def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource, warehouse: WarehouseResource):
     registry = load_registry()
     validator = ContractValidator()
     with warehouse.connect() as con:
@@ -213,10 +217,10 @@ def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource,
         for table, months in sorted(changed_partitions(con, context.run_id, registry).items()):
             contract = registry.contracts[table]
             for month in sorted(months, key=str):
-                rows = (scalar(con, f"select count(*) from raw.{quote(table)} where _period = ?", [month])
-                        if month else scalar(con, f"select count(*) from raw.{quote(table)}"))
+                metadata = (table_metadata(con, f"raw.{table}", "where _period = ?", [month])
+                            if month else table_metadata(con, f"raw.{table}"))
                 context.log_event(dg.AssetMaterialization(asset_key=raw_key(table), partition=month,
-                                                          metadata={"rows": rows}))
+                                                          metadata=metadata))
             context.log_event(_as_event(_contract_check(con, validator, contract, loaded.get(table, []))))
             for o in outcomes:
                 if o.contract and o.contract.table == table and o.history:
@@ -224,5 +228,6 @@ def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource,
                         context.log_event(_as_event(result))
             for result in _sql_checks(con, contract):
                 context.log_event(_as_event(result))
-        ledger_rows = scalar(con, "select count(*) from raw.load_ledger")
-    return dg.MaterializeResult(metadata={"rows": ledger_rows, "decisions_this_run": dict(decisions)})
+        if outcomes:
+            yield dg.MaterializeResult(metadata={"decisions_this_run": dict(decisions),
+                                                 **table_metadata(con, "raw.load_ledger")})

@@ -6,8 +6,9 @@ from the UI, one run per range) rebuilds just its months.
 
 import dagster as dg
 
+from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
-from pipelines.partitions import DELIVERY_MONTHS
+from pipelines.partitions import delivery_months
 from pipelines.sqlmodels import SqlModel, build, build_months, discover
 from pipelines.warehouse import WarehouseResource
 
@@ -18,17 +19,19 @@ def _model_asset(model: SqlModel) -> dg.AssetsDefinition:
     @dg.asset(key=[model.layer, model.name], group_name=model.layer, pool=WAREHOUSE_POOL,
               deps=[dg.AssetKey(list(dep)) for dep in model.depends_on],
               description=model.description or None,
-              partitions_def=DELIVERY_MONTHS if partitioned else None,
+              partitions_def=delivery_months(model.raw_source) if partitioned else None,
               backfill_policy=dg.BackfillPolicy.single_run() if partitioned else None,
               metadata={"sql": dg.MetadataValue.path(str(model.path))})
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            if partitioned:
+            if partitioned:  # the row count of the months built
                 months = context.partition_keys
-                rows = build_months(con, model, months)
-                return dg.MaterializeResult(metadata={"rows": rows, "months": len(months)})
-            rows = build(con, model)
-        return dg.MaterializeResult(metadata={"rows": rows})
+                build_months(con, model, months)
+                return dg.MaterializeResult(metadata={"months": len(months), **table_metadata(
+                    con, model.table, f'where "{model.partition_column}" in (select unnest(?::varchar[]))',
+                    [months])})
+            build(con, model)
+            return dg.MaterializeResult(metadata=table_metadata(con, model.table))
 
     return _asset
 

@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from assets.metadata import table_metadata
 from pipelines.warehouse import WarehouseResource, first_row, scalar
 from sources.geography import load_rotterdam_buurten, to_arrow_table
 
@@ -15,9 +16,9 @@ def dim_buurt(warehouse: WarehouseResource) -> dg.MaterializeResult:
     buurten = to_arrow_table(load_rotterdam_buurten())
     with warehouse.connect() as con:
         con.execute("create or replace table core.dim_buurt as select * from buurten")
-        count = scalar(con, "select count(*) from core.dim_buurt")
         missing = scalar(con, "select count(*) from core.dim_buurt where inwoners is null")
-    return dg.MaterializeResult(metadata={"buurten": count, "without_inhabitants": missing})
+        return dg.MaterializeResult(metadata={"without_inhabitants": missing,
+                                              **table_metadata(con, "core.dim_buurt")})
 
 
 @dg.asset_check(asset=dim_buurt, blocking=True, description="Every buurt code is a valid CBS code, once.")

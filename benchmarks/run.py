@@ -21,6 +21,8 @@ from pathlib import Path
 
 import psutil
 
+from assets.metadata import ROW_COUNT
+
 RESULTS = Path(__file__).with_name("results")
 
 
@@ -120,9 +122,9 @@ def load_buurten(con, world: Path) -> None:
 
 
 def rows_of(results) -> int:
-    return sum(int(event.event_specific_data.materialization.metadata["rows"].value)
+    return sum(int(event.event_specific_data.materialization.metadata[ROW_COUNT].value)
                for result in results for event in result.get_asset_materialization_events()
-               if "rows" in event.event_specific_data.materialization.metadata)
+               if ROW_COUNT in event.event_specific_data.materialization.metadata)
 
 
 def correct_one_month(world: Path, context: dict) -> dict:

@@ -5,17 +5,16 @@ import dagster as dg
 
 import assets
 from assets.intake import LEDGER_KEY, raw_tables
+from assets.metadata import described
+from pipelines.automation import automate
 from pipelines.home import DataHome
-from pipelines.regions import regions_run
+from pipelines.progress import PROGRESS_LOGGER, progress_logger
+from pipelines.regions import on_celery, regions_run
 from pipelines.resources import resources_for
 from pipelines.sqlmodels import discover
 from pipelines.sensors import ALL_JOB, INTAKE_JOB, inbox_sensor
-
-# Declarative automation. A staging month follows its raw month, any month (a correction to an old
-# month included), not only the latest; everything above follows any change below once nothing it
-# reads is being written, even if some months were never delivered.
-MONTH_FOLLOWS_RAW = dg.AutomationCondition.eager().without(dg.AutomationCondition.in_latest_time_window())
-FOLLOWS_UPSTREAM = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+# The placement planner (issue 17): a job run on demand with its PlanConfig, never automated.
+from assets.placement import placement_plan
 
 PARTITIONED_STAGING = dg.AssetSelection.assets(*(["staging", m.name] for m in discover() if m.partition_column))
 # Only the ledger: the buurt map changes with a release, not with a delivery (a rebuild makes it).
@@ -27,33 +26,29 @@ rebuild_job = dg.define_asset_job(ALL_JOB, selection=dg.AssetSelection.all() - d
                                               "months are rebuilt by automation or a backfill).")
 
 # After the delivery deadline (the 10th), rebuild the marts and reports once more for the month:
-# the freshness verdicts change with the date even when no file arrives.
+# the freshness verdicts change with the date even when no file arrives. On unless switched off.
 monthly_rebuild = dg.ScheduleDefinition(name="monthly_rebuild", job=rebuild_job,
-                                        cron_schedule="0 6 11 * *", execution_timezone="Europe/Amsterdam")
+                                        cron_schedule="0 6 11 * *", execution_timezone="Europe/Amsterdam",
+                                        default_status=dg.DefaultScheduleStatus.RUNNING)
 
 automation_sensor = dg.AutomationConditionSensorDefinition(
-    "automation", target=dg.AssetSelection.all(), default_status=dg.DefaultSensorStatus.RUNNING,
+    "automation", target=dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks(),
+    default_status=dg.DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=30, use_user_code_server=False)
-
-
-def _automated(asset_def):
-    """Every asset but the intake (the inbox sensor starts it) follows what it reads."""
-    if not isinstance(asset_def, dg.AssetsDefinition) or LEDGER_KEY in asset_def.keys:
-        return asset_def
-    return asset_def.map_asset_specs(lambda spec: spec.replace_attributes(
-        automation_condition=MONTH_FOLLOWS_RAW if spec.partitions_def else FOLLOWS_UPSTREAM))
 
 
 def build_definitions(home: DataHome | None = None) -> dg.Definitions:
     home = home or DataHome.from_env()
     return dg.Definitions(
         # Every asset and check in the `assets` package: adding a module is adding it here.
-        assets=[*map(_automated, dg.load_assets_from_package_module(assets)), *raw_tables],
+        assets=automate([described(a) for a in (*dg.load_assets_from_package_module(assets), *raw_tables)]),
         asset_checks=dg.load_asset_checks_from_package_module(assets),
-        jobs=[intake_job, rebuild_job, regions_run],
+        jobs=[intake_job, rebuild_job, regions_run, on_celery(), placement_plan],
         sensors=[inbox_sensor, automation_sensor],
         schedules=[monthly_rebuild],
         resources=resources_for(home),
+        # The console logger stays the default; `wijkwijzer run` selects `progress` instead.
+        loggers={"console": dg.colored_console_logger, PROGRESS_LOGGER: progress_logger},
         # One writer at a time anyway (DuckDB); in-process saves ~5 s of process start per run.
         executor=dg.in_process_executor,
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,18 @@ from typing import Iterator
 HOME_ENV = "WIJKWIJZER_HOME"
 DEFAULT_HOME = "./data"
 INSTANCE_TEMPLATE = Path(__file__).with_name("dagster.yaml")
+POSTGRES_TEMPLATE = Path(__file__).with_name("dagster_postgres.yaml")
+# Setting this (and the other WIJKWIJZER_PG_* variables) selects the PostgreSQL instance profile.
+PG_HOST_ENV = "WIJKWIJZER_PG_HOST"
+
+
+def instance_config_text() -> str:
+    """The shipped instance config, plus run/event/schedule storage in PostgreSQL when
+    WIJKWIJZER_PG_HOST is set (the production profile; the password stays in the environment)."""
+    text = INSTANCE_TEMPLATE.read_text()
+    if os.environ.get(PG_HOST_ENV):
+        text += "\n" + POSTGRES_TEMPLATE.read_text()
+    return text
 
 
 @dataclass(frozen=True)
@@ -65,11 +78,10 @@ class DataHome:
             for partner in partners:
                 self.partner_inbox(partner).mkdir(exist_ok=True)
             instance_config = self.dagster_home / "dagster.yaml"
-            template = INSTANCE_TEMPLATE.read_text()
-            if not instance_config.exists() or instance_config.read_text() != template:
+            if not instance_config.exists():  # an operator's edits survive: written only when missing
                 # Atomic: a run starting at the same moment must never read half a file.
                 partial = instance_config.with_name(f".dagster.yaml.{os.getpid()}")
-                partial.write_text(template)
+                partial.write_text(instance_config_text())
                 os.replace(partial, instance_config)
         finally:
             os.umask(old_umask)
@@ -77,15 +89,21 @@ class DataHome:
 
     @contextmanager
     def run_lock(self, on_wait=None) -> Iterator[None]:
-        """One `wijkwijzer run` at a time per data home; a second one waits, then finds nothing new."""
+        """One `wijkwijzer run` at a time per data home; a second one waits, then finds nothing new.
+        The holder writes its PID and command into the lock file: `on_wait(holder)` says who."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with (self.root / ".run.lock").open("a") as handle:
+        with (self.root / ".run.lock").open("a+") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 if on_wait:
-                    on_wait()
+                    handle.seek(0)
+                    on_wait(handle.read().strip() or "another run")
                 fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"PID {os.getpid()} ({' '.join(sys.argv)[:120]})")
+            handle.flush()
             try:
                 yield
             finally:

@@ -5,13 +5,20 @@ layers above span all months (trends, cohorts, a base period) and are rebuilt wh
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import dagster as dg
 
 from sources.contracts import first_delivery_month, month_partition  # noqa: F401  (re-exported)
 
-# Up to and including the current month (end_offset=1): a month's file may arrive during the month.
-DELIVERY_MONTHS = dg.MonthlyPartitionsDefinition(start_date=first_delivery_month(), fmt="%Y-%m",
-                                                 end_offset=1, timezone="Europe/Amsterdam")
+
+@lru_cache(maxsize=None)  # one definition per dataset, shared by its raw table and staging model
+def delivery_months(table: str) -> dg.MonthlyPartitionsDefinition:
+    """A dataset's delivery months: from its first delivery (so the UI's "filled" counts months that
+    could have arrived) up to and including the current month (end_offset=1: a month's file may
+    arrive during the month)."""
+    return dg.MonthlyPartitionsDefinition(start_date=first_delivery_month(table), fmt="%Y-%m",
+                                          end_offset=1, timezone="Europe/Amsterdam")
 
 
 def contiguous_ranges(keys: list[str]) -> list[tuple[str, str]]:

@@ -2,8 +2,8 @@
 
 DuckDB allows one writer per file, so a region (a gemeente, or a group of them) is the unit of
 scale-out: each has its own data home, and `regions_run` fans out one `wijkwijzer run` per region
-over the multiprocess executor here (two at a time on this 2-core machine), or over the Kubernetes
-or Celery executor in a deployment. Anything national reads the regions' Parquet exports.
+over the multiprocess executor here (two at a time on this 2-core machine), or over Celery workers
+(`regions_run_celery`, a Redis broker) or the Kubernetes executor in a deployment. Anything national reads the regions' Parquet exports.
 """
 
 import os
@@ -45,9 +45,10 @@ def regions_done(results: list[dict]) -> dict:
     return {r["region"]: r["seconds"] for r in results}
 
 
-def regions_job(parallel: int = 2) -> dg.JobDefinition:
-    @dg.job(name="regions_run" if parallel == 2 else f"regions_run_{parallel}",
-            executor_def=dg.multiprocess_executor.configured({"max_concurrent": parallel}),
+def regions_job(parallel: int = 2, executor: dg.ExecutorDefinition | None = None,
+                name: str | None = None) -> dg.JobDefinition:
+    @dg.job(name=name or ("regions_run" if parallel == 2 else f"regions_run_{parallel}"),
+            executor_def=executor or dg.multiprocess_executor.configured({"max_concurrent": parallel}),
             description="One `wijkwijzer run` per region's data home, in parallel.")
     def _job():
         regions_done(each_region().map(run_region).collect())
@@ -55,6 +56,14 @@ def regions_job(parallel: int = 2) -> dg.JobDefinition:
 
 
 regions_run = regions_job(2)
+
+
+def on_celery() -> dg.JobDefinition:
+    """The same fan-out with each region a Celery task: as many at a time as there are workers,
+    on any machine that reaches the broker and the instance (PostgreSQL) and mounts the homes.
+    Broker and backend come from the run config (`execution: config: broker: redis://…`)."""
+    from dagster_celery import celery_executor  # only where Celery is used
+    return regions_job(executor=celery_executor, name="regions_run_celery")
 
 
 def two_at_a_time() -> dg.JobDefinition:  # for dg.reconstructable: the executor's child processes

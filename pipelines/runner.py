@@ -1,14 +1,21 @@
 """One whole run, as `wijkwijzer run` does it: the intake, then the staging months that are stale,
-then every unpartitioned model, mart and report.
+then what the daemon's automation would build, until nothing more is requested.
 
 Stale months come from the warehouse (loads newer than the partition's last build), not from
-Dagster's event log, so a run killed between the intake and staging is caught up by the next.
+Dagster's event log, so a run killed between the intake and staging is caught up by the next; the
+intake announces those months as changed too, so the daemon sees the same months. Everything after
+that is decided by the same automation conditions the daemon evaluates (pipelines/automation.py):
+the CLI and the daemon share one notion of what is stale, and a CLI run leaves the daemon nothing
+to redo (Dagster's conditions compare update times, so an asset built after its inputs is done).
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import dagster as dg
+from dagster._core.definitions.asset_daemon_cursor import AssetDaemonCursor
+from dagster._serdes import deserialize_value, serialize_value
 
 from pipelines.partitions import contiguous_ranges
 from pipelines.sensors import ALL_JOB, INTAKE_JOB
@@ -16,6 +23,9 @@ from pipelines.sqlmodels import stale_staging
 from pipelines.warehouse import open_warehouse
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
+# The CLI's own automation cursor, in the instance's key-value store: what it has already handled.
+CURSOR_KEY = "wijkwijzer/cli_automation_cursor"
+MAX_TICKS = 10  # a graph this deep settles in three; more means something requests itself
 
 
 @dataclass
@@ -39,30 +49,91 @@ class PipelineRun:
     def failed_steps(self) -> list[str]:
         return [e.step_key for r in self.results for e in r.all_events if e.is_step_failure]
 
+    def add(self, result: dg.ExecuteInProcessResult) -> bool:
+        self.results.append(result)
+        return result.success
+
+
+def _month_ranges(months_by_key: dict[dg.AssetKey, list[str]]):
+    """(keys, first, last): one single run per range of consecutive months, as a backfill does."""
+    months = [m for ms in months_by_key.values() for m in ms]
+    for first, last in contiguous_ranges(months):
+        yield [k for k, ms in months_by_key.items() if any(first <= m <= last for m in ms)], first, last
+
+
+def _load_cursor(instance: dg.DagsterInstance) -> AssetDaemonCursor | None:
+    stored = instance.run_storage.get_cursor_values({CURSOR_KEY}).get(CURSOR_KEY)
+    return deserialize_value(stored, AssetDaemonCursor) if stored else None
+
+
+def _save_cursor(instance: dg.DagsterInstance, cursor: AssetDaemonCursor) -> None:
+    instance.run_storage.set_cursor_values({CURSOR_KEY: serialize_value(cursor)})
+
+
+def _automation_ticks(defs: dg.Definitions, instance: dg.DagsterInstance, run: PipelineRun, options: dict,
+                      tags: dict) -> None:
+    """Evaluate the automation conditions and run what they request, until nothing is requested.
+    The cursor is saved only after its runs finished, so a killed run is evaluated again."""
+    graph = defs.resolve_asset_graph()
+    every_asset = defs.resolve_implicit_global_asset_job_def()
+    cursor = _load_cursor(instance)
+    if cursor is None:
+        # Dagster's first evaluation only takes note of the state (it requests nothing), so the
+        # first run on an instance builds every unpartitioned asset, then takes that note.
+        if not run.add(defs.resolve_job_def(ALL_JOB).execute_in_process(tags=tags, **options)):
+            return
+    for _ in range(MAX_TICKS):
+        with warnings.catch_warnings():  # Dagster's evaluator warns about its own beta parameter
+            warnings.simplefilter("ignore", dg.BetaWarning)
+            tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=cursor)
+        requested = {key: tick.get_requested_partitions(key) for key in graph.get_all_asset_keys()}
+        by_month = {k: sorted(p for p in ps if p) for k, ps in requested.items() if ps and None not in ps}
+        whole = {k for k, ps in requested.items() if None in ps}
+        # Checks requested on their own (freshness), with every check of the assets built.
+        checks = {r.key for r in tick.results if isinstance(r.key, dg.AssetCheckKey) and r.true_subset.size}
+        checks |= {key for key in graph.asset_check_keys if key.asset_key in whole}
+        for keys, first, last in _month_ranges(by_month):
+            if not run.add(every_asset.get_subset(asset_selection=set(keys)).execute_in_process(
+                    tags={**tags, RANGE_START: first, RANGE_END: last}, **options)):
+                return
+            for key in keys:
+                run.staging_months.setdefault(key.path[-1], []).extend(
+                    m for m in by_month[key] if first <= m <= last)
+        if whole or checks:
+            if not run.add(every_asset.get_subset(asset_selection=whole, asset_check_selection=checks)
+                           .execute_in_process(tags=tags, **options)):
+                return
+        cursor = tick.cursor
+        _save_cursor(instance, cursor)
+        if not (by_month or whole or checks):
+            return
+    raise RuntimeError(f"Automation did not settle after {MAX_TICKS} evaluations.")
 
 
 def run_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance, home, tags: dict | None = None,
                  run_config: dict | None = None, stages: tuple[str, ...] = ("intake", "staging", "rest"),
-                 ) -> PipelineRun:
-    """Run the stages in order; a failed stage stops the ones after it (what they read is suspect)."""
+                 on_stage=None) -> PipelineRun:
+    """Run the stages in order; a failed stage stops the ones after it (what they read is suspect).
+    `on_stage(name)` is called as each stage starts (the CLI's progress)."""
     run = PipelineRun()
+    tags = tags or {}
     options = {"instance": instance, "raise_on_error": False, "run_config": run_config}
+    announce = on_stage or (lambda name: None)
     if "intake" in stages:
-        run.results.append(defs.resolve_job_def(INTAKE_JOB).execute_in_process(tags=tags, **options))
-        if not run.success:
+        announce("intake")
+        if not run.add(defs.resolve_job_def(INTAKE_JOB).execute_in_process(tags=tags, **options)):
             return run
     if "staging" in stages:
+        announce("staging")
         with open_warehouse(home.warehouse) as con:
-            run.staging_months = {model.name: months for model, months in stale_staging(con).items()}
+            stale = {dg.AssetKey(["staging", model.name]): months for model, months in stale_staging(con).items()}
+        run.staging_months = {key.path[-1]: list(months) for key, months in stale.items()}
         every_asset = defs.resolve_implicit_global_asset_job_def()
-        months = [m for ms in run.staging_months.values() for m in ms]
-        for first, last in contiguous_ranges(months):
-            models = [name for name, ms in run.staging_months.items() if any(first <= m <= last for m in ms)]
-            run.results.append(every_asset.execute_in_process(
-                asset_selection=[dg.AssetKey(["staging", name]) for name in models],
-                tags={**(tags or {}), RANGE_START: first, RANGE_END: last}, **options))
-            if not run.success:
+        for keys, first, last in _month_ranges(stale):
+            if not run.add(every_asset.execute_in_process(
+                    asset_selection=keys, tags={**tags, RANGE_START: first, RANGE_END: last}, **options)):
                 return run
     if "rest" in stages:
-        run.results.append(defs.resolve_job_def(ALL_JOB).execute_in_process(tags=tags, **options))
+        announce("models, marts and reports")
+        _automation_ticks(defs, instance, run, options, tags)
     return run

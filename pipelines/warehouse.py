@@ -7,7 +7,9 @@ naming the file after a bounded wait.
 """
 from __future__ import annotations
 
+import logging
 import os
+import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,8 +23,26 @@ LAYERS = ("raw", "staging", "core", "marts")
 MEMORY_LIMIT = os.environ.get("WIJKWIJZER_DUCKDB_MEMORY", "4GB")
 
 
+log = logging.getLogger(__name__)
+
+
 class WarehouseLockedError(RuntimeError):
     """Another process holds the DuckDB file (DuckDB allows one writer, and no readers then)."""
+
+
+def lock_holder(error: Exception | str) -> str:
+    """Who holds the lock, from DuckDB's message ("... held in /usr/bin/python3 (PID 123) ..."):
+    the PID and its command line when the process is visible, else DuckDB's own words."""
+    found = re.search(r"\(PID (\d+)\)", str(error))
+    if not found:
+        return "another process"
+    pid = int(found.group(1))
+    try:
+        import psutil
+        command = " ".join(psutil.Process(pid).cmdline()) or psutil.Process(pid).name()
+    except Exception:  # gone already, or not ours to see
+        command = ""
+    return f"PID {pid}" + (f" ({command[:120]})" if command else "")
 
 
 def connect(path: str | Path, read_only: bool = False, lock_timeout_s: float = 30.0
@@ -44,9 +64,11 @@ def connect(path: str | Path, read_only: bool = False, lock_timeout_s: float = 3
                 raise
             if time.monotonic() >= deadline:
                 raise WarehouseLockedError(
-                    f"The warehouse {path} is locked by another process (a run still writing?). "
-                    f"Waited {lock_timeout_s:.0f} s. DuckDB said: {error}"
+                    f"The warehouse {path} is locked by {lock_holder(error)}; waited {lock_timeout_s:.0f} s."
                 ) from error
+            if delay == 0.05 and lock_timeout_s > 0:  # said once, on the first wait
+                log.warning("The warehouse is locked by %s; waiting up to %.0f s.", lock_holder(error),
+                            lock_timeout_s)
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
     if not read_only:

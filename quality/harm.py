@@ -30,7 +30,7 @@ def period_problem(contract: Contract, delivery: Delivery,
     if contract.period not in ("snapshot", "yearly"):
         return None
     today = today or date.today()
-    first = first_delivery_month()
+    first = first_delivery_month(contract.table)
     start, end = delivery.period_bounds()
     covers = end if contract.period == "snapshot" else start  # a snapshot is dated by its day
     if covers > today:

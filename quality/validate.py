@@ -180,8 +180,8 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
     outcome.contract = contract
     if problem := period_problem(contract, delivery):
         return outcome.refuse(*problem)
-    if contract.period == "monthly" and month_partition(delivery.period) is None:
-        first = first_delivery_month()
+    if contract.period == "monthly" and month_partition(delivery.period, table=contract.table) is None:
+        first = first_delivery_month(contract.table)
         return outcome.refuse("period_out_of_range",
                               f"De maand {delivery.period} valt buiten de afgesproken periode "
                               f"(vanaf {first} tot en met de huidige maand).",

@@ -151,17 +151,25 @@ def load_registry(registry_file: Path = REGISTRY_FILE, contracts_dir: Path = CON
 
 
 @lru_cache(maxsize=None)  # asked per delivery and per ledger row; the file changes with a release
-def first_delivery_month(registry_file: Path = REGISTRY_FILE) -> str:
-    return str(yaml.safe_load(registry_file.read_text(encoding="utf-8"))["first_delivery_month"])
+def first_delivery_month(table: str | None = None, registry_file: Path = REGISTRY_FILE) -> str:
+    """The first month with a partition: for a dataset (raw table `<domain>__<dataset>`), the
+    earliest first delivery of the partners that deliver it; without one, the registry's default."""
+    spec = yaml.safe_load(registry_file.read_text(encoding="utf-8"))
+    default = str(spec["first_delivery_month"])
+    if table is None:
+        return default
+    starts = [str(p.get("first_delivery_month", default)) for p in spec["partners"].values()
+              if any(f"{p['domain']}__{d}" == table for d in p["datasets"])]
+    return min(starts, default=default)
 
 
-def month_partition(period: str, today: date | None = None) -> str | None:
-    """The partition key of a monthly delivery period ('2025-06'), or None when it has none
-    (before the first delivery month, or a month still to come)."""
+def month_partition(period: str, today: date | None = None, table: str | None = None) -> str | None:
+    """The partition key of a monthly delivery period ('2025-06') of a dataset, or None when it has
+    none (before the dataset's first delivery month, or a month still to come)."""
     if len(period) != 7:
         return None
     today = today or date.today()
-    return period if first_delivery_month() <= period <= f"{today:%Y-%m}" else None
+    return period if first_delivery_month(table) <= period <= f"{today:%Y-%m}" else None
 
 
 # File names: <partner>__<dataset>__<period>.<ext>

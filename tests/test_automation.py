@@ -2,6 +2,10 @@
 what depends on it, and nothing else."""
 from __future__ import annotations
 
+from collections import Counter
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 import dagster as dg
 import pytest
 
@@ -10,6 +14,7 @@ from pipelines.definitions import build_definitions
 from pipelines.runner import run_pipeline
 from pipelines.sensors import INTAKE_JOB
 from pipelines.warehouse import open_warehouse
+from sources.contracts import load_registry
 from tests.conftest import CONTRACTS_HEADER, UNITS_HEADER, contract_rows, units_rows
 
 ARREARS = dg.AssetKey(["staging", "wonen__huurachterstand"])
@@ -92,6 +97,17 @@ def latest_storage_id(instance, key, partition=None) -> int:
     return records.records[0].storage_id
 
 
+def builds_after(instance, graph, storage_id: int) -> Counter:
+    """Materializations per asset (and partition) recorded after `storage_id`."""
+    built = Counter()
+    for key in graph.get_all_asset_keys():
+        records = instance.fetch_materializations(
+            dg.AssetRecordsFilter(asset_key=key, after_storage_id=storage_id), limit=100).records
+        built.update(f"{key.to_user_string()}[{r.partition_key}]" if r.partition_key else key.to_user_string()
+                     for r in records)
+    return built
+
+
 def test_automation_follows_a_correction_to_its_month_and_what_depends_on_it(delivered, deliver):
     defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
     assert run_pipeline(defs, instance, delivered).success
@@ -116,6 +132,9 @@ def test_automation_follows_a_correction_to_its_month_and_what_depends_on_it(del
     assert not stale, "everything above the corrected month is rebuilt after it"
     assert {m: total for m, (total, _) in arrears_by_month(delivered).items()} == {
         "2025-04": 6000, "2025-05": 2000, "2025-06": 2000}
+    intake_done = latest_storage_id(instance, LEDGER_KEY)
+    built = builds_after(instance, graph, intake_done)
+    assert built and max(built.values()) == 1, f"one delivery builds every asset once: {built}"
 
 
 def test_a_month_without_a_partition_is_refused(home, deliver):
@@ -125,3 +144,43 @@ def test_a_month_without_a_partition_is_refused(home, deliver):
     with open_warehouse(home.warehouse, read_only=True) as con:
         decision, reasons = con.execute("select decision, reasons from raw.load_ledger").fetchone()
     assert decision == "refused" and "period_out_of_range" in reasons
+
+
+def requested_checks(tick) -> set[str]:
+    return {r.key.name for r in tick.results if isinstance(r.key, dg.AssetCheckKey) and r.true_subset.size}
+
+
+def freshness_checks_requested(tick) -> int:
+    return sum(1 for r in tick.results if isinstance(r.key, dg.AssetCheckKey)
+               and r.key.name == "delivery_freshness" and r.true_subset.size)
+
+
+def test_freshness_checks_run_after_every_intake_and_daily(home, deliver):
+    defs, instance = build_definitions(home), dg.DagsterInstance.ephemeral()
+    expected = len(load_registry().contracts)
+    now = datetime.now(ZoneInfo("Europe/Amsterdam"))
+    tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, evaluation_time=now)
+    deliver_arrears(deliver, "2025-06")
+    assert defs.resolve_job_def(INTAKE_JOB).execute_in_process(instance=instance).success
+    tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=tick.cursor,
+                                             evaluation_time=now + timedelta(minutes=1))
+    assert freshness_checks_requested(tick) == expected, "after the intake"
+    tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=tick.cursor,
+                                             evaluation_time=now + timedelta(minutes=2))
+    assert freshness_checks_requested(tick) == 0, "once"
+    next_morning = datetime.combine(now.date() + timedelta(days=1), time(7, 1), now.tzinfo)
+    tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=tick.cursor,
+                                             evaluation_time=next_morning)
+    assert freshness_checks_requested(tick) == expected, "every morning, without a delivery"
+    assert requested_checks(tick) == {"delivery_freshness"}
+
+
+def test_the_monthly_rebuild_is_on_and_reference_data_has_its_own_group():
+    defs = build_definitions()
+    assert defs.get_schedule_def("monthly_rebuild").default_status == dg.DefaultScheduleStatus.RUNNING
+    graph = defs.resolve_asset_graph()
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert groups["core/dim_buurt"] == groups["core/leefbaarometer"] == "reference"
+    assert groups["core/tenancies"] == "core" and groups["raw/load_ledger"] == "raw"
+    assert all(graph.get(dg.AssetKey(key.split("/"))).parent_keys == set()
+               for key, group in groups.items() if group == "reference"), "reference reads no asset"

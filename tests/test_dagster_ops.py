@@ -69,7 +69,13 @@ def dev_server(home_root: Path):
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.load(response)["data"]
 
-    graphql.port = port
+    def wait(timeout: float):
+        try:
+            return server.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return None
+
+    graphql.port, graphql.pid, graphql.wait = port, server.pid, wait
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -81,7 +87,10 @@ def dev_server(home_root: Path):
                 time.sleep(1)
         yield graphql
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        try:  # the whole group: whatever the server left running goes too
+            os.killpg(server.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:

@@ -22,12 +22,12 @@ def problem(file_name: str) -> str | None:
     ("havensteder__verhuureenheden__2026-11-30.csv", None),            # today
     ("havensteder__verhuureenheden__2026-12-01.csv", "period_in_future"),
     ("havensteder__verhuureenheden__2061-01-01.csv", "period_in_future"),
-    ("havensteder__verhuureenheden__2018-01-01.csv", None),            # first delivery month
-    ("havensteder__verhuureenheden__2017-12-31.csv", "period_before_first_delivery"),
+    ("havensteder__verhuureenheden__2024-01-01.csv", None),            # the dataset's first delivery month
+    ("havensteder__verhuureenheden__2023-12-31.csv", "period_before_first_delivery"),
     ("bewonerspanel__bewonersenquete__2026.csv", None),                # the current year
     ("bewonerspanel__bewonersenquete__2027.csv", "period_in_future"),
-    ("bewonerspanel__bewonersenquete__2018.csv", None),
-    ("bewonerspanel__bewonersenquete__2017.csv", "period_before_first_delivery"),
+    ("bewonerspanel__bewonersenquete__2024.csv", None),
+    ("bewonerspanel__bewonersenquete__2023.csv", "period_before_first_delivery"),
     ("havensteder__huurachterstand__2099-01.csv", None),               # monthly: checked by partition
 ])
 def test_snapshot_and_yearly_periods(file_name, code):

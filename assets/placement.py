@@ -1,0 +1,135 @@
+"""Placement capacity: the configuration tables the SQL model joins, the published
+marts.placement_capacity, and the planner's job.
+
+sql/core/placement_capacity_cells.sql (an asset through assets/models.py) holds the unsuppressed
+cells per buurt, wijk and gemeente and month; the planner reads those inside the warehouse. The
+published mart goes through quality/disclosure.suppress over the area tree, per month:
+- primary suppression: tenancies, vulnerable_tenancies or statushouders between 1 and 9;
+- complementary suppression over gemeente > wijk > buurt and the linear-algebra audit;
+- counts (tenancies, vulnerable_tenancies, statushouders, vacant_units, expected_free_units,
+  capacity) rounded to 5; care_nearby and wijkteam_nearby blank when hidden;
+- never published: parent_code, share, room, expected_turnover, plannable (an exact share or
+  room next to rounded counts would give the exact counts back).
+"""
+
+import json
+
+import dagster as dg
+
+from assets.outcomes import area_hierarchy_of
+from assets.reference import WAREHOUSE_POOL
+from pipelines.planner import plan_placements
+from pipelines.resources import DataHomeResource
+from pipelines.warehouse import WarehouseResource
+from quality import disclosure
+from sources import placement
+
+CELLS = "core.placement_capacity_cells"
+TARGET = "marts.placement_capacity"
+INTERNAL = ("parent_code", "share", "room", "expected_turnover", "plannable")
+PROTECT = ("tenancies", "vulnerable_tenancies", "statushouders")
+COUNTS = PROTECT + ("vacant_units", "expected_free_units", "capacity")
+BLANK = ("care_nearby", "wijkteam_nearby")
+CONFIG_KEYS = {"placement_settings": dg.AssetKey(["core", "placement_settings"]),
+               "placement_doelgroepen": dg.AssetKey(["core", "placement_doelgroepen"])}
+
+
+@dg.multi_asset(
+    name="placement_config",
+    specs=[dg.AssetSpec(key, group_name="core",
+                        description="Placement threshold with its rationale, turnover prior, support "
+                                    "and doelgroep roles (sources/placement.yaml).",
+                        metadata={"yaml": dg.MetadataValue.path(str(placement.PLACEMENT_FILE))})
+           for key in CONFIG_KEYS.values()],
+    pool=WAREHOUSE_POOL,
+)
+def placement_config_tables(warehouse: WarehouseResource):
+    """Check the YAML and write it to core tables (a broken file fails here, naming the entry)."""
+    config = placement.load()
+    with warehouse.connect() as con:
+        counts = placement.write_tables(con, config)
+    for table, rows in counts.items():
+        yield dg.MaterializeResult(asset_key=CONFIG_KEYS[table], metadata={"rows": rows})
+
+
+def publish(con) -> disclosure.SuppressionReport:
+    """Write marts.placement_capacity from the cells; internal columns stay internal."""
+    hierarchy = area_hierarchy_of(con, CELLS)
+    con.execute(f"create or replace temp view _placement_cells as "
+                f"select * exclude ({', '.join(INTERNAL)}) from {CELLS}")
+    try:
+        return disclosure.suppress(
+            con, "_placement_cells", TARGET, hierarchies=[hierarchy],
+            by=["period"], base="tenancies", protect=list(PROTECT), counts=list(COUNTS),
+            blank=list(BLANK), rounding=disclosure.ROUNDING)
+    finally:
+        con.execute("drop view if exists _placement_cells")
+
+
+@dg.asset(key=["marts", "placement_capacity"], group_name="marts", pool=WAREHOUSE_POOL,
+          deps=[dg.AssetKey(CELLS.split("."))],
+          description="Placement capacity per buurt, wijk and gemeente and month as published: "
+                      "counts rounded to 5, cells with 1-9 tenancies, vulnerable tenancies or "
+                      "statushouders suppressed with complementary suppression over gemeente > "
+                      "wijk > buurt (quality/disclosure.py); never per complex.")
+def placement_capacity(warehouse: WarehouseResource) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        report = publish(con)
+    return dg.MaterializeResult(metadata=report.as_metadata())
+
+
+class PlanConfig(dg.Config):
+    """`wijkwijzer plan` as a job: how many placements of which doelgroep, for which month."""
+    placements: int
+    doelgroep: str = "housing_first"
+    period: str | None = None  # default: the newest month in the cells
+
+
+@dg.op(description="Spread the placements over buurten (scipy milp / HiGHS) and write the plan "
+                   "(JSON and map) under reports/plans/ for the allocation team.")
+def plan_op(context: dg.OpExecutionContext, config: PlanConfig, warehouse: WarehouseResource,
+            data_home: DataHomeResource) -> dg.Output:
+    from reporting.placement_plan import write_plan
+    settings = placement.load()
+    if config.doelgroep not in settings.vulnerable_doelgroepen:
+        raise dg.Failure(f"doelgroep {config.doelgroep!r} is not a vulnerable doelgroep in "
+                         f"{placement.PLACEMENT_FILE.name}")
+    with warehouse.connect(read_only=True) as con:
+        plan = plan_placements(con, settings, config.placements, config.doelgroep, config.period)
+        paths = write_plan(con, plan, config.doelgroep, data_home.home.reports)
+    context.log.info(f"{config.placements} placements over {len(plan.rows())} buurten "
+                     f"(room for {plan.fits}), solved in {plan.solve_seconds:.2f} s")
+    return dg.Output(json.dumps(plan.rows()), metadata={
+        "buurten": len(plan.rows()), "fits": plan.fits, "solve_seconds": round(plan.solve_seconds, 3),
+        "map": dg.MetadataValue.path(str(paths["html"])), "json": dg.MetadataValue.path(str(paths["json"]))})
+
+
+@dg.job(description="Plan placements of a vulnerable doelgroep over buurten without passing a "
+                    "threshold (config: placements, doelgroep, period).")
+def placement_plan():
+    plan_op()
+
+
+def disclosure_problems(con) -> dict[str, int]:
+    """What is wrong with the published mart (all zero when it is sound): small protected counts
+    shown, numbers in suppressed rows, hidden cells the visible ones give away."""
+    small = " or ".join(f"{c} between 1 and {disclosure.THRESHOLD - 1}" for c in PROTECT)
+    leaking = " or ".join(f"{c} is not null" for c in COUNTS + BLANK)
+    shown_small, hidden_numbers = con.execute(f"""
+        select count(*) filter (where not suppressed and ({small})),
+               count(*) filter (where suppressed and ({leaking}))
+        from {TARGET}""").fetchall()[0]
+    given_away = disclosure.audit(con, TARGET, hierarchies=[area_hierarchy_of(con, CELLS)], by=["period"])
+    return {"small_counts_shown": shown_small, "suppressed_rows_with_numbers": hidden_numbers,
+            "hidden_cells_given_away": len(given_away)}
+
+
+@dg.asset_check(asset=dg.AssetKey(["marts", "placement_capacity"]), blocking=True,
+                name="disclosure_sound", pool=WAREHOUSE_POOL,
+                description="No shown cell counts 1-9 tenancies, vulnerable tenancies or "
+                            "statushouders; suppressed rows show no numbers; the audit finds no "
+                            "hidden cell that the visible cells give away.")
+def placement_disclosure_sound(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:  # the audit needs temp tables: not read-only
+        problems = disclosure_problems(con)
+    return dg.AssetCheckResult(passed=not any(problems.values()), metadata=problems)

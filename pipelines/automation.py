@@ -1,0 +1,72 @@
+"""Declarative automation: what the daemon's `automation` sensor rebuilds, and when.
+
+- A staging month follows its raw month, any month (a correction to an old month included), not
+  only the latest.
+- Everything unpartitioned follows any change below once nothing it reads is being written, and
+  waits while a month of a partitioned asset anywhere below it is requested or being built: the
+  intake announces the ledger and the raw months of one delivery together, and an asset that reads
+  the ledger (directly or through another model) would otherwise build once right away, from
+  staging that is not rebuilt yet, and once more after it. So one delivery builds every asset once.
+- The delivery freshness checks carry their own condition (assets/freshness.py): after every
+  intake and every morning.
+"""
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.intake import LEDGER_KEY
+
+MONTH_FOLLOWS_RAW = dg.AutomationCondition.eager().without(dg.AutomationCondition.in_latest_time_window())
+FOLLOWS_UPSTREAM = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
+# A month whose raw month changed after the month was last built, or whose build is running. (Not
+# `will_be_requested`: Dagster only sees that for assets that can run in the same run, and a
+# partitioned month and an unpartitioned mart cannot.) A failed build keeps the month stale, so what
+# is above waits rather than build from the old month.
+MONTH_STALE = dg.AutomationCondition.any_deps_updated().since(dg.AutomationCondition.newly_updated())
+BEING_BUILT = (MONTH_STALE | dg.AutomationCondition.in_progress()).with_label("stale or building")
+
+
+def waits_for_months(partitioned_below: list[dg.AssetKey]) -> dg.AutomationCondition:
+    """FOLLOWS_UPSTREAM, but not while one of these partitioned assets is requested or building."""
+    if not partitioned_below:
+        return FOLLOWS_UPSTREAM
+    building = dg.AutomationCondition.asset_matches(partitioned_below[0], BEING_BUILT)
+    for key in partitioned_below[1:]:
+        building = building | dg.AutomationCondition.asset_matches(key, BEING_BUILT)
+    return (FOLLOWS_UPSTREAM & ~building.with_label("a month below is being built")).with_label(
+        "follows upstream, once the months below are built")
+
+
+def _specs(asset) -> list[dg.AssetSpec]:
+    return list(asset.specs) if isinstance(asset, dg.AssetsDefinition) else [asset]
+
+
+def partitioned_below(assets_defs: list) -> dict[dg.AssetKey, list[dg.AssetKey]]:
+    """Per asset, the executable partitioned assets anywhere upstream of it."""
+    deps = {spec.key: [dep.asset_key for dep in spec.deps] for a in assets_defs for spec in _specs(a)}
+    built_by_month = {spec.key for a in assets_defs if isinstance(a, dg.AssetsDefinition)
+                      and a.is_executable for spec in a.specs if spec.partitions_def}
+    found: dict[dg.AssetKey, set[dg.AssetKey]] = {}
+
+    def upstream(key: dg.AssetKey) -> set[dg.AssetKey]:
+        if key not in found:
+            found[key] = set()  # the graph is acyclic; this only guards the recursion
+            for dep in deps.get(key, []):
+                found[key] |= upstream(dep) | ({dep} & built_by_month)
+        return found[key]
+
+    return {key: sorted(upstream(key) & built_by_month, key=str) for key in deps}
+
+
+def automate(assets_defs: list) -> list:
+    """Every asset but the intake (the inbox sensor starts it) and the raw tables (the intake writes
+    them) with its automation condition."""
+    below = partitioned_below(assets_defs)
+
+    def _automated(asset):
+        if not isinstance(asset, dg.AssetsDefinition) or LEDGER_KEY in asset.keys or not asset.is_executable:
+            return asset
+        return asset.map_asset_specs(lambda spec: spec.replace_attributes(
+            automation_condition=MONTH_FOLLOWS_RAW if spec.partitions_def else waits_for_months(below[spec.key])))
+
+    return [_automated(a) for a in assets_defs]

@@ -1,0 +1,54 @@
+"""What the Dagster UI and catalogue tools read: kinds, owners, row counts and column schemas under
+Dagster's own keys, and partitions that start at each dataset's first delivery."""
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.metadata import OWNERS, ROW_COUNT
+from pipelines.definitions import build_definitions
+from pipelines.runner import run_pipeline
+from pipelines.warehouse import open_warehouse
+from sources.contracts import first_delivery_month, month_partition
+from tests.conftest import CONTRACTS_HEADER, UNITS_HEADER, contract_rows, units_rows
+
+
+def test_every_asset_has_kinds_and_owners():
+    graph = build_definitions().resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert "duckdb" in node.kinds and node.kinds & {"sql", "python"}, key
+        assert list(node.owners) == OWNERS, key
+    assert "sql" in graph.get(dg.AssetKey(["core", "tenancies"])).kinds
+    assert "python" in graph.get(dg.AssetKey(["core", "dim_buurt"])).kinds
+
+
+def test_partitions_start_at_each_datasets_first_delivery():
+    graph = build_definitions().resolve_asset_graph()
+    # Both corporations deliver arrears; the earlier one (havensteder, 2024-01) opens the range.
+    assert first_delivery_month("wonen__huurachterstand") == "2024-01"
+    assert first_delivery_month("zorg__zrm_metingen") == "2024-06"
+    for layer in ("raw", "staging"):
+        arrears = graph.get(dg.AssetKey([layer, "wonen__huurachterstand"])).partitions_def
+        zrm = graph.get(dg.AssetKey([layer, "zorg__zrm_metingen"])).partitions_def
+        assert arrears.get_first_partition_key() == "2024-01"
+        assert zrm.get_first_partition_key() == "2024-06"
+    assert month_partition("2024-05", table="zorg__zrm_metingen") is None
+    assert month_partition("2024-05", table="wonen__huurachterstand") == "2024-05"
+
+
+def test_row_count_and_column_schema_come_from_the_warehouse(home, deliver):
+    deliver("havensteder", "havensteder__verhuureenheden__2025-06-30.csv", UNITS_HEADER, units_rows(30))
+    deliver("havensteder", "havensteder__huurcontracten__2025-06.csv", CONTRACTS_HEADER, contract_rows(30))
+    run = run_pipeline(build_definitions(home), dg.DagsterInstance.ephemeral(), home)
+    assert run.success
+    events = {e.asset_key.to_user_string(): e.materialization.metadata
+              for r in run.results for e in r.get_asset_materialization_events()}
+    with open_warehouse(home.warehouse, read_only=True) as con:
+        for key, table in (("core/tenancies", "core.tenancies"), ("raw/wonen__huurcontracten",
+                           "raw.wonen__huurcontracten"), ("core/dim_buurt", "core.dim_buurt"),
+                           ("raw/load_ledger", "raw.load_ledger")):
+            metadata = events[key]
+            columns = [c for c, in con.execute(f"select column_name from (describe {table})").fetchall()]
+            assert [c.name for c in metadata["dagster/column_schema"].schema.columns] == columns, key
+            assert metadata[ROW_COUNT].value == con.execute(f"select count(*) from {table}").fetchone()[0], key
+    assert events["core/tenancies"][ROW_COUNT].value == 30
