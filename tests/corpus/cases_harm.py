@@ -46,7 +46,7 @@ def cases() -> list[dict]:
         refused("yearly_survey_before_first_delivery", "bewonerspanel",
                 "bewonerspanel__bewonersenquete__2012.csv", csv_bytes(SURVEY, survey(2012)),
                 "period_before_first_delivery"),
-        refused("full_history_starting_after_its_period", h, "havensteder__huurcontracten__2019-03.csv",
+        refused("full_history_starting_after_its_period", h, "havensteder__huurcontracten__2024-01.csv",
                 csv_bytes(CONTRACTS, contracts(30, start="01-02-2024", prefix="XH")),
                 "records_after_period", ["XH-00011"]),
         refused("two_digit_years", h, "havensteder__overlastmeldingen__2025-06.csv",
