@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -233,6 +234,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
                "--host", "127.0.0.1", "--port", str(args.port)]
     print(f"Dagster UI on http://127.0.0.1:{args.port} (instance: {home.dagster_home})", flush=True)
     os.chdir(REPO_ROOT)
+    # Dagster maps SIGTERM onto the SIGINT handler; started in the background by a script, SIGINT is
+    # ignored and that survives exec, so SIGTERM would be ignored too. Default first, then exec.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.execvp(command[0], command)
 
 
