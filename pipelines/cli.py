@@ -6,6 +6,7 @@ import os
 import shutil
 import signal
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -120,23 +121,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     said.setFormatter(logging.Formatter("  %(message)s"))
     logging.getLogger("pipelines.warehouse").addHandler(said)
     # The lock comes first: two runs starting together must not even create the instance together.
-    with home.run_lock(on_wait=lambda holder: say(f"Another run is in progress ({holder}); waiting for it "
-                                                  "to finish.")):
+    lock = ExitStack()
+    try:
+        lock.enter_context(home.run_lock(on_wait=lambda holder: say(
+            f"Another run is in progress ({holder}); waiting for it to finish.")))
+    except OSError as error:
+        raise CliError(EXIT_HOME, f"cannot write the data home {home.root}: {error.strerror or error}. "
+                                  "Set WIJKWIJZER_HOME to a folder you can write.") from None
+    with lock:
         wait_for_warehouse(home.warehouse, args.wait, say)
         instance = dg.DagsterInstance.get()
         release_dead_runs(instance)
-        stages: list = []
-
-        def on_stage(name: str) -> None:
-            if stages:
-                stages[-1].__exit__(None, None, None)
-            stages.append(progress.stage(name))
-            stages[-1].__enter__()
-
+        stages = progress.Stages()
         result = run_pipeline(build_definitions(home), instance, home, tags={PID_TAG: str(os.getpid())},
-                              run_config=progress.RUN_CONFIG, on_stage=on_stage)
-        if stages:
-            stages[-1].__exit__(None, None, None)
+                              run_config=progress.RUN_CONFIG, on_stage=stages.start)
+        stages.finish()
         with open_warehouse(home.warehouse, read_only=True) as con:  # before the next run writes
             decided = con.execute("select decision, count(*) from raw.load_ledger where run_id = ? "
                                   "group by decision order by decision", [result.intake_run_id]).fetchall()
