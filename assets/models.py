@@ -6,7 +6,7 @@ from the UI, one run per range) rebuilds just its months.
 
 import dagster as dg
 
-from assets.metadata import table_metadata
+from assets.metadata import ROW_COUNT, table_metadata
 from assets.reference import WAREHOUSE_POOL
 from pipelines.partitions import delivery_months
 from pipelines.sqlmodels import SqlModel, build, build_months, discover
@@ -24,12 +24,14 @@ def _model_asset(model: SqlModel) -> dg.AssetsDefinition:
               metadata={"sql": dg.MetadataValue.path(str(model.path))})
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            if partitioned:  # the row count of the months built
+            if partitioned:
                 months = context.partition_keys
                 build_months(con, model, months)
-                return dg.MaterializeResult(metadata={"months": len(months), **table_metadata(
-                    con, model.table, f'where "{model.partition_column}" in (select unnest(?::varchar[]))',
-                    [months])})
+                metadata = table_metadata(con, model.table, f'where "{model.partition_column}" in '
+                                          '(select unnest(?::varchar[]))', [months])
+                if len(months) > 1:  # one result for every month of the range: not a month's count
+                    metadata["rows_in_months_built"] = metadata.pop(ROW_COUNT)
+                return dg.MaterializeResult(metadata={"months": len(months), **metadata})
             build(con, model)
             return dg.MaterializeResult(metadata=table_metadata(con, model.table))
 

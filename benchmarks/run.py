@@ -122,9 +122,16 @@ def load_buurten(con, world: Path) -> None:
 
 
 def rows_of(results) -> int:
-    return sum(int(event.event_specific_data.materialization.metadata[ROW_COUNT].value)
-               for result in results for event in result.get_asset_materialization_events()
-               if ROW_COUNT in event.event_specific_data.materialization.metadata)
+    """Rows built: each materialization's row count, and a range of months once per run and asset."""
+    total, ranges = 0, {}
+    for result in results:
+        for event in result.get_asset_materialization_events():
+            metadata = event.event_specific_data.materialization.metadata
+            if ROW_COUNT in metadata:
+                total += int(metadata[ROW_COUNT].value)
+            elif "rows_in_months_built" in metadata:
+                ranges[(result.run_id, event.asset_key)] = int(metadata["rows_in_months_built"].value)
+    return total + sum(ranges.values())
 
 
 def correct_one_month(world: Path, context: dict) -> dict:

@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import signal
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -121,23 +123,21 @@ def cmd_run(args: argparse.Namespace) -> int:
     said.setFormatter(logging.Formatter("  %(message)s"))
     logging.getLogger("pipelines.warehouse").addHandler(said)
     # The lock comes first: two runs starting together must not even create the instance together.
-    with home.run_lock(on_wait=lambda holder: say(f"Another run is in progress ({holder}); waiting for it "
-                                                  "to finish.")):
+    lock = ExitStack()
+    try:
+        lock.enter_context(home.run_lock(on_wait=lambda holder: say(
+            f"Another run is in progress ({holder}); waiting for it to finish.")))
+    except OSError as error:
+        raise CliError(EXIT_HOME, f"cannot write the data home {home.root}: {error.strerror or error}. "
+                                  "Set WIJKWIJZER_HOME to a folder you can write.") from None
+    with lock:
         wait_for_warehouse(home.warehouse, args.wait, say)
         instance = dg.DagsterInstance.get()
         release_dead_runs(instance)
-        stages: list = []
-
-        def on_stage(name: str) -> None:
-            if stages:
-                stages[-1].__exit__(None, None, None)
-            stages.append(progress.stage(name))
-            stages[-1].__enter__()
-
+        stages = progress.Stages()
         result = run_pipeline(build_definitions(home), instance, home, tags={PID_TAG: str(os.getpid())},
-                              run_config=progress.RUN_CONFIG, on_stage=on_stage)
-        if stages:
-            stages[-1].__exit__(None, None, None)
+                              run_config=progress.RUN_CONFIG, on_stage=stages.start)
+        stages.finish()
         with open_warehouse(home.warehouse, read_only=True) as con:  # before the next run writes
             decided = con.execute("select decision, count(*) from raw.load_ledger where run_id = ? "
                                   "group by decision order by decision", [result.intake_run_id]).fetchall()
@@ -282,6 +282,9 @@ def cmd_dev(args: argparse.Namespace) -> int:
                "--host", "127.0.0.1", "--port", str(args.port)]
     print(f"Dagster UI on http://127.0.0.1:{args.port} (instance: {home.dagster_home})", flush=True)
     os.chdir(REPO_ROOT)
+    # Dagster maps SIGTERM onto the SIGINT handler; started in the background by a script, SIGINT is
+    # ignored and that survives exec, so SIGTERM would be ignored too. Default first, then exec.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.execvp(command[0], command)
 
 

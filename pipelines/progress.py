@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import contextmanager
 
 import dagster as dg
 from rich.console import Console
@@ -24,13 +23,22 @@ def use_console(console: Console) -> None:
     _console = console
 
 
-@contextmanager
-def stage(name: str):
-    """One stage of a run, with its time."""
-    started = time.perf_counter()
-    _console.print(f"[bold]▶ {name}[/bold]")
-    yield
-    _console.print(f"  [dim]{name} done in {time.perf_counter() - started:.1f} s[/dim]")
+class Stages:
+    """The stages of a run, each said as it starts and timed when the next one starts."""
+
+    def __init__(self) -> None:
+        self._current: tuple[str, float] | None = None
+
+    def start(self, name: str) -> None:
+        self.finish()
+        _console.print(f"[bold]▶ {name}[/bold]")
+        self._current = (name, time.perf_counter())
+
+    def finish(self) -> None:
+        if self._current:
+            name, started = self._current
+            _console.print(f"  [dim]{name} done in {time.perf_counter() - started:.1f} s[/dim]")
+            self._current = None
 
 
 def _first_line(text: str) -> str:

@@ -3,6 +3,7 @@ Dagster's own keys, and partitions that start at each dataset's first delivery."
 from __future__ import annotations
 
 import dagster as dg
+import yaml
 
 from assets.metadata import OWNERS, ROW_COUNT
 from pipelines.definitions import build_definitions
@@ -22,18 +23,22 @@ def test_every_asset_has_kinds_and_owners():
     assert "python" in graph.get(dg.AssetKey(["core", "dim_buurt"])).kinds
 
 
-def test_partitions_start_at_each_datasets_first_delivery():
+def test_partitions_start_at_each_datasets_first_delivery(tmp_path):
     graph = build_definitions().resolve_asset_graph()
-    # Both corporations deliver arrears; the earlier one (havensteder, 2024-01) opens the range.
-    assert first_delivery_month("wonen__huurachterstand") == "2024-01"
-    assert first_delivery_month("zorg__zrm_metingen") == "2024-06"
     for layer in ("raw", "staging"):
         arrears = graph.get(dg.AssetKey([layer, "wonen__huurachterstand"])).partitions_def
-        zrm = graph.get(dg.AssetKey([layer, "zorg__zrm_metingen"])).partitions_def
-        assert arrears.get_first_partition_key() == "2024-01"
-        assert zrm.get_first_partition_key() == "2024-06"
-    assert month_partition("2024-05", table="zorg__zrm_metingen") is None
-    assert month_partition("2024-05", table="wonen__huurachterstand") == "2024-05"
+        assert arrears.get_first_partition_key() == first_delivery_month("wonen__huurachterstand") == "2024-11"
+    assert month_partition("2024-10", table="wonen__huurachterstand") is None
+    assert month_partition("2024-11", table="wonen__huurachterstand") == "2024-11"
+    # A dataset starts with the earliest of the partners delivering it; the default covers the rest.
+    registry = tmp_path / "partners.yaml"
+    registry.write_text(yaml.safe_dump({"first_delivery_month": "2018-01", "partners": {
+        "a": {"domain": "wonen", "datasets": ["huurachterstand"], "first_delivery_month": "2025-03"},
+        "b": {"domain": "wonen", "datasets": ["huurachterstand", "woonkosten"], "first_delivery_month": "2024-06"},
+        "c": {"domain": "zorg", "datasets": ["zrm_metingen"]}}}))
+    assert first_delivery_month("wonen__huurachterstand", registry) == "2024-06"
+    assert first_delivery_month("wonen__woonkosten", registry) == "2024-06"
+    assert first_delivery_month("zorg__zrm_metingen", registry) == "2018-01"
 
 
 def test_row_count_and_column_schema_come_from_the_warehouse(home, deliver):

@@ -88,8 +88,9 @@ def test_a_locked_warehouse_says_who_holds_it_then_gives_up_in_one_line(tmp_path
 
 
 def test_dev_becomes_dagster_and_stops_on_sigterm(tmp_path):
+    """Started as a script's background job (SIGINT ignored), as a service manager or CI does."""
     from tests.test_dagster_ops import dev_server
-    with dev_server(tmp_path / "home") as graphql:
+    with dev_server(tmp_path / "home", ignore_sigint=True) as graphql:
         process = psutil.Process(graphql.pid)
         assert "dagster" in " ".join(process.cmdline()) and "dev" in process.cmdline(), \
             "the process started as `wijkwijzer dev` is Dagster itself (execvp)"

@@ -53,14 +53,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def dev_server(home_root: Path):
-    """`wijkwijzer dev` (webserver and daemon) on a free loopback port; yields a GraphQL caller."""
+def dev_server(home_root: Path, ignore_sigint: bool = False):
+    """`wijkwijzer dev` (webserver and daemon) on a free loopback port; yields a GraphQL caller.
+    `ignore_sigint` starts it as a non-interactive shell starts a background job."""
     port = _free_port()
     env = {**os.environ, "WIJKWIJZER_HOME": str(home_root)}
     # Its own session, so the whole process group (webserver + daemon) can be stopped.
     server = subprocess.Popen([str(BIN / "wijkwijzer"), "dev", "--port", str(port)], cwd=REPO_ROOT,
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+                              start_new_session=True, preexec_fn=(lambda: signal.signal(
+                                  signal.SIGINT, signal.SIG_IGN)) if ignore_sigint else None)
 
     def graphql(query: str, variables: dict | None = None) -> dict:
         body = json.dumps({"query": query, "variables": variables or {}}).encode()
