@@ -22,8 +22,8 @@ def problem(file_name: str) -> str | None:
     ("havensteder__verhuureenheden__2026-11-30.csv", None),            # today
     ("havensteder__verhuureenheden__2026-12-01.csv", "period_in_future"),
     ("havensteder__verhuureenheden__2061-01-01.csv", "period_in_future"),
-    ("havensteder__verhuureenheden__2024-01-01.csv", None),            # the dataset's first delivery month
-    ("havensteder__verhuureenheden__2023-12-31.csv", "period_before_first_delivery"),
+    ("havensteder__verhuureenheden__2024-11-01.csv", None),            # the dataset's first delivery month
+    ("havensteder__verhuureenheden__2024-10-31.csv", "period_before_first_delivery"),
     ("bewonerspanel__bewonersenquete__2026.csv", None),                # the current year
     ("bewonerspanel__bewonersenquete__2027.csv", "period_in_future"),
     ("bewonerspanel__bewonersenquete__2024.csv", None),
