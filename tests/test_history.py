@@ -120,3 +120,44 @@ def test_history_checks_run_by_hand_without_history_report_nothing(home):
                           resources={"warehouse": WarehouseResource(path=str(home.warehouse))})
     result = defs.resolve_job_def("history_by_hand").execute_in_process()
     assert result.success and result.get_asset_check_evaluations() == []
+
+
+def test_a_world_without_change_rarely_warns_and_a_real_drop_still_does():
+    """Small deliveries vary by chance alone: in a stable world (Poisson row counts, a fixed
+    category mix and fixed empty shares) at most 5% of deliveries may warn; the old fixed ±25% /
+    KL 0.1 bands warned on far more at 50 rows a month. A real drop still warns."""
+    import numpy as np
+    import pandas as pd
+
+    from quality.profiles import Profile
+
+    contract = load_registry().contract_for("havensteder", "overlastmeldingen")
+    categories = ["geluid", "vervuiling", "agressie", "verward_gedrag", "drugs", "woonfraude", "overig"]
+    mix = [0.3, 0.2, 0.1, 0.1, 0.1, 0.05, 0.15]
+    empty = {"complex_id": 0.1, "veroorzaker_contract_id": 0.4, "afgehandeld_op": 0.3}
+    rng = np.random.default_rng(7)
+
+    def delivery(rows: int) -> pd.DataFrame:
+        frame = pd.DataFrame({"categorie": rng.choice(categories, size=rows, p=mix)})
+        for column, share in empty.items():
+            frame[column] = np.where(rng.random(rows) < share, None, "x")
+        return frame
+
+    def profile_of(frame: pd.DataFrame) -> Profile:
+        shares = frame["categorie"].value_counts(normalize=True).to_dict()
+        return Profile(len(frame), {c: float(frame[c].isna().mean()) for c in empty},
+                       {"categorie": shares}, {})
+
+    validator = ContractValidator()
+    past, warned, deliveries = [], 0, 60
+    for _ in range(deliveries + 6):
+        frame = delivery(int(rng.poisson(50)))
+        if len(past) >= 6:
+            findings = validator.validate_history(contract, frame, past[:6])
+            warned += any(not f.success for f in findings)
+        past.insert(0, profile_of(frame))
+    assert warned <= 0.05 * deliveries, f"{warned} of {deliveries} stable deliveries warned"
+
+    big_past = [profile_of(delivery(1000)) for _ in range(6)]
+    findings = validator.validate_history(contract, delivery(700), big_past)
+    assert [f.kind for f in findings if not f.success] == ["row_count"]
