@@ -115,6 +115,7 @@ BSN_CHANCE = 1 / 11        # share of random numbers that pass the 11-test
 BSN_Z = 5.0                # one-sided margin above chance; false alarm odds ~1 in 3.5 million
 BSN_SAMPLE = 20_000        # distinct candidates tested per column to decide
 BSN_GLUED_MIN = 3          # a glued BSN needs this many distinct values before it is judged
+BSN_OUTLIER_CELLS = 10     # ...unless the rest of the column (this many cells) has no such run
 
 # --- dates of birth -----------------------------------------------------------------------------
 FULL_DATE = r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{4})([ T].*)?$"
@@ -131,6 +132,7 @@ NOTE_WORDS = 12            # one value this long is a note, never a category lab
 TEXT_MEDIAN_WORDS, TEXT_MEDIAN_CHARS = 5, 25  # a column whose typical value is a sentence
 SENTENCE_WORDS, SENTENCE_CHARS = 6, 40
 SENTENCE_DISTINCT = 3
+CATEGORY_NOTE_WORDS = 3    # an unlisted value this long in a category column is typed text
 
 # --- names by value -----------------------------------------------------------------------------
 TUSSENVOEGSEL = r"(van|de|der|den|het|ter|ten|te|op|in|'t|van de|van der|van den|van het|in 't|op de)"
@@ -230,7 +232,7 @@ def scan(
     for column in frame.columns:  # a BSN is forbidden in any column, pseudonym columns included
         findings += _bsn_findings(frame, column)
     for column in value_cols:
-        findings += _free_text_findings(frame, column)
+        findings += _free_text_findings(frame, column, (categories or {}).get(column))
         if column not in named:  # a 'naam' column is already refused by its name
             findings += _person_name_findings(frame, column, (categories or {}).get(column))
         if date_columns is not None and column not in date_columns and column not in named:
@@ -532,7 +534,10 @@ def _bsn_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
         distinct = group["number"].unique()
         sample = distinct.sample(BSN_SAMPLE, seed=0) if distinct.len() > BSN_SAMPLE else distinct
         passing_sample = _passing(sample)
-        enough = kind == "number" or distinct.len() >= BSN_GLUED_MIN
+        # One or two glued numbers in a column of short ids are not its numbering scheme but
+        # values pasted in (HC12345678201 among HC2001..): judged like a lone 9-digit number.
+        outlier = cells.height >= BSN_OUTLIER_CELLS
+        enough = kind == "number" or distinct.len() >= BSN_GLUED_MIN or outlier
         if enough and _beyond_chance(passing_sample.len(), sample.len(), BSN_CHANCE):
             valid = _passing(distinct) if sample.len() < distinct.len() else passing_sample
             hits.append(group.filter(pl.col("number").is_in(valid.implode())))
@@ -647,14 +652,21 @@ def _pseudonym_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding
     )]
 
 
-def _free_text_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
-    """Notes are sentences: long, with many words, and different from row to row."""
+def _free_text_findings(frame: pl.DataFrame, column: str,
+                        agreed: Collection[str] | None = None) -> list[PrivacyFinding]:
+    """Notes are sentences: long, with many words, and different from row to row. In a category
+    column a label is one term, so an unlisted value of a few words is a note typed into it
+    ('anders: overleden in ziekenhuis')."""
     values = frame[column].drop_nulls()
     if values.len() == 0:
         return []
     words = values.str.count_matches(" ", literal=True) + 1
     chars = values.str.len_chars()
     sentence = (words >= SENTENCE_WORDS) & (chars >= SENTENCE_CHARS)
+    if agreed:
+        listed = values.str.strip_chars().str.to_lowercase().is_in(
+            pl.Series([str(v).lower() for v in agreed]).implode())
+        sentence = sentence | (~listed & (words >= CATEGORY_NOTE_WORDS))
     sentences = values.filter(sentence)
     is_text_column = (
         words.median() >= TEXT_MEDIAN_WORDS
@@ -662,7 +674,7 @@ def _free_text_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding
         and values.n_unique() >= 0.5 * values.len()
     )
     has_note = (words >= NOTE_WORDS).any()
-    many_sentences = sentences.n_unique() >= SENTENCE_DISTINCT
+    many_sentences = sentences.n_unique() >= (1 if agreed else SENTENCE_DISTINCT)
     if not (is_text_column or has_note or many_sentences):
         return []
     texty = values.filter(((words >= TEXT_MEDIAN_WORDS) & (chars >= TEXT_MEDIAN_CHARS)) | sentence)
