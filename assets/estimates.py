@@ -31,7 +31,7 @@ import polars as pl
 from scipy import special, stats
 
 from assets.reference import WAREHOUSE_POOL
-from pipelines.warehouse import WarehouseResource, scalar
+from engine.warehouse import WarehouseResource, scalar
 
 ESTIMATES_KEY = dg.AssetKey(["marts", "indicator_estimates"])
 INPUTS_KEY = dg.AssetKey(["marts", "indicator_estimation_inputs"])

@@ -9,8 +9,8 @@ import os
 import dagster as dg
 
 from assets.reference import WAREHOUSE_POOL
-from pipelines.resources import DataHomeResource
-from pipelines.warehouse import WarehouseResource, scalar
+from engine.resources import DataHomeResource
+from engine.warehouse import WarehouseResource, scalar
 
 # What a board may see: tables that carry disclosure control (or hold no person counts). Never
 # marts.indicator_values: that is the unsuppressed table behind indicator_values_published.

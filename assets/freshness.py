@@ -7,8 +7,8 @@ import polars as pl
 from assets.intake import LEDGER_KEY, raw_key
 from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
-from pipelines.freshness import delivery_status
-from pipelines.warehouse import WarehouseResource
+from sources.freshness import delivery_status
+from engine.warehouse import WarehouseResource
 from sources.contracts import load_registry
 
 STATUS_KEY = dg.AssetKey(["marts", "delivery_status"])

@@ -5,7 +5,7 @@ buurt theme scores sit at the scale's bounds. Also measured by benchmarks/indica
 import dagster as dg
 import duckdb
 
-from pipelines.warehouse import WarehouseResource, scalar
+from engine.warehouse import WarehouseResource, scalar
 
 INDEX_KEY = dg.AssetKey(["marts", "liveability_index"])
 MAX_CITY_GAP = 2.0

@@ -19,7 +19,7 @@ import polars as pl
 from assets.estimates import ESTIMATES_KEY, TWO_SIDED_P, publish_estimates, write_estimates
 from assets.leefbaarometer import write_lbm_agreement, write_lbm_reference
 from assets.reference import WAREHOUSE_POOL
-from pipelines.warehouse import WarehouseResource, first_row, scalar
+from engine.warehouse import WarehouseResource, first_row, scalar
 from quality.disclosure import SuppressionReport, area_hierarchy, audit, period_hierarchy, suppress
 from sources.geography import REFERENCE_DIR
 from sources.indicators import catalogue_rows, index_settings_row, load_catalogue, theme_rows
@@ -315,7 +315,7 @@ def build_indicators(con: duckdb.DuckDBPyConnection, targets=TARGETS, timings: d
     dependency order; returns the tables built. `timings` collects seconds per table."""
     import time
 
-    from pipelines.sqlmodels import build, discover
+    from engine.sqlmodels import build, discover
     models = {m.table: m for m in discover() if m.layer != "staging"}
     python_deps = {"core.index_settings": ["core.indicator_catalogue"],
                    "core.index_themes": ["core.indicator_catalogue"],

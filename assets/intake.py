@@ -12,15 +12,15 @@ import dagster as dg
 
 from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
-from pipelines.intake import register_known_buurten, run_intake
-from pipelines.partitions import delivery_months, month_partition
-from pipelines.sqlmodels import discover, ensure_table, stale_staging
-from pipelines.resources import DataHomeResource
-from pipelines.warehouse import WarehouseResource, first_row, scalar
+from quality.intake import register_known_buurten, run_intake
+from engine.partitions import delivery_months
+from engine.sqlmodels import discover, ensure_table, stale_staging
+from engine.resources import DataHomeResource
+from engine.warehouse import WarehouseResource, first_row, scalar
 from quality.contract_sql import quote
 from quality.gx_bridge import HISTORY_CHECKS, HISTORY_DELIVERIES, ContractValidator, HistoryFinding
 from quality.profiles import category_columns, empty_columns, history, history_frame_sql, mean_columns
-from sources.contracts import Contract, load_registry
+from sources.contracts import Contract, first_delivery_month, load_registry, month_partition
 
 LEDGER_KEY = dg.AssetKey(["raw", "load_ledger"])
 CONTRACT_CHECK = "contract"
@@ -40,7 +40,7 @@ def raw_spec(contract: Contract) -> dg.AssetSpec:
     """A raw table as Dagster sees it: written by the intake (below), partitioned by delivery month
     when the dataset is monthly, so a correction marks only its month as changed."""
     return dg.AssetSpec(raw_key(contract.table), group_name="raw", deps=[LEDGER_KEY],
-                        partitions_def=delivery_months(contract.table) if contract.period == "monthly" else None,
+                        partitions_def=delivery_months(first_delivery_month(contract.table)) if contract.period == "monthly" else None,
                         description=f"{contract.title_en}: accepted rows of every delivery, each row "
                                     "with its source file, SHA-256 and load time.",
                         metadata={"period": contract.period, "key": list(contract.key)})

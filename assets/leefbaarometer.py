@@ -5,27 +5,20 @@ core.leefbaarometer (the 2024 buurt scores) is loaded by assets/indicators.py; t
 area and year are the SQL model sql/marts/leefbaarometer.sql."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import dagster as dg
 import duckdb
 import polars as pl
-import yaml
 from scipy import stats
 
 from assets.reference import WAREHOUSE_POOL
-from pipelines.warehouse import WarehouseResource
+from engine.warehouse import WarehouseResource
 from sources.geography import REFERENCE_DIR
+from sources.leefbaarometer import load_classes
 
-CLASSES_YAML = REFERENCE_DIR / "lbm_classes.yaml"
 WIJKEN_CSV = REFERENCE_DIR / "lbm_2002_2024_rotterdam_wijken.csv"
 WIJKEN_KEY = dg.AssetKey(["core", "leefbaarometer_wijken"])
 CLASSES_KEY = dg.AssetKey(["core", "leefbaarometer_klassen"])
 AGREEMENT_KEY = dg.AssetKey(["marts", "leefbaarometer_agreement"])
-
-
-def load_classes(path: Path = CLASSES_YAML) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def write_lbm_reference(con: duckdb.DuckDBPyConnection) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 
-from pipelines.warehouse import scalar
+from engine.warehouse import scalar
 
 # Who answers for the warehouse in the catalogue: one team runs it for all partners.
 OWNERS = ["team:wijkwijzer-data"]

@@ -8,9 +8,10 @@ import dagster as dg
 
 from assets.metadata import ROW_COUNT, table_metadata
 from assets.reference import WAREHOUSE_POOL
-from pipelines.partitions import delivery_months
-from pipelines.sqlmodels import SqlModel, build, build_months, discover
-from pipelines.warehouse import WarehouseResource
+from engine.partitions import delivery_months
+from engine.sqlmodels import SqlModel, build, build_months, discover
+from engine.warehouse import WarehouseResource
+from sources.contracts import first_delivery_month
 
 
 def _model_asset(model: SqlModel) -> dg.AssetsDefinition:
@@ -19,7 +20,7 @@ def _model_asset(model: SqlModel) -> dg.AssetsDefinition:
     @dg.asset(key=[model.layer, model.name], group_name=model.layer, pool=WAREHOUSE_POOL,
               deps=[dg.AssetKey(list(dep)) for dep in model.depends_on],
               description=model.description or None,
-              partitions_def=delivery_months(model.raw_source) if partitioned else None,
+              partitions_def=delivery_months(first_delivery_month(model.raw_source)) if partitioned else None,
               backfill_policy=dg.BackfillPolicy.single_run() if partitioned else None,
               metadata={"sql": dg.MetadataValue.path(str(model.path))})
     def _asset(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:

@@ -21,7 +21,7 @@ import polars as pl
 from scipy.stats import bootstrap
 
 from assets.reference import WAREHOUSE_POOL
-from pipelines.warehouse import WarehouseResource, first_row
+from engine.warehouse import WarehouseResource, first_row
 
 TABLE = "core.cost_per_outcome_intervals"
 KEY = ("programme", "cohort", "outcome_id")

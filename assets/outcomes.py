@@ -22,8 +22,8 @@ import dagster as dg
 
 from assets.reference import WAREHOUSE_POOL, yaml_config_asset
 from assets.outcome_intervals import TABLE as INTERVALS_TABLE, write_intervals
-from pipelines.sqlmodels import SqlModel, build, discover
-from pipelines.warehouse import WarehouseResource, first_row, scalar
+from engine.sqlmodels import SqlModel, build, discover
+from engine.warehouse import WarehouseResource, first_row, scalar
 from quality import disclosure
 from sources import outcome_config
 

@@ -18,9 +18,9 @@ import dagster as dg
 
 from assets.outcomes import area_hierarchy_of
 from assets.reference import WAREHOUSE_POOL, yaml_config_asset
-from pipelines.planner import plan_placements
-from pipelines.resources import DataHomeResource
-from pipelines.warehouse import WarehouseResource
+from reporting.planner import plan_placements
+from engine.resources import DataHomeResource
+from engine.warehouse import WarehouseResource
 from quality import disclosure
 from sources import placement
 

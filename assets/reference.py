@@ -3,7 +3,7 @@
 import dagster as dg
 
 from assets.metadata import table_metadata
-from pipelines.warehouse import WarehouseResource, first_row, scalar
+from engine.warehouse import WarehouseResource, first_row, scalar
 from sources.geography import load_rotterdam_buurten, to_arrow_table
 
 WAREHOUSE_POOL = "warehouse"

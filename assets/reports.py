@@ -6,8 +6,8 @@ import pkgutil
 import dagster as dg
 
 from assets.reference import WAREHOUSE_POOL
-from pipelines.resources import DataHomeResource
-from pipelines.warehouse import WarehouseResource
+from engine.resources import DataHomeResource
+from engine.warehouse import WarehouseResource
 from reporting import slice_report
 from reporting.board_report import render_board_report
 

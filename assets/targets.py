@@ -6,7 +6,7 @@ import duckdb
 import polars as pl
 
 from assets.reference import WAREHOUSE_POOL
-from pipelines.warehouse import WarehouseResource
+from engine.warehouse import WarehouseResource
 from sources.targets import target_rows
 
 TARGETS_KEY = dg.AssetKey(["core", "targets"])

@@ -39,7 +39,7 @@ def write_arrears_csv(path: Path, rows: int, seed: int = 2) -> None:
 def measure_check(path: Path) -> None:
     import duckdb
 
-    from pipelines.intake import register_known_buurten, sha256_of
+    from quality.intake import register_known_buurten, sha256_of
     from quality.validate import validate
     from sources.contracts import load_registry
 

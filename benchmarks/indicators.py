@@ -23,10 +23,10 @@ import psutil
 
 from assets.index_checks import city_gap, share_at_bounds
 from assets.indicators import build_indicators
-from pipelines.home import DataHome
-from pipelines.intake import run_intake
-from pipelines.sqlmodels import build, discover
-from pipelines.warehouse import open_warehouse, scalar
+from engine.home import DataHome
+from quality.intake import run_intake
+from engine.sqlmodels import build, discover
+from engine.warehouse import open_warehouse, scalar
 from sources.contracts import load_registry
 from sources.geography import load_rotterdam_buurten, to_arrow_table
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines.home import DataHome
-from pipelines.intake import run_intake
-from pipelines.warehouse import open_warehouse, scalar
+from engine.home import DataHome
+from quality.intake import run_intake
+from engine.warehouse import open_warehouse, scalar
 
 
 def write_contracts_csv(path: Path, rows: int, seed: int = 1) -> None:

@@ -61,9 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["WIJKWIJZER_HOME"] = str(root / "home")
     os.environ["DAGSTER_HOME"] = str(root / "home" / "dagster")
     from assets.outcomes import plan
-    from pipelines.home import DataHome
-    from pipelines.intake import run_intake
-    from pipelines.warehouse import open_warehouse, scalar
+    from engine.home import DataHome
+    from quality.intake import run_intake
+    from engine.warehouse import open_warehouse, scalar
     from sources import outcome_config
     from sources.contracts import load_registry
     from sources.geography import load_rotterdam_buurten, to_arrow_table

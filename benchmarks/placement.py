@@ -1,4 +1,4 @@
-"""Time the placement planner (pipelines/planner.py: scipy milp / HiGHS) at city and national scale.
+"""Time the placement planner (reporting/planner.py: scipy milp / HiGHS) at city and national scale.
 
 Builds the planner's input arrays directly (no pipeline run): `--buurten` buurten in wijken of 8
 with 20-2,000 running tenancies, a vulnerable share of 0-20%, the threshold of
@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from pipelines.planner import Candidates, solve
+from reporting.planner import Candidates, solve
 from sources import placement
 
 

@@ -139,10 +139,10 @@ def correct_one_month(world: Path, context: dict) -> dict:
     above; against a full run's time. Reports which staging months were rebuilt."""
     import dagster as dg
 
-    from pipelines.intake import run_intake
+    from quality.intake import run_intake
     from pipelines.runner import run_pipeline as run_stages
     from pipelines.sensors import ALL_JOB
-    from pipelines.warehouse import open_warehouse
+    from engine.warehouse import open_warehouse
     home, defs, instance = context["home"], context["defs"], context["instance"]
     monthly = sorted(world.glob("*/*__huurachterstand__*.csv"))
     original = monthly[len(monthly) // 2]
@@ -175,11 +175,11 @@ def run_pipeline(world: Path, home_dir: Path) -> dict:
     import dagster as dg
 
     from pipelines.definitions import build_definitions
-    from pipelines.home import DataHome
-    from pipelines.intake import run_intake
+    from engine.home import DataHome
+    from quality.intake import run_intake
     from pipelines.runner import run_pipeline as run_stages
     from pipelines.sensors import ALL_JOB
-    from pipelines.warehouse import open_warehouse
+    from engine.warehouse import open_warehouse
 
     home = DataHome(home_dir).ensure()
     for path in input_files(world):
@@ -230,7 +230,7 @@ def domain_timings(home_dir: Path) -> dict:
     from assets.indicators import build_indicators
     from assets.outcomes import build_outcomes
     from benchmarks.outcomes import TARGETS as OUTCOME_TARGETS
-    from pipelines.warehouse import open_warehouse
+    from engine.warehouse import open_warehouse
     timings: dict = {}
     with open_warehouse(home_dir / "warehouse.duckdb") as con:
         for name, work in (("indicators", lambda: build_indicators(con)),

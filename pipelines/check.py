@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.intake import register_known_buurten, sha256_of
+from quality.intake import register_known_buurten, sha256_of
 from quality.receipts import receipt_data, render
 from quality.validate import validate
 from sources.contracts import load_registry

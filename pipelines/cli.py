@@ -47,7 +47,7 @@ def _console(stderr: bool = False):
 
 
 def _home(create: bool = True):
-    from pipelines.home import DataHome
+    from engine.home import DataHome
     from sources.contracts import load_registry
     home = DataHome.from_env()
     if not create:
@@ -64,7 +64,7 @@ def wait_for_warehouse(path: Path, wait_s: float, say) -> None:
     does, say who and wait, up to `wait_s` seconds."""
     import time
 
-    from pipelines.warehouse import WarehouseLockedError, connect, lock_holder
+    from engine.warehouse import WarehouseLockedError, connect, lock_holder
     if not path.exists():
         return
     started, announced, holder = time.monotonic(), None, None
@@ -115,13 +115,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pipelines import progress
     from pipelines.definitions import build_definitions
     from pipelines.runner import run_pipeline
-    from pipelines.warehouse import open_warehouse
+    from engine.warehouse import open_warehouse
 
     started = time.perf_counter()
     # The warehouse's own waits (another process writing mid-run) are said out loud too.
     said = logging.StreamHandler(sys.stdout)
     said.setFormatter(logging.Formatter("  %(message)s"))
-    logging.getLogger("pipelines.warehouse").addHandler(said)
+    logging.getLogger("engine.warehouse").addHandler(said)
     # The lock comes first: two runs starting together must not even create the instance together.
     lock = ExitStack()
     try:
@@ -217,7 +217,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not home.warehouse.exists():
         raise CliError(EXIT_NO_WAREHOUSE, f"no warehouse at {home.warehouse} yet: run `wijkwijzer run` "
                                           "first (or set WIJKWIJZER_HOME to the data home that has one).")
-    from pipelines.warehouse import open_warehouse
+    from engine.warehouse import open_warehouse
     from reporting.board_report import latest_quarter, render_board_report
     with open_warehouse(home.warehouse, read_only=True, lock_timeout_s=args.wait) as con:
         period = args.period or latest_quarter(con)
@@ -229,7 +229,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    """Spread placements over buurten under their thresholds (pipelines/planner.py); a table and a
+    """Spread placements over buurten under their thresholds (reporting/planner.py); a table and a
     map, or --json. For the corporation's allocation team: shares in whole percent, no counts."""
     import json
 
@@ -244,8 +244,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if not home.warehouse.exists():
         raise CliError(EXIT_NO_WAREHOUSE, f"no warehouse at {home.warehouse} yet: run `wijkwijzer run` "
                                           "first (or set WIJKWIJZER_HOME to the data home that has one).")
-    from pipelines.planner import PlanDoesNotFit, plan_placements
-    from pipelines.warehouse import open_warehouse, scalar
+    from reporting.planner import PlanDoesNotFit, plan_placements
+    from engine.warehouse import open_warehouse, scalar
     from reporting.placement_plan import write_plan
     with open_warehouse(home.warehouse, read_only=True, lock_timeout_s=args.wait) as con:
         if not scalar(con, "select count(*) from information_schema.tables where table_schema = 'core' "
@@ -339,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as exit_:  # argparse exits 2 on usage errors, as `check` promises
         return int(exit_.code or 0)
-    from pipelines.warehouse import WarehouseLockedError
+    from engine.warehouse import WarehouseLockedError
     try:
         return args.func(args)
     except CliError as error:

@@ -7,11 +7,11 @@ import assets
 from assets.intake import LEDGER_KEY, raw_tables
 from assets.metadata import described
 from pipelines.automation import automate
-from pipelines.home import DataHome
+from engine.home import DataHome
 from pipelines.progress import PROGRESS_LOGGER, progress_logger
 from pipelines.regions import on_celery, regions_run
-from pipelines.resources import resources_for
-from pipelines.sqlmodels import discover
+from engine.resources import resources_for
+from engine.sqlmodels import discover
 from pipelines.sensors import ALL_JOB, INTAKE_JOB, inbox_sensor
 # The placement planner (issue 17): a job run on demand with its PlanConfig, never automated.
 from assets.placement import placement_plan

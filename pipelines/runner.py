@@ -17,10 +17,11 @@ import dagster as dg
 from dagster._core.definitions.asset_daemon_cursor import AssetDaemonCursor
 from dagster._serdes import deserialize_value, serialize_value
 
-from pipelines.partitions import contiguous_ranges
+from engine.partitions import contiguous_ranges
 from pipelines.sensors import ALL_JOB, INTAKE_JOB
-from pipelines.sqlmodels import stale_staging
-from pipelines.warehouse import open_warehouse
+from engine.sqlmodels import stale_staging
+from engine.warehouse import open_warehouse
+from sources.contracts import load_registry
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 # The CLI's own automation cursor, in the instance's key-value store: what it has already handled.
@@ -126,7 +127,7 @@ def run_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance, home, tags:
     if "staging" in stages:
         announce("staging")
         with open_warehouse(home.warehouse) as con:
-            stale = {dg.AssetKey(["staging", model.name]): months for model, months in stale_staging(con).items()}
+            stale = {dg.AssetKey(["staging", model.name]): months for model, months in stale_staging(con, load_registry()).items()}
         run.staging_months = {key.path[-1]: list(months) for key, months in stale.items()}
         every_asset = defs.resolve_implicit_global_asset_job_def()
         for keys, first, last in _month_ranges(stale):

@@ -2,8 +2,8 @@
 
 import dagster as dg
 
-from pipelines.intake import inbox_candidates, sha256_of
-from pipelines.resources import DataHomeResource
+from quality.intake import inbox_candidates, sha256_of
+from engine.resources import DataHomeResource
 
 INTAKE_JOB = "wijkwijzer_intake"
 ALL_JOB = "wijkwijzer_rebuild"

@@ -49,7 +49,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from pipelines.warehouse import scalar
+from engine.warehouse import scalar
 
 THRESHOLD = 10
 ROUNDING = 5

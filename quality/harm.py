@@ -11,7 +11,7 @@ from datetime import date
 
 import duckdb
 
-from pipelines.warehouse import first_row, scalar
+from engine.warehouse import first_row, scalar
 from quality.contract_sql import BUURTCODE_PATTERN, quote
 from sources.contracts import MAX_FATAL_SHARE, Contract, Delivery, first_delivery_month
 

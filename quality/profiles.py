@@ -14,7 +14,7 @@ from datetime import datetime
 
 import duckdb
 
-from pipelines.warehouse import first_row, scalar
+from engine.warehouse import first_row, scalar
 from quality.contract_sql import quote
 from sources.contracts import Contract
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.warehouse import first_row
+from engine.warehouse import first_row
 from quality.contract_sql import RuleSpec, all_checks, quote, sql_string, validation_query
 from quality.file_scan import scan_file_extras
 from quality.masking import safe_column_name, shape

@@ -1045,7 +1045,7 @@ def overdue_rows(con, registry, t: Strings, fmt: Fmt) -> list[dict]:
         rows = rows_of(con, f"""select {select} from marts.delivery_status where overdue
                                 order by days_overdue desc nulls last, partner, dataset""")
     elif "partner" in table_columns(con, "raw.load_ledger"):
-        from pipelines.freshness import delivery_status
+        from sources.freshness import delivery_status
         rows = [r.__dict__ for r in delivery_status(con, date.today(), registry) if r.overdue]
     else:
         rows = []

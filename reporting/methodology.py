@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from assets.leefbaarometer import load_classes
+from sources.leefbaarometer import load_classes
 from quality.disclosure import ROUNDING, THRESHOLD
 from sources.targets import target_rows
 from sources.indicators import REPO_ROOT, Band, Catalogue, load_catalogue

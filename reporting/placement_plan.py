@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from pipelines.planner import Plan
+from reporting.planner import Plan
 from reporting.maps import Area, legend, svg_map
 
 TEMPLATES = Path(__file__).with_name("templates")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.home import DataHome
+from engine.home import DataHome
 from sources.contracts import load_registry
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

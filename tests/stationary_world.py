@@ -12,8 +12,8 @@ import polars as pl
 
 from assets.estimates import publish_estimates, write_estimates
 from assets.indicators import publish_indicator_values, write_catalogue
-from pipelines.sqlmodels import build, discover
-from pipelines.warehouse import connect
+from engine.sqlmodels import build, discover
+from engine.warehouse import connect
 from sources.indicators import load_catalogue
 
 MONTHS = [date(2024 + (m // 12), m % 12 + 1, 1) for m in range(36)]   # 2024-01 .. 2026-12

@@ -8,7 +8,7 @@ import yaml
 from assets.metadata import OWNERS, ROW_COUNT
 from pipelines.definitions import build_definitions
 from pipelines.runner import run_pipeline
-from pipelines.warehouse import open_warehouse
+from engine.warehouse import open_warehouse
 from sources.contracts import first_delivery_month, month_partition
 from tests.conftest import CONTRACTS_HEADER, UNITS_HEADER, contract_rows, units_rows
 

@@ -13,7 +13,7 @@ from assets.intake import LEDGER_KEY
 from pipelines.definitions import build_definitions
 from pipelines.runner import run_pipeline
 from pipelines.sensors import INTAKE_JOB
-from pipelines.warehouse import open_warehouse
+from engine.warehouse import open_warehouse
 from sources.contracts import load_registry
 from tests.conftest import CONTRACTS_HEADER, UNITS_HEADER, contract_rows, units_rows
 

@@ -12,10 +12,10 @@ import dagster as dg
 import pytest
 from pypdf import PdfReader
 
-from pipelines.home import DataHome
-from pipelines.intake import LEDGER_DDL
-from pipelines.resources import resources_for
-from pipelines.warehouse import open_warehouse
+from engine.home import DataHome
+from quality.intake import LEDGER_DDL
+from engine.resources import resources_for
+from engine.warehouse import open_warehouse
 from reporting import browser
 from reporting.board_report import (Fmt, Strings, check_period, latest_quarter, load_strings,
                                     render_board_report)

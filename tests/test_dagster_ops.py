@@ -15,10 +15,10 @@ from pathlib import Path
 import dagster as dg
 import psutil
 
-from pipelines.intake import sha256_of
-from pipelines.resources import DataHomeResource
+from quality.intake import sha256_of
+from engine.resources import DataHomeResource
 from pipelines.sensors import inbox_sensor
-from pipelines.warehouse import open_warehouse
+from engine.warehouse import open_warehouse
 from tests.conftest import CONTRACTS_HEADER, REPO_ROOT, contract_rows
 
 BIN = Path(sys.executable).parent

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 
 from pipelines.check import check_file
-from pipelines.intake import run_intake
-from pipelines.warehouse import open_warehouse
+from quality.intake import run_intake
+from engine.warehouse import open_warehouse
 from tests.corpus import cases_dialect, cases_harm
 
 CASES = {c["id"]: c for c in cases_dialect.cases() + cases_harm.cases()}

@@ -11,7 +11,7 @@ import pytest
 
 from assets.estimates import compute_estimates, round_significant
 from assets.index_checks import city_gap, share_at_bounds
-from pipelines.warehouse import scalar
+from engine.warehouse import scalar
 from tests.stationary_world import build_stationary_world
 
 

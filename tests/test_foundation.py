@@ -10,8 +10,8 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from pipelines.home import DataHome
-from pipelines.warehouse import WarehouseLockedError, first_row, open_warehouse
+from engine.home import DataHome
+from engine.warehouse import WarehouseLockedError, first_row, open_warehouse
 from sources.geography import load_cbs_geopackage, load_rotterdam_buurten
 
 

@@ -6,8 +6,8 @@ from datetime import date
 import duckdb
 import pytest
 
-from pipelines.freshness import delivery_status, expected_period
-from pipelines.intake import LEDGER_DDL
+from sources.freshness import delivery_status, expected_period
+from quality.intake import LEDGER_DDL
 
 
 @pytest.mark.parametrize("kind, as_of, period, due", [

@@ -5,9 +5,9 @@ import dagster as dg
 import pytest
 
 from assets.intake import _newest_delivery_history, intake
-from pipelines.intake import run_intake
-from pipelines.resources import DataHomeResource
-from pipelines.warehouse import WarehouseResource, open_warehouse
+from quality.intake import run_intake
+from engine.resources import DataHomeResource
+from engine.warehouse import WarehouseResource, open_warehouse
 from quality.gx_bridge import ContractValidator
 from sources.contracts import load_registry
 from tests.corpus.cases_dialect import ARREARS, NUISANCE, arrears, nuisance
@@ -107,7 +107,7 @@ def test_history_is_separate_warning_asset_checks_in_dagster(home, deliver):
 
 def test_history_checks_run_by_hand_without_history_report_nothing(home):
     from assets.intake import raw_checks, raw_tables
-    from pipelines.intake import ensure_tables
+    from quality.intake import ensure_tables
 
     with open_warehouse(home.warehouse) as con:
         ensure_tables(con, load_registry())

@@ -9,8 +9,8 @@ import zipfile
 import polars as pl
 import pytest
 
-from pipelines.intake import run_intake
-from pipelines.warehouse import open_warehouse
+from quality.intake import run_intake
+from engine.warehouse import open_warehouse
 from tests.conftest import CONTRACTS_HEADER, contract_rows, pseudonym, write_csv
 
 ARREARS = "contract_id;maand;achterstand_eur;maanden_achterstand\n"

@@ -19,10 +19,10 @@ from assets.estimates import published_estimates_cannot_be_inverted
 from assets.index_checks import liveability_index_agrees_with_the_city
 from assets.indicators import (build_indicators, city_base_scores, derivable_cells, missing_buurten,
                                out_of_range, small_visible_cells, write_catalogue)
-from pipelines.home import DataHome
-from pipelines.intake import ensure_tables, run_intake
-from pipelines.sqlmodels import build, discover
-from pipelines.warehouse import WarehouseResource, connect, open_warehouse, scalar
+from engine.home import DataHome
+from quality.intake import ensure_tables, run_intake
+from engine.sqlmodels import build, discover
+from engine.warehouse import WarehouseResource, connect, open_warehouse, scalar
 from quality.disclosure import period_parent
 from reporting import methodology
 from sources import indicators as catalogue_module

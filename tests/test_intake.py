@@ -10,8 +10,8 @@ import sys
 import polars as pl
 import pytest
 
-from pipelines.intake import run_intake
-from pipelines.warehouse import open_warehouse
+from quality.intake import run_intake
+from engine.warehouse import open_warehouse
 from tests.conftest import (BOSPOLDER, CONTRACTS_HEADER, REPO_ROOT, STADSDRIEHOEK, contract_rows,
                             pseudonym, write_csv)
 
@@ -211,7 +211,7 @@ def test_duplicate_keys_in_a_file_are_set_aside(home, deliver):
 def test_a_file_that_breaks_validation_is_refused_and_does_not_block_the_next(home, deliver, monkeypatch):
     """Issue 13: a workbook could stay in landing/ for good; now a crash inside validation
     refuses that one file (quarantined, receipt, ledger row) and the intake goes on."""
-    import pipelines.intake as intake_module
+    import quality.intake as intake_module
 
     real_validate = intake_module.validate
 

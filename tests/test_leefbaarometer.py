@@ -3,8 +3,9 @@ the class per area and year, and the Spearman agreement per dimension."""
 from __future__ import annotations
 
 from assets.indicators import write_leefbaarometer
-from assets.leefbaarometer import lbm_agreement, load_classes, write_lbm_reference
-from pipelines.sqlmodels import build, discover
+from assets.leefbaarometer import lbm_agreement, write_lbm_reference
+from sources.leefbaarometer import load_classes
+from engine.sqlmodels import build, discover
 
 
 def test_nine_named_classes_cover_the_whole_line_without_gaps():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.warehouse import open_warehouse
+from engine.warehouse import open_warehouse
 from sources.synthetic import generate
 from tests.conftest import REPO_ROOT
 

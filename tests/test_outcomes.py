@@ -40,9 +40,9 @@ import yaml
 
 from assets.outcomes import (PERSON_KEY, build_outcomes, disclosure_problems,
                              person_linked_aggregates, person_tables_with_aggregate_columns)
-from pipelines.intake import ensure_tables
-from pipelines.sqlmodels import SqlModel, discover
-from pipelines.warehouse import open_warehouse, scalar
+from quality.intake import ensure_tables
+from engine.sqlmodels import SqlModel, discover
+from engine.warehouse import open_warehouse, scalar
 from sources import outcome_config
 from sources.contracts import load_registry
 
@@ -751,7 +751,7 @@ def test_synthetic_world_sustainment_and_costs_are_recovered_exactly(home):
     import json
     import shutil
 
-    from pipelines.intake import run_intake
+    from quality.intake import run_intake
     from sources.geography import load_rotterdam_buurten, to_arrow_table
     from sources.synthetic import generate
 
@@ -855,9 +855,9 @@ def test_dagster_builds_the_outcome_layer_and_its_checks_pass(home):
     import dagster as dg
 
     import assets
-    from pipelines.resources import resources_for
+    from engine.resources import resources_for
 
-    from pipelines.sqlmodels import build, discover
+    from engine.sqlmodels import build, discover
     monthly = [m for m in discover() if m.partition_column]  # partitioned: built here, not in the run
     with open_warehouse(home.warehouse) as con:
         write_world(con)

@@ -11,9 +11,9 @@ import assets
 from assets import intake, reference
 from pipelines import cli
 from pipelines.definitions import build_definitions
-from pipelines.resources import resources_for
+from engine.resources import resources_for
 from pipelines.runner import run_pipeline
-from pipelines.warehouse import open_warehouse, scalar
+from engine.warehouse import open_warehouse, scalar
 from tests.conftest import (BOSPOLDER, CONTRACTS_HEADER, REPO_ROOT, UNITS_HEADER, contract_rows,
                             units_rows)
 

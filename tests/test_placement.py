@@ -13,8 +13,8 @@ from shapely.geometry import box
 
 from assets.placement import disclosure_problems, publish
 from pipelines import cli
-from pipelines.planner import Candidates, PlanDoesNotFit, solve
-from pipelines.sqlmodels import build, discover
+from reporting.planner import Candidates, PlanDoesNotFit, solve
+from engine.sqlmodels import build, discover
 from sources import placement
 from sources.placement import Weights
 
@@ -164,8 +164,8 @@ def _copy_home(planted, tmp_path):
 
 
 def test_plan_job_writes_the_plan(planted, tmp_path):
-    from pipelines.home import DataHome
-    from pipelines.resources import resources_for
+    from engine.home import DataHome
+    from engine.resources import resources_for
     from assets.placement import placement_plan
     home = _copy_home(planted, tmp_path)
     result = placement_plan.execute_in_process(
@@ -195,7 +195,7 @@ def test_plan_command_json_and_refusal(planted, tmp_path, monkeypatch, capsys):
 
 
 def test_a_fractional_relaxation_falls_back_to_the_integer_programme(monkeypatch):
-    import pipelines.planner as planner
+    import reporting.planner as planner
     real, calls = planner.milp, []
 
     def fractional_relaxation(c, **kwargs):

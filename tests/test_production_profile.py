@@ -22,8 +22,8 @@ import pytest
 import yaml
 
 from pipelines import regions
-from pipelines.home import DataHome
-from pipelines.warehouse import open_warehouse
+from engine.home import DataHome
+from engine.warehouse import open_warehouse
 from sources.contracts import load_registry
 from tests.conftest import CONTRACTS_HEADER, REPO_ROOT, UNITS_HEADER, contract_rows, units_rows, write_csv
 
@@ -194,9 +194,9 @@ def test_regions_fan_out_on_two_celery_workers_with_a_redis_broker(tmp_path):
 
 
 def test_helm_values_match_the_shipped_instance():
-    """deploy/values.yaml says to the chart what pipelines/dagster.yaml says on one machine."""
+    """deploy/values.yaml says to the chart what engine/dagster.yaml says on one machine."""
     values = yaml.safe_load((REPO_ROOT / "deploy" / "values.yaml").read_text())
-    instance = yaml.safe_load((REPO_ROOT / "pipelines" / "dagster.yaml").read_text())
+    instance = yaml.safe_load((REPO_ROOT / "engine" / "dagster.yaml").read_text())
     [deployment] = values["dagster-user-deployments"]["deployments"]
     assert "pipelines.definitions" in deployment["dagsterApiGrpcArgs"]
     assert {"name": "WIJKWIJZER_HOME", "value": "/data/rotterdam"} in deployment["env"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines import regions
-from pipelines.warehouse import open_warehouse
+from engine.warehouse import open_warehouse
 from tests.conftest import CONTRACTS_HEADER, UNITS_HEADER, contract_rows, units_rows, write_csv
 
 

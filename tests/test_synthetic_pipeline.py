@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from pipelines.check import check_file
-from pipelines.intake import run_intake
-from pipelines.warehouse import open_warehouse
+from quality.intake import run_intake
+from engine.warehouse import open_warehouse
 from quality.masking import shape
 from sources.contracts import load_registry
 from sources.synthetic import generate

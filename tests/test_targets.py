@@ -7,7 +7,7 @@ import pytest
 import yaml
 
 from assets.targets import write_targets
-from pipelines.sqlmodels import build, discover
+from engine.sqlmodels import build, discover
 from sources import targets as targets_module
 
 

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.check import check_file
-from pipelines.home import DataHome
-from pipelines.intake import run_intake
-from pipelines.warehouse import open_warehouse
+from engine.home import DataHome
+from quality.intake import run_intake
+from engine.warehouse import open_warehouse
 from sources.contracts import load_registry
 
 CORPUS_DIR = Path(__file__).parent

@@ -20,8 +20,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from pipelines.home import DataHome
-from pipelines.warehouse import scalar
+from engine.home import DataHome
+from engine.warehouse import scalar
 from quality.contract_sql import quote
 from quality.masking import shape_expr
 from quality.history import judge_against_history, record_profile

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.warehouse import LAYERS, scalar
+from engine.warehouse import LAYERS, scalar
 
 SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 MODEL_LAYERS = ("staging", "core", "marts")
@@ -157,10 +157,10 @@ def stale_months(con: duckdb.DuckDBPyConnection, model: SqlModel, dataset: str) 
         order by loads.period""", [dataset, list(LOADING_DECISIONS), model.name]).fetchall()]
 
 
-def stale_staging(con: duckdb.DuckDBPyConnection, registry=None) -> dict[SqlModel, list[str]]:
-    """Every partitioned staging model with the delivery months it must rebuild."""
-    from sources.contracts import load_registry
-    by_table = {c.table: c for c in (registry or load_registry()).contracts.values()}
+def stale_staging(con: duckdb.DuckDBPyConnection, registry) -> dict[SqlModel, list[str]]:
+    """Every partitioned staging model with the delivery months it must rebuild. `registry` is the
+    partner registry (sources.contracts.Registry): the engine reads it, it does not load it."""
+    by_table = {c.table: c for c in registry.contracts.values()}
     return {model: months for model in discover()
             if model.partition_column and model.raw_source in by_table
             and (months := stale_months(con, model, by_table[model.raw_source].dataset))}

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.home import DataHome
-from pipelines.warehouse import WarehouseResource
+from engine.home import DataHome
+from engine.warehouse import WarehouseResource
 
 
 class DataHomeResource(dg.ConfigurableResource):

@@ -9,15 +9,14 @@ from functools import lru_cache
 
 import dagster as dg
 
-from sources.contracts import first_delivery_month, month_partition  # noqa: F401  (re-exported)
 
-
-@lru_cache(maxsize=None)  # one definition per dataset, shared by its raw table and staging model
-def delivery_months(table: str) -> dg.MonthlyPartitionsDefinition:
-    """A dataset's delivery months: from its first delivery (so the UI's "filled" counts months that
-    could have arrived) up to and including the current month (end_offset=1: a month's file may
-    arrive during the month)."""
-    return dg.MonthlyPartitionsDefinition(start_date=first_delivery_month(table), fmt="%Y-%m",
+@lru_cache(maxsize=None)  # one definition per start month, shared by a raw table and its staging model
+def delivery_months(first_month: str) -> dg.MonthlyPartitionsDefinition:
+    """A dataset's delivery months: from its first delivery (`first_month`, from the partner
+    registry: sources.contracts.first_delivery_month, so the UI's "filled" counts months that could
+    have arrived) up to and including the current month (end_offset=1: a month's file may arrive
+    during the month)."""
+    return dg.MonthlyPartitionsDefinition(start_date=first_month, fmt="%Y-%m",
                                           end_offset=1, timezone="Europe/Amsterdam")
 
 

@@ -24,7 +24,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
-from pipelines.warehouse import scalar
+from engine.warehouse import scalar
 from sources.placement import PlacementConfig, Weights
 
 

@@ -1,0 +1,15 @@
+"""The Leefbaarometer 3.0's nine named classes per dimension (sources/reference/lbm_classes.yaml):
+reference data that the warehouse loads (assets/leefbaarometer.py) and the methodology cites."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from sources.geography import REFERENCE_DIR
+
+CLASSES_YAML = REFERENCE_DIR / "lbm_classes.yaml"
+
+
+def load_classes(path: Path = CLASSES_YAML) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
