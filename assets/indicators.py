@@ -16,8 +16,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.estimates import ESTIMATES_KEY, TWO_SIDED_P, publish_estimates, write_estimates
-from assets.leefbaarometer import write_lbm_agreement, write_lbm_reference
+from assets.estimates import ESTIMATES_KEY, TWO_SIDED_P, publish_estimates
 from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource, first_row, scalar
 from quality.disclosure import SuppressionReport, area_hierarchy, audit, period_hierarchy, suppress
@@ -294,58 +293,3 @@ def liveability_index_city_is_100(warehouse: WarehouseResource) -> dg.AssetCheck
     off = {d: s for d, s in scores if s != 100.0}
     return dg.AssetCheckResult(passed=(bool(scores) or empty) and not off,
                                metadata={"dimensions": len(scores), "not_100": str(off)})
-
-
-# --- everything in order, outside Dagster (tests, benchmarks) -----------------------------------
-
-PYTHON_STEPS = {"core.indicator_catalogue": write_catalogue, "core.index_settings": None,
-                "core.index_themes": None,
-                "core.leefbaarometer": write_leefbaarometer,
-                "marts.indicator_estimates": write_estimates,
-                "core.leefbaarometer_wijken": write_lbm_reference, "core.leefbaarometer_klassen": None,
-                "marts.leefbaarometer_agreement": write_lbm_agreement,
-                PUBLISHED: lambda con: (publish_indicator_values(con), publish_estimates(con))}
-TARGETS = ("marts.buurt_profile", "marts.liveability_index", "marts.indicator_changes",
-           "marts.leefbaarometer_agreement")
-
-
-def build_indicators(con: duckdb.DuckDBPyConnection, targets=TARGETS, timings: dict | None = None
-                     ) -> list[str]:
-    """Build the indicator models and Python steps the targets need (staging must exist), in
-    dependency order; returns the tables built. `timings` collects seconds per table."""
-    import time
-
-    from engine.sqlmodels import build, discover
-    models = {m.table: m for m in discover() if m.layer != "staging"}
-    python_deps = {"core.index_settings": ["core.indicator_catalogue"],
-                   "core.index_themes": ["core.indicator_catalogue"],
-                   "core.leefbaarometer_klassen": ["core.leefbaarometer_wijken"],
-                   "marts.leefbaarometer_agreement": ["marts.liveability_index",
-                                                      "core.leefbaarometer"],
-                   "marts.indicator_estimates": ["marts.indicator_estimation_inputs",
-                                                 "core.index_settings"],
-                   "marts.indicator_values_published": ["marts.indicator_values",
-                                                        "core.indicator_catalogue",
-                                                        "marts.indicator_estimates"]}
-    order: list[str] = []
-
-    def visit(table: str) -> None:
-        if table in order or table.startswith(("staging.", "raw.")) or table == "core.dim_buurt":
-            return
-        deps = ([f"{l}.{n}" for l, n in models[table].depends_on] if table in models
-                else python_deps.get(table, []))
-        for dep in deps:
-            visit(dep)
-        order.append(table)
-
-    for target in targets:
-        visit(target)
-    for table in order:
-        started = time.perf_counter()
-        if table in models:
-            build(con, models[table])
-        elif PYTHON_STEPS.get(table):
-            PYTHON_STEPS[table](con)
-        if timings is not None:
-            timings[table] = round(time.perf_counter() - started, 3)
-    return order

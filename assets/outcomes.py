@@ -16,13 +16,11 @@ file, see assets/models.py). This module adds what SQL cannot do:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
 
 import dagster as dg
 
 from assets.reference import WAREHOUSE_POOL, yaml_config_asset
-from assets.outcome_intervals import TABLE as INTERVALS_TABLE, write_intervals
-from engine.sqlmodels import SqlModel, build, discover
+from engine.sqlmodels import SqlModel, discover
 from engine.warehouse import WarehouseResource, first_row, scalar
 from quality import disclosure
 from sources import outcome_config
@@ -166,56 +164,6 @@ COST_TABLES = {  # table → cost columns that must never be negative
 outcome_config_tables = yaml_config_asset("outcome_config", CONFIG_KEYS, CONFIG_FILES,
                                           CONFIG_DESCRIPTIONS, outcome_config.load,
                                           outcome_config.write_tables)
-
-
-@dataclass(frozen=True)
-class Step:
-    """One table to build outside Dagster: a SQL model or a publication."""
-    table: str
-    depends_on: tuple[str, ...]
-    run: Callable
-
-
-def plan(targets: list[str], models: list[SqlModel] | None = None) -> list[Step]:
-    """Everything the `targets` ('layer.name') need, themselves included, in build order: SQL
-    models and the published cost tables. Tables built elsewhere (raw, dim_buurt, the
-    configuration) are left to the caller."""
-    models = models if models is not None else discover()
-    steps = {m.table: Step(m.table, tuple(f"{l}.{n}" for l, n in m.depends_on),
-                           lambda con, m=m: build(con, m)) for m in models}
-    for table, publication in PUBLICATIONS.items():
-        steps[table] = Step(table, (publication.source,), lambda con, p=publication: publish(con, p))
-    steps[INTERVALS_TABLE] = Step(INTERVALS_TABLE, ("core.person_outcomes",), write_intervals)
-    ordered: list[Step] = []
-    seen: set[str] = set()
-
-    def visit(table: str, stack: tuple[str, ...] = ()) -> None:
-        if table in seen or table not in steps:
-            return
-        if table in stack:
-            raise ValueError(f"dependency cycle through {table}")
-        for dep in steps[table].depends_on:
-            visit(dep, stack + (table,))
-        seen.add(table)
-        ordered.append(steps[table])
-
-    for target in targets:
-        if target not in steps:
-            raise KeyError(f"no SQL model or publication {target}")
-        visit(target)
-    return ordered
-
-
-def build_outcomes(con, targets: list[str], config: outcome_config.OutcomeConfig | None = None,
-                   models: list[SqlModel] | None = None) -> list[str]:
-    """Without Dagster (tests, benchmarks): write the configuration, then build every table the
-    targets need in order. Returns the tables built."""
-    outcome_config.write_tables(con, config)
-    built = []
-    for step in plan(targets, models):
-        step.run(con)
-        built.append(step.table)
-    return built
 
 
 def _transitive_dependencies(models: list[SqlModel]) -> dict[tuple[str, str], set[tuple[str, str]]]:

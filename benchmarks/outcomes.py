@@ -4,7 +4,7 @@ concentration) at city scale.
 Generates the seeded synthetic city world (24 months by default), runs the real intake into a
 temporary data home, then, with `--copies 2`, fabricates a second city next to it in raw (every
 id suffixed, every pseudonym re-hashed) to reach ~50k tenancies, and builds every table of the
-outcome layer with the time per table.
+outcome layer (a Dagster run of the production definitions) with the time per table.
 
     python -m benchmarks.outcomes [--months 24] [--copies 2] [--seed 42] [--keep DIR]
 """
@@ -60,11 +60,11 @@ def main(argv: list[str] | None = None) -> int:
     root = args.keep or Path(tempfile.mkdtemp(prefix="wijkwijzer-outcomes-"))
     os.environ["WIJKWIJZER_HOME"] = str(root / "home")
     os.environ["DAGSTER_HOME"] = str(root / "home" / "dagster")
-    from assets.outcomes import plan
     from engine.home import DataHome
     from quality.intake import run_intake
+    from engine.sqlmodels import build, discover
     from engine.warehouse import open_warehouse, scalar
-    from sources import outcome_config
+    from pipelines.runner import materialize_tables, step_seconds
     from sources.contracts import load_registry
     from sources.geography import load_rotterdam_buurten, to_arrow_table
     from sources.synthetic import generate
@@ -91,12 +91,14 @@ def main(argv: list[str] | None = None) -> int:
             fabricate_copies(con, args.copies)
             print(f"copies     {args.copies:>10d} cities {time.perf_counter() - t:6.1f} s")
         t_layer = time.perf_counter()
-        outcome_config.write_tables(con)
-        for step in plan(TARGETS):
-            t = time.perf_counter()
-            step.run(con)
-            rows = scalar(con, f"select count(*) from {step.table}")
-            print(f"{step.table:42s} {rows:>10,d} rows {time.perf_counter() - t:6.2f} s", flush=True)
+        for model in discover():  # the raw tables (copies included) into staging, whole
+            if model.layer == "staging":
+                build(con, model)
+        run = materialize_tables(home.warehouse, TARGETS, home=home)
+        assert run.success
+        for table, seconds in step_seconds(run).items():
+            rows = scalar(con, f"select count(*) from {table}")
+            print(f"{table:42s} {rows:>10,d} rows {seconds:6.2f} s", flush=True)
         tenancies = scalar(con, "select count(*) from core.tenancies")
         print(f"outcome layer for {tenancies:,d} tenancies: {time.perf_counter() - t_layer:.1f} s "
               f"(total {time.perf_counter() - started:.1f} s)")

@@ -7,20 +7,29 @@ intake announces those months as changed too, so the daemon sees the same months
 that is decided by the same automation conditions the daemon evaluates (pipelines/automation.py):
 the CLI and the daemon share one notion of what is stale, and a CLI run leaves the daemon nothing
 to redo (Dagster's conditions compare update times, so an asset built after its inputs is done).
+
+Tests and benchmarks build tables the same way (`materialize_tables`): a selection of the same
+definitions, so there is one graph, walked by Dagster only.
 """
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Iterable
 
 import dagster as dg
 from dagster._core.definitions.asset_daemon_cursor import AssetDaemonCursor
 from dagster._serdes import deserialize_value, serialize_value
 
 from engine.partitions import contiguous_ranges
+from pipelines.definitions import build_definitions
 from pipelines.sensors import ALL_JOB, INTAKE_JOB
 from engine.sqlmodels import stale_staging
-from engine.warehouse import open_warehouse
+from engine.home import DataHome
+from engine.resources import DataHomeResource
+from engine.warehouse import WarehouseResource, open_warehouse
 from sources.contracts import load_registry
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
@@ -138,3 +147,60 @@ def run_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance, home, tags:
         announce("models, marts and reports")
         _automation_ticks(defs, instance, run, options, tags)
     return run
+
+
+# What a caller of `materialize_tables` has written itself: the partner data (raw and staging, by
+# hand or through the intake) and its own buurt map.
+PROVIDED = ("raw", "staging", "core.dim_buurt")
+
+
+@cache
+def _production_definitions() -> dg.Definitions:
+    return build_definitions(DataHome(Path(".")))  # resources are bound per call below
+
+
+def tables_to_build(defs: dg.Definitions, targets: Iterable[str], provided: Iterable[str] = PROVIDED
+                    ) -> set[dg.AssetKey]:
+    """The `targets` ('layer.name') and what they need, upstream until a `provided` table ('layer.name')
+    or group ('raw'): what the caller wrote is not rebuilt, nor what only it needs. A multi-asset
+    that cannot be subset (one YAML file, many tables) is built whole."""
+    graph = defs.resolve_asset_graph()
+    groups = {t for t in provided if "." not in t}
+    given = {dg.AssetKey(t.split(".")) for t in provided if "." in t}
+    keys: set[dg.AssetKey] = set()
+    todo = [dg.AssetKey(t.split(".")) for t in targets]
+    while todo:
+        key = todo.pop()
+        node = graph.get(key)
+        if key in keys or key in given or node.group_name in groups or not node.is_materializable:
+            continue
+        keys.add(key)
+        todo.extend(node.parent_keys)
+    keys |= {key for a in defs.assets if isinstance(a, dg.AssetsDefinition) and not a.can_subset
+             and a.keys & keys for key in a.keys}
+    return keys
+
+
+def materialize_tables(warehouse: str | Path, targets: Iterable[str], provided: Iterable[str] = PROVIDED,
+                       home: DataHome | None = None, checks: bool = False,
+                       instance: dg.DagsterInstance | None = None) -> dg.ExecuteInProcessResult:
+    """Build the tables `targets` and what they need (`tables_to_build`) in one in-process run of the
+    production definitions: their assets, dependencies and order. With `checks`, the asset checks
+    of the assets built run too. The warehouse may be open in this process (DuckDB shares it)."""
+    defs = _production_definitions()
+    selection = dg.AssetSelection.assets(*tables_to_build(defs, targets, provided))
+    if not checks:
+        selection = selection - dg.AssetSelection.all_asset_checks()
+    home = home or DataHome(Path(warehouse).parent)
+    return dg.materialize([*defs.assets, *defs.asset_checks], selection=selection,
+                          instance=instance or dg.DagsterInstance.ephemeral(),
+                          resources={"data_home": DataHomeResource(root=str(home.root)),
+                                     "warehouse": WarehouseResource(path=str(warehouse))})
+
+
+def step_seconds(result: dg.ExecuteInProcessResult) -> dict[str, float]:
+    """Seconds per table built in a run ('layer.name', in the order Dagster built them); the tables
+    of one multi-asset step share its time."""
+    durations = {e.step_key: e.event_specific_data.duration_ms / 1000 for e in result.get_step_success_events()}
+    return {".".join(e.asset_key.path): round(durations.get(e.step_key, 0.0), 3)
+            for e in result.get_asset_materialization_events()}

@@ -2,7 +2,8 @@
 buurt of Rotterdam keeps one true rate (share, mean) per indicator for two years, and every month
 draws its counts from it (Poisson, binomial, normal survey marks). Because the truth is known, the
 estimates' intervals, the change flags and the index's city relation can be checked against it.
-Built once per test session (tests/conftest.py); the index steps run as in the pipeline."""
+Built once per test session (tests/conftest.py); the index steps after marts.indicator_values are
+the production definitions' assets, run by Dagster."""
 from __future__ import annotations
 
 from datetime import date
@@ -10,14 +11,19 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from assets.estimates import publish_estimates, write_estimates
-from assets.indicators import publish_indicator_values, write_catalogue
+from assets.indicators import write_catalogue
 from engine.sqlmodels import build, discover
 from engine.warehouse import connect
+from pipelines.runner import PROVIDED, materialize_tables
 from sources.indicators import load_catalogue
 
 MONTHS = [date(2024 + (m // 12), m % 12 + 1, 1) for m in range(36)]   # 2024-01 .. 2026-12
 SURVEY_SD = 1.6   # one resident's mark around the buurt mean
+# Written here instead of computed from partner data: the map, the catalogue, the calendar and the
+# indicator values. Everything from there to the index is built as in the pipeline.
+SIMULATED = (*PROVIDED, "core.indicator_catalogue", "core.index_settings", "core.index_themes",
+             "core.calendar_months", "core.calendar_periods", "marts.indicator_values")
+INDEX_STEPS = ("marts.liveability_index", "marts.indicator_changes")
 
 
 def _truth(catalogue, n_buurten: int, rng: np.random.Generator) -> dict[str, dict]:
@@ -81,7 +87,7 @@ def build_stationary_world(path, seed: int = 7, years: tuple[int, ...] = (2025, 
     con.execute("create or replace table core.calendar_months as select * from calendar")
     build(con, next(m for m in discover() if m.table == "core.calendar_periods"))
     write_values(con, months)
-    run_index_steps(con)
+    assert materialize_tables(path, INDEX_STEPS, provided=SIMULATED).success
     truth_rows = [{"indicator_id": ident, "area_code": b, "kind": t["kind"],
                    "true_value": float((t["rate"][k] * next(i.unit.scale for i in catalogue.indicators
                                                             if i.id == ident))
@@ -123,13 +129,3 @@ def write_values(con, months: pl.DataFrame) -> None:
             levels.period_type, levels.period, levels.numerator, levels.denominator,
             case when levels.denominator > 0 then c.scale * levels.numerator / levels.denominator end as value
         from levels inner join core.indicator_catalogue as c using (indicator_id)""")
-
-
-def run_index_steps(con) -> None:
-    models = {m.table: m for m in discover()}
-    build(con, models["marts.indicator_estimation_inputs"])
-    write_estimates(con)
-    publish_indicator_values(con)
-    publish_estimates(con)
-    build(con, models["marts.liveability_index"])
-    build(con, models["marts.indicator_changes"])

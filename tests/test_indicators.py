@@ -17,12 +17,13 @@ import pytest
 from assets import indicators as indicator_assets
 from assets.estimates import published_estimates_cannot_be_inverted
 from assets.index_checks import liveability_index_agrees_with_the_city
-from assets.indicators import (build_indicators, city_base_scores, derivable_cells, missing_buurten,
-                               out_of_range, small_visible_cells, write_catalogue)
+from assets.indicators import (city_base_scores, derivable_cells, missing_buurten, out_of_range,
+                               small_visible_cells, write_catalogue)
 from engine.home import DataHome
 from quality.intake import ensure_tables, run_intake
 from engine.sqlmodels import build, discover
 from engine.warehouse import WarehouseResource, connect, open_warehouse, scalar
+from pipelines.runner import materialize_tables
 from quality.disclosure import period_parent
 from reporting import methodology
 from sources import indicators as catalogue_module
@@ -142,15 +143,21 @@ def fill_world(con) -> None:
     con.execute("insert into raw.load_ledger by name select * from ledger")
 
 
+# What the indicator tests read: built with everything they need by the production definitions.
+TARGETS = ("marts.buurt_profile", "marts.liveability_index", "marts.indicator_changes",
+           "marts.leefbaarometer_agreement")
+
+
 def person(prefix: str, i: int) -> str:
     return pseudonym({"A": 0, "B": 100, "C": 200}[prefix] + i)
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    con = empty_warehouse(tmp_path_factory.mktemp("indicators") / "warehouse.duckdb")
+    path = tmp_path_factory.mktemp("indicators") / "warehouse.duckdb"
+    con = empty_warehouse(path)
     fill_world(con)
-    build_indicators(con)
+    assert materialize_tables(path, TARGETS).success
     yield con
     con.close()
 
@@ -547,7 +554,7 @@ def test_synthetic_world_gives_back_its_planted_rising_nuisance_buurt(tmp_path):
         for model in discover():
             if model.layer == "staging":
                 build(con, model)
-        build_indicators(con)
+        assert materialize_tables(home.warehouse, TARGETS).success
         rising = con.execute("""
             with monthly as (
                 select area_code, period, numerator,

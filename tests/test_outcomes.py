@@ -38,11 +38,12 @@ import polars as pl
 import pytest
 import yaml
 
-from assets.outcomes import (PERSON_KEY, build_outcomes, disclosure_problems,
-                             person_linked_aggregates, person_tables_with_aggregate_columns)
+from assets.outcomes import (CONFIG_KEYS, PERSON_KEY, disclosure_problems, person_linked_aggregates,
+                             person_tables_with_aggregate_columns)
 from quality.intake import ensure_tables
-from engine.sqlmodels import SqlModel, discover
+from engine.sqlmodels import SqlModel, build, discover
 from engine.warehouse import open_warehouse, scalar
+from pipelines.runner import PROVIDED, materialize_tables
 from sources import outcome_config
 from sources.contracts import load_registry
 
@@ -216,8 +217,18 @@ def write_world(con) -> None:
     ], by_period=monthly("meldingsdatum"))
 
 
-def build_all(con, targets=TARGETS) -> None:
-    build_outcomes(con, targets)
+def build_all(con, targets=TARGETS, config: outcome_config.OutcomeConfig | None = None) -> None:
+    """The test's raw data into staging (whole, not by month), then the targets and all they need
+    by the production definitions; a configuration variant is written here and kept."""
+    for model in discover():
+        if model.layer == "staging":
+            build(con, model)
+    provided = PROVIDED
+    if config is not None:
+        outcome_config.write_tables(con, config)
+        provided = (*PROVIDED, *(".".join(key.path) for key in CONFIG_KEYS.values()))
+    warehouse = scalar(con, "select path from duckdb_databases() where database_name = current_database()")
+    assert materialize_tables(warehouse, targets, provided).success
 
 
 @pytest.fixture(scope="module")
@@ -600,7 +611,7 @@ def test_unknown_deadweight_and_calendar_year_pools(tmp_path):
     config = outcome_config.load(unit_costs=path, outcomes=tmp_path / "outcomes.yaml")
     with open_warehouse(tmp_path / "w.duckdb") as con:
         write_world(con)
-        build_outcomes(con, ["marts.social_return_sensitivity"], config)
+        build_all(con, ["marts.social_return_sensitivity"], config)
         row = records(con, "select * from marts.social_return where programme = 'housing_first' "
                            "and cohort = '2025'")[0]
         grid = scalar(con, "select count(*) from marts.social_return_sensitivity "
@@ -733,7 +744,7 @@ def test_a_new_outcome_is_only_yaml(tmp_path):
     path.write_text(yaml.safe_dump(doc))
     with open_warehouse(tmp_path / "w.duckdb") as con:
         write_world(con)
-        build_outcomes(con, ["core.person_outcomes"], outcome_config.load(outcomes=path))
+        build_all(con, ["core.person_outcomes"], outcome_config.load(outcomes=path))
         rows = con.execute("""select count(*) filter (where status = 'success'),
             count(*) filter (where status = 'failure') from core.person_outcomes
             where outcome_id = 'tenancy_sustained_9m' and cohort = '2025-Q1'
@@ -830,7 +841,7 @@ def test_planted_programme_effect_is_recovered_within_its_interval(tmp_path):
             {"vhe_id": row["vhe_id"], "complex_id": "CX-2", "buurtcode": B3, "woningtype": "meergezins",
              "bouwjaar": 1960, "energielabel": "C", "netto_huur": Decimal("600.00"), "status": "verhuurd"}
             for row in world.contracts], by_period=lambda r: "2026-06-30")
-        build_outcomes(con, ["marts.social_return"], config)
+        build_all(con, ["marts.social_return"], config)
         published = {r["programme"]: r for r in records(con, """select * from marts.cost_per_outcome
             where outcome_id = 'tenancy_sustained_12m' and area_level = 'totaal' and cohort = ?""", [POOL])}
         row = records(con, "select * from marts.social_return where programme = ? and cohort = ?",
@@ -852,24 +863,13 @@ def test_planted_programme_effect_is_recovered_within_its_interval(tmp_path):
 def test_dagster_builds_the_outcome_layer_and_its_checks_pass(home):
     """The config asset, the SQL models and the published tables in one Dagster run, with every
     outcome check (person link guard, non-negative costs, disclosure audit) passing."""
-    import dagster as dg
-
-    import assets
-    from engine.resources import resources_for
-
-    from engine.sqlmodels import build, discover
     monthly = [m for m in discover() if m.partition_column]  # partitioned: built here, not in the run
     with open_warehouse(home.warehouse) as con:
         write_world(con)
         for model in monthly:
             build(con, model)
-    every_asset = dg.load_assets_from_package_module(assets)
-    checks = dg.load_asset_checks_from_package_module(assets)
-    ours = [dg.AssetKey(t.split(".")) for t in TARGETS]
-    given = [dg.AssetKey(["core", "dim_buurt"]), *intake_keys(), *(dg.AssetKey(["staging", m.name]) for m in monthly)]
-    selection = dg.AssetSelection.assets(*ours).upstream() - dg.AssetSelection.assets(*given)
-    result = dg.materialize([*every_asset, *checks], selection=selection,
-                            resources=resources_for(home), instance=dg.DagsterInstance.ephemeral())
+    provided = ("raw", "core.dim_buurt", *(f"staging.{m.name}" for m in monthly))
+    result = materialize_tables(home.warehouse, TARGETS, provided, home=home, checks=True)
     assert result.success
     evaluations = {(e.asset_key.to_user_string(), e.check_name): e.passed
                    for e in result.get_asset_check_evaluations()}
@@ -883,9 +883,3 @@ def test_dagster_builds_the_outcome_layer_and_its_checks_pass(home):
     assert evaluations[("core/person_costs", "costs_linked_to_persons")] is False, \
         "the planted cost of an unknown contract is reported (a warning)"
 
-
-def intake_keys() -> list:
-    import dagster as dg
-
-    from assets.intake import LEDGER_KEY, raw_tables
-    return [spec.key for spec in raw_tables] + [LEDGER_KEY]
