@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install browser services demo test dev bench clean
+.PHONY: install browser services demo lint test dev bench clean
 
 install: $(STAMP)
 
@@ -35,7 +35,13 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/wijkwijzer demo
 
-test: install browser services
+# Bugs a linter finds before a test does: Python (ruff, pyproject.toml) and the SQL models in the
+# DuckDB grammar (sqlfluff, .sqlfluff). Rules that find bugs, not style; no reformatting.
+lint: install
+	$(BIN)/ruff check --no-cache .
+	$(BIN)/sqlfluff lint sql --disable-progress-bar
+
+test: install browser services lint
 	$(BIN)/python -m pytest -q
 
 # Dagster UI on loopback only; the instance lives under the data home.

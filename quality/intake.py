@@ -181,7 +181,7 @@ def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, 
     con.execute("begin transaction")
     try:
         con.execute(f"delete from {table} where _partner = ? and _period = ?", [d.partner, d.period])
-        con.execute(f"delete from raw.rejects where partner = ? and dataset = ? and period = ?",
+        con.execute("delete from raw.rejects where partner = ? and dataset = ? and period = ?",
                     [d.partner, d.dataset, d.period])
         con.execute(f"""
             insert into {table}

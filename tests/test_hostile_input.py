@@ -11,7 +11,7 @@ import pytest
 
 from quality.intake import run_intake
 from engine.warehouse import open_warehouse
-from tests.conftest import CONTRACTS_HEADER, contract_rows, pseudonym, write_csv
+from tests.conftest import CONTRACTS_HEADER, contract_rows, write_csv
 
 ARREARS = "contract_id;maand;achterstand_eur;maanden_achterstand\n"
 NAME = "havensteder__huurachterstand__2025-06.csv"

@@ -189,7 +189,6 @@ def with_core_title(workbook: bytes, title: str) -> bytes:
 
 def parquet_bytes(rows: Rows, metadata: dict[str, str] | None = None) -> bytes:
     """Parquet from text rows; `metadata` becomes the file's key-value metadata."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = pl.DataFrame(rows).to_arrow()

@@ -77,10 +77,10 @@ def _bsn_cases() -> list[dict]:
         _refused("bsn_behind_letters", "woonstad", f"{CONTRACTS_W}.csv",
                  csv_bytes(with_column(huurcontracten(), "contract_id", lambda i: f"HC{b[i]}")),
                  "privacy:bsn", b[:3]),
-        _refused("bsn_lost_leading_zero", "gemeente", f"gemeente__voorzieningen__2025-05.csv",
+        _refused("bsn_lost_leading_zero", "gemeente", "gemeente__voorzieningen__2025-05.csv",
                  csv_bytes(with_column(voorzieningen(), "voorziening_id", BSN8)),
                  "privacy:bsn", BSN8[:3]),
-        _refused("bsn_excel_scientific", "havensteder", f"havensteder__huurcontracten__2025-05.csv",
+        _refused("bsn_excel_scientific", "havensteder", "havensteder__huurcontracten__2025-05.csv",
                  csv_bytes(with_column(huurcontracten(), "vhe_id",
                                        lambda i: f"{int(b[i]) / 1e8:.8f}E+08".replace(".", ","))),
                  "privacy:bsn", b[:3]),
@@ -98,7 +98,7 @@ def _bsn_cases() -> list[dict]:
 
 def _contact_cases() -> list[dict]:
     return [
-        _refused("phone_06_in_category", "havensteder", f"havensteder__overlastmeldingen__2025-05.csv",
+        _refused("phone_06_in_category", "havensteder", "havensteder__overlastmeldingen__2025-05.csv",
                  csv_bytes(with_column(nuisance("2025-05"), "categorie", PHONES_06[:1], every=15)),
                  "privacy:phone", PHONES_06[:1]),
         _refused("phone_plus31_in_id", "woonstad", f"{NUISANCE_W}.csv",
