@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 from scipy import stats
 
+from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource
 from sources.geography import REFERENCE_DIR
@@ -43,9 +44,10 @@ def write_lbm_reference(con: duckdb.DuckDBPyConnection) -> int:
     pool=WAREHOUSE_POOL)
 def leefbaarometer_reference(warehouse: WarehouseResource):
     with warehouse.connect() as con:
-        n = write_lbm_reference(con)
-    yield dg.MaterializeResult(asset_key=WIJKEN_KEY, metadata={"rows": n})
-    yield dg.MaterializeResult(asset_key=CLASSES_KEY)
+        write_lbm_reference(con)
+        wijken, classes = table_metadata(con, "core.leefbaarometer_wijken"), table_metadata(con, "core.leefbaarometer_klassen")
+    yield dg.MaterializeResult(asset_key=WIJKEN_KEY, metadata=wijken)
+    yield dg.MaterializeResult(asset_key=CLASSES_KEY, metadata=classes)
 
 
 def lbm_agreement(con: duckdb.DuckDBPyConnection, period: str | None = None) -> list[dict]:
@@ -87,4 +89,5 @@ def write_lbm_agreement(con: duckdb.DuckDBPyConnection) -> int:
 def leefbaarometer_agreement(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         n = write_lbm_agreement(con)
-    return dg.MaterializeResult(metadata={"dimensions": n})
+        return dg.MaterializeResult(metadata={"dimensions": n,
+                                              **table_metadata(con, "marts.leefbaarometer_agreement")})

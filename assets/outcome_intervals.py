@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 from scipy.stats import bootstrap
 
+from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource, first_row
 
@@ -103,5 +104,5 @@ def write_intervals(con) -> int:
                       "(assets/outcome_intervals.py).")
 def cost_per_outcome_intervals_table(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
-        rows = write_intervals(con)
-    return dg.MaterializeResult(metadata={"rows": rows})
+        write_intervals(con)
+        return dg.MaterializeResult(metadata=table_metadata(con, TABLE))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import dagster as dg
 
+from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL, yaml_config_asset
 from engine.sqlmodels import SqlModel, discover
 from engine.warehouse import WarehouseResource, first_row, scalar
@@ -109,7 +110,8 @@ def _publication_asset(publication: Publication) -> dg.AssetsDefinition:
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             report = publish(con, publication)
-        return dg.MaterializeResult(metadata=report.as_metadata())
+            schema = table_metadata(con, publication.target)
+        return dg.MaterializeResult(metadata={**report.as_metadata(), **schema})
 
     return _asset
 

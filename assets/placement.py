@@ -16,6 +16,7 @@ import json
 
 import dagster as dg
 
+from assets.metadata import table_metadata
 from assets.outcomes import area_hierarchy_of
 from assets.reference import WAREHOUSE_POOL, yaml_config_asset
 from reporting.planner import plan_placements
@@ -64,7 +65,8 @@ def publish(con) -> disclosure.SuppressionReport:
 def placement_capacity(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         report = publish(con)
-    return dg.MaterializeResult(metadata=report.as_metadata())
+        schema = table_metadata(con, "marts.placement_capacity")
+    return dg.MaterializeResult(metadata={**report.as_metadata(), **schema})
 
 
 class PlanConfig(dg.Config):

@@ -24,9 +24,10 @@ def yaml_config_asset(name: str, keys: dict[str, dg.AssetKey], files: dict, desc
     def _config_tables(warehouse: WarehouseResource):
         config = load()
         with warehouse.connect() as con:
-            counts = write_tables(con, config)
-        for table, rows in counts.items():
-            yield dg.MaterializeResult(asset_key=keys[table], metadata={"rows": rows})
+            tables = write_tables(con, config)
+            metadata = {table: table_metadata(con, ".".join(keys[table].path)) for table in tables}
+        for table in tables:
+            yield dg.MaterializeResult(asset_key=keys[table], metadata=metadata[table])
 
     return _config_tables
 

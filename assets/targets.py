@@ -5,6 +5,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource
 from sources.targets import target_rows
@@ -27,4 +28,4 @@ def write_targets(con: duckdb.DuckDBPyConnection) -> int:
 def targets(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         n = write_targets(con)
-    return dg.MaterializeResult(metadata={"targets": n})
+        return dg.MaterializeResult(metadata={"targets": n, **table_metadata(con, "core.targets")})

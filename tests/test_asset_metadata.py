@@ -13,6 +13,14 @@ from sources.contracts import first_delivery_month, month_partition
 from tests.conftest import CONTRACTS_HEADER, UNITS_HEADER, contract_rows, units_rows
 
 
+# Python-built tables in assets/indicators.py and assets/estimates.py, modules being rewritten in
+# parallel (issues 14 and 15): they gain table_metadata() there, and this set shrinks with them
+# (the assertion fails until it does).
+PYTHON_TABLES_WITHOUT_SCHEMA_YET = {"core/indicator_catalogue", "core/index_settings", "core/index_themes",
+                                    "core/leefbaarometer", "marts/indicator_estimates",
+                                    "marts/indicator_values_published"}
+
+
 def test_every_asset_has_kinds_and_owners():
     graph = build_definitions().resolve_asset_graph()
     for key in graph.get_all_asset_keys():
@@ -57,3 +65,7 @@ def test_row_count_and_column_schema_come_from_the_warehouse(home, deliver):
             assert [c.name for c in metadata["dagster/column_schema"].schema.columns] == columns, key
             assert metadata[ROW_COUNT].value == con.execute(f"select count(*) from {table}").fetchone()[0], key
     assert events["core/tenancies"][ROW_COUNT].value == 30
+    # Every table built, SQL or Python, reports its schema; reports and exports are files.
+    tables = {key for key in events if key.split("/")[0] in ("raw", "staging", "core", "marts")}
+    without = {key for key in tables if "dagster/column_schema" not in events[key]}
+    assert without == PYTHON_TABLES_WITHOUT_SCHEMA_YET
