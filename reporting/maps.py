@@ -53,9 +53,12 @@ def _rings(geometry) -> list:
 
 def svg_map(areas: list[Area], title: str, width: int = 720,
             colour_of: Callable[[Area], str] | None = None, css_class: str = "map",
-            stroke_width: float = 0.6) -> Markup:
+            stroke_width: float = 0.6, labels: dict[str, str] | None = None,
+            label_size: float = 11.0) -> Markup:
     """The areas as one SVG. Colours: quantile classes of `value` on the viridis scale, or
-    `colour_of(area)` (e.g. the index band). Names and labels are escaped."""
+    `colour_of(area)` (e.g. the index band). `labels` (code → short text, e.g. a number of the
+    map's key) are drawn as text inside each area, so they print and read without hovering.
+    Names and labels are escaped."""
     # Areas without a shape (a buurt map without geometry) are left off the map, not the tables.
     shapes = [(a, wkb.loads(a.geometry_wkb)) for a in areas if a.geometry_wkb]
     if not shapes:
@@ -77,10 +80,17 @@ def svg_map(areas: list[Area], title: str, width: int = 720,
             f'<path d="{d}" fill="{escape(fill(area))}" stroke="#ffffff" stroke-width="{stroke_width}" '
             f'fill-rule="evenodd" data-code="{escape(area.code)}">'
             f"<title>{escape(area.name)}: {escape(area.label)}</title></path>")
+    texts = []
+    for area, geometry in shapes:
+        if labels and labels.get(area.code):
+            point = geometry.representative_point()
+            texts.append(f'<text x="{(point.x - minx) * scale:.1f}" y="{(maxy - point.y) * scale:.1f}" '
+                         f'font-size="{label_size:g}" text-anchor="middle" dominant-baseline="central" '
+                         f'class="map-label" data-for="{escape(area.code)}">{escape(labels[area.code])}</text>')
     return Markup(
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{escape(title)}" class="{escape(css_class)}"><title>{escape(title)}</title>'
-        + "".join(paths) + "</svg>")
+        + "".join(paths) + "".join(texts) + "</svg>")
 
 
 def legend(areas: list[Area], missing_label: str, fmt=lambda v: f"{v:.1f}") -> list[tuple[str, str]]:
