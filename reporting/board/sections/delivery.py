@@ -29,6 +29,15 @@ def reasons(value, lang: str) -> list[str]:
     return texts
 
 
+def dataset_title(registry: Registry, partner: str | None, dataset: str | None, t: Strings) -> str:
+    """The dataset's name from its contract; the file's own word only for an unknown partner."""
+    try:
+        contract = registry.contract_for(partner, dataset)
+    except (KeyError, ValueError, AttributeError):
+        return dataset or "–"
+    return t.pick(contract.title_nl, contract.title_en)
+
+
 def build(ledger: list[dict], overdue: list[dict], registry: Registry, period: str, t: Strings,
           fmt: Fmt) -> dict:
     months = quarter_months(period)
@@ -79,13 +88,15 @@ def build(ledger: list[dict], overdue: list[dict], registry: Registry, period: s
             continue
         partner = registry.partners.get(r["partner"])
         refused.append({"partner": (partner.title if partner else None) or r["partner"] or "–",
-                        "dataset": r["dataset"] or "–", "period": r["period"] or "–",
+                        "dataset": dataset_title(registry, r["partner"], r["dataset"], t),
+                        "period": r["period"] or "–",
                         "reasons": reasons(r["reasons"], t.lang),
                         "corrected": (r["partner"], r["dataset"], r["period"]) in accepted})
     late = []
     for r in overdue:
         partner = registry.partners.get(r["partner"])
-        late.append({"partner": (partner.title if partner else None) or r["partner"], "dataset": r["dataset"],
+        late.append({"partner": (partner.title if partner else None) or r["partner"],
+                     "dataset": dataset_title(registry, r["partner"], r["dataset"], t),
                      "expected": r["expected_period"] or "–", "latest": r["latest_period"] or "–",
                      "due": r["due_date"].isoformat() if r["due_date"] else "–",
                      "days": fmt.number(r["days_overdue"]) if r["days_overdue"] is not None else "–"})

@@ -68,7 +68,7 @@ def targets(rows: list[dict], names: dict[str, dict], period: str, t: Strings, f
                 and r["value"] is not None]
         if not mine:
             out.append({"name": t.pick(spec["name_nl"], spec["name_en"]), "value": t("not_available"),
-                        "goal": "", "status": "none", "status_text": t("target_no_data"),
+                        "period": "", "goal": "", "status": "none", "status_text": t("target_no_data"),
                         "year": spec["target_year"], "source": spec["source"]})
             continue
         newest = max(r["period"] for r in mine)
