@@ -7,7 +7,9 @@ from __future__ import annotations
 from reporting.board.index import DIMENSIONS, Index
 from reporting.board.sections.cells import arrow, direction_css, score_cell
 from reporting.board.text import Fmt, Strings
-from reporting.maps import BAND_COLOURS, BANDS, Area, svg_map
+from shapely import wkb
+
+from reporting.maps import BAND_COLOURS, BANDS, Area, core_bounds, svg_map
 
 SUPPRESSED = "#9e9e9e"     # a buurt with homes whose figures are hidden: mid grey
 NO_HOMES = "#dcebf5"       # harbour, industry, parks: pale blue, not grey
@@ -42,8 +44,26 @@ def _state_colour(buurt: dict, state: str) -> tuple[str, str]:
     return NO_DATA, "no_data"
 
 
-def band_map(buurten: list[dict], index: Index, dimension: str, title: str, t: Strings, fmt: Fmt,
-             numbers: dict[str, str] | None, width: int) -> str:
+def two_views(areas: list[Area], colours: dict[str, str], title: str, numbers: dict[str, str], t: Strings) -> dict:
+    """The whole municipality (numbers on the outlying buurten) and the dense core zoomed in
+    (numbers on its buurten): one map at phone width would pile the numbers on each other."""
+    if not any(a.geometry_wkb for a in areas):
+        return {"overview": "", "core": ""}
+    bounds = core_bounds([a for a in areas if colours[a.code] != NO_HOMES and a.geometry_wkb] or areas)
+    inside = {a.code for a in areas if a.geometry_wkb and _within(a, bounds)}
+    fill = lambda a: colours[a.code]  # noqa: E731
+    return {"overview": svg_map(areas, f"{title} — {t('map_overview')}", colour_of=fill, css_class="map overview",
+                                labels={c: n for c, n in numbers.items() if c not in inside}, label_size=16),
+            "core": svg_map(areas, f"{title} — {t('map_core')}", colour_of=fill, css_class="map core",
+                            labels={c: n for c, n in numbers.items() if c in inside}, label_size=13, bounds=bounds)}
+
+
+def _within(area: Area, bounds: tuple[float, float, float, float]) -> bool:
+    x, y = wkb.loads(area.geometry_wkb).representative_point().coords[0]
+    return bounds[0] <= x <= bounds[2] and bounds[1] <= y <= bounds[3]
+
+
+def _band_areas(buurten: list[dict], index: Index, dimension: str, t: Strings, fmt: Fmt):
     areas, colours = [], {}
     for b in buurten:
         code = b["buurtcode"]
@@ -55,13 +75,17 @@ def band_map(buurten: list[dict], index: Index, dimension: str, title: str, t: S
             colours[code], why = _state_colour(b, index.state("buurt", code, dimension))
             label = t(f"map_{why}")
         areas.append(Area(code, b["buurtnaam"] or code, b["geometry_wkb"], cell["score"] if cell else None, label))
-    return svg_map(areas, title, width=width, colour_of=lambda a: colours[a.code],
-                   css_class="map" if numbers else "map small", stroke_width=0.6 if numbers else 0.4,
-                   labels=numbers)
+    return areas, colours
 
 
-def change_map(buurten: list[dict], index: Index, title: str, t: Strings, fmt: Fmt,
-               numbers: dict[str, str]) -> str:
+def band_map(buurten: list[dict], index: Index, dimension: str, title: str, t: Strings, fmt: Fmt) -> str:
+    """A small map of one theme, without numbers (the key is on the large maps)."""
+    areas, colours = _band_areas(buurten, index, dimension, t, fmt)
+    return svg_map(areas, title, width=360, colour_of=lambda a: colours[a.code], css_class="map small",
+                   stroke_width=0.4)
+
+
+def _change_areas(buurten: list[dict], index: Index, t: Strings, fmt: Fmt):
     areas, colours = [], {}
     for b in buurten:
         code = b["buurtcode"]
@@ -75,8 +99,7 @@ def change_map(buurten: list[dict], index: Index, title: str, t: Strings, fmt: F
             colours[code], why = _state_colour(b, index.state("buurt", code, "totaal"))
             label = t(f"map_{why}")
         areas.append(Area(code, b["buurtnaam"] or code, b["geometry_wkb"], None, label))
-    return svg_map(areas, title, width=720, colour_of=lambda a: colours[a.code], labels=numbers,
-                   css_class="map")
+    return areas, colours
 
 
 def build(buurten: list[dict], index: Index, city: str, t: Strings, fmt: Fmt,
@@ -94,7 +117,7 @@ def build(buurten: list[dict], index: Index, city: str, t: Strings, fmt: Fmt,
                      {"colour": NO_HOMES, "label": t("map_no_homes")}]
     overall_title = t("map_overall", period=period)
     change_title = t("map_change", period=period)
-    themes = [{"name": theme_names[d], "svg": band_map(buurten, index, d, theme_names[d], t, fmt, None, 360)}
+    themes = [{"name": theme_names[d], "svg": band_map(buurten, index, d, theme_names[d], t, fmt)}
               for d in DIMENSIONS[1:]]
     wijken, seen = [], set()
     for b in buurten:
@@ -113,9 +136,9 @@ def build(buurten: list[dict], index: Index, city: str, t: Strings, fmt: Fmt,
                            "css": direction_css(change) if significant else "same"})
     total = index.get("gemeente", city, "totaal")
     change = total["change_year"] if total else None
-    return {"overall": band_map(buurten, index, "totaal", overall_title, t, fmt, numbers, 720),
+    return {"overall": two_views(*_band_areas(buurten, index, "totaal", t, fmt), overall_title, numbers, t),
             "overall_title": overall_title, "legend": legend,
-            "change": change_map(buurten, index, change_title, t, fmt, numbers),
+            "change": two_views(*_change_areas(buurten, index, t, fmt), change_title, numbers, t),
             "change_title": change_title, "change_legend": change_legend,
             "themes": themes, "key": key(buurten, numbers, t), "wijken": wijken,
             "city_cells": [score_cell(index, "gemeente", city, d, t, fmt) for d in DIMENSIONS],

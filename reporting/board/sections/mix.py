@@ -11,13 +11,13 @@ import numpy as np
 
 from pipelines.planner import Candidates, PlanDoesNotFit, solve
 from reporting.board.text import Fmt, Strings
-from reporting.maps import Area, svg_map
+from reporting.board.sections.maps import NO_HOMES, SUPPRESSED, two_views
+from reporting.maps import Area
 from sources.placement import PlacementConfig
 
 EXAMPLE_PLACEMENTS = 50       # the size of the illustration; real plans: `wijkwijzer plan`
 EXAMPLE_DOELGROEP = "housing_first"
 ABOVE, NEAR, BELOW = "#b2182b", "#f4a582", "#f7f7f7"
-SUPPRESSED, NO_HOMES = "#9e9e9e", "#dcebf5"
 
 
 def concentration(rows: list[dict], buurten: list[dict], numbers: dict[str, str],
@@ -47,8 +47,9 @@ def concentration(rows: list[dict], buurten: list[dict], numbers: dict[str, str]
               "above": r["share"] >= signal_share,
               "rising": r["trend_12m"] is not None and r["trend_12m"] >= signal_trend}
              for r in signals]
-    return {"map": svg_map(areas, title, colour_of=lambda a: colours[a.code], labels=numbers),
+    return {"map": two_views(areas, colours, title, numbers, t),
             "title": title, "rows": table, "period": rows[0]["period"] if rows else "",
+            "threshold": fmt.pct(signal_share),
             "n_shown": len(shown), "n_hidden": sum(1 for r in rows if r["suppressed"]),
             "legend": [{"colour": ABOVE, "label": t("mix_above", threshold=fmt.pct(signal_share))},
                        {"colour": NEAR, "label": t("mix_near")},
@@ -57,14 +58,16 @@ def concentration(rows: list[dict], buurten: list[dict], numbers: dict[str, str]
                        {"colour": NO_HOMES, "label": t("mix_no_tenancies")}]}
 
 
-def capacity(rows: list[dict], t: Strings, fmt: Fmt) -> dict:
-    """Per wijk: running and vulnerable tenancies (rounded), the threshold and the room under it."""
-    wijken = sorted((r for r in rows if r["area_level"] == "wijk"), key=lambda r: r["area_name"] or "")
+def capacity(rows: list[dict], wijk_names: dict[str, str], t: Strings, fmt: Fmt) -> dict:
+    """Per wijk with homes to let: running and vulnerable tenancies (rounded), the threshold and
+    the room under it. Wijken without tenancies (harbour, industry) are left out."""
+    wijken = sorted((r for r in rows if r["area_level"] == "wijk" and (r["suppressed"] or r["tenancies"])),
+                    key=lambda r: wijk_names.get(r["area_code"]) or r["area_name"] or "")
     city = next((r for r in rows if r["area_level"] == "gemeente"), None)
 
     def row(r):
         hidden = r["suppressed"]
-        return {"name": r["area_name"] or r["area_code"], "hidden": hidden,
+        return {"name": wijk_names.get(r["area_code"]) or r["area_name"] or t("no_wijk_name"), "hidden": hidden,
                 "tenancies": "" if hidden else fmt.number(r["tenancies"]),
                 "vulnerable": "" if hidden else fmt.number(r["vulnerable_tenancies"]),
                 "threshold": fmt.pct(r["threshold_share"]),
@@ -116,13 +119,14 @@ def example_plan(rows: list[dict], buurten: list[dict], config: PlacementConfig,
                      for w, (p, b) in per_wijk.items()), key=lambda r: (-r["placements"], r["name"]))
     return {"n": n, "fits": plan.fits, "wijken": wijken,
             "text": t("mix_plan_text", n=n, buurten=int((plan.placements > 0).sum()),
-                      wijken=len(wijken), fits=plan.fits)}
+                      wijken=len(wijken), fits=plan.fits, most=config.max_per_buurt)}
 
 
 def build(concentration_rows: list[dict], placement_rows: list[dict], buurten: list[dict],
           numbers: dict[str, str], settings: dict, config: PlacementConfig, t: Strings, fmt: Fmt) -> dict:
     return {"concentration": concentration(concentration_rows, buurten, numbers,
                                            settings["signal_share"], settings["signal_trend_12m"], t, fmt),
-            "capacity": capacity(placement_rows, t, fmt),
+            "capacity": capacity(placement_rows, {b["wijkcode"]: b["wijknaam"] for b in buurten if b["wijknaam"]},
+                                 t, fmt),
             "plan": example_plan(placement_rows, buurten, config, t),
             "settings_source": settings.get("source_title") or ""}

@@ -55,7 +55,7 @@ def paths(rows: list[dict], t: Strings, fmt: Fmt) -> list[dict]:
         if r["outcome_id"] != HEADLINE or not _shown(r) or r["n_same_home"] is None:
             continue
         total = r["n_persons"]
-        out.append({"cohort": r["cohort"], "n": fmt.number(total), "provisional": bool(r["provisional"]),
+        out.append({"cohort": fmt.cohort(r["cohort"], t), "n": fmt.number(total), "provisional": bool(r["provisional"]),
                     "parts": [{"key": key, "label": t(f"path_{key}"), "count": fmt.number(r[f"n_{key}"]),
                                "share": fmt.pct(r[f"n_{key}"] / total) if total else "–",
                                "width": round(100 * r[f"n_{key}"] / total, 1) if total else 0}
@@ -70,7 +70,7 @@ def costs(rows: list[dict], t: Strings, fmt: Fmt) -> list[dict]:
         if r["outcome_id"] != HEADLINE or not _shown(r) or not r["n_outcomes"]:
             continue
         per = lambda v: fmt.eur(v / r["n_outcomes"]) if v is not None else "–"  # noqa: E731
-        out.append({"cohort": r["cohort"], "provisional": bool(r["provisional"]),
+        out.append({"cohort": fmt.cohort(r["cohort"], t), "provisional": bool(r["provisional"]),
                     "wonen": per(r["cost_wonen_eur"]), "zorg": per(r["cost_zorg_eur"]),
                     "welzijn": per(r["cost_welzijn_eur"]), "total": fmt.eur(r["cost_per_outcome_eur"]),
                     "interval": fmt.span(r["cost_per_outcome_low_eur"], r["cost_per_outcome_high_eur"], fmt.eur),
@@ -85,7 +85,7 @@ def stakeholders(rows: list[dict], programme: str, t: Strings, fmt: Fmt) -> dict
     if not mine:
         return {"cohort": "", "rows": []}
     cohort = max(r["cohort"] for r in mine)
-    return {"cohort": cohort, "rows": [{
+    return {"cohort": fmt.cohort(cohort, t), "rows": [{
         "payer": t.pick(r["payer_nl"], r["payer_en"]), "cost": fmt.eur(r["cost_eur"]),
         "transfers": fmt.eur(r["transfers_eur"]), "avoided": fmt.eur(r["avoided_net_mid_eur"]),
         "balance": fmt.eur(r["balance_mid_eur"]),
@@ -102,7 +102,7 @@ def social(rows: list[dict], t: Strings, fmt: Fmt) -> dict:
             continue
         name = programme_name(r["programme"], t)
         shown = not r["suppressed"] and r["return_low"] is not None and r["return_high"] is not None
-        item = {"programme": r["programme"], "name": name, "cohort": r["cohort"], "shown": shown,
+        item = {"programme": r["programme"], "name": name, "cohort": fmt.cohort(r["cohort"], t), "shown": shown,
                 "provisional": bool(r["provisional"]),
                 "status": t(f"unit_cost_status_{r['unit_cost_status']}") if r["unit_cost_status"] in ("cited", "to_confirm") else ""}
         if shown:
@@ -111,7 +111,8 @@ def social(rows: list[dict], t: Strings, fmt: Fmt) -> dict:
                         avoided=fmt.eur(r["avoided_net_mid"]), transfers=fmt.eur(r["cost_transfers_eur"]),
                         deadweight=fmt.pct(r["deadweight_share"]) if r["deadweight_share"] is not None else "–")
             if not r["provisional"]:
-                bars.append(charts.RangeRow(f"{name} {r['cohort']}", r["return_low"], r["return_mid"], r["return_high"]))
+                bars.append(charts.RangeRow(f"{name} {r['cohort'][:4]}–{r['cohort'][-7:-3]}", r["return_low"],
+                                            r["return_mid"], r["return_high"]))
         out.append(item)
     chart = charts.range_chart(bars, t("chart_social_return"), fmt=lambda v: fmt.number(v, 1),
                                reference=1.0, reference_label=t("break_even"), width=440,
@@ -130,7 +131,7 @@ def rate_card(rows: list[dict], programme: str, t: Strings, fmt: Fmt) -> list[di
         match = SUSTAINED.match(oid)
         return int(match.group(1)) if match else 999
     return [{"outcome": t("sustained_months", n=SUSTAINED.match(oid).group(1)) if SUSTAINED.match(oid) else oid,
-             "cohort": r["cohort"], "price": fmt.eur(r["cumulative_price_eur"] or r["price_eur"]),
+             "cohort": fmt.cohort(r["cohort"], t), "price": fmt.eur(r["cumulative_price_eur"] or r["price_eur"]),
              "cost": fmt.eur(r["cost_per_outcome_eur"]),
              "status": t(f"rate_card_status_{r['rate_card_status']}") if r["rate_card_status"] in ("illustrative", "contracted") else ""}
             for oid, r in sorted(newest.items(), key=lambda kv: order(kv[0]))]
