@@ -310,6 +310,8 @@ def test_pdf_has_pages_and_the_report(rendered):
     assert pdf is not None and pdf.name == "board_report.nl.pdf" and pdf.stat().st_size > 20_000
     reader = PdfReader(pdf)
     assert len(reader.pages) >= 6
+    first, second = (reader.pages[i].extract_text() for i in (0, 1))
+    assert "Wat ontbreekt in deze cijfers" in first and "Kaarten" in second  # page one is one page
     text = "\n".join(p.extract_text() or "" for p in reader.pages)
     assert "Wijkrapport WijkWijzer" in text and "Bospolder" in text and "De mix" in text
     assert "987" not in text and "select " not in text

@@ -92,14 +92,19 @@ def targets(rows: list[dict], names: dict[str, dict], period: str, t: Strings, f
     return out
 
 
+MISSING_SHOWN = 5  # page one stays one page; the rest is in the delivery section
+
+
 def missing_data(delivery: dict, t: Strings) -> list[str]:
-    """What the reader should know is not in the numbers: deliveries not in, refused, overdue."""
+    """What the reader should know is not in the numbers: deliveries not (correctly) in."""
     notes = []
     for row in delivery["rows"]:
         absent = [c for c in row["cells"] if c["decision"] in ("missing", "refused")]
         if absent:
             notes.append(t("missing_dataset", partner=row["partner"], dataset=row["dataset"],
                            n=len(absent), total=len(row["cells"])))
+    if len(notes) > MISSING_SHOWN:
+        notes = notes[:MISSING_SHOWN] + [t("missing_more", n=len(notes) - MISSING_SHOWN)]
     return notes
 
 
