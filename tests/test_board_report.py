@@ -241,8 +241,9 @@ def test_pdf_is_skipped_with_a_warning_without_chromium(warehouse, tmp_path, mon
     assert any("PDF skipped" in r.message for r in caplog.records)
 
 
-def test_dagster_assets_and_the_blocking_contract_check(warehouse, tmp_path):
+def test_dagster_assets_and_the_blocking_contract_check(warehouse, tmp_path, monkeypatch):
     from assets.reports import board_report_assets, contract_checks
+    monkeypatch.setattr(browser, "find_chromium", lambda: None)  # the PDF is tested above; keep this fast
     home = DataHome(tmp_path / "home").ensure()
     home.warehouse.write_bytes(warehouse.read_bytes())
     result = dg.materialize(board_report_assets, resources=resources_for(home),
