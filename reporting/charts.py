@@ -270,7 +270,7 @@ def sustainment_chart(curves: Sequence[tuple[str, list[Milestone]]], title: str,
     view before that milestone (the count beside it), and provisional milestones hollow. The
     legend sits below the plot so the chart narrows without cutting labels."""
     left, right, top = 40.0, 12.0, 10.0
-    legend_h = 16.0 * (len(curves) + 1)
+    legend_h = 16.0 * (len(curves) + 2)
     bottom = 34.0 + legend_h
     plot_w, plot_h = width - left - right, height - top - bottom
     months = sorted({m.month for _, points in curves for m in points}) or [12]
@@ -317,7 +317,7 @@ def sustainment_chart(curves: Sequence[tuple[str, list[Milestone]]], title: str,
                          f'stroke-width="1.6"><title>{escape(name)}: {m.month} → {escape(fmt_y(m.rate))}'
                          f'{" (" + escape(provisional_label) + ")" if m.provisional else ""}</title></circle>')
             if m.censored > censored_before:
-                group.append(f'<text x="{_f(x - 6)}" y="{_f(y - 6)}" font-size="11" '
+                group.append(f'<text x="{_f(x - 6)}" y="{_f(max(y - 6, top + 9))}" font-size="11" '
                              f'text-anchor="end" fill="{colour}" class="censor">+{m.censored}</text>')
                 censored_before = m.censored
         group.append("</g>")
@@ -327,7 +327,7 @@ def sustainment_chart(curves: Sequence[tuple[str, list[Milestone]]], title: str,
                     f'stroke-width="2"/><text x="{_f(left + 28)}" y="{_f(ly + 3.5)}" font-size="10" '
                     f'fill="#1a1a1a">{escape(name)}</text>')
         spoken.append(f"{name}: " + ", ".join(f"{m.month} {fmt_y(m.rate)}" for m in points))
-    ly = top + plot_h + 42 + len(curves) * 16
-    body.append(f'<text x="{_f(left)}" y="{_f(ly + 3.5)}" font-size="10" fill="{AXIS}">'
-                f'{escape(censored_label)} · {escape(provisional_label)}</text>')
+    for n, note in enumerate((censored_label, provisional_label)):  # one a line: a phone is narrow
+        ly = top + plot_h + 42 + (len(curves) + n) * 16
+        body.append(f'<text x="{_f(left)}" y="{_f(ly + 3.5)}" font-size="10" fill="{AXIS}">{escape(note)}</text>')
     return _svg(width, height, f"{title}. " + "; ".join(spoken), "".join(body), "chart sustainment-chart")
