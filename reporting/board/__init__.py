@@ -61,6 +61,8 @@ def context(d: data.ReportData, lang: str) -> dict:
         "delivery": deliveries,
         "method": method.build(d.catalogue, outcome_rows, d.outcomes.frames["unit_costs"].to_dicts(),
                                t, fmt, names),
+        "confidence": {"index": fmt.pct(d.catalogue.index.interval),
+                       "programmes": fmt.pct(d.outcomes.frames["outcome_settings"]["confidence"][0])},
         "bands": [{"colour": BAND_COLOURS[b], "ink": BAND_TEXT[b], "label": t(f"band_{b}")} for b in BANDS],
     }
 
