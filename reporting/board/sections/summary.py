@@ -14,6 +14,9 @@ MOVERS = 6
 
 def city_cards(index: Index, city: str, t: Strings, fmt: Fmt, theme_names: dict[str, str]) -> list[dict]:
     labels = [fmt.period(p, t) for p in index.periods]
+    # one scale for the four sparklines: slopes compare between themes
+    known = [v for d in DIMENSIONS for v in index.series("gemeente", city, d) if v is not None] + [100.0]
+    lo, hi = min(known), max(known)
     cards = []
     for dimension in DIMENSIONS:
         cell = index.get("gemeente", city, dimension)
@@ -31,7 +34,8 @@ def city_cards(index: Index, city: str, t: Strings, fmt: Fmt, theme_names: dict[
             "significant": bool(cell and cell["significant"]),
             "css": direction_css(change) if cell and cell["significant"] else "same",
             "spark": charts.sparkline(values, labels, t("trend_title", name=f"{t('city')} — {theme_names[dimension]}"),
-                                      fmt=fmt.number, width=150, height=26) if any(v is not None for v in values) else "",
+                                      fmt=fmt.number, width=150, height=26, lo=lo, hi=hi)
+            if any(v is not None for v in values) else "",
         })
     return cards
 
