@@ -162,3 +162,28 @@ def test_every_report_table_declares_every_type():
         if table.report:
             assert table.types and all(t in publication.TYPES for t in table.types.values()), name
             assert set(table.columns) <= set(table.types), name
+
+
+def test_profiles_keep_the_halves_the_need_panel_and_the_leefbaarometer_class_apart():
+    from sources.indicators import load_catalogue
+    from reporting.board.sections import profiles
+    catalogue = load_catalogue()
+    need = next(i for i in catalogue.indicators if catalogue.dimensions[i.dimension]["panel"] == "zorgvraag")
+    living = next(i for i in catalogue.indicators if catalogue.dimensions[i.dimension]["panel"] != "zorgvraag")
+    rows = [index_row(code, "2026-Q3", 101.0, level=level, dimension=d)
+            for level, code in (("wijk", "WK1"), ("buurt", "BU1"), ("gemeente", "GM1"))
+            for d in ("totaal", "wonen", "veiligheid", "sociaal", "zorgvraag")]
+    index = build_index(rows, {(l, c, "2026-Q3") for l, c in (("wijk", "WK1"), ("buurt", "BU1"), ("gemeente", "GM1"))},
+                        "2026-Q3")
+    values = [{"indicator_id": i.id, "area_level": "wijk", "area_code": "WK1", "period": "2026-Q3", "value": 5.0,
+               "estimate": 5.0, "value_low": 4.0, "value_high": 6.0, "suppressed": False} for i in (need, living)]
+    lbm = [{"area_level": "wijk", "area_code": "WK1", "jaar": y, "afw": a, "klasse": 6, "klasse_nl": "voldoende",
+            "klasse_en": "sufficient"} for y, a in ((2002, -.1), (2024, .1))]
+    buurten = [{"buurtcode": "BU1", "buurtnaam": "Een", "wijkcode": "WK1", "wijknaam": "Wijk", "inwoners": 1000}]
+    result = profiles.build(buurten, index, "GM1", values, catalogue, lbm, T, F, THEMES)
+    (wijk,) = result["wijken"]
+    assert [h["text"] for h in wijk["halves"]] == ["100", "102"]       # registrations, survey
+    assert wijk["need"]["text"] == "101" and wijk["lbm"]["text"] == "voldoende"
+    assert wijk["lbm_years"] == "2002–2024"
+    assert [[i["name"] for i in table["rows"]] for table in wijk["indicator_tables"]] == [
+        [living.name_nl], [need.name_nl]]

@@ -99,12 +99,18 @@ def build(buurten: list[dict], index: Index, city: str, indicators: list[dict], 
                                              reference=0.0) if series else ""
         wijk["lbm_years"] = f"{series[0][0]}–{series[-1][0]}" if series else ""
         wijk["indicators"] = [{
+            "need": (catalogue.dimensions.get(i.dimension) or {}).get("panel") == NEED,
             "name": t.pick(i.name_nl, i.name_en),
             "half": t(f"kind_{i.kind}"), "theme": theme_names.get(i.dimension, i.dimension),
             "unit": t.pick(i.unit.nl, i.unit.en),
             "wijk": indicator_value(wijk_values.get((i.id, wijk["code"])), min(i.unit.decimals, 1), t, fmt),
             "city": indicator_value(city_values.get((i.id, city)), min(i.unit.decimals, 1), t, fmt),
         } for i in catalogue.indicators if (i.id, wijk["code"]) in wijk_values]
+        # the need panel's indicators in their own table: need is not liveability
+        wijk["indicator_tables"] = [
+            {"title": title, "rows": [i for i in wijk["indicators"] if i["need"] == need]}
+            for need, title in ((False, t("indicators_liveability")), (True, t("indicators_need")))
+            if any(i["need"] == need for i in wijk["indicators"])]
         if any(c["state"] != "none" for r in rows[:-1] for c in r["cells"]):
             shown.append(wijk)
     return {"dimensions": [theme_names[d] for d in DIMENSIONS], "need_name": theme_names.get(NEED, NEED),
