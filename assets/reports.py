@@ -8,18 +8,15 @@ import dagster as dg
 from assets.reference import WAREHOUSE_POOL
 from engine.resources import DataHomeResource
 from engine.warehouse import WarehouseResource
+from quality import publication
 from reporting import slice_report
-from reporting.board_report import render_board_report
+from reporting.board import render_board_report
 
-# Everything the board report reads: the published marts, the geography, the ledger. A key is only
-# declared as a dependency when an asset in this package defines it (a mart still being built by
-# another module must not become a dangling external asset).
-BOARD_REPORT_READS = (
-    ("marts", "indicator_values_published"), ("marts", "liveability_index"),
-    ("core", "leefbaarometer"), ("marts", "cost_per_outcome"), ("marts", "cost_per_tenancy_month"),
-    ("marts", "rate_card_comparison"), ("marts", "social_return"), ("marts", "delivery_status"),
-    ("core", "dim_buurt"), ("raw", "load_ledger"),
-)
+# Everything the board report may read: the tables of sources/publication.yaml with `report: true`.
+# A key is only declared as a dependency when an asset in this package defines it (a mart still
+# being built by another module must not become a dangling external asset).
+BOARD_REPORT_READS = tuple(tuple(name.split(".", 1)) for name, table in publication.boundary().items()
+                           if table.report)
 
 
 def _defined_keys() -> set[dg.AssetKey]:
@@ -78,6 +75,27 @@ def _board_report(lang: str, deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     return _asset
 
 
+def _contract_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
+    table = ".".join(key.path)
+    # Blocking on the marts: a broken mart stops the report, not the pipeline. The geography and
+    # the ledger feed everything, so there the check only reports; the report's typed reader
+    # raises on the same break anyway.
+    blocking = key.path[0] == "marts"
+
+    @dg.asset_check(asset=key, name="published_contract", blocking=blocking, pool=WAREHOUSE_POOL,
+                    description="Every column sources/publication.yaml declares for this table is "
+                                "there, in its declared type; otherwise the board report is not "
+                                "built (it would print a blank for a renamed column).")
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            problems = publication.schema_problems(con, table)
+        return dg.AssetCheckResult(passed=not problems,
+                                   metadata={"problems": dg.MetadataValue.json(problems)})
+
+    return _check
+
+
 _DEFINED = _defined_keys()
 _DEPS = [dg.AssetKey(list(key)) for key in BOARD_REPORT_READS if dg.AssetKey(list(key)) in _DEFINED]
 board_report_assets = [_board_report(lang, _DEPS) for lang in ("nl", "en")]
+contract_checks = [_contract_check(key) for key in _DEPS]

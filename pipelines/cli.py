@@ -207,7 +207,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """Render the board report for a period from the warehouse (read-only)."""
-    from reporting.board_report import check_period
+    from reporting.board import check_period
     if args.period:
         try:
             check_period(args.period)
@@ -218,7 +218,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise CliError(EXIT_NO_WAREHOUSE, f"no warehouse at {home.warehouse} yet: run `wijkwijzer run` "
                                           "first (or set WIJKWIJZER_HOME to the data home that has one).")
     from engine.warehouse import open_warehouse
-    from reporting.board_report import latest_quarter, render_board_report
+    from reporting.board import latest_quarter, render_board_report
     with open_warehouse(home.warehouse, read_only=True, lock_timeout_s=args.wait) as con:
         period = args.period or latest_quarter(con)
         result = render_board_report(con, home.reports, period=period, lang=args.lang, pdf=not args.no_pdf)

@@ -72,3 +72,48 @@ def print_pdf(html: Path, pdf: Path, timeout_s: float = 120.0) -> Path | None:
         return None
     partial.replace(pdf)
     return pdf
+
+
+# Measures the laid-out page: the report itself carries no script (its CSP forbids one), so a
+# temporary copy gets this probe and a CSP that allows only it; Chromium runs it and dumps the DOM.
+# Headless Chromium keeps its window at least 500 px wide, so the probe also pins the root element
+# to the width asked for and measures the rightmost edge of anything laid out.
+_PROBE = """<style>html { width: %dpx; }</style><script>
+addEventListener("load", () => {
+  // inside an <svg> nothing scrolls the page: inline SVG clips its content
+  const laid = [...document.querySelectorAll("body, body *")].filter(e => !e.ownerSVGElement);
+  const right = Math.max(...laid.map(e => e.getBoundingClientRect().right));
+  const out = {scroll_width: Math.ceil(Math.max(right, document.body.scrollWidth)),
+               viewport: document.documentElement.clientWidth,
+               sections: [...document.querySelectorAll("section[id]")].map(s => s.id),
+               map_labels: document.querySelectorAll("svg text.map-label").length,
+               wider: laid.filter(e => e.getBoundingClientRect().right >
+                        %d + 0.5).slice(0, 5).map(e => e.tagName + "." + (e.className.baseVal ?? e.className)),
+               text: document.body.innerText.slice(0, 200000)};
+  const probe = document.createElement("pre");
+  probe.id = "wijkwijzer-probe";
+  probe.textContent = JSON.stringify(out);
+  document.body.appendChild(probe);
+});
+</script>"""
+
+
+def measure(html: Path, width: int, timeout_s: float = 120.0) -> dict:
+    """Document width, sections, map labels and visible text of `html` laid out at `width` px
+    (for tests: whether the page scrolls sideways on a phone)."""
+    import json
+    import re
+
+    page = html.read_text(encoding="utf-8")
+    page = page.replace("default-src 'none';", "default-src 'none'; script-src 'unsafe-inline';", 1)
+    page = page.replace("</body>", _PROBE % (width, width) + "</body>", 1)
+    with tempfile.TemporaryDirectory(prefix="wijkwijzer-measure-") as folder:
+        probe = Path(folder) / html.name
+        probe.write_text(page, encoding="utf-8")
+        result = run_chromium([f"--window-size={width},2000", "--virtual-time-budget=5000", "--dump-dom",
+                               probe.as_uri()], timeout_s)
+    found = re.search(r'<pre id="wijkwijzer-probe">(.*?)</pre>', result.stdout, re.S)
+    if result.returncode != 0 or not found:
+        raise RuntimeError(f"Chromium did not measure {html.name}: {result.stderr[-1000:]}")
+    from html import unescape
+    return json.loads(unescape(found.group(1)))

@@ -250,3 +250,84 @@ def range_chart(rows: Sequence[RangeRow], title: str, fmt: Callable[[float], str
     spoken = "; ".join(f"{r.label}: {fmt(r.low)} – {fmt(r.high)}" if r.low is not None and r.high is not None
                        else f"{r.label}: {r.note}" for r in rows)
     return _svg(width, height, f"{title}. {spoken}", "".join(body), "chart range-chart")
+
+
+@dataclass
+class Milestone:
+    month: int
+    rate: float           # share still housed, 0..1
+    low: float | None     # Wilson interval
+    high: float | None
+    censored: int         # persons not yet followed this long (right-censored)
+    provisional: bool
+
+
+def sustainment_chart(curves: Sequence[tuple[str, list[Milestone]]], title: str, x_label: str,
+                      y_label: str, fmt_y: Callable[[float], str], censored_label: str,
+                      provisional_label: str, width: float = 440, height: float = 250) -> Markup:
+    """Survival-style step curves: the share still housed from 100% at the start, falling at each
+    milestone, with the interval as a whisker, a '+' censoring mark where persons leave the
+    view before that milestone (the count beside it), and provisional milestones hollow. The
+    legend sits below the plot so the chart narrows without cutting labels."""
+    left, right, top = 40.0, 12.0, 10.0
+    legend_h = 16.0 * (len(curves) + 2)
+    bottom = 34.0 + legend_h
+    plot_w, plot_h = width - left - right, height - top - bottom
+    months = sorted({m.month for _, points in curves for m in points}) or [12]
+    x_hi = max(months)
+    lows = [m.low for _, points in curves for m in points if m.low is not None] + \
+        [m.rate for _, points in curves for m in points]
+    lo = max(0.0, (min(lows) if lows else 0.0) - 0.1)
+    lo = float(int(lo * 10)) / 10
+
+    def px(x: float) -> float:
+        return left + plot_w * x / x_hi
+
+    def py(y: float) -> float:
+        return top + plot_h - plot_h * (y - lo) / (1.0 - lo)
+
+    body = []
+    for tick in _ticks(lo, 1.0):
+        body.append(f'<line x1="{_f(left)}" y1="{_f(py(tick))}" x2="{_f(left + plot_w)}" '
+                    f'y2="{_f(py(tick))}" stroke="{GRID}" stroke-width="0.8"/>'
+                    f'<text x="{_f(left - 4)}" y="{_f(py(tick) + 3.5)}" text-anchor="end" '
+                    f'font-size="10" fill="{AXIS}">{escape(fmt_y(tick))}</text>')
+    for x in [0, *months]:
+        body.append(f'<text x="{_f(px(x))}" y="{_f(top + plot_h + 14)}" text-anchor="middle" '
+                    f'font-size="10" fill="{AXIS}">{x}</text>')
+    body.append(f'<line x1="{_f(left)}" y1="{_f(top + plot_h)}" x2="{_f(left + plot_w)}" '
+                f'y2="{_f(top + plot_h)}" stroke="{AXIS}" stroke-width="1"/>'
+                f'<text x="{_f(left + plot_w / 2)}" y="{_f(top + plot_h + 27)}" text-anchor="middle" '
+                f'font-size="10" fill="{AXIS}">{escape(x_label)}</text>')
+    spoken = []
+    for i, (name, points) in enumerate(curves):
+        colour = OKABE_ITO[i % len(OKABE_ITO)]
+        points = sorted(points, key=lambda m: m.month)
+        path = [f"M{_f(px(0))},{_f(py(1.0))}"] + [f"H{_f(px(m.month))} V{_f(py(m.rate))}" for m in points]
+        group = [f'<g class="series" aria-label="{escape(name)}">',
+                 f'<path d="{" ".join(path)}" fill="none" stroke="{colour}" stroke-width="2"/>']
+        censored_before = 0
+        for m in points:
+            x, y = px(m.month), py(m.rate)
+            if m.low is not None and m.high is not None:
+                group.append(f'<line x1="{_f(x)}" y1="{_f(py(m.low))}" x2="{_f(x)}" y2="{_f(py(m.high))}" '
+                             f'stroke="{colour}" stroke-width="1.2"/>')
+            fill = "#ffffff" if m.provisional else colour
+            group.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.4" fill="{fill}" stroke="{colour}" '
+                         f'stroke-width="1.6"><title>{escape(name)}: {m.month} → {escape(fmt_y(m.rate))}'
+                         f'{" (" + escape(provisional_label) + ")" if m.provisional else ""}</title></circle>')
+            if m.censored > censored_before:
+                group.append(f'<text x="{_f(x - 6)}" y="{_f(max(y - 6, top + 9))}" font-size="11" '
+                             f'text-anchor="end" fill="{colour}" class="censor">+{m.censored}</text>')
+                censored_before = m.censored
+        group.append("</g>")
+        body.append("".join(group))
+        ly = top + plot_h + 42 + i * 16
+        body.append(f'<line x1="{_f(left)}" y1="{_f(ly)}" x2="{_f(left + 22)}" y2="{_f(ly)}" stroke="{colour}" '
+                    f'stroke-width="2"/><text x="{_f(left + 28)}" y="{_f(ly + 3.5)}" font-size="10" '
+                    f'fill="#1a1a1a">{escape(name)}</text>')
+        spoken.append(f"{name}: " + ", ".join(f"{m.month} {fmt_y(m.rate)}" for m in points))
+    for n, note in enumerate((censored_label, provisional_label)):  # one a line: a phone is narrow
+        ly = top + plot_h + 42 + (len(curves) + n) * 16
+        body.append(f'<text x="{_f(left)}" y="{_f(ly + 3.5)}" font-size="10" fill="{AXIS}">{escape(note)}</text>')
+    return _svg(width, height, f"{title}. " + "; ".join(spoken), "".join(body), "chart sustainment-chart")
