@@ -37,6 +37,18 @@ def test_a_small_buurt_is_shrunk_toward_its_wijk_and_a_large_one_barely():
     assert out["GM"]["estimate"] == pytest.approx(2.0)            # the city is its own value
 
 
+def test_a_buurt_alone_in_its_wijk_is_shrunk_toward_the_rest_of_the_city_not_itself():
+    # its wijk's rate is its own: a prior from there would count its events twice
+    rows = [("gemeente", "GM", None, 44, 21_000), ("wijk", "W1", "GM", 40, 20_000),
+            ("wijk", "W2", "GM", 4, 1_000)]
+    rows += [("buurt", f"B{k}", "W1", 2 * (k % 3), 1_000) for k in range(20)]
+    rows += [("buurt", "ALONE", "W2", 4, 1_000)]
+    alone = compute_estimates(inputs(rows)).filter(pl.col("area_code") == "ALONE").row(0, named=True)
+    # raw 4 per 1,000, the rest of the city 2: shrunk toward 2, not left at its own 4
+    assert 2.0 < alone["estimate"] < 0.95 * 4.0
+    assert alone["est_low"] < alone["estimate"] < alone["est_high"]
+
+
 def test_significant_digits_round_without_float_noise():
     assert round_significant(np.array([83.3333, 0.0052049, 1234.5, 0.0]), 3).tolist() == [
         83.3, 0.0052, 1230.0, 0.0]
