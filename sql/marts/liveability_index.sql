@@ -2,17 +2,17 @@
 -- sociaal) plus the total, and beside it the zorgvraag panel (service use: need, never part of the
 -- total). Computed from the published small-area estimates only (a hidden cell whose estimate is
 -- not published counts with its wijk's, else the city's; a hidden city cell takes its buurten's
--- inhabitant-weighted mean), so a score gives away nothing the
--- published table does not. Every indicator is scored as a standardised difference to the city
--- in the pinned base period: 100 + points_per_sd x (estimate - city) / sd, mirrored where higher
--- is worse (city = 100 in the base period; sd = the spread of the buurt estimates then). A half
--- (objective, subjective) and a theme are scored only from their fixed composition
--- (core.index_themes), the total is the mean of the liveability themes. Every score carries a
--- 90% interval, and change_significant says whether anything in the theme really changed since
--- the same period a year earlier (the theme's change or one of its indicators', combined with
--- Simes), with Benjamini-Hochberg control of the false-discovery rate over the areas of one
--- level tested at once. Our own, documented method in the spirit of the Rotterdam
--- Wijkprofiel, whose exact standardisation is not published.
+-- inhabitant-weighted mean), so a score gives away nothing the published table does not. Every
+-- indicator is scored as a standardised difference to the city in the pinned base period:
+-- 100 + points_per_sd x (estimate - city) / sd, mirrored where higher is worse (city = 100 in
+-- the base period; sd = the spread of the buurt estimates then). A half (objective, subjective)
+-- and a theme are scored only from their fixed composition (core.index_themes), the total is the
+-- mean of the liveability themes. Every score carries a 90% interval, and change_significant
+-- says whether anything in the theme really changed since the same period a year earlier (the
+-- theme's change or one of its indicators', combined with Simes), with Benjamini-Hochberg control
+-- of the false-discovery rate over the areas of one level tested at once. Our own, documented
+-- method in the spirit of the Rotterdam Wijkprofiel, whose exact standardisation is not
+-- published.
 with settings as (
     select base_period, score_min, score_max, points_per_sd, change_fdr, interval_z as z
     from core.index_settings
