@@ -132,10 +132,20 @@ def compute_estimates(inputs: pl.DataFrame, interval: float = 0.90) -> pl.DataFr
     """One estimate with its interval per row of marts.indicator_estimation_inputs."""
     keys = ["indicator_id", "period_type", "period"]
     parents = inputs.select(*keys, parent_code=pl.col("area_code"), parent_y=pl.col("y"),
-                            parent_n=pl.col("n"))
-    frame = inputs.join(parents, on=[*keys, "parent_code"], how="left")
-    parent_n = pl.col("parent_n")
-    raw_m = pl.col("parent_y") / parent_n
+                            parent_n=pl.col("n"), grandparent_code=pl.col("parent_code"))
+    grandparents = inputs.select(*keys, grandparent_code=pl.col("area_code"),
+                                 grandparent_y=pl.col("y"), grandparent_n=pl.col("n"))
+    frame = (inputs.join(parents, on=[*keys, "parent_code"], how="left")
+             .join(grandparents, on=[*keys, "grandparent_code"], how="left"))
+    # The prior mean leaves the area out (the rest of its wijk, else the rest of the city): a
+    # buurt that is its wijk's only one would otherwise be shrunk toward its own count, counted
+    # twice, with an interval far too narrow (and its change tests far too sure).
+    siblings_y = pl.col("parent_y") - pl.col("y")
+    siblings_n = pl.col("parent_n") - pl.col("n")
+    alone = ~(siblings_n > 0)
+    parent_n = pl.when(alone).then(pl.col("grandparent_n") - pl.col("n")).otherwise(siblings_n)
+    raw_m = pl.when(alone).then(pl.col("grandparent_y") - pl.col("y")).otherwise(siblings_y) \
+        / parent_n
     half = 0.5 / parent_n  # half an event over the parent's base: a prior mean is never 0 or 1
     frame = frame.with_columns(m=pl.when(pl.col("model") == "beta")
                                .then(raw_m.clip(half, 1 - half))

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import psutil
 
-from assets.index_checks import city_gap, share_at_bounds
+from assets.index_checks import city_gap, periods_without_city, share_at_bounds
 from engine.home import DataHome
 from quality.intake import run_intake
 from engine.sqlmodels import build, discover
@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             # issue 15's acceptance figures and the agreement with the Leefbaarometer 2024
             "index_max_city_gap": round(city_gap(con), 2),
             "index_share_at_bounds": round(share_at_bounds(con), 4),
+            "index_periods_without_city_total": periods_without_city(con),
             "index_scored_periods": scalar(con, "select count(distinct period) from "
                                                 "marts.liveability_index where dimension = 'totaal'"),
             "change_flagged_share_per_quarter": dict(con.execute("""

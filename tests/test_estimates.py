@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 from assets.estimates import compute_estimates, round_significant
-from assets.index_checks import city_gap, share_at_bounds
+from assets.index_checks import city_gap, periods_without_city, share_at_bounds
 from engine.warehouse import scalar
 from tests.stationary_world import build_stationary_world
 
@@ -37,6 +37,18 @@ def test_a_small_buurt_is_shrunk_toward_its_wijk_and_a_large_one_barely():
     assert out["GM"]["estimate"] == pytest.approx(2.0)            # the city is its own value
 
 
+def test_a_buurt_alone_in_its_wijk_is_shrunk_toward_the_rest_of_the_city_not_itself():
+    # its wijk's rate is its own: a prior from there would count its events twice
+    rows = [("gemeente", "GM", None, 44, 21_000), ("wijk", "W1", "GM", 40, 20_000),
+            ("wijk", "W2", "GM", 4, 1_000)]
+    rows += [("buurt", f"B{k}", "W1", 2 * (k % 3), 1_000) for k in range(20)]
+    rows += [("buurt", "ALONE", "W2", 4, 1_000)]
+    alone = compute_estimates(inputs(rows)).filter(pl.col("area_code") == "ALONE").row(0, named=True)
+    # raw 4 per 1,000, the rest of the city 2: shrunk toward 2, not left at its own 4
+    assert 2.0 < alone["estimate"] < 0.95 * 4.0
+    assert alone["est_low"] < alone["estimate"] < alone["est_high"]
+
+
 def test_significant_digits_round_without_float_noise():
     assert round_significant(np.array([83.3333, 0.0052049, 1234.5, 0.0]), 3).tolist() == [
         83.3, 0.0052, 1230.0, 0.0]
@@ -54,12 +66,15 @@ def test_intervals_cover_the_true_rates(stationary_world):
     assert all(0.75 <= c <= 0.99 for c in coverage.values()), coverage
 
 
-def test_buurten_average_to_the_city_and_no_score_sits_at_a_bound(stationary_world):
-    # a period whose fixed composition is incomplete (a city cell hidden: a month with fewer than
-    # 10 evictions city-wide) is not scored at all; every scored period must agree with the city
-    periods = scalar(stationary_world, """select count(distinct period) from marts.liveability_index
-                                          where area_level = 'gemeente' and dimension = 'totaal'""")
-    assert periods >= 28
+def test_buurten_average_to_the_city_in_every_period_and_no_score_sits_at_a_bound(stationary_world):
+    # every period of the calendar is scored for the city, also the months in which evictions
+    # city-wide are too few to publish (the city then takes its buurten's mean for that indicator)
+    missing = stationary_world.execute("""
+        select period from core.calendar_periods
+        except select period from marts.liveability_index
+        where area_level = 'gemeente' and dimension = 'totaal'""").fetchall()
+    assert missing == []
+    assert periods_without_city(stationary_world) == []
     assert city_gap(stationary_world) <= 2.0
     assert share_at_bounds(stationary_world) <= 0.01
 

@@ -1,16 +1,18 @@
 -- The liveability index per area (buurt, wijk, gemeente), period and theme (wonen, veiligheid,
 -- sociaal) plus the total, and beside it the zorgvraag panel (service use: need, never part of the
 -- total). Computed from the published small-area estimates only (a hidden cell whose estimate is
--- not published counts with its wijk's, else the city's), so a score gives away nothing the
--- published table does not. Every indicator is scored as a standardised difference to the city
--- in the pinned base period: 100 + points_per_sd x (estimate - city) / sd, mirrored where higher
--- is worse (city = 100 in the base period; sd = the spread of the buurt estimates then). A half
--- (objective, subjective) and a theme are scored only from their fixed composition
--- (core.index_themes), the total is the mean of the liveability themes. Every score carries a
--- 90% interval, and change_significant says whether the change since the previous period lies
--- outside the noise, with Benjamini-Hochberg control of the false-discovery rate over the
--- areas of one level tested at once. Our own, documented method in the spirit of the Rotterdam
--- Wijkprofiel, whose exact standardisation is not published.
+-- not published counts with its wijk's, else the city's; a hidden city cell takes its buurten's
+-- inhabitant-weighted mean), so a score gives away nothing the published table does not. Every
+-- indicator is scored as a standardised difference to the city in the pinned base period:
+-- 100 + points_per_sd x (estimate - city) / sd, mirrored where higher is worse (city = 100 in
+-- the base period; sd = the spread of the buurt estimates then). A half (objective, subjective)
+-- and a theme are scored only from their fixed composition (core.index_themes), the total is the
+-- mean of the liveability themes. Every score carries a 90% interval, and change_significant
+-- says whether anything in the theme really changed since the same period a year earlier (the
+-- theme's change or one of its indicators', combined with Simes), with Benjamini-Hochberg control
+-- of the false-discovery rate over the areas of one level tested at once. Our own, documented
+-- method in the spirit of the Rotterdam Wijkprofiel, whose exact standardisation is not
+-- published.
 with settings as (
     select base_period, score_min, score_max, points_per_sd, change_fdr, interval_z as z
     from core.index_settings
@@ -106,7 +108,7 @@ indicator_periods as (
 ),
 
 -- Own estimate, else the wijk's, else the city's ("reported from wijk level up").
-filled as (
+filled_up as (
     select
         indicator_periods.indicator_id, areas.area_level, areas.area_code,
         indicator_periods.period_type, indicator_periods.period,
@@ -139,6 +141,42 @@ filled as (
         and city.period = indicator_periods.period
 ),
 
+-- A city cell whose estimate cannot be published (a rare event city-wide, its pooled count
+-- not protected by any rounding) has nothing above it to borrow from: it takes the
+-- inhabitant-weighted mean of its buurten's own or borrowed wijk estimates and of their interval
+-- bounds (as if their errors were fully correlated: a wide interval). Published values and
+-- public inhabitant counts only, so it discloses nothing new; and the buurten and wijken that
+-- had to borrow the city's value borrow this one.
+from_buurten as (
+    select filled_up.indicator_id, dim.gemeentecode, filled_up.period_type, filled_up.period,
+        any_value(filled_up.source_period) as source_period,
+        sum(filled_up.estimate * dim.inwoners) / sum(dim.inwoners) as estimate,
+        sum(filled_up.value_low * dim.inwoners) / sum(dim.inwoners) as value_low,
+        sum(filled_up.value_high * dim.inwoners) / sum(dim.inwoners) as value_high
+    from filled_up
+    inner join core.dim_buurt as dim on dim.buurtcode = filled_up.area_code
+    where filled_up.area_level = 'buurt' and filled_up.source_level in ('own', 'wijk')
+        and filled_up.estimate is not null and dim.inwoners > 0
+    group by all
+),
+
+filled as (
+    select filled_up.* replace (
+        coalesce(filled_up.estimate, from_buurten.estimate) as estimate,
+        case when filled_up.estimate is null and from_buurten.estimate is not null
+            then 'buurten' else filled_up.source_level end as source_level,
+        coalesce(filled_up.source_period, from_buurten.source_period) as source_period,
+        coalesce(filled_up.value_low, from_buurten.value_low) as value_low,
+        coalesce(filled_up.value_high, from_buurten.value_high) as value_high)
+    from filled_up
+    inner join areas using (area_level, area_code)
+    left join from_buurten
+        on from_buurten.indicator_id = filled_up.indicator_id
+        and from_buurten.gemeentecode = areas.gemeentecode
+        and from_buurten.period_type = filled_up.period_type
+        and from_buurten.period = filled_up.period
+),
+
 -- The reference per indicator and period type, from the base period: the city's estimate (for
 -- a month or quarter the mean over those in the base period) and the spread of the buurten.
 reference as (
@@ -164,6 +202,7 @@ indicator_scores as (
         -- the score's standard error from the width of the estimate's interval; a borrowed
         -- estimate says nothing about where the area sits around its wijk: one sd (the spread)
         case when filled.source_level = 'own'
+                  or (filled.source_level = 'buurten' and filled.area_level = 'gemeente')
             then abs(slope) * (filled.value_high - filled.value_low) / (2 * settings.z)
             else abs(slope) * reference.sd_base end as se
     from filled
@@ -179,13 +218,16 @@ indicator_scores as (
 -- a quarter against that quarter, a year against the year before): free of season, and a
 -- quarter-on-quarter step is mostly noise at buurt level. Its variance, indicator by indicator:
 -- an estimate that is the same in both periods (one survey year, one borrowed wijk value)
--- cancels; otherwise the two periods count as independent.
+-- cancels (and is not tested); otherwise the two periods count as independent.
 indicator_changes as (
     select current.area_level, current.area_code, current.period_type, current.period,
-        current.dimension, current.panel, current.theme_weight, current.total_weight,
+        current.indicator_id, current.dimension, current.panel, current.theme_weight,
+        current.total_weight,
+        current.raw_score - previous.raw_score as change,
         case when current.source_period = previous.source_period
                   and current.source_level = previous.source_level then 0
-             else current.se * current.se + previous.se * previous.se end as change_var
+             else current.se * current.se + previous.se * previous.se end as change_var,
+        case when change_var > 0 then two_sided_p(abs(change) / sqrt(change_var)) end as p_value
     from indicator_scores as current
     inner join indicator_scores as previous
         on previous.indicator_id = current.indicator_id
@@ -205,6 +247,17 @@ change_variances as (
     from indicator_changes
     where panel = 'leefbaarheid'
     group by all
+),
+
+-- The indicators a theme's (the total's) change test looks at: its own, and all liveability
+-- indicators for the total.
+indicator_families as (
+    select area_level, area_code, period_type, period, dimension, indicator_id, p_value
+    from indicator_changes
+    union all
+    select area_level, area_code, period_type, period, 'totaal', indicator_id, p_value
+    from indicator_changes
+    where panel = 'leefbaarheid'
 ),
 
 halves as (
@@ -296,22 +349,62 @@ change_tests as (
         case when with_changes.previous_end = with_changes.period_start - interval 1 day
             then with_changes.score - with_changes.previous_score end as change,
         with_changes.score - with_changes.year_earlier_score as change_year,
-        abs(change_year) / sqrt(change_variances.change_var) as change_z,
-        two_sided_p(change_z) as p_value
+        case when change_variances.change_var > 0
+            then two_sided_p(abs(change_year) / sqrt(change_variances.change_var)) end
+            as composite_p
     from with_changes
     left join change_variances using (area_level, area_code, period_type, period, dimension)
 ),
 
+-- One test per area, theme and period of "something in this theme really changed": the
+-- theme's own change and each of its indicators' changes, combined with Simes' method
+-- (p = min over k of m x p_(k) / k, valid for independent or positively dependent tests). A
+-- theme averages up to ten indicators, so a real change in one of them moves the theme by a
+-- tenth or less and drowns in the others' noise; Simes keeps it visible without giving up the
+-- theme's own test for a change spread over all its indicators.
+family_tests as (
+    select area_level, area_code, period_type, period, dimension, composite_p as p_value
+    from change_tests
+    where change_year is not null
+    union all
+    select families.area_level, families.area_code, families.period_type, families.period,
+        families.dimension, families.p_value
+    from indicator_families as families
+    inner join change_tests using (area_level, area_code, period_type, period, dimension)
+    where change_tests.change_year is not null
+),
+
+family_ranked as (
+    select family_tests.*,
+        row_number() over (partition by area_level, area_code, period_type, period, dimension
+                           order by p_value nulls last) as k,
+        count(p_value) over (partition by area_level, area_code, period_type, period,
+                             dimension) as m
+    from family_tests
+),
+
+simes as (
+    select area_level, area_code, period_type, period, dimension,
+        least(1, min(m * p_value / k)) as p_value
+    from family_ranked
+    group by all
+),
+
 -- Benjamini-Hochberg over the areas of one level, theme and period: the k smallest p-values
--- with p_(k) <= k / m x q are the discoveries.
+-- with p_(k) <= k / m x q are the discoveries (Benjamini and Bogomolov's selection of
+-- families: each area's theme is one family, tested by its Simes p-value).
 ranked as (
     select
         change_tests.*,
+        simes.p_value,
         row_number() over tested as p_rank,
-        count(p_value) over (partition by area_level, dimension, period_type, period) as m
+        count(simes.p_value) over (partition by change_tests.area_level, change_tests.dimension,
+                                   change_tests.period_type, change_tests.period) as m
     from change_tests
-    window tested as (partition by area_level, dimension, period_type, period
-                      order by p_value nulls last)
+    left join simes using (area_level, area_code, period_type, period, dimension)
+    window tested as (partition by change_tests.area_level, change_tests.dimension,
+                      change_tests.period_type, change_tests.period
+                      order by simes.p_value nulls last)
 ),
 
 discoveries as (
