@@ -1,7 +1,7 @@
 -- When is it solved? Every target of sources/targets.yaml (core.targets) per area and period: the
 -- measured value (published estimate, index score or programme outcome rate), the target value,
 -- the trajectory (a straight line from the area's own value in the pinned base period, or the
--- programme's first cohort, to the target at the end of target_year) and a status: reached,
+-- programme's first complete pooled cohort, to the target at the end of target_year) and a status: reached,
 -- on_track (at least as good as the trajectory) or behind. Reads published tables only.
 with targets as (
     select * from core.targets
@@ -32,14 +32,21 @@ measured as (
     union all
     select 'programme_outcome', outcomes.outcome_id, outcomes.programme, outcomes.area_level,
         outcomes.area_code, 'cohort', outcomes.cohort,
-        -- a cohort 'YYYY-Qn' ends on the last day of its quarter
-        cast(make_date(cast(left(outcomes.cohort, 4) as integer),
-                       3 * cast(right(outcomes.cohort, 1) as integer), 1)
-             + interval 1 month - interval 1 day as date),
+        -- a pool 'YYYY-Qn..YYYY-Qn' ends on the last day of its last quarter, a calendar-year
+        -- pool 'YYYY' on 31 December
+        cast(case
+            when regexp_full_match(outcomes.cohort, '\d{4}')
+                then make_date(cast(outcomes.cohort as integer), 12, 31)
+            else make_date(cast(left(right(outcomes.cohort, 7), 4) as integer),
+                           3 * cast(right(outcomes.cohort, 1) as integer), 1)
+                + interval 1 month - interval 1 day
+        end as date),
         outcomes.outcome_rate
     from marts.cost_per_outcome as outcomes
+    -- the pooled cohorts the report shows, complete ones only: one start quarter is too small to
+    -- judge, and a cohort still under observation is not comparable with a finished one
     where outcomes.programme_role = 'programme' and outcomes.outcome_rate is not null
-        and regexp_full_match(outcomes.cohort, '\d{4}-Q[1-4]')
+        and outcomes.cohort_kind = 'pool' and not coalesce(outcomes.provisional, true)
 ),
 
 target_measures as (
@@ -53,7 +60,8 @@ target_measures as (
         and measured.programme is not distinct from targets.programme
 ),
 
--- The starting point: the area's value in the base period, for a programme its first cohort.
+-- The starting point: the area's value in the base period, for a programme its first complete
+-- pooled cohort.
 starts as (
     select target_measures.target_id, target_measures.area_code,
         arg_min(target_measures.value, target_measures.period_end) filter (

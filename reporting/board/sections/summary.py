@@ -88,8 +88,8 @@ def targets(rows: list[dict], names: dict[str, dict], period: str, t: Strings, f
                 r["status"] == "behind" for r in latest) else "on_track"
         goal = latest[0]["target_value"]
         out.append({"name": t.pick(spec["name_nl"], spec["name_en"]), "value": value,
-                    # marts.targets measures a programme on one quarter's cohort: say so
-                    "period": t("target_quarter_cohort", cohort=fmt.cohort(newest, t))
+                    # marts.targets judges a programme on its complete pooled cohorts: say which
+                    "period": t("target_pooled_cohort", cohort=fmt.cohort(newest, t))
                     if spec["subject_kind"] == "programme_outcome" else fmt.period(newest, t),
                     "goal": (("≥ " if spec["direction"] == "at_least" else "≤ ") + show(goal)) if goal is not None else "",
                     "status": status, "status_text": t(f"target_{status}"),
