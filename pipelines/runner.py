@@ -23,13 +23,13 @@ import dagster as dg
 from dagster._core.definitions.asset_daemon_cursor import AssetDaemonCursor
 from dagster._serdes import deserialize_value, serialize_value
 
+from engine.home import DataHome
 from engine.partitions import contiguous_ranges
+from engine.resources import resources_for
+from engine.sqlmodels import stale_staging
+from engine.warehouse import WarehouseResource, open_warehouse
 from pipelines.definitions import build_definitions
 from pipelines.sensors import ALL_JOB, INTAKE_JOB
-from engine.sqlmodels import stale_staging
-from engine.home import DataHome
-from engine.resources import DataHomeResource
-from engine.warehouse import WarehouseResource, open_warehouse
 from sources.contracts import load_registry
 
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
@@ -194,8 +194,7 @@ def materialize_tables(warehouse: str | Path, targets: Iterable[str], provided: 
     home = home or DataHome(Path(warehouse).parent)
     return dg.materialize([*defs.assets, *defs.asset_checks], selection=selection,
                           instance=instance or dg.DagsterInstance.ephemeral(),
-                          resources={"data_home": DataHomeResource(root=str(home.root)),
-                                     "warehouse": WarehouseResource(path=str(warehouse))})
+                          resources={**resources_for(home), "warehouse": WarehouseResource(path=str(warehouse))})
 
 
 def step_seconds(result: dg.ExecuteInProcessResult) -> dict[str, float]:
