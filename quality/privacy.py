@@ -234,15 +234,17 @@ def scan(
     for column in value_cols:
         findings += _column_name_findings(frame, column, allowed)
     named = {finding.column for finding in findings}
-    findings += _pattern_findings(frame, value_cols)
+    # Each column's distinct values, computed once: the value rules and the date rule share them.
+    distinct = {column: frame[column].drop_nulls().unique() for column in value_cols}
+    findings += _pattern_findings(frame, value_cols, distinct)
     for column in frame.columns:  # a BSN is forbidden in any column, pseudonym columns included
-        findings += _bsn_findings(frame, column)
+        findings += _bsn_findings(frame, column, distinct.get(column))
     for column in value_cols:
         findings += _free_text_findings(frame, column, (categories or {}).get(column))
         if column not in named:  # a 'naam' column is already refused by its name
             findings += _person_name_findings(frame, column, (categories or {}).get(column))
         if date_columns is not None and column not in date_columns and column not in named:
-            findings += _stray_birth_date_findings(frame, column)
+            findings += _stray_birth_date_findings(frame, column, distinct[column])
     order = {name: position for position, name in enumerate(frame.columns)}
     return sorted(findings, key=lambda finding: order[finding.column])
 
@@ -507,19 +509,19 @@ VALUE_RULES = {
 }
 
 
-def _pattern_findings(frame: pl.DataFrame, columns: list[str]) -> list[PrivacyFinding]:
+def _pattern_findings(frame: pl.DataFrame, columns: list[str],
+                      distinct_values: Mapping[str, pl.Series]) -> list[PrivacyFinding]:
     """Each rule on the distinct values of each column (a category column has few), normalised
     by the rule; the findings count the rows holding a hit."""
     findings = []
     for column in columns:
-        values = frame[column].drop_nulls()
-        distinct = values.unique()
+        distinct = distinct_values[column]
         if distinct.len() == 0:
             continue
         for rule, hits_of in VALUE_RULES.items():
             hits = hits_of(distinct)
             if hits.len():
-                count = int(values.is_in(hits.implode()).sum())
+                count = int(frame[column].is_in(hits.implode()).sum())
                 findings.append(_finding(rule, column, count, mask("", rule), *FIX_REMOVE))
     return findings
 
@@ -534,20 +536,28 @@ BSN_MESSAGE = (
 )
 
 
-def _bsn_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
+def _bsn_findings(frame: pl.DataFrame, column: str,
+                  distinct: pl.Series | None = None) -> list[PrivacyFinding]:
     """A column holds BSNs when its candidates of one kind pass the 11-test far above chance.
 
     Kinds (see `_bsn_candidates`) are judged apart: whole numbers, numbers glued to letters, and
     the first or last nine digits of a longer run. Beside the word "bsn" one valid number is
     enough (zero tolerance).
     """
-    # Distinct cells with their row counts: a column repeats its values, the rules need not.
-    cells = frame.select(pl.col(column).alias("cell")).filter(
-        pl.col("cell").str.contains("[0-9]{2}") & ~pl.col("cell").str.contains(PSEUDONYM))
-    cells = cells.group_by("cell").len(name="rows")
-    if cells.height == 0:
+    # Distinct cells (`distinct`, when the caller has them): a column repeats its values, the
+    # rules need not. Rows are counted only for the cells found.
+    if distinct is None:
+        values = frame[column].drop_nulls()
+        distinct = values.filter(~values.str.contains(PSEUDONYM)).unique()
+    cells = distinct.filter(distinct.str.contains("[0-9]{2}"))
+    cells = cells.filter(~cells.str.contains(PSEUDONYM))
+    if cells.len() == 0:
         return []
-    cells = cells.with_row_index("row")
+    outlier = cells.len() >= BSN_OUTLIER_CELLS
+    # Only cells that can hold a candidate go on (see BSN_DIGITS): most ids stop here.
+    cells = pl.DataFrame({"cell": cells.filter(
+        cells.str.contains(r"^[0-9]{8,9}$") | cells.str.contains(BSN_DIGITS)
+        | cells.str.strip_chars().str.contains(EXCEL_NUMBER))}).with_row_index("row")
     candidates = _bsn_candidates(cells)
     hits = []
     for (kind,), group in candidates.group_by("kind"):
@@ -556,7 +566,6 @@ def _bsn_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
         passing_sample = _passing(sample)
         # One or two glued numbers in a column of short ids are not its numbering scheme but
         # values pasted in (HC12345678201 among HC2001..): judged like a lone 9-digit number.
-        outlier = cells.height >= BSN_OUTLIER_CELLS
         enough = kind == "number" or distinct.len() >= BSN_GLUED_MIN or outlier
         if enough and _beyond_chance(passing_sample.len(), sample.len(), BSN_CHANCE):
             valid = _passing(distinct) if sample.len() < distinct.len() else passing_sample
@@ -565,8 +574,9 @@ def _bsn_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
             in_context = group.filter(pl.col("context"))
             valid = _passing(in_context["number"].unique())
             hits.append(in_context.filter(pl.col("number").is_in(valid.implode())))
-    hit_cells = pl.concat(hits)["row"].unique() if hits else pl.Series(dtype=pl.UInt32)
-    count = int(cells.filter(pl.col("row").is_in(hit_cells.implode()))["rows"].sum())
+    hit_rows = pl.concat(hits)["row"].unique() if hits else pl.Series(dtype=pl.UInt32)
+    hit_cells = cells.filter(pl.col("row").is_in(hit_rows.implode()))["cell"]
+    count = int(frame[column].is_in(hit_cells.implode()).sum()) if hit_cells.len() else 0
     if count == 0:
         return []
     return [_finding("bsn", column, count, mask("", "bsn"), *BSN_MESSAGE)]
@@ -582,8 +592,7 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
     """
     plain = cells.filter(pl.col("cell").str.contains(r"^[0-9]{8,9}$"))  # most BSN columns: fast
     cells = cells.filter(~pl.col("cell").str.contains(r"^[0-9]{8,9}$")).with_columns(
-        excel=pl.col("cell").str.strip_chars().str.contains(EXCEL_NUMBER))
-    cells = cells.filter(pl.col("excel") | pl.col("cell").str.contains(BSN_DIGITS)).with_columns(
+        excel=pl.col("cell").str.strip_chars().str.contains(EXCEL_NUMBER),
         context=pl.col("cell").str.contains(BSN_CONTEXT))
     excel = cells.filter("excel").select(
         "row", "context", number=pl.col("cell").str.strip_chars().str.replace(",", ".")
@@ -741,11 +750,10 @@ def _person_name_findings(frame: pl.DataFrame, column: str,
     )]
 
 
-def _stray_birth_date_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
+def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
+                               distinct: pl.Series) -> list[PrivacyFinding]:
     """A full date at least twelve years old outside the agreed date columns (in an id, a
-    category): a date of birth until proven otherwise."""
-    values = frame[column].drop_nulls()
-    distinct = values.unique()
+    category): a date of birth until proven otherwise. `distinct`: the column's distinct values."""
     # A year with a date separator beside it, as both forms of STRAY_DATE have.
     distinct = distinct.filter(distinct.str.contains(r"[\-/.](19|20)[0-9]{2}|(19|20)[0-9]{2}-"))
     years = distinct.str.extract(STRAY_DATE, 1).fill_null(distinct.str.extract(STRAY_DATE, 2))
@@ -755,7 +763,7 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str) -> list[Privacy
     if old.len() == 0:
         return []
     return [_finding(
-        "birth_date", column, int(values.is_in(old.implode()).sum()), mask("", "birth_date"),
+        "birth_date", column, int(frame[column].is_in(old.implode()).sum()), mask("", "birth_date"),
         "A full date outside the agreed date columns looks like a date of birth; deliver the "
         "birth year only (a column 'geboortejaar'), never the full date.",
         "Een volledige datum buiten de afgesproken datumkolommen lijkt op een geboortedatum; "

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from quality.contract_sql import RuleSpec, all_checks, quote, sql_string, validation_query
+from quality.contract_sql import KEY_REPEATED, RuleSpec, all_checks, quote, sql_string, validation_query
 from quality.file_scan import scan_file_extras
 from quality.masking import safe_column_name, shape
 from quality.harm import delivery_problems, period_problem
@@ -237,6 +237,7 @@ def _apply_contract(outcome: Outcome, frame, contract: Contract, delivery: Deliv
                     con: duckdb.DuckDBPyConnection) -> None:
     parsed = parse_columns(frame, contract.columns, outcome.detected.get("decimal"),
                            typed_source=outcome.detected.get("format") == "parquet")
+    parsed = parsed.with_columns(pl.struct(list(contract.key)).is_duplicated().alias(KEY_REPEATED))
     # String views as polars holds them: no copy of every text column on the way to DuckDB.
     con.register("delivery", parsed.to_arrow(compat_level=pl.CompatLevel.newest()))
     start, end = delivery.period_bounds()
