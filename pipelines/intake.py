@@ -285,8 +285,11 @@ def pending(con: duckdb.DuckDBPyConnection, home: DataHome,
 
 
 def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
-               registry: Registry | None = None) -> list[Outcome]:
-    """Land every stable inbox file, then decide on every pending landed file, oldest first."""
+               registry: Registry | None = None, on_decided=None) -> list[Outcome]:
+    """Land every stable inbox file, then decide on every pending landed file, oldest first.
+
+    `on_decided(outcome, seconds)`, when given, hears each decision and how long it took
+    (the benchmark's throughput per file format)."""
     registry = registry or load_registry()
     ensure_tables(con, registry)
     register_known_buurten(con)
@@ -302,4 +305,10 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
     already = decided_shas(con)
     todo = sorted(pending(con, home, registry), key=lambda f: f.path.stat().st_mtime)
     todo += [f for f in redelivered if f.sha256 in already and f not in todo]
-    return [process(con, home, landed, run_id, registry, already) for landed in todo]
+    outcomes = []
+    for landed in todo:
+        started = time.perf_counter()
+        outcomes.append(process(con, home, landed, run_id, registry, already))
+        if on_decided:
+            on_decided(outcomes[-1], time.perf_counter() - started)
+    return outcomes
