@@ -242,10 +242,22 @@ def run_pipeline(world: Path, home_dir: Path) -> dict:
     # the Parquet exports are the reports' input; a stage of one group alone left them unbuilt.
     groups = {"staging": ("staging",), "core": ("reference", "core"), "marts": ("marts",),
               "reports": ("exports", "reports")}
+    order = list(groups)
+    stage_of = {k: order.index(layer) for layer in groups for k in graph.get_all_asset_keys()
+                if graph.get(k).group_name in groups[layer] and graph.get(k).partitions_def is None
+                and k != dg.AssetKey(["core", "dim_buurt"])}
+    # An asset runs in the stage of its latest input (core.placement_capacity_cells reads
+    # marts.liveability_index), so that no stage needs what a later one builds.
+    changed = True
+    while changed:
+        changed = False
+        for key in stage_of:
+            latest = max((stage_of[p] for p in graph.get(key).parent_keys if p in stage_of), default=0)
+            if latest > stage_of[key]:
+                stage_of[key], changed = latest, True
 
     def layer_keys(layer: str) -> list:
-        return [k for k in graph.get_all_asset_keys() if graph.get(k).group_name in groups[layer]
-                and graph.get(k).partitions_def is None and k != dg.AssetKey(["core", "dim_buurt"])]
+        return [k for k, s in stage_of.items() if s == order.index(layer)]
 
     for layer in groups:
         def materialize_layer(layer=layer) -> int:
