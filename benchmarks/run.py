@@ -70,7 +70,7 @@ def input_files(world: Path) -> list[Path]:
 
 
 # One group-by per dataset on its first column: reading every row, as the pipeline must.
-GROUP_BY = "select sum(n) from (select count(*) as n from (select #1 as k from {source}) group by k)"
+GROUP_BY = "select coalesce(sum(n), 0) from (select count(*) as n from (select #1 as k from {source}) group by k)"
 
 
 def floor(world: Path) -> dict:
