@@ -5,7 +5,12 @@ with seconds and rows per asset group from that run): wall time, rows per second
 and, in the same run, the floor: DuckDB (polars for XLSX) reading the same input files once with
 one group-by per dataset. Results go to benchmarks/results/ as JSON.
 
-    python -m benchmarks.run [--scales city,national] [--national-fraction 0.1] [--months N]
+    python -m benchmarks.run [--scales city,national] [--national-fraction 0.1] [--months N] [--no-demo]
+
+Beside wall time each stage has its CPU seconds (this process, all threads) and the load average
+when it started: on a shared machine wall time says more about the neighbours than about the code.
+The city demo (`wijkwijzer demo` on a fresh data home, as after `make install`) is timed as a
+child process, and `targets` says per target of issue 20 what was measured and whether it is met.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -25,6 +31,16 @@ import psutil
 from assets.metadata import ROW_COUNT
 
 RESULTS = Path(__file__).with_name("results")
+# Issue 20's targets: (where in the results, limit, "max" when the measure must stay at or below).
+TARGETS = {
+    "national_ratio_to_floor": (("national", "ratio_to_floor"), 8.0, "max"),
+    "peak_rss_gib": (("*", "peak_rss_gib"), 6.0, "max"),
+    "city_demo_seconds": (("city_demo", "seconds"), 40.0, "max"),
+    "national_csv_intake_rows_per_s": (("national", "stages", "intake", "by_format", "csv", "rows_per_s"),
+                                       1_000_000, "min"),
+    "national_corrected_month_share": (("national", "one_corrected_month", "ratio_to_full_run"), 0.10, "max"),
+    "city_corrected_month_share": (("city", "one_corrected_month", "ratio_to_full_run"), 0.10, "max"),
+}
 
 
 class PeakMemory:
@@ -55,7 +71,7 @@ def input_files(world: Path) -> list[Path]:
 
 
 # One group-by per dataset on its first column: reading every row, as the pipeline must.
-GROUP_BY = "select sum(n) from (select count(*) as n from (select #1 as k from {source}) group by k)"
+GROUP_BY = "select coalesce(sum(n), 0) from (select count(*) as n from (select #1 as k from {source}) group by k)"
 
 
 def floor(world: Path) -> dict:
@@ -213,19 +229,33 @@ def run_pipeline(world: Path, home_dir: Path) -> dict:
     stages = {}
 
     def stage(name, work):
+        load = os.getloadavg()[0]
         with PeakMemory() as memory:
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             rows = work()
-            seconds = time.perf_counter() - started
-        stages[name] = {"seconds": round(seconds, 2), "rows": rows,
+            seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        stages[name] = {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "rows": rows,
                         "rows_per_s": round(rows / seconds) if rows and seconds else None,
-                        "peak_rss_gib": round(memory.peak / 2**30, 2)}
+                        "peak_rss_gib": round(memory.peak / 2**30, 2), "load_average": round(load, 1)}
 
     # Intake runs directly so a national world can bring its own registry; the buurt map likewise.
     registry = bench_registry(world, home_dir)
+    by_format: dict[str, dict] = {}
+
+    def decided(outcome, seconds: float) -> None:
+        kind = by_format.setdefault(outcome.detected.get("format") or "unread",
+                                    {"files": 0, "rows": 0, "seconds": 0.0})
+        kind["files"] += 1
+        kind["rows"] += outcome.rows_read
+        kind["seconds"] += seconds
+
     with open_warehouse(home.warehouse) as con:
         load_buurten(con, world)
-        stage("intake", lambda: sum(o.rows_read for o in run_intake(con, home, "bench", registry)))
+        stage("intake", lambda: sum(o.rows_read for o in run_intake(con, home, "bench", registry, decided)))
+    stages["intake"]["by_format"] = {
+        kind: {**k, "seconds": round(k["seconds"], 2),
+               "rows_per_s": round(k["rows"] / k["seconds"]) if k["seconds"] else None}
+        for kind, k in sorted(by_format.items())}
     defs = build_definitions(home)
     job = defs.resolve_job_def(ALL_JOB)
     instance = dg.DagsterInstance.ephemeral()
@@ -286,9 +316,47 @@ def bench_scale(scale: str, months: int, fraction: float, workdir: Path) -> dict
     }
 
 
+def time_demo(workdir: Path) -> dict:
+    """`wijkwijzer demo` on a fresh data home, as a new user runs it after `make install`: wall
+    time, the CPU seconds and peak RSS of the process and its children, and its stages."""
+    import re
+    import resource
+    home = workdir / "demo-home"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    done = subprocess.run([str(Path(sys.executable).with_name("wijkwijzer")), "demo"], capture_output=True,
+                          text=True, env={**os.environ, "WIJKWIJZER_HOME": str(home)})
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stages = {name: float(s) for name, s in re.findall(r"^\s*(.+?) done in ([0-9.]+) s", done.stdout, re.M)}
+    return {"seconds": round(seconds, 1), "exit_status": done.returncode,
+            "cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
+            "peak_rss_gib": round(after.ru_maxrss / 2**20, 2), "load_average": round(load, 1),
+            "stages_s": stages}
+
+
+def judge_targets(results: dict) -> dict:
+    """Each target of issue 20: the measured value (None when this run did not measure it)."""
+    judged = {}
+    for name, (where, limit, kind) in TARGETS.items():
+        if where[0] == "*":
+            found = [r.get(where[1]) for r in results.values() if isinstance(r, dict) and r.get(where[1])]
+            measured = max(found) if found else None
+        else:
+            measured = results
+            for step in where:
+                measured = measured.get(step) if isinstance(measured, dict) else None
+        met = None if measured is None else (measured <= limit if kind == "max" else measured >= limit)
+        judged[name] = {"target": limit, "kind": kind, "measured": measured, "met": met}
+    return judged
+
+
 def print_table(results: dict) -> None:
     print(f"{'scale':9} {'stage':8} {'seconds':>9} {'rows/s':>12} {'peak GiB':>9}")
     for scale, r in results.items():
+        if "stages" not in r:
+            continue
         for name, s in r["stages"].items():
             rate = f"{s['rows_per_s']:,}" if s.get("rows_per_s") else "–"
             secs = f"{s['seconds']:.1f}" if s.get("seconds") is not None else "–"
@@ -303,6 +371,16 @@ def print_table(results: dict) -> None:
         for name, d in r.get("rebuilt_alone", {}).items():
             print(f"{scale:9} {name} alone: {d['seconds']:.1f} s for {d['tables']} tables, "
                   f"peak {d['peak_rss_gib']} GiB")
+        for kind, k in r["stages"]["intake"].get("by_format", {}).items():
+            print(f"{scale:9} intake {kind}: {k['files']} files, {k['rows']:,} rows, "
+                  f"{k['rows_per_s'] or 0:,} rows/s")
+    if "city_demo" in results:
+        d = results["city_demo"]
+        print(f"city demo: {d['seconds']:.1f} s wall, {d['cpu_seconds']:.1f} s CPU, peak {d['peak_rss_gib']} GiB, "
+              f"load {d['load_average']}; stages {d['stages_s']}")
+    for name, t in results.get("targets", {}).items():
+        verdict = {True: "met", False: "NOT met", None: "not measured"}[t["met"]]
+        print(f"target {name}: {t['measured']} against {'≤' if t['kind'] == 'max' else '≥'} {t['target']}: {verdict}")
 
 
 def main(argv=None) -> int:
@@ -311,12 +389,18 @@ def main(argv=None) -> int:
     parser.add_argument("--national-fraction", type=float, default=float(os.environ.get("BENCH_NATIONAL_FRACTION", 1.0)))
     parser.add_argument("--city-months", type=int, default=24)
     parser.add_argument("--national-months", type=int, default=12)
+    parser.add_argument("--no-demo", dest="demo", action="store_false",
+                        help="do not time `wijkwijzer demo` (timed by default with the city scale)")
     args = parser.parse_args(argv)
     results = {}
     with tempfile.TemporaryDirectory(prefix="wijkwijzer-bench-") as tmp:
         for scale in args.scales.split(","):
             months = args.city_months if scale == "city" else args.national_months
             results[scale] = bench_scale(scale, months, args.national_fraction, Path(tmp))
+        if args.demo and "city" in args.scales.split(","):
+            results["city_demo"] = time_demo(Path(tmp))
+    results["arguments"] = sys.argv[1:] if argv is None else list(argv)
+    results["targets"] = judge_targets(results)
     RESULTS.mkdir(exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     for name in (f"bench-{stamp}.json", "latest.json"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -52,9 +53,7 @@ TECHNICAL_PARQUET_KEYS = (b"pandas", b"ARROW:schema", b"org.apache.spark", b"pol
 
 def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()) -> list[PrivacyFinding]:
     """Privacy findings outside the data cells: header names, other sheets, comments."""
-    findings = _placed(scan(pl.DataFrame({"kolomnamen": [str(h) for h in headers]},
-                                         schema={"kolomnamen": pl.String}), pseudonym_columns=()),
-                       "headers")
+    findings = list(_header_findings(tuple(str(h) for h in headers)))
     if _is_workbook(path):
         findings += _sheet_findings(path, data_sheet)
         findings += _placed(_text_scan("opmerkingen", _comment_texts(path)), "comments")
@@ -65,6 +64,14 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
     elif path.read_bytes()[:4] == b"PAR1":
         findings += _placed(_text_scan("eigenschappen", _parquet_properties(path)), "properties")
     return findings
+
+
+@lru_cache(maxsize=256)
+def _header_findings(headers: tuple[str, ...]) -> tuple[PrivacyFinding, ...]:
+    """The header row through the guard; a partner's monthly files repeat theirs, so each
+    distinct header row is scanned once per process (findings are immutable)."""
+    frame = pl.DataFrame({"kolomnamen": list(headers)}, schema={"kolomnamen": pl.String})
+    return tuple(_placed(scan(frame, pseudonym_columns=()), "headers"))
 
 
 def _text_scan(name: str, texts: list[str]) -> list[PrivacyFinding]:

@@ -147,12 +147,14 @@ def register_known_buurten(con: duckdb.DuckDBPyConnection) -> None:
     """The buurt map rows are checked against: the warehouse's, or the shipped reference."""
     has_dim = scalar(con, "select count(*) from information_schema.tables "
                           "where table_schema = 'core' and table_name = 'dim_buurt'")
+    # A temp table: every file's validation looks codes up in it, and a registered pandas frame
+    # or a view over the warehouse would be scanned anew each time.
     if has_dim:
-        con.execute("create or replace temp view known_buurten as "
-                    "select buurtcode from core.dim_buurt")
+        con.execute("create or replace temp table known_buurten as "
+                    "select distinct buurtcode from core.dim_buurt")
     else:
         codes = load_rotterdam_buurten()[["buurtcode"]]
-        con.register("known_buurten", codes)
+        con.execute("create or replace temp table known_buurten as select distinct buurtcode from codes")
 
 
 def decided_shas(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -176,7 +178,7 @@ def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, 
     table = f"raw.{quote(contract.table)}"
     rejected = ", ".join(f"'{name}'" for name in rejected_rule_names(contract))
     columns = ", ".join(quote(c) for c in contract.column_names)
-    records = _masked_rejects(con, contract, rejected)
+    records = _masked_rejects(con, contract, rejected) if outcome.rows_rejected else None
     now = datetime.now(timezone.utc)
     con.execute("begin transaction")
     try:
@@ -188,12 +190,13 @@ def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, 
             select {columns}, ?, ?, ?, ?, _row, ?
             from {VALIDATED} where not list_has_any(_failures, [{rejected}])""",
                     [d.partner, d.period, outcome.file_name, outcome.sha256, now])
-        con.register("_masked_rejects", records.to_arrow())
-        con.execute("""
-            insert into raw.rejects
-            select ?, ?, ?, ?, _row, _failures, record::json, ? from _masked_rejects""",
-                    [outcome.sha256, d.partner, d.dataset, d.period, now])
-        con.unregister("_masked_rejects")
+        if records is not None:
+            con.register("_masked_rejects", records.to_arrow())
+            con.execute("""
+                insert into raw.rejects
+                select ?, ?, ?, ?, _row, _failures, record::json, ? from _masked_rejects""",
+                        [outcome.sha256, d.partner, d.dataset, d.period, now])
+            con.unregister("_masked_rejects")
         record_profile(con, outcome, now)
         _ledger_row(con, outcome, run_id, [])
         con.execute("commit")
@@ -282,8 +285,11 @@ def pending(con: duckdb.DuckDBPyConnection, home: DataHome,
 
 
 def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
-               registry: Registry | None = None) -> list[Outcome]:
-    """Land every stable inbox file, then decide on every pending landed file, oldest first."""
+               registry: Registry | None = None, on_decided=None) -> list[Outcome]:
+    """Land every stable inbox file, then decide on every pending landed file, oldest first.
+
+    `on_decided(outcome, seconds)`, when given, hears each decision and how long it took
+    (the benchmark's throughput per file format)."""
     registry = registry or load_registry()
     ensure_tables(con, registry)
     register_known_buurten(con)
@@ -299,4 +305,10 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
     already = decided_shas(con)
     todo = sorted(pending(con, home, registry), key=lambda f: f.path.stat().st_mtime)
     todo += [f for f in redelivered if f.sha256 in already and f not in todo]
-    return [process(con, home, landed, run_id, registry, already) for landed in todo]
+    outcomes = []
+    for landed in todo:
+        started = time.perf_counter()
+        outcomes.append(process(con, home, landed, run_id, registry, already))
+        if on_decided:
+            on_decided(outcomes[-1], time.perf_counter() - started)
+    return outcomes

@@ -67,6 +67,7 @@ STREET_SUFFIXES = (
 ADDRESS = (                                                   # Schiedamseweg 12, Mathenesserlaan 110b
     rf"{B}\p{{Lu}}[\p{{L}}'.\-]*({STREET_SUFFIXES}) +[0-9]{{1,5}}( ?[a-zA-Z]{B}|{B})"
 )
+ADDRESS_SUFFIX_NUMBER = rf"({STREET_SUFFIXES}) +[0-9]"  # plain words: a fast first pass
 # IBAN: country, check digits, 11-30 letters or digits, printed in groups of four or not at all.
 IBAN_TOKEN = rf"{B}[A-Z]{{2}}[0-9]{{2}}( ?[A-Z0-9]{{4}}){{2,7}}( ?[A-Z0-9]{{1,3}})?{B}"
 IBAN_CHANCE = 1 / 97       # a random string of IBAN shape passes mod-97 about once in 97
@@ -102,6 +103,7 @@ GEMEENTE_PREFIX_SHARE, GEMEENTE_PREFIX_MIN = 0.9, 5
 INVISIBLE = r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]"
 # Any international number: +32 470 12 34 56, +49 30 1234567 (a Dutch one is matched above too).
 PHONE_INTERNATIONAL = rf"\+[1-9]({SEP}[0-9]){{8,13}}{B}"
+PHONE_MIN_DIGITS = 9       # the fewest digits any of the notations above holds
 
 # --- BSN ----------------------------------------------------------------------------------------
 # Candidates: a number of 8-9 digits written whole or in groups (123 456 782, 1234.56.782,
@@ -110,6 +112,10 @@ PHONE_INTERNATIONAL = rf"\+[1-9]({SEP}[0-9]){{8,13}}{B}"
 BSN_GROUPED = rf"{B}[0-9]{{2,4}}([ .\-][0-9]{{2,4}}){{1,3}}{B}"
 BSN_RUN = r"[0-9]+"
 EXCEL_NUMBER = r"^[0-9]([.,][0-9]+)?[eE]\+?[0-9]{1,2}$|^[0-9]{8,9}[.,]0+$"
+# What every candidate above holds once written out: a digit 1-9 and seven more digits, at most
+# one separator between two digits (a candidate is 8-9 digits not starting with "00"). A cell
+# without it, and not an Excel number, cannot hide a BSN: most ids are dropped by this one pass.
+BSN_DIGITS = r"[1-9]([ .,\-]?[0-9]){7}"
 BSN_CONTEXT = rf"(?i){B}(bsn|burgerservice|sofi)"
 BSN_CHANCE = 1 / 11        # share of random numbers that pass the 11-test
 BSN_Z = 5.0                # one-sided margin above chance; false alarm odds ~1 in 3.5 million
@@ -228,15 +234,17 @@ def scan(
     for column in value_cols:
         findings += _column_name_findings(frame, column, allowed)
     named = {finding.column for finding in findings}
-    findings += _pattern_findings(frame, value_cols)
+    # Each column's distinct values, computed once: the value rules and the date rule share them.
+    distinct = {column: frame[column].drop_nulls().unique() for column in value_cols}
+    findings += _pattern_findings(frame, value_cols, distinct)
     for column in frame.columns:  # a BSN is forbidden in any column, pseudonym columns included
-        findings += _bsn_findings(frame, column)
+        findings += _bsn_findings(frame, column, distinct.get(column))
     for column in value_cols:
         findings += _free_text_findings(frame, column, (categories or {}).get(column))
         if column not in named:  # a 'naam' column is already refused by its name
             findings += _person_name_findings(frame, column, (categories or {}).get(column))
         if date_columns is not None and column not in date_columns and column not in named:
-            findings += _stray_birth_date_findings(frame, column)
+            findings += _stray_birth_date_findings(frame, column, distinct[column])
     order = {name: position for position, name in enumerate(frame.columns)}
     return sorted(findings, key=lambda finding: order[finding.column])
 
@@ -394,8 +402,11 @@ def _email_hits(values: pl.Series) -> pl.Series:
 
 def _phone_hits(values: pl.Series) -> pl.Series:
     """Dutch numbers in any notation; a column of ids sharing one gemeente code prefix is not."""
-    text = values.str.replace_all(DATE_OR_TIME, " # ")
-    hits = values.filter(text.str.contains(PHONE) | text.str.contains(PHONE_INTERNATIONAL))
+    # Every notation holds at least nine digits (blanking dates only removes digits): most
+    # ids and codes are dropped by this count before the long patterns run.
+    candidates = values.filter(values.str.count_matches(r"[0-9]") >= PHONE_MIN_DIGITS)
+    text = candidates.str.replace_all(DATE_OR_TIME, " # ")
+    hits = candidates.filter(text.str.contains(PHONE) | text.str.contains(PHONE_INTERNATIONAL))
     if hits.len() == 0:
         return hits
     prefix = _shared_gemeente_prefix(values)
@@ -415,6 +426,7 @@ def _shared_gemeente_prefix(values: pl.Series) -> str | None:
 
 def _iban_hits(values: pl.Series) -> pl.Series:
     """IBAN-shaped tokens that pass mod-97 (python-stdnum), judged against chance per column."""
+    values = values.filter(values.str.contains(r"[A-Za-z]{2}[0-9]{2}"))  # how every IBAN starts
     tokens = pl.DataFrame({"value": values}).with_columns(
         token=pl.col("value").str.to_uppercase().str.extract_all(IBAN_TOKEN)
     ).explode("token").drop_nulls("token")
@@ -439,13 +451,17 @@ def _plate_hits(values: pl.Series) -> pl.Series:
     with varied letters (constant-prefix codes such as 'HC0012' are not)."""
     values = values.filter(values.str.contains(r"[A-Za-z]") & values.str.contains(r"[0-9]"))
     upper = values.str.to_uppercase()
-    dashed = values.filter(upper.str.contains(PLATE_DASHED))
+    # Cheap first passes (filters before the long patterns run): a dashed plate has a dash or
+    # space, and a compact plate is six characters.
+    separated = values.filter(upper.str.contains("[- ]"))
+    dashed = separated.filter(separated.str.to_uppercase().str.contains(PLATE_DASHED))
     compact = upper.str.replace_all(r"[\- ]", "")
-    plates = compact.filter(compact.str.contains(PLATE_ANY))
+    six = compact.filter(compact.str.len_bytes() == 6)
+    plates = six.filter(six.str.contains(PLATE_ANY))
     if plates.len() >= 3 and plates.len() >= PLATE_SHARE * values.len():
         letters = plates.str.replace_all("[0-9]", "")
         if letters.n_unique() >= PLATE_SHARE * plates.len():
-            return values.filter(compact.str.contains(PLATE_ANY) | values.is_in(dashed.implode()))
+            return values.filter(compact.is_in(plates.implode()) | values.is_in(dashed.implode()))
     return dashed
 
 
@@ -471,6 +487,12 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
     return parts["value"].unique()
 
 
+def _address_hits(values: pl.Series) -> pl.Series:
+    """'Schiedamseweg 12': a street word and a house number, sought only where both occur."""
+    values = values.filter(values.str.contains(ADDRESS_SUFFIX_NUMBER))
+    return values.filter(values.str.contains(ADDRESS))
+
+
 def _titled_name_hits(values: pl.Series) -> pl.Series:
     """'dhr. Jansen', 'mevr. de Vries', 'Mw. J. Bakker': a title before a name is a person."""
     return values.filter(values.str.contains(TITLED_NAME))
@@ -482,24 +504,24 @@ VALUE_RULES = {
     "iban": _iban_hits,
     "kenteken": _plate_hits,
     "postcode_huisnummer": _postcode_hits,
-    "address": lambda values: values.filter(values.str.contains(ADDRESS)),
+    "address": _address_hits,
     "name": _titled_name_hits,
 }
 
 
-def _pattern_findings(frame: pl.DataFrame, columns: list[str]) -> list[PrivacyFinding]:
+def _pattern_findings(frame: pl.DataFrame, columns: list[str],
+                      distinct_values: Mapping[str, pl.Series]) -> list[PrivacyFinding]:
     """Each rule on the distinct values of each column (a category column has few), normalised
     by the rule; the findings count the rows holding a hit."""
     findings = []
     for column in columns:
-        values = frame[column].drop_nulls()
-        distinct = values.unique()
+        distinct = distinct_values[column]
         if distinct.len() == 0:
             continue
         for rule, hits_of in VALUE_RULES.items():
             hits = hits_of(distinct)
             if hits.len():
-                count = int(values.is_in(hits.implode()).sum())
+                count = int(frame[column].is_in(hits.implode()).sum())
                 findings.append(_finding(rule, column, count, mask("", rule), *FIX_REMOVE))
     return findings
 
@@ -514,20 +536,28 @@ BSN_MESSAGE = (
 )
 
 
-def _bsn_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
+def _bsn_findings(frame: pl.DataFrame, column: str,
+                  distinct: pl.Series | None = None) -> list[PrivacyFinding]:
     """A column holds BSNs when its candidates of one kind pass the 11-test far above chance.
 
     Kinds (see `_bsn_candidates`) are judged apart: whole numbers, numbers glued to letters, and
     the first or last nine digits of a longer run. Beside the word "bsn" one valid number is
     enough (zero tolerance).
     """
-    # Distinct cells with their row counts: a column repeats its values, the rules need not.
-    cells = frame.select(pl.col(column).alias("cell")).filter(
-        pl.col("cell").str.contains("[0-9]{2}") & ~pl.col("cell").str.contains(PSEUDONYM))
-    cells = cells.group_by("cell").len(name="rows")
-    if cells.height == 0:
+    # Distinct cells (`distinct`, when the caller has them): a column repeats its values, the
+    # rules need not. Rows are counted only for the cells found.
+    if distinct is None:
+        values = frame[column].drop_nulls()
+        distinct = values.filter(~values.str.contains(PSEUDONYM)).unique()
+    cells = distinct.filter(distinct.str.contains("[0-9]{2}"))
+    cells = cells.filter(~cells.str.contains(PSEUDONYM))
+    if cells.len() == 0:
         return []
-    cells = cells.with_row_index("row")
+    outlier = cells.len() >= BSN_OUTLIER_CELLS
+    # Only cells that can hold a candidate go on (see BSN_DIGITS): most ids stop here.
+    cells = pl.DataFrame({"cell": cells.filter(
+        cells.str.contains(r"^[0-9]{8,9}$") | cells.str.contains(BSN_DIGITS)
+        | cells.str.strip_chars().str.contains(EXCEL_NUMBER))}).with_row_index("row")
     candidates = _bsn_candidates(cells)
     hits = []
     for (kind,), group in candidates.group_by("kind"):
@@ -536,7 +566,6 @@ def _bsn_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
         passing_sample = _passing(sample)
         # One or two glued numbers in a column of short ids are not its numbering scheme but
         # values pasted in (HC12345678201 among HC2001..): judged like a lone 9-digit number.
-        outlier = cells.height >= BSN_OUTLIER_CELLS
         enough = kind == "number" or distinct.len() >= BSN_GLUED_MIN or outlier
         if enough and _beyond_chance(passing_sample.len(), sample.len(), BSN_CHANCE):
             valid = _passing(distinct) if sample.len() < distinct.len() else passing_sample
@@ -545,8 +574,9 @@ def _bsn_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
             in_context = group.filter(pl.col("context"))
             valid = _passing(in_context["number"].unique())
             hits.append(in_context.filter(pl.col("number").is_in(valid.implode())))
-    hit_cells = pl.concat(hits)["row"].unique() if hits else pl.Series(dtype=pl.UInt32)
-    count = int(cells.filter(pl.col("row").is_in(hit_cells.implode()))["rows"].sum())
+    hit_rows = pl.concat(hits)["row"].unique() if hits else pl.Series(dtype=pl.UInt32)
+    hit_cells = cells.filter(pl.col("row").is_in(hit_rows.implode()))["cell"]
+    count = int(frame[column].is_in(hit_cells.implode()).sum()) if hit_cells.len() else 0
     if count == 0:
         return []
     return [_finding("bsn", column, count, mask("", "bsn"), *BSN_MESSAGE)]
@@ -561,12 +591,13 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
     digits of a run of 10-14 (a BSN with a sequence number: 12345678201).
     """
     plain = cells.filter(pl.col("cell").str.contains(r"^[0-9]{8,9}$"))  # most BSN columns: fast
-    cells = cells.filter(~pl.col("cell").str.contains(r"^[0-9]{8,9}$"))
-    cells = cells.with_columns(context=pl.col("cell").str.contains(BSN_CONTEXT))
-    excel = cells.filter(pl.col("cell").str.strip_chars().str.contains(EXCEL_NUMBER)).select(
+    cells = cells.filter(~pl.col("cell").str.contains(r"^[0-9]{8,9}$")).with_columns(
+        excel=pl.col("cell").str.strip_chars().str.contains(EXCEL_NUMBER),
+        context=pl.col("cell").str.contains(BSN_CONTEXT))
+    excel = cells.filter("excel").select(
         "row", "context", number=pl.col("cell").str.strip_chars().str.replace(",", ".")
         .cast(pl.Float64, strict=False).cast(pl.Int64, strict=False).cast(pl.String))
-    text = cells.filter(~pl.col("cell").str.strip_chars().str.contains(EXCEL_NUMBER))
+    text = cells.filter(~pl.col("excel"))
     grouped = text.select("row", "context", number=pl.col("cell").str.extract_all(BSN_GROUPED))
     grouped = grouped.explode("number").drop_nulls("number").filter(
         ~pl.col("number").str.contains(
@@ -694,19 +725,21 @@ def _person_name_findings(frame: pl.DataFrame, column: str,
     as initials and a surname ('J.P. de Vries'); or, in a category column, any value outside the
     agreed list that reads as a name (one name typed among the categories)."""
     values = frame[column].drop_nulls()
-    names = values.filter(values.str.contains(PERSON_NAME))
+    # Every name pattern below holds a capital followed by a small letter; codes are dropped here.
+    candidates = values.filter(values.str.contains(r"\p{Lu}\p{Ll}"))
+    names = candidates.filter(candidates.str.contains(PERSON_NAME))
     entity = any(word.startswith(ENTITY_WORDS) or word.endswith(ENTITY_WORDS)
                  for word in _name_words(column))  # buurtnaam: 'Oud Charlois' is a place
     column_of_names = (not entity and values.len() >= NAME_MIN_VALUES
                        and names.len() >= NAME_SHARE * values.len()
                        and names.n_unique() >= NAME_DISTINCT_SHARE * names.len())
     if not column_of_names:
-        stray = values.str.contains(INITIALS_NAME)
+        stray = candidates.str.contains(INITIALS_NAME)
         if agreed is not None:  # 'Doel Bereikt' is the agreed doel_bereikt written by hand
             allowed = [value.lower().replace("_", " ") for value in agreed]
-            written = values.str.to_lowercase().str.replace_all(r"[_\s]+", " ").str.strip_chars()
-            stray = stray | (values.str.contains(PERSON_NAME) & ~written.is_in(allowed))
-        names = values.filter(stray)
+            written = candidates.str.to_lowercase().str.replace_all(r"[_\s]+", " ").str.strip_chars()
+            stray = stray | (candidates.str.contains(PERSON_NAME) & ~written.is_in(allowed))
+        names = candidates.filter(stray)
     if names.len() == 0:
         return []
     return [_finding(
@@ -717,12 +750,12 @@ def _person_name_findings(frame: pl.DataFrame, column: str,
     )]
 
 
-def _stray_birth_date_findings(frame: pl.DataFrame, column: str) -> list[PrivacyFinding]:
+def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
+                               distinct: pl.Series) -> list[PrivacyFinding]:
     """A full date at least twelve years old outside the agreed date columns (in an id, a
-    category): a date of birth until proven otherwise."""
-    values = frame[column].drop_nulls()
-    distinct = values.unique()
-    distinct = distinct.filter(distinct.str.contains(r"(19|20)[0-9]{2}"))
+    category): a date of birth until proven otherwise. `distinct`: the column's distinct values."""
+    # A year with a date separator beside it, as both forms of STRAY_DATE have.
+    distinct = distinct.filter(distinct.str.contains(r"[\-/.](19|20)[0-9]{2}|(19|20)[0-9]{2}-"))
     years = distinct.str.extract(STRAY_DATE, 1).fill_null(distinct.str.extract(STRAY_DATE, 2))
     years = years.cast(pl.Int32, strict=False)
     old = distinct.filter(years.is_not_null() & (years <= date.today().year - STRAY_DATE_MIN_AGE)
@@ -730,7 +763,7 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str) -> list[Privacy
     if old.len() == 0:
         return []
     return [_finding(
-        "birth_date", column, int(values.is_in(old.implode()).sum()), mask("", "birth_date"),
+        "birth_date", column, int(frame[column].is_in(old.implode()).sum()), mask("", "birth_date"),
         "A full date outside the agreed date columns looks like a date of birth; deliver the "
         "birth year only (a column 'geboortejaar'), never the full date.",
         "Een volledige datum buiten de afgesproken datumkolommen lijkt op een geboortedatum; "

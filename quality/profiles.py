@@ -14,7 +14,7 @@ from datetime import datetime
 
 import duckdb
 
-from engine.warehouse import first_row, scalar
+from engine.warehouse import first_row
 from quality.contract_sql import quote
 from sources.contracts import Contract
 
@@ -84,12 +84,11 @@ def write_profile(con: duckdb.DuckDBPyConnection, profile: Profile, sha256: str,
 def history(con: duckdb.DuckDBPyConnection, partner: str, dataset: str, exclude_sha256: str,
             limit: int) -> list[Profile]:
     """The partner's last `limit` loaded deliveries of this dataset, newest first."""
-    exists = scalar(con, "select count(*) from information_schema.tables "
-                         "where table_schema = 'raw' and table_name = 'delivery_profiles'")
-    if not exists:
+    try:  # cheaper than asking information_schema first, once per delivery
+        rows = con.execute("""
+            select rows, empty_shares, category_shares, means from raw.delivery_profiles
+            where partner = ? and dataset = ? and sha256 <> ?
+            order by loaded_at desc limit ?""", [partner, dataset, exclude_sha256, limit]).fetchall()
+    except duckdb.CatalogException:  # no delivery profiled yet
         return []
-    rows = con.execute("""
-        select rows, empty_shares, category_shares, means from raw.delivery_profiles
-        where partner = ? and dataset = ? and sha256 <> ?
-        order by loaded_at desc limit ?""", [partner, dataset, exclude_sha256, limit]).fetchall()
     return [Profile(n, json.loads(e), json.loads(c), json.loads(m)) for n, e, c, m in rows]

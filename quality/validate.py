@@ -13,8 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from engine.warehouse import first_row
-from quality.contract_sql import RuleSpec, all_checks, quote, sql_string, validation_query
+from quality.contract_sql import KEY_REPEATED, RuleSpec, all_checks, quote, sql_string, validation_query
 from quality.file_scan import scan_file_extras
 from quality.masking import safe_column_name, shape
 from quality.harm import delivery_problems, period_problem
@@ -238,6 +237,7 @@ def _apply_contract(outcome: Outcome, frame, contract: Contract, delivery: Deliv
                     con: duckdb.DuckDBPyConnection) -> None:
     parsed = parse_columns(frame, contract.columns, outcome.detected.get("decimal"),
                            typed_source=outcome.detected.get("format") == "parquet")
+    parsed = parsed.with_columns(pl.struct(list(contract.key)).is_duplicated().alias(KEY_REPEATED))
     # String views as polars holds them: no copy of every text column on the way to DuckDB.
     con.register("delivery", parsed.to_arrow(compat_level=pl.CompatLevel.newest()))
     start, end = delivery.period_bounds()
@@ -250,13 +250,20 @@ def _apply_contract(outcome: Outcome, frame, contract: Contract, delivery: Deliv
         select rule, count(*) as n, min(_row) as first_row
         from (select _row, unnest(_failures) as rule from {VALIDATED})
         group by rule order by rule""").fetchall()
+    # Each failing rule's first failing row, all fetched in one query (masked below).
+    example_columns = sorted({specs[rule].column for rule, _, _ in counts if specs[rule].column})
+    examples = {}
+    if example_columns:
+        raw = ", ".join(quote("raw_" + c) for c in example_columns)
+        for row in con.execute(f"select _row, {raw} from {VALIDATED} where _row in "
+                               f"(select unnest(?::bigint[]))", [[r for _, _, r in counts]]).fetchall():
+            examples[row[0]] = dict(zip(example_columns, row[1:]))
     for rule, n, first_failing_row in counts:
         spec: RuleSpec = specs[rule]
         example = None
         if spec.column:
-            example = first_row(con, f"select {quote('raw_' + spec.column)} from {VALIDATED} "
-                                  "where _row = ?", [first_failing_row])
-            example = mask_example(example[0] if example else None, types[spec.column])
+            value = examples.get(first_failing_row, {}).get(spec.column)
+            example = mask_example(value, types[spec.column])
         outcome.rules.append(RuleResult(rule, spec.column, spec.severity, n, example, first_failing_row,
                                         spec.nl, spec.en))
     severity_rows = dict(con.execute(f"""

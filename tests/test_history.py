@@ -161,3 +161,21 @@ def test_a_world_without_change_rarely_warns_and_a_real_drop_still_does():
     big_past = [profile_of(delivery(1000)) for _ in range(6)]
     findings = validator.validate_history(contract, delivery(700), big_past)
     assert [f.kind for f in findings if not f.success] == ["row_count"]
+
+
+def test_an_intake_run_logs_each_warning_and_the_last_delivery_per_history_check():
+    from types import SimpleNamespace
+
+    from assets.intake import _history_events
+    from quality.gx_bridge import HistoryFinding
+    contract = load_registry().contracts["wonen__huurachterstand"]
+
+    def delivery(month: str, rows_ok: bool):
+        return SimpleNamespace(contract=contract, file_name=f"havensteder__huurachterstand__{month}.csv",
+                               history=[HistoryFinding("row_count", None, rows_ok, 100.0, 100.0, 3, "nl", "en"),
+                                        HistoryFinding("mean", "achterstand_eur", True, 1.0, 1.0, 3, "nl", "en")])
+    outcomes = [delivery("2025-01", True), delivery("2025-02", False), delivery("2025-03", True),
+                delivery("2025-04", True)]
+    logged = [(r.check_name, r.metadata["delivery"].value[-11:-4], r.passed) for r in _history_events(contract, outcomes)]
+    assert logged == [("history_row_count", "2025-02", False), ("history_row_count", "2025-04", True),
+                      ("history_mean_amounts", "2025-04", True)]
