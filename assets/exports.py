@@ -11,12 +11,12 @@ import dagster as dg
 from assets.reference import WAREHOUSE_POOL
 from pipelines.resources import DataHomeResource
 from pipelines.warehouse import WarehouseResource, scalar
+from quality import publication
 
-# What a board may see: tables that carry disclosure control (or hold no person counts). Never
-# marts.indicator_values: that is the unsuppressed table behind indicator_values_published.
-EXPORTED = ("indicator_values_published", "liveability_index", "buurt_profile", "cost_per_outcome",
-            "cost_per_tenancy_month", "rate_card_comparison", "social_return", "concentration",
-            "kwetsbare_huurders_per_buurt", "delivery_status")
+# What leaves the warehouse is declared in one place, with a disclosure rule per column: the
+# publication boundary (sources/publication.yaml). Never marts.indicator_values: that is the
+# unsuppressed table behind indicator_values_published.
+EXPORTED = tuple(publication.exported())
 
 
 @dg.asset(key=["exports", "marts_parquet"], group_name="exports", pool=WAREHOUSE_POOL,
