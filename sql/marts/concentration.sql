@@ -70,11 +70,16 @@ running as (
 ),
 
 shown as (
+    -- published counts are rounded to 5 and the published share and trend come from them, so
+    -- neither gives an exact count back (sources/publication.yaml); the signal uses the exact share
     select
         running.*,
         running.running < settings.min_count
             or running.vulnerable between 1 and settings.min_count - 1 as suppressed,
-        running.vulnerable / running.running as share
+        running.vulnerable / running.running as share,
+        round(running.running / 5) * 5 as running_rounded,
+        round(running.vulnerable / 5) * 5 as vulnerable_rounded,
+        round(running.vulnerable / 5) * 5 / (round(running.running / 5) * 5) as share_rounded
     from running
     cross join settings
 ),
@@ -83,6 +88,7 @@ trended as (
     select
         shown.*,
         shown.share - earlier.share as trend_12m,
+        shown.share_rounded - earlier.share_rounded as trend_12m_rounded,
         earlier.suppressed as earlier_suppressed
     from shown
     left join shown as earlier
@@ -97,12 +103,12 @@ final as (
         buurten.wijkcode,
         buurten.wijknaam,
         strftime(trended.month_start, '%Y-%m') as period,
-        case when not trended.suppressed then trended.running end as running,
-        case when not trended.suppressed then trended.vulnerable end as vulnerable,
-        case when not trended.suppressed then round(trended.share, 4) end as share,
+        case when not trended.suppressed then cast(trended.running_rounded as bigint) end as running,
+        case when not trended.suppressed then cast(trended.vulnerable_rounded as bigint) end as vulnerable,
+        case when not trended.suppressed then round(trended.share_rounded, 4) end as share,
         case when not trended.suppressed and not trended.earlier_suppressed
             and trended.month_start - to_months(12) >= coalesce(first_delivery.first_month, date '1900-01-01')
-            then round(trended.trend_12m, 4) end as trend_12m,
+            then round(trended.trend_12m_rounded, 4) end as trend_12m,
         case when not trended.suppressed then
             trended.share >= settings.signal_share
             or coalesce(not trended.earlier_suppressed

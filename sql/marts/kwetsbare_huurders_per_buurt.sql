@@ -1,5 +1,6 @@
 -- Running tenancies in a vulnerable target group per buurt, per 1,000 inhabitants (CBS 2025).
--- Counts under 10 are suppressed: a board never sees a number that small.
+-- Counts under 10 are suppressed and shown counts rounded to 5: a board never sees a number that
+-- small, nor an exact one (sources/publication.yaml).
 with running as (
     select buurtcode, count(*) as huurcontracten,
         count(*) filter (where kwetsbare_doelgroep) as kwetsbaar
@@ -13,20 +14,34 @@ buurten as (
     from core.dim_buurt
 ),
 
-final as (
+shown as (
+    -- persons and tenancies of 1-9 are never shown (either count); shown counts are rounded to 5
+    -- and the rate is computed from the rounded count, so it gives nothing more away
     select
-        buurten.buurtcode,
-        buurten.buurtnaam,
-        buurten.wijkcode,
-        buurten.wijknaam,
-        buurten.inwoners,
+        buurten.*,
         coalesce(running.huurcontracten, 0) as huurcontracten,
-        case when running.kwetsbaar >= 10 then running.kwetsbaar end as kwetsbare_huurders,
-        case when running.kwetsbaar >= 10 and buurten.inwoners > 0
-            then round(1000.0 * running.kwetsbaar / buurten.inwoners, 1) end as per_1000_inwoners,
-        coalesce(running.kwetsbaar, 0) between 1 and 9 as suppressed
+        coalesce(running.kwetsbaar, 0) as kwetsbaar,
+        coalesce(running.huurcontracten, 0) between 1 and 9
+            or coalesce(running.kwetsbaar, 0) between 1 and 9 as suppressed
     from buurten
     left join running using (buurtcode)
+),
+
+final as (
+    select
+        buurtcode,
+        buurtnaam,
+        wijkcode,
+        wijknaam,
+        inwoners,
+        case when not suppressed then cast(round(huurcontracten / 5) * 5 as bigint) end
+            as huurcontracten,
+        case when not suppressed and kwetsbaar >= 10
+            then cast(round(kwetsbaar / 5) * 5 as bigint) end as kwetsbare_huurders,
+        case when not suppressed and kwetsbaar >= 10 and inwoners > 0
+            then round(1000.0 * round(kwetsbaar / 5) * 5 / inwoners, 1) end as per_1000_inwoners,
+        suppressed
+    from shown
 )
 
 select * from final
