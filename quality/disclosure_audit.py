@@ -192,10 +192,12 @@ class Auditor:
         self.pair_protected = np.array([protected(measures[a]) and protected(measures[b])
                                         for a, b in self.pairs], dtype=bool)
 
-    def audit(self, hidden, lp: bool = True) -> AuditResult:
+    def audit(self, hidden, lp: bool = True, stop_after: int | None = None) -> AuditResult:
         """Hidden counts whose derivable interval is too narrow, and per finding one visible cell
         to hide next. Interval propagation first (cheap, finds most); the LP proves the rest once
-        propagation finds nothing (or `lp=False`: propagation only)."""
+        propagation finds nothing (or `lp=False`: propagation only). `stop_after`: return once
+        the LP has found that many (a suppression loop fixes those and audits again; only an
+        audit that finds nothing is a proof)."""
         hidden = np.asarray(hidden, dtype=bool)
         values, keys = self.values, self.model.keys
         touched = (abs(self.matrix) @ hidden.astype(float)) > 0
@@ -248,7 +250,7 @@ class Auditor:
             for t, target in enumerate(targets):
                 by_label.setdefault(int(labels[target[1][0]]), []).append(t)
             result.components = len(by_label)
-            for label, ids in by_label.items():
+            for label, ids in sorted(by_label.items(), key=lambda item: len(item[1])):
                 columns = np.flatnonzero(labels == label)
                 position = np.full(len(hidden_ids), -1)
                 position[columns] = np.arange(len(columns))
@@ -257,7 +259,11 @@ class Auditor:
                     a[selected][:, columns], b[selected], eq[selected],
                     [(label_, [position[c] for c in cells], coefs, offset, need, value)
                      for label_, cells, coefs, offset, need, value in (targets[t] for t in ids)])
-                narrow += [(ids[t], low, high) for t, low, high in component.narrow_by_lp(result)]
+                limit = None if stop_after is None else stop_after - len(narrow)
+                narrow += [(ids[t], low, high)
+                           for t, low, high in component.narrow_by_lp(result, limit)]
+                if stop_after is not None and len(narrow) >= stop_after:
+                    break
         for t, low, high in narrow:
             label, _, _, _, need, value = targets[t]
             result.findings.append(Finding(label, float(value), low, high, need))
@@ -355,7 +361,8 @@ class _Component:
         bad = self.short(low, high)
         return [(int(t), float(low[t]), float(high[t])) for t in np.flatnonzero(bad)]
 
-    def narrow_by_lp(self, result: AuditResult) -> list[tuple[int, float, float]]:
+    def narrow_by_lp(self, result: AuditResult, limit: int | None = None
+                     ) -> list[tuple[int, float, float]]:
         """The exact bounds, by LP; every solution is a feasible point, and the lowest and highest
         value seen per target settle many targets without an LP of their own."""
         targets = self.objective.shape[0]
@@ -401,6 +408,8 @@ class _Component:
                     solve(sign * row)
             if self.short(seen_low, seen_high)[t]:
                 narrow.append((int(t), float(seen_low[t]), float(seen_high[t])))
+                if limit is not None and len(narrow) >= limit:
+                    break
         return narrow
 
 
