@@ -31,6 +31,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from quality import publication
 from reporting import browser, charts
 from reporting.maps import BAND_COLOURS, BAND_TEXT, BANDS, MISSING, Area, svg_map
 
@@ -188,7 +189,8 @@ def check_period(period: str) -> str:
 # ----------------------------------------------------------------------------- small queries
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    schema, name = table.split(".", 1)
+    """The columns of a table the report reads; only tables inside the publication boundary."""
+    schema, name = publication.require(table).split(".", 1)
     rows = con.execute("select column_name from information_schema.columns "
                        "where table_schema = ? and table_name = ?", [schema, name]).fetchall()
     return {r[0] for r in rows}

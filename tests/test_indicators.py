@@ -311,9 +311,12 @@ def test_wijk_and_gemeente_add_up_their_buurten_and_every_buurt_is_present(world
 
 def test_published_cells_are_rounded_blanked_and_never_small(world):
     published = "marts.indicator_values_published"
-    assert cell(world, "huurachterstand_pct", A, "2025-03", published) == (10, 40, 31.58)
-    assert cell(world, "huurachterstand_pct", GEMEENTE, "2025-03", published) == (20, 90, 25.0)
-    assert cell(world, "achterstand_diepte_eur", A, "2025-03", published) == (1200.0, 10, 100)
+    # Values come from the published (rounded) counts: 12 of 38 shows as 10 of 40 = 25%, not
+    # 31.58% (from which 12 and 38 come straight back).
+    assert cell(world, "huurachterstand_pct", A, "2025-03", published) == (10, 40, 25.0)
+    assert cell(world, "huurachterstand_pct", GEMEENTE, "2025-03", published) == (20, 90, 22.22)
+    # A mean of euros without its sum (sum / mean would give the count back).
+    assert cell(world, "achterstand_diepte_eur", A, "2025-03", published) == (None, 10, 100)
     assert cell(world, "ernstige_achterstand_pct", A, "2025-03", published) == (None, None, None)  # 3 persons
     assert cell(world, "bijstand_per_1000", C, "2025", published) == (None, None, None)            # 5 persons
     assert cell(world, "veiligheidsgevoel_score", B, "2025", published) == (None, None, None)      # 5 respondents
