@@ -20,7 +20,7 @@ from typing import Callable
 
 import dagster as dg
 
-from assets.reference import WAREHOUSE_POOL
+from assets.reference import WAREHOUSE_POOL, yaml_config_asset
 from assets.outcome_intervals import TABLE as INTERVALS_TABLE, write_intervals
 from pipelines.sqlmodels import SqlModel, build, discover
 from pipelines.warehouse import WarehouseResource, first_row, scalar
@@ -163,20 +163,9 @@ COST_TABLES = {  # table → cost columns that must never be negative
 }
 
 
-@dg.multi_asset(
-    name="outcome_config",
-    specs=[dg.AssetSpec(key, group_name="core", description=CONFIG_DESCRIPTIONS[table],
-                        metadata={"yaml": dg.MetadataValue.path(str(CONFIG_FILES[table]))})
-           for table, key in CONFIG_KEYS.items()],
-    pool=WAREHOUSE_POOL,
-)
-def outcome_config_tables(warehouse: WarehouseResource):
-    """Check the YAML and write it to core tables (a broken file fails here, naming the entry)."""
-    config = outcome_config.load()
-    with warehouse.connect() as con:
-        counts = outcome_config.write_tables(con, config)
-    for table, rows in counts.items():
-        yield dg.MaterializeResult(asset_key=CONFIG_KEYS[table], metadata={"rows": rows})
+outcome_config_tables = yaml_config_asset("outcome_config", CONFIG_KEYS, CONFIG_FILES,
+                                          CONFIG_DESCRIPTIONS, outcome_config.load,
+                                          outcome_config.write_tables)
 
 
 @dataclass(frozen=True)

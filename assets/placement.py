@@ -17,7 +17,7 @@ import json
 import dagster as dg
 
 from assets.outcomes import area_hierarchy_of
-from assets.reference import WAREHOUSE_POOL
+from assets.reference import WAREHOUSE_POOL, yaml_config_asset
 from pipelines.planner import plan_placements
 from pipelines.resources import DataHomeResource
 from pipelines.warehouse import WarehouseResource
@@ -34,22 +34,11 @@ CONFIG_KEYS = {"placement_settings": dg.AssetKey(["core", "placement_settings"])
                "placement_doelgroepen": dg.AssetKey(["core", "placement_doelgroepen"])}
 
 
-@dg.multi_asset(
-    name="placement_config",
-    specs=[dg.AssetSpec(key, group_name="core",
-                        description="Placement threshold with its rationale, turnover prior, support "
-                                    "and doelgroep roles (sources/placement.yaml).",
-                        metadata={"yaml": dg.MetadataValue.path(str(placement.PLACEMENT_FILE))})
-           for key in CONFIG_KEYS.values()],
-    pool=WAREHOUSE_POOL,
-)
-def placement_config_tables(warehouse: WarehouseResource):
-    """Check the YAML and write it to core tables (a broken file fails here, naming the entry)."""
-    config = placement.load()
-    with warehouse.connect() as con:
-        counts = placement.write_tables(con, config)
-    for table, rows in counts.items():
-        yield dg.MaterializeResult(asset_key=CONFIG_KEYS[table], metadata={"rows": rows})
+placement_config_tables = yaml_config_asset(
+    "placement_config", CONFIG_KEYS, {table: placement.PLACEMENT_FILE for table in CONFIG_KEYS},
+    {table: "Placement threshold with its rationale, turnover prior, support and doelgroep roles "
+            "(sources/placement.yaml)." for table in CONFIG_KEYS},
+    placement.load, placement.write_tables)
 
 
 def publish(con) -> disclosure.SuppressionReport:

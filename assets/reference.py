@@ -9,6 +9,28 @@ from sources.geography import load_rotterdam_buurten, to_arrow_table
 WAREHOUSE_POOL = "warehouse"
 
 
+def yaml_config_asset(name: str, keys: dict[str, dg.AssetKey], files: dict, descriptions: dict,
+                      load, write_tables) -> dg.AssetsDefinition:
+    """One multi-asset that checks a YAML configuration (`load`) and writes it to core tables
+    (`write_tables(con, config)` → rows per table); a broken file fails here, naming the entry.
+    `keys`, `files` and `descriptions` are per table."""
+    @dg.multi_asset(
+        name=name,
+        specs=[dg.AssetSpec(key, group_name="core", description=descriptions[table],
+                            metadata={"yaml": dg.MetadataValue.path(str(files[table]))})
+               for table, key in keys.items()],
+        pool=WAREHOUSE_POOL,
+    )
+    def _config_tables(warehouse: WarehouseResource):
+        config = load()
+        with warehouse.connect() as con:
+            counts = write_tables(con, config)
+        for table, rows in counts.items():
+            yield dg.MaterializeResult(asset_key=keys[table], metadata={"rows": rows})
+
+    return _config_tables
+
+
 @dg.asset(key=["core", "dim_buurt"], group_name="core", pool=WAREHOUSE_POOL,
           description="CBS buurten 2022 of Rotterdam (EPSG:28992, repaired) with KWB 2025 "
                       "inhabitants and households. Bron: CBS (CC BY 4.0).")
