@@ -14,6 +14,7 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import numpy as np
 import polars as pl
 
 from assets.estimates import ESTIMATES_KEY, TWO_SIDED_P, publish_estimates, write_estimates
@@ -109,8 +110,8 @@ def leefbaarometer(warehouse: WarehouseResource) -> dg.MaterializeResult:
 # indicator holds to a minimum (crisis events of tenants). Incidents, reports and homes follow
 # the catalogue's base rule only; public counts (CBS inhabitants) are known to everyone.
 PROTECTED_COUNTS = ("persons", "respondents")
-MAX_AUDIT_ROUNDS = 500
-LP_FINDINGS_PER_ROUND = 50   # fix these and audit again: cheaper than proving every other cell first
+MAX_AUDIT_ROUNDS = 50      # suppress() runs, each followed by audits until the pattern holds
+MAX_EXTENSION_ROUNDS = 500  # audits per run of suppress(), each hiding one cell per finding
 
 
 def _measures(catalogue: Catalogue) -> tuple[list[tuple[str, str, str]], dict[str, dict]]:
@@ -128,6 +129,34 @@ def _measures(catalogue: Catalogue) -> tuple[list[tuple[str, str, str]], dict[st
             info["protected"] |= (term.counts in PROTECTED_COUNTS
                                   or (which == "numerator" and indicator.min_count is not None))
     return terms, measures
+
+
+class _SharedPattern:
+    """What hiding one count does to the others before suppress() runs again, so the audit loop
+    sees nearly the pattern suppress() will make: every indicator holding the count is hidden
+    there, and with it every indicator of its disclosure group (one pattern per group); a count
+    is hidden when every indicator holding it is."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, pattern: str, catalogue: Catalogue, terms):
+        self.group = {i.id: i.disclosure_group for i in catalogue.indicators}
+        self.members: dict[str, list[str]] = {}
+        for indicator in catalogue.indicators:
+            self.members.setdefault(indicator.disclosure_group, []).append(indicator.id)
+        self.holders: dict[str, list[str]] = {}
+        self.counts_of: dict[str, list[str]] = {}
+        for indicator_id, _, measure in terms:
+            self.holders.setdefault(measure, []).append(indicator_id)
+            self.counts_of.setdefault(indicator_id, []).append(measure)
+        self.hidden = set(con.execute(f"select indicator_id, area_code, period from {pattern} "
+                                      "where suppressed").fetchall())
+
+    def hide(self, measure: str, area: str, period: str) -> list[tuple[str, str, str]]:
+        """Hide a count; the counts (measure, area, period) hidden as a result, itself included."""
+        indicators = {i for holder in self.holders[measure] for i in self.members[self.group[holder]]}
+        self.hidden.update((i, area, period) for i in indicators)
+        counts = {m for i in indicators for m in self.counts_of.get(i, ())}
+        return sorted((m, area, period) for m in counts
+                      if all((i, area, period) in self.hidden for i in self.holders[m]))
 
 
 def _measure_cells(con: duckdb.DuckDBPyConnection, pattern: str, terms) -> list[tuple]:
@@ -212,7 +241,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
     terms, _ = _measures(catalogue)
     con.execute("create or replace temp table _forced_cells "
                 "(indicator_id varchar, area_code varchar, period varchar)")
-    audit, auditor = AuditResult(), None
+    audit, auditor, audits = AuditResult(), None, 0
     for audit_round in range(MAX_AUDIT_ROUNDS):
         con.execute("""
             create or replace temp table _indicator_cells as
@@ -237,24 +266,45 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
             base="denominator", protect=["protected_count"],
             primary="base_hidden or (min_count is not null and numerator between 1 and min_count - 1)",
             rounding=1)
-        # The attacker's audit: hide one more count next to every hidden count whose interval
-        # is too narrow, until none is (a hidden count is hidden in every indicator holding it).
+        # The attacker's audit of what suppress() made. Only an audit of that pattern that finds
+        # nothing ends the loop; otherwise extend it (one more hidden count next to every count
+        # whose interval is too narrow, audit again: cheap, as the auditor re-proves only what
+        # changed) until it holds, and give those counts to suppress() as primary cells (hidden
+        # in every indicator holding them, with their complementary cells).
         cells = _measure_cells(con, "_indicator_published", terms)
         auditor = auditor or indicator_auditor(con, cells, catalogue)
         if [c[:3] for c in cells] != auditor.model.keys:
             raise RuntimeError("the counts changed between audit rounds")
-        audit = auditor.audit([c[4] for c in cells], stop_after=LP_FINDINGS_PER_ROUND)
+        hidden = np.array([c[4] for c in cells], dtype=bool)
+        audit = auditor.audit(hidden, local=True)
+        audits += 1
         if not audit.findings:
             break
-        if not audit.to_hide:
-            raise RuntimeError(f"{len(audit.findings)} hidden counts too narrow and no cell left to hide")
-        forced = pl.DataFrame([(i, a, p) for m, a, p in audit.to_hide
+        to_force: set[tuple[str, str, str]] = set()
+        shared = _SharedPattern(con, "_indicator_published", catalogue, terms)
+        for _ in range(MAX_EXTENSION_ROUNDS):
+            if not audit.findings:
+                break
+            if not audit.to_hide:
+                raise RuntimeError(f"{len(audit.findings)} hidden counts too narrow and no cell left to hide")
+            to_force.update(audit.to_hide)
+            for key in audit.to_hide:
+                hidden[[auditor.model.index[k] for k in shared.hide(*key) if k in auditor.model.index]] = True
+            audit = auditor.audit(hidden, local=True)
+            audits += 1
+        else:
+            raise RuntimeError(f"the disclosure audit did not settle in {MAX_EXTENSION_ROUNDS} rounds")
+        forced = pl.DataFrame([(i, a, p) for m, a, p in sorted(to_force)
                                for i, _, measure in terms if measure == m],
                               schema=["indicator_id", "area_code", "period"], orient="row")
         con.execute("insert into _forced_cells select * from forced")
+        # Keep what suppress() hid too, so the next pattern contains this one and the auditor
+        # need not prove again what it proved (a cell shown again would undo its proofs).
+        con.execute("insert into _forced_cells select indicator_id, area_code, period "
+                    "from _indicator_published where suppressed")
     else:
         raise RuntimeError(f"the disclosure audit did not settle in {MAX_AUDIT_ROUNDS} rounds")
-    audit.rounds = audit_round + 1
+    audit.rounds = audits
     reports["audit"] = audit
     con.execute(f"""
         create or replace table {PUBLISHED} as

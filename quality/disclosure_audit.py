@@ -38,6 +38,9 @@ SMALL = 10
 PROTECTION_SHARE = 0.025  # sliding protection for counts >= SMALL: width >= 2 x max(5, 2.5% x v)
 PROTECTION_MIN = 5        # at least one rounding step either way, so no count is pinned within ±2
 TOLERANCE = 1e-6
+FEASIBILITY = 1e-6   # relative slack when checking a solver's point against every constraint
+BALL = 400           # hidden cells in a first local LP around a target
+BALL_GROWTH = 8      # a target still narrow in its ball tries one this many times larger
 RELATIONS = ("events", "distinct", "stock", "none")
 
 Key = tuple[str, str, str]   # (measure, area, period)
@@ -191,14 +194,27 @@ class Auditor:
         self.pairs = np.array(self.model.pairs, dtype=int).reshape(-1, 2)
         self.pair_protected = np.array([protected(measures[a]) and protected(measures[b])
                                         for a, b in self.pairs], dtype=bool)
+        self._proven: set = set()   # labels of targets proven wide on the pattern `_proven_on`
+        self._proven_on: np.ndarray | None = None
 
-    def audit(self, hidden, lp: bool = True, stop_after: int | None = None) -> AuditResult:
+    def audit(self, hidden, lp: bool = True, stop_after: int | None = None,
+              local: bool = False) -> AuditResult:
         """Hidden counts whose derivable interval is too narrow, and per finding one visible cell
         to hide next. Interval propagation first (cheap, finds most); the LP proves the rest once
         propagation finds nothing (or `lp=False`: propagation only). `stop_after`: return once
-        the LP has found that many (a suppression loop fixes those and audits again; only an
-        audit that finds nothing is a proof)."""
+        the LP has found that many. `local`: a target that no LP over a ball of at most
+        BALL x BALL_GROWTH hidden cells proves wide counts as a finding too (it may be wide in
+        truth: hiding one more cell next to it costs little, and spares an LP over a whole
+        component). A suppression loop fixes the findings and audits again; an audit that finds
+        nothing is a proof in every mode, as every target was proven wide by feasible points.
+
+        The Auditor remembers the targets it proved wide: on a pattern that hides at least what
+        the last one hid they stay wide (a feasible point with the newly hidden cells at their
+        true values is still feasible), so a suppression loop's audits only prove what is new."""
         hidden = np.asarray(hidden, dtype=bool)
+        if self._proven_on is None or (self._proven_on & ~hidden).any():
+            self._proven = set()   # a cell shown again: what was proven may no longer hold
+        self._proven_on = hidden.copy()
         values, keys = self.values, self.model.keys
         touched = (abs(self.matrix) @ hidden.astype(float)) > 0
         activity = self.matrix @ values
@@ -208,15 +224,15 @@ class Auditor:
             cells = self.matrix.indices[self.matrix.indptr[row]:self.matrix.indptr[row + 1]]
             raise RelationViolated(f"a declared relation does not hold on {[keys[c] for c in cells]}")
         hidden_ids = np.flatnonzero(hidden)
-        local = np.full(len(keys), -1)
-        local[hidden_ids] = np.arange(len(hidden_ids))
+        slot = np.full(len(keys), -1)
+        slot[hidden_ids] = np.arange(len(hidden_ids))
         result = AuditResult(cells=len(keys), hidden=len(hidden_ids))
         rows = self.matrix[np.flatnonzero(touched)]
         a = rows[:, hidden_ids].tocsr()
         b = -(rows @ np.where(hidden, 0.0, values))
         eq = self.equality[touched]
         # targets: (label, local cells, coefficients, offset, requirement, value)
-        targets = [(("cell", keys[c]), [local[c]], [1.0], 0.0, requirement(values[c]), values[c])
+        targets = [(("cell", keys[c]), [slot[c]], [1.0], 0.0, requirement(values[c]), values[c])
                    for c in hidden_ids if self.protected[c] and values[c] >= 1]
         # Group disclosure: in a hidden group of 1-9 (the whole), 'none of them' (part 0) and
         # 'all of them' (whole - part 0) must not be provable either. (A 0% or 100% on a larger
@@ -225,20 +241,22 @@ class Auditor:
             if not (both and hidden[whole] and 1 <= values[whole] < SMALL):
                 continue
             if hidden[part] and values[part] == 0:
-                targets.append((("none_of", keys[part], keys[whole]), [local[part]], [1.0], 0.0,
+                targets.append((("none_of", keys[part], keys[whole]), [slot[part]], [1.0], 0.0,
                                 GROUP, 0.0))
             if values[part] == values[whole]:
-                cells, coefs, offset = [local[whole]], [1.0], 0.0
+                cells, coefs, offset = [slot[whole]], [1.0], 0.0
                 if hidden[part]:
-                    cells, coefs = cells + [local[part]], coefs + [-1.0]
+                    cells, coefs = cells + [slot[part]], coefs + [-1.0]
                 else:
                     offset = -values[part]
                 targets.append((("all_of", keys[part], keys[whole]), cells, coefs, offset, GROUP, 0.0))
         result.targets = len(targets)
+        targets = [t for t in targets if t[0] not in self._proven]
         if not targets:
             result.method = "none needed"
             return result
-        whole_system = _Component(a, b, eq, targets)
+        truth = values[hidden_ids]
+        whole_system = _Component(a, b, eq, targets, truth)
         narrow = whole_system.narrow_by_propagation()
         result.method = "propagation"
         if not narrow and lp:
@@ -258,10 +276,12 @@ class Auditor:
                 component = _Component(
                     a[selected][:, columns], b[selected], eq[selected],
                     [(label_, [position[c] for c in cells], coefs, offset, need, value)
-                     for label_, cells, coefs, offset, need, value in (targets[t] for t in ids)])
+                     for label_, cells, coefs, offset, need, value in (targets[t] for t in ids)],
+                    truth[columns])
                 limit = None if stop_after is None else stop_after - len(narrow)
-                narrow += [(ids[t], low, high)
-                           for t, low, high in component.narrow_by_lp(result, limit)]
+                found, proven = component.narrow_by_lp(result, limit, local)
+                narrow += [(ids[t], low, high) for t, low, high in found]
+                self._proven.update(targets[ids[t]][0] for t in proven)
                 if stop_after is not None and len(narrow) >= stop_after:
                     break
         for t, low, high in narrow:
@@ -274,31 +294,42 @@ class Auditor:
     def _cells_to_hide(self, target_cells: list[np.ndarray], hidden: np.ndarray) -> list[Key]:
         """Per too-narrow target, one visible cell sharing a constraint with its hidden cells: of
         the same measure if any, the smallest non-empty one (ties by key), so equal inputs give
-        equal patterns."""
+        equal patterns. When every cell next to the target is hidden already (its bound comes
+        from further away: a hidden 0 quarter pinned by its visible wijk family), look one
+        constraint further out through hidden cells, and so on."""
         keys, chosen = self.model.keys, set()
         for cells in target_cells:
-            rows = np.unique(self.by_cell[:, cells].tocoo().row)
-            candidates = np.unique(self.matrix[rows].indices)
-            candidates = candidates[~hidden[candidates] & ~self.public[candidates]]
-            if not len(candidates):
-                continue
             measures = {keys[c][0] for c in cells}
-            chosen.add(min(candidates, key=lambda c: (keys[c][0] not in measures, self.values[c] <= 0,
-                                                       self.values[c], keys[c])))
+            frontier, seen = np.asarray(cells), set(int(c) for c in cells)
+            while len(frontier):
+                rows = np.unique(self.by_cell[:, frontier].tocoo().row)
+                reached = np.unique(self.matrix[rows].indices)
+                candidates = reached[~hidden[reached] & ~self.public[reached]]
+                if len(candidates):
+                    chosen.add(min(candidates, key=lambda c: (
+                        keys[c][0] not in measures, self.values[c] <= 0, self.values[c], keys[c])))
+                    break
+                frontier = np.array([c for c in reached[hidden[reached]] if c not in seen], dtype=int)
+                seen.update(int(c) for c in frontier)
         return sorted(keys[c] for c in chosen)
 
 
-def audit_cells(keys: Sequence[Key], values, hidden, *, lp: bool = True, **relations) -> AuditResult:
+def audit_cells(keys: Sequence[Key], values, hidden, *, lp: bool = True, local: bool = False,
+                **relations) -> AuditResult:
     """One audit of one pattern (see Auditor for the arguments)."""
-    return Auditor(keys, values, **relations).audit(hidden, lp=lp)
+    return Auditor(keys, values, **relations).audit(hidden, lp=lp, local=local)
 
 
 class _Component:
     """A system of constraints over hidden cells (all of them, or one connected component) and
     the targets to protect, as sparse matrices."""
 
-    def __init__(self, a: csr_matrix, b: np.ndarray, equality: np.ndarray, targets):
+    def __init__(self, a: csr_matrix, b: np.ndarray, equality: np.ndarray, targets,
+                 truth: np.ndarray):
         self.n = a.shape[1]
+        self.a, self.b, self.equality = a.tocsr(), b, equality
+        self.by_cell = self.a.tocsc()
+        self.truth = np.asarray(truth, dtype=float)   # the true hidden counts: a feasible point
         self.a_eq, self.b_eq = a[np.flatnonzero(equality)], b[equality]
         self.a_ub, self.b_ub = a[np.flatnonzero(~equality)], b[~equality]
         data, indices, indptr = [], [], [0]
@@ -361,29 +392,31 @@ class _Component:
         bad = self.short(low, high)
         return [(int(t), float(low[t]), float(high[t])) for t in np.flatnonzero(bad)]
 
-    def narrow_by_lp(self, result: AuditResult, limit: int | None = None
-                     ) -> list[tuple[int, float, float]]:
-        """The exact bounds, by LP; every solution is a feasible point, and the lowest and highest
-        value seen per target settle many targets without an LP of their own."""
-        targets = self.objective.shape[0]
-        seen_low, seen_high = np.full(targets, np.inf), np.full(targets, -np.inf)
+    def narrow_by_lp(self, result: AuditResult, limit: int | None = None, local: bool = False
+                     ) -> tuple[list[tuple[int, float, float]], np.ndarray]:
+        """The exact bounds, by LP, made cheap by restriction: an LP over a *ball* of hidden cells
+        around a target, with every other hidden cell fixed at its true value, has a feasible set
+        inside the attacker's (the true counts satisfy every relation), so an interval found wide
+        there is wide for him. Only a target still narrow in the ball grows its ball, up to the
+        whole component, where the LP is exact: a finding is only ever declared there. Every
+        solution is checked against all constraints and is a feasible point; the lowest and
+        highest value seen per target settle most targets without an LP of their own.
+        `local`: stop growing at BALL x BALL_GROWTH and call what is still narrow a finding.
+        Returns the findings and the targets proven wide."""
+        seen_low = self.objective @ self.truth + self.offsets   # the true counts: feasible
+        seen_high = seen_low.copy()
+        cells_of = [self.objective.indices[self.objective.indptr[t]:self.objective.indptr[t + 1]]
+                    for t in range(self.objective.shape[0])]
+        uses = self.objective.copy()
+        uses.data[:] = 1.0
+        cells_per_target = np.diff(uses.indptr)
 
-        def solve(costs: np.ndarray) -> np.ndarray:
-            solution = linprog(costs, A_ub=self.a_ub if self.a_ub.shape[0] else None,
-                               b_ub=self.b_ub if self.a_ub.shape[0] else None,
-                               A_eq=self.a_eq if self.a_eq.shape[0] else None,
-                               b_eq=self.b_eq if self.a_eq.shape[0] else None,
-                               bounds=(0, self.cap), method="highs")
-            result.lps += 1
-            if solution.status == 2:
-                raise RelationViolated("the published cells and declared relations admit no "
-                                       "counts at all: a declared relation is false")
-            if solution.status != 0:
-                raise RuntimeError(f"HiGHS: {solution.message}")
-            reached = self.objective @ solution.x + self.offsets
+        def record(x: np.ndarray) -> None:
+            if not self.feasible(x):   # never trust a point the full system does not accept
+                return
+            reached = self.objective @ x + self.offsets
             np.minimum(seen_low, reached, out=seen_low)
             np.maximum(seen_high, reached, out=seen_high)
-            return solution.x
 
         def open_sides() -> np.ndarray:
             short = self.short(seen_low, seen_high)
@@ -391,25 +424,89 @@ class _Component:
             return np.column_stack([short & ((seen_low > self.need[:, 0] + TOLERANCE) | ~wide),
                                     short & ((seen_high < self.need[:, 1] - TOLERANCE) | ~wide)])
 
-        # Push every open target up (then down) at once while that keeps settling targets.
-        for side, sign in ((1, -1.0), (0, 1.0)):
-            while True:
-                before = open_sides()[:, side]
-                if not before.any():
-                    break
-                solve(sign * (self.objective.T @ before.astype(float)))
-                if open_sides()[:, side].sum() > before.sum() - max(1, before.sum() // 20):
-                    break
-        narrow = []
-        for t in np.flatnonzero(self.short(seen_low, seen_high)):
-            row = self.objective.getrow(t).toarray().ravel()
+        def settle(columns: np.ndarray, seed: int) -> None:
+            """Push the open targets inside the ball up (then down) at once while that keeps
+            settling targets, then the seed target alone on each side still open."""
+            inside = np.zeros(self.n)
+            inside[columns] = 1.0
+            within = uses @ inside == cells_per_target   # targets whose cells are all in the ball
+            problem = self.restricted(columns)
             for side, sign in ((1, -1.0), (0, 1.0)):
-                if open_sides()[t, side]:   # earlier solutions may have settled it meanwhile
-                    solve(sign * row)
+                while True:
+                    before = open_sides()[:, side] & within
+                    if not before.any():
+                        break
+                    record(problem(sign * (self.objective.T @ before.astype(float)), result))
+                    if (open_sides()[:, side] & within).sum() > before.sum() - max(1, before.sum() // 20):
+                        break
+            row = self.objective.getrow(seed).toarray().ravel()
+            for side, sign in ((1, -1.0), (0, 1.0)):
+                if open_sides()[seed, side]:
+                    record(problem(sign * row, result))
+
+        narrow = []
+        for t in range(self.objective.shape[0]):
+            size = BALL
+            while self.short(seen_low, seen_high)[t]:
+                columns = self.ball(cells_of[t], size)
+                settle(columns, t)
+                if len(columns) == self.n or (local and size >= BALL * BALL_GROWTH):
+                    break
+                size *= BALL_GROWTH
             if self.short(seen_low, seen_high)[t]:
-                narrow.append((int(t), float(seen_low[t]), float(seen_high[t])))
+                narrow.append((t, float(seen_low[t]), float(seen_high[t])))
                 if limit is not None and len(narrow) >= limit:
                     break
-        return narrow
+        return narrow, np.flatnonzero(~self.short(seen_low, seen_high))
 
+    def ball(self, seed: np.ndarray, size: int) -> np.ndarray:
+        """The hidden cells within a few constraints of `seed`, at most `size` of them (all of
+        them when the component is that small), nearest first."""
+        if self.n <= size:
+            return np.arange(self.n)
+        taken = np.zeros(self.n, dtype=bool)
+        taken[seed] = True
+        frontier, count = np.asarray(seed), len(seed)
+        while len(frontier) and count < size:
+            rows = np.unique(self.by_cell[:, frontier].indices)
+            reached = np.unique(self.a[rows].indices)
+            new = reached[~taken[reached]][:size - count]
+            taken[new] = True
+            frontier, count = new, count + len(new)
+        return np.flatnonzero(taken)
 
+    def restricted(self, columns: np.ndarray):
+        """An LP solver over the hidden cells `columns`, every other hidden cell fixed at its true
+        value; it returns the solution as a point of the whole component."""
+        whole = len(columns) == self.n
+        rows = np.arange(self.a.shape[0]) if whole else np.unique(self.by_cell[:, columns].indices)
+        outside = self.truth.copy()
+        outside[columns] = 0.0
+        a = self.a[rows] if whole else self.a[rows][:, columns]
+        b = self.b[rows] - (0.0 if whole else self.a[rows] @ outside)
+        eq = self.equality[rows]
+        a_eq, a_ub = a[np.flatnonzero(eq)], a[np.flatnonzero(~eq)]
+
+        def solve(costs: np.ndarray, result: AuditResult) -> np.ndarray:
+            solution = linprog(costs[columns], A_ub=a_ub if a_ub.shape[0] else None,
+                               b_ub=b[~eq] if a_ub.shape[0] else None,
+                               A_eq=a_eq if a_eq.shape[0] else None,
+                               b_eq=b[eq] if a_eq.shape[0] else None,
+                               bounds=(0, self.cap), method="highs")
+            result.lps += 1
+            if solution.status == 2:
+                raise RelationViolated("the published cells and declared relations admit no "
+                                       "counts at all: a declared relation is false")
+            if solution.status != 0:
+                raise RuntimeError(f"HiGHS: {solution.message}")
+            point = outside.copy()
+            point[columns] = solution.x
+            return point
+        return solve
+
+    def feasible(self, x: np.ndarray) -> bool:
+        """Does `x` satisfy every constraint of the component (within the solver's tolerance)?"""
+        activity = self.a @ x - self.b
+        slack = FEASIBILITY * (1.0 + np.abs(self.b))
+        return bool((x >= -FEASIBILITY).all() and (np.abs(activity[self.equality]) <= slack[self.equality]).all()
+                    and (activity[~self.equality] <= slack[~self.equality]).all())

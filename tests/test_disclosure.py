@@ -239,3 +239,62 @@ def test_group_disclosure_none_of_a_small_hidden_group():
               ("part", "b2", "2025")}
     result = attack(cells, hidden, subsets=[("part", "whole")])
     assert ("none_of", ("part", "b1", "2025"), ("whole", "b1", "2025")) in [f.target for f in result.findings]
+
+
+def grid_world(seed: int) -> tuple[dict, set]:
+    """The buurt x month world of counts as audit cells, hidden where suppress() hides them."""
+    con = duckdb.connect()
+    cells = world(seed, choices=(0, 1, 2, 3, 8, 12, 30))
+    published = publish(con, cells)
+    return ({("n", a, p): v for (a, p), v in cells.items()},
+            {("n", a, p) for (a, p), (_, s) in published.items() if s})
+
+
+def six_buurten(cells: dict, hidden: set, **kwargs):
+    keys = sorted(cells)
+    return audit_cells(keys, [cells[k] for k in keys], [k in hidden for k in keys],
+                       protected=lambda m: True, area_parents=AREAS.parents,
+                       time_relation={"n": "events"}, **kwargs)
+
+
+def test_local_lps_prove_no_more_than_the_exact_lp(monkeypatch):
+    """An LP over a ball of hidden cells (the others fixed at their true values) may only ever
+    prove a target wide when it is: with balls of 3 cells the exact audit finds what the LP over
+    the whole component finds, and the local audit at least that, on every pattern of an
+    extension loop that reaches the LP."""
+    import quality.disclosure_audit as disclosure_audit
+    cells, hidden = grid_world(0)
+    reached_lp = []
+    for _ in range(60):
+        result = six_buurten(cells, hidden)
+        if result.method == "lp":
+            reached_lp.append((set(hidden), {f.target for f in result.findings}))
+        if not result.findings:
+            break
+        hidden |= set(result.to_hide)
+    assert reached_lp and reached_lp[-1][1] == set(), "the loop ends on an LP audit finding nothing"
+    monkeypatch.setattr(disclosure_audit, "BALL", 3)
+    monkeypatch.setattr(disclosure_audit, "BALL_GROWTH", 2)
+    for pattern, exact in (reached_lp[0], reached_lp[-1]):   # one with findings, the clean one
+        small = six_buurten(cells, pattern)
+        assert {f.target for f in small.findings} == exact and small.lps > 0
+        assert exact <= {f.target for f in six_buurten(cells, pattern, local=True).findings}
+
+
+def test_the_auditor_reproves_only_what_changed_and_forgets_when_a_cell_is_shown():
+    from quality.disclosure_audit import Auditor
+    cells, hidden = grid_world(1)
+    keys = sorted(cells)
+    auditor = Auditor(keys, [cells[k] for k in keys], protected=lambda m: True,
+                      area_parents=AREAS.parents, time_relation={"n": "events"})
+    pattern = np.array([k in hidden for k in keys])
+    first = auditor.audit(pattern)
+    fresh = [f.target for f in first.findings]
+    again = auditor.audit(pattern)   # the same pattern: nothing left to prove
+    assert [f.target for f in again.findings] == fresh
+    if not fresh:
+        assert again.lps == 0
+    shown = pattern.copy()
+    shown[np.flatnonzero(pattern)[0]] = False   # a cell shown again: proofs are dropped
+    assert [f.target for f in auditor.audit(shown).findings] == \
+        [f.target for f in six_buurten(cells, {k for k, s in zip(keys, shown) if s}).findings]
