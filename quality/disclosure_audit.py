@@ -1,5 +1,5 @@
 """The attacker's audit: for every hidden count, the smallest and largest value an attacker can
-derive from what is published, by linear programming (HiGHS through scipy.optimize.linprog), in
+derive from what is published, by linear programming (HiGHS, through its own bindings highspy), in
 the manner of τ-ARGUS; and whether that interval is wide enough (the protection interval).
 
 The model. A *cell* is one count (a `measure`) in one area and period. The attacker knows:
@@ -29,8 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -477,30 +477,41 @@ class _Component:
 
     def restricted(self, columns: np.ndarray):
         """An LP solver over the hidden cells `columns`, every other hidden cell fixed at its true
-        value; it returns the solution as a point of the whole component."""
+        value; it returns the solution as a point of the whole component. The model is passed to
+        HiGHS once; each objective after the first starts from the last optimal basis."""
         whole = len(columns) == self.n
         rows = np.arange(self.a.shape[0]) if whole else np.unique(self.by_cell[:, columns].indices)
         outside = self.truth.copy()
         outside[columns] = 0.0
-        a = self.a[rows] if whole else self.a[rows][:, columns]
+        a = (self.a[rows] if whole else self.a[rows][:, columns]).tocsc()
         b = self.b[rows] - (0.0 if whole else self.a[rows] @ outside)
-        eq = self.equality[rows]
-        a_eq, a_ub = a[np.flatnonzero(eq)], a[np.flatnonzero(~eq)]
+        model = highspy.HighsLp()
+        model.num_col_, model.num_row_ = len(columns), len(rows)
+        model.col_cost_ = np.zeros(len(columns))
+        model.col_lower_, model.col_upper_ = np.zeros(len(columns)), np.full(len(columns), self.cap)
+        model.row_lower_ = np.where(self.equality[rows], b, -np.inf)
+        model.row_upper_ = b
+        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        model.a_matrix_.num_col_, model.a_matrix_.num_row_ = len(columns), len(rows)
+        model.a_matrix_.start_, model.a_matrix_.index_, model.a_matrix_.value_ = a.indptr, a.indices, a.data
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("presolve", "off")   # small models, re-solved from a basis
+        highs.passModel(model)
+        everything = np.arange(len(columns), dtype=np.int32)
 
         def solve(costs: np.ndarray, result: AuditResult) -> np.ndarray:
-            solution = linprog(costs[columns], A_ub=a_ub if a_ub.shape[0] else None,
-                               b_ub=b[~eq] if a_ub.shape[0] else None,
-                               A_eq=a_eq if a_eq.shape[0] else None,
-                               b_eq=b[eq] if a_eq.shape[0] else None,
-                               bounds=(0, self.cap), method="highs")
+            highs.changeColsCost(len(columns), everything, np.ascontiguousarray(costs[columns]))
+            highs.run()
             result.lps += 1
-            if solution.status == 2:
+            status = highs.getModelStatus()
+            if status == highspy.HighsModelStatus.kInfeasible:
                 raise RelationViolated("the published cells and declared relations admit no "
                                        "counts at all: a declared relation is false")
-            if solution.status != 0:
-                raise RuntimeError(f"HiGHS: {solution.message}")
+            if status != highspy.HighsModelStatus.kOptimal:
+                raise RuntimeError(f"HiGHS: {highs.modelStatusToString(status)}")
             point = outside.copy()
-            point[columns] = solution.x
+            point[columns] = np.asarray(highs.getSolution().col_value)
             return point
         return solve
 
