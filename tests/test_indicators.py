@@ -368,6 +368,32 @@ def test_no_suppressed_cell_can_be_derived_from_the_published_cells(world):
     assert derivable_cells(world) == []
 
 
+def test_publication_ends_on_an_audit_of_the_published_pattern_that_finds_nothing(world, monkeypatch):
+    """The suppression loop extends the pattern by audits alone between runs of suppress(): it may
+    only stop on an LP audit of exactly what it publishes, and that audit must find nothing."""
+    import numpy as np
+
+    from assets import indicators as indicators_module
+    from quality.disclosure_audit import Auditor
+    audits = []
+    original = Auditor.audit
+
+    def recorded(self, hidden, **kwargs):
+        result = original(self, hidden, **kwargs)
+        audits.append((list(self.model.keys), np.array(hidden, dtype=bool), result))
+        return result
+    monkeypatch.setattr(Auditor, "audit", recorded)
+    reports = indicators_module.publish_indicator_values(world)
+    keys, hidden, last = audits[-1]
+    published = indicators_module._measure_cells(
+        world, indicators_module.PUBLISHED,
+        indicators_module._measures(catalogue_module.load_catalogue())[0])
+    assert [c[:3] for c in published] == keys
+    assert hidden.tolist() == [c[4] for c in published], "the last audit saw the published pattern"
+    assert last.findings == [] and last.method != "propagation", "and proved it by LP"
+    assert reports["audit"] is last and reports["audit"].rounds == len(audits)
+
+
 # --- the index ----------------------------------------------------------------------------------
 
 def test_city_index_is_exactly_100_in_the_base_period(world):
