@@ -20,9 +20,15 @@ whose derived rate is 100%: "all 8 tenancies are in arrears"); the 0% side is th
 interval.
 
 Speed. Only hidden cells are variables and the problem falls apart into connected components of
-hidden cells that share a constraint; each component's matrices are built once (sparse) and every
-LP solution is a feasible point that settles the requirements of all other cells it already
-satisfies, so most cells need no LP of their own.
+hidden cells that share a constraint. Interval propagation runs first: it is cheap and its
+intervals are wider than the LP's, so what it finds narrow is narrow. Wide is proven by feasible
+points, and a feasible point may come from a small LP: over a *ball* of hidden cells around a
+target with every other hidden cell fixed at its true value (the true counts satisfy every
+relation, so that LP's feasible set lies inside the attacker's). Each point is checked against
+every constraint of its component and settles every target it reaches, so most targets need no LP
+of their own; only a target still narrow in its ball grows it, up to the whole component, where
+the LP is exact. An Auditor remembers what it proved while the pattern only grows (a suppression
+loop), so each audit proves only what changed.
 """
 from __future__ import annotations
 
@@ -41,6 +47,7 @@ TOLERANCE = 1e-6
 FEASIBILITY = 1e-6   # relative slack when checking a solver's point against every constraint
 BALL = 400           # hidden cells in a first local LP around a target
 BALL_GROWTH = 8      # a target still narrow in its ball tries one this many times larger
+LOCAL_BALL = BALL    # the largest ball of a local audit (what is narrow there is hidden around)
 RELATIONS = ("events", "distinct", "stock", "none")
 
 Key = tuple[str, str, str]   # (measure, area, period)
@@ -203,7 +210,7 @@ class Auditor:
         to hide next. Interval propagation first (cheap, finds most); the LP proves the rest once
         propagation finds nothing (or `lp=False`: propagation only). `stop_after`: return once
         the LP has found that many. `local`: a target that no LP over a ball of at most
-        BALL x BALL_GROWTH hidden cells proves wide counts as a finding too (it may be wide in
+        LOCAL_BALL hidden cells proves wide counts as a finding too (it may be wide in
         truth: hiding one more cell next to it costs little, and spares an LP over a whole
         component). A suppression loop fixes the findings and audits again; an audit that finds
         nothing is a proof in every mode, as every target was proven wide by feasible points.
@@ -401,7 +408,7 @@ class _Component:
         whole component, where the LP is exact: a finding is only ever declared there. Every
         solution is checked against all constraints and is a feasible point; the lowest and
         highest value seen per target settle most targets without an LP of their own.
-        `local`: stop growing at BALL x BALL_GROWTH and call what is still narrow a finding.
+        `local`: stop growing at LOCAL_BALL and call what is still narrow a finding.
         Returns the findings and the targets proven wide."""
         seen_low = self.objective @ self.truth + self.offsets   # the true counts: feasible
         seen_high = seen_low.copy()
@@ -450,7 +457,7 @@ class _Component:
             while self.short(seen_low, seen_high)[t]:
                 columns = self.ball(cells_of[t], size)
                 settle(columns, t)
-                if len(columns) == self.n or (local and size >= BALL * BALL_GROWTH):
+                if len(columns) == self.n or (local and size >= LOCAL_BALL):
                     break
                 size *= BALL_GROWTH
             if self.short(seen_low, seen_high)[t]:

@@ -275,6 +275,7 @@ def test_local_lps_prove_no_more_than_the_exact_lp(monkeypatch):
     assert reached_lp and reached_lp[-1][1] == set(), "the loop ends on an LP audit finding nothing"
     monkeypatch.setattr(disclosure_audit, "BALL", 3)
     monkeypatch.setattr(disclosure_audit, "BALL_GROWTH", 2)
+    monkeypatch.setattr(disclosure_audit, "LOCAL_BALL", 3)
     for pattern, exact in (reached_lp[0], reached_lp[-1]):   # one with findings, the clean one
         small = six_buurten(cells, pattern)
         assert {f.target for f in small.findings} == exact and small.lps > 0
