@@ -47,7 +47,7 @@ TOLERANCE = 1e-6
 FEASIBILITY = 1e-6   # relative slack when checking a solver's point against every constraint
 BALL = 400           # hidden cells in a first local LP around a target
 BALL_GROWTH = 8      # a target still narrow in its ball tries one this many times larger
-LOCAL_BALL = BALL    # the largest ball of a local audit (what is narrow there is hidden around)
+LOCAL_BALL = BALL * BALL_GROWTH   # the largest ball of a local audit (400: 6x the findings)
 RELATIONS = ("events", "distinct", "stock", "none")
 
 Key = tuple[str, str, str]   # (measure, area, period)
