@@ -51,21 +51,26 @@ def _truth(catalogue, n_buurten: int, rng: np.random.Generator) -> dict[str, dic
     return truth
 
 
-def _buurt_months(truth: dict, buurten: list[str], rng: np.random.Generator) -> pl.DataFrame:
-    frames = []
+def _buurt_months(truth: dict, buurten: list[str], rng: np.random.Generator,
+                  measures: dict[str, tuple[str, str]]) -> pl.DataFrame:
+    """Monthly counts per indicator; a count that two indicators hold (one's numerator is the
+    other's denominator, e.g. tenancies in arrears) is drawn once and shared, as in the warehouse."""
+    frames, drawn = [], {}
     for ident, t in truth.items():
+        numerator_measure, denominator_measure = measures[ident]
         for month in MONTHS:
-            n = t["n"].astype(float)
+            n = drawn.get((denominator_measure, month), t["n"]).astype(float)
             if t["kind"] == "count":
                 y = rng.poisson(t["rate"] * n).astype(float)
             elif t["kind"] == "share":
-                y = rng.binomial(t["n"], t["rate"]).astype(float)
+                y = rng.binomial(n.astype(int), t["rate"]).astype(float)
             elif t["kind"] == "euros":
                 y = np.maximum(0, rng.normal(t["mean"] * n, t["mean"] * np.sqrt(n)))
             else:
                 if month.month != 12:      # the survey is a yearly file: put it in December
                     continue
                 y = n * np.clip(rng.normal(t["mean"], SURVEY_SD / np.sqrt(n)), 0, 10)
+            drawn[(numerator_measure, month)], drawn[(denominator_measure, month)] = y, n
             frames.append(pl.DataFrame({"indicator_id": ident, "area_code": buurten, "month": month,
                                         "numerator": y, "denominator": n}))
     return pl.concat(frames)
@@ -82,7 +87,8 @@ def build_stationary_world(path, seed: int = 7, years: tuple[int, ...] = (2025, 
     buurten = [r[0] for r in con.execute("select buurtcode from core.dim_buurt order by 1").fetchall()]
     rng = np.random.default_rng(seed)
     truth = _truth(catalogue, len(buurten), rng)
-    months = _buurt_months(truth, buurten, rng).filter(pl.col("month").dt.year().is_in(list(years)))
+    measures = {i.id: (i.numerator.measure, i.denominator.measure) for i in catalogue.indicators}
+    months = _buurt_months(truth, buurten, rng, measures).filter(pl.col("month").dt.year().is_in(list(years)))
     calendar = pl.DataFrame({"month": [m for m in MONTHS if m.year in years]})
     con.execute("create or replace table core.calendar_months as select * from calendar")
     build(con, next(m for m in discover() if m.table == "core.calendar_periods"))

@@ -1,0 +1,167 @@
+"""An honest outsider: what can be learnt from the Parquet exports and the public buurt map alone.
+
+It never opens the warehouse. It knows what anyone knows: the published files, the CBS buurt map
+(buurt → wijk → gemeente), and the published method (sources/indicators.yaml: how a quarter relates
+to its months, which counts are parts of which). Visible counts are rounded to 5, so a visible
+count r lies in [r - 2.5, r + 2.5]; hidden counts are at least 0.
+
+Two attacks:
+- `exact_from_values`: a value with decimals next to rounded counts — which whole counts
+  (n, d) within the rounding intervals reproduce every published value? One candidate = recovered
+  (unless the value equals the ratio of the rounded counts: then it may be made from them and
+  proves nothing).
+- `bounds`: per hidden count, the smallest and largest value consistent with everything
+  published, by interval propagation and linear programming (scipy's HiGHS), written here from
+  scratch so it does not share the warehouse's own audit code.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix
+
+from sources.geography import load_rotterdam_buurten
+from sources.indicators import load_catalogue
+
+HALF = 2.5
+
+
+def public_area_parents() -> dict[str, str]:
+    """The public CBS map: every buurt's wijk and every wijk's gemeente."""
+    frame = load_rotterdam_buurten()
+    parents = dict(zip(frame["buurtcode"], frame["wijkcode"]))
+    parents.update(dict(zip(frame["wijkcode"], frame["gemeentecode"])))
+    return parents
+
+
+def read(exports: Path, name: str) -> list[dict]:
+    cursor = duckdb.sql(f"select * from read_parquet('{exports / (name + '.parquet')}')")
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def exact_from_values(exports: Path) -> list[tuple[str, str, str, str, int]]:
+    """(indicator, area, period, 'numerator'|'denominator', count) the published values give
+    back exactly: the only whole counts within the rounding intervals that reproduce the value."""
+    catalogue = load_catalogue()
+    found = []
+    for row in read(exports, "indicator_values_published"):
+        if row["suppressed"] or row["value"] is None or row["denominator"] is None:
+            continue
+        indicator = catalogue.by_id(row["indicator_id"])
+        scale, decimals = indicator.unit.scale, indicator.unit.decimals
+        if row["numerator"] is None:
+            continue   # a mean without its sum: nothing to divide
+        n5, d5 = row["numerator"], row["denominator"]
+        if d5 and round(scale * n5 / d5, decimals) == row["value"]:
+            continue   # the value may come from the rounded counts themselves: it proves nothing
+        candidates = [(n, d) for n in range(max(0, int(n5 - 2)), int(n5 + 3))
+                      for d in range(max(1, int(d5 - 2)), int(d5 + 3))
+                      if round(scale * n / d, decimals) == row["value"]]
+        if len(candidates) == 1:
+            n, d = candidates[0]
+            found.append((row["indicator_id"], row["area_code"], row["period"], "numerator", n))
+            found.append((row["indicator_id"], row["area_code"], row["period"], "denominator", d))
+    return found
+
+
+def _children(period: str) -> list[str]:
+    if len(period) == 7 and period[5] == "Q":
+        q = int(period[6])
+        return [f"{period[:4]}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
+    if len(period) == 4:
+        return [f"{period}-Q{q}" for q in range(1, 5)]
+    return []
+
+
+def bounds(exports: Path, targets=None) -> dict[tuple[str, str, str], tuple[float, float]]:
+    """Per hidden count (measure, area, period), or only those in `targets`: the attacker's
+    (low, high)."""
+    catalogue = load_catalogue()
+    term_of = {}
+    for indicator in catalogue.indicators:
+        for which in ("numerator", "denominator"):
+            term = getattr(indicator, which)
+            if term.rounded:
+                term_of[(indicator.id, which)] = term
+    cells: dict[tuple, tuple[float, float]] = {}   # measure cell → interval known
+    for row in read(exports, "indicator_values_published"):
+        for which in ("numerator", "denominator"):
+            term = term_of.get((row["indicator_id"], which))
+            if term is None:
+                continue
+            key = (term.measure, row["area_code"], row["period"])
+            shown = row[which]
+            interval = ((0.0, np.inf) if shown is None
+                        else (max(0.0, shown - HALF), shown + HALF))
+            before = cells.get(key, (0.0, np.inf))
+            cells[key] = (max(before[0], interval[0]), min(before[1], interval[1]))
+    measures = sorted({k[0] for k in cells})
+    relation = {t.measure: t.time_relation for t in term_of.values()}
+    subsets = [(catalogue.term(r.part).measure, catalogue.term(r.whole).measure)
+               for r in catalogue.relations]
+    parents = public_area_parents()
+    children: dict[str, list[str]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+    # one LP system per group of measures linked by subset relations
+    group = {m: m for m in measures}
+
+    def root(m):
+        while group[m] != m:
+            m = group[m]
+        return m
+
+    for part, whole in subsets:
+        if part in group and whole in group:
+            group[root(part)] = root(whole)
+    out = {}
+    for g in sorted({root(m) for m in measures}):
+        members = [m for m in measures if root(m) == g]
+        keys = [k for k in cells if k[0] in members]
+        index = {k: i for i, k in enumerate(keys)}
+        eq, ub = [], []
+        for (m, a, p), i in index.items():
+            kids = [index.get((m, c, p)) for c in children.get(a, [])]
+            if kids and None not in kids:
+                eq.append({i: 1.0, **{k: -1.0 for k in kids}})
+            periods = [index.get((m, a, c)) for c in _children(p)]
+            if periods and None not in periods:
+                kind = relation[m]
+                if kind == "events":
+                    eq.append({i: 1.0, **{k: -1.0 for k in periods}})
+                elif kind == "distinct":
+                    ub.extend({k: 1.0, i: -1.0} for k in periods)
+                    ub.append({i: 1.0, **{k: -1.0 for k in periods}})
+                elif kind == "stock":
+                    eq.append({i: 1.0, periods[-1]: -1.0})
+        for part, whole in subsets:
+            for (m, a, p), i in index.items():
+                if m == part and (whole, a, p) in index:
+                    ub.append({i: 1.0, index[(whole, a, p)]: -1.0})
+
+        def matrix(rows):
+            if not rows:
+                return None
+            r_, c_, v_ = zip(*[(r, i, c) for r, row in enumerate(rows) for i, c in row.items()])
+            return coo_matrix((v_, (r_, c_)), shape=(len(rows), len(keys))).tocsr()
+
+        a_eq, a_ub = matrix(eq), matrix(ub)
+        box = [(cells[k][0], min(cells[k][1], 1e6)) for k in keys]
+        for k in keys:
+            if np.isfinite(cells[k][1]) or (targets is not None and k not in targets):
+                continue
+            c = np.zeros(len(keys))
+            c[index[k]] = 1.0
+            low = linprog(c, A_eq=a_eq, b_eq=None if a_eq is None else np.zeros(len(eq)),
+                          A_ub=a_ub, b_ub=None if a_ub is None else np.zeros(len(ub)),
+                          bounds=box, method="highs")
+            high = linprog(-c, A_eq=a_eq, b_eq=None if a_eq is None else np.zeros(len(eq)),
+                           A_ub=a_ub, b_ub=None if a_ub is None else np.zeros(len(ub)),
+                           bounds=box, method="highs")
+            assert low.status == 0 and high.status == 0, (k, low.message, high.message)
+            out[k] = (low.fun, -high.fun)
+    return out
