@@ -38,6 +38,7 @@ SMALL = 10
 PROTECTION_SHARE = 0.025  # sliding protection for counts >= SMALL: width >= 2 x max(5, 2.5% x v)
 PROTECTION_MIN = 5        # at least one rounding step either way, so no count is pinned within ±2
 TOLERANCE = 1e-6
+MAX_HOPS = 6              # how far through hidden cells the audit looks for a visible cell to hide
 RELATIONS = ("events", "distinct", "stock", "none")
 
 Key = tuple[str, str, str]   # (measure, area, period)
@@ -274,12 +275,19 @@ class Auditor:
     def _cells_to_hide(self, target_cells: list[np.ndarray], hidden: np.ndarray) -> list[Key]:
         """Per too-narrow target, one visible cell sharing a constraint with its hidden cells: of
         the same measure if any, the smallest non-empty one (ties by key), so equal inputs give
-        equal patterns."""
+        equal patterns. When every cell next to it is hidden already (a hidden month of a hidden
+        quarter, pinned by a visible year), the search goes on through the hidden cells to the
+        nearest visible ones."""
         keys, chosen = self.model.keys, set()
         for cells in target_cells:
-            rows = np.unique(self.by_cell[:, cells].tocoo().row)
-            candidates = np.unique(self.matrix[rows].indices)
-            candidates = candidates[~hidden[candidates] & ~self.public[candidates]]
+            reached = np.asarray(cells)
+            for _ in range(MAX_HOPS):
+                rows = np.unique(self.by_cell[:, reached].tocoo().row)
+                linked = np.unique(self.matrix[rows].indices)
+                candidates = linked[~hidden[linked] & ~self.public[linked]]
+                if len(candidates) or len(linked) == len(reached):
+                    break
+                reached = linked
             if not len(candidates):
                 continue
             measures = {keys[c][0] for c in cells}
