@@ -5,7 +5,7 @@ It never opens the warehouse. It knows what anyone knows: the published files, t
 to its months, which counts are parts of which). Visible counts are rounded to 5, so a visible
 count r lies in [r - 2.5, r + 2.5]; hidden counts are at least 0.
 
-Two attacks:
+Three attacks:
 - `exact_from_values`: a value with decimals next to rounded counts — which whole counts
   (n, d) within the rounding intervals reproduce every published value? One candidate = recovered
   (unless the value equals the ratio of the rounded counts: then it may be made from them and
@@ -13,6 +13,12 @@ Two attacks:
 - `bounds`: per hidden count, the smallest and largest value consistent with everything
   published, by interval propagation and linear programming (scipy's HiGHS), written here from
   scratch so it does not share the warehouse's own audit code.
+- `invert_estimates`: a hidden cell's published estimate and 90% interval are a known formula of its
+  count and base ((y + a) / (n + b), the methodology's), so the attacker tries every count within
+  the bounds above and keeps those whose estimate, low and high round to what is published. Here
+  the attacker is stronger than any outsider: it is handed the prior (a, b) and the other term
+  exactly. The index scores are computed from the published estimates only (a hidden cell without
+  one borrows its wijk's), so they add nothing beyond them.
 """
 from __future__ import annotations
 
@@ -23,6 +29,7 @@ import numpy as np
 from scipy.optimize import linprog
 from scipy.sparse import coo_matrix
 
+from assets.estimates import PRECISIONS, interval_z, posterior, round_significant
 from sources.geography import load_rotterdam_buurten
 from sources.indicators import load_catalogue
 
@@ -165,3 +172,51 @@ def bounds(exports: Path, targets=None) -> dict[tuple[str, str, str], tuple[floa
             assert low.status == 0 and high.status == 0, (k, low.message, high.message)
             out[k] = (low.fun, -high.fun)
     return out
+
+
+def invert_estimates(exports: Path, priors: dict, known: dict, within: dict, targets=None,
+                     interval: float = 0.90, widest: int = 2000) -> dict[tuple[str, str, str], tuple[float, float]]:
+    """Per hidden count (measure, area, period) with a published estimate: the smallest and largest
+    count within `within` (the attacker's bounds, else 0..widest) whose estimate and interval round
+    to the published ones, at any of the published precisions (or only those in `targets`).
+    `priors`: (indicator, area, period_type, period) → (model, a, b, sigma, scale, direct,
+    periods_pooled); `known`: the exact other term."""
+    catalogue, z = load_catalogue(), interval_z(interval)
+    consistent: dict[tuple, set] = {}
+    for row in read(exports, "indicator_values_published"):
+        if not row["suppressed"] or row["estimate"] is None:
+            continue
+        prior = priors.get((row["indicator_id"], row["area_code"], row["period_type"], row["period"]))
+        if prior is None:
+            continue
+        model, a, b, sigma, scale, direct, pooled = prior
+        if pooled > 1:
+            continue   # the estimate of a pooled rare event is one of its 12-month sum, not the cell's
+        indicator = catalogue.by_id(row["indicator_id"])
+        shown = np.array([row["estimate"], row["value_low"], row["value_high"]], dtype=float)
+        for which, other in (("numerator", "denominator"), ("denominator", "numerator")):
+            term, other_term = getattr(indicator, which), getattr(indicator, other)
+            if not term.rounded:
+                continue
+            key = (term.measure, row["area_code"], row["period"])
+            fixed = known.get((other_term.measure, row["area_code"], row["period"]))
+            if fixed is None or (targets is not None and key not in targets):
+                continue
+            low, high = within.get(key, (0.0, float(widest)))
+            candidates = np.arange(max(0, int(np.ceil(low - 1e-6))),
+                                   int(np.floor(min(high, low + widest) + 1e-6)) + 1, dtype=float)
+            y, n = ((candidates, np.full_like(candidates, fixed)) if which == "numerator"
+                    else (np.full_like(candidates, fixed), candidates))
+            count = len(candidates)
+            values = posterior(np.full(count, model), np.full(count, a), np.full(count, b),
+                               np.full(count, np.nan if sigma is None else sigma), y, n,
+                               np.full(count, scale), np.full(count, bool(direct)), z)
+            valid = (n >= 1) & ((model != "beta") | (y <= n))
+            # published at full precision, or rounded to some significant digits
+            match = np.all([np.isclose(v, t, rtol=1e-9, atol=0) for v, t in zip(values, shown)], axis=0)
+            for digits in PRECISIONS:
+                match |= np.all([np.isclose(round_significant(v, digits), t, rtol=1e-9, atol=1e-12)
+                                 for v, t in zip(values, shown)], axis=0)
+            found = set(candidates[valid & match].tolist())
+            consistent[key] = consistent[key] & found if key in consistent else found
+    return {k: (min(v), max(v)) for k, v in consistent.items() if v}

@@ -23,18 +23,22 @@ REPO = Path(__file__).resolve().parents[1]
 PERSON_RULES = ("count", "count_exact")
 
 
-@pytest.fixture(scope="module")
-def exports(world, tmp_path_factory) -> Path:  # noqa: F811
-    folder = tmp_path_factory.mktemp("exports")
-    present = {r[0] for r in world.execute(
+def export_indicator_world(con, folder: Path) -> Path:
+    """The Parquet exports of a warehouse that holds only the indicator marts."""
+    present = {r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
-    for name in EXPORTED:   # the indicator world has no cost or housing marts: empty stand-ins
+    for name in EXPORTED:   # the indicator worlds have no cost or housing marts: empty stand-ins
         if name not in present:
             columns = publication.boundary()[f"marts.{name}"].columns
-            world.execute(f'create table marts."{name}" as select '
-                          + ", ".join(f'null::varchar as "{c}"' for c in columns) + " limit 0")
-    write_exports(world, folder)
+            con.execute(f'create table marts."{name}" as select '
+                        + ", ".join(f'null::varchar as "{c}"' for c in columns) + " limit 0")
+    write_exports(con, folder)
     return folder
+
+
+@pytest.fixture(scope="module")
+def exports(world, tmp_path_factory) -> Path:  # noqa: F811
+    return export_indicator_world(world, tmp_path_factory.mktemp("exports"))
 
 
 def truth(world) -> dict[tuple[str, str, str], float]:  # noqa: F811
@@ -73,6 +77,48 @@ def test_no_suppressed_non_zero_count_is_bounded_within_two(world, exports):  # 
     assert pinned == {}
     # and the bounds are true bounds: the attacker is sound, so the test can fail
     assert all(low - 1e-6 <= real[k] <= high + 1e-6 for k, (low, high) in found.items())
+
+
+def priors(world) -> dict:  # noqa: F811
+    """The estimates' priors: handed to the attacker (more than an outsider could know)."""
+    return {tuple(r[:4]): tuple(r[4:]) for r in world.execute("""
+        select indicator_id, area_code, period_type, period, model, prior_a, prior_b, sigma, scale,
+            direct, periods_pooled
+        from marts.indicator_estimates
+        where prior_a is not null and prior_b is not null""").fetchall()}
+
+
+def inversion_targets(world, exports) -> tuple[dict, set]:  # noqa: F811
+    """The true counts, and the hidden non-zero counts (not public) that publish an estimate."""
+    real, catalogue = truth(world), load_catalogue()
+    targets = set()
+    for row in attacker.read(exports, "indicator_values_published"):
+        if row["suppressed"] and row["estimate"] is not None:
+            indicator = catalogue.by_id(row["indicator_id"])
+            for term in (indicator.numerator, indicator.denominator):
+                key = (term.measure, row["area_code"], row["period"])
+                if term.rounded and not term.public and real.get(key, 0) > 0:
+                    targets.add(key)
+    return real, targets
+
+
+def test_the_inversion_attack_pins_counts_behind_unrounded_estimates(world, exports, tmp_path):  # noqa: F811
+    # the attack is real: the same files with the estimates as computed pin hidden counts exactly
+    world.execute("create or replace temp table _old as select * from marts.indicator_values_published")
+    try:
+        world.execute("""
+            update marts.indicator_values_published p
+            set estimate = e.estimate, value_low = e.est_low, value_high = e.est_high
+            from marts.indicator_estimates e
+            where e.indicator_id = p.indicator_id and e.area_code = p.area_code
+              and e.period_type = p.period_type and e.period = p.period and p.suppressed
+              and e.prior_a is not null""")
+        write_exports(world, tmp_path)
+        real, targets = inversion_targets(world, tmp_path)
+        found = attacker.invert_estimates(tmp_path, priors(world), real, {}, targets, widest=200)
+        assert any(found[k] == (real[k], real[k]) for k in targets if k in found), (len(targets), len(found))
+    finally:
+        world.execute("create or replace table marts.indicator_values_published as select * from _old")
 
 
 def test_no_count_under_15_is_recovered_exactly_from_a_rounded_cell(world, exports):  # noqa: F811

@@ -299,3 +299,21 @@ def test_the_auditor_reproves_only_what_changed_and_forgets_when_a_cell_is_shown
     shown[np.flatnonzero(pattern)[0]] = False   # a cell shown again: proofs are dropped
     assert [f.target for f in auditor.audit(shown).findings] == \
         [f.target for f in six_buurten(cells, {k for k, s in zip(keys, shown) if s}).findings]
+
+
+def test_a_target_whose_neighbours_are_all_hidden_names_the_nearest_visible_cell():
+    # one area, events: 3 tenancies ended in January (hidden), none evicted; every month and the
+    # quarter of evictions are hidden, but the year shows 0, which proves 'none of the 3': the
+    # audit must name a visible cell beyond the hidden quarter (the year) rather than give up
+    cells = {}
+    for measure, january in (("whole", 3), ("part", 0)):
+        months = {f"2025-{m:02d}": (january if m == 1 else 20 if measure == "whole" else 0)
+                  for m in range(1, 13)}
+        quarters = {f"2025-Q{q}": sum(months[f"2025-{m:02d}"] for m in range(3 * q - 2, 3 * q + 1))
+                    for q in range(1, 5)}
+        for period, value in {**months, **quarters, "2025": sum(quarters.values())}.items():
+            cells[(measure, "w", period)] = value
+    hidden = {(m, "w", p) for m in ("whole", "part") for p in ("2025-01", "2025-02", "2025-03", "2025-Q1")}
+    result = attack(cells, hidden, relation="events", subsets=[("part", "whole")])
+    assert ("none_of", ("part", "w", "2025-01"), ("whole", "w", "2025-01")) in [f.target for f in result.findings]
+    assert ("part", "w", "2025") in result.to_hide and not set(result.to_hide) & hidden
