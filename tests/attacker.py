@@ -150,7 +150,7 @@ def bounds(exports: Path, targets=None) -> dict[tuple[str, str, str], tuple[floa
                 if m == part and (whole, a, p) in index:
                     ub.append({i: 1.0, index[(whole, a, p)]: -1.0})
 
-        def matrix(rows):
+        def matrix(rows, keys=keys):   # called at once, in this round of the loop
             if not rows:
                 return None
             r_, c_, v_ = zip(*[(r, i, c) for r, row in enumerate(rows) for i, c in row.items()])

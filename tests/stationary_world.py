@@ -188,16 +188,8 @@ def build_stationary_world(path, seed: int = 7, years: tuple[int, ...] = (2025, 
     calendar = pl.DataFrame({"month": [m for m in MONTHS if m.year in years]})
     con.execute("create or replace table core.calendar_months as select * from calendar")
     build(con, next(m for m in discover() if m.table == "core.calendar_periods"))
-    write_values(con, months)
-    assert materialize_tables(path, INDEX_STEPS, provided=SIMULATED).success
-    truth_rows = [{"indicator_id": ident, "area_code": b, "kind": t["kind"],
-                   "true_value": float((t["rate"][k] * next(i.unit.scale for i in catalogue.indicators
-                                                            if i.id == ident))
-                                       if "rate" in t else t["mean"][k])}
-                  for ident, t in truth.items() for k, b in enumerate(buurten)]
-    frame = pl.DataFrame(truth_rows)
     write_values(con, periods)
-    run_index_steps(con)
+    assert materialize_tables(path, INDEX_STEPS, provided=SIMULATED).success
     frame = pl.DataFrame([{"indicator_id": i.id, "area_code": b, "kind": truth[i.id]["kind"],
                            "true_value": true_year_value(i, truth, k)}
                           for i in catalogue.indicators for k, b in enumerate(buurten)])
