@@ -182,7 +182,11 @@ def test_every_exported_column_has_a_rule_and_every_rule_a_column(exports):
 
 def test_reports_read_only_tables_inside_the_boundary():
     pattern = re.compile(r"\b(raw|staging|core|marts)\.([a-z_]+)\b")
-    for path in (REPO / "reporting").glob("*.py"):
+    # Every report module; not the planner, an internal model for the allocation team that
+    # reads core tables inside the warehouse and publishes nothing (docs/placement.md).
+    modules = [p for p in (REPO / "reporting").rglob("*.py") if p.name != "planner.py"]
+    assert any(p.parent.name == "board" for p in modules)
+    for path in modules:
         for schema, table in set(pattern.findall(path.read_text(encoding="utf-8"))):
             assert publication.boundary().get(f"{schema}.{table}") is not None, (path.name, table)
             assert publication.boundary()[f"{schema}.{table}"].report, (path.name, table)
