@@ -37,7 +37,7 @@ from typing import Callable, Mapping, Sequence
 
 import highspy
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csc_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 SMALL = 10
@@ -284,7 +284,7 @@ class Auditor:
                     a[selected][:, columns], b[selected], eq[selected],
                     [(label_, [position[c] for c in cells], coefs, offset, need, value)
                      for label_, cells, coefs, offset, need, value in (targets[t] for t in ids)],
-                    truth[columns])
+                    truth[columns], bounds=(whole_system.lb[columns], whole_system.ub[columns]))
                 limit = None if stop_after is None else stop_after - len(narrow)
                 found, proven = component.narrow_by_lp(result, limit, local)
                 narrow += [(ids[t], low, high) for t, low, high in found]
@@ -332,8 +332,11 @@ class _Component:
     the targets to protect, as sparse matrices."""
 
     def __init__(self, a: csr_matrix, b: np.ndarray, equality: np.ndarray, targets,
-                 truth: np.ndarray):
+                 truth: np.ndarray, bounds: tuple[np.ndarray, np.ndarray] | None = None):
         self.n = a.shape[1]
+        # bounds every attacker derives by propagation (valid for him; set by
+        # narrow_by_propagation, or handed down from the whole system to a component)
+        self.lb, self.ub = bounds if bounds is not None else (None, None)
         self.a, self.b, self.equality = a.tocsr(), b, equality
         self.by_cell = self.a.tocsc()
         self.truth = np.asarray(truth, dtype=float)   # the true hidden counts: a feasible point
@@ -395,7 +398,8 @@ class _Component:
         return low, high
 
     def narrow_by_propagation(self) -> list[tuple[int, float, float]]:
-        low, high = self.target_bounds(*self.propagate())
+        self.lb, self.ub = self.propagate()
+        low, high = self.target_bounds(self.lb, self.ub)
         bad = self.short(low, high)
         return [(int(t), float(low[t]), float(high[t])) for t in np.flatnonzero(bad)]
 
@@ -408,6 +412,9 @@ class _Component:
         whole component, where the LP is exact: a finding is only ever declared there. Every
         solution is checked against all constraints and is a feasible point; the lowest and
         highest value seen per target settle most targets without an LP of their own.
+        A target still narrow in its first ball gets an outer LP too (the cells beyond the ball
+        free within their propagation bounds: a relaxation, so its interval holds the
+        attacker's); narrow there, it is narrow for him, and a finding without a larger ball.
         `local`: stop growing at LOCAL_BALL and call what is still narrow a finding.
         Returns the findings and the targets proven wide."""
         seen_low = self.objective @ self.truth + self.offsets   # the true counts: feasible
@@ -453,18 +460,40 @@ class _Component:
 
         narrow = []
         for t in range(self.objective.shape[0]):
-            size = BALL
+            size, outer = BALL, None
             while self.short(seen_low, seen_high)[t]:
                 columns = self.ball(cells_of[t], size)
                 settle(columns, t)
                 if len(columns) == self.n or (local and size >= LOCAL_BALL):
                     break
+                if self.short(seen_low, seen_high)[t] and size == BALL:
+                    outer = self.outer_bounds(t, columns, result)
+                    if self.short(*(np.full(len(seen_low), v) for v in outer))[t]:
+                        break   # narrow for every attacker: a finding without a larger ball
+                    outer = None
                 size *= BALL_GROWTH
             if self.short(seen_low, seen_high)[t]:
-                narrow.append((t, float(seen_low[t]), float(seen_high[t])))
+                low, high = outer or (float(seen_low[t]), float(seen_high[t]))
+                narrow.append((t, low, high))
                 if limit is not None and len(narrow) >= limit:
                     break
         return narrow, np.flatnonzero(~self.short(seen_low, seen_high))
+
+    def outer_bounds(self, t: int, columns: np.ndarray, result: AuditResult) -> tuple[float, float]:
+        """Bounds of target t that every attacker gets at least: the LP over the constraints
+        that touch the ball `columns`, the hidden cells beyond it free within their propagation
+        bounds (a relaxation of the attacker's system, so its interval holds his). When it is
+        narrow, t is narrow: a finding proven without growing the ball."""
+        rows = np.unique(self.by_cell[:, columns].indices)
+        reach = np.unique(self.a[rows].indices)
+        lower, upper = self.lb[reach], np.minimum(self.ub[reach], self.cap)
+        solve = _highs(self.a[rows][:, reach].tocsc(), self.equality[rows], self.b[rows], lower, upper)
+        costs = np.zeros(self.n)
+        costs[self.objective.indices[self.objective.indptr[t]:self.objective.indptr[t + 1]]] = \
+            self.objective.data[self.objective.indptr[t]:self.objective.indptr[t + 1]]
+        low = solve(costs[reach], result)[1] + self.offsets[t]
+        high = -solve(-costs[reach], result)[1] + self.offsets[t]
+        return float(low), float(high)
 
     def ball(self, seed: np.ndarray, size: int) -> np.ndarray:
         """The hidden cells within a few constraints of `seed`, at most `size` of them (all of
@@ -492,35 +521,13 @@ class _Component:
         outside[columns] = 0.0
         a = (self.a[rows] if whole else self.a[rows][:, columns]).tocsc()
         b = self.b[rows] - (0.0 if whole else self.a[rows] @ outside)
-        model = highspy.HighsLp()
-        model.num_col_, model.num_row_ = len(columns), len(rows)
-        model.col_cost_ = np.zeros(len(columns))
-        model.col_lower_, model.col_upper_ = np.zeros(len(columns)), np.full(len(columns), self.cap)
-        model.row_lower_ = np.where(self.equality[rows], b, -np.inf)
-        model.row_upper_ = b
-        model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        model.a_matrix_.num_col_, model.a_matrix_.num_row_ = len(columns), len(rows)
-        model.a_matrix_.start_, model.a_matrix_.index_, model.a_matrix_.value_ = a.indptr, a.indices, a.data
-        highs = highspy.Highs()
-        highs.setOptionValue("output_flag", False)
-        highs.setOptionValue("presolve", "off")   # small models, re-solved from a basis
-        highs.passModel(model)
-        everything = np.arange(len(columns), dtype=np.int32)
+        solve = _highs(a, self.equality[rows], b, np.zeros(len(columns)), np.full(len(columns), self.cap))
 
-        def solve(costs: np.ndarray, result: AuditResult) -> np.ndarray:
-            highs.changeColsCost(len(columns), everything, np.ascontiguousarray(costs[columns]))
-            highs.run()
-            result.lps += 1
-            status = highs.getModelStatus()
-            if status == highspy.HighsModelStatus.kInfeasible:
-                raise RelationViolated("the published cells and declared relations admit no "
-                                       "counts at all: a declared relation is false")
-            if status != highspy.HighsModelStatus.kOptimal:
-                raise RuntimeError(f"HiGHS: {highs.modelStatusToString(status)}")
-            point = outside.copy()
-            point[columns] = np.asarray(highs.getSolution().col_value)
-            return point
-        return solve
+        def point(costs: np.ndarray, result: AuditResult) -> np.ndarray:
+            x = outside.copy()
+            x[columns] = solve(costs[columns], result)[0]
+            return x
+        return point
 
     def feasible(self, x: np.ndarray) -> bool:
         """Does `x` satisfy every constraint of the component (within the solver's tolerance)?"""
@@ -528,3 +535,37 @@ class _Component:
         slack = FEASIBILITY * (1.0 + np.abs(self.b))
         return bool((x >= -FEASIBILITY).all() and (np.abs(activity[self.equality]) <= slack[self.equality]).all()
                     and (activity[~self.equality] <= slack[~self.equality]).all())
+
+
+def _highs(a: csc_matrix, equality: np.ndarray, b: np.ndarray, lower: np.ndarray, upper: np.ndarray):
+    """An LP solver over `a x (= or <=) b`, `lower <= x <= upper`, passed to HiGHS once; each
+    objective after the first starts from the last optimal basis. Returns (x, objective value)."""
+    n = a.shape[1]
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = n, a.shape[0]
+    model.col_cost_ = np.zeros(n)
+    model.col_lower_, model.col_upper_ = np.asarray(lower, float), np.asarray(upper, float)
+    model.row_lower_ = np.where(equality, b, -np.inf)
+    model.row_upper_ = b
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.num_col_, model.a_matrix_.num_row_ = n, a.shape[0]
+    model.a_matrix_.start_, model.a_matrix_.index_, model.a_matrix_.value_ = a.indptr, a.indices, a.data
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("presolve", "off")   # small models, re-solved from a basis
+    everything = np.arange(n, dtype=np.int32)
+
+    highs.passModel(model)
+
+    def solve(costs: np.ndarray, result: AuditResult) -> tuple[np.ndarray, float]:
+        highs.changeColsCost(n, everything, np.ascontiguousarray(costs, dtype=float))
+        highs.run()
+        result.lps += 1
+        status = highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            raise RelationViolated("the published cells and declared relations admit no "
+                                   "counts at all: a declared relation is false")
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"HiGHS: {highs.modelStatusToString(status)}")
+        return np.asarray(highs.getSolution().col_value), float(highs.getInfo().objective_function_value)
+    return solve

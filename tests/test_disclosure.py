@@ -276,10 +276,17 @@ def test_local_lps_prove_no_more_than_the_exact_lp(monkeypatch):
     monkeypatch.setattr(disclosure_audit, "BALL", 3)
     monkeypatch.setattr(disclosure_audit, "BALL_GROWTH", 2)
     monkeypatch.setattr(disclosure_audit, "LOCAL_BALL", 3)
+    # The outer LP (cells beyond the ball free within their propagation bounds) may only ever
+    # prove a target narrow when it is: spy on it, so the equalities below also test it.
+    outer_calls = []
+    outer_bounds = disclosure_audit._Component.outer_bounds
+    monkeypatch.setattr(disclosure_audit._Component, "outer_bounds", lambda self, t, *rest: (
+        outer_calls.append(t) or outer_bounds(self, t, *rest)))
     for pattern, exact in (reached_lp[0], reached_lp[-1]):   # one with findings, the clean one
         small = six_buurten(cells, pattern)
         assert {f.target for f in small.findings} == exact and small.lps > 0
         assert exact <= {f.target for f in six_buurten(cells, pattern, local=True).findings}
+    assert outer_calls, "the outer LP was tried on a target narrow in its first ball"
 
 
 def test_the_auditor_reproves_only_what_changed_and_forgets_when_a_cell_is_shown():
