@@ -32,6 +32,8 @@ loop), so each audit proves only what changed.
 """
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
@@ -537,6 +539,31 @@ class _Component:
                     and (activity[~self.equality] <= slack[~self.equality]).all())
 
 
+_banner_shown = False
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A HiGHS instance that prints nothing. The first one made in a process prints HiGHS's
+    banner to stdout before any option can be set (ERGO-Code/HiGHS#1932), into the CLI's output:
+    that one is made with stdout pointed at /dev/null."""
+    global _banner_shown
+    if _banner_shown:
+        highs = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                highs = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_shown = True
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
 def _highs(a: csc_matrix, equality: np.ndarray, b: np.ndarray, lower: np.ndarray, upper: np.ndarray):
     """An LP solver over `a x (= or <=) b`, `lower <= x <= upper`, passed to HiGHS once; each
     objective after the first starts from the last optimal basis. Returns (x, objective value)."""
@@ -550,8 +577,7 @@ def _highs(a: csc_matrix, equality: np.ndarray, b: np.ndarray, lower: np.ndarray
     model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     model.a_matrix_.num_col_, model.a_matrix_.num_row_ = n, a.shape[0]
     model.a_matrix_.start_, model.a_matrix_.index_, model.a_matrix_.value_ = a.indptr, a.indices, a.data
-    highs = highspy.Highs()
-    highs.setOptionValue("output_flag", False)
+    highs = _quiet_highs()
     highs.setOptionValue("presolve", "off")   # small models, re-solved from a basis
     everything = np.arange(n, dtype=np.int32)
 
