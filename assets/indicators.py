@@ -10,6 +10,7 @@ assets/models.py). This module adds what SQL cannot do:
 - check the marts.
 """
 
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -353,12 +354,17 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
 def indicator_values_published(context: dg.AssetExecutionContext,
                                warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
+        started = time.perf_counter()
         reports = publish_indicator_values(con)
+        seconds = round(time.perf_counter() - started, 1)
         estimates = publish_estimates(con)
         rows, hidden = first_row(con, f"select count(*), count(*) filter (where suppressed) from {PUBLISHED}")
-    context.log.info("Disclosure control: %s", {k: r.as_metadata() for k, r in reports.items()})
+    audit = reports["audit"]
+    context.log.info(f"Disclosure control: {hidden:,} of {rows:,} cells hidden "
+                     f"({hidden / max(rows, 1):.1%}) in {seconds} s; after {audit.rounds} rounds the "
+                     f"attacker's audit finds every hidden count wide")
     return dg.MaterializeResult(metadata={**estimates,
-        "rows": rows, "suppressed": hidden,
+        "rows": rows, "suppressed": hidden, "disclosure_seconds": seconds,
         "suppressed_share": round(hidden / rows, 4) if rows else 0.0,
         **{f"{name}_{k}": v for name, r in reports.items() for k, v in r.as_metadata().items()}})
 
