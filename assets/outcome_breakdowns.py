@@ -138,6 +138,6 @@ def _decide_group(rows: list[dict]) -> tuple[dict[tuple, set[str]], set[tuple]]:
     hidden: dict[tuple, set[str]] = defaultdict(set)
     for name in pattern.hidden:
         for cell, column in owner[name]:
-            if column in DETAIL:
+            if column in DETAIL and cell not in suppressed:   # a suppressed row shows nothing
                 hidden[cell].add(column)
     return dict(hidden), flagged
