@@ -65,21 +65,22 @@ def judged_group(row: dict) -> tuple:
     return (row["outcome_id"],)
 
 
-def decide(rows: list[dict]) -> Breakdowns:
+def decide(rows: list[dict], public_cohorts: set[tuple[str, str]] = frozenset()) -> Breakdowns:
     """Which breakdowns to hide in each city-total pooled cell, and which cells can only be
-    protected by suppressing their headline."""
+    protected by suppressing their headline. `public_cohorts`: (programme, pool) whose n_cohort
+    another published table gives away (it is then known, never a hiding place)."""
     groups = defaultdict(list)
     for row in rows:
         groups[(row["programme"], row["cohort"])].append(row)
     hidden, flagged = {}, set()
-    for group in groups.values():
-        group_hidden, group_flagged = _decide_group(group)
+    for key, group in groups.items():
+        group_hidden, group_flagged = _decide_group(group, key in public_cohorts)
         hidden.update(group_hidden)
         flagged |= group_flagged
     return Breakdowns(hidden, flagged)
 
 
-def _decide_group(rows: list[dict]) -> tuple[dict[tuple, set[str]], set[tuple]]:
+def _decide_group(rows: list[dict], cohort_public: bool) -> tuple[dict[tuple, set[str]], set[tuple]]:
     values: dict[tuple, int] = {}
     owner: dict[tuple, list[tuple]] = defaultdict(list)   # unknown → (cell, column) it stands for
 
@@ -128,6 +129,8 @@ def _decide_group(rows: list[dict]) -> tuple[dict[tuple, set[str]], set[tuple]]:
         families += row_families
         family_cells += [cell] * len(row_families)
     # a count shown in any row is known; one only a suppressed row holds is hidden from the start
+    if cohort_public:
+        quiet.add(("n_cohort",))
     hideable = shown - quiet
     pattern = hide_details(values, families, hideable=hideable, hidden=set(values) - shown)
     suppressed = {tuple(r[c] for c in CELL) for r in rows if r["suppressed"]}

@@ -159,7 +159,8 @@ def publish(con, publication: Publication) -> PublicationReport:
                 primary=primary, counts=list(publication.counts), blank=list(publication.blank),
                 rounding=1)
             decision = outcome_breakdowns.decide(
-                con.sql(outcome_breakdowns.rows_sql("_outcome_cells", publication.target)).pl().to_dicts())
+                con.sql(outcome_breakdowns.rows_sql("_outcome_cells", publication.target)).pl().to_dicts(),
+                public_cohorts=_cohort_sizes_published(con, publication.source))
             if not decision.flagged:
                 break
             con.executemany("insert into _outcome_flags values (?, ?, ?, ?)", sorted(decision.flagged))
@@ -173,6 +174,25 @@ def publish(con, publication: Publication) -> PublicationReport:
     finally:
         con.execute("drop view if exists _outcome_cells")
         con.execute("drop table if exists _outcome_flags")
+
+
+def _cohort_sizes_published(con, source: str) -> set[tuple[str, str]]:
+    """(programme, pool) whose n_cohort anyone can add up from marts.cost_per_tenancy_month: its
+    persons are the entries of a start quarter, and every quarter of the pool shows them in the
+    city total (a quarter without entries has no row: 0). Before that table exists, all pools."""
+    quarters = f"""select distinct programme, cohort, cohort_parent as pool from {source}
+                   where cohort_kind = 'quarter' and area_level = 'totaal'"""
+    if not _exists(con, "marts.cost_per_tenancy_month"):
+        return {tuple(r) for r in con.execute(
+            f"select distinct programme, pool from ({quarters})").fetchall()}
+    return {tuple(r) for r in con.execute(f"""
+        select quarters.programme, quarters.pool
+        from ({quarters}) as quarters
+        left join marts.cost_per_tenancy_month as months
+            on months.programme = quarters.programme and months.cohort = quarters.cohort
+            and months.area_level = 'totaal'
+        group by all
+        having bool_and(months.n_persons is not null)""").fetchall()}
 
 
 def _blank_breakdowns(con, target: str, decision: outcome_breakdowns.Breakdowns) -> None:
@@ -195,7 +215,9 @@ def _publication_asset(publication: Publication) -> dg.AssetsDefinition:
 
     @dg.asset(key=[layer, name], group_name=layer, pool=WAREHOUSE_POOL,
               deps=[dg.AssetKey(publication.source.split("."))]
-              + ([dg.AssetKey(["core", "outcome_definitions"])] if publication.breakdowns else []),
+              + ([dg.AssetKey(["core", "outcome_definitions"]),   # which counts outcomes share
+                  dg.AssetKey(["marts", "cost_per_tenancy_month"])]  # the cohort sizes it shows
+                 if publication.breakdowns else []),
               description=f"{publication.source} as published: cells with 1-9 "
                           f"{', '.join(publication.protect)} suppressed, "
                           "with complementary suppression over totaal > gemeente > wijk > buurt "

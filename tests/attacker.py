@@ -227,18 +227,48 @@ def invert_estimates(exports: Path, priors: dict, known: dict, within: dict, tar
 HOUSING_PATHS = ("same_home", "moved_on", "lost_housing", "died")
 
 
+def _quarters(pool: str) -> list[str]:
+    """'2024-Q3..2025-Q2' → its four quarters; '2025' → its four quarters."""
+    first, _, last = pool.partition("..")
+    if not last:
+        return [f"{pool}-Q{q}" for q in range(1, 5)]
+    (y, q), (y2, q2) = ((int(p[:4]), int(p[-1])) for p in (first, last))
+    out = []
+    while (y, q) <= (y2, q2):
+        out.append(f"{y}-Q{q}")
+        y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+    return out
+
+
+def cohort_sizes(exports: Path) -> dict[tuple[str, str], int]:
+    """(programme, pool) → its entries, added up from marts.cost_per_tenancy_month: the persons of
+    each start quarter in the city total (no row: no entries); only when every quarter shows."""
+    quarters = {(r["programme"], r["cohort"]): r["n_persons"]
+                for r in read(exports, "cost_per_tenancy_month") if r["area_level"] == "totaal"}
+    pools = {(r["programme"], r["cohort"]) for r in read(exports, "cost_per_outcome")
+             if r["cohort_kind"] == "pool"}
+    sizes = {}
+    for programme, pool in pools:
+        counts = [quarters.get((programme, q), 0) for q in _quarters(pool)]
+        if None not in counts:
+            sizes[(programme, pool)] = sum(counts)
+    return sizes
+
+
 def cost_row_recoveries(exports: Path) -> list[tuple]:
     """Hidden counts of marts.cost_per_outcome that its own visible values give back exactly, by
     the published method (sources/outcomes.yaml, docs/outcomes.md): per row n_cohort = n_persons +
     n_censored + n_excluded, the success paths add up to n_outcomes, the failure paths to
     n_persons - n_outcomes, the excluded paths to n_excluded; excluded_share and
     outcome_rate_excluded_as_failure are ratios of them; n_cohort is the same in every outcome of
-    a cohort and area, and tenancy_sustained outcomes of one horizon share their exclusions and
-    paths. Solves every relation with one unknown left until nothing changes. Returns (programme,
+    a cohort and area, and of a pool in the city the sum of its quarters' persons in
+    marts.cost_per_tenancy_month; tenancy_sustained outcomes of one horizon share their
+    exclusions and paths. Solves every relation with one unknown left until nothing changes. Returns (programme,
     cohort, area, which outcomes, count, value) per recovered count of a visible row."""
     from sources import outcome_config   # the published method, as anyone can read it
 
     rules = {r["outcome_id"]: r for r in outcome_config.load()["outcome_definitions"].to_dicts()}
+    entries = cohort_sizes(exports)
     cells: dict[tuple, list[dict]] = {}
     for row in read(exports, "cost_per_outcome"):
         if not row["suppressed"]:
@@ -246,6 +276,8 @@ def cost_row_recoveries(exports: Path) -> list[tuple]:
     found = []
     for (programme, cohort, area), rows in cells.items():
         known, relations = {}, []   # unknown → value; (coefficients {unknown: c}, constant) = 0
+        if area == "totaal" and (programme, cohort) in entries:
+            known[("*", "n_cohort")] = entries[(programme, cohort)]
 
         def name(row, column):
             rule = rules[row["outcome_id"]]

@@ -9,6 +9,7 @@ tables."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pyarrow as pa
@@ -225,6 +226,7 @@ def test_no_person_count_of_1_to_9_and_no_hidden_count_given_back_in_the_cost_ma
             [leak["programme"], leak["cohort"], leak["area_code"], leak["outcome_id"]]).fetchall()
     folder = cost_exports.parent / "cost_exports_leaky"
     folder.mkdir(exist_ok=True)
+    shutil.copy(cost_exports / "cost_per_tenancy_month.parquet", folder)
     rows = [{**r, "n_excluded": excluded} if r is leak else r for r in shown["cost_per_outcome"]]
     attacker.duckdb.from_arrow(pa.Table.from_pylist(rows)).write_parquet(
         str(folder / "cost_per_outcome.parquet"))
