@@ -44,25 +44,17 @@ class Breakdowns:
 
 
 def rows_sql(cells: str, target: str) -> str:
-    """Every city-total pooled cell with its true counts, whether it is suppressed, and the
-    rule parameters that say which counts it shares with other outcomes."""
+    """Every city-total pooled cell with its true counts, whether it is suppressed, its judged
+    group (outcomes judging the same entries the same way: assets/outcomes.py) and the rule
+    parameters that say which counts it shares with other outcomes."""
     return f"""
-        select {", ".join(f"cells.{c}" for c in CELL)}, published.suppressed,
+        select {", ".join(f"cells.{c}" for c in CELL)}, published.suppressed, cells.judged_group,
                cells.n_persons, cells.n_outcomes, {", ".join(f"cells.{c}" for c in DETAIL)},
-               definitions.rule_type, definitions.months, definitions.decided_after_months,
-               definitions.source_datasets, definitions.success_paths, definitions.excluded_paths
-        from {cells} as cells
+               definitions.decided_after_months, definitions.source_datasets,
+               definitions.success_paths, definitions.excluded_paths
+        from (select * from {cells} where {PUBLISHED_AT}) as cells
         join {target} as published using ({", ".join(CELL)})
-        join core.outcome_definitions as definitions using (outcome_id)
-        where cells.{PUBLISHED_AT.replace(" and ", " and cells.")}"""
-
-
-def judged_group(row: dict) -> tuple:
-    """Outcomes that judge the same entries the same way share persons, exclusions and paths."""
-    if row["rule_type"] == "tenancy_sustained":
-        return ("tenancy_sustained", row["months"], row["decided_after_months"],
-                tuple(row["excluded_paths"] or ()))
-    return (row["outcome_id"],)
+        join core.outcome_definitions as definitions using (outcome_id)"""
 
 
 def decide(rows: list[dict], public_cohorts: set[tuple[str, str]] = frozenset()) -> Breakdowns:
@@ -96,7 +88,7 @@ def _decide_group(rows: list[dict], cohort_public: bool) -> tuple[dict[tuple, se
     families, family_cells, shown, quiet = [], [], set(), set()
     for row in rows:
         cell = tuple(row[c] for c in CELL)
-        judged = judged_group(row)
+        judged = row["judged_group"]
         cohort = unknown(row, "n_cohort")
         censored = unknown(row, "n_censored", row["decided_after_months"],
                            tuple(sorted(row["source_datasets"] or ())))

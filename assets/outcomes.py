@@ -112,6 +112,7 @@ def _cells_view(con, publication: Publication) -> None:
         create or replace temp view _outcome_cells as
         select cells.* exclude ({', '.join(parents)}),
                cells.n_persons - cells.n_outcomes as n_failures,
+               -- outcomes judging the same entries the same way: same persons, exclusions, paths
                case when definitions.rule_type = 'tenancy_sustained'
                     then concat_ws('|', definitions.rule_type, definitions.months,
                                    definitions.decided_after_months,
