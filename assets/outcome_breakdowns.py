@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from quality.disclosure import THRESHOLD, determined_cells
 from quality.row_disclosure import Family, hide_details
 
 PATHS = ("same_home", "moved_on", "lost_housing", "died")
@@ -44,50 +45,66 @@ class Breakdowns:
 
 
 def rows_sql(cells: str, target: str) -> str:
-    """Every city-total pooled cell with its true counts, whether it is suppressed, its judged
+    """Every cell with its true counts, whether it is suppressed, its judged
     group (outcomes judging the same entries the same way: assets/outcomes.py) and the rule
     parameters that say which counts it shares with other outcomes."""
     return f"""
         select {", ".join(f"cells.{c}" for c in CELL)}, published.suppressed, cells.judged_group,
+               cells.in_pooled_total,
                cells.n_persons, cells.n_outcomes, {", ".join(f"cells.{c}" for c in DETAIL)},
                definitions.decided_after_months, definitions.source_datasets,
                definitions.success_paths, definitions.excluded_paths
-        from (select * from {cells} where {PUBLISHED_AT}) as cells
+        from (select *, {PUBLISHED_AT} as in_pooled_total from {cells}) as cells
         join {target} as published using ({", ".join(CELL)})
         join core.outcome_definitions as definitions using (outcome_id)"""
 
 
-def decide(rows: list[dict], public_cohorts: set[tuple[str, str]] = frozenset()) -> Breakdowns:
-    """Which breakdowns to hide in each city-total pooled cell, and which cells can only be
-    protected by suppressing their headline. `public_cohorts`: (programme, pool) whose n_cohort
-    another published table gives away (it is then known, never a hiding place)."""
+def decide(rows: list[dict], public_cohorts: set[tuple[str, str, str]] = frozenset()) -> Breakdowns:
+    """Which breakdowns to hide in each pooled city total, and which cells can only be protected
+    by suppressing their headline: there, a breakdown nothing else can hide; elsewhere (where no
+    breakdown is published) one of 1-9 that the headlines give back all the same (e.g. moved on
+    = housed minus same home). `public_cohorts`: (programme, cohort, area) whose n_cohort another
+    published table gives away (it is then known, never a hiding place)."""
     groups = defaultdict(list)
     for row in rows:
-        groups[(row["programme"], row["cohort"])].append(row)
+        groups[(row["programme"], row["cohort"], row["area_code"])].append(row)
     hidden, flagged = {}, set()
     for key, group in groups.items():
-        group_hidden, group_flagged = _decide_group(group, key in public_cohorts)
-        hidden.update(group_hidden)
+        system = _System(group, key in public_cohorts)
+        if group[0]["in_pooled_total"]:
+            group_hidden, group_flagged = system.decide_published()
+            hidden.update(group_hidden)
+        else:
+            group_flagged = system.small_counts_given_back()
         flagged |= group_flagged
     return Breakdowns(hidden, flagged)
 
 
-def _decide_group(rows: list[dict], cohort_public: bool) -> tuple[dict[tuple, set[str]], set[tuple]]:
-    values: dict[tuple, int] = {}
-    owner: dict[tuple, list[tuple]] = defaultdict(list)   # unknown → (cell, column) it stands for
+class _System:
+    """The counts of one programme, cohort and area over all outcomes as unknowns, and the
+    families between them (see the module docstring)."""
 
-    def unknown(row: dict, column: str, *key) -> tuple:
+    def __init__(self, rows: list[dict], cohort_public: bool):
+        self.values: dict[tuple, int] = {}
+        self.owner: dict[tuple, list[tuple]] = defaultdict(list)  # unknown → (cell, column)
+        self.families, self.family_cells, self.shown, self.quiet = [], [], set(), set()
+        self.suppressed = {tuple(r[c] for c in CELL) for r in rows if r["suppressed"]}
+        for row in rows:
+            self._add(row)
+        if cohort_public:
+            self.quiet.add(("n_cohort",))
+
+    def _unknown(self, row: dict, column: str, *key) -> tuple:
         """One unknown per count, shared by the rows where that count is the same number."""
         name = (column, *key)
-        if name in values and values[name] != row[column]:
+        if name in self.values and self.values[name] != row[column]:
             name = (*name, row["outcome_id"])   # not the same after all: its own unknown
-        values[name] = row[column]
-        owner[name].append((tuple(row[c] for c in CELL), column))
+        self.values[name] = row[column]
+        self.owner[name].append((tuple(row[c] for c in CELL), column))
         return name
 
-    families, family_cells, shown, quiet = [], [], set(), set()
-    for row in rows:
-        cell = tuple(row[c] for c in CELL)
+    def _add(self, row: dict) -> None:
+        unknown = self._unknown
         judged = row["judged_group"]
         cohort = unknown(row, "n_cohort")
         censored = unknown(row, "n_censored", row["decided_after_months"],
@@ -105,34 +122,48 @@ def _decide_group(rows: list[dict], cohort_public: bool) -> tuple[dict[tuple, se
             persons = unknown(row, "n_persons", judged)
             outcomes = unknown(row, "n_outcomes", row["outcome_id"])
             failures = unknown(row, "n_failures", row["outcome_id"])
-            row_families = [Family(cohort, (persons, censored, excluded)),
-                            Family(persons, (outcomes, failures))]
+            families = [Family(cohort, (persons, censored, excluded)),
+                        Family(persons, (outcomes, failures))]
             if paths:
-                row_families += [Family(outcomes, tuple(success)), Family(failures, tuple(failure))]
+                families += [Family(outcomes, tuple(success)), Family(failures, tuple(failure))]
         else:
-            shown |= {cohort, censored, excluded, *paths.values()}
+            self.shown |= {cohort, censored, excluded, *paths.values()}
             if not row["n_censored"]:
-                quiet.add(censored)  # none censored is public: `provisional` says so
-            row_families = [Family(cohort, (censored, excluded))]
+                self.quiet.add(censored)  # none censored is public: `provisional` says so
+            families = [Family(cohort, (censored, excluded))]
             if paths:
-                row_families += [Family(None, tuple(success)), Family(None, tuple(failure))]
+                families += [Family(None, tuple(success)), Family(None, tuple(failure))]
         if paths and excluded_paths:
-            row_families.append(Family(excluded, tuple(excluded_paths)))
-        families += row_families
-        family_cells += [cell] * len(row_families)
-    # a count shown in any row is known; one only a suppressed row holds is hidden from the start
-    if cohort_public:
-        quiet.add(("n_cohort",))
-    hideable = shown - quiet
-    pattern = hide_details(values, families, hideable=hideable, hidden=set(values) - shown)
-    suppressed = {tuple(r[c] for c in CELL) for r in rows if r["suppressed"]}
-    at_stake = {family_cells[i] for i in pattern.unprotectable}
-    flagged = at_stake - suppressed
-    if at_stake & suppressed:
-        pattern.hidden |= hideable   # only a hidden headline is at stake: hide every breakdown
-    hidden: dict[tuple, set[str]] = defaultdict(set)
-    for name in pattern.hidden:
-        for cell, column in owner[name]:
-            if column in DETAIL and cell not in suppressed:   # a suppressed row shows nothing
-                hidden[cell].add(column)
-    return dict(hidden), flagged
+            families.append(Family(excluded, tuple(excluded_paths)))
+        self.families += families
+        self.family_cells += [tuple(row[c] for c in CELL)] * len(families)
+
+    def decide_published(self) -> tuple[dict[tuple, set[str]], set[tuple]]:
+        """A pooled city total: the breakdowns to hide, and the cells to suppress whole."""
+        # a count shown in any row is known; one only a suppressed row holds is hidden already
+        hideable = self.shown - self.quiet
+        pattern = hide_details(self.values, self.families, hideable=hideable,
+                               hidden=set(self.values) - self.shown)
+        at_stake = {self.family_cells[i] for i in pattern.unprotectable}
+        if at_stake & self.suppressed:
+            pattern.hidden |= hideable   # only a hidden headline is at stake: hide every breakdown
+        hidden: dict[tuple, set[str]] = defaultdict(set)
+        for name in pattern.hidden:
+            for cell, column in self.owner[name]:
+                if column in DETAIL and cell not in self.suppressed:  # a suppressed row shows nothing
+                    hidden[cell].add(column)
+        return dict(hidden), at_stake - self.suppressed
+
+    def small_counts_given_back(self) -> set[tuple]:
+        """Elsewhere no breakdown is shown: the cells whose headlines give one of 1-9 back."""
+        hidden = set(self.values) - self.quiet
+        index = {name: i for i, name in enumerate(self.values)}
+        names = list(self.values)
+        rows = [(f, index[m], m == family.parent) for f, family in enumerate(self.families)
+                for m in family.members if m in hidden]
+        flagged = set()
+        for name in (names[i] for i in determined_cells(rows)):
+            if 1 <= self.values[name] < THRESHOLD:
+                flagged |= {self.family_cells[f] for f, family in enumerate(self.families)
+                            if name in family.members} - self.suppressed
+        return flagged

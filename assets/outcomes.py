@@ -177,23 +177,26 @@ def publish(con, publication: Publication) -> PublicationReport:
         con.execute("drop table if exists _outcome_flags")
 
 
-def _cohort_sizes_published(con, source: str) -> set[tuple[str, str]]:
-    """(programme, pool) whose n_cohort anyone can add up from marts.cost_per_tenancy_month: its
-    persons are the entries of a start quarter, and every quarter of the pool shows them in the
-    city total (a quarter without entries has no row: 0). Before that table exists, all pools."""
-    quarters = f"""select distinct programme, cohort, cohort_parent as pool from {source}
-                   where cohort_kind = 'quarter' and area_level = 'totaal'"""
+def _cohort_sizes_published(con, source: str) -> set[tuple[str, str, str]]:
+    """(programme, cohort, area) whose n_cohort anyone can read or add up from
+    marts.cost_per_tenancy_month: its persons are the entries of a start quarter per area, so a
+    quarter's is shown there, and a pool's where every quarter of the pool shows (a quarter
+    without entries has no row: 0). Before that table exists, every cohort."""
+    quarters = f"""select distinct programme, cohort, cohort_parent as pool, area_code from {source}
+                   where cohort_kind = 'quarter'"""
     if not _exists(con, "marts.cost_per_tenancy_month"):
-        return {tuple(r) for r in con.execute(
-            f"select distinct programme, pool from ({quarters})").fetchall()}
+        return {tuple(r) for r in con.execute(f"""
+            select programme, cohort, area_code from ({quarters})
+            union select programme, pool, area_code from ({quarters})""").fetchall()}
     return {tuple(r) for r in con.execute(f"""
-        select quarters.programme, quarters.pool
-        from ({quarters}) as quarters
-        left join marts.cost_per_tenancy_month as months
-            on months.programme = quarters.programme and months.cohort = quarters.cohort
-            and months.area_level = 'totaal'
-        group by all
-        having bool_and(months.n_persons is not null)""").fetchall()}
+        with quarters as ({quarters}),
+        shown as (
+            select quarters.*, coalesce(months.n_persons is not null, false) as shown
+            from quarters
+            left join marts.cost_per_tenancy_month as months using (programme, cohort, area_code))
+        select programme, cohort, area_code from shown where shown
+        union
+        select programme, pool, area_code from shown group by all having bool_and(shown)""").fetchall()}
 
 
 def _blank_breakdowns(con, target: str, decision: outcome_breakdowns.Breakdowns) -> None:

@@ -240,18 +240,18 @@ def _quarters(pool: str) -> list[str]:
     return out
 
 
-def cohort_sizes(exports: Path) -> dict[tuple[str, str], int]:
-    """(programme, pool) → its entries, added up from marts.cost_per_tenancy_month: the persons of
-    each start quarter in the city total (no row: no entries); only when every quarter shows."""
-    quarters = {(r["programme"], r["cohort"]): r["n_persons"]
-                for r in read(exports, "cost_per_tenancy_month") if r["area_level"] == "totaal"}
-    pools = {(r["programme"], r["cohort"]) for r in read(exports, "cost_per_outcome")
-             if r["cohort_kind"] == "pool"}
-    sizes = {}
-    for programme, pool in pools:
-        counts = [quarters.get((programme, q), 0) for q in _quarters(pool)]
-        if None not in counts:
-            sizes[(programme, pool)] = sum(counts)
+def cohort_sizes(exports: Path) -> dict[tuple[str, str, str], int]:
+    """(programme, cohort, area) → its entries, from marts.cost_per_tenancy_month: the persons of
+    each start quarter per area (no row: no entries), added up over a pool's quarters where
+    every one of them shows."""
+    quarters = {(r["programme"], r["cohort"], r["area_code"]): r["n_persons"]
+                for r in read(exports, "cost_per_tenancy_month")}
+    sizes = {k: v for k, v in quarters.items() if v is not None}
+    for r in read(exports, "cost_per_outcome"):
+        if r["cohort_kind"] == "pool":
+            counts = [quarters.get((r["programme"], q, r["area_code"]), 0) for q in _quarters(r["cohort"])]
+            if None not in counts:
+                sizes[(r["programme"], r["cohort"], r["area_code"])] = sum(counts)
     return sizes
 
 
@@ -261,8 +261,8 @@ def cost_row_recoveries(exports: Path) -> list[tuple]:
     n_censored + n_excluded, the success paths add up to n_outcomes, the failure paths to
     n_persons - n_outcomes, the excluded paths to n_excluded; excluded_share and
     outcome_rate_excluded_as_failure are ratios of them; n_cohort is the same in every outcome of
-    a cohort and area, and of a pool in the city the sum of its quarters' persons in
-    marts.cost_per_tenancy_month; tenancy_sustained outcomes of one horizon share their
+    a cohort and area, and the persons of marts.cost_per_tenancy_month (a quarter's, or a pool's
+    quarters added up); tenancy_sustained outcomes of one horizon share their
     exclusions and paths. Solves every relation with one unknown left until nothing changes. Returns (programme,
     cohort, area, which outcomes, count, value) per recovered count of a visible row."""
     from sources import outcome_config   # the published method, as anyone can read it
@@ -276,8 +276,8 @@ def cost_row_recoveries(exports: Path) -> list[tuple]:
     found = []
     for (programme, cohort, area), rows in cells.items():
         known, relations = {}, []   # unknown → value; (coefficients {unknown: c}, constant) = 0
-        if area == "totaal" and (programme, cohort) in entries:
-            known[("*", "n_cohort")] = entries[(programme, cohort)]
+        if (programme, cohort, area) in entries:
+            known[("*", "n_cohort")] = entries[(programme, cohort, area)]
 
         def name(row, column):
             rule = rules[row["outcome_id"]]
