@@ -260,7 +260,8 @@ def cost_row_recoveries(exports: Path) -> list[tuple]:
     the published method (sources/outcomes.yaml, docs/outcomes.md): per row n_cohort = n_persons +
     n_censored + n_excluded, the success paths add up to n_outcomes, the failure paths to
     n_persons - n_outcomes, the excluded paths to n_excluded; excluded_share and
-    outcome_rate_excluded_as_failure are ratios of them; n_cohort is the same in every outcome of
+    outcome_rate_excluded_as_failure are ratios of them; a cell that is not provisional has none
+    censored; n_cohort is the same in every outcome of
     a cohort and area, and the persons of marts.cost_per_tenancy_month (a quarter's, or a pool's
     quarters added up); tenancy_sustained outcomes of one horizon share their
     exclusions and paths. Solves every relation with one unknown left until nothing changes. Returns (programme,
@@ -296,6 +297,8 @@ def cost_row_recoveries(exports: Path) -> list[tuple]:
                            *(f"n_{p}" for p in HOUSING_PATHS)):
                 if row.get(column) is not None:
                     known[name(row, column)] = row[column]
+            if row["provisional"] is False:   # provisional = some are censored
+                known[name(row, "n_censored")] = 0
             persons, outcomes = name(row, "n_persons"), name(row, "n_outcomes")
             cohort_n, excluded = name(row, "n_cohort"), name(row, "n_excluded")
             relations.append(({cohort_n: 1, persons: -1, name(row, "n_censored"): -1, excluded: -1}, 0))
