@@ -956,3 +956,32 @@ def test_dagster_builds_the_outcome_layer_and_its_checks_pass(home):
     assert evaluations[("core/person_costs", "costs_linked_to_persons")] is False, \
         "the planted cost of an unknown contract is reported (a warning)"
 
+
+
+def test_a_breakdown_the_headlines_give_back_suppresses_the_cell():
+    """Below the pooled city total no breakdown is published, yet housed minus same home at 12
+    months is moved on: of 1-9, the cell is suppressed; of 10 or more, it is not. In a pooled city
+    total a small death is hidden with what gives it back, not the cell."""
+    from assets.outcome_breakdowns import decide
+
+    def row(outcome, success, moved, area="WK000100", kind="quarter", cohort="2025-Q1", died=0):
+        same, lost = 30, 12
+        return {"programme": "housing_first", "outcome_id": outcome, "cohort": cohort, "area_code": area,
+                "suppressed": False, "judged_group": "ts12", "in_pooled_total": kind == "pool",
+                "n_persons": same + moved + lost, "n_outcomes": same + (moved if "moved_on" in success else 0),
+                "n_cohort": same + moved + lost + died, "n_censored": 0, "n_excluded": died,
+                "n_same_home": same, "n_moved_on": moved, "n_lost_housing": lost, "n_died": died,
+                "decided_after_months": 12, "source_datasets": ["wonen__huurcontracten"],
+                "success_paths": success, "excluded_paths": ["died"]}
+
+    for moved, flagged in ((3, 2), (12, 0)):
+        rows = [row("tenancy_sustained_12m", ["same_home", "moved_on"], moved),
+                row("same_home_12m", ["same_home"], moved)]
+        assert len(decide(rows).flagged) == flagged, moved
+    pooled = [row(o, s, 12, area="totaal", kind="pool", cohort="p", died=2)
+              for o, s in (("tenancy_sustained_12m", ["same_home", "moved_on"]), ("same_home_12m", ["same_home"]))]
+    decision = decide(pooled)
+    assert not decision.flagged
+    assert all({"n_died", "n_excluded", "n_cohort"} <= columns for columns in decision.hidden.values())
+    assert decide(pooled, public_cohorts={("housing_first", "p", "totaal")}).flagged, \
+        "with the entries public, the deaths follow from the headline: the cell goes"
