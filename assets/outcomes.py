@@ -7,9 +7,10 @@ file, see assets/models.py). This module adds what SQL cannot do:
   tables (asset `outcome_config`);
 - publish marts.cost_per_outcome and marts.cost_per_tenancy_month from their unsuppressed
   core.*_cells through quality/disclosure.py: primary suppression of cells with 1-9 persons
-  (decided, or in the cohort cell at all), complementary suppression over totaal > gemeente >
-  wijk > buurt and (cost per outcome) over start quarter > pooled cohort, and the
-  linear-algebra audit;
+  (decided, or in the cohort cell at all) and (cost per outcome) 1-9 outcomes or failures,
+  complementary suppression over totaal > gemeente > wijk > buurt and (cost per outcome) over
+  start quarter > pooled cohort, and the linear-algebra audit; the breakdowns of cost per
+  outcome under the count rule (assets/outcome_breakdowns.py);
 - checks: no model links police or survey data to persons; costs are never negative;
   n_outcomes <= n_persons; no published cell gives a small or hidden count away.
 """

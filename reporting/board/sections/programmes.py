@@ -59,29 +59,25 @@ def censored(r: dict) -> int | None:
 PATHS = ("same_home", "moved_on", "lost_housing", "died")
 
 
+def _path_part(r: dict, key: str, t: Strings, fmt: Fmt) -> dict:
+    count, total = r[f"n_{key}"], r["n_persons"]
+    if count is None:
+        return {"key": key, "label": t(f"path_{key}"), "count": t("suppressed_short"),
+                "share": t("suppressed_short"), "width": 0, "hidden": True,
+                "title": t("breakdown_hidden_title")}
+    return {"key": key, "label": t(f"path_{key}"), "count": fmt.number(count),
+            "share": fmt.pct(count / total) if total else "–",
+            "width": round(100 * count / total, 1) if total else 0, "hidden": False}
+
+
 def paths(rows: list[dict], t: Strings, fmt: Fmt) -> list[dict]:
     """Where the cohort is after 12 months: same home, moved on, lost housing, died. A path count
     hidden by the disclosure control (1-9, or one that would give such a count back) shows the
     suppression mark, never a number or 0; a row with every path hidden is left out."""
-    out = []
-    for r in rows:
-        if r["outcome_id"] != HEADLINE or not _shown(r) or all(r[f"n_{key}"] is None for key in PATHS):
-            continue
-        total = r["n_persons"]
-
-        def part(key: str) -> dict:
-            count = r[f"n_{key}"]
-            if count is None:
-                return {"key": key, "label": t(f"path_{key}"), "count": t("suppressed_short"),
-                        "share": t("suppressed_short"), "width": 0, "hidden": True,
-                        "title": t("breakdown_hidden_title")}
-            return {"key": key, "label": t(f"path_{key}"), "count": fmt.number(count),
-                    "share": fmt.pct(count / total) if total else "–",
-                    "width": round(100 * count / total, 1) if total else 0, "hidden": False}
-
-        out.append({"cohort": fmt.cohort(r["cohort"], t), "n": fmt.number(total), "provisional": bool(r["provisional"]),
-                    "parts": [part(key) for key in PATHS]})
-    return out
+    return [{"cohort": fmt.cohort(r["cohort"], t), "n": fmt.number(r["n_persons"]),
+             "provisional": bool(r["provisional"]), "parts": [_path_part(r, key, t, fmt) for key in PATHS]}
+            for r in rows
+            if r["outcome_id"] == HEADLINE and _shown(r) and any(r[f"n_{key}"] is not None for key in PATHS)]
 
 
 def costs(rows: list[dict], t: Strings, fmt: Fmt) -> list[dict]:
