@@ -220,3 +220,112 @@ def invert_estimates(exports: Path, priors: dict, known: dict, within: dict, tar
             found = set(candidates[valid & match].tolist())
             consistent[key] = consistent[key] & found if key in consistent else found
     return {k: (min(v), max(v)) for k, v in consistent.items() if v}
+
+
+# --- the cost per outcome family: sums and ratios inside a row, and the same count in two rows ---
+
+HOUSING_PATHS = ("same_home", "moved_on", "lost_housing", "died")
+
+
+def _quarters(pool: str) -> list[str]:
+    """'2024-Q3..2025-Q2' → its four quarters; '2025' → its four quarters."""
+    first, _, last = pool.partition("..")
+    if not last:
+        return [f"{pool}-Q{q}" for q in range(1, 5)]
+    (y, q), (y2, q2) = ((int(p[:4]), int(p[-1])) for p in (first, last))
+    out = []
+    while (y, q) <= (y2, q2):
+        out.append(f"{y}-Q{q}")
+        y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+    return out
+
+
+def cohort_sizes(exports: Path) -> dict[tuple[str, str, str], int]:
+    """(programme, cohort, area) → its entries, from marts.cost_per_tenancy_month: the persons of
+    each start quarter per area (no row: no entries), added up over a pool's quarters where
+    every one of them shows."""
+    quarters = {(r["programme"], r["cohort"], r["area_code"]): r["n_persons"]
+                for r in read(exports, "cost_per_tenancy_month")}
+    sizes = {k: v for k, v in quarters.items() if v is not None}
+    for r in read(exports, "cost_per_outcome"):
+        if r["cohort_kind"] == "pool":
+            counts = [quarters.get((r["programme"], q, r["area_code"]), 0) for q in _quarters(r["cohort"])]
+            if None not in counts:
+                sizes[(r["programme"], r["cohort"], r["area_code"])] = sum(counts)
+    return sizes
+
+
+def cost_row_recoveries(exports: Path) -> list[tuple]:
+    """Hidden counts of marts.cost_per_outcome that its own visible values give back exactly, by
+    the published method (sources/outcomes.yaml, docs/outcomes.md): per row n_cohort = n_persons +
+    n_censored + n_excluded, the success paths add up to n_outcomes, the failure paths to
+    n_persons - n_outcomes, the excluded paths to n_excluded; excluded_share and
+    outcome_rate_excluded_as_failure are ratios of them; a cell that is not provisional has none
+    censored; n_cohort is the same in every outcome of
+    a cohort and area, and the persons of marts.cost_per_tenancy_month (a quarter's, or a pool's
+    quarters added up); tenancy_sustained outcomes of one horizon share their
+    exclusions and paths. Solves every relation with one unknown left until nothing changes. Returns (programme,
+    cohort, area, which outcomes, count, value) per recovered count of a visible row."""
+    from sources import outcome_config   # the published method, as anyone can read it
+
+    rules = {r["outcome_id"]: r for r in outcome_config.load()["outcome_definitions"].to_dicts()}
+    entries = cohort_sizes(exports)
+    cells: dict[tuple, list[dict]] = {}
+    for row in read(exports, "cost_per_outcome"):
+        if not row["suppressed"]:
+            cells.setdefault((row["programme"], row["cohort"], row["area_code"]), []).append(row)
+    found = []
+    for (programme, cohort, area), rows in cells.items():
+        known, relations = {}, []   # unknown → value; (coefficients {unknown: c}, constant) = 0
+        if (programme, cohort, area) in entries:
+            known[("*", "n_cohort")] = entries[(programme, cohort, area)]
+
+        def name(row, column):
+            rule = rules[row["outcome_id"]]
+            if column == "n_cohort":
+                return ("*", column)
+            if column == "n_censored":   # censored alike when decided alike from the same files
+                return (("decided", rule["decided_after_months"], tuple(sorted(rule["source_datasets"]))),
+                        column)
+            if rule["rule_type"] == "tenancy_sustained":
+                return (("ts", rule["months"], tuple(rule["excluded_paths"] or ())), column)
+            return (row["outcome_id"], column)
+
+        for row in rows:
+            rule = rules[row["outcome_id"]]
+            for column in ("n_cohort", "n_persons", "n_outcomes", "n_censored", "n_excluded",
+                           *(f"n_{p}" for p in HOUSING_PATHS)):
+                if row.get(column) is not None:
+                    known[name(row, column)] = row[column]
+            if row["provisional"] is False:   # provisional = some are censored
+                known[name(row, "n_censored")] = 0
+            persons, outcomes = name(row, "n_persons"), name(row, "n_outcomes")
+            cohort_n, excluded = name(row, "n_cohort"), name(row, "n_excluded")
+            relations.append(({cohort_n: 1, persons: -1, name(row, "n_censored"): -1, excluded: -1}, 0))
+            if rule["rule_type"] == "tenancy_sustained":
+                paths = {p: name(row, f"n_{p}") for p in HOUSING_PATHS}
+                success = [paths[p] for p in rule["success_paths"]]
+                excluded_paths = [paths[p] for p in rule["excluded_paths"] or ()]
+                failure = [v for v in paths.values() if v not in success + excluded_paths]
+                relations.append(({outcomes: 1, **{p: -1 for p in success}}, 0))
+                relations.append(({persons: 1, outcomes: -1, **{p: -1 for p in failure}}, 0))
+                relations.append(({excluded: 1, **{p: -1 for p in excluded_paths}}, 0))
+            # ratios with one unknown count become sums once the ratio is known
+            share, as_failure = row["excluded_share"], row["outcome_rate_excluded_as_failure"]
+            if share is not None and 0 < share < 1 and row["n_persons"] is not None:
+                known.setdefault(excluded, round(share * row["n_persons"] / (1 - share)))
+            if as_failure and row["n_outcomes"] is not None and row["n_persons"] is not None:
+                known.setdefault(excluded, round(row["n_outcomes"] / as_failure - row["n_persons"]))
+        shown = set(known)
+        changed = True
+        while changed:
+            changed = False
+            for coefficients, constant in relations:
+                open_ = [u for u in coefficients if u not in known]
+                if len(open_) == 1:
+                    u = open_[0]
+                    rest = sum(c * known[v] for v, c in coefficients.items() if v != u) + constant
+                    known[u] = round(-rest / coefficients[u])
+                    changed = True
+        found += [(programme, cohort, area, *u, v) for u, v in known.items() if u not in shown]
+    return found

@@ -9,8 +9,10 @@ tables."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from assets.exports import EXPORTED, write_exports
@@ -18,13 +20,15 @@ from quality import publication
 from sources.indicators import load_catalogue
 from tests import attacker
 from tests.test_indicators import world  # noqa: F401  (the hand-made world, built for this module)
+from tests.test_outcomes import warehouse as outcome_warehouse  # noqa: F401  (the outcome world)
 
 REPO = Path(__file__).resolve().parents[1]
 PERSON_RULES = ("count", "count_exact")
 
 
 def export_indicator_world(con, folder: Path) -> Path:
-    """The Parquet exports of a warehouse that holds only the indicator marts."""
+    """The Parquet exports of a warehouse that holds only some marts (the indicator ones, or the
+    cost and programme ones): the others are empty stand-ins."""
     present = {r[0] for r in con.execute(
         "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
     for name in EXPORTED:   # the indicator worlds have no cost or housing marts: empty stand-ins
@@ -166,6 +170,69 @@ def test_no_person_count_of_1_to_9_in_any_export(exports):
                         continue   # homes and events follow the catalogue's own rule
                 if rule in PERSON_RULES and isinstance(value, (int, float)):
                     assert not 1 <= value <= 9, (name, column, row)
+
+
+COST_MARTS = ("cost_per_outcome", "cost_per_tenancy_month", "rate_card_comparison", "social_return",
+              "social_return_sensitivity", "stakeholder_balance")
+
+
+@pytest.fixture(scope="module")
+def cost_exports(outcome_warehouse, tmp_path_factory) -> Path:  # noqa: F811
+    """The Parquet exports of the outcome world (tests/test_outcomes.py), where the cost and
+    programme marts publish cells, suppress some and hide breakdowns."""
+    from engine.warehouse import open_warehouse
+    folder = tmp_path_factory.mktemp("cost_exports")
+    with open_warehouse(outcome_warehouse) as con:
+        return export_indicator_world(con, folder)
+
+
+def small_person_counts(exports: Path, names=COST_MARTS) -> list[tuple]:
+    """Every published person or tenancy count of 1-9 (rules count and count_exact), and every
+    failure count (n_persons - n_outcomes, what a published rate gives back) of 1-9."""
+    found = []
+    for name in names:
+        declared = publication.boundary()[f"marts.{name}"]
+        for row in attacker.read(exports, name):
+            for column, rule in declared.columns.items():
+                if rule in PERSON_RULES and isinstance(row.get(column), (int, float)) \
+                        and 1 <= row[column] <= 9:
+                    found.append((name, column, row[column]))
+            if row.get("n_persons") is not None and row.get("n_outcomes") is not None \
+                    and 1 <= row["n_persons"] - row["n_outcomes"] <= 9:
+                found.append((name, "n_persons - n_outcomes", row["n_persons"] - row["n_outcomes"]))
+    return found
+
+
+def test_no_person_count_of_1_to_9_and_no_hidden_count_given_back_in_the_cost_marts(
+        cost_exports, outcome_warehouse):  # noqa: F811
+    shown = {name: attacker.read(cost_exports, name) for name in COST_MARTS}
+    assert sum(not r["suppressed"] for r in shown["cost_per_outcome"]) > 10, "cells are published"
+    assert any(r["suppressed"] for r in shown["cost_per_outcome"]), "and cells are suppressed"
+    assert small_person_counts(cost_exports) == []
+    # counts of 10 or more that the headline gives back anyway (lost housing = failures where it
+    # is the only failure path) are not secret; a hidden count of 1-9 must not come back
+    recovered = attacker.cost_row_recoveries(cost_exports)
+    assert recovered and [r for r in recovered if 1 <= r[-1] <= 9] == []
+    hidden_breakdowns = [r for r in shown["cost_per_outcome"] if not r["suppressed"]
+                         and r["cohort_kind"] == "pool" and r["area_level"] == "totaal"
+                         and r["n_died"] is None and r["n_same_home"] is not None]
+    assert hidden_breakdowns, "and breakdowns hidden in published cells"
+    # the attacker is real: with the row's true n_excluded shown, its hidden death comes back
+    leak = next(r for r in hidden_breakdowns if r["outcome_id"] == "tenancy_sustained_12m")
+    from engine.warehouse import open_warehouse
+    with open_warehouse(outcome_warehouse, read_only=True) as con:
+        (excluded,), = con.execute("""select n_excluded from core.cost_per_outcome_cells
+            where programme = ? and cohort = ? and area_code = ? and outcome_id = ?""",
+            [leak["programme"], leak["cohort"], leak["area_code"], leak["outcome_id"]]).fetchall()
+    folder = cost_exports.parent / "cost_exports_leaky"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(cost_exports / "cost_per_tenancy_month.parquet", folder)
+    rows = [{**r, "n_excluded": excluded} if r is leak else r for r in shown["cost_per_outcome"]]
+    attacker.duckdb.from_arrow(pa.Table.from_pylist(rows)).write_parquet(
+        str(folder / "cost_per_outcome.parquet"))
+    recovered = attacker.cost_row_recoveries(folder)
+    assert any(count == "n_died" and value == excluded and 1 <= value <= 9
+               for *_, count, value in recovered), recovered
 
 
 def test_every_exported_column_has_a_rule_and_every_rule_a_column(exports):

@@ -324,3 +324,40 @@ def test_a_target_whose_neighbours_are_all_hidden_names_the_nearest_visible_cell
     result = attack(cells, hidden, relation="events", subsets=[("part", "whole")])
     assert ("none_of", ("part", "w", "2025-01"), ("whole", "w", "2025-01")) in [f.target for f in result.findings]
     assert ("part", "w", "2025") in result.to_hide and not set(result.to_hide) & hidden
+
+
+# --- breakdowns inside a published row (quality/row_disclosure.py) -------------------------------
+
+def test_a_small_breakdown_is_hidden_with_what_would_give_it_back():
+    from quality.row_disclosure import Family, hide_details
+    # 40 persons: 30 same home + 4 moved on = 34 housed (headline), 6 lost housing (the failures)
+    values = {"same": 30, "moved": 4, "lost": 16, "died": 0}
+    families = [Family(None, ("same", "moved")), Family(None, ("lost",))]
+    pattern = hide_details(values, families)
+    assert pattern.hidden == {"moved", "same"}, "moved on is small; same home = housed - moved on"
+    assert pattern.unprotectable == []
+    # a small remainder is widened with a non-zero count, not a zero
+    values = {"a": 3, "b": 0, "c": 4, "d": 20}
+    pattern = hide_details(values, [Family(None, ("a", "b", "c", "d"))])
+    assert pattern.hidden == {"a", "c", "d"}, "3 + 4 hidden would each stay under 10"
+
+
+def test_a_breakdown_only_the_headline_gives_back_is_reported_not_hidden():
+    from quality.row_disclosure import Family, hide_details
+    # lost housing is the only failure path: the failures (a headline) give it back
+    pattern = hide_details({"lost": 5, "same": 35}, [Family(None, ("lost",)), Family(None, ("same",))])
+    assert pattern.unprotectable == [0] and "same" not in pattern.hidden
+
+
+def test_a_chain_of_families_is_followed_by_linear_algebra():
+    from quality.row_disclosure import Family, hide_details
+    # cohort = decided + censored + excluded (decided known), excluded = died; died is small. Two
+    # outcomes share the cohort; the second one's censored and excluded are visible, so the
+    # cohort (hidden to protect died) would follow from it: one of them is hidden too.
+    values = {"cohort": 50, "cens1": 0, "excl1": 2, "died1": 2, "cens2": 30, "excl2": 12}
+    families = [Family("cohort", ("cens1", "excl1")), Family("excl1", ("died1",)),
+                Family("cohort", ("cens2", "excl2"))]
+    pattern = hide_details(values, families, hideable=set(values) - {"cens1"})
+    assert {"died1", "excl1", "cohort"} <= pattern.hidden
+    assert pattern.hidden & {"cens2", "excl2"}, "the cohort must not follow from the other outcome"
+    assert pattern.unprotectable == []
