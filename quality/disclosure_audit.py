@@ -203,7 +203,8 @@ class Auditor:
         self.pairs = np.array(self.model.pairs, dtype=int).reshape(-1, 2)
         self.pair_protected = np.array([protected(measures[a]) and protected(measures[b])
                                         for a, b in self.pairs], dtype=bool)
-        self._proven: set = set()   # labels of targets proven wide on the pattern `_proven_on`
+        self._proven: set = set()   # labels of group targets proven wide on `_proven_on`
+        self._proven_cell = np.zeros(len(self.values), dtype=bool)   # cells proven wide there
         self._proven_on: np.ndarray | None = None
 
     def audit(self, hidden, lp: bool = True, stop_after: int | None = None,
@@ -223,6 +224,7 @@ class Auditor:
         hidden = np.asarray(hidden, dtype=bool)
         if self._proven_on is None or (self._proven_on & ~hidden).any():
             self._proven = set()   # a cell shown again: what was proven may no longer hold
+            self._proven_cell[:] = False
         self._proven_on = hidden.copy()
         values, keys = self.values, self.model.keys
         touched = (abs(self.matrix) @ hidden.astype(float)) > 0
@@ -241,26 +243,35 @@ class Auditor:
         b = -(rows @ np.where(hidden, 0.0, values))
         eq = self.equality[touched]
         # targets: (label, local cells, coefficients, offset, requirement, value)
+        # Every hidden protected count, built only for those not proven wide yet (a suppression
+        # loop audits some 170 patterns of 30,000 hidden cells at city scale).
+        counts = hidden_ids[self.protected[hidden_ids] & (values[hidden_ids] >= 1)]
+        result.targets = len(counts)
         targets = [(("cell", keys[c]), [slot[c]], [1.0], 0.0, requirement(values[c]), values[c])
-                   for c in hidden_ids if self.protected[c] and values[c] >= 1]
+                   for c in counts[~self._proven_cell[counts]]]
         # Group disclosure: in a hidden group of 1-9 (the whole), 'none of them' (part 0) and
         # 'all of them' (whole - part 0) must not be provable either. (A 0% or 100% on a larger
         # base is what a visible cell publishes anyway.)
-        for (part, whole), both in zip(self.pairs, self.pair_protected):
-            if not (both and hidden[whole] and 1 <= values[whole] < SMALL):
-                continue
+        small_group = (self.pair_protected & hidden[self.pairs[:, 1]]
+                       & (values[self.pairs[:, 1]] >= 1) & (values[self.pairs[:, 1]] < SMALL))
+        groups = 0
+        for part, whole in self.pairs[small_group]:
             if hidden[part] and values[part] == 0:
-                targets.append((("none_of", keys[part], keys[whole]), [slot[part]], [1.0], 0.0,
-                                GROUP, 0.0))
+                groups += 1
+                if ("none_of", keys[part], keys[whole]) not in self._proven:
+                    targets.append((("none_of", keys[part], keys[whole]), [slot[part]], [1.0], 0.0,
+                                    GROUP, 0.0))
             if values[part] == values[whole]:
+                groups += 1
+                if ("all_of", keys[part], keys[whole]) in self._proven:
+                    continue
                 cells, coefs, offset = [slot[whole]], [1.0], 0.0
                 if hidden[part]:
                     cells, coefs = cells + [slot[part]], coefs + [-1.0]
                 else:
                     offset = -values[part]
                 targets.append((("all_of", keys[part], keys[whole]), cells, coefs, offset, GROUP, 0.0))
-        result.targets = len(targets)
-        targets = [t for t in targets if t[0] not in self._proven]
+        result.targets += groups
         if not targets:
             result.method = "none needed"
             return result
@@ -290,7 +301,12 @@ class Auditor:
                 limit = None if stop_after is None else stop_after - len(narrow)
                 found, proven = component.narrow_by_lp(result, limit, local)
                 narrow += [(ids[t], low, high) for t, low, high in found]
-                self._proven.update(targets[ids[t]][0] for t in proven)
+                for t in proven:
+                    label = targets[ids[t]][0]
+                    if label[0] == "cell":
+                        self._proven_cell[self.model.index[label[1]]] = True
+                    else:
+                        self._proven.add(label)
                 if stop_after is not None and len(narrow) >= stop_after:
                     break
         for t, low, high in narrow:
