@@ -5,35 +5,42 @@ Each file is written beside its target and renamed over it, so a reader sees the
 new one, never half of one.
 """
 import os
+from pathlib import Path
 
 import dagster as dg
 
 from assets.reference import WAREHOUSE_POOL
 from engine.resources import DataHomeResource
 from engine.warehouse import WarehouseResource, scalar
+from quality import publication
 
-# What a board may see: tables that carry disclosure control (or hold no person counts). Never
-# marts.indicator_values: that is the unsuppressed table behind indicator_values_published.
-EXPORTED = ("indicator_values_published", "liveability_index", "buurt_profile", "cost_per_outcome",
-            "cost_per_tenancy_month", "rate_card_comparison", "social_return",
-            "social_return_sensitivity", "stakeholder_balance", "concentration",
-            "kwetsbare_huurders_per_buurt", "delivery_status", "placement_capacity")
+# What leaves the warehouse is declared in one place, with a disclosure rule per column: the
+# publication boundary (sources/publication.yaml). Never marts.indicator_values: that is the
+# unsuppressed table behind indicator_values_published.
+EXPORTED = tuple(publication.exported())
+
+
+def write_exports(con, target: Path) -> dict[str, int]:
+    """Every exported mart as <target>/<name>.parquet; returns the rows per table."""
+    target.mkdir(parents=True, exist_ok=True)
+    rows = {}
+    for name in EXPORTED:
+        final = target / f"{name}.parquet"
+        partial = target / f".{name}.parquet.partial"
+        quoted_path = str(partial).replace("'", "''")  # COPY takes no bound parameter for its file
+        con.execute(f"copy marts.\"{name}\" to '{quoted_path}' (format parquet, compression zstd)")
+        os.replace(partial, final)
+        rows[name] = scalar(con, f'select count(*) from marts."{name}"')
+    return rows
 
 
 @dg.asset(key=["exports", "marts_parquet"], group_name="exports", pool=WAREHOUSE_POOL,
           deps=[["marts", name] for name in EXPORTED],
-          description="Every published mart as Parquet under exports/marts/ in the data home.")
+          description="Every published mart as Parquet under exports/marts/ in the data home "
+                      "(the tables sources/publication.yaml exports).")
 def marts_parquet(data_home: DataHomeResource, warehouse: WarehouseResource) -> dg.MaterializeResult:
     target = data_home.home.root / "exports" / "marts"
-    target.mkdir(parents=True, exist_ok=True)
-    rows = {}
     with warehouse.connect(read_only=True) as con:
-        for name in EXPORTED:
-            final = target / f"{name}.parquet"
-            partial = target / f".{name}.parquet.partial"
-            quoted_path = str(partial).replace("'", "''")  # COPY takes no bound parameter for its file
-            con.execute(f"copy marts.\"{name}\" to '{quoted_path}' (format parquet, compression zstd)")
-            os.replace(partial, final)
-            rows[name] = scalar(con, f'select count(*) from marts."{name}"')
+        rows = write_exports(con, target)
     return dg.MaterializeResult(metadata={"rows": sum(rows.values()), "tables": rows,
                                           "folder": dg.MetadataValue.path(str(target))})

@@ -10,18 +10,21 @@ assets/models.py). This module adds what SQL cannot do:
 - check the marts.
 """
 
+import time
 from pathlib import Path
 
 import dagster as dg
 import duckdb
+import numpy as np
 import polars as pl
 
 from assets.estimates import ESTIMATES_KEY, TWO_SIDED_P, publish_estimates
 from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource, first_row, scalar
-from quality.disclosure import SuppressionReport, area_hierarchy, audit, period_hierarchy, suppress
+from quality.disclosure import SuppressionReport, area_hierarchy, period_hierarchy, suppress
+from quality.disclosure_audit import AuditResult, Auditor
 from sources.geography import REFERENCE_DIR
-from sources.indicators import catalogue_rows, index_settings_row, load_catalogue, theme_rows
+from sources.indicators import Catalogue, catalogue_rows, index_settings_row, load_catalogue, theme_rows
 
 CATALOGUE_KEY = dg.AssetKey(["core", "indicator_catalogue"])
 SETTINGS_KEY = dg.AssetKey(["core", "index_settings"])
@@ -103,6 +106,106 @@ def leefbaarometer(warehouse: WarehouseResource) -> dg.MaterializeResult:
 
 # --- disclosure control -------------------------------------------------------------------------
 
+# Counts whose hidden cells need a protection interval: persons and respondents, and any count an
+# indicator holds to a minimum (crisis events of tenants). Incidents, reports and homes follow
+# the catalogue's base rule only; public counts (CBS inhabitants) are known to everyone.
+PROTECTED_COUNTS = ("persons", "respondents")
+MAX_AUDIT_ROUNDS = 50      # suppress() runs, each followed by audits until the pattern holds
+MAX_EXTENSION_ROUNDS = 500  # audits per run of suppress(), each hiding one cell per finding
+
+
+def _measures(catalogue: Catalogue) -> tuple[list[tuple[str, str, str]], dict[str, dict]]:
+    """(indicator_id, numerator|denominator, measure) for every count term, and per measure its
+    time relation, whether it is protected and whether it is public."""
+    terms, measures = [], {}
+    for indicator in catalogue.indicators:
+        for which in ("numerator", "denominator"):
+            term = getattr(indicator, which)
+            if not term.rounded:
+                continue
+            terms.append((indicator.id, which, term.measure))
+            info = measures.setdefault(term.measure, {"time_relation": term.time_relation,
+                                                      "public": term.public, "protected": False})
+            info["protected"] |= (term.counts in PROTECTED_COUNTS
+                                  or (which == "numerator" and indicator.min_count is not None))
+    return terms, measures
+
+
+class _SharedPattern:
+    """What hiding one count does to the others before suppress() runs again, so the audit loop
+    sees nearly the pattern suppress() will make: every indicator holding the count is hidden
+    there, and with it every indicator of its disclosure group (one pattern per group); a count
+    is hidden when every indicator holding it is."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, pattern: str, catalogue: Catalogue, terms):
+        self.group = {i.id: i.disclosure_group for i in catalogue.indicators}
+        self.members: dict[str, list[str]] = {}
+        for indicator in catalogue.indicators:
+            self.members.setdefault(indicator.disclosure_group, []).append(indicator.id)
+        self.holders: dict[str, list[str]] = {}
+        self.counts_of: dict[str, list[str]] = {}
+        for indicator_id, _, measure in terms:
+            self.holders.setdefault(measure, []).append(indicator_id)
+            self.counts_of.setdefault(indicator_id, []).append(measure)
+        self.hidden = set(con.execute(f"select indicator_id, area_code, period from {pattern} "
+                                      "where suppressed").fetchall())
+
+    def hide(self, measure: str, area: str, period: str) -> list[tuple[str, str, str]]:
+        """Hide a count; the counts (measure, area, period) hidden as a result, itself included."""
+        indicators = {i for holder in self.holders[measure] for i in self.members[self.group[holder]]}
+        self.hidden.update((i, area, period) for i in indicators)
+        counts = {m for i in indicators for m in self.counts_of.get(i, ())}
+        return sorted((m, area, period) for m in counts
+                      if all((i, area, period) in self.hidden for i in self.holders[m]))
+
+
+def _measure_cells(con: duckdb.DuckDBPyConnection, pattern: str, terms) -> list[tuple]:
+    """(measure, area, period, true count, hidden) per count of marts.indicator_values, a count
+    being hidden when every indicator holding it hides it in `pattern` (indicator_id, area_code,
+    period, suppressed)."""
+    frame = pl.DataFrame(terms, schema=["indicator_id", "which", "measure"], orient="row")
+    con.register("_audit_terms", frame)
+    try:
+        rows = con.execute(f"""
+            select terms.measure, iv.area_code, iv.period,
+                   max(case terms.which when 'numerator' then iv.numerator else iv.denominator end),
+                   min(case terms.which when 'numerator' then iv.numerator else iv.denominator end),
+                   bool_and(pattern.suppressed)
+            from marts.indicator_values as iv
+            inner join {pattern} as pattern using (indicator_id, area_code, period)
+            inner join _audit_terms as terms using (indicator_id)
+            group by all
+            order by all""").fetchall()
+    finally:
+        con.unregister("_audit_terms")
+    differing = sum(1 for r in rows if r[3] != r[4])
+    if differing:
+        raise ValueError(f"{differing} cells where one count differs between indicators")
+    return [(m, a, p, value, hidden) for m, a, p, value, _, hidden in rows]
+
+
+def indicator_auditor(con: duckdb.DuckDBPyConnection, cells: list[tuple],
+                      catalogue: Catalogue) -> Auditor:
+    _, measures = _measures(catalogue)
+    subsets = [(catalogue.term(r.part).measure, catalogue.term(r.whole).measure)
+               for r in catalogue.relations]
+    return Auditor([c[:3] for c in cells], [c[3] for c in cells],
+                   protected=lambda m: measures[m]["protected"],
+                   public=lambda m: measures[m]["public"],
+                   area_parents=area_hierarchy(con, "area_code").parents,
+                   time_relation={m: i["time_relation"] for m, i in measures.items()},
+                   subsets=subsets)
+
+
+def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: bool = True,
+                          catalogue: Catalogue | None = None) -> AuditResult:
+    """The attacker's audit (quality/disclosure_audit.py) of a suppression pattern over
+    marts.indicator_values: `pattern` has indicator_id, area_code, period, suppressed."""
+    catalogue = catalogue or load_catalogue()
+    cells = _measure_cells(con, pattern, _measures(catalogue)[0])
+    return indicator_auditor(con, cells, catalogue).audit([c[4] for c in cells], lp=lp)
+
+
 def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, SuppressionReport]:
     """marts.indicator_values → marts.indicator_values_published, in two passes:
 
@@ -134,25 +237,75 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
         con, "_population_cells", "_population_published", hierarchies=hierarchies,
         by=["population"], base="base", protect=["base"], primary="base > 0 and base < min_base",
         rounding=1)}
-    con.execute("""
-        create or replace temp table _indicator_cells as
-        select iv.indicator_id, catalogue.disclosure_group, iv.area_code, iv.period,
-               iv.numerator, iv.denominator, catalogue.min_count,
-               populations.suppressed as base_hidden,
-               case when catalogue.min_count is not null then iv.numerator else 0 end
-                   as protected_count
-        from marts.indicator_values as iv
-        inner join core.indicator_catalogue as catalogue using (indicator_id)
-        inner join _population_published as populations
-            on populations.population = catalogue.population
-            and populations.area_code = iv.area_code
-            and populations.period = iv.period""")
-    reports["indicators"] = suppress(
-        con, "_indicator_cells", "_indicator_published", hierarchies=hierarchies,
-        by=["disclosure_group", "indicator_id"], shared_by=["disclosure_group"],
-        base="denominator", protect=["protected_count"],
-        primary="base_hidden or (min_count is not null and numerator between 1 and min_count - 1)",
-        rounding=1)
+    catalogue = load_catalogue()
+    terms, _ = _measures(catalogue)
+    con.execute("create or replace temp table _forced_cells "
+                "(indicator_id varchar, area_code varchar, period varchar)")
+    audit, auditor, audits = AuditResult(), None, 0
+    for audit_round in range(MAX_AUDIT_ROUNDS):
+        con.execute("""
+            create or replace temp table _indicator_cells as
+            select iv.indicator_id, catalogue.disclosure_group, iv.area_code, iv.period,
+                   iv.numerator, iv.denominator, catalogue.min_count,
+                   populations.suppressed or forced.indicator_id is not null as base_hidden,
+                   case when catalogue.min_count is not null then iv.numerator else 0 end
+                       as protected_count
+            from marts.indicator_values as iv
+            inner join core.indicator_catalogue as catalogue using (indicator_id)
+            inner join _population_published as populations
+                on populations.population = catalogue.population
+                and populations.area_code = iv.area_code
+                and populations.period = iv.period
+            left join (select distinct * from _forced_cells) as forced
+                on forced.indicator_id = iv.indicator_id
+                and forced.area_code = iv.area_code
+                and forced.period = iv.period""")
+        reports["indicators"] = suppress(
+            con, "_indicator_cells", "_indicator_published", hierarchies=hierarchies,
+            by=["disclosure_group", "indicator_id"], shared_by=["disclosure_group"],
+            base="denominator", protect=["protected_count"],
+            primary="base_hidden or (min_count is not null and numerator between 1 and min_count - 1)",
+            rounding=1)
+        # The attacker's audit of what suppress() made. Only an audit of that pattern that finds
+        # nothing ends the loop; otherwise extend it (one more hidden count next to every count
+        # whose interval is too narrow, audit again: cheap, as the auditor re-proves only what
+        # changed) until it holds, and give those counts to suppress() as primary cells (hidden
+        # in every indicator holding them, with their complementary cells).
+        cells = _measure_cells(con, "_indicator_published", terms)
+        auditor = auditor or indicator_auditor(con, cells, catalogue)
+        if [c[:3] for c in cells] != auditor.model.keys:
+            raise RuntimeError("the counts changed between audit rounds")
+        hidden = np.array([c[4] for c in cells], dtype=bool)
+        audit = auditor.audit(hidden, local=True)
+        audits += 1
+        if not audit.findings:
+            break
+        to_force: set[tuple[str, str, str]] = set()
+        shared = _SharedPattern(con, "_indicator_published", catalogue, terms)
+        for _ in range(MAX_EXTENSION_ROUNDS):
+            if not audit.findings:
+                break
+            if not audit.to_hide:
+                raise RuntimeError(f"{len(audit.findings)} hidden counts too narrow and no cell left to hide")
+            to_force.update(audit.to_hide)
+            for key in audit.to_hide:
+                hidden[[auditor.model.index[k] for k in shared.hide(*key) if k in auditor.model.index]] = True
+            audit = auditor.audit(hidden, local=True)
+            audits += 1
+        else:
+            raise RuntimeError(f"the disclosure audit did not settle in {MAX_EXTENSION_ROUNDS} rounds")
+        forced = pl.DataFrame([(i, a, p) for m, a, p in sorted(to_force)
+                               for i, _, measure in terms if measure == m],
+                              schema=["indicator_id", "area_code", "period"], orient="row")
+        con.execute("insert into _forced_cells select * from forced")
+        # Keep what suppress() hid too, so the next pattern contains this one and the auditor
+        # need not prove again what it proved (a cell shown again would undo its proofs).
+        con.execute("insert into _forced_cells select indicator_id, area_code, period "
+                    "from _indicator_published where suppressed")
+    else:
+        raise RuntimeError(f"the disclosure audit did not settle in {MAX_AUDIT_ROUNDS} rounds")
+    audit.rounds = audits
+    reports["audit"] = audit
     con.execute(f"""
         create or replace table {PUBLISHED} as
         select
@@ -162,16 +315,24 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
             iv.area_name,
             iv.period_type,
             iv.period,
+            case when published.suppressed or not catalogue.numerator_rounded then null
+                 else rounded.numerator end as numerator,
+            case when published.suppressed then null else rounded.denominator end as denominator,
+            -- Rounding that holds: a ratio of two counts is computed from the published (rounded)
+            -- counts, so it tells nothing they do not; a mean of euros or marks is published
+            -- without its sum (from which sum / mean would give the count back).
             case when published.suppressed then null
-                 when catalogue.numerator_rounded then cast(round(iv.numerator / 5) * 5 as double)
-                 else round(iv.numerator, 2) end as numerator,
-            case when published.suppressed then null
-                 else cast(round(iv.denominator / 5) * 5 as double) end as denominator,
-            case when published.suppressed then null
+                 when catalogue.numerator_rounded and rounded.denominator > 0
+                     then round(catalogue.scale * rounded.numerator / rounded.denominator,
+                                cast(catalogue.decimals as integer))
+                 when catalogue.numerator_rounded then null
                  else round(iv.value, cast(catalogue.decimals as integer)) end as value,
             published.suppressed
         from marts.indicator_values as iv
         inner join core.indicator_catalogue as catalogue using (indicator_id)
+        cross join lateral (
+            select cast(round(iv.numerator / 5) * 5 as double) as numerator,
+                   cast(round(iv.denominator / 5) * 5 as double) as denominator) as rounded
         inner join _indicator_published as published
             on published.indicator_id = iv.indicator_id
             and published.area_code = iv.area_code
@@ -179,7 +340,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
         order by catalogue.sort_order, iv.period_type, iv.period, iv.area_level,
             iv.area_code""")
     for table in ("_population_cells", "_population_published", "_indicator_cells",
-                  "_indicator_published"):
+                  "_indicator_published", "_forced_cells"):
         con.execute(f"drop table if exists {table}")
     return reports
 
@@ -193,12 +354,17 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
 def indicator_values_published(context: dg.AssetExecutionContext,
                                warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
+        started = time.perf_counter()
         reports = publish_indicator_values(con)
+        seconds = round(time.perf_counter() - started, 1)
         estimates = publish_estimates(con)
         rows, hidden = first_row(con, f"select count(*), count(*) filter (where suppressed) from {PUBLISHED}")
-    context.log.info("Disclosure control: %s", {k: r.as_metadata() for k, r in reports.items()})
+    audit = reports["audit"]
+    context.log.info(f"Disclosure control: {hidden:,} of {rows:,} cells hidden "
+                     f"({hidden / max(rows, 1):.1%}) in {seconds} s; after {audit.rounds} rounds the "
+                     f"attacker's audit finds every hidden count wide")
     return dg.MaterializeResult(metadata={**estimates,
-        "rows": rows, "suppressed": hidden,
+        "rows": rows, "suppressed": hidden, "disclosure_seconds": seconds,
         "suppressed_share": round(hidden / rows, 4) if rows else 0.0,
         **{f"{name}_{k}": v for name, r in reports.items() for k, v in r.as_metadata().items()}})
 
@@ -249,16 +415,17 @@ def small_visible_cells(con) -> int:
                or (c.min_count is not null and v.numerator between 1 and c.min_count - 1))""")
 
 
-def derivable_cells(con) -> list[dict]:
-    periods = [r[0] for r in con.execute(f"select distinct period from {PUBLISHED}").fetchall()]
-    return audit(con, PUBLISHED, hierarchies=[area_hierarchy(con, "area_code"),
-                                              period_hierarchy(periods, "period")],
-                 by=["indicator_id"])
+def derivable_cells(con) -> list:
+    """Hidden counts of the published table that an attacker can pin down too narrowly, by
+    interval propagation and linear programming over every published cell and the catalogue's
+    relations (quality/disclosure_audit.py). Should be []."""
+    return audit_indicator_cells(con, PUBLISHED).findings
 
 
 @dg.asset_check(asset=PUBLISHED_KEY, blocking=True,
-                description="No visible cell under its minimum base or count, and no hidden cell "
-                            "that the visible cells of its area and time families give away.")
+                description="No visible cell under its minimum base or count, and no hidden count "
+                            "an attacker can bound within its protection interval (LP audit over "
+                            "area, time and subset relations).")
 def indicator_values_published_safe(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
         small = small_visible_cells(con)

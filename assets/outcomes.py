@@ -7,9 +7,10 @@ file, see assets/models.py). This module adds what SQL cannot do:
   tables (asset `outcome_config`);
 - publish marts.cost_per_outcome and marts.cost_per_tenancy_month from their unsuppressed
   core.*_cells through quality/disclosure.py: primary suppression of cells with 1-9 persons
-  (decided, or in the cohort cell at all), complementary suppression over totaal > gemeente >
-  wijk > buurt and (cost per outcome) over start quarter > pooled cohort, and the
-  linear-algebra audit;
+  (decided, or in the cohort cell at all) and (cost per outcome) 1-9 outcomes or failures,
+  complementary suppression over totaal > gemeente > wijk > buurt and (cost per outcome) over
+  start quarter > pooled cohort, and the linear-algebra audit; the breakdowns of cost per
+  outcome under the count rule (assets/outcome_breakdowns.py);
 - checks: no model links police or survey data to persons; costs are never negative;
   n_outcomes <= n_persons; no published cell gives a small or hidden count away.
 """
@@ -23,6 +24,7 @@ from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL, yaml_config_asset
 from engine.sqlmodels import SqlModel, discover
 from engine.warehouse import WarehouseResource, first_row, scalar
+from assets import outcome_breakdowns
 from quality import disclosure
 from sources import outcome_config
 
@@ -41,6 +43,7 @@ class Publication:
     protect: tuple[str, ...]
     counts: tuple[str, ...]
     blank: tuple[str, ...]
+    breakdowns: bool = False   # assets/outcome_breakdowns.py decides the detail counts
 
 
 # Counts are not rounded (rounding=1): the published cost per outcome and outcome rate are
@@ -48,16 +51,26 @@ class Publication:
 # are protected by suppression, complementary suppression and the audit instead.
 # marts.cost_per_outcome: cohort is a second hierarchy (quarter → pool) crossing the area tree,
 # so a hidden quarter cannot be recomputed from its pool and the other quarters.
+# The count rule (issue 14; docs/outcomes.md "Breakdowns"): a cell is a primary suppression when
+# its entries, persons decided, outcomes or failures (n_persons - n_outcomes: lost housing for the
+# sustainment rules, which the rate gives back) are 1-9. Outcomes that judge the same entries
+# (tenancy_sustained at one horizon: 12 months housed and 12 months same home) share persons and
+# paths, so they share one suppression pattern (`judged_group`). The breakdowns (entries,
+# censored, excluded, housing paths and the shares made from them) are detail: published only in
+# the pooled city totals the board reads, a breakdown of 1-9 hidden there with what would give it
+# back (assets/outcome_breakdowns.py); a cell whose breakdown only its headline gives back is
+# suppressed whole.
 PUBLICATIONS = {
     "marts.cost_per_outcome": Publication(
         target="marts.cost_per_outcome", source="core.cost_per_outcome_cells",
-        by=("programme", "outcome_id"), protect=("n_persons", "n_cohort"),
+        by=("programme", "outcome_id"), protect=("n_persons", "n_cohort", "n_outcomes", "n_failures"),
         counts=("n_cohort", "n_persons", "n_outcomes", "n_censored", "n_excluded", "n_same_home",
                 "n_moved_on", "n_lost_housing", "n_died"),
         blank=("provisional", "outcome_rate", "outcome_rate_low", "outcome_rate_high",
                "excluded_share", "outcome_rate_excluded_as_failure", "cost_wonen_eur",
                "cost_zorg_eur", "cost_welzijn_eur", "total_cost_eur", "cost_transfers_eur",
-               "cost_per_outcome_eur", "cost_per_outcome_low_eur", "cost_per_outcome_high_eur")),
+               "cost_per_outcome_eur", "cost_per_outcome_low_eur", "cost_per_outcome_high_eur"),
+        breakdowns=True),
     "marts.cost_per_tenancy_month": Publication(
         target="marts.cost_per_tenancy_month", source="core.cost_per_tenancy_month_cells",
         by=("programme", "cohort"), protect=("n_persons",),
@@ -65,6 +78,9 @@ PUBLICATIONS = {
         blank=("cost_wonen_eur", "cost_zorg_eur", "cost_welzijn_eur", "total_cost_eur",
                "cost_transfers_eur", "cost_per_tenancy_month_eur")),
 }
+# columns the suppression works with that are never published
+INTERNAL = ("n_failures", "judged_group", "headline_flagged")
+MAX_BREAKDOWN_ROUNDS = 20
 
 
 def area_hierarchy_of(con, source: str) -> disclosure.Hierarchy:
@@ -83,30 +99,137 @@ def hierarchies_of(con, source: str) -> list[disclosure.Hierarchy]:
     return hierarchies
 
 
-def publish(con, publication: Publication) -> disclosure.SuppressionReport:
-    """Write the published table from its cells; the parent columns stay internal."""
+def _cells_view(con, publication: Publication) -> None:
+    """`_outcome_cells`: the cells without their parent columns; with breakdowns also the failure
+    count, the judged group and whether a breakdown forced the headline's suppression."""
     parents = [c for c in PARENTS.values() if c in (_columns(con, publication.source) or ())]
-    con.execute(f"create or replace temp view _outcome_cells as "
-                f"select * exclude ({', '.join(parents)}) from {publication.source}")
+    if not publication.breakdowns:
+        con.execute(f"create or replace temp view _outcome_cells as "
+                    f"select * exclude ({', '.join(parents)}) from {publication.source}")
+        return
+    con.execute("create temp table if not exists _outcome_flags "
+                "(programme varchar, outcome_id varchar, cohort varchar, area_code varchar)")
+    con.execute(f"""
+        create or replace temp view _outcome_cells as
+        select cells.* exclude ({', '.join(parents)}),
+               cells.n_persons - cells.n_outcomes as n_failures,
+               -- outcomes judging the same entries the same way: same persons, exclusions, paths
+               case when definitions.rule_type = 'tenancy_sustained'
+                    then concat_ws('|', definitions.rule_type, definitions.months,
+                                   definitions.decided_after_months,
+                                   array_to_string(definitions.excluded_paths, ','))
+                    else cells.outcome_id end as judged_group,
+               flags.programme is not null as headline_flagged
+        from {publication.source} as cells
+        join core.outcome_definitions as definitions using (outcome_id)
+        left join _outcome_flags as flags using (programme, outcome_id, cohort, area_code)""")
+
+
+@dataclass
+class PublicationReport:
+    suppression: disclosure.SuppressionReport
+    breakdowns_hidden: int = 0          # breakdown values published as NULL in pooled city totals
+    headlines_for_breakdowns: int = 0   # cells suppressed because only their headline hid one
+
+    def as_metadata(self) -> dict:
+        return {**self.suppression.as_metadata(), "breakdowns_hidden": self.breakdowns_hidden,
+                "headlines_suppressed_for_breakdowns": self.headlines_for_breakdowns}
+
+
+def publish(con, publication: Publication) -> PublicationReport:
+    """Write the published table from its cells; the parent columns stay internal. With
+    breakdowns: suppress, decide the breakdowns, and suppress again with the cells whose
+    breakdown only the headline gives back as primary, until none is left."""
+    _cells_view(con, publication)
+    protect = list(publication.protect)
     try:
-        return disclosure.suppress(
-            con, "_outcome_cells", publication.target,
-            hierarchies=hierarchies_of(con, publication.source), by=list(publication.by),
-            base="n_persons", protect=list(publication.protect), counts=list(publication.counts),
-            blank=list(publication.blank), rounding=1)
+        if not publication.breakdowns:
+            return PublicationReport(disclosure.suppress(
+                con, "_outcome_cells", publication.target,
+                hierarchies=hierarchies_of(con, publication.source), by=list(publication.by),
+                base="n_persons", protect=protect, counts=list(publication.counts),
+                blank=list(publication.blank), rounding=1))
+        con.execute("delete from _outcome_flags")
+        primary = " or ".join([f"coalesce({c}, 0) between 1 and {disclosure.THRESHOLD - 1}"
+                               for c in protect] + ["headline_flagged"])
+        for _ in range(MAX_BREAKDOWN_ROUNDS):
+            report = disclosure.suppress(
+                con, "_outcome_cells", publication.target,
+                hierarchies=hierarchies_of(con, publication.source),
+                by=["programme", "judged_group", *publication.by[1:]],
+                shared_by=["programme", "judged_group"], base="n_persons", protect=protect,
+                primary=primary, counts=list(publication.counts), blank=list(publication.blank),
+                rounding=1)
+            decision = outcome_breakdowns.decide(
+                con.sql(outcome_breakdowns.rows_sql("_outcome_cells", publication.target)).pl().to_dicts(),
+                public_cohorts=_cohort_sizes_published(con, publication.source))
+            if not decision.flagged:
+                break
+            con.executemany("insert into _outcome_flags values (?, ?, ?, ?)", sorted(decision.flagged))
+        else:
+            raise RuntimeError("breakdown suppression did not settle")
+        _blank_breakdowns(con, publication.target, decision)
+        for column in INTERNAL:
+            con.execute(f"alter table {publication.target} drop column {column}")
+        return PublicationReport(report, sum(len(c) for c in decision.hidden.values()),
+                                 scalar(con, "select count(*) from _outcome_flags"))
     finally:
         con.execute("drop view if exists _outcome_cells")
+        con.execute("drop table if exists _outcome_flags")
+
+
+def _cohort_sizes_published(con, source: str) -> set[tuple[str, str, str]]:
+    """(programme, cohort, area) whose n_cohort anyone can read or add up from
+    marts.cost_per_tenancy_month: its persons are the entries of a start quarter per area, so a
+    quarter's is shown there, and a pool's where every quarter of the pool shows (a quarter
+    without entries has no row: 0). Before that table exists, every cohort."""
+    quarters = f"""select distinct programme, cohort, cohort_parent as pool, area_code from {source}
+                   where cohort_kind = 'quarter'"""
+    if not _exists(con, "marts.cost_per_tenancy_month"):
+        return {tuple(r) for r in con.execute(f"""
+            select programme, cohort, area_code from ({quarters})
+            union select programme, pool, area_code from ({quarters})""").fetchall()}
+    return {tuple(r) for r in con.execute(f"""
+        with quarters as ({quarters}),
+        shown as (
+            select quarters.*, coalesce(months.n_persons is not null, false) as shown
+            from quarters
+            left join marts.cost_per_tenancy_month as months using (programme, cohort, area_code))
+        select programme, cohort, area_code from shown where shown
+        union
+        select programme, pool, area_code from shown group by all having bool_and(shown)""").fetchall()}
+
+
+def _blank_breakdowns(con, target: str, decision: outcome_breakdowns.Breakdowns) -> None:
+    """NULL every breakdown outside the pooled city totals, and the hidden ones inside."""
+    every = [*outcome_breakdowns.DETAIL, *outcome_breakdowns.SHARES]
+    con.execute(f"update {target} set {', '.join(f'{c} = null' for c in every)} "
+                f"where not ({outcome_breakdowns.PUBLISHED_AT})")
+    for column in outcome_breakdowns.DETAIL:
+        cells = [cell for cell, columns in decision.hidden.items() if column in columns]
+        shares = [s for s, source in outcome_breakdowns.SHARES.items() if source == column]
+        if not cells:
+            continue
+        con.executemany(
+            f"update {target} set {', '.join(f'{c} = null' for c in (column, *shares))} "
+            f"where {' and '.join(f'{c} = ?' for c in outcome_breakdowns.CELL)}", cells)
 
 
 def _publication_asset(publication: Publication) -> dg.AssetsDefinition:
     layer, name = publication.target.split(".")
 
     @dg.asset(key=[layer, name], group_name=layer, pool=WAREHOUSE_POOL,
-              deps=[dg.AssetKey(publication.source.split("."))],
-              description=f"{publication.source} as published: cells with 1-9 persons suppressed, "
+              deps=[dg.AssetKey(publication.source.split("."))]
+              + ([dg.AssetKey(["core", "outcome_definitions"]),   # which counts outcomes share
+                  dg.AssetKey(["marts", "cost_per_tenancy_month"])]  # the cohort sizes it shows
+                 if publication.breakdowns else []),
+              description=f"{publication.source} as published: cells with 1-9 "
+                          f"{', '.join(publication.protect)} suppressed, "
                           "with complementary suppression over totaal > gemeente > wijk > buurt "
                           "and quarter > pooled cohort where the cells have pools "
-                          "(quality/disclosure.py); suppressed rows show no counts or costs.")
+                          "(quality/disclosure.py); suppressed rows show no counts or costs."
+                          + (" Breakdowns only in pooled city totals, none of 1-9 shown "
+                             "(assets/outcome_breakdowns.py)." if publication.breakdowns else ""))
     def _asset(warehouse: WarehouseResource) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             report = publish(con, publication)
@@ -263,10 +386,14 @@ def costs_non_negative(warehouse: WarehouseResource) -> dg.AssetCheckResult:
 
 def disclosure_problems(con, table: str = "marts.cost_per_outcome") -> dict[str, int]:
     """What is wrong with a published cost table (all zero when it is sound): counts above their
-    population, small counts shown, numbers in suppressed rows, hidden cells the visible ones
-    give away (quality.disclosure.audit over the area tree)."""
+    population, small counts shown (every count, and the failures n_persons - n_outcomes),
+    numbers in suppressed rows, hidden cells the visible ones give away (quality.disclosure.audit
+    over the area tree)."""
     publication = PUBLICATIONS[table]
-    small = " or ".join(f"{c} between 1 and {DISCLOSURE_MIN - 1}" for c in publication.protect)
+    shown = [*publication.counts]
+    if "n_outcomes" in publication.counts:
+        shown.append("n_persons - n_outcomes")
+    small = " or ".join(f"{c} between 1 and {DISCLOSURE_MIN - 1}" for c in shown)
     leaking = " or ".join(f"{c} is not null" for c in publication.counts + publication.blank)
     above = "n_outcomes > n_persons" if "n_outcomes" in publication.counts else "false"
     too_many, shown_small, hidden_numbers = first_row(con, f"""
@@ -285,7 +412,7 @@ def _disclosure_check(table: str):
 
     @dg.asset_check(asset=dg.AssetKey([layer, name]), blocking=True, name="disclosure_sound",
                     pool=WAREHOUSE_POOL,
-                    description="n_outcomes <= n_persons; no shown cell counts 1-9 persons; "
+                    description="n_outcomes <= n_persons; no shown count (nor failures) of 1-9; "
                                 "suppressed rows show no numbers; the audit finds no hidden cell "
                                 "that the visible cells give away.")
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:

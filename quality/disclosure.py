@@ -19,10 +19,16 @@ frame). The rules, in order:
    cell can still follow from a chain of equations. `audit` takes every family equation
    (parent = sum of children) with the visible cells known and proves, with linear algebra, that no
    hidden cell is determined. A determined cell gets one more complementary cell and step 2
-   resumes; `suppress` only returns once the audit finds nothing.
+   resumes; `suppress` only returns once the audit finds nothing. This is the fast first line
+   only (a determined cell has an interval of width 0): whether every hidden count keeps a wide
+   enough interval under the true time relations, bounds and subsets is the attacker's audit in
+   quality/disclosure_audit.py (linear programming), which callers run on the result and feed
+   back as extra primary cells (see assets/indicators.py publish_indicator_values).
 4. **Linked tables.** Rows that share a `shared_by` key (e.g. two indicators with a common count)
    get one pattern: a cell hidden in one is hidden in all. Joining patterns keeps the family rule.
-5. **Rounding.** Visible `counts` are rounded to the nearest multiple of `rounding` (5). Hidden
+5. **Rounding.** Visible `counts` are rounded to the nearest multiple of `rounding` (5); a value
+   published beside them must be computed from the rounded counts (sources/publication.yaml,
+   rule `ratio`), or the rounding is undone. Hidden
    cells show NULL in every `counts` and `blank` column and `suppressed = true`; why a cell is
    hidden (primary or complementary) is never published, as it would narrow the bounds.
 

@@ -258,7 +258,7 @@ class Milestone:
     rate: float           # share still housed, 0..1
     low: float | None     # Wilson interval
     high: float | None
-    censored: int         # persons not yet followed this long (right-censored)
+    censored: int | None  # persons not yet followed this long (right-censored); None: hidden
     provisional: bool
 
 
@@ -316,7 +316,7 @@ def sustainment_chart(curves: Sequence[tuple[str, list[Milestone]]], title: str,
             group.append(f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.4" fill="{fill}" stroke="{colour}" '
                          f'stroke-width="1.6"><title>{escape(name)}: {m.month} → {escape(fmt_y(m.rate))}'
                          f'{" (" + escape(provisional_label) + ")" if m.provisional else ""}</title></circle>')
-            if m.censored > censored_before:
+            if m.censored is not None and m.censored > censored_before:  # a hidden count: no mark
                 group.append(f'<text x="{_f(x - 6)}" y="{_f(max(y - 6, top + 9))}" font-size="11" '
                              f'text-anchor="end" fill="{colour}" class="censor">+{m.censored}</text>')
                 censored_before = m.censored

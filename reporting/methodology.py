@@ -20,7 +20,8 @@ from sources.indicators import REPO_ROOT, Band, Catalogue, load_catalogue
 
 TEMPLATES = Path(__file__).with_name("templates")
 OUTPUT = REPO_ROOT / "docs" / "methodology.md"
-# measured on the synthetic city world; re-measure with marts.leefbaarometer_agreement
+# measured on the synthetic city world (the leefbaarometer_agreement mart); re-measure with
+# `python -m benchmarks.indicators`
 AGREEMENT = REPO_ROOT / "benchmarks" / "results" / "lbm_agreement.json"
 LANGUAGES = ("nl", "en")
 # Markdown, not HTML: no autoescaping (the catalogue is ours, and code spans must stay literal).

@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from quality import publication
 from reporting.maps import Area, legend, svg_map
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -18,11 +19,13 @@ def _number_nl(value: float) -> str:
 
 
 def render(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> Path:
-    rows = con.sql("""
+    mart, buurten = (publication.require("marts.kwetsbare_huurders_per_buurt"),
+                     publication.require("core.dim_buurt"))
+    rows = con.sql(f"""
         select m.buurtcode, m.buurtnaam, m.wijknaam, m.inwoners, m.huurcontracten,
                m.kwetsbare_huurders, m.per_1000_inwoners, m.suppressed, d.geometry_wkb
-        from marts.kwetsbare_huurders_per_buurt as m
-        join core.dim_buurt as d using (buurtcode)
+        from {mart} as m
+        join {buurten} as d using (buurtcode)
         order by m.per_1000_inwoners desc nulls last, m.buurtnaam""").fetchall()
     areas = [Area(code, name, geometry, value,
                   _number_nl(value) + " per 1.000 inwoners" if value is not None

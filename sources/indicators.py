@@ -32,6 +32,8 @@ POOLING = ("rolling_12_months",)
 PANELS = ("leefbaarheid", "zorgvraag")
 COUNTS = {"persons": True, "homes": True, "events": True, "respondents": True,
           "euros": False, "points": False}  # True: a count, rounded to 5 when published
+# How a quarter relates to its months (and a year to its quarters); see sources/indicators.yaml.
+TIME_RELATIONS = ("events", "distinct", "stock", "none")
 FACT_TABLES = ("core.tenancy_periods", "core.unit_periods", "core.buurt_periods",
                "core.resident_periods", "core.survey_periods")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -50,10 +52,17 @@ class Term:
     table: str
     sql: str
     counts: str
+    time_relation: str
+    public: bool = False
 
     @property
     def rounded(self) -> bool:
         return COUNTS[self.counts]
+
+    @property
+    def measure(self) -> str:
+        """The count this term is, across indicators: identical table and sql are one count."""
+        return f"{self.table}: {self.sql}"
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,13 @@ class Indicator:
     @property
     def objective(self) -> bool:
         return self.kind == "objective"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """part <= whole in every area and period (terms as `<indicator>.numerator|denominator`)."""
+    part: str
+    whole: str
 
 
 @dataclass(frozen=True)
@@ -148,6 +164,12 @@ class Catalogue:
     dimensions: dict[str, dict[str, str]]
     populations: dict[str, dict[str, str]]
     indicators: tuple[Indicator, ...]
+    relations: tuple[Relation, ...] = ()
+
+    def term(self, reference: str) -> Term:
+        """`<indicator>.numerator` or `<indicator>.denominator` → its Term."""
+        indicator_id, _, which = reference.partition(".")
+        return getattr(self.by_id(indicator_id), which)
 
     def by_id(self, indicator_id: str) -> Indicator:
         return next(i for i in self.indicators if i.id == indicator_id)
@@ -166,7 +188,7 @@ def _text(spec: dict, key: str, where: str) -> dict[str, str]:
 def _term(spec: dict, where: str) -> Term:
     if not isinstance(spec, dict):
         raise CatalogueError(f"{where}: missing")
-    for key in ("nl", "en", "from", "sql", "counts"):
+    for key in ("nl", "en", "from", "sql", "counts", "time_relation"):
         if not spec.get(key):
             raise CatalogueError(f"{where}: `{key}` is required")
     if spec["from"] not in FACT_TABLES:
@@ -175,7 +197,10 @@ def _term(spec: dict, where: str) -> Term:
         raise CatalogueError(f"{where}: `counts` must be one of {', '.join(COUNTS)}")
     if ";" in spec["sql"] or "--" in spec["sql"]:
         raise CatalogueError(f"{where}: `sql` is one aggregate expression")
-    return Term(spec["nl"], spec["en"], spec["from"], " ".join(spec["sql"].split()), spec["counts"])
+    if spec["time_relation"] not in TIME_RELATIONS:
+        raise CatalogueError(f"{where}: `time_relation` must be one of {', '.join(TIME_RELATIONS)}")
+    return Term(spec["nl"], spec["en"], spec["from"], " ".join(spec["sql"].split()), spec["counts"],
+                spec["time_relation"], bool(spec.get("public", False)))
 
 
 def _band(spec: dict) -> Band:
@@ -255,7 +280,29 @@ def parse(raw: dict) -> Catalogue:
             raise CatalogueError(f"indicators {first.id} and {indicator.id} share population "
                                  f"{indicator.population} but not its denominator or min_base")
     _check_themes(settings.themes, dimensions, {i.id: i for i in indicators})
-    return Catalogue(int(raw["version"]), settings, units, dimensions, populations, tuple(indicators))
+    measures: dict[str, Term] = {}
+    for indicator in indicators:
+        for term in (indicator.numerator, indicator.denominator):
+            first = measures.setdefault(term.measure, term)
+            if (first.time_relation, first.public, first.counts) != (term.time_relation, term.public,
+                                                                      term.counts):
+                raise CatalogueError(f"indicator {indicator.id}: the count {term.measure} is declared "
+                                     "elsewhere with another time_relation, public or counts")
+    catalogue = Catalogue(int(raw["version"]), settings, units, dimensions, populations,
+                          tuple(indicators))
+    relations = []
+    for spec in raw.get("relations") or []:
+        relation = Relation(str(spec.get("part")), str(spec.get("whole")))
+        for reference in (relation.part, relation.whole):
+            indicator_id, _, which = reference.partition(".")
+            if indicator_id not in seen or which not in ("numerator", "denominator"):
+                raise CatalogueError(f"relation {relation}: {reference!r} is not "
+                                     "<indicator>.numerator or <indicator>.denominator")
+        if catalogue.term(relation.part).measure == catalogue.term(relation.whole).measure:
+            raise CatalogueError(f"relation {relation}: part and whole are the same count")
+        relations.append(relation)
+    return Catalogue(catalogue.version, settings, units, dimensions, populations,
+                     tuple(indicators), tuple(relations))
 
 
 def _check_themes(themes: tuple[Theme, ...], dimensions: dict, by_id: dict[str, Indicator]) -> None:
@@ -347,6 +394,8 @@ def catalogue_rows(catalogue: Catalogue | None = None) -> list[dict]:
         "min_base": i.min_base, "min_count": i.min_count, "disclosure_group": i.disclosure_group,
         "numerator_rounded": i.numerator.rounded, "denominator_rounded": i.denominator.rounded,
         "numerator_counts": i.numerator.counts, "pooling": i.pooling,
+        "numerator_time_relation": i.numerator.time_relation,
+        "denominator_time_relation": i.denominator.time_relation,
     } for i in catalogue.indicators]
 
 

@@ -117,7 +117,8 @@ def build_warehouse(path: Path) -> Path:
                                    outcome_rate=None if too_early else rate,
                                    outcome_rate_low=None if too_early else rate - .1,
                                    outcome_rate_high=None if too_early else min(rate + .05, 1),
-                                   n_same_home=achieved - 4, n_moved_on=4, n_lost_housing=persons - achieved,
+                                   # 4 moved on: hidden, with same home (their sum is achieved)
+                                   n_same_home=None, n_moved_on=None, n_lost_housing=persons - achieved,
                                    n_died=0, total_cost_eur=cost * achieved,
                                    cost_per_outcome_eur=None if too_early else cost,
                                    cost_per_outcome_low_eur=None if too_early else cost * .9,

@@ -68,7 +68,8 @@ def deliver(home):
 @pytest.fixture(scope="session")
 def stationary_world(tmp_path_factory):
     """tests/stationary_world.py: two years of simulated counts without any real change, with
-    the estimates, the published table, the index and the change tests built (~7 s, once)."""
+    the estimates, the published table, the index and the change tests built, once (about
+    45 s on the shared CPU)."""
     from sources.geography import load_rotterdam_buurten, to_arrow_table
     from tests.stationary_world import build_stationary_world
     buurten = to_arrow_table(load_rotterdam_buurten())

@@ -82,6 +82,29 @@ def test_curves_mark_censoring_and_provisional_milestones():
     assert [(p.month, p.censored, p.provisional) for p in points] == [(3, 0, False), (12, 10, True)]
 
 
+def test_hidden_breakdowns_show_the_suppression_mark_never_a_number():
+    """The disclosure control hides a path count of 1-9 (and what would give it back) inside a
+    published cell: the board shows the mark, not 0 and not a crash; a hidden censored count
+    leaves the censoring mark out of the curve but keeps the milestone provisional."""
+    row = cohort_row("2024-Q4..2025-Q3", 12, .85, persons=40, n_same_home=30, n_moved_on=None,
+                     n_lost_housing=10, n_died=None)
+    (shown,) = programmes.paths([row], T, F)
+    parts = {p["key"]: p for p in shown["parts"]}
+    assert parts["same_home"]["share"] == "75%" and parts["lost_housing"]["count"] == "10"
+    assert parts["moved_on"]["share"] == parts["died"]["count"] == T("suppressed_short")
+    assert parts["died"]["hidden"] and parts["died"]["width"] == 0 and "10" in parts["died"]["title"]
+    every_path_hidden = {**row, "n_same_home": None, "n_lost_housing": None}
+    assert programmes.paths([every_path_hidden], T, F) == []
+    hidden = cohort_row("c", 12, .85, persons=30, censored=None, provisional=True)
+    (_, (point,)), = programmes.curves([hidden], T)
+    assert point.censored is None and point.provisional
+    chart = programmes.charts.sustainment_chart([("c", [point])], "t", "x", "y", fmt_y=F.pct,
+                                                censored_label="c", provisional_label="p")
+    assert 'class="censor"' not in str(chart)
+    glance = programmes.glance([cohort_row("c", 12, .85, suppressed=True)], [], {"housing_first": "programme"}, T, F)
+    assert glance[0]["cell"] == {"state": "suppressed"}, "suppressed, not 'too early'"
+
+
 def test_concentration_hides_suppressed_buurten_and_flags_the_signal():
     rows = [{"buurtcode": "BU1", "buurtnaam": "Een", "wijknaam": "W", "period": "2026-09", "running": 100,
              "vulnerable": 20, "share": .2, "trend_12m": .06, "signal": True, "suppressed": False},

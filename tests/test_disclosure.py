@@ -178,3 +178,186 @@ def test_frame_api_and_hierarchies():
     con.execute("create table core.dim_buurt as select 'BU05990321' as buurtcode, "
                 "'WK059903' as wijkcode, 'GM0599' as gemeentecode")
     assert area_hierarchy(con).parents == {"BU05990321": "WK059903", "WK059903": "GM0599", "GM0599": None}
+
+
+# --- the attacker's audit (quality/disclosure_audit.py) ------------------------------------------
+
+from quality.disclosure_audit import RelationViolated, audit_cells  # noqa: E402
+
+TREE = {"b1": "w", "b2": "w", "b3": "w", "w": None}
+
+
+def attack(cells: dict, hidden: set, relation="distinct", subsets=(), **kwargs):
+    keys = sorted(cells)
+    return audit_cells(keys, [cells[k] for k in keys], [k in hidden for k in keys],
+                       protected=lambda m: True, area_parents=TREE,
+                       time_relation={"n": relation, "part": relation, "whole": relation},
+                       subsets=subsets, **kwargs)
+
+
+def test_a_small_hidden_count_must_be_able_to_reach_zero_and_ten():
+    # b1 (3) and b2 (9) hidden under a visible wijk of 12 + b3: each can be anything in 0..12
+    wide = {("n", "b1", "2025"): 3, ("n", "b2", "2025"): 9, ("n", "b3", "2025"): 20,
+            ("n", "w", "2025"): 32}
+    assert attack(wide, {("n", "b1", "2025"), ("n", "b2", "2025")}).findings == []
+    # with 3 + 4 = 7 hidden under the total, neither can reach 10: too narrow, and the audit
+    # names a visible cell to hide next (b3, the only visible sibling)
+    narrow = {**wide, ("n", "b2", "2025"): 4, ("n", "w", "2025"): 27}
+    result = attack(narrow, {("n", "b1", "2025"), ("n", "b2", "2025")})
+    assert {f.target[1][1] for f in result.findings} == {"b1", "b2"}
+    assert all(f.high < 10 for f in result.findings)
+    assert result.to_hide == [("n", "b3", "2025")]
+    hidden = {("n", "b1", "2025"), ("n", "b2", "2025"), ("n", "b3", "2025")}
+    assert attack(narrow, hidden, lp=True).findings == []
+
+
+def test_persons_pinned_by_the_true_time_relation():
+    # one person in January only; the quarter (distinct persons) shows 1: every month <= Q keeps
+    # January at 0 or 1 although February is hidden too (the interval must reach 10)
+    cells = {("n", "w", "2025-01"): 1, ("n", "w", "2025-02"): 0, ("n", "w", "2025-03"): 0,
+             ("n", "w", "2025-Q1"): 1}
+    months = {("n", "w", "2025-01"), ("n", "w", "2025-02")}
+    result = attack(cells, months)
+    assert [(f.target[1], f.low, f.high) for f in result.findings] == [(("n", "w", "2025-01"), 0.0, 1.0)]
+
+
+def test_the_audit_refuses_a_relation_the_counts_break():
+    # persons counted once per quarter do not add up over months: declared as events, refused
+    cells = {("n", "w", "2025-01"): 20, ("n", "w", "2025-02"): 20, ("n", "w", "2025-03"): 20,
+             ("n", "w", "2025-Q1"): 25}
+    with pytest.raises(RelationViolated):
+        attack(cells, set(), relation="events")
+    assert attack(cells, set(), relation="distinct").findings == []
+
+
+def test_group_disclosure_none_of_a_small_hidden_group():
+    # 8 hidden tenancies, none in arrears; the wijk shows 0 in arrears: 'none of the 8' is proven
+    cells = {("whole", "b1", "2025"): 8, ("whole", "b2", "2025"): 30, ("whole", "b3", "2025"): 30,
+             ("whole", "w", "2025"): 68, ("part", "b1", "2025"): 0, ("part", "b2", "2025"): 0,
+             ("part", "b3", "2025"): 0, ("part", "w", "2025"): 0}
+    hidden = {("whole", "b1", "2025"), ("whole", "b2", "2025"), ("part", "b1", "2025"),
+              ("part", "b2", "2025")}
+    result = attack(cells, hidden, subsets=[("part", "whole")])
+    assert ("none_of", ("part", "b1", "2025"), ("whole", "b1", "2025")) in [f.target for f in result.findings]
+
+
+def grid_world(seed: int) -> tuple[dict, set]:
+    """The buurt x month world of counts as audit cells, hidden where suppress() hides them."""
+    con = duckdb.connect()
+    cells = world(seed, choices=(0, 1, 2, 3, 8, 12, 30))
+    published = publish(con, cells)
+    return ({("n", a, p): v for (a, p), v in cells.items()},
+            {("n", a, p) for (a, p), (_, s) in published.items() if s})
+
+
+def six_buurten(cells: dict, hidden: set, **kwargs):
+    keys = sorted(cells)
+    return audit_cells(keys, [cells[k] for k in keys], [k in hidden for k in keys],
+                       protected=lambda m: True, area_parents=AREAS.parents,
+                       time_relation={"n": "events"}, **kwargs)
+
+
+def test_local_lps_prove_no_more_than_the_exact_lp(monkeypatch):
+    """An LP over a ball of hidden cells (the others fixed at their true values) may only ever
+    prove a target wide when it is: with balls of 3 cells the exact audit finds what the LP over
+    the whole component finds, and the local audit at least that, on every pattern of an
+    extension loop that reaches the LP."""
+    import quality.disclosure_audit as disclosure_audit
+    cells, hidden = grid_world(0)
+    reached_lp = []
+    for _ in range(60):
+        result = six_buurten(cells, hidden)
+        if result.method == "lp":
+            reached_lp.append((set(hidden), {f.target for f in result.findings}))
+        if not result.findings:
+            break
+        hidden |= set(result.to_hide)
+    assert reached_lp and reached_lp[-1][1] == set(), "the loop ends on an LP audit finding nothing"
+    monkeypatch.setattr(disclosure_audit, "BALL", 3)
+    monkeypatch.setattr(disclosure_audit, "BALL_GROWTH", 2)
+    monkeypatch.setattr(disclosure_audit, "LOCAL_BALL", 3)
+    # The outer LP (cells beyond the ball free within their propagation bounds) may only ever
+    # prove a target narrow when it is: spy on it, so the equalities below also test it.
+    outer_calls = []
+    outer_bounds = disclosure_audit._Component.outer_bounds
+    monkeypatch.setattr(disclosure_audit._Component, "outer_bounds", lambda self, t, *rest: (
+        outer_calls.append(t) or outer_bounds(self, t, *rest)))
+    for pattern, exact in (reached_lp[0], reached_lp[-1]):   # one with findings, the clean one
+        small = six_buurten(cells, pattern)
+        assert {f.target for f in small.findings} == exact and small.lps > 0
+        assert exact <= {f.target for f in six_buurten(cells, pattern, local=True).findings}
+    assert outer_calls, "the outer LP was tried on a target narrow in its first ball"
+
+
+def test_the_auditor_reproves_only_what_changed_and_forgets_when_a_cell_is_shown():
+    from quality.disclosure_audit import Auditor
+    cells, hidden = grid_world(1)
+    keys = sorted(cells)
+    auditor = Auditor(keys, [cells[k] for k in keys], protected=lambda m: True,
+                      area_parents=AREAS.parents, time_relation={"n": "events"})
+    pattern = np.array([k in hidden for k in keys])
+    first = auditor.audit(pattern)
+    fresh = [f.target for f in first.findings]
+    again = auditor.audit(pattern)   # the same pattern: nothing left to prove
+    assert [f.target for f in again.findings] == fresh
+    if not fresh:
+        assert again.lps == 0
+    shown = pattern.copy()
+    shown[np.flatnonzero(pattern)[0]] = False   # a cell shown again: proofs are dropped
+    assert [f.target for f in auditor.audit(shown).findings] == \
+        [f.target for f in six_buurten(cells, {k for k, s in zip(keys, shown) if s}).findings]
+
+
+def test_a_target_whose_neighbours_are_all_hidden_names_the_nearest_visible_cell():
+    # one area, events: 3 tenancies ended in January (hidden), none evicted; every month and the
+    # quarter of evictions are hidden, but the year shows 0, which proves 'none of the 3': the
+    # audit must name a visible cell beyond the hidden quarter (the year) rather than give up
+    cells = {}
+    for measure, january in (("whole", 3), ("part", 0)):
+        months = {f"2025-{m:02d}": (january if m == 1 else 20 if measure == "whole" else 0)
+                  for m in range(1, 13)}
+        quarters = {f"2025-Q{q}": sum(months[f"2025-{m:02d}"] for m in range(3 * q - 2, 3 * q + 1))
+                    for q in range(1, 5)}
+        for period, value in {**months, **quarters, "2025": sum(quarters.values())}.items():
+            cells[(measure, "w", period)] = value
+    hidden = {(m, "w", p) for m in ("whole", "part") for p in ("2025-01", "2025-02", "2025-03", "2025-Q1")}
+    result = attack(cells, hidden, relation="events", subsets=[("part", "whole")])
+    assert ("none_of", ("part", "w", "2025-01"), ("whole", "w", "2025-01")) in [f.target for f in result.findings]
+    assert ("part", "w", "2025") in result.to_hide and not set(result.to_hide) & hidden
+
+
+# --- breakdowns inside a published row (quality/row_disclosure.py) -------------------------------
+
+def test_a_small_breakdown_is_hidden_with_what_would_give_it_back():
+    from quality.row_disclosure import Family, hide_details
+    # 40 persons: 30 same home + 4 moved on = 34 housed (headline), 6 lost housing (the failures)
+    values = {"same": 30, "moved": 4, "lost": 16, "died": 0}
+    families = [Family(None, ("same", "moved")), Family(None, ("lost",))]
+    pattern = hide_details(values, families)
+    assert pattern.hidden == {"moved", "same"}, "moved on is small; same home = housed - moved on"
+    assert pattern.unprotectable == []
+    # a small remainder is widened with a non-zero count, not a zero
+    values = {"a": 3, "b": 0, "c": 4, "d": 20}
+    pattern = hide_details(values, [Family(None, ("a", "b", "c", "d"))])
+    assert pattern.hidden == {"a", "c", "d"}, "3 + 4 hidden would each stay under 10"
+
+
+def test_a_breakdown_only_the_headline_gives_back_is_reported_not_hidden():
+    from quality.row_disclosure import Family, hide_details
+    # lost housing is the only failure path: the failures (a headline) give it back
+    pattern = hide_details({"lost": 5, "same": 35}, [Family(None, ("lost",)), Family(None, ("same",))])
+    assert pattern.unprotectable == [0] and "same" not in pattern.hidden
+
+
+def test_a_chain_of_families_is_followed_by_linear_algebra():
+    from quality.row_disclosure import Family, hide_details
+    # cohort = decided + censored + excluded (decided known), excluded = died; died is small. Two
+    # outcomes share the cohort; the second one's censored and excluded are visible, so the
+    # cohort (hidden to protect died) would follow from it: one of them is hidden too.
+    values = {"cohort": 50, "cens1": 0, "excl1": 2, "died1": 2, "cens2": 30, "excl2": 12}
+    families = [Family("cohort", ("cens1", "excl1")), Family("excl1", ("died1",)),
+                Family("cohort", ("cens2", "excl2"))]
+    pattern = hide_details(values, families, hideable=set(values) - {"cens1"})
+    assert {"died1", "excl1", "cohort"} <= pattern.hidden
+    assert pattern.hidden & {"cens2", "excl2"}, "the cohort must not follow from the other outcome"
+    assert pattern.unprotectable == []

@@ -10,6 +10,8 @@ import polars as pl
 
 from assets.estimates import (interval_z, posterior, protected_precision, round_significant,
                               unsafe_estimates)
+from tests import attacker
+from tests.test_attack import export_indicator_world, inversion_targets, priors
 
 SPAN = 30   # candidates tried on each side of the truth
 
@@ -96,3 +98,42 @@ def test_the_publication_check_passes_and_catches_a_too_precise_estimate(station
         assert unsafe_estimates(stationary_world) == 1
     finally:
         stationary_world.execute(update, [cell[5], *cell[:4]])   # back to the published one
+
+
+def test_every_published_survey_mean_rests_on_the_minimum_number_of_respondents(stationary_world):
+    # a survey mark (value, estimate or interval) of a buurt, wijk or the city is only published
+    # where at least min_base residents answered; fewer hides the cell and publishes no estimate
+    rows = stationary_world.execute("""
+        select v.denominator as respondents, c.min_base,
+            p.value is not null or p.estimate is not null or p.value_low is not null
+                or p.value_high is not null as published
+        from marts.indicator_values as v
+        inner join marts.indicator_values_published as p
+            using (indicator_id, area_level, area_code, period_type, period)
+        inner join core.indicator_catalogue as c using (indicator_id)
+        where c.unit = 'score'""").fetchall()
+    assert all(min_base >= 10 for _, min_base, _ in rows)
+    assert any(0 < n < min_base for n, min_base, _ in rows), "the world has buurten with too few respondents"
+    too_few = [(n, min_base) for n, min_base, published in rows if published and n < min_base]
+    assert too_few == []
+    assert sum(published for _, _, published in rows) > 100
+
+
+def test_estimates_inverted_within_the_attackers_bounds_pin_no_hidden_count(stationary_world, tmp_path):
+    # the outsider's attack (tests/attacker.py) on the exports: invert every hidden non-zero count
+    # behind a published estimate (prior and other term handed over), then, for the most exposed
+    # (the narrowest inversions), intersect with its LP bounds from every published cell
+    exports = export_indicator_world(stationary_world, tmp_path)
+    real, targets = inversion_targets(stationary_world, exports)
+    targets = {k for k in targets if real[k] <= 60}
+    inverted = attacker.invert_estimates(exports, priors(stationary_world), real, {}, targets,
+                                         widest=120)
+    assert len(inverted) > 100
+    exposed = set(sorted(inverted, key=lambda k: (inverted[k][1] - inverted[k][0], k))[:6])
+    found = attacker.invert_estimates(exports, priors(stationary_world), real,
+                                      attacker.bounds(exports, exposed), exposed)
+    assert set(found) == exposed
+    assert all(low - 1e-6 <= real[k] <= high + 1e-6 for k, (low, high) in {**inverted, **found}.items())
+    pinned = {k: (low, high, real[k]) for k, (low, high) in found.items()
+              if low >= real[k] - 2 - 1e-6 and high <= real[k] + 2 + 1e-6}
+    assert pinned == {}

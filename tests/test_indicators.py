@@ -318,9 +318,12 @@ def test_wijk_and_gemeente_add_up_their_buurten_and_every_buurt_is_present(world
 
 def test_published_cells_are_rounded_blanked_and_never_small(world):
     published = "marts.indicator_values_published"
-    assert cell(world, "huurachterstand_pct", A, "2025-03", published) == (10, 40, 31.58)
-    assert cell(world, "huurachterstand_pct", GEMEENTE, "2025-03", published) == (20, 90, 25.0)
-    assert cell(world, "achterstand_diepte_eur", A, "2025-03", published) == (1200.0, 10, 100)
+    # Values come from the published (rounded) counts: 12 of 38 shows as 10 of 40 = 25%, not
+    # 31.58% (from which 12 and 38 come straight back).
+    assert cell(world, "huurachterstand_pct", A, "2025-03", published) == (10, 40, 25.0)
+    assert cell(world, "huurachterstand_pct", GEMEENTE, "2025-03", published) == (20, 90, 22.22)
+    # A mean of euros without its sum (sum / mean would give the count back).
+    assert cell(world, "achterstand_diepte_eur", A, "2025-03", published) == (None, 10, 100)
     assert cell(world, "ernstige_achterstand_pct", A, "2025-03", published) == (None, None, None)  # 3 persons
     assert cell(world, "bijstand_per_1000", C, "2025", published) == (None, None, None)            # 5 persons
     assert cell(world, "veiligheidsgevoel_score", B, "2025", published) == (None, None, None)      # 5 respondents
@@ -370,6 +373,37 @@ def test_no_suppressed_cell_can_be_derived_from_the_published_cells(world):
             checked += 1
     assert checked > 0
     assert derivable_cells(world) == []
+
+
+def test_publication_ends_on_an_audit_of_the_published_pattern_that_finds_nothing(world, monkeypatch):
+    """The suppression loop extends the pattern by audits alone between runs of suppress(): it may
+    only stop on an LP audit of exactly what it publishes, and that audit must find nothing."""
+    import numpy as np
+
+    from assets import indicators as indicators_module
+    from quality.disclosure_audit import Auditor
+    audits = []
+    original = Auditor.audit
+
+    def recorded(self, hidden, **kwargs):
+        result = original(self, hidden, **kwargs)
+        audits.append((list(self.model.keys), np.array(hidden, dtype=bool), result))
+        return result
+    monkeypatch.setattr(Auditor, "audit", recorded)
+    published_table = indicators_module.PUBLISHED
+    world.execute(f"create or replace temp table _before as select * from {published_table}")
+    try:   # later steps add columns (the estimates) to the published table: put it back after
+        reports = indicators_module.publish_indicator_values(world)
+        published = indicators_module._measure_cells(
+            world, published_table, indicators_module._measures(catalogue_module.load_catalogue())[0])
+    finally:
+        world.execute(f"create or replace table {published_table} as select * from _before")
+        world.execute("drop table _before")
+    keys, hidden, last = audits[-1]
+    assert [c[:3] for c in published] == keys
+    assert hidden.tolist() == [c[4] for c in published], "the last audit saw the published pattern"
+    assert last.findings == [] and last.method != "propagation", "and proved it by LP"
+    assert reports["audit"] is last and reports["audit"].rounds == len(audits)
 
 
 # --- the index ----------------------------------------------------------------------------------

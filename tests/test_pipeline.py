@@ -96,6 +96,10 @@ def test_published_marts_are_exported_as_parquet_and_only_those(home, deliver):
     exported = duckdb.sql(f"select kwetsbare_huurders, suppressed from '{folder}/kwetsbare_huurders_per_buurt.parquet' "
                           f"where buurtcode = '{BOSPOLDER}'").fetchall()
     assert exported == [(None, True)], "the export carries the suppression, read without the warehouse"
+    from quality.publication import undeclared_columns
+    for path in folder.glob("*.parquet"):   # every column the real pipeline exports has a rule
+        columns = [c[0] for c in duckdb.sql(f"select * from '{path}' limit 0").description]
+        assert undeclared_columns(f"marts.{path.stem}", columns) == [], path.name
 
 
 def test_same_file_twice_gives_the_same_rows(home, deliver):

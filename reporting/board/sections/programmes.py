@@ -41,26 +41,43 @@ def curves(rows: list[dict], t: Strings) -> list[tuple[str, list[charts.Mileston
     for cohort in sorted({r["cohort"] for r in rows}):
         points = [charts.Milestone(int(SUSTAINED.match(r["outcome_id"]).group(1)), r["outcome_rate"],
                                    r["outcome_rate_low"], r["outcome_rate_high"],
-                                   int(r["n_censored"] or 0), bool(r["provisional"]))
+                                   censored(r), bool(r["provisional"]))
                   for r in rows if r["cohort"] == cohort and SUSTAINED.match(r["outcome_id"]) and _shown(r)]
         if points:
             out.append((cohort, points))
     return out
 
 
+def censored(r: dict) -> int | None:
+    """Persons not yet followed this long; None when the count is hidden (a provisional milestone
+    then still shows hollow, the count is left out)."""
+    if r["n_censored"] is None:
+        return None if r["provisional"] else 0
+    return int(r["n_censored"])
+
+
+PATHS = ("same_home", "moved_on", "lost_housing", "died")
+
+
+def _path_part(r: dict, key: str, t: Strings, fmt: Fmt) -> dict:
+    count, total = r[f"n_{key}"], r["n_persons"]
+    if count is None:
+        return {"key": key, "label": t(f"path_{key}"), "count": t("suppressed_short"),
+                "share": t("suppressed_short"), "width": 0, "hidden": True,
+                "title": t("breakdown_hidden_title")}
+    return {"key": key, "label": t(f"path_{key}"), "count": fmt.number(count),
+            "share": fmt.pct(count / total) if total else "–",
+            "width": round(100 * count / total, 1) if total else 0, "hidden": False}
+
+
 def paths(rows: list[dict], t: Strings, fmt: Fmt) -> list[dict]:
-    """Where the cohort is after 12 months: same home, moved on, lost housing, died."""
-    out = []
-    for r in rows:
-        if r["outcome_id"] != HEADLINE or not _shown(r) or r["n_same_home"] is None:
-            continue
-        total = r["n_persons"]
-        out.append({"cohort": fmt.cohort(r["cohort"], t), "n": fmt.number(total), "provisional": bool(r["provisional"]),
-                    "parts": [{"key": key, "label": t(f"path_{key}"), "count": fmt.number(r[f"n_{key}"]),
-                               "share": fmt.pct(r[f"n_{key}"] / total) if total else "–",
-                               "width": round(100 * r[f"n_{key}"] / total, 1) if total else 0}
-                              for key in ("same_home", "moved_on", "lost_housing", "died")]})
-    return out
+    """Where the cohort is after 12 months: same home, moved on, lost housing, died. A path count
+    hidden by the disclosure control (1-9, or one that would give such a count back) shows the
+    suppression mark, never a number or 0; a row with every path hidden is left out."""
+    return [{"cohort": fmt.cohort(r["cohort"], t), "n": fmt.number(r["n_persons"]),
+             "provisional": bool(r["provisional"]), "parts": [_path_part(r, key, t, fmt) for key in PATHS]}
+            for r in rows
+            if r["outcome_id"] == HEADLINE and _shown(r) and any(r[f"n_{key}"] is not None for key in PATHS)]
 
 
 def costs(rows: list[dict], t: Strings, fmt: Fmt) -> list[dict]:
@@ -151,9 +168,10 @@ def glance(rows: list[dict], social_rows: list[dict], role: dict[str, str], t: S
         r = complete[-1] if complete else None
         sr = next((s for s in social_rows if s["programme"] == programme and s["cohort_kind"] == POOL
                    and r and s["cohort"] == r["cohort"] and not s["suppressed"] and s["return_low"] is not None), None)
+        hidden = not r and any(x["suppressed"] for x in mine)   # suppressed, not too early
         out.append({"name": programme_name(programme, t), "comparison": role[programme] != "programme",
                     "cohort": fmt.cohort(r["cohort"], t) if r else "–",
-                    "cell": rate_text(r, fmt) if r else {"state": "too_early"},
+                    "cell": rate_text(r, fmt) if r else {"state": "suppressed" if hidden else "too_early"},
                     "benchmark": fmt.pct(r["benchmark_rate"]) if r and r["benchmark_rate"] is not None else "",
                     "return": fmt.span(sr["return_low"], sr["return_high"], fmt.ratio) if sr else "",
                     "under_observation": len(newer)})

@@ -1,0 +1,613 @@
+"""The attacker's audit: for every hidden count, the smallest and largest value an attacker can
+derive from what is published, by linear programming (HiGHS, through its own bindings highspy), in
+the manner of τ-ARGUS; and whether that interval is wide enough (the protection interval).
+
+The model. A *cell* is one count (a `measure`) in one area and period. The attacker knows:
+- every visible cell. The audit takes it as known *exactly*, which is a stronger attacker than the
+  real one (who sees it rounded to 5): the feasible set only shrinks, so an interval found wide
+  here is at least as wide for him, and only hidden cells remain variables;
+- areas add up: parent = sum of its children, for every measure;
+- periods relate as the measure's time relation says (sources/indicators.yaml): `events`
+  parent = sum of children; `distinct` every child <= parent <= sum of children; `stock`
+  parent = its last child; `none` nothing;
+- 0 <= every count, and part <= whole for the declared subset relations.
+
+The protection interval. A hidden count v under SMALL (10) must be able to be 0 and >= SMALL (an
+attacker can neither say "there is someone" nor "there are few"); a larger count must be able to
+be v - d and v + d with d = max(PROTECTION_MIN, PROTECTION_SHARE x v). The same holds for
+whole - part of every subset relation with a hidden side: that is group disclosure (a hidden group
+whose derived rate is 100%: "all 8 tenancies are in arrears"); the 0% side is the part's own
+interval.
+
+Speed. Only hidden cells are variables and the problem falls apart into connected components of
+hidden cells that share a constraint. Interval propagation runs first: it is cheap and its
+intervals are wider than the LP's, so what it finds narrow is narrow. Wide is proven by feasible
+points, and a feasible point may come from a small LP: over a *ball* of hidden cells around a
+target with every other hidden cell fixed at its true value (the true counts satisfy every
+relation, so that LP's feasible set lies inside the attacker's). Each point is checked against
+every constraint of its component and settles every target it reaches, so most targets need no LP
+of their own; only a target still narrow in its ball grows it, up to the whole component, where
+the LP is exact. An Auditor remembers what it proved while the pattern only grows (a suppression
+loop), so each audit proves only what changed.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Callable, Mapping, Sequence
+
+import highspy
+import numpy as np
+from scipy.sparse import csc_matrix, csr_matrix
+from scipy.sparse.csgraph import connected_components
+
+SMALL = 10
+PROTECTION_SHARE = 0.025  # sliding protection for counts >= SMALL: width >= 2 x max(5, 2.5% x v)
+PROTECTION_MIN = 5        # at least one rounding step either way, so no count is pinned within ±2
+TOLERANCE = 1e-6
+FEASIBILITY = 1e-6   # relative slack when checking a solver's point against every constraint
+BALL = 400           # hidden cells in a first local LP around a target
+BALL_GROWTH = 8      # a target still narrow in its ball tries one this many times larger
+LOCAL_BALL = BALL * BALL_GROWTH   # the largest ball of a local audit (400: 6x the findings)
+RELATIONS = ("events", "distinct", "stock", "none")
+
+Key = tuple[str, str, str]   # (measure, area, period)
+
+
+class RelationViolated(ValueError):
+    """The true counts break a declared relation: the catalogue is wrong, and so would the audit be."""
+
+
+GROUP = (np.inf, 1.0, 0.0)   # a hidden group's 0 (or whole - part's 0) must not be provable
+
+
+def requirement(value: float) -> tuple[float, float, float]:
+    """What an attacker's interval [low, high] for a hidden non-zero count must allow: (low at
+    most, high at least, high - low at least)."""
+    if value < SMALL:   # 'there is someone' and 'there are few' both stay unprovable
+        return 0.0, float(SMALL), 0.0
+    return np.inf, -np.inf, 2 * max(PROTECTION_MIN, PROTECTION_SHARE * value)
+
+
+@dataclass
+class Finding:
+    """A hidden count (or whole - part) whose derivable interval is too narrow."""
+    target: tuple                 # ('cell', key) or ('complement', part key, whole key)
+    value: float
+    low: float
+    high: float
+    required: tuple[float, float, float]
+
+
+@dataclass
+class AuditResult:
+    cells: int = 0
+    hidden: int = 0
+    targets: int = 0
+    components: int = 0
+    lps: int = 0
+    method: str = ""
+    rounds: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    to_hide: list[Key] = field(default_factory=list)
+
+    def as_metadata(self) -> dict:
+        return {"cells": self.cells, "hidden": self.hidden, "protected_targets": self.targets,
+                "components": self.components, "lps": self.lps, "method": self.method,
+                "too_narrow": len(self.findings), "rounds": self.rounds}
+
+
+def _expected_children(period: str) -> list[str] | None:
+    """The periods a quarter or year is made of ('2025-Q2' → its months, '2025' → its quarters)."""
+    if len(period) == 7 and period[5] == "Q":
+        q = int(period[6])
+        return [f"{period[:4]}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
+    if len(period) == 4:
+        return [f"{period}-Q{q}" for q in range(1, 5)]
+    return None
+
+
+class _Model:
+    """Every constraint an attacker knows, over all cells (built once; the hidden pattern may
+    change between audits)."""
+
+    def __init__(self, keys: Sequence[Key], values: np.ndarray,
+                 area_parents: Mapping[str, str | None], time_relation: Mapping[str, str],
+                 subsets: Sequence[tuple[str, str]]):
+        self.keys = list(keys)
+        self.values = np.asarray(values, dtype=float)
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        if len(self.index) != len(self.keys):
+            raise ValueError("a (measure, area, period) occurs more than once")
+        # constraints: (cells, coefficients, is_equality), meaning sum(coef x) (=|<=) 0
+        self.constraints: list[tuple[list[int], list[float], bool]] = []
+        by_measure_period: dict[tuple[str, str], dict[str, int]] = {}
+        by_measure_area: dict[tuple[str, str], dict[str, int]] = {}
+        for i, (m, a, p) in enumerate(self.keys):
+            by_measure_period.setdefault((m, p), {})[a] = i
+            by_measure_area.setdefault((m, a), {})[p] = i
+        children_of: dict[str, list[str]] = {}
+        for child, parent in area_parents.items():
+            if parent is not None:
+                children_of.setdefault(parent, []).append(child)
+        for areas in by_measure_period.values():
+            for parent, children in children_of.items():
+                if parent in areas and all(c in areas for c in children):
+                    self._add([areas[parent]] + [areas[c] for c in children],
+                              [1.0] + [-1.0] * len(children), True)
+        for (m, _), periods in by_measure_area.items():
+            relation = time_relation.get(m, "none")
+            if relation not in RELATIONS:
+                raise ValueError(f"unknown time relation {relation!r} for {m}")
+            if relation == "none":
+                continue
+            for period, parent in periods.items():
+                expected = _expected_children(period)
+                if not expected:
+                    continue
+                present = [periods[c] for c in expected if c in periods]
+                complete = len(present) == len(expected)
+                if relation == "events":
+                    if complete:
+                        self._add([parent] + present, [1.0] + [-1.0] * len(present), True)
+                    elif present:   # a partial sum is still at most the whole
+                        self._add(present + [parent], [1.0] * len(present) + [-1.0], False)
+                elif relation == "distinct":
+                    for child in present:
+                        self._add([child, parent], [1.0, -1.0], False)
+                    if complete:
+                        self._add([parent] + present, [1.0] + [-1.0] * len(present), False)
+                elif relation == "stock" and expected[-1] in periods:
+                    self._add([parent, periods[expected[-1]]], [1.0, -1.0], True)
+        self.pairs: list[tuple[int, int]] = []
+        for part, whole in subsets:
+            for (m, a, p), i in self.index.items():
+                if m == part and (whole, a, p) in self.index:
+                    j = self.index[(whole, a, p)]
+                    self.pairs.append((i, j))
+                    self._add([i, j], [1.0, -1.0], False)
+
+    def _add(self, cells: list[int], coefs: list[float], equality: bool) -> None:
+        self.constraints.append((cells, coefs, equality))
+
+    def matrix(self) -> tuple[csr_matrix, np.ndarray]:
+        """The constraints as one sparse matrix (sum(coef x) (=|<=) 0 per row) and the equality flags."""
+        data, indices, indptr = [], [], [0]
+        for cells, coefs, _ in self.constraints:
+            indices += cells
+            data += coefs
+            indptr.append(len(indices))
+        shape = (len(self.constraints), len(self.keys))
+        return (csr_matrix((data, indices, indptr), shape=shape),
+                np.array([eq for _, _, eq in self.constraints], dtype=bool))
+
+
+class Auditor:
+    """The attacker's audit of one set of linked tables, reusable across suppression patterns.
+    `keys` are (measure, area, period), `values` the true counts. `protected(measure)` says which
+    measures need a protection interval, `public(measure)` which ones anyone knows anyway (never
+    worth hiding)."""
+
+    def __init__(self, keys: Sequence[Key], values, *, protected: Callable[[str], bool],
+                 area_parents: Mapping[str, str | None], time_relation: Mapping[str, str],
+                 subsets: Sequence[tuple[str, str]] = (),
+                 public: Callable[[str], bool] = lambda measure: False):
+        self.model = _Model(keys, values, area_parents, time_relation, subsets)
+        self.matrix, self.equality = self.model.matrix()
+        self.by_cell = self.matrix.tocsc()
+        self.values = self.model.values
+        measures = [k[0] for k in self.model.keys]
+        self.protected = np.array([protected(m) and not public(m) for m in measures], dtype=bool)
+        self.public = np.array([public(m) for m in measures], dtype=bool)
+        self.pairs = np.array(self.model.pairs, dtype=int).reshape(-1, 2)
+        self.pair_protected = np.array([protected(measures[a]) and protected(measures[b])
+                                        for a, b in self.pairs], dtype=bool)
+        self._proven: set = set()   # labels of group targets proven wide on `_proven_on`
+        self._proven_cell = np.zeros(len(self.values), dtype=bool)   # cells proven wide there
+        self._proven_on: np.ndarray | None = None
+
+    def audit(self, hidden, lp: bool = True, stop_after: int | None = None,
+              local: bool = False) -> AuditResult:
+        """Hidden counts whose derivable interval is too narrow, and per finding one visible cell
+        to hide next. Interval propagation first (cheap, finds most); the LP proves the rest once
+        propagation finds nothing (or `lp=False`: propagation only). `stop_after`: return once
+        the LP has found that many. `local`: a target that no LP over a ball of at most
+        LOCAL_BALL hidden cells proves wide counts as a finding too (it may be wide in
+        truth: hiding one more cell next to it costs little, and spares an LP over a whole
+        component). A suppression loop fixes the findings and audits again; an audit that finds
+        nothing is a proof in every mode, as every target was proven wide by feasible points.
+
+        The Auditor remembers the targets it proved wide: on a pattern that hides at least what
+        the last one hid they stay wide (a feasible point with the newly hidden cells at their
+        true values is still feasible), so a suppression loop's audits only prove what is new."""
+        hidden = np.asarray(hidden, dtype=bool)
+        if self._proven_on is None or (self._proven_on & ~hidden).any():
+            self._proven = set()   # a cell shown again: what was proven may no longer hold
+            self._proven_cell[:] = False
+        self._proven_on = hidden.copy()
+        values, keys = self.values, self.model.keys
+        touched = (abs(self.matrix) @ hidden.astype(float)) > 0
+        activity = self.matrix @ values
+        broken = ~touched & np.where(self.equality, np.abs(activity) > TOLERANCE, activity > TOLERANCE)
+        if broken.any():
+            row = int(np.flatnonzero(broken)[0])
+            cells = self.matrix.indices[self.matrix.indptr[row]:self.matrix.indptr[row + 1]]
+            raise RelationViolated(f"a declared relation does not hold on {[keys[c] for c in cells]}")
+        hidden_ids = np.flatnonzero(hidden)
+        slot = np.full(len(keys), -1)
+        slot[hidden_ids] = np.arange(len(hidden_ids))
+        result = AuditResult(cells=len(keys), hidden=len(hidden_ids))
+        rows = self.matrix[np.flatnonzero(touched)]
+        a = rows[:, hidden_ids].tocsr()
+        b = -(rows @ np.where(hidden, 0.0, values))
+        eq = self.equality[touched]
+        # targets: (label, local cells, coefficients, offset, requirement, value)
+        # Every hidden protected count, built only for those not proven wide yet (a suppression
+        # loop audits some 170 patterns of 30,000 hidden cells at city scale).
+        counts = hidden_ids[self.protected[hidden_ids] & (values[hidden_ids] >= 1)]
+        result.targets = len(counts)
+        targets = [(("cell", keys[c]), [slot[c]], [1.0], 0.0, requirement(values[c]), values[c])
+                   for c in counts[~self._proven_cell[counts]]]
+        # Group disclosure: in a hidden group of 1-9 (the whole), 'none of them' (part 0) and
+        # 'all of them' (whole - part 0) must not be provable either. (A 0% or 100% on a larger
+        # base is what a visible cell publishes anyway.)
+        small_group = (self.pair_protected & hidden[self.pairs[:, 1]]
+                       & (values[self.pairs[:, 1]] >= 1) & (values[self.pairs[:, 1]] < SMALL))
+        groups = 0
+        for part, whole in self.pairs[small_group]:
+            if hidden[part] and values[part] == 0:
+                groups += 1
+                if ("none_of", keys[part], keys[whole]) not in self._proven:
+                    targets.append((("none_of", keys[part], keys[whole]), [slot[part]], [1.0], 0.0,
+                                    GROUP, 0.0))
+            if values[part] == values[whole]:
+                groups += 1
+                if ("all_of", keys[part], keys[whole]) in self._proven:
+                    continue
+                cells, coefs, offset = [slot[whole]], [1.0], 0.0
+                if hidden[part]:
+                    cells, coefs = cells + [slot[part]], coefs + [-1.0]
+                else:
+                    offset = -values[part]
+                targets.append((("all_of", keys[part], keys[whole]), cells, coefs, offset, GROUP, 0.0))
+        result.targets += groups
+        if not targets:
+            result.method = "none needed"
+            return result
+        truth = values[hidden_ids]
+        whole_system = _Component(a, b, eq, targets, truth)
+        narrow = whole_system.narrow_by_propagation()
+        result.method = "propagation"
+        if not narrow and lp:
+            result.method = "lp"
+            narrow = []
+            n_components, labels = connected_components(a.T @ a, directed=False)
+            row_label = labels[a.indices[a.indptr[:-1]]] if a.shape[0] else np.zeros(0, int)
+            by_label: dict[int, list[int]] = {}
+            for t, target in enumerate(targets):
+                by_label.setdefault(int(labels[target[1][0]]), []).append(t)
+            result.components = len(by_label)
+            for label, ids in sorted(by_label.items(), key=lambda item: len(item[1])):
+                columns = np.flatnonzero(labels == label)
+                position = np.full(len(hidden_ids), -1)
+                position[columns] = np.arange(len(columns))
+                selected = np.flatnonzero(row_label == label)
+                component = _Component(
+                    a[selected][:, columns], b[selected], eq[selected],
+                    [(label_, [position[c] for c in cells], coefs, offset, need, value)
+                     for label_, cells, coefs, offset, need, value in (targets[t] for t in ids)],
+                    truth[columns], bounds=(whole_system.lb[columns], whole_system.ub[columns]))
+                limit = None if stop_after is None else stop_after - len(narrow)
+                found, proven = component.narrow_by_lp(result, limit, local)
+                narrow += [(ids[t], low, high) for t, low, high in found]
+                for t in proven:
+                    label = targets[ids[t]][0]
+                    if label[0] == "cell":
+                        self._proven_cell[self.model.index[label[1]]] = True
+                    else:
+                        self._proven.add(label)
+                if stop_after is not None and len(narrow) >= stop_after:
+                    break
+        for t, low, high in narrow:
+            label, _, _, _, need, value = targets[t]
+            result.findings.append(Finding(label, float(value), low, high, need))
+        result.to_hide = self._cells_to_hide([hidden_ids[targets[t][1]] for t, _, _ in narrow],
+                                             hidden)
+        return result
+
+    def _cells_to_hide(self, target_cells: list[np.ndarray], hidden: np.ndarray) -> list[Key]:
+        """Per too-narrow target, one visible cell sharing a constraint with its hidden cells: of
+        the same measure if any, the smallest non-empty one (ties by key), so equal inputs give
+        equal patterns. When every cell next to the target is hidden already (its bound comes
+        from further away: a hidden 0 quarter pinned by its visible wijk family), look one
+        constraint further out through hidden cells, and so on."""
+        keys, chosen = self.model.keys, set()
+        for cells in target_cells:
+            measures = {keys[c][0] for c in cells}
+            frontier, seen = np.asarray(cells), set(int(c) for c in cells)
+            while len(frontier):
+                rows = np.unique(self.by_cell[:, frontier].tocoo().row)
+                reached = np.unique(self.matrix[rows].indices)
+                candidates = reached[~hidden[reached] & ~self.public[reached]]
+                if len(candidates):
+                    chosen.add(min(candidates, key=lambda c: (
+                        keys[c][0] not in measures, self.values[c] <= 0, self.values[c], keys[c])))
+                    break
+                frontier = np.array([c for c in reached[hidden[reached]] if c not in seen], dtype=int)
+                seen.update(int(c) for c in frontier)
+        return sorted(keys[c] for c in chosen)
+
+
+def audit_cells(keys: Sequence[Key], values, hidden, *, lp: bool = True, local: bool = False,
+                **relations) -> AuditResult:
+    """One audit of one pattern (see Auditor for the arguments)."""
+    return Auditor(keys, values, **relations).audit(hidden, lp=lp, local=local)
+
+
+class _Component:
+    """A system of constraints over hidden cells (all of them, or one connected component) and
+    the targets to protect, as sparse matrices."""
+
+    def __init__(self, a: csr_matrix, b: np.ndarray, equality: np.ndarray, targets,
+                 truth: np.ndarray, bounds: tuple[np.ndarray, np.ndarray] | None = None):
+        self.n = a.shape[1]
+        # bounds every attacker derives by propagation (valid for him; set by
+        # narrow_by_propagation, or handed down from the whole system to a component)
+        self.lb, self.ub = bounds if bounds is not None else (None, None)
+        self.a, self.b, self.equality = a.tocsr(), b, equality
+        self.by_cell = self.a.tocsc()
+        self.truth = np.asarray(truth, dtype=float)   # the true hidden counts: a feasible point
+        self.a_eq, self.b_eq = a[np.flatnonzero(equality)], b[equality]
+        self.a_ub, self.b_ub = a[np.flatnonzero(~equality)], b[~equality]
+        data, indices, indptr = [], [], [0]
+        self.offsets = np.zeros(len(targets))
+        self.need = np.zeros((len(targets), 3))   # low at most, high at least, width at least
+        values = np.zeros(len(targets))
+        for t, (_, cells, coefs, offset, need, value) in enumerate(targets):
+            indices += [int(c) for c in cells]
+            data += list(coefs)
+            indptr.append(len(indices))
+            self.offsets[t], self.need[t], values[t] = offset, need, value
+        self.objective = csr_matrix((data, indices, indptr), shape=(len(targets), self.n))
+        # A cap far above every count keeps each LP bounded; a bound at the cap is wide enough.
+        self.cap = float(max(values.max(initial=1.0), np.abs(b).max(initial=1.0), 1.0) * 10 + 1000)
+
+    def short(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+        """Per target: is [low, high] narrower than required?"""
+        return ((low > self.need[:, 0] + TOLERANCE) | (high < self.need[:, 1] - TOLERANCE)
+                | (high - low < self.need[:, 2] - TOLERANCE))
+
+    def propagate(self, rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
+        """Interval propagation: bounds every attacker gets by reasoning one constraint at a time
+        (with whole counts). Wider than the LP's, so a target narrow here is narrow there too."""
+        lb, ub = np.zeros(self.n), np.full(self.n, self.cap)
+        blocks = []
+        if self.a_ub.shape[0]:
+            blocks.append((self.a_ub.tocoo(), self.b_ub))
+        if self.a_eq.shape[0]:
+            blocks.append((self.a_eq.tocoo(), self.b_eq))
+            blocks.append(((-self.a_eq).tocoo(), -self.b_eq))
+        for _ in range(rounds):
+            changed = False
+            for coo, rhs in blocks:   # each row: sum(a x) <= b
+                a, r, i = coo.data, coo.row, coo.col
+                least = np.where(a > 0, a * lb[i], a * ub[i])
+                minimum = np.bincount(r, least, minlength=len(rhs))
+                bound = (rhs[r] - (minimum[r] - least)) / a
+                upper = np.floor(bound + TOLERANCE)
+                lower = np.ceil(bound - TOLERANCE)
+                new_ub, new_lb = ub.copy(), lb.copy()
+                np.minimum.at(new_ub, i[a > 0], upper[a > 0])
+                np.maximum.at(new_lb, i[a < 0], lower[a < 0])
+                if (new_ub < ub - TOLERANCE).any() or (new_lb > lb + TOLERANCE).any():
+                    changed = True
+                ub, lb = new_ub, new_lb
+            if not changed:
+                break
+        if (lb > ub + TOLERANCE).any():
+            raise RelationViolated("the published cells and declared relations admit no counts")
+        return lb, ub
+
+    def target_bounds(self, lb: np.ndarray, ub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        positive, negative = self.objective.maximum(0), self.objective.minimum(0)
+        low = positive @ lb + negative @ ub + self.offsets
+        high = positive @ ub + negative @ lb + self.offsets
+        return low, high
+
+    def narrow_by_propagation(self) -> list[tuple[int, float, float]]:
+        self.lb, self.ub = self.propagate()
+        low, high = self.target_bounds(self.lb, self.ub)
+        bad = self.short(low, high)
+        return [(int(t), float(low[t]), float(high[t])) for t in np.flatnonzero(bad)]
+
+    def narrow_by_lp(self, result: AuditResult, limit: int | None = None, local: bool = False
+                     ) -> tuple[list[tuple[int, float, float]], np.ndarray]:
+        """The exact bounds, by LP, made cheap by restriction: an LP over a *ball* of hidden cells
+        around a target, with every other hidden cell fixed at its true value, has a feasible set
+        inside the attacker's (the true counts satisfy every relation), so an interval found wide
+        there is wide for him. Only a target still narrow in the ball grows its ball, up to the
+        whole component, where the LP is exact: a finding is only ever declared there. Every
+        solution is checked against all constraints and is a feasible point; the lowest and
+        highest value seen per target settle most targets without an LP of their own.
+        A target still narrow in its first ball gets an outer LP too (the cells beyond the ball
+        free within their propagation bounds: a relaxation, so its interval holds the
+        attacker's); narrow there, it is narrow for him, and a finding without a larger ball.
+        `local`: stop growing at LOCAL_BALL and call what is still narrow a finding.
+        Returns the findings and the targets proven wide."""
+        seen_low = self.objective @ self.truth + self.offsets   # the true counts: feasible
+        seen_high = seen_low.copy()
+        cells_of = [self.objective.indices[self.objective.indptr[t]:self.objective.indptr[t + 1]]
+                    for t in range(self.objective.shape[0])]
+        uses = self.objective.copy()
+        uses.data[:] = 1.0
+        cells_per_target = np.diff(uses.indptr)
+
+        def record(x: np.ndarray) -> None:
+            if not self.feasible(x):   # never trust a point the full system does not accept
+                return
+            reached = self.objective @ x + self.offsets
+            np.minimum(seen_low, reached, out=seen_low)
+            np.maximum(seen_high, reached, out=seen_high)
+
+        def open_sides() -> np.ndarray:
+            short = self.short(seen_low, seen_high)
+            wide = seen_high - seen_low >= self.need[:, 2] - TOLERANCE
+            return np.column_stack([short & ((seen_low > self.need[:, 0] + TOLERANCE) | ~wide),
+                                    short & ((seen_high < self.need[:, 1] - TOLERANCE) | ~wide)])
+
+        def settle(columns: np.ndarray, seed: int) -> None:
+            """Push the open targets inside the ball up (then down) at once while that keeps
+            settling targets, then the seed target alone on each side still open."""
+            inside = np.zeros(self.n)
+            inside[columns] = 1.0
+            within = uses @ inside == cells_per_target   # targets whose cells are all in the ball
+            problem = self.restricted(columns)
+            for side, sign in ((1, -1.0), (0, 1.0)):
+                while True:
+                    before = open_sides()[:, side] & within
+                    if not before.any():
+                        break
+                    record(problem(sign * (self.objective.T @ before.astype(float)), result))
+                    if (open_sides()[:, side] & within).sum() > before.sum() - max(1, before.sum() // 20):
+                        break
+            row = self.objective.getrow(seed).toarray().ravel()
+            for side, sign in ((1, -1.0), (0, 1.0)):
+                if open_sides()[seed, side]:
+                    record(problem(sign * row, result))
+
+        narrow = []
+        for t in range(self.objective.shape[0]):
+            size, outer = BALL, None
+            while self.short(seen_low, seen_high)[t]:
+                columns = self.ball(cells_of[t], size)
+                settle(columns, t)
+                if len(columns) == self.n or (local and size >= LOCAL_BALL):
+                    break
+                if self.short(seen_low, seen_high)[t] and size == BALL:
+                    outer = self.outer_bounds(t, columns, result)
+                    if self.short(*(np.full(len(seen_low), v) for v in outer))[t]:
+                        break   # narrow for every attacker: a finding without a larger ball
+                    outer = None
+                size *= BALL_GROWTH
+            if self.short(seen_low, seen_high)[t]:
+                low, high = outer or (float(seen_low[t]), float(seen_high[t]))
+                narrow.append((t, low, high))
+                if limit is not None and len(narrow) >= limit:
+                    break
+        return narrow, np.flatnonzero(~self.short(seen_low, seen_high))
+
+    def outer_bounds(self, t: int, columns: np.ndarray, result: AuditResult) -> tuple[float, float]:
+        """Bounds of target t that every attacker gets at least: the LP over the constraints
+        that touch the ball `columns`, the hidden cells beyond it free within their propagation
+        bounds (a relaxation of the attacker's system, so its interval holds his). When it is
+        narrow, t is narrow: a finding proven without growing the ball."""
+        rows = np.unique(self.by_cell[:, columns].indices)
+        reach = np.unique(self.a[rows].indices)
+        lower, upper = self.lb[reach], np.minimum(self.ub[reach], self.cap)
+        solve = _highs(self.a[rows][:, reach].tocsc(), self.equality[rows], self.b[rows], lower, upper)
+        costs = np.zeros(self.n)
+        costs[self.objective.indices[self.objective.indptr[t]:self.objective.indptr[t + 1]]] = \
+            self.objective.data[self.objective.indptr[t]:self.objective.indptr[t + 1]]
+        low = solve(costs[reach], result)[1] + self.offsets[t]
+        high = -solve(-costs[reach], result)[1] + self.offsets[t]
+        return float(low), float(high)
+
+    def ball(self, seed: np.ndarray, size: int) -> np.ndarray:
+        """The hidden cells within a few constraints of `seed`, at most `size` of them (all of
+        them when the component is that small), nearest first."""
+        if self.n <= size:
+            return np.arange(self.n)
+        taken = np.zeros(self.n, dtype=bool)
+        taken[seed] = True
+        frontier, count = np.asarray(seed), len(seed)
+        while len(frontier) and count < size:
+            rows = np.unique(self.by_cell[:, frontier].indices)
+            reached = np.unique(self.a[rows].indices)
+            new = reached[~taken[reached]][:size - count]
+            taken[new] = True
+            frontier, count = new, count + len(new)
+        return np.flatnonzero(taken)
+
+    def restricted(self, columns: np.ndarray):
+        """An LP solver over the hidden cells `columns`, every other hidden cell fixed at its true
+        value; it returns the solution as a point of the whole component. The model is passed to
+        HiGHS once; each objective after the first starts from the last optimal basis."""
+        whole = len(columns) == self.n
+        rows = np.arange(self.a.shape[0]) if whole else np.unique(self.by_cell[:, columns].indices)
+        outside = self.truth.copy()
+        outside[columns] = 0.0
+        a = (self.a[rows] if whole else self.a[rows][:, columns]).tocsc()
+        b = self.b[rows] - (0.0 if whole else self.a[rows] @ outside)
+        solve = _highs(a, self.equality[rows], b, np.zeros(len(columns)), np.full(len(columns), self.cap))
+
+        def point(costs: np.ndarray, result: AuditResult) -> np.ndarray:
+            x = outside.copy()
+            x[columns] = solve(costs[columns], result)[0]
+            return x
+        return point
+
+    def feasible(self, x: np.ndarray) -> bool:
+        """Does `x` satisfy every constraint of the component (within the solver's tolerance)?"""
+        activity = self.a @ x - self.b
+        slack = FEASIBILITY * (1.0 + np.abs(self.b))
+        return bool((x >= -FEASIBILITY).all() and (np.abs(activity[self.equality]) <= slack[self.equality]).all()
+                    and (activity[~self.equality] <= slack[~self.equality]).all())
+
+
+_banner_shown = False
+
+
+def _quiet_highs() -> highspy.Highs:
+    """A HiGHS instance that prints nothing. The first one made in a process prints HiGHS's
+    banner to stdout before any option can be set (ERGO-Code/HiGHS#1932), into the CLI's output:
+    that one is made with stdout pointed at /dev/null."""
+    global _banner_shown
+    if _banner_shown:
+        highs = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as null:
+                os.dup2(null.fileno(), 1)
+                highs = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _banner_shown = True
+    highs.setOptionValue("output_flag", False)
+    return highs
+
+
+def _highs(a: csc_matrix, equality: np.ndarray, b: np.ndarray, lower: np.ndarray, upper: np.ndarray):
+    """An LP solver over `a x (= or <=) b`, `lower <= x <= upper`, passed to HiGHS once; each
+    objective after the first starts from the last optimal basis. Returns (x, objective value)."""
+    n = a.shape[1]
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = n, a.shape[0]
+    model.col_cost_ = np.zeros(n)
+    model.col_lower_, model.col_upper_ = np.asarray(lower, float), np.asarray(upper, float)
+    model.row_lower_ = np.where(equality, b, -np.inf)
+    model.row_upper_ = b
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.num_col_, model.a_matrix_.num_row_ = n, a.shape[0]
+    model.a_matrix_.start_, model.a_matrix_.index_, model.a_matrix_.value_ = a.indptr, a.indices, a.data
+    highs = _quiet_highs()
+    highs.setOptionValue("presolve", "off")   # small models, re-solved from a basis
+    everything = np.arange(n, dtype=np.int32)
+
+    highs.passModel(model)
+
+    def solve(costs: np.ndarray, result: AuditResult) -> tuple[np.ndarray, float]:
+        highs.changeColsCost(n, everything, np.ascontiguousarray(costs, dtype=float))
+        highs.run()
+        result.lps += 1
+        status = highs.getModelStatus()
+        if status == highspy.HighsModelStatus.kInfeasible:
+            raise RelationViolated("the published cells and declared relations admit no "
+                                   "counts at all: a declared relation is false")
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(f"HiGHS: {highs.modelStatusToString(status)}")
+        return np.asarray(highs.getSolution().col_value), float(highs.getInfo().objective_function_value)
+    return solve

@@ -1,0 +1,331 @@
+"""An honest outsider: what can be learnt from the Parquet exports and the public buurt map alone.
+
+It never opens the warehouse. It knows what anyone knows: the published files, the CBS buurt map
+(buurt → wijk → gemeente), and the published method (sources/indicators.yaml: how a quarter relates
+to its months, which counts are parts of which). Visible counts are rounded to 5, so a visible
+count r lies in [r - 2.5, r + 2.5]; hidden counts are at least 0.
+
+Three attacks:
+- `exact_from_values`: a value with decimals next to rounded counts — which whole counts
+  (n, d) within the rounding intervals reproduce every published value? One candidate = recovered
+  (unless the value equals the ratio of the rounded counts: then it may be made from them and
+  proves nothing).
+- `bounds`: per hidden count, the smallest and largest value consistent with everything
+  published, by interval propagation and linear programming (scipy's HiGHS), written here from
+  scratch so it does not share the warehouse's own audit code.
+- `invert_estimates`: a hidden cell's published estimate and 90% interval are a known formula of its
+  count and base ((y + a) / (n + b), the methodology's), so the attacker tries every count within
+  the bounds above and keeps those whose estimate, low and high round to what is published. Here
+  the attacker is stronger than any outsider: it is handed the prior (a, b) and the other term
+  exactly. The index scores are computed from the published estimates only (a hidden cell without
+  one borrows its wijk's), so they add nothing beyond them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+from scipy.optimize import linprog
+from scipy.sparse import coo_matrix
+
+from assets.estimates import PRECISIONS, interval_z, posterior, round_significant
+from sources.geography import load_rotterdam_buurten
+from sources.indicators import load_catalogue
+
+HALF = 2.5
+
+
+def public_area_parents() -> dict[str, str]:
+    """The public CBS map: every buurt's wijk and every wijk's gemeente."""
+    frame = load_rotterdam_buurten()
+    parents = dict(zip(frame["buurtcode"], frame["wijkcode"]))
+    parents.update(dict(zip(frame["wijkcode"], frame["gemeentecode"])))
+    return parents
+
+
+def read(exports: Path, name: str) -> list[dict]:
+    cursor = duckdb.sql(f"select * from read_parquet('{exports / (name + '.parquet')}')")
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+
+def exact_from_values(exports: Path) -> list[tuple[str, str, str, str, int]]:
+    """(indicator, area, period, 'numerator'|'denominator', count) the published values give
+    back exactly: the only whole counts within the rounding intervals that reproduce the value."""
+    catalogue = load_catalogue()
+    found = []
+    for row in read(exports, "indicator_values_published"):
+        if row["suppressed"] or row["value"] is None or row["denominator"] is None:
+            continue
+        indicator = catalogue.by_id(row["indicator_id"])
+        scale, decimals = indicator.unit.scale, indicator.unit.decimals
+        if row["numerator"] is None:
+            continue   # a mean without its sum: nothing to divide
+        n5, d5 = row["numerator"], row["denominator"]
+        if d5 and round(scale * n5 / d5, decimals) == row["value"]:
+            continue   # the value may come from the rounded counts themselves: it proves nothing
+        candidates = [(n, d) for n in range(max(0, int(n5 - 2)), int(n5 + 3))
+                      for d in range(max(1, int(d5 - 2)), int(d5 + 3))
+                      if round(scale * n / d, decimals) == row["value"]]
+        if len(candidates) == 1:
+            n, d = candidates[0]
+            found.append((row["indicator_id"], row["area_code"], row["period"], "numerator", n))
+            found.append((row["indicator_id"], row["area_code"], row["period"], "denominator", d))
+    return found
+
+
+def _children(period: str) -> list[str]:
+    if len(period) == 7 and period[5] == "Q":
+        q = int(period[6])
+        return [f"{period[:4]}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
+    if len(period) == 4:
+        return [f"{period}-Q{q}" for q in range(1, 5)]
+    return []
+
+
+def bounds(exports: Path, targets=None) -> dict[tuple[str, str, str], tuple[float, float]]:
+    """Per hidden count (measure, area, period), or only those in `targets`: the attacker's
+    (low, high)."""
+    catalogue = load_catalogue()
+    term_of = {}
+    for indicator in catalogue.indicators:
+        for which in ("numerator", "denominator"):
+            term = getattr(indicator, which)
+            if term.rounded:
+                term_of[(indicator.id, which)] = term
+    cells: dict[tuple, tuple[float, float]] = {}   # measure cell → interval known
+    for row in read(exports, "indicator_values_published"):
+        for which in ("numerator", "denominator"):
+            term = term_of.get((row["indicator_id"], which))
+            if term is None:
+                continue
+            key = (term.measure, row["area_code"], row["period"])
+            shown = row[which]
+            interval = ((0.0, np.inf) if shown is None
+                        else (max(0.0, shown - HALF), shown + HALF))
+            before = cells.get(key, (0.0, np.inf))
+            cells[key] = (max(before[0], interval[0]), min(before[1], interval[1]))
+    measures = sorted({k[0] for k in cells})
+    relation = {t.measure: t.time_relation for t in term_of.values()}
+    subsets = [(catalogue.term(r.part).measure, catalogue.term(r.whole).measure)
+               for r in catalogue.relations]
+    parents = public_area_parents()
+    children: dict[str, list[str]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+    # one LP system per group of measures linked by subset relations
+    group = {m: m for m in measures}
+
+    def root(m):
+        while group[m] != m:
+            m = group[m]
+        return m
+
+    for part, whole in subsets:
+        if part in group and whole in group:
+            group[root(part)] = root(whole)
+    out = {}
+    for g in sorted({root(m) for m in measures}):
+        members = [m for m in measures if root(m) == g]
+        keys = [k for k in cells if k[0] in members]
+        index = {k: i for i, k in enumerate(keys)}
+        eq, ub = [], []
+        for (m, a, p), i in index.items():
+            kids = [index.get((m, c, p)) for c in children.get(a, [])]
+            if kids and None not in kids:
+                eq.append({i: 1.0, **{k: -1.0 for k in kids}})
+            periods = [index.get((m, a, c)) for c in _children(p)]
+            if periods and None not in periods:
+                kind = relation[m]
+                if kind == "events":
+                    eq.append({i: 1.0, **{k: -1.0 for k in periods}})
+                elif kind == "distinct":
+                    ub.extend({k: 1.0, i: -1.0} for k in periods)
+                    ub.append({i: 1.0, **{k: -1.0 for k in periods}})
+                elif kind == "stock":
+                    eq.append({i: 1.0, periods[-1]: -1.0})
+        for part, whole in subsets:
+            for (m, a, p), i in index.items():
+                if m == part and (whole, a, p) in index:
+                    ub.append({i: 1.0, index[(whole, a, p)]: -1.0})
+
+        def matrix(rows, keys=keys):   # called at once, in this round of the loop
+            if not rows:
+                return None
+            r_, c_, v_ = zip(*[(r, i, c) for r, row in enumerate(rows) for i, c in row.items()])
+            return coo_matrix((v_, (r_, c_)), shape=(len(rows), len(keys))).tocsr()
+
+        a_eq, a_ub = matrix(eq), matrix(ub)
+        box = [(cells[k][0], min(cells[k][1], 1e6)) for k in keys]
+        for k in keys:
+            if np.isfinite(cells[k][1]) or (targets is not None and k not in targets):
+                continue
+            c = np.zeros(len(keys))
+            c[index[k]] = 1.0
+            low = linprog(c, A_eq=a_eq, b_eq=None if a_eq is None else np.zeros(len(eq)),
+                          A_ub=a_ub, b_ub=None if a_ub is None else np.zeros(len(ub)),
+                          bounds=box, method="highs")
+            high = linprog(-c, A_eq=a_eq, b_eq=None if a_eq is None else np.zeros(len(eq)),
+                           A_ub=a_ub, b_ub=None if a_ub is None else np.zeros(len(ub)),
+                           bounds=box, method="highs")
+            assert low.status == 0 and high.status == 0, (k, low.message, high.message)
+            out[k] = (low.fun, -high.fun)
+    return out
+
+
+def invert_estimates(exports: Path, priors: dict, known: dict, within: dict, targets=None,
+                     interval: float = 0.90, widest: int = 2000) -> dict[tuple[str, str, str], tuple[float, float]]:
+    """Per hidden count (measure, area, period) with a published estimate: the smallest and largest
+    count within `within` (the attacker's bounds, else 0..widest) whose estimate and interval round
+    to the published ones, at any of the published precisions (or only those in `targets`).
+    `priors`: (indicator, area, period_type, period) → (model, a, b, sigma, scale, direct,
+    periods_pooled); `known`: the exact other term."""
+    catalogue, z = load_catalogue(), interval_z(interval)
+    consistent: dict[tuple, set] = {}
+    for row in read(exports, "indicator_values_published"):
+        if not row["suppressed"] or row["estimate"] is None:
+            continue
+        prior = priors.get((row["indicator_id"], row["area_code"], row["period_type"], row["period"]))
+        if prior is None:
+            continue
+        model, a, b, sigma, scale, direct, pooled = prior
+        if pooled > 1:
+            continue   # the estimate of a pooled rare event is one of its 12-month sum, not the cell's
+        indicator = catalogue.by_id(row["indicator_id"])
+        shown = np.array([row["estimate"], row["value_low"], row["value_high"]], dtype=float)
+        for which, other in (("numerator", "denominator"), ("denominator", "numerator")):
+            term, other_term = getattr(indicator, which), getattr(indicator, other)
+            if not term.rounded:
+                continue
+            key = (term.measure, row["area_code"], row["period"])
+            fixed = known.get((other_term.measure, row["area_code"], row["period"]))
+            if fixed is None or (targets is not None and key not in targets):
+                continue
+            low, high = within.get(key, (0.0, float(widest)))
+            candidates = np.arange(max(0, int(np.ceil(low - 1e-6))),
+                                   int(np.floor(min(high, low + widest) + 1e-6)) + 1, dtype=float)
+            y, n = ((candidates, np.full_like(candidates, fixed)) if which == "numerator"
+                    else (np.full_like(candidates, fixed), candidates))
+            count = len(candidates)
+            values = posterior(np.full(count, model), np.full(count, a), np.full(count, b),
+                               np.full(count, np.nan if sigma is None else sigma), y, n,
+                               np.full(count, scale), np.full(count, bool(direct)), z)
+            valid = (n >= 1) & ((model != "beta") | (y <= n))
+            # published at full precision, or rounded to some significant digits
+            match = np.all([np.isclose(v, t, rtol=1e-9, atol=0) for v, t in zip(values, shown)], axis=0)
+            for digits in PRECISIONS:
+                match |= np.all([np.isclose(round_significant(v, digits), t, rtol=1e-9, atol=1e-12)
+                                 for v, t in zip(values, shown)], axis=0)
+            found = set(candidates[valid & match].tolist())
+            consistent[key] = consistent[key] & found if key in consistent else found
+    return {k: (min(v), max(v)) for k, v in consistent.items() if v}
+
+
+# --- the cost per outcome family: sums and ratios inside a row, and the same count in two rows ---
+
+HOUSING_PATHS = ("same_home", "moved_on", "lost_housing", "died")
+
+
+def _quarters(pool: str) -> list[str]:
+    """'2024-Q3..2025-Q2' → its four quarters; '2025' → its four quarters."""
+    first, _, last = pool.partition("..")
+    if not last:
+        return [f"{pool}-Q{q}" for q in range(1, 5)]
+    (y, q), (y2, q2) = ((int(p[:4]), int(p[-1])) for p in (first, last))
+    out = []
+    while (y, q) <= (y2, q2):
+        out.append(f"{y}-Q{q}")
+        y, q = (y + 1, 1) if q == 4 else (y, q + 1)
+    return out
+
+
+def cohort_sizes(exports: Path) -> dict[tuple[str, str, str], int]:
+    """(programme, cohort, area) → its entries, from marts.cost_per_tenancy_month: the persons of
+    each start quarter per area (no row: no entries), added up over a pool's quarters where
+    every one of them shows."""
+    quarters = {(r["programme"], r["cohort"], r["area_code"]): r["n_persons"]
+                for r in read(exports, "cost_per_tenancy_month")}
+    sizes = {k: v for k, v in quarters.items() if v is not None}
+    for r in read(exports, "cost_per_outcome"):
+        if r["cohort_kind"] == "pool":
+            counts = [quarters.get((r["programme"], q, r["area_code"]), 0) for q in _quarters(r["cohort"])]
+            if None not in counts:
+                sizes[(r["programme"], r["cohort"], r["area_code"])] = sum(counts)
+    return sizes
+
+
+def cost_row_recoveries(exports: Path) -> list[tuple]:
+    """Hidden counts of marts.cost_per_outcome that its own visible values give back exactly, by
+    the published method (sources/outcomes.yaml, docs/outcomes.md): per row n_cohort = n_persons +
+    n_censored + n_excluded, the success paths add up to n_outcomes, the failure paths to
+    n_persons - n_outcomes, the excluded paths to n_excluded; excluded_share and
+    outcome_rate_excluded_as_failure are ratios of them; a cell that is not provisional has none
+    censored; n_cohort is the same in every outcome of
+    a cohort and area, and the persons of marts.cost_per_tenancy_month (a quarter's, or a pool's
+    quarters added up); tenancy_sustained outcomes of one horizon share their
+    exclusions and paths. Solves every relation with one unknown left until nothing changes. Returns (programme,
+    cohort, area, which outcomes, count, value) per recovered count of a visible row."""
+    from sources import outcome_config   # the published method, as anyone can read it
+
+    rules = {r["outcome_id"]: r for r in outcome_config.load()["outcome_definitions"].to_dicts()}
+    entries = cohort_sizes(exports)
+    cells: dict[tuple, list[dict]] = {}
+    for row in read(exports, "cost_per_outcome"):
+        if not row["suppressed"]:
+            cells.setdefault((row["programme"], row["cohort"], row["area_code"]), []).append(row)
+    found = []
+    for (programme, cohort, area), rows in cells.items():
+        known, relations = {}, []   # unknown → value; (coefficients {unknown: c}, constant) = 0
+        if (programme, cohort, area) in entries:
+            known[("*", "n_cohort")] = entries[(programme, cohort, area)]
+
+        def name(row, column):
+            rule = rules[row["outcome_id"]]
+            if column == "n_cohort":
+                return ("*", column)
+            if column == "n_censored":   # censored alike when decided alike from the same files
+                return (("decided", rule["decided_after_months"], tuple(sorted(rule["source_datasets"]))),
+                        column)
+            if rule["rule_type"] == "tenancy_sustained":
+                return (("ts", rule["months"], tuple(rule["excluded_paths"] or ())), column)
+            return (row["outcome_id"], column)
+
+        for row in rows:
+            rule = rules[row["outcome_id"]]
+            for column in ("n_cohort", "n_persons", "n_outcomes", "n_censored", "n_excluded",
+                           *(f"n_{p}" for p in HOUSING_PATHS)):
+                if row.get(column) is not None:
+                    known[name(row, column)] = row[column]
+            if row["provisional"] is False:   # provisional = some are censored
+                known[name(row, "n_censored")] = 0
+            persons, outcomes = name(row, "n_persons"), name(row, "n_outcomes")
+            cohort_n, excluded = name(row, "n_cohort"), name(row, "n_excluded")
+            relations.append(({cohort_n: 1, persons: -1, name(row, "n_censored"): -1, excluded: -1}, 0))
+            if rule["rule_type"] == "tenancy_sustained":
+                paths = {p: name(row, f"n_{p}") for p in HOUSING_PATHS}
+                success = [paths[p] for p in rule["success_paths"]]
+                excluded_paths = [paths[p] for p in rule["excluded_paths"] or ()]
+                failure = [v for v in paths.values() if v not in success + excluded_paths]
+                relations.append(({outcomes: 1, **{p: -1 for p in success}}, 0))
+                relations.append(({persons: 1, outcomes: -1, **{p: -1 for p in failure}}, 0))
+                relations.append(({excluded: 1, **{p: -1 for p in excluded_paths}}, 0))
+            # ratios with one unknown count become sums once the ratio is known
+            share, as_failure = row["excluded_share"], row["outcome_rate_excluded_as_failure"]
+            if share is not None and 0 < share < 1 and row["n_persons"] is not None:
+                known.setdefault(excluded, round(share * row["n_persons"] / (1 - share)))
+            if as_failure and row["n_outcomes"] is not None and row["n_persons"] is not None:
+                known.setdefault(excluded, round(row["n_outcomes"] / as_failure - row["n_persons"]))
+        shown = set(known)
+        changed = True
+        while changed:
+            changed = False
+            for coefficients, constant in relations:
+                open_ = [u for u in coefficients if u not in known]
+                if len(open_) == 1:
+                    u = open_[0]
+                    rest = sum(c * known[v] for v, c in coefficients.items() if v != u) + constant
+                    known[u] = round(-rest / coefficients[u])
+                    changed = True
+        found += [(programme, cohort, area, *u, v) for u, v in known.items() if u not in shown]
+    return found
