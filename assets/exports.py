@@ -28,9 +28,10 @@ def write_exports(con, target: Path) -> dict[str, int]:
         final = target / f"{name}.parquet"
         partial = target / f".{name}.parquet.partial"
         quoted_path = str(partial).replace("'", "''")  # COPY takes no bound parameter for its file
-        con.execute(f"copy marts.\"{name}\" to '{quoted_path}' (format parquet, compression zstd)")
+        leaving = f'select * from marts."{name}" where {publication.rows_leaving(f"marts.{name}")}'
+        con.execute(f"copy ({leaving}) to '{quoted_path}' (format parquet, compression zstd)")
         os.replace(partial, final)
-        rows[name] = scalar(con, f'select count(*) from marts."{name}"')
+        rows[name] = scalar(con, f"select count(*) from ({leaving})")
     return rows
 
 

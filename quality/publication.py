@@ -9,6 +9,11 @@ from pathlib import Path
 import yaml
 
 BOUNDARY_PATH = Path(__file__).resolve().parents[1] / "sources" / "publication.yaml"
+# Which rows leave the warehouse, per table (`rows:` in sources/publication.yaml; all when absent).
+# visible_below_city: a table whose rows exist only where someone is (a programme's entries per
+# buurt and quarter) would say "someone is here" with every suppressed buurt or wijk row, so those
+# rows stay inside; a reader cannot tell an absent row (nobody) from a hidden one.
+ROW_RULES = {"visible_below_city": "not (suppressed and area_level in ('buurt', 'wijk'))"}
 RULES = ("key", "count", "count_exact", "ratio", "mean", "amount", "derived", "flag", "reference",
          "operational")
 # The declared type of a column a report reads, and the DuckDB types each one admits: a family,
@@ -42,6 +47,7 @@ class PublishedTable:
     columns: dict[str, str]        # column → rule; empty when all_columns is set
     all_columns: str | None = None
     types: dict[str, str] | None = None  # column → one of TYPES; every column of a report table
+    rows: str | None = None        # a key of ROW_RULES: which rows leave the warehouse
 
     def rule(self, column: str) -> str | None:
         return self.all_columns or self.columns.get(column)
@@ -72,8 +78,10 @@ def _load(path: str, mtime: float) -> dict[str, PublishedTable]:
         if spec["report"] and (untyped or not types):
             raise ValueError(f"{name}: a table reports read declares the type of every column "
                              f"(missing: {', '.join(untyped) or 'all'})")
+        if spec.get("rows") is not None and spec["rows"] not in ROW_RULES:
+            raise ValueError(f"{name}: unknown rows rule {spec['rows']!r}; rules are {', '.join(ROW_RULES)}")
         tables[name] = PublishedTable(name, bool(spec["export"]), bool(spec["report"]), columns,
-                                      everything, types or None)
+                                      everything, types or None, spec.get("rows"))
     return tables
 
 
@@ -84,6 +92,12 @@ def boundary(path: Path = BOUNDARY_PATH) -> dict[str, PublishedTable]:
 def exported() -> list[str]:
     """The marts written to exports/marts/<name>.parquet (names without the schema)."""
     return [t.name.split(".", 1)[1] for t in boundary().values() if t.export]
+
+
+def rows_leaving(table: str) -> str:
+    """The SQL condition on the rows of `table` that may leave the warehouse ('true': all)."""
+    declared = boundary().get(table)
+    return ROW_RULES[declared.rows] if declared is not None and declared.rows else "true"
 
 
 def require(table: str) -> str:
@@ -143,7 +157,7 @@ def read(con, table: str, where: str = "", params: list | None = None, order_by:
     schema, name = table.split(".", 1)
     selected = ", ".join(f'"{c}"' for c in wanted)
     sql = f'select {"distinct " if distinct else ""}{selected} from "{schema}"."{name}"'
-    sql += f" where {where}" if where else ""
+    sql += f" where ({rows_leaving(table)})" + (f" and ({where})" if where else "")
     sql += f" order by {order_by}" if order_by else ""
     cursor = con.execute(sql, params or [])
     names = [d[0] for d in cursor.description]

@@ -203,6 +203,27 @@ def small_person_counts(exports: Path, names=COST_MARTS) -> list[tuple]:
     return found
 
 
+def test_no_suppressed_row_below_the_city_says_someone_is_there(cost_exports, outcome_warehouse):  # noqa: F811
+    """Cost rows exist only where a programme had entries, so a suppressed buurt or wijk row would
+    say "someone of this programme started here" (found by an outside attacker on the demo). What
+    leaves the warehouse keeps only the visible ones; an absent row may be nobody or hidden."""
+    from engine.warehouse import open_warehouse
+    ruled = [t.name.split(".", 1)[1] for t in publication.boundary().values()
+             if t.rows == "visible_below_city"]
+    assert {"cost_per_outcome", "cost_per_tenancy_month", "rate_card_comparison"} <= set(ruled)
+    with open_warehouse(outcome_warehouse, read_only=True) as con:
+        inside = con.execute("""select count(*) from marts.cost_per_outcome
+            where suppressed and area_level in ('buurt', 'wijk')""").fetchall()[0][0]
+        read = publication.read(con, "marts.cost_per_outcome", columns=["area_level", "suppressed"])
+    assert inside > 0, "the warehouse holds suppressed buurt or wijk rows: the rule has work"
+    assert not [r for r in read if r["suppressed"] and r["area_level"] in ("buurt", "wijk")]
+    for name in ruled:
+        rows = attacker.read(cost_exports, name)
+        assert not [r for r in rows if r["suppressed"] and r["area_level"] in ("buurt", "wijk")], name
+    shown = attacker.read(cost_exports, "cost_per_outcome")
+    assert any(r["suppressed"] for r in shown), "suppressed city rows still show (no presence there)"
+
+
 def test_no_person_count_of_1_to_9_and_no_hidden_count_given_back_in_the_cost_marts(
         cost_exports, outcome_warehouse):  # noqa: F811
     shown = {name: attacker.read(cost_exports, name) for name in COST_MARTS}
