@@ -22,7 +22,7 @@ from assets.estimates import ESTIMATES_KEY, TWO_SIDED_P, publish_estimates
 from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource, first_row, scalar
 from quality.disclosure import SuppressionReport, area_hierarchy, period_hierarchy, suppress
-from quality.disclosure_audit import AuditResult, Auditor
+from quality.disclosure_audit import AuditResult, SplitAuditor
 from sources.geography import REFERENCE_DIR
 from sources.indicators import Catalogue, catalogue_rows, index_settings_row, load_catalogue, theme_rows
 
@@ -185,11 +185,12 @@ def _measure_cells(con: duckdb.DuckDBPyConnection, pattern: str, terms) -> list[
 
 
 def indicator_auditor(con: duckdb.DuckDBPyConnection, cells: list[tuple],
-                      catalogue: Catalogue) -> Auditor:
+                      catalogue: Catalogue) -> SplitAuditor:
+    """The attacker's audit of the indicator counts, gemeente by gemeente."""
     _, measures = _measures(catalogue)
     subsets = [(catalogue.term(r.part).measure, catalogue.term(r.whole).measure)
                for r in catalogue.relations]
-    return Auditor([c[:3] for c in cells], [c[3] for c in cells],
+    return SplitAuditor([c[:3] for c in cells], [c[3] for c in cells],
                    protected=lambda m: measures[m]["protected"],
                    public=lambda m: measures[m]["public"],
                    area_parents=area_hierarchy(con, "area_code").parents,
@@ -273,7 +274,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
         # in every indicator holding them, with their complementary cells).
         cells = _measure_cells(con, "_indicator_published", terms)
         auditor = auditor or indicator_auditor(con, cells, catalogue)
-        if [c[:3] for c in cells] != auditor.model.keys:
+        if [c[:3] for c in cells] != auditor.keys:
             raise RuntimeError("the counts changed between audit rounds")
         hidden = np.array([c[4] for c in cells], dtype=bool)
         audit = auditor.audit(hidden, local=True)
@@ -289,7 +290,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
                 raise RuntimeError(f"{len(audit.findings)} hidden counts too narrow and no cell left to hide")
             to_force.update(audit.to_hide)
             for key in audit.to_hide:
-                hidden[[auditor.model.index[k] for k in shared.hide(*key) if k in auditor.model.index]] = True
+                hidden[[auditor.index[k] for k in shared.hide(*key) if k in auditor.index]] = True
             audit = auditor.audit(hidden, local=True)
             audits += 1
         else:

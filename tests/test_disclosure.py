@@ -308,6 +308,38 @@ def test_the_auditor_reproves_only_what_changed_and_forgets_when_a_cell_is_shown
         [f.target for f in six_buurten(cells, {k for k, s in zip(keys, shown) if s}).findings]
 
 
+def test_gemeenten_are_audited_apart_and_only_again_when_their_pattern_changes():
+    """No relation crosses a gemeente, so the split audit must find exactly what one audit of
+    all cells finds; and a suppression loop's next audit re-runs only the gemeente it changed."""
+    from quality.disclosure_audit import Auditor, SplitAuditor
+    first, hidden_first = grid_world(2)
+    second, hidden_second = grid_world(3)
+    rename = lambda key: (key[0], "x" + key[1], key[2])   # noqa: E731 - gemeente 'xg'
+    cells = {**first, **{rename(k): v for k, v in second.items()}}
+    hidden = hidden_first | {rename(k) for k in hidden_second}
+    parents = {**AREAS.parents, **{"x" + a: p and "x" + p for a, p in AREAS.parents.items()}}
+    keys = sorted(cells)
+    relations = dict(protected=lambda m: True, area_parents=parents, time_relation={"n": "events"})
+    split = SplitAuditor(keys, [cells[k] for k in keys], **relations)
+    assert [root for root, _, _ in split.parts] == ["g", "xg"]
+    loop = 0
+    while True:
+        pattern = np.array([k in hidden for k in keys])
+        result = split.audit(pattern, local=True)
+        whole = Auditor(keys, [cells[k] for k in keys], **relations).audit(pattern, local=True)
+        assert {f.target for f in result.findings} == {f.target for f in whole.findings}
+        assert result.hidden == pattern.sum() and result.cells == len(keys)
+        if not result.findings:
+            break
+        before = split.part_audits
+        gemeenten = {k[1].startswith("x") for k in result.to_hide}
+        hidden |= set(result.to_hide)
+        split.audit(np.array([k in hidden for k in keys]), local=True)
+        assert split.part_audits - before == len(gemeenten), "only the gemeenten that changed"
+        loop += 1
+    assert loop > 0, "the world needs extension, or this test proves nothing"
+
+
 def test_a_target_whose_neighbours_are_all_hidden_names_the_nearest_visible_cell():
     # one area, events: 3 tenancies ended in January (hidden), none evicted; every month and the
     # quarter of evictions are hidden, but the year shows 0, which proves 'none of the 3': the
