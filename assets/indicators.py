@@ -363,7 +363,8 @@ def indicator_values_published(context: dg.AssetExecutionContext,
     audit = reports["audit"]
     context.log.info(f"Disclosure control: {hidden:,} of {rows:,} cells hidden "
                      f"({hidden / max(rows, 1):.1%}) in {seconds} s; after {audit.rounds} rounds the "
-                     f"attacker's audit finds every hidden count wide")
+                     f"attacker's audit finds every hidden count wide"
+                     + (f" in each of {audit.parts} gemeenten" if audit.parts > 1 else ""))
     return dg.MaterializeResult(metadata={**estimates,
         "rows": rows, "suppressed": hidden, "disclosure_seconds": seconds,
         "suppressed_share": round(hidden / rows, 4) if rows else 0.0,

@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         cells, hidden = con.execute(f"select count(*), count(*) filter (where suppressed) "
                                     f"from {PUBLISHED}").fetchall()[0]
         result.update(cells=cells, hidden=hidden, hidden_share=round(hidden / cells, 4),
-                      audit_rounds=reports["audit"].rounds)
+                      audit_rounds=reports["audit"].rounds, gemeenten_audited=reports["audit"].parts)
         if args.check:
             wall, cpu = time.perf_counter(), time.process_time()
             findings = derivable_cells(con)
