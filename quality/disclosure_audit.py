@@ -677,6 +677,10 @@ def _highs(a: csc_matrix, equality: np.ndarray, b: np.ndarray, lower: np.ndarray
     model.a_matrix_.start_, model.a_matrix_.index_, model.a_matrix_.value_ = a.indptr, a.indices, a.data
     highs = _quiet_highs()
     highs.setOptionValue("presolve", "off")   # small models, re-solved from a basis
+    # Between solves only the costs change: the last optimal basis stays primal feasible, so
+    # primal simplex resumes from it where dual simplex first repairs dual feasibility (about a
+    # fifth less CPU for the city's publication).
+    highs.setOptionValue("simplex_strategy", 4)
     everything = np.arange(n, dtype=np.int32)
 
     highs.passModel(model)
