@@ -32,6 +32,7 @@ loop), so each audit proves only what changed.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 from dataclasses import dataclass, field
@@ -224,6 +225,15 @@ class Auditor:
         self._proven_cell = np.zeros(len(self.values), dtype=bool)   # cells proven wide there
         self._proven_on: np.ndarray | None = None
 
+    @property
+    def proofs(self) -> tuple:
+        """What this auditor remembers having proven (to carry it across processes)."""
+        return self._proven, self._proven_cell, self._proven_on
+
+    @proofs.setter
+    def proofs(self, proofs: tuple) -> None:
+        self._proven, self._proven_cell, self._proven_on = proofs
+
     def audit(self, hidden, lp: bool = True, stop_after: int | None = None,
               local: bool = False) -> AuditResult:
         """Hidden counts whose derivable interval is too narrow, and per finding one visible cell
@@ -381,7 +391,8 @@ class SplitAuditor:
     Same interface as Auditor; `keys` and `index` are over all cells."""
 
     def __init__(self, keys: Sequence[Key], values, *, area_parents: Mapping[str, str | None],
-                 **relations):
+                 workers: int | None = None, **relations):
+        self.workers = workers or os.cpu_count() or 1
         self.keys = list(keys)
         self.index = {k: i for i, k in enumerate(self.keys)}
         values = np.asarray(values, dtype=float)
@@ -403,16 +414,46 @@ class SplitAuditor:
     def audit(self, hidden, lp: bool = True, local: bool = False) -> AuditResult:
         """Every part's audit of its share of `hidden` (see Auditor.audit), as one result."""
         hidden = np.asarray(hidden, dtype=bool)
-        results = []
-        for root, ids, auditor in self.parts:
-            pattern = hidden[ids]
+        todo = []
+        for part, (root, ids, _) in enumerate(self.parts):
             last = self._last.get((root, lp, local))
-            if last is None or not np.array_equal(last[0], pattern):
-                last = (pattern, auditor.audit(pattern, lp=lp, local=local))
-                self._last[(root, lp, local)] = last
-                self.part_audits += 1
-            results.append(last[1])
-        return AuditResult.merged(results)
+            if last is None or not np.array_equal(last[0], hidden[ids]):
+                todo.append(part)
+        for part, result in self._run(todo, hidden, lp, local):
+            root, ids, _ = self.parts[part]
+            self._last[(root, lp, local)] = (hidden[ids], result)
+        self.part_audits += len(todo)
+        return AuditResult.merged([self._last[(root, lp, local)][1] for root, _, _ in self.parts])
+
+    def _run(self, todo: list[int], hidden: np.ndarray, lp: bool, local: bool):
+        """(part, result) for every part in `todo`: in this process, or, with several parts to
+        audit and several cores, in forked workers that inherit the auditors as they are (no
+        copy is sent) and send back each result with what its auditor proved."""
+        if len(todo) < 2 or self.workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            for part in todo:
+                yield part, self.parts[part][2].audit(hidden[self.parts[part][1]], lp=lp, local=local)
+            return
+        global _forked
+        _forked = self
+        try:
+            largest_first = sorted(todo, key=lambda part: -len(self.parts[part][1]))
+            with multiprocessing.get_context("fork").Pool(min(self.workers, len(todo))) as pool:
+                for part, result, proofs in pool.imap_unordered(
+                        _audit_part, [(part, hidden[self.parts[part][1]], lp, local)
+                                      for part in largest_first]):
+                    self.parts[part][2].proofs = proofs
+                    yield part, result
+        finally:
+            _forked = None
+
+
+_forked: SplitAuditor | None = None   # what a forked worker inherits
+
+
+def _audit_part(task: tuple) -> tuple[int, AuditResult, tuple]:
+    part, pattern, lp, local = task
+    auditor = _forked.parts[part][2]
+    return part, auditor.audit(pattern, lp=lp, local=local), auditor.proofs
 
 
 def _roots(area_parents: Mapping[str, str | None]) -> dict[str, str]:

@@ -320,7 +320,8 @@ def test_gemeenten_are_audited_apart_and_only_again_when_their_pattern_changes()
     parents = {**AREAS.parents, **{"x" + a: p and "x" + p for a, p in AREAS.parents.items()}}
     keys = sorted(cells)
     relations = dict(protected=lambda m: True, area_parents=parents, time_relation={"n": "events"})
-    split = SplitAuditor(keys, [cells[k] for k in keys], **relations)
+    split = SplitAuditor(keys, [cells[k] for k in keys], workers=1, **relations)
+    forked = SplitAuditor(keys, [cells[k] for k in keys], workers=2, **relations)
     assert [root for root, _, _ in split.parts] == ["g", "xg"]
     loop = 0
     while True:
@@ -329,6 +330,10 @@ def test_gemeenten_are_audited_apart_and_only_again_when_their_pattern_changes()
         whole = Auditor(keys, [cells[k] for k in keys], **relations).audit(pattern, local=True)
         assert {f.target for f in result.findings} == {f.target for f in whole.findings}
         assert result.hidden == pattern.sum() and result.cells == len(keys)
+        # in worker processes: the same result, and what the workers proved comes back
+        in_workers = forked.audit(pattern, local=True)
+        assert [f.target for f in in_workers.findings] == [f.target for f in result.findings]
+        assert in_workers.to_hide == result.to_hide
         if not result.findings:
             break
         before = split.part_audits
@@ -338,6 +343,13 @@ def test_gemeenten_are_audited_apart_and_only_again_when_their_pattern_changes()
         assert split.part_audits - before == len(gemeenten), "only the gemeenten that changed"
         loop += 1
     assert loop > 0, "the world needs extension, or this test proves nothing"
+    # both gemeenten audited afresh in worker processes: what they proved comes back
+    serial = SplitAuditor(keys, [cells[k] for k in keys], workers=1, **relations)
+    forked = SplitAuditor(keys, [cells[k] for k in keys], workers=2, **relations)
+    assert serial.audit(pattern).lps == forked.audit(pattern).lps > 0
+    for (_, _, one), (_, _, other) in zip(serial.parts, forked.parts):
+        assert one.proofs[1].any() and (one.proofs[1] == other.proofs[1]).all()
+        assert one.proofs[0] == other.proofs[0] and (one.proofs[2] == other.proofs[2]).all()
 
 
 def test_a_target_whose_neighbours_are_all_hidden_names_the_nearest_visible_cell():
