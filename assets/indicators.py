@@ -11,6 +11,7 @@ assets/models.py). This module adds what SQL cannot do:
 """
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import dagster as dg
@@ -207,7 +208,8 @@ def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: b
     return indicator_auditor(con, cells, catalogue).audit([c[4] for c in cells], lp=lp)
 
 
-def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, SuppressionReport]:
+def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] = lambda line: None
+                             ) -> dict[str, SuppressionReport]:
     """marts.indicator_values → marts.indicator_values_published, in two passes:
 
     1. per population (what a denominator counts), over the distinct denominators: a base under
@@ -279,6 +281,8 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
         hidden = np.array([c[4] for c in cells], dtype=bool)
         audit = auditor.audit(hidden, local=True)
         audits += 1
+        progress(f"suppression run {audit_round + 1}: {int(hidden.sum()):,} of {len(hidden):,} counts "
+                 f"hidden; the audit finds {len(audit.findings):,} too narrow")
         if not audit.findings:
             break
         to_force: set[tuple[str, str, str]] = set()
@@ -293,6 +297,9 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
                 hidden[[auditor.index[k] for k in shared.hide(*key) if k in auditor.index]] = True
             audit = auditor.audit(hidden, local=True)
             audits += 1
+            if audits % 10 == 0:
+                progress(f"audit round {audits}: {len(audit.findings):,} still too narrow in "
+                         f"{len({f.target[1][1] for f in audit.findings}):,} areas")
         else:
             raise RuntimeError(f"the disclosure audit did not settle in {MAX_EXTENSION_ROUNDS} rounds")
         forced = pl.DataFrame([(i, a, p) for m, a, p in sorted(to_force)
@@ -356,7 +363,7 @@ def indicator_values_published(context: dg.AssetExecutionContext,
                                warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         started = time.perf_counter()
-        reports = publish_indicator_values(con)
+        reports = publish_indicator_values(con, progress=context.log.debug)
         seconds = round(time.perf_counter() - started, 1)
         estimates = publish_estimates(con)
         rows, hidden = first_row(con, f"select count(*), count(*) filter (where suppressed) from {PUBLISHED}")
