@@ -138,8 +138,12 @@ class _Model:
         self.index = {k: i for i, k in enumerate(self.keys)}
         if len(self.index) != len(self.keys):
             raise ValueError("a (measure, area, period) occurs more than once")
-        # constraints: (cells, coefficients, is_equality), meaning sum(coef x) (=|<=) 0
-        self.constraints: list[tuple[list[int], list[float], bool]] = []
+        # constraints, meaning sum(coef x) (=|<=) 0, gathered flat (CSR rows): a list per
+        # constraint would cost gigabytes at national scale
+        self._indices: list[int] = []
+        self._coefs: list[float] = []
+        self._starts: list[int] = [0]
+        self._equality: list[bool] = []
         by_measure_period: dict[tuple[str, str], dict[str, int]] = {}
         by_measure_area: dict[tuple[str, str], dict[str, int]] = {}
         for i, (m, a, p) in enumerate(self.keys):
@@ -187,18 +191,20 @@ class _Model:
                     self._add([i, j], [1.0, -1.0], False)
 
     def _add(self, cells: list[int], coefs: list[float], equality: bool) -> None:
-        self.constraints.append((cells, coefs, equality))
+        self._indices += cells
+        self._coefs += coefs
+        self._starts.append(len(self._indices))
+        self._equality.append(equality)
 
     def matrix(self) -> tuple[csr_matrix, np.ndarray]:
-        """The constraints as one sparse matrix (sum(coef x) (=|<=) 0 per row) and the equality flags."""
-        data, indices, indptr = [], [], [0]
-        for cells, coefs, _ in self.constraints:
-            indices += cells
-            data += coefs
-            indptr.append(len(indices))
-        shape = (len(self.constraints), len(self.keys))
-        return (csr_matrix((data, indices, indptr), shape=shape),
-                np.array([eq for _, _, eq in self.constraints], dtype=bool))
+        """The constraints as one sparse matrix (sum(coef x) (=|<=) 0 per row) and the equality
+        flags. Asked once: the lists are freed."""
+        shape = (len(self._equality), len(self.keys))
+        built = (csr_matrix((np.array(self._coefs, dtype=float), np.array(self._indices, dtype=np.int32),
+                             np.array(self._starts, dtype=np.int32)), shape=shape),
+                 np.array(self._equality, dtype=bool))
+        self._indices, self._coefs, self._starts, self._equality = [], [], [0], []
+        return built
 
 
 class Auditor:
