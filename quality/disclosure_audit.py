@@ -394,15 +394,14 @@ class SplitAuditor:
     tells him nothing about another. A part whose pattern is the one it last audited gives that
     result back, so a suppression loop's later audits cost only the gemeenten that changed: at
     national scale the loop's rounds follow the slowest gemeente instead of re-auditing 340.
-    Same interface as Auditor; `keys` and `index` are over all cells."""
+    Same interface as Auditor; `keys` and `position` are over all cells."""
 
     def __init__(self, keys: Sequence[Key], values, *, area_parents: Mapping[str, str | None],
                  workers: int | None = None, **relations):
         self.workers = workers or os.cpu_count() or 1
         self.keys = list(keys)
-        self.index = {k: i for i, k in enumerate(self.keys)}
         values = np.asarray(values, dtype=float)
-        root_of = _roots(area_parents)
+        self._root_of = root_of = _roots(area_parents)
         members: dict[str, list[int]] = {}
         for i, (_, area, _) in enumerate(self.keys):
             members.setdefault(root_of.get(area, area), []).append(i)
@@ -414,8 +413,19 @@ class SplitAuditor:
             self.parts.append((root, np.array(ids), Auditor(
                 [self.keys[i] for i in ids], values[ids], area_parents=parents.get(root, {}),
                 **relations)))
+        self._part_of = {root: part for part, (root, _, _) in enumerate(self.parts)}
         self._last: dict[tuple, tuple[np.ndarray, AuditResult]] = {}
         self.part_audits = 0   # audits of a part that were run, not given back
+
+    def position(self, key: Key) -> int | None:
+        """Where `key` is in `keys` (None when it is not a cell). Asked of its part: one index
+        over all cells would double the memory of a national audit."""
+        part = self._part_of.get(self._root_of.get(key[1], key[1]))
+        if part is None:
+            return None
+        _, ids, auditor = self.parts[part]
+        local = auditor.model.index.get(key)
+        return None if local is None else int(ids[local])
 
     def audit(self, hidden, lp: bool = True, local: bool = False) -> AuditResult:
         """Every part's audit of its share of `hidden` (see Auditor.audit), as one result."""

@@ -323,6 +323,8 @@ def test_gemeenten_are_audited_apart_and_only_again_when_their_pattern_changes()
     split = SplitAuditor(keys, [cells[k] for k in keys], workers=1, **relations)
     forked = SplitAuditor(keys, [cells[k] for k in keys], workers=2, **relations)
     assert [root for root, _, _ in split.parts] == ["g", "xg"]
+    assert [split.position(k) for k in keys] == list(range(len(keys)))
+    assert split.position(("n", "nowhere", "2025")) is None
     loop = 0
     while True:
         pattern = np.array([k in hidden for k in keys])
