@@ -510,7 +510,11 @@ class _Component:
             self.offsets[t], self.need[t], values[t] = offset, need, value
         self.objective = csr_matrix((data, indices, indptr), shape=(len(targets), self.n))
         # A cap far above every count keeps each LP bounded; a bound at the cap is wide enough.
-        self.cap = float(max(values.max(initial=1.0), np.abs(b).max(initial=1.0), 1.0) * 10 + 1000)
+        # Above every true hidden count too (a hidden stock of homes may be far larger than the
+        # targets and the visible sums around it): below it, the true counts were cut off and a
+        # ball's LP had no feasible point.
+        self.cap = float(max(values.max(initial=1.0), np.abs(b).max(initial=1.0),
+                             self.truth.max(initial=1.0), 1.0) * 10 + 1000)
 
     def short(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
         """Per target: is [low, high] narrower than required?"""

@@ -372,6 +372,22 @@ def test_a_target_whose_neighbours_are_all_hidden_names_the_nearest_visible_cell
     assert ("part", "w", "2025") in result.to_hide and not set(result.to_hide) & hidden
 
 
+def test_a_hidden_count_far_above_the_targets_stays_feasible(monkeypatch):
+    # Small hidden counts of persons inside hidden stocks of 100,000 homes: every relation holds
+    # at the true counts, so no LP over a ball of them may be infeasible (the LP's cap on a cell
+    # was once set from the targets and the visible sums only, which cut the true homes off).
+    import quality.disclosure_audit as disclosure_audit
+    monkeypatch.setattr(disclosure_audit, "BALL", 2)
+    monkeypatch.setattr(disclosure_audit, "BALL_GROWTH", 2)
+    cells = {("n", "b1", "2025"): 3, ("n", "b2", "2025"): 4, ("n", "w", "2025"): 7,
+             ("h", "b1", "2025"): 100_000, ("h", "b2", "2025"): 100_000, ("h", "w", "2025"): 200_000}
+    keys = sorted(cells)
+    result = audit_cells(keys, [cells[k] for k in keys], [True] * len(keys),
+                         protected=lambda m: m == "n", area_parents={"b1": "w", "b2": "w", "w": None},
+                         time_relation={"n": "none", "h": "none"}, subsets=[("n", "h")])
+    assert result.method == "lp" and result.findings == []
+
+
 # --- breakdowns inside a published row (quality/row_disclosure.py) -------------------------------
 
 def test_a_small_breakdown_is_hidden_with_what_would_give_it_back():
@@ -407,3 +423,4 @@ def test_a_chain_of_families_is_followed_by_linear_algebra():
     assert {"died1", "excl1", "cohort"} <= pattern.hidden
     assert pattern.hidden & {"cens2", "excl2"}, "the cohort must not follow from the other outcome"
     assert pattern.unprotectable == []
+
