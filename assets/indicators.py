@@ -11,6 +11,8 @@ assets/models.py). This module adds what SQL cannot do:
 """
 
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -22,7 +24,7 @@ from assets.estimates import ESTIMATES_KEY, TWO_SIDED_P, publish_estimates
 from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource, first_row, scalar
 from quality.disclosure import SuppressionReport, area_hierarchy, period_hierarchy, suppress
-from quality.disclosure_audit import AuditResult, Auditor
+from quality.disclosure_audit import AuditResult, SplitAuditor
 from sources.geography import REFERENCE_DIR
 from sources.indicators import Catalogue, catalogue_rows, index_settings_row, load_catalogue, theme_rows
 
@@ -159,37 +161,53 @@ class _SharedPattern:
                       if all((i, area, period) in self.hidden for i in self.holders[m]))
 
 
-def _measure_cells(con: duckdb.DuckDBPyConnection, pattern: str, terms) -> list[tuple]:
-    """(measure, area, period, true count, hidden) per count of marts.indicator_values, a count
-    being hidden when every indicator holding it hides it in `pattern` (indicator_id, area_code,
-    period, suppressed)."""
+@dataclass
+class MeasureCells:
+    """Every count of marts.indicator_values once, as (measure, area, period) keys with their true
+    counts and whether a pattern hides them. Keys share their strings (one object per measure,
+    area and period): at national scale that is seven million keys."""
+    keys: list[tuple[str, str, str]]
+    values: np.ndarray
+    hidden: np.ndarray
+
+
+def _measure_cells(con: duckdb.DuckDBPyConnection, pattern: str, terms) -> MeasureCells:
+    """Each count of marts.indicator_values, hidden when every indicator holding it hides it in
+    `pattern` (indicator_id, area_code, period, suppressed)."""
     frame = pl.DataFrame(terms, schema=["indicator_id", "which", "measure"], orient="row")
     con.register("_audit_terms", frame)
     try:
-        rows = con.execute(f"""
+        rows = con.sql(f"""
             select terms.measure, iv.area_code, iv.period,
-                   max(case terms.which when 'numerator' then iv.numerator else iv.denominator end),
-                   min(case terms.which when 'numerator' then iv.numerator else iv.denominator end),
-                   bool_and(pattern.suppressed)
+                   max(case terms.which when 'numerator' then iv.numerator else iv.denominator end) as value,
+                   min(case terms.which when 'numerator' then iv.numerator else iv.denominator end) as low,
+                   bool_and(pattern.suppressed) as hidden
             from marts.indicator_values as iv
             inner join {pattern} as pattern using (indicator_id, area_code, period)
             inner join _audit_terms as terms using (indicator_id)
             group by all
-            order by all""").fetchall()
+            order by all""").pl()
     finally:
         con.unregister("_audit_terms")
-    differing = sum(1 for r in rows if r[3] != r[4])
+    differing = rows.filter(pl.col("value") != pl.col("low")).height
     if differing:
         raise ValueError(f"{differing} cells where one count differs between indicators")
-    return [(m, a, p, value, hidden) for m, a, p, value, _, hidden in rows]
+    columns = []
+    for name in ("measure", "area_code", "period"):
+        names = rows[name].unique().to_list()
+        codes = rows[name].cast(pl.Enum(names)).to_physical().to_list()
+        columns.append([names[c] for c in codes])
+    return MeasureCells(list(zip(*columns)), rows["value"].to_numpy().astype(float),
+                        rows["hidden"].to_numpy().astype(bool))
 
 
-def indicator_auditor(con: duckdb.DuckDBPyConnection, cells: list[tuple],
-                      catalogue: Catalogue) -> Auditor:
+def indicator_auditor(con: duckdb.DuckDBPyConnection, cells: MeasureCells,
+                      catalogue: Catalogue) -> SplitAuditor:
+    """The attacker's audit of the indicator counts, gemeente by gemeente."""
     _, measures = _measures(catalogue)
     subsets = [(catalogue.term(r.part).measure, catalogue.term(r.whole).measure)
                for r in catalogue.relations]
-    return Auditor([c[:3] for c in cells], [c[3] for c in cells],
+    return SplitAuditor(cells.keys, cells.values,
                    protected=lambda m: measures[m]["protected"],
                    public=lambda m: measures[m]["public"],
                    area_parents=area_hierarchy(con, "area_code").parents,
@@ -203,10 +221,11 @@ def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: b
     marts.indicator_values: `pattern` has indicator_id, area_code, period, suppressed."""
     catalogue = catalogue or load_catalogue()
     cells = _measure_cells(con, pattern, _measures(catalogue)[0])
-    return indicator_auditor(con, cells, catalogue).audit([c[4] for c in cells], lp=lp)
+    return indicator_auditor(con, cells, catalogue).audit(cells.hidden, lp=lp)
 
 
-def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, SuppressionReport]:
+def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] = lambda line: None
+                             ) -> dict[str, SuppressionReport]:
     """marts.indicator_values → marts.indicator_values_published, in two passes:
 
     1. per population (what a denominator counts), over the distinct denominators: a base under
@@ -273,11 +292,14 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
         # in every indicator holding them, with their complementary cells).
         cells = _measure_cells(con, "_indicator_published", terms)
         auditor = auditor or indicator_auditor(con, cells, catalogue)
-        if [c[:3] for c in cells] != auditor.model.keys:
+        if cells.keys != auditor.keys:
             raise RuntimeError("the counts changed between audit rounds")
-        hidden = np.array([c[4] for c in cells], dtype=bool)
+        hidden = cells.hidden.copy()
+        del cells
         audit = auditor.audit(hidden, local=True)
         audits += 1
+        progress(f"suppression run {audit_round + 1}: {int(hidden.sum()):,} of {len(hidden):,} counts "
+                 f"hidden; the audit finds {len(audit.findings):,} too narrow")
         if not audit.findings:
             break
         to_force: set[tuple[str, str, str]] = set()
@@ -289,9 +311,13 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection) -> dict[str, Suppre
                 raise RuntimeError(f"{len(audit.findings)} hidden counts too narrow and no cell left to hide")
             to_force.update(audit.to_hide)
             for key in audit.to_hide:
-                hidden[[auditor.model.index[k] for k in shared.hide(*key) if k in auditor.model.index]] = True
+                positions = (auditor.position(k) for k in shared.hide(*key))
+                hidden[[p for p in positions if p is not None]] = True
             audit = auditor.audit(hidden, local=True)
             audits += 1
+            if audits % 10 == 0:
+                progress(f"audit round {audits}: {len(audit.findings):,} still too narrow in "
+                         f"{len({f.target[1][1] for f in audit.findings}):,} areas")
         else:
             raise RuntimeError(f"the disclosure audit did not settle in {MAX_EXTENSION_ROUNDS} rounds")
         forced = pl.DataFrame([(i, a, p) for m, a, p in sorted(to_force)
@@ -355,14 +381,15 @@ def indicator_values_published(context: dg.AssetExecutionContext,
                                warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         started = time.perf_counter()
-        reports = publish_indicator_values(con)
+        reports = publish_indicator_values(con, progress=context.log.debug)
         seconds = round(time.perf_counter() - started, 1)
         estimates = publish_estimates(con)
         rows, hidden = first_row(con, f"select count(*), count(*) filter (where suppressed) from {PUBLISHED}")
     audit = reports["audit"]
     context.log.info(f"Disclosure control: {hidden:,} of {rows:,} cells hidden "
                      f"({hidden / max(rows, 1):.1%}) in {seconds} s; after {audit.rounds} rounds the "
-                     f"attacker's audit finds every hidden count wide")
+                     f"attacker's audit finds every hidden count wide"
+                     + (f" in each of {audit.parts} gemeenten" if audit.parts > 1 else ""))
     return dg.MaterializeResult(metadata={**estimates,
         "rows": rows, "suppressed": hidden, "disclosure_seconds": seconds,
         "suppressed_share": round(hidden / rows, 4) if rows else 0.0,

@@ -208,6 +208,19 @@ def seconds_by_group(defs, result) -> dict:
     return {name: {"seconds": round(g["seconds"], 2), "rows": g["rows"]} for name, g in groups.items()}
 
 
+def disclosure_figures(result) -> dict:
+    """What publishing the indicators under disclosure control cost in that run (issue 14): the
+    seconds of suppression and the attacker's audit, and the cells it hid."""
+    from assets.indicators import PUBLISHED_KEY
+    for event in result.get_asset_materialization_events():
+        if event.asset_key == PUBLISHED_KEY:
+            meta = {k: v.value for k, v in event.materialization.metadata.items()}
+            return {"seconds": meta["disclosure_seconds"], "cells": meta["rows"],
+                    "hidden": meta["suppressed"], "hidden_share": meta["suppressed_share"],
+                    "audit_rounds": meta["audit_rounds"], "gemeenten": meta["audit_parts"]}
+    return {}
+
+
 def run_pipeline(world: Path, home_dir: Path) -> dict:
     """Intake, the stale staging months, then every other asset in one run of the production
     definitions, as `wijkwijzer run` does; per group the seconds of its steps in that run."""
@@ -267,7 +280,8 @@ def run_pipeline(world: Path, home_dir: Path) -> dict:
         return rows_of(built)
     stage("models", models_and_reports)
     stages["_context"] = {"defs": defs, "instance": instance, "registry": registry, "home": home,
-                          "by_group": seconds_by_group(defs, built[0])}
+                          "by_group": seconds_by_group(defs, built[0]),
+                          "disclosure": disclosure_figures(built[0])}
     return stages
 
 
@@ -307,7 +321,7 @@ def bench_scale(scale: str, months: int, fraction: float, workdir: Path) -> dict
         "scale": scale, "months": months, "national_fraction": fraction if scale == "national" else None,
         "input_files": summary["files"], "input_rows": summary["rows"],
         "generation_seconds": round(generated, 1), "stages": stages,
-        "models_by_group": context["by_group"],
+        "models_by_group": context["by_group"], "disclosure": context["disclosure"],
         "pipeline_seconds": round(total, 2), "floor_seconds": floor_result["seconds"],
         "ratio_to_floor": round(total / floor_result["seconds"], 2),
         "peak_rss_gib": max(s.get("peak_rss_gib") or 0 for s in stages.values()),
@@ -368,6 +382,11 @@ def print_table(results: dict) -> None:
             print(f"{scale:9} one corrected month ({c['file']}): {c['seconds']:.1f} s = "
                   f"{c['ratio_to_full_run']:.0%} of a full run; staging months rebuilt "
                   f"{c['staging_months_rebuilt']}")
+        if r.get("disclosure"):
+            d = r["disclosure"]
+            print(f"{scale:9} disclosure control: {d['seconds']:.1f} s, {d['hidden']:,} of {d['cells']:,} "
+                  f"cells hidden ({d['hidden_share']:.1%}) in {d['gemeenten']} gemeenten, "
+                  f"{d['audit_rounds']} audit rounds")
         for name, d in r.get("rebuilt_alone", {}).items():
             print(f"{scale:9} {name} alone: {d['seconds']:.1f} s for {d['tables']} tables, "
                   f"peak {d['peak_rss_gib']} GiB")
