@@ -20,7 +20,6 @@ from reporting.board.periods import check_period
 from reporting.board.sections import delivery, maps, method, mix, profiles, programmes, summary
 from reporting.board.text import LANGS, Fmt, Strings
 from reporting.maps import BAND_COLOURS, BAND_TEXT, BANDS
-from sources.placement import load as load_placement
 
 latest_quarter = data.latest_quarter
 __all__ = ["render_board_report", "render_board_reports", "latest_quarter", "check_period", "context"]
@@ -56,7 +55,7 @@ def context(d: data.ReportData, lang: str) -> dict:
                                  deliveries, t, fmt, names),
         "maps": map_data,
         "mix": mix.build(d.concentration, d.placement, d.buurten, maps.numbering(d.buurten), settings,
-                         load_placement(), t, fmt),
+                         d.placement_config, t, fmt),
         "profiles": profiles.build(d.buurten, index, city, d.indicators, d.catalogue, d.leefbaarometer,
                                    t, fmt, names, city_name=city_name),
         "programmes": progs,

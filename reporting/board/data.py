@@ -19,6 +19,8 @@ from sources.contracts import Registry, load_registry
 from sources.indicators import Catalogue, load_catalogue
 from sources.outcome_config import OutcomeConfig
 from sources.outcome_config import load as load_outcome_config
+from sources.placement import PlacementConfig
+from sources.placement import load as load_placement
 from sources.targets import target_rows
 
 TREND_PERIODS = 8
@@ -30,7 +32,7 @@ class ReportData:
     buurten: list[dict]
     index: list[dict]                 # liveability index, the trend periods up to `period`
     published_areas: set[tuple[str, str, str]]  # (level, code, quarter) with a published value
-    indicators: list[dict]            # published indicator values of the period (and its year)
+    indicators: list[dict]            # published wijk and gemeente values of the period (and its year)
     targets: list[dict]
     leefbaarometer: list[dict]
     cost_per_outcome: list[dict]
@@ -46,6 +48,7 @@ class ReportData:
     outcomes: OutcomeConfig
     target_names: dict[str, dict]
     registry: Registry
+    placement_config: PlacementConfig
     gemeentecode: str = ""
     gemeentenaam: str | None = None
     several_gemeenten: bool = False   # the programme totals then cover more than this gemeente
@@ -160,8 +163,9 @@ def load_all(con, period: str, wanted: Sequence[str]) -> dict[str, ReportData]:
         "buurten": _split(buurten, lambda r: r["gemeentecode"], gemeente_of, wanted),
         "index": _split(index, by_area, gemeente_of, wanted),
         "published_areas": _split(_published_areas(con, wanted), lambda r: r[1], gemeente_of, wanted),
+        # the profiles show indicators per wijk against the gemeente, never per buurt
         "indicators": _split(read(con, "marts.indicator_values_published",
-                                  where=f"period in (?, ?, ?, ?) and {area}",
+                                  where=f"period in (?, ?, ?, ?) and area_level in ('wijk', 'gemeente') and {area}",
                                   params=[period, months[-1], period[:4], str(int(period[:4]) - 1), wanted]),
                              by_area, gemeente_of, wanted),
         "targets": _split(read(con, "marts.targets", where=f"area_level = 'totaal' or {area}", params=[wanted],
@@ -190,6 +194,7 @@ def load_all(con, period: str, wanted: Sequence[str]) -> dict[str, ReportData]:
         outcomes=load_outcome_config(),
         target_names={r["target_id"]: r for r in target_rows()},
         registry=load_registry(),
+        placement_config=load_placement(),
     )
     return {
         g: ReportData(period=period, buurten=split["buurten"][g], index=split["index"][g],
