@@ -5,7 +5,8 @@ session, as the `reports/board_report_*` step does.
     python -m benchmarks.reports "$WIJKWIJZER_HOME/warehouse.duckdb" [--out DIR] [--no-pdf]
 
 Prints seconds (wall and CPU of this process; Chromium's own CPU is not in it), split into
-reading, HTML and PDF, per gemeente, and the PDFs that could not be made. Reports go to a
+reading, HTML and the wait for the last PDFs (they print while the HTML is written), per
+gemeente, and the PDFs that could not be made. Reports go to a
 temporary folder unless --out is given.
 """
 from __future__ import annotations
@@ -31,7 +32,7 @@ def measure(warehouse: Path, out: Path, pdf: bool = True, langs: tuple[str, ...]
     return {"period": run["period"], "gemeenten": run["gemeenten"], "gemeenten_reported": run["gemeenten_reported"],
             "documents": len(documents), "seconds": run["seconds"], "cpu_seconds": round(time.process_time() - cpu, 2),
             "read_seconds": run["read_seconds"], "html_seconds": round(run["html_seconds"] - run["read_seconds"], 3),
-            "pdf_seconds": run["pdf_seconds"], "seconds_per_gemeente": round(run["seconds"] / reported, 3),
+            "pdf_wait_seconds": run["pdf_wait_seconds"], "seconds_per_gemeente": round(run["seconds"] / reported, 3),
             "pdfs_missing": sum(d["pdf"] is None for d in documents) if pdf else None,
             "largest_html_bytes": max((d["html_bytes"] or 0 for d in documents), default=0),
             "largest_pdf_bytes": max((d["pdf_bytes"] or 0 for d in documents), default=0)}

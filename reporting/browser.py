@@ -13,13 +13,15 @@ import fcntl
 import json
 import logging
 import os
+import queue
 import select
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -63,21 +65,22 @@ def print_pdf(html: Path, pdf: Path, timeout_s: float = 120.0) -> Path | None:
     return print_pdfs([(html, pdf)], timeout_s)[0]
 
 
-def print_pdfs(jobs: Sequence[tuple[Path, Path]], timeout_s: float = 120.0) -> list[Path | None]:
+def print_pdfs(jobs: Iterable[tuple[Path, Path]], timeout_s: float = 120.0) -> list[Path | None]:
     """Print each (html, pdf) in one Chromium session: one start for all PDFs of a run. Per PDF
     None, with a warning, when it fails or takes longer than `timeout_s`; Chromium is then
-    restarted for the PDFs after it. Every PDF None (one warning) when Chromium is missing."""
-    jobs = list(jobs)
+    restarted for the PDFs after it. Every PDF None (one warning) when Chromium is missing. Jobs
+    are taken one by one, so they may still be coming (PdfPrinter)."""
     binary = find_chromium()
-    if binary is None:
-        if jobs:
-            log.warning("PDF skipped: Chromium not found (install it with `make browser`, or set %s). "
-                        "The HTML report is at %s.", CHROMIUM_ENV, jobs[0][0])
-        return [None] * len(jobs)
     printed: list[Path | None] = []
     session: PdfSession | None = None
     try:
         for html, pdf in jobs:
+            if binary is None:
+                if not printed:
+                    log.warning("PDF skipped: Chromium not found (install it with `make browser`, or set "
+                                "%s). The HTML report is at %s.", CHROMIUM_ENV, html)
+                printed.append(None)
+                continue
             partial = pdf.with_name(f".{pdf.name}.partial")
             partial.unlink(missing_ok=True)
             try:
@@ -97,6 +100,42 @@ def print_pdfs(jobs: Sequence[tuple[Path, Path]], timeout_s: float = 120.0) -> l
         if session is not None:
             session.close()
     return printed
+
+
+class PdfPrinter:
+    """print_pdfs in a background thread, fed while the caller writes the next report: Chromium
+    lays out one report on the other core while Python renders the next (the thread itself only
+    waits on the pipe). `add` inside the with-block; `results()` after it: html → pdf or None."""
+
+    def __init__(self, timeout_s: float = 120.0):
+        self._queue: queue.Queue = queue.Queue()
+        self._added: list[Path] = []
+        self._printed: list[Path | None] = []
+        self._timeout_s = timeout_s
+        self._thread = threading.Thread(target=self._work, name="wijkwijzer-pdf", daemon=True)
+
+    def __enter__(self) -> PdfPrinter:
+        self._thread.start()
+        return self
+
+    def add(self, html: Path) -> None:
+        self._added.append(html)
+        self._queue.put((html, html.with_suffix(".pdf")))
+
+    def _work(self) -> None:
+        try:
+            self._printed = print_pdfs(iter(self._queue.get, None), self._timeout_s)
+        except Exception:  # never fail the run for a PDF: the HTML is there
+            log.exception("PDFs skipped: the printer failed")
+            while self._queue.get() is not None:
+                pass
+
+    def __exit__(self, *exc) -> None:
+        self._queue.put(None)
+        self._thread.join()
+
+    def results(self) -> dict[Path, Path | None]:
+        return {html: (self._printed[n] if n < len(self._printed) else None) for n, html in enumerate(self._added)}
 
 
 class BrowserFailed(RuntimeError):

@@ -10,10 +10,12 @@ cohorts and capacity come from the marts; the report only refuses to show a hidd
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from reporting import browser
 from reporting.board import data, national, render
 from reporting.board.index import DIMENSIONS, NEED, build_index
 from reporting.board.periods import check_period
@@ -68,13 +70,28 @@ def context(d: data.ReportData, lang: str) -> dict:
     }
 
 
+def summary_context(loaded: dict[str, data.ReportData], names: dict[str, str | None], reported: set[str],
+                    lang: str) -> dict:
+    """What the national summary shows, as plain data."""
+    t, fmt = Strings(lang), Fmt(lang)
+    first = next(iter(loaded.values()))
+    period = first.period
+    return {"lang": lang, "t": t, "period_label": fmt.period(period, t),
+            "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "national": national.build(loaded, names, reported, t, fmt),
+            "dimensions": [theme_names(first, t)[d] for d in DIMENSIONS],
+            "confidence": fmt.pct(first.catalogue.index.interval),
+            "bands": [{"colour": BAND_COLOURS[b], "label": t(f"band_{b}")} for b in BANDS]}
+
+
 def _size(path: Path | None) -> int | None:
     return path.stat().st_size if path else None
 
 
 def render_board_reports(con, reports_dir: Path, period: str | None = None, langs: tuple[str, ...] = LANGS,
                          pdf: bool = True, only: list[str] | None = None) -> dict:
-    """Every report of a run, the data read once and every PDF printed in one Chromium session.
+    """Every report of a run: the data read once, every PDF printed in one Chromium session while
+    the next HTML is written.
 
     One gemeente on the buurt map (the demo): reports/<period>/board_report.<lang>.html as always.
     Several: reports/<period>/<gemeentecode>/board_report.<lang>.html for each gemeente with
@@ -95,40 +112,35 @@ def render_board_reports(con, reports_dir: Path, period: str | None = None, lang
     loaded = data.load_all(con, period, list(only or names) or [data.DEFAULT_GEMEENTE])
     read_seconds = time.perf_counter() - started
     folder = Path(reports_dir) / period
-    reports = []
-    for code, report_data in loaded.items():
-        if several and not only and not report_data.has_published_data:
-            continue  # nothing published for this gemeente in the period: no report
-        for lang in langs:
-            html = render.render_html(context(report_data, lang))
-            reports.append({"gemeentecode": code, "lang": lang,
-                            "html": render.write(html, folder / code if several else folder, lang)})
-    summaries = {}
-    if several and not only:
-        reported = {r["gemeentecode"] for r in reports}
-        for lang in langs:
-            t, fmt = Strings(lang), Fmt(lang)
-            summary_context = {
-                "lang": lang, "t": t, "period_label": fmt.period(period, t),
-                "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                "national": national.build(loaded, names, reported, t, fmt),
-                "dimensions": [theme_names(next(iter(loaded.values())), t)[d] for d in DIMENSIONS],
-                "confidence": fmt.pct(next(iter(loaded.values())).catalogue.index.interval),
-                "bands": [{"colour": BAND_COLOURS[b], "label": t(f"band_{b}")} for b in BANDS]}
-            summaries[lang] = render.write(render.render_html(summary_context, render.SUMMARY), folder, lang,
-                                           render.SUMMARY)
-    html_seconds = time.perf_counter() - started
-    documents = [r["html"] for r in reports] + list(summaries.values())
-    printed = render.write_pdfs(documents) if pdf else [None] * len(documents)
-    pdfs = dict(zip(documents, printed))
+    reports, summaries = [], {}
+    printer = browser.PdfPrinter() if pdf else None
+    with printer or contextlib.nullcontext():  # each PDF printed while the next HTML is written
+        for code, report_data in loaded.items():
+            if several and not only and not report_data.has_published_data:
+                continue  # nothing published for this gemeente in the period: no report
+            for lang in langs:
+                html = render.write(render.render_html(context(report_data, lang)),
+                                    folder / code if several else folder, lang)
+                reports.append({"gemeentecode": code, "lang": lang, "html": html})
+                if printer:
+                    printer.add(html)
+        if several and not only:
+            reported = {r["gemeentecode"] for r in reports}
+            for lang in langs:
+                summaries[lang] = render.write(render.render_html(summary_context(loaded, names, reported, lang),
+                                                                  render.SUMMARY), folder, lang, render.SUMMARY)
+                if printer:
+                    printer.add(summaries[lang])
+        html_seconds = time.perf_counter() - started
+    pdfs = printer.results() if printer else {}
     for r in reports:
-        r.update(pdf=pdfs[r["html"]], html_bytes=_size(r["html"]), pdf_bytes=_size(pdfs[r["html"]]))
+        r.update(pdf=pdfs.get(r["html"]), html_bytes=_size(r["html"]), pdf_bytes=_size(pdfs.get(r["html"])))
     return {"period": period, "langs": list(langs), "several_gemeenten": several, "reports": reports,
-            "summary": {lang: {"html": path, "pdf": pdfs[path], "html_bytes": _size(path),
-                               "pdf_bytes": _size(pdfs[path])} for lang, path in summaries.items()},
+            "summary": {lang: {"html": path, "pdf": pdfs.get(path), "html_bytes": _size(path),
+                               "pdf_bytes": _size(pdfs.get(path))} for lang, path in summaries.items()},
             "gemeenten": len(names), "gemeenten_reported": len({r["gemeentecode"] for r in reports}),
             "seconds": round(time.perf_counter() - started, 3), "read_seconds": round(read_seconds, 3),
-            "html_seconds": round(html_seconds, 3), "pdf_seconds": round(time.perf_counter() - started - html_seconds, 3)}
+            "html_seconds": round(html_seconds, 3), "pdf_wait_seconds": round(time.perf_counter() - started - html_seconds, 3)}
 
 
 def render_board_report(con, reports_dir: Path, period: str | None = None, lang: str = "nl",

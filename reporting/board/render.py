@@ -1,12 +1,11 @@
 """Rendering apart: the sections' plain data through the autoescaped templates into one
-self-contained HTML file, written atomically, and the PDFs of a run through one headless Chromium."""
+self-contained HTML file, written atomically. The PDFs: reporting.browser.PdfPrinter."""
 from __future__ import annotations
 
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from reporting import browser
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
@@ -25,13 +24,3 @@ def write(html: str, folder: Path, lang: str, document: str = REPORT) -> Path:
     partial.write_text(html, encoding="utf-8")
     partial.replace(path)
     return path
-
-
-def write_pdf(html_path: Path) -> Path | None:
-    """None (with a warning from reporting.browser) when Chromium is missing or fails."""
-    return write_pdfs([html_path])[0]
-
-
-def write_pdfs(html_paths: list[Path]) -> list[Path | None]:
-    """Each HTML's PDF beside it, all in one Chromium session; None where it could not be made."""
-    return browser.print_pdfs([(path, path.with_suffix(".pdf")) for path in html_paths])
