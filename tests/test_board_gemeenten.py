@@ -176,3 +176,16 @@ def test_a_failing_pdf_costs_only_its_own(tmp_path, monkeypatch, caplog):
     assert len(starts) == 2  # restarted once, after the failure
     assert any("PDF skipped" in r.message for r in caplog.records)
     assert not list(tmp_path.glob(".*.partial"))
+
+
+def test_with_several_gemeenten_the_run_prints_dutch_reports_and_every_summary(warehouse, tmp_path, monkeypatch):
+    queued = []
+
+    class Recording(browser.PdfPrinter):
+        def add(self, html):
+            queued.append(html.relative_to(tmp_path / PERIOD).as_posix())
+    monkeypatch.setattr(browser, "PdfPrinter", Recording)
+    with open_warehouse(warehouse, read_only=True) as con:
+        render_board_reports(con, tmp_path, langs=("nl", "en"), pdf=True)
+    assert sorted(queued) == ["GM0599/board_report.nl.html", f"{TWEESTAD}/board_report.nl.html",
+                              "national_summary.en.html", "national_summary.nl.html"]

@@ -24,6 +24,9 @@ from reporting.board.text import LANGS, Fmt, Strings
 from reporting.maps import BAND_COLOURS, BAND_TEXT, BANDS
 
 latest_quarter = data.latest_quarter
+# With several gemeenten a PDF per report and language costs ~0.35 s of Chromium each (680 PDFs
+# nationally): the run prints the Dutch ones, English stays HTML (its PDF on request, by gemeente).
+SEVERAL_GEMEENTEN_PDF_LANGS = ("nl",)
 __all__ = ["render_board_report", "render_board_reports", "latest_quarter", "check_period", "context"]
 
 
@@ -97,7 +100,8 @@ def render_board_reports(con, reports_dir: Path, period: str | None = None, lang
     Several: reports/<period>/<gemeentecode>/board_report.<lang>.html for each gemeente with
     published data in the period (or each of `only`, asked for by name), and
     reports/<period>/national_summary.<lang>.html linking to them. PDFs beside each HTML (None
-    when Chromium is missing or fails: logged, never raised). A published table that breaks its
+    when Chromium is missing or fails: logged, never raised); with several gemeenten only in
+    SEVERAL_GEMEENTEN_PDF_LANGS, but the summary's in every language. A published table that breaks its
     contract raises quality.publication.ContractBroken before anything is written."""
     started = time.perf_counter()
     for lang in langs:
@@ -114,6 +118,7 @@ def render_board_reports(con, reports_dir: Path, period: str | None = None, lang
     folder = Path(reports_dir) / period
     reports, summaries = [], {}
     printer = browser.PdfPrinter() if pdf else None
+    pdf_langs = set(langs) if not several or only else set(langs) & set(SEVERAL_GEMEENTEN_PDF_LANGS)
     with printer or contextlib.nullcontext():  # each PDF printed while the next HTML is written
         for code, report_data in loaded.items():
             if several and not only and not report_data.has_published_data:
@@ -122,14 +127,14 @@ def render_board_reports(con, reports_dir: Path, period: str | None = None, lang
                 html = render.write(render.render_html(context(report_data, lang)),
                                     folder / code if several else folder, lang)
                 reports.append({"gemeentecode": code, "lang": lang, "html": html})
-                if printer:
+                if printer and lang in pdf_langs:
                     printer.add(html)
         if several and not only:
             reported = {r["gemeentecode"] for r in reports}
             for lang in langs:
                 summaries[lang] = render.write(render.render_html(summary_context(loaded, names, reported, lang),
                                                                   render.SUMMARY), folder, lang, render.SUMMARY)
-                if printer:
+                if printer:  # one page per language: always worth its PDF
                     printer.add(summaries[lang])
         html_seconds = time.perf_counter() - started
     pdfs = printer.results() if printer else {}
