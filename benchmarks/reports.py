@@ -33,7 +33,8 @@ def measure(warehouse: Path, out: Path, pdf: bool = True, langs: tuple[str, ...]
             "documents": len(documents), "seconds": run["seconds"], "cpu_seconds": round(time.process_time() - cpu, 2),
             "read_seconds": run["read_seconds"], "html_seconds": round(run["html_seconds"] - run["read_seconds"], 3),
             "pdf_wait_seconds": run["pdf_wait_seconds"], "seconds_per_gemeente": round(run["seconds"] / reported, 3),
-            "pdfs_missing": sum(d["pdf"] is None for d in documents) if pdf else None,
+            "pdfs": sum(d["pdf"] is not None for d in documents),
+            "pdfs_failed": sum(d["pdf_wanted"] and d["pdf"] is None for d in documents),
             "largest_html_bytes": max((d["html_bytes"] or 0 for d in documents), default=0),
             "largest_pdf_bytes": max((d["pdf_bytes"] or 0 for d in documents), default=0)}
 

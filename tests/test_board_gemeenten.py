@@ -189,3 +189,25 @@ def test_with_several_gemeenten_the_run_prints_dutch_reports_and_every_summary(w
         render_board_reports(con, tmp_path, langs=("nl", "en"), pdf=True)
     assert sorted(queued) == ["GM0599/board_report.nl.html", f"{TWEESTAD}/board_report.nl.html",
                               "national_summary.en.html", "national_summary.nl.html"]
+
+
+def test_the_dagster_step_writes_every_gemeente_and_points_at_the_summary(warehouse, tmp_path):
+    import dagster as dg
+
+    from assets.reports import board_report_assets
+    from engine.home import DataHome
+    from engine.resources import resources_for
+    home = DataHome(tmp_path / "home").ensure()
+    home.warehouse.write_bytes(warehouse.read_bytes())
+    result = dg.materialize(board_report_assets, resources=resources_for(home),
+                            instance=dg.DagsterInstance.ephemeral(),
+                            run_config={"ops": {"board_reports": {"config": {"pdf": False}}}})
+    assert result.success
+    for event in result.get_asset_materialization_events():
+        metadata = event.materialization.metadata
+        lang = event.asset_key.path[-1][-2:]
+        assert metadata["path"].value == str(home.reports / PERIOD / f"national_summary.{lang}.html")
+        assert metadata["gemeenten_reported"].value == 2 and metadata["pdf"].value == "skipped"
+    assert sorted(p.relative_to(home.reports / PERIOD).as_posix() for p in home.reports.rglob("*.html")) == [
+        "GM0599/board_report.en.html", "GM0599/board_report.nl.html", f"{TWEESTAD}/board_report.en.html",
+        f"{TWEESTAD}/board_report.nl.html", "national_summary.en.html", "national_summary.nl.html"]

@@ -126,8 +126,9 @@ def render_board_reports(con, reports_dir: Path, period: str | None = None, lang
             for lang in langs:
                 html = render.write(render.render_html(context(report_data, lang)),
                                     folder / code if several else folder, lang)
-                reports.append({"gemeentecode": code, "lang": lang, "html": html})
-                if printer and lang in pdf_langs:
+                wanted = bool(printer) and lang in pdf_langs
+                reports.append({"gemeentecode": code, "lang": lang, "html": html, "pdf_wanted": wanted})
+                if wanted:
                     printer.add(html)
         if several and not only:
             reported = {r["gemeentecode"] for r in reports}
@@ -141,7 +142,7 @@ def render_board_reports(con, reports_dir: Path, period: str | None = None, lang
     for r in reports:
         r.update(pdf=pdfs.get(r["html"]), html_bytes=_size(r["html"]), pdf_bytes=_size(pdfs.get(r["html"])))
     return {"period": period, "langs": list(langs), "several_gemeenten": several, "reports": reports,
-            "summary": {lang: {"html": path, "pdf": pdfs.get(path), "html_bytes": _size(path),
+            "summary": {lang: {"html": path, "pdf": pdfs.get(path), "pdf_wanted": bool(printer), "html_bytes": _size(path),
                                "pdf_bytes": _size(pdfs.get(path))} for lang, path in summaries.items()},
             "gemeenten": len(names), "gemeenten_reported": len({r["gemeentecode"] for r in reports}),
             "seconds": round(time.perf_counter() - started, 3), "read_seconds": round(read_seconds, 3),
