@@ -121,6 +121,7 @@ def test_the_summary_lists_every_gemeente_with_its_figures_and_a_link(run):
                                                   text, re.S)}
     assert set(rows) == {"GM0599", TWEESTAD, LEEGDORP}
     assert ">102</span><span class=\"ci\">98–106<" in rows["GM0599"]        # total with its interval
+    assert rows["GM0599"].count('class="ci"') == 4                        # and every theme
     assert ">112</span><span class=\"ci\">108–116<" in rows[TWEESTAD]
     assert "href" not in rows[LEEGDORP] and "geen gepubliceerde cijfers" in rows[LEEGDORP]
     assert "4.321" not in text and "4321" not in text                     # never published

@@ -1,5 +1,5 @@
 """The national summary: one page per run, a row per gemeente on the buurt map with its index per
-theme (interval on the total), the change against a year before when it is real, and a link to
+theme and its interval (as page one of its report shows them), the change against a year before when it is real, and a link to
 its own report; no buurten. Only published cells: the same index reduction (build_index) and
 score cells as page one of a gemeente's report. A pure function of the loaded report data."""
 from __future__ import annotations
@@ -26,7 +26,7 @@ def build(loaded: dict[str, ReportData], names: dict[str, str | None], reported:
         change = total["change_year"] if total else None
         significant = bool(total and total["significant"])
         rows.append({"code": code, "name": name or code,
-                     "cells": [score_cell(index, "gemeente", code, dim, t, fmt, interval=dim == "totaal")
+                     "cells": [score_cell(index, "gemeente", code, dim, t, fmt, interval=True)
                                for dim in DIMENSIONS],
                      "arrow": arrow(change) if significant else "",
                      "change": fmt.signed(change) if change is not None else "",
