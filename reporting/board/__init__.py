@@ -1,10 +1,12 @@
 """The board report: one self-contained HTML (and its PDF) per period, language and gemeente,
 and with several gemeenten a national summary that links to them.
 
-A thin consumer of declared marts. `data.load` reads the tables of sources/publication.yaml with
-`report: true` through the contract's typed reader (a missing or retyped column raises) and the
-catalogues through sources/; each module of `sections/` turns plain data into what its part of the
-report shows; `text` holds words and number formats; `render` writes HTML and PDF. Nothing here
+A thin consumer of declared marts. `data.load_all` reads the tables of sources/publication.yaml
+with `report: true` through the contract's typed reader (a missing or retyped column raises), once
+per run for every gemeente, and the catalogues through sources/; each module of `sections/` turns
+plain data into what its part of the report shows, `national` the summary over the gemeenten;
+`text` holds words and number formats; `render` writes the HTML, reporting.browser prints the PDFs
+in one Chromium session. Nothing here
 holds a business rule the marts already apply: suppression, intervals, significance, provisional
 cohorts and capacity come from the marts; the report only refuses to show a hidden number.
 """
