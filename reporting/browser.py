@@ -111,6 +111,7 @@ class PdfPrinter:
         self._queue: queue.Queue = queue.Queue()
         self._added: list[Path] = []
         self._printed: list[Path | None] = []
+        self._all_taken = False
         self._timeout_s = timeout_s
         self._thread = threading.Thread(target=self._work, name="wijkwijzer-pdf", daemon=True)
 
@@ -122,13 +123,18 @@ class PdfPrinter:
         self._added.append(html)
         self._queue.put((html, html.with_suffix(".pdf")))
 
+    def _jobs(self):
+        while (job := self._queue.get()) is not None:
+            yield job
+        self._all_taken = True
+
     def _work(self) -> None:
         try:
-            self._printed = print_pdfs(iter(self._queue.get, None), self._timeout_s)
+            self._printed = print_pdfs(self._jobs(), self._timeout_s)
         except Exception:  # never fail the run for a PDF: the HTML is there
             log.exception("PDFs skipped: the printer failed")
-            while self._queue.get() is not None:
-                pass
+            while not self._all_taken and self._queue.get() is not None:
+                pass  # take what is still coming, so the caller is not kept waiting
 
     def __exit__(self, *exc) -> None:
         self._queue.put(None)
@@ -149,7 +155,7 @@ class PdfSession:
     Chromium's own --print-to-pdf (backgrounds, the page's CSS page size, no header or footer)."""
 
     def __init__(self, binary: str, timeout_s: float):
-        self._profile = tempfile.TemporaryDirectory(prefix="wijkwijzer-chromium-")
+        self._profile = tempfile.TemporaryDirectory(prefix="wijkwijzer-chromium-", ignore_cleanup_errors=True)
         to_chromium, self._commands = os.pipe()
         self._answers, from_chromium = os.pipe()
         # above the standard streams and fds 3/4 themselves, so the dup2s below cannot collide

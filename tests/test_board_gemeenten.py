@@ -212,3 +212,26 @@ def test_the_dagster_step_writes_every_gemeente_and_points_at_the_summary(wareho
     assert sorted(p.relative_to(home.reports / PERIOD).as_posix() for p in home.reports.rglob("*.html")) == [
         "GM0599/board_report.en.html", "GM0599/board_report.nl.html", f"{TWEESTAD}/board_report.en.html",
         f"{TWEESTAD}/board_report.nl.html", "national_summary.en.html", "national_summary.nl.html"]
+
+
+@pytest.mark.parametrize("taken", [1, 3])
+def test_a_broken_printer_never_stops_the_run(tmp_path, monkeypatch, taken):
+    """The printer failing after some or all of the jobs: every PDF None, the run goes on."""
+    import itertools
+    import threading
+
+    def broken(jobs, timeout_s):
+        list(itertools.islice(jobs, taken)) if taken < 3 else list(jobs)
+        raise RuntimeError("printer broke")
+    monkeypatch.setattr(browser, "print_pdfs", broken)
+    results = {}
+
+    def run():
+        with browser.PdfPrinter() as printer:
+            for name in "abc":
+                printer.add(tmp_path / f"{name}.html")
+        results.update(printer.results())
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive() and len(results) == 3 and set(results.values()) == {None}
