@@ -164,6 +164,13 @@ def test_every_pdf_of_the_run_from_one_chromium(run, launches):
 
 
 @needs_chromium
+def test_the_summary_reads_on_a_phone(run):
+    layout = browser.measure(run["summary"]["nl"]["html"], 390)
+    assert layout["scroll_width"] <= 390, (layout["scroll_width"], layout["wider"])  # no sideways scrolling
+    assert "Tweestad" in layout["text"] and "Leegdorp" in layout["text"]
+
+
+@needs_chromium
 def test_a_failing_pdf_costs_only_its_own(tmp_path, monkeypatch, caplog):
     starts = []
     real = browser._start_chromium
