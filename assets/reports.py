@@ -10,7 +10,7 @@ from engine.resources import DataHomeResource
 from engine.warehouse import WarehouseResource
 from quality import publication
 from reporting import slice_report
-from reporting.board import render_board_report
+from reporting.board import render_board_reports
 
 # Everything the board report may read: the tables of sources/publication.yaml with `report: true`.
 # A key is only declared as a dependency when an asset in this package defines it (a mart still
@@ -46,31 +46,51 @@ def kwetsbare_huurders_report(data_home: DataHomeResource,
     return dg.MaterializeResult(metadata={"path": dg.MetadataValue.path(str(path))})
 
 
-def _board_report(lang: str, deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
-    name = {"nl": "Dutch", "en": "English"}[lang]
+LANG_NAMES = {"nl": "Dutch", "en": "English"}
 
-    @dg.asset(key=["reports", f"board_report_{lang}"], group_name="reports", pool=WAREHOUSE_POOL,
-              deps=deps,
-              description=f"The board report in {name} for the latest complete quarter: "
-                          f"reports/<period>/board_report.{lang}.html and .pdf (headless Chromium; "
-                          "skipped with a warning when Chromium is missing). Reads only published "
-                          "marts, the buurt geography and the load ledger.")
-    def _asset(context: dg.AssetExecutionContext, data_home: DataHomeResource,
-               warehouse: WarehouseResource) -> dg.MaterializeResult:
+
+class BoardReportConfig(dg.Config):
+    """pdf: false writes the HTML only (nationally the PDFs cost ~0.3 s of Chromium each)."""
+    pdf: bool = True
+
+
+def _board_reports(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
+    """Both languages in one step: the marts read once and every PDF of the run printed in one
+    Chromium session (issue 20). Selecting one language renders only that one."""
+    specs = [dg.AssetSpec(["reports", f"board_report_{lang}"], group_name="reports", deps=deps,
+                          description=f"The board report in {name} for the latest complete quarter: "
+                                      f"reports/<period>/board_report.{lang}.html and .pdf (headless "
+                                      "Chromium; skipped with a warning when Chromium is missing); with "
+                                      "several gemeenten one per gemeente with data under "
+                                      "reports/<period>/<gemeentecode>/ and "
+                                      f"reports/<period>/national_summary.{lang}.html. Reads only "
+                                      "published marts, the buurt geography and the load ledger.")
+             for lang, name in LANG_NAMES.items()]
+
+    @dg.multi_asset(specs=specs, name="board_reports", pool=WAREHOUSE_POOL, can_subset=True)
+    def _asset(context: dg.AssetExecutionContext, config: BoardReportConfig, data_home: DataHomeResource,
+               warehouse: WarehouseResource):
+        langs = tuple(lang for lang in LANG_NAMES
+                      if dg.AssetKey(["reports", f"board_report_{lang}"]) in context.selected_asset_keys)
         with warehouse.connect(read_only=True) as con:
-            result = render_board_report(con, data_home.home.reports, lang=lang, pdf=True)
-        if result["pdf"] is None:
-            context.log.warning("Board report PDF skipped (Chromium missing or failed); the HTML is "
-                                "at %s", result["html"])
-        metadata = {
-            "path": dg.MetadataValue.path(str(result["html"])),
-            "period": result["period"],
-            "seconds": result["seconds"],
-            "html_bytes": result["html_bytes"],
-            "pdf": dg.MetadataValue.path(str(result["pdf"])) if result["pdf"] else "skipped",
-            "pdf_bytes": result["pdf_bytes"] or 0,
-        }
-        return dg.MaterializeResult(metadata=metadata)
+            run = render_board_reports(con, data_home.home.reports, langs=langs, pdf=config.pdf)
+        for lang in langs:
+            mine = [r for r in run["reports"] if r["lang"] == lang]
+            main = run["summary"].get(lang) or (mine[0] if mine else {})
+            summary = [run["summary"][lang]] if lang in run["summary"] else []
+            skipped = sum(d["pdf_wanted"] and d["pdf"] is None for d in [*mine, *summary])
+            if skipped:
+                context.log.warning("%d board report PDF(s) in %s skipped (Chromium missing or failed); "
+                                    "the HTML is there", skipped, lang)
+            yield dg.MaterializeResult(asset_key=["reports", f"board_report_{lang}"], metadata={
+                "path": dg.MetadataValue.path(str(main.get("html"))),
+                "period": run["period"],
+                "seconds": run["seconds"],
+                "gemeenten_reported": run["gemeenten_reported"],
+                "html_bytes": main.get("html_bytes") or 0,
+                "pdf": dg.MetadataValue.path(str(main["pdf"])) if main.get("pdf") else "skipped",
+                "pdf_bytes": main.get("pdf_bytes") or 0,
+            })
 
     return _asset
 
@@ -97,5 +117,5 @@ def _contract_check(key: dg.AssetKey) -> dg.AssetChecksDefinition:
 
 _DEFINED = _defined_keys()
 _DEPS = [dg.AssetKey(list(key)) for key in BOARD_REPORT_READS if dg.AssetKey(list(key)) in _DEFINED]
-board_report_assets = [_board_report(lang, _DEPS) for lang in ("nl", "en")]
+board_report_assets = [_board_reports(_DEPS)]
 contract_checks = [_contract_check(key) for key in _DEPS]

@@ -1,17 +1,27 @@
 """Headless Chromium for the report: print the HTML to PDF (and, in tests, screenshot it).
 
-Chromium runs offline: a fresh profile per call, no background networking, no component updates,
-no QUIC; the page itself forbids every network load through its Content-Security-Policy. When
+All PDFs of a run come from one Chromium session (`print_pdfs`): starting Chromium costs more
+than printing a report. Chromium runs offline: a fresh profile per session or call, no background
+networking, no component updates, no QUIC; the page itself forbids every network load through its Content-Security-Policy. When
 Chromium is missing the caller gets None and a clear warning, never an exception: a report
 without PDF is still a report.
 """
 from __future__ import annotations
 
+import base64
+import fcntl
+import json
 import logging
 import os
+import queue
+import select
 import shutil
 import subprocess
+import sys
 import tempfile
+import threading
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -52,26 +62,214 @@ def run_chromium(args: list[str], timeout_s: float = 120.0) -> subprocess.Comple
 def print_pdf(html: Path, pdf: Path, timeout_s: float = 120.0) -> Path | None:
     """Print `html` to `pdf` (A4 through the page's print CSS). None, with a warning, when
     Chromium is missing, fails or hangs: the pipeline never fails for the PDF."""
-    partial = pdf.with_name(f".{pdf.name}.partial")
-    partial.unlink(missing_ok=True)
+    return print_pdfs([(html, pdf)], timeout_s)[0]
+
+
+def print_pdfs(jobs: Iterable[tuple[Path, Path]], timeout_s: float = 120.0) -> list[Path | None]:
+    """Print each (html, pdf) in one Chromium session: one start for all PDFs of a run. Per PDF
+    None, with a warning, when it fails or takes longer than `timeout_s`; Chromium is then
+    restarted for the PDFs after it. Every PDF None (one warning) when Chromium is missing. Jobs
+    are taken one by one, so they may still be coming (PdfPrinter)."""
+    binary = find_chromium()
+    printed: list[Path | None] = []
+    session: PdfSession | None = None
     try:
-        result = run_chromium(["--no-pdf-header-footer", f"--print-to-pdf={partial}",
-                               html.resolve().as_uri()], timeout_s)
-    except FileNotFoundError as error:
-        log.warning("PDF skipped: %s. The HTML report is at %s.", error, html)
-        return None
-    except subprocess.TimeoutExpired:
-        log.warning("PDF skipped: Chromium did not finish within %.0f s. The HTML report is at %s.",
-                    timeout_s, html)
-        partial.unlink(missing_ok=True)
-        return None
-    if result.returncode != 0 or not partial.is_file() or partial.stat().st_size == 0:
-        log.warning("PDF skipped: Chromium exited with %s: %s", result.returncode,
-                    (result.stderr or "")[-500:])
-        partial.unlink(missing_ok=True)
-        return None
-    partial.replace(pdf)
-    return pdf
+        for html, pdf in jobs:
+            if binary is None:
+                if not printed:
+                    log.warning("PDF skipped: Chromium not found (install it with `make browser`, or set "
+                                "%s). The HTML report is at %s.", CHROMIUM_ENV, html)
+                printed.append(None)
+                continue
+            partial = pdf.with_name(f".{pdf.name}.partial")
+            partial.unlink(missing_ok=True)
+            try:
+                session = session or _start_chromium(binary, timeout_s)
+                partial.write_bytes(session.print(html, timeout_s))
+            except (TimeoutError, BrowserFailed, OSError) as error:
+                log.warning("PDF skipped for %s: %s", html, error)
+                partial.unlink(missing_ok=True)
+                if session is not None:
+                    session.close()
+                session = None
+                printed.append(None)
+                continue
+            partial.replace(pdf)
+            printed.append(pdf)
+    finally:
+        if session is not None:
+            session.close()
+    return printed
+
+
+class PdfPrinter:
+    """print_pdfs in a background thread, fed while the caller writes the next report: Chromium
+    lays out one report on the other core while Python renders the next (the thread itself only
+    waits on the pipe). `add` inside the with-block; `results()` after it: html → pdf or None."""
+
+    def __init__(self, timeout_s: float = 120.0):
+        self._queue: queue.Queue = queue.Queue()
+        self._added: list[Path] = []
+        self._printed: list[Path | None] = []
+        self._all_taken = False
+        self._timeout_s = timeout_s
+        self._thread = threading.Thread(target=self._work, name="wijkwijzer-pdf", daemon=True)
+
+    def __enter__(self) -> PdfPrinter:
+        self._thread.start()
+        return self
+
+    def add(self, html: Path) -> None:
+        self._added.append(html)
+        self._queue.put((html, html.with_suffix(".pdf")))
+
+    def _jobs(self):
+        while (job := self._queue.get()) is not None:
+            yield job
+        self._all_taken = True
+
+    def _work(self) -> None:
+        try:
+            self._printed = print_pdfs(self._jobs(), self._timeout_s)
+        except Exception:  # never fail the run for a PDF: the HTML is there
+            log.exception("PDFs skipped: the printer failed")
+            while not self._all_taken and self._queue.get() is not None:
+                pass  # take what is still coming, so the caller is not kept waiting
+
+    def __exit__(self, *exc) -> None:
+        self._queue.put(None)
+        self._thread.join()
+
+    def results(self) -> dict[Path, Path | None]:
+        return {html: (self._printed[n] if n < len(self._printed) else None) for n, html in enumerate(self._added)}
+
+
+class BrowserFailed(RuntimeError):
+    """Chromium answered with an error, or went away."""
+
+
+class PdfSession:
+    """One headless Chromium driven over the DevTools protocol on a pipe (--remote-debugging-pipe:
+    messages are JSON ended by a NUL byte, Chromium reads fd 3 and writes fd 4; no port is
+    opened). One tab navigates from report to report; Page.printToPDF with the options of
+    Chromium's own --print-to-pdf (backgrounds, the page's CSS page size, no header or footer)."""
+
+    def __init__(self, binary: str, timeout_s: float):
+        self._profile = tempfile.TemporaryDirectory(prefix="wijkwijzer-chromium-", ignore_cleanup_errors=True)
+        to_chromium, self._commands = os.pipe()
+        self._answers, from_chromium = os.pipe()
+        # above the standard streams and fds 3/4 themselves, so the dup2s below cannot collide
+        ours = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (to_chromium, from_chromium)]
+        os.close(to_chromium)
+        os.close(from_chromium)
+        # Python's subprocess cannot put an fd at a given number: a two-line trampoline does
+        trampoline = (f"import os, sys; os.dup2({ours[0]}, 3); os.dup2({ours[1]}, 4); "
+                      f"os.close({ours[0]}); os.close({ours[1]}); os.execv(sys.argv[1], sys.argv[1:])")
+        self._stderr = open(Path(self._profile.name) / "stderr.log", "w+b")  # noqa: SIM115
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", trampoline, binary, *OFFLINE_FLAGS, "--remote-debugging-pipe",
+                 f"--user-data-dir={self._profile.name}", "about:blank"],
+                pass_fds=ours, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr)
+        finally:
+            for fd in ours:
+                os.close(fd)
+        self._buffer = bytearray()
+        self._events: list[dict] = []
+        self._next_id = 0
+        deadline = time.monotonic() + timeout_s
+        try:
+            target = self._call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)["targetId"]
+            self._session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True},
+                                       deadline=deadline)["sessionId"]
+            self._call("Page.enable", session=True, deadline=deadline)
+        except BaseException:
+            self.close()
+            raise
+
+    def print(self, html: Path, timeout_s: float) -> bytes:
+        """The PDF of `html` as bytes."""
+        deadline = time.monotonic() + timeout_s
+        self._events.clear()
+        navigated = self._call("Page.navigate", {"url": html.resolve().as_uri()}, session=True,
+                               deadline=deadline)
+        if navigated.get("errorText"):
+            raise BrowserFailed(f"Chromium could not open {html.name}: {navigated['errorText']}")
+        self._wait_for("Page.loadEventFired", deadline)
+        stream = self._call("Page.printToPDF", {
+            "printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False,
+            "transferMode": "ReturnAsStream"}, session=True, deadline=deadline)["stream"]
+        pdf = bytearray()
+        while True:  # in chunks: a large map can make a PDF larger than one message should be
+            chunk = self._call("IO.read", {"handle": stream, "size": 1 << 20}, session=True,
+                               deadline=deadline)
+            pdf += base64.b64decode(chunk["data"]) if chunk.get("base64Encoded") else chunk["data"].encode()
+            if chunk.get("eof"):
+                break
+        self._call("IO.close", {"handle": stream}, session=True, deadline=deadline)
+        if not pdf:
+            raise BrowserFailed(f"Chromium printed an empty PDF of {html.name}")
+        return bytes(pdf)
+
+    def close(self) -> None:
+        try:
+            self._send("Browser.close", {})
+            self._process.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            self._process.kill()
+            self._process.wait()
+        for fd in (self._commands, self._answers):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        self._stderr.close()
+        self._profile.cleanup()
+
+    def _send(self, method: str, params: dict, session: bool = False) -> int:
+        self._next_id += 1
+        message = {"id": self._next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = self._session
+        os.write(self._commands, json.dumps(message).encode() + b"\0")
+        return self._next_id
+
+    def _call(self, method: str, params: dict | None = None, session: bool = False,
+              deadline: float = 0.0) -> dict:
+        wanted = self._send(method, params or {}, session)
+        while True:
+            message = self._receive(deadline)
+            if message.get("id") == wanted:
+                if "error" in message:
+                    raise BrowserFailed(f"{method}: {message['error'].get('message')}")
+                return message.get("result", {})
+            if "method" in message:
+                self._events.append(message)
+
+    def _wait_for(self, event: str, deadline: float) -> None:
+        while not any(e["method"] == event for e in self._events):
+            message = self._receive(deadline)
+            if "method" in message:
+                self._events.append(message)
+
+    def _receive(self, deadline: float) -> dict:
+        while (end := self._buffer.find(b"\0")) < 0:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._answers], [], [], left)[0]:
+                raise TimeoutError("Chromium did not answer in time")
+            chunk = os.read(self._answers, 1 << 20)
+            if not chunk:
+                self._stderr.seek(0)
+                raise BrowserFailed(f"Chromium exited: {self._stderr.read()[-500:].decode(errors='replace')}")
+            self._buffer += chunk
+        message = json.loads(self._buffer[:end])
+        del self._buffer[:end + 1]
+        return message
+
+
+def _start_chromium(binary: str, timeout_s: float) -> PdfSession:
+    """One Chromium process (tests count the calls)."""
+    return PdfSession(binary, timeout_s)
 
 
 # Measures the laid-out page: the report itself carries no script (its CSP forbids one), so a

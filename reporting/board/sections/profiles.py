@@ -59,7 +59,8 @@ def lbm_cells(rows: list[dict], t: Strings) -> tuple[dict[str, dict], dict[str, 
 
 
 def build(buurten: list[dict], index: Index, city: str, indicators: list[dict], catalogue: Catalogue,
-          lbm_rows: list[dict], t: Strings, fmt: Fmt, theme_names: dict[str, str]) -> dict:
+          lbm_rows: list[dict], t: Strings, fmt: Fmt, theme_names: dict[str, str],
+          city_name: str | None = None) -> dict:
     lbm, lbm_series = lbm_cells(lbm_rows, t)
     wijk_values = _chosen(indicators, index.period, "wijk")
     city_values = _chosen(indicators, index.period, "gemeente")
@@ -81,7 +82,7 @@ def build(buurten: list[dict], index: Index, city: str, indicators: list[dict], 
                             "population": 0}
         wijken[code]["population"] += b["inwoners"] or 0
         wijken[code]["buurten"].append(area("buurt", b["buurtcode"], b["buurtnaam"] or b["buurtcode"], b["inwoners"]))
-    city_row = area("gemeente", city, t("city"), None)
+    city_row = area("gemeente", city, city_name or t("city"), None)
     shown = []
     for wijk in wijken.values():
         rows = [wijk, *wijk["buurten"], city_row]

@@ -12,7 +12,8 @@ from reporting.maps import BAND_COLOURS, BAND_TEXT, MISSING
 MOVERS = 6
 
 
-def city_cards(index: Index, city: str, t: Strings, fmt: Fmt, theme_names: dict[str, str]) -> list[dict]:
+def city_cards(index: Index, city: str, city_name: str, t: Strings, fmt: Fmt,
+               theme_names: dict[str, str]) -> list[dict]:
     labels = [fmt.period(p, t) for p in index.periods]
     # one scale for the four sparklines: slopes compare between themes
     known = [v for d in DIMENSIONS for v in index.series("gemeente", city, d) if v is not None] + [100.0]
@@ -33,7 +34,7 @@ def city_cards(index: Index, city: str, t: Strings, fmt: Fmt, theme_names: dict[
             "change": fmt.signed(change) if change is not None else "",
             "significant": bool(cell and cell["significant"]),
             "css": direction_css(change) if cell and cell["significant"] else "same",
-            "spark": charts.sparkline(values, labels, t("trend_title", name=f"{t('city')} — {theme_names[dimension]}"),
+            "spark": charts.sparkline(values, labels, t("trend_title", name=f"{city_name} — {theme_names[dimension]}"),
                                       fmt=fmt.number, width=150, height=26, lo=lo, hi=hi)
             if any(v is not None for v in values) else "",
         })
@@ -113,7 +114,7 @@ def missing_data(delivery: dict, t: Strings) -> list[str]:
     return notes
 
 
-def build(index: Index, city: str, names: dict[str, str], target_rows: list[dict],
+def build(index: Index, city: str, city_name: str, names: dict[str, str], target_rows: list[dict],
           target_names: dict[str, dict], programmes: dict, delivery: dict, t: Strings, fmt: Fmt,
           theme_names: dict[str, str]) -> dict:
     total = index.get("gemeente", city, "totaal")
@@ -128,7 +129,7 @@ def build(index: Index, city: str, names: dict[str, str], target_rows: list[dict
     if moved["n_tested"]:
         key_points.append(t("kp_movers", up=moved["n_improved"], down=moved["n_declined"],
                             n=moved["n_tested"]))
-    return {"cards": city_cards(index, city, t, fmt, theme_names), "movers": moved,
+    return {"cards": city_cards(index, city, city_name, t, fmt, theme_names), "movers": moved,
             "key_points": key_points, "targets": targets(target_rows, target_names, index.period, t, fmt),
             "programmes": programmes["glance"], "missing": missing_data(delivery, t),
             "delivery": delivery["summary"]}
