@@ -160,11 +160,12 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def latest_report(home) -> Path | None:
-    """The newest Dutch board report; any report if there is none yet."""
-    for pattern in ("board_report.nl.html", "*.html"):
-        reports = sorted(home.reports.rglob(pattern), key=lambda p: p.stat().st_mtime)
-        if reports:
-            return reports[-1]
+    """The newest Dutch report of a run: the board report of a single gemeente or, for several,
+    the national summary that links to theirs (reports/<period>/); else any report."""
+    for found in ([*home.reports.glob("*/board_report.nl.html"), *home.reports.glob("*/national_summary.nl.html")],
+                  list(home.reports.rglob("*.html"))):
+        if found:
+            return max(found, key=lambda p: p.stat().st_mtime)
     return None
 
 

@@ -98,3 +98,22 @@ def test_dev_becomes_dagster_and_stops_on_sigterm(tmp_path):
         started = time.monotonic()
         assert graphql.wait(30) is not None, "Dagster stops on SIGTERM sent to `wijkwijzer dev`"
         assert time.monotonic() - started < 30
+
+
+def test_the_report_path_printed_is_the_run_s_own_report(tmp_path):
+    """One gemeente: its board report; several: the national summary, not one gemeente's report
+    (those sit a folder deeper, under reports/<period>/<gemeentecode>/)."""
+    from engine.home import DataHome
+    home = DataHome(tmp_path).ensure()
+    period = home.reports / "2026-Q1"
+    (period / "GM0001").mkdir(parents=True)
+    single = period / "board_report.nl.html"
+    single.write_text("<html>")
+    assert cli.latest_report(home) == single
+    single.unlink()
+    summary = period / "national_summary.nl.html"
+    summary.write_text("<html>")
+    gemeente = period / "GM0001" / "board_report.nl.html"
+    gemeente.write_text("<html>")
+    os.utime(summary, (1, 1))   # older than the gemeente's report, still the run's own
+    assert cli.latest_report(home) == summary
