@@ -68,10 +68,10 @@ def requirements(values: np.ndarray) -> list[tuple[float, float, float]]:
     most, high at least, high - low at least). Under SMALL 'there is someone' and 'there are few'
     both stay unprovable; above it the sliding interval. (Vectorised: an audit asks it of every
     hidden count.)"""
-    widths = 2 * np.maximum(PROTECTION_MIN, PROTECTION_SHARE * np.asarray(values, dtype=float))
+    values = np.asarray(values, dtype=float)
+    widths = 2 * np.maximum(PROTECTION_MIN, PROTECTION_SHARE * values)
     small = (0.0, float(SMALL), 0.0)
-    return [small if v < SMALL else (np.inf, -np.inf, w)
-            for v, w in zip(np.asarray(values, dtype=float).tolist(), widths.tolist())]
+    return [small if v < SMALL else (np.inf, -np.inf, w) for v, w in zip(values.tolist(), widths.tolist())]
 
 
 @dataclass
