@@ -24,6 +24,7 @@ from assets.estimates import ESTIMATES_KEY, TWO_SIDED_P, publish_estimates
 from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource, first_row, scalar
 from quality.disclosure import SuppressionReport, area_hierarchy, period_hierarchy, suppress
+from quality import pattern_cache
 from quality.disclosure_audit import AuditResult, SplitAuditor
 from sources.geography import REFERENCE_DIR
 from sources.indicators import Catalogue, catalogue_rows, index_settings_row, load_catalogue, theme_rows
@@ -114,6 +115,12 @@ def leefbaarometer(warehouse: WarehouseResource) -> dg.MaterializeResult:
 PROTECTED_COUNTS = ("persons", "respondents")
 MAX_AUDIT_ROUNDS = 50      # suppress() runs, each followed by audits until the pattern holds
 MAX_EXTENSION_ROUNDS = 500  # audits per run of suppress(), each hiding one cell per finding
+# What a gemeente's kept suppression pattern depends on besides its cells (quality/pattern_cache.py):
+# the code that makes and audits patterns and the configuration it reads.
+PATTERN_INPUTS = [Path(__file__), *(Path(__file__).parents[1] / "quality" / name for name in (
+                      "disclosure.py", "disclosure_audit.py", "pattern_cache.py")),
+                  *(Path(__file__).parents[1] / "sources" / name for name in ("indicators.yaml", "publication.yaml"))]
+CELL_INPUTS = ("indicator_id", "area_code", "period", "numerator", "denominator")
 
 
 def _measures(catalogue: Catalogue) -> tuple[list[tuple[str, str, str]], dict[str, dict]]:
@@ -171,9 +178,10 @@ class MeasureCells:
     hidden: np.ndarray
 
 
-def _measure_cells(con: duckdb.DuckDBPyConnection, pattern: str, terms) -> MeasureCells:
-    """Each count of marts.indicator_values, hidden when every indicator holding it hides it in
-    `pattern` (indicator_id, area_code, period, suppressed)."""
+def _measure_cells(con: duckdb.DuckDBPyConnection, pattern: str, terms,
+                   source: str = "marts.indicator_values") -> MeasureCells:
+    """Each count of `source` (marts.indicator_values or some of its gemeenten), hidden when every
+    indicator holding it hides it in `pattern` (indicator_id, area_code, period, suppressed)."""
     frame = pl.DataFrame(terms, schema=["indicator_id", "which", "measure"], orient="row")
     con.register("_audit_terms", frame)
     try:
@@ -182,7 +190,7 @@ def _measure_cells(con: duckdb.DuckDBPyConnection, pattern: str, terms) -> Measu
                    max(case terms.which when 'numerator' then iv.numerator else iv.denominator end) as value,
                    min(case terms.which when 'numerator' then iv.numerator else iv.denominator end) as low,
                    bool_and(pattern.suppressed) as hidden
-            from marts.indicator_values as iv
+            from {source} as iv
             inner join {pattern} as pattern using (indicator_id, area_code, period)
             inner join _audit_terms as terms using (indicator_id)
             group by all
@@ -224,9 +232,10 @@ def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: b
     return indicator_auditor(con, cells, catalogue).audit(cells.hidden, lp=lp)
 
 
-def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] = lambda line: None
-                             ) -> dict[str, SuppressionReport]:
-    """marts.indicator_values → marts.indicator_values_published, in two passes:
+def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: Catalogue,
+                        progress: Callable[[str], None]) -> dict:
+    """The suppression pattern of the cells in `source` (whole gemeenten of
+    marts.indicator_values) as temp table `_indicator_published`, in two passes:
 
     1. per population (what a denominator counts), over the distinct denominators: a base under
        the indicator's min_base is hidden, with complementary cells, so a small base stays hidden
@@ -234,18 +243,17 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
     2. per indicator, starting from that pattern: a numerator of 1..min_count-1 persons is hidden
        too, with complementary cells; indicators of one disclosure group share the pattern.
     Both passes protect the area hierarchy (buurt → wijk → gemeente) and the time hierarchy
-    (month → quarter → year) together. Visible counts are rounded to 5, values to the unit's
-    decimals; hidden cells are NULL.
+    (month → quarter → year) together, and repeat until the attacker's audit finds nothing.
     """
     periods = [r[0] for r in con.execute(
-        "select distinct period from marts.indicator_values").fetchall()]
+        f"select distinct period from {source}").fetchall()]
     hierarchies = [area_hierarchy(con, "area_code"), period_hierarchy(periods, "period")]
-    con.execute("""
+    con.execute(f"""
         create or replace temp table _population_cells as
         select catalogue.population, iv.area_code, iv.period,
                max(iv.denominator) as base, min(iv.denominator) as base_low,
                max(catalogue.min_base) as min_base
-        from marts.indicator_values as iv
+        from {source} as iv
         inner join core.indicator_catalogue as catalogue using (indicator_id)
         group by all""")
     disagree = scalar(con, "select count(*) from _population_cells where base <> base_low")
@@ -256,20 +264,19 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
         con, "_population_cells", "_population_published", hierarchies=hierarchies,
         by=["population"], base="base", protect=["base"], primary="base > 0 and base < min_base",
         rounding=1)}
-    catalogue = load_catalogue()
     terms, _ = _measures(catalogue)
     con.execute("create or replace temp table _forced_cells "
                 "(indicator_id varchar, area_code varchar, period varchar)")
     audit, auditor, audits = AuditResult(), None, 0
     for audit_round in range(MAX_AUDIT_ROUNDS):
-        con.execute("""
+        con.execute(f"""
             create or replace temp table _indicator_cells as
             select iv.indicator_id, catalogue.disclosure_group, iv.area_code, iv.period,
                    iv.numerator, iv.denominator, catalogue.min_count,
                    populations.suppressed or forced.indicator_id is not null as base_hidden,
                    case when catalogue.min_count is not null then iv.numerator else 0 end
                        as protected_count
-            from marts.indicator_values as iv
+            from {source} as iv
             inner join core.indicator_catalogue as catalogue using (indicator_id)
             inner join _population_published as populations
                 on populations.population = catalogue.population
@@ -290,7 +297,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
         # whose interval is too narrow, audit again: cheap, as the auditor re-proves only what
         # changed) until it holds, and give those counts to suppress() as primary cells (hidden
         # in every indicator holding them, with their complementary cells).
-        cells = _measure_cells(con, "_indicator_published", terms)
+        cells = _measure_cells(con, "_indicator_published", terms, source)
         auditor = auditor or indicator_auditor(con, cells, catalogue)
         if cells.keys != auditor.keys:
             raise RuntimeError("the counts changed between audit rounds")
@@ -332,6 +339,37 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
         raise RuntimeError(f"the disclosure audit did not settle in {MAX_AUDIT_ROUNDS} rounds")
     audit.rounds = audits
     reports["audit"] = audit
+    return reports
+
+
+def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] = lambda line: None,
+                             reuse: bool = True) -> dict[str, SuppressionReport]:
+    """marts.indicator_values → marts.indicator_values_published: suppression and the attacker's
+    audit (see `_suppress_and_audit`) for every gemeente-year whose cells changed since its pattern
+    was made, the kept pattern for the others (quality/pattern_cache.py; `reuse=False` redoes all).
+    Visible counts are rounded to 5, values to the unit's decimals; hidden cells are NULL.
+    """
+    catalogue = load_catalogue()
+    method = pattern_cache.method_fingerprint(con, PATTERN_INPUTS, ["core.indicator_catalogue"])
+    pattern_cache.fingerprint_parts(con, "marts.indicator_values", CELL_INPUTS, method)
+    reused = pattern_cache.choose_reused(con, reuse)
+    todo = pattern_cache.cells_to_publish(con, "marts.indicator_values", "_cells_to_publish")
+    progress(f"disclosure control: {len(reused):,} gemeente-years unchanged (pattern kept), "
+             f"{todo:,} cells to publish anew")
+    if todo:
+        reports = _suppress_and_audit(con, "_cells_to_publish", catalogue, progress)
+    else:
+        reports = {"populations": SuppressionReport(), "indicators": SuppressionReport(),
+                   "audit": AuditResult(parts=0)}
+        con.execute(f"create or replace temp table _indicator_published as "
+                    f"select indicator_id, area_code, period, suppressed from {pattern_cache.CACHE} limit 0")
+    reports["audit"].reused = len(reused)
+    pattern_cache.store(con, "_indicator_published")
+    con.execute(f"insert into _indicator_published by name {pattern_cache.cached_patterns()}")
+    missing = scalar(con, """select count(*) from marts.indicator_values as iv
+        anti join _indicator_published as p using (indicator_id, area_code, period)""")
+    if missing:
+        raise RuntimeError(f"{missing} cells without a suppression pattern")
     con.execute(f"""
         create or replace table {PUBLISHED} as
         select
@@ -366,7 +404,8 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
         order by catalogue.sort_order, iv.period_type, iv.period, iv.area_level,
             iv.area_code""")
     for table in ("_population_cells", "_population_published", "_indicator_cells",
-                  "_indicator_published", "_forced_cells"):
+                  "_indicator_published", "_forced_cells", "_cells_to_publish", "_area_gemeente",
+                  "_cell_part", "_part_fingerprints", "_reused_parts"):
         con.execute(f"drop table if exists {table}")
     return reports
 
@@ -389,7 +428,8 @@ def indicator_values_published(context: dg.AssetExecutionContext,
     context.log.info(f"Disclosure control: {hidden:,} of {rows:,} cells hidden "
                      f"({hidden / max(rows, 1):.1%}) in {seconds} s; after {audit.rounds} rounds the "
                      f"attacker's audit finds every hidden count wide"
-                     + (f" in each of {audit.parts} gemeenten" if audit.parts > 1 else ""))
+                     + (f" in each of {audit.parts} gemeenten" if audit.parts > 1 else "")
+                     + (f"; the patterns of {audit.reused} unchanged gemeente-years were kept" if audit.reused else ""))
     return dg.MaterializeResult(metadata={**estimates,
         "rows": rows, "suppressed": hidden, "disclosure_seconds": seconds,
         "suppressed_share": round(hidden / rows, 4) if rows else 0.0,

@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.gemeenten > 1:
             add_gemeenten(con, args.gemeenten)
         wall, cpu = time.perf_counter(), cpu_seconds()
-        reports = publish_indicator_values(con, progress=lambda line: print(
+        reports = publish_indicator_values(con, reuse=False, progress=lambda line: print(
             f"{time.perf_counter() - wall:7.1f} s  {line}", file=sys.stderr, flush=True))
         result = {"gemeenten": args.gemeenten, "publish_wall_s": round(time.perf_counter() - wall, 1),
                   "publish_cpu_s": round(cpu_seconds() - cpu, 1)}

@@ -175,9 +175,10 @@ def correct_one_month(world: Path, context: dict) -> dict:
     staging = run_stages(defs, instance, home, stages=("staging",))
     timings["staging"] = time.perf_counter() - step
     step = time.perf_counter()
-    defs.resolve_job_def(ALL_JOB).execute_in_process(instance=instance, asset_selection=unpartitioned(defs))
+    run = defs.resolve_job_def(ALL_JOB).execute_in_process(instance=instance, asset_selection=unpartitioned(defs))
     timings["core_marts_reports"] = time.perf_counter() - step
     return {"file": original.name, "decisions": [o.decision for o in decided],
+            "disclosure": disclosure_figures(run),
             "staging_months_rebuilt": staging.staging_months,
             "seconds": round(time.perf_counter() - started, 2),
             "stages_s": {k: round(v, 2) for k, v in timings.items()}}
@@ -217,7 +218,8 @@ def disclosure_figures(result) -> dict:
             meta = {k: v.value for k, v in event.materialization.metadata.items()}
             return {"seconds": meta["disclosure_seconds"], "cells": meta["rows"],
                     "hidden": meta["suppressed"], "hidden_share": meta["suppressed_share"],
-                    "audit_rounds": meta["audit_rounds"], "gemeenten": meta["audit_parts"]}
+                    "audit_rounds": meta["audit_rounds"], "gemeenten": meta["audit_parts"],
+                    "gemeenten_kept": meta["audit_reused"]}
     return {}
 
 
@@ -387,6 +389,10 @@ def print_table(results: dict) -> None:
             print(f"{scale:9} disclosure control: {d['seconds']:.1f} s, {d['hidden']:,} of {d['cells']:,} "
                   f"cells hidden ({d['hidden_share']:.1%}) in {d['gemeenten']} gemeenten, "
                   f"{d['audit_rounds']} audit rounds")
+            if r.get("one_corrected_month", {}).get("disclosure"):
+                c = r["one_corrected_month"]["disclosure"]
+                print(f"{scale:9} after one corrected month: {c['seconds']:.1f} s, {c['gemeenten']} gemeenten "
+                      f"published anew, {c['gemeenten_kept']} kept")
         for name, d in r.get("rebuilt_alone", {}).items():
             print(f"{scale:9} {name} alone: {d['seconds']:.1f} s for {d['tables']} tables, "
                   f"peak {d['peak_rss_gib']} GiB")

@@ -94,6 +94,7 @@ class AuditResult:
     method: str = ""
     rounds: int = 0
     parts: int = 1      # independent parts audited apart (gemeenten: SplitAuditor)
+    reused: int = 0     # gemeente-years whose audited pattern was kept (quality/pattern_cache.py)
     findings: list[Finding] = field(default_factory=list)
     to_hide: list[Key] = field(default_factory=list)
 
@@ -113,7 +114,8 @@ class AuditResult:
     def as_metadata(self) -> dict:
         return {"cells": self.cells, "hidden": self.hidden, "protected_targets": self.targets,
                 "components": self.components, "lps": self.lps, "method": self.method,
-                "too_narrow": len(self.findings), "rounds": self.rounds, "parts": self.parts}
+                "too_narrow": len(self.findings), "rounds": self.rounds, "parts": self.parts,
+                "reused": self.reused}
 
 
 def _expected_children(period: str) -> list[str] | None:

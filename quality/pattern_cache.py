@@ -1,0 +1,124 @@
+"""Suppression patterns kept per part (a gemeente in a year), so a publication redoes only the
+parts whose cells changed.
+
+No relation an attacker can use crosses a gemeente (areas add up within it; periods and subsets
+relate cells of one area) or a year (months add up to quarters, quarters to their year; nothing
+adds up years). So suppression and the attacker's audit of one gemeente in one year depend on
+those cells alone, and a pattern made and audited for exactly these cells under exactly this
+method is still safe: it is reused. A part's *fingerprint* covers every input of its pattern:
+each cell's key, counts and parent area, plus the method (the disclosure code, the catalogue of
+thresholds and the libraries' versions). Anything else, a changed count, a buurt moved to another
+wijk, an edited threshold or audit, makes a new fingerprint and the part is published anew. A
+partner's corrected month touches its own gemeenten in that year only; a new month, its year.
+
+The cache holds no counts, only which cells are hidden: what the published table shows anyway.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+
+import duckdb
+
+from engine.warehouse import scalar
+
+CACHE = "marts.disclosure_pattern_cache"
+CACHE_DDL = f"""
+create table if not exists {CACHE} (
+    part varchar, fingerprint varchar, indicator_id varchar, area_code varchar, period varchar,
+    suppressed boolean)"""
+LIBRARIES = ("duckdb", "scipy", "highspy", "numpy", "polars")
+
+
+def method_fingerprint(con: duckdb.DuckDBPyConnection, files: Iterable[Path], tables: Iterable[str]) -> str:
+    """The method's part of every fingerprint: the bytes of the code and configuration `files`,
+    the rows of the settings `tables`, the versions of the libraries that solve."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(f) for f in files):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    for table in tables:
+        digest.update(repr(con.execute(f"select * from {table} order by all").fetchall()).encode())
+    for library in LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=none".encode())
+    return digest.hexdigest()[:32]
+
+
+def fingerprint_parts(con: duckdb.DuckDBPyConnection, source: str, columns: Iterable[str],
+                          method: str, dim: str = "core.dim_buurt") -> None:
+    """Temp tables `_cell_part` (area_code, period → part, and the area's parent) and
+    `_part_fingerprints` (part, fingerprint) over the cells of `source` (with area_code, period).
+
+    A part is 'gemeentecode/year'. A cell's hash covers its `columns` and its parent area; a
+    part's fingerprint is the XOR and the sum of its cells' hashes (order-free) and their
+    number, under the method."""
+    con.execute(f"""
+        create or replace temp table _area_gemeente as
+        select buurtcode as area_code, wijkcode as parent, gemeentecode as gemeente from {dim}
+        union select distinct wijkcode, gemeentecode, gemeentecode from {dim}
+        union select distinct gemeentecode, null, gemeentecode from {dim}""")
+    hashed = ", ".join(f"cells.{column}" for column in columns)
+    con.execute(f"""
+        create or replace temp table _cell_part as
+        select distinct cells.area_code, cells.period, areas.parent,
+               coalesce(areas.gemeente, cells.area_code) || '/' || left(cells.period, 4) as part
+        from {source} as cells left join _area_gemeente as areas using (area_code)""")
+    con.execute(f"""
+        create or replace temp table _part_fingerprints as
+        with hashed as (
+            select parts.part, hash({hashed}, parts.parent) as h
+            from {source} as cells inner join _cell_part as parts using (area_code, period))
+        select part,
+               $method || ':' || count(*) || ':' || bit_xor(h) || ':' || sum(h // 2048) as fingerprint
+        from hashed group by part""", {"method": method})
+
+
+def choose_reused(con: duckdb.DuckDBPyConnection, reuse: bool = True) -> list[str]:
+    """Temp table `_reused_parts`: the parts whose cached pattern was made for exactly their
+    present cells under this method (none when `reuse` is off). Returns them."""
+    con.execute(CACHE_DDL)
+    con.execute(f"""
+        create or replace temp table _reused_parts as
+        select part from _part_fingerprints
+        where $reuse and (part, fingerprint) in (select distinct part, fingerprint from {CACHE})
+        order by part""", {"reuse": reuse})
+    return [row[0] for row in con.execute("select part from _reused_parts").fetchall()]
+
+
+def cells_to_publish(con: duckdb.DuckDBPyConnection, source: str, into: str) -> int:
+    """`into`: the cells of `source` outside the reused parts; returns their number."""
+    con.execute(f"""
+        create or replace temp table {into} as
+        select cells.* from {source} as cells inner join _cell_part as parts using (area_code, period)
+        where parts.part not in (select part from _reused_parts)""")
+    return scalar(con, f"select count(*) from {into}")
+
+
+def cached_patterns() -> str:
+    """SQL: the cached pattern rows of the reused parts (indicator_id, area_code, period,
+    suppressed)."""
+    return (f"select indicator_id, area_code, period, suppressed from {CACHE} "
+            "where part in (select part from _reused_parts)")
+
+
+def store(con: duckdb.DuckDBPyConnection, pattern: str) -> None:
+    """Keep the new patterns in `pattern` (indicator_id, area_code, period, suppressed) under
+    their part's fingerprint, and forget every part that was not reused: in one transaction, so
+    a part's rows and its fingerprint never disagree."""
+    con.execute("begin transaction")
+    try:
+        con.execute(f"delete from {CACHE} where part not in (select part from _reused_parts)")
+        con.execute(f"""
+            insert into {CACHE}
+            select parts.part, prints.fingerprint, p.indicator_id, p.area_code, p.period, p.suppressed
+            from {pattern} as p
+            inner join _cell_part as parts using (area_code, period)
+            inner join _part_fingerprints as prints using (part)""")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise

@@ -1,0 +1,95 @@
+"""Suppression patterns kept per gemeente and year (quality/pattern_cache.py, issue 20): a
+publication redoes only the parts whose cells or method changed, and what it publishes is exactly
+what a publication of everything anew would publish.
+
+The indicator world (2025) cut small: two of Rotterdam's wijken, each made a gemeente of one wijk
+(GM9001, GM9002: the gemeente's cells are its wijk's), and GM9002 again in 2024. Three parts."""
+from __future__ import annotations
+
+import pytest
+
+from assets import indicators as indicator_assets
+from assets.indicators import PUBLISHED, derivable_cells, small_visible_cells
+from pipelines.runner import materialize_tables
+from quality.pattern_cache import CACHE
+from tests.test_indicators import empty_warehouse, fill_world
+
+WIJKEN = {"WK059903": "9001", "WK059910": "9002"}
+SECOND = "9002"
+
+
+def _recoded(column: str, digits: str) -> str:
+    return f"substr({column}, 1, 2) || '{digits}' || substr({column}, 7)"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    path = tmp_path_factory.mktemp("pattern_cache") / "warehouse.duckdb"
+    con = empty_warehouse(path)
+    fill_world(con)
+    con.close()
+    assert materialize_tables(path, ["marts.indicator_values"]).success
+    con = empty_warehouse(path)
+    for wijk, digits in WIJKEN.items():
+        con.execute(f"""insert into core.dim_buurt select * replace ({_recoded('buurtcode', digits)} as buurtcode,
+                        {_recoded('wijkcode', digits)} as wijkcode, 'GM{digits}' as gemeentecode)
+                        from core.dim_buurt where wijkcode = ?""", [wijk])
+        years = ("2025", "2024") if digits == SECOND else ("2025",)
+        for year in years:
+            con.execute(f"""insert into marts.indicator_values
+                select * replace ({_recoded('area_code', digits)} as area_code, replace(period, '2025', '{year}') as period)
+                from marts.indicator_values
+                where area_code = ? or area_code in (select buurtcode from core.dim_buurt where wijkcode = ?)
+                union all
+                select * replace ('gemeente' as area_level, 'GM{digits}' as area_code,
+                                  replace(period, '2025', '{year}') as period)
+                from marts.indicator_values where area_code = ?""", [wijk, wijk, wijk])
+    con.execute("delete from marts.indicator_values where area_code like '__0599%'")
+    yield con
+    con.close()
+
+
+def published(con) -> list[tuple]:
+    return con.execute(f"select * from {PUBLISHED} order by all").fetchall()
+
+
+def test_only_a_changed_gemeente_year_is_published_anew_and_the_result_is_a_fresh_publication(world):
+    first = indicator_assets.publish_indicator_values(world, reuse=False)["audit"]
+    assert (first.parts, first.reused) == (2, 0)
+    assert [r[0] for r in world.execute(f"select distinct part from {CACHE} order by 1").fetchall()] == \
+        ["GM9001/2025", f"GM{SECOND}/2024", f"GM{SECOND}/2025"]
+
+    again = indicator_assets.publish_indicator_values(world)["audit"]
+    assert (again.parts, again.reused, again.rounds) == (0, 3, 0), "nothing changed: nothing redone"
+    kept = published(world)
+
+    # A correction in the second gemeente's 2024: every count doubled (sums over areas and periods
+    # hold). Its 2025 and Rotterdam keep their patterns.
+    world.execute(f"""update marts.indicator_values set numerator = 2 * numerator, denominator = 2 * denominator
+                      where area_code like '__{SECOND}%' and period like '2024%'""")
+    corrected = indicator_assets.publish_indicator_values(world)["audit"]
+    assert (corrected.parts, corrected.reused) == (1, 2), "only the corrected gemeente-year is redone"
+    with_cache = published(world)
+    assert with_cache != kept
+    indicator_assets.publish_indicator_values(world, reuse=False)
+    assert published(world) == with_cache, "a kept pattern publishes what a fresh run publishes"
+    assert derivable_cells(world) == [] and small_visible_cells(world) == 0
+
+
+def reused_now(con) -> list[str]:
+    """The gemeenten a publication would keep now (without publishing)."""
+    cache = indicator_assets.pattern_cache
+    method = cache.method_fingerprint(con, indicator_assets.PATTERN_INPUTS, ["core.indicator_catalogue"])
+    cache.fingerprint_parts(con, "marts.indicator_values", indicator_assets.CELL_INPUTS, method)
+    return cache.choose_reused(con)
+
+
+def test_a_moved_buurt_or_a_changed_threshold_redoes_the_gemeenten_it_touches(world):
+    indicator_assets.publish_indicator_values(world)
+    assert reused_now(world) == ["GM9001/2025", f"GM{SECOND}/2024", f"GM{SECOND}/2025"]
+    buurt = world.execute(f"select min(buurtcode) from core.dim_buurt where gemeentecode = 'GM{SECOND}'").fetchone()[0]
+    world.execute(f"update core.dim_buurt set wijkcode = 'WK{SECOND}99' where buurtcode = ?", [buurt])
+    assert reused_now(world) == ["GM9001/2025"], "the buurt's relations changed in its own gemeente only"
+    world.execute("update core.indicator_catalogue set min_base = min_base + 1 "
+                  "where indicator_id = (select min(indicator_id) from core.indicator_catalogue)")
+    assert reused_now(world) == [], "a threshold is part of every gemeente's method"
