@@ -121,6 +121,16 @@ PATTERN_INPUTS = [Path(__file__), *(Path(__file__).parents[1] / "quality" / name
                       "disclosure.py", "disclosure_audit.py", "pattern_cache.py")),
                   *(Path(__file__).parents[1] / "sources" / name for name in ("indicators.yaml", "publication.yaml"))]
 CELL_INPUTS = ("indicator_id", "area_code", "period", "numerator", "denominator")
+# A numerator decides what is hidden only when it is a count (rounded) or held to a minimum; a sum
+# of euros or marks never does, and its last bits differ between runs (parallel float sums), so
+# it is left out of the fingerprint.
+PATTERN_INPUTS_VIEW = """
+    create or replace temp view _pattern_inputs as
+    select iv.indicator_id, iv.area_code, iv.period, round(iv.denominator, 6) as denominator,
+           case when catalogue.numerator_rounded or catalogue.min_count is not null
+                then round(iv.numerator, 6) end as numerator
+    from marts.indicator_values as iv
+    inner join core.indicator_catalogue as catalogue using (indicator_id)"""
 
 
 def _measures(catalogue: Catalogue) -> tuple[list[tuple[str, str, str]], dict[str, dict]]:
@@ -351,7 +361,8 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
     """
     catalogue = load_catalogue()
     method = pattern_cache.method_fingerprint(con, PATTERN_INPUTS, ["core.indicator_catalogue"])
-    pattern_cache.fingerprint_parts(con, "marts.indicator_values", CELL_INPUTS, method)
+    con.execute(PATTERN_INPUTS_VIEW)
+    pattern_cache.fingerprint_parts(con, "_pattern_inputs", CELL_INPUTS, method)
     reused = pattern_cache.choose_reused(con, reuse)
     todo = pattern_cache.cells_to_publish(con, "marts.indicator_values", "_cells_to_publish")
     progress(f"disclosure control: {len(reused):,} gemeente-years unchanged (pattern kept), "
@@ -407,6 +418,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
                   "_indicator_published", "_forced_cells", "_cells_to_publish", "_area_gemeente",
                   "_cell_part", "_part_fingerprints", "_reused_parts"):
         con.execute(f"drop table if exists {table}")
+    con.execute("drop view if exists _pattern_inputs")
     return reports
 
 

@@ -80,12 +80,19 @@ def reused_now(con) -> list[str]:
     """The gemeenten a publication would keep now (without publishing)."""
     cache = indicator_assets.pattern_cache
     method = cache.method_fingerprint(con, indicator_assets.PATTERN_INPUTS, ["core.indicator_catalogue"])
-    cache.fingerprint_parts(con, "marts.indicator_values", indicator_assets.CELL_INPUTS, method)
+    con.execute(indicator_assets.PATTERN_INPUTS_VIEW)
+    cache.fingerprint_parts(con, "_pattern_inputs", indicator_assets.CELL_INPUTS, method)
     return cache.choose_reused(con)
 
 
 def test_a_moved_buurt_or_a_changed_threshold_redoes_the_gemeenten_it_touches(world):
     indicator_assets.publish_indicator_values(world)
+    assert reused_now(world) == ["GM9001/2025", f"GM{SECOND}/2024", f"GM{SECOND}/2025"]
+    # A sum of euros decides nothing that is hidden, and its last bits differ between two builds of
+    # the same data (parallel float sums): such noise must not redo a gemeente.
+    world.execute("""update marts.indicator_values set numerator = numerator * (1 + 1e-13)
+                     where indicator_id in (select indicator_id from core.indicator_catalogue
+                                            where not numerator_rounded and min_count is null)""")
     assert reused_now(world) == ["GM9001/2025", f"GM{SECOND}/2024", f"GM{SECOND}/2025"]
     buurt = world.execute(f"select min(buurtcode) from core.dim_buurt where gemeentecode = 'GM{SECOND}'").fetchone()[0]
     world.execute(f"update core.dim_buurt set wijkcode = 'WK{SECOND}99' where buurtcode = ?", [buurt])
