@@ -153,7 +153,9 @@ def rows_of(results) -> int:
 
 def correct_one_month(world: Path, context: dict) -> dict:
     """One partner corrects one monthly file (a row fewer): intake, its staging month, everything
-    above; against a full run's time. Reports which staging months were rebuilt."""
+    above (the intake updates the ledger, which nearly every model reads, so the automation
+    rebuilds them all too); against a full run's time. Reports which staging months were rebuilt
+    and what the publication kept."""
 
     from quality.intake import run_intake
     from pipelines.runner import run_pipeline as run_stages
@@ -219,7 +221,7 @@ def disclosure_figures(result) -> dict:
             return {"seconds": meta["disclosure_seconds"], "cells": meta["rows"],
                     "hidden": meta["suppressed"], "hidden_share": meta["suppressed_share"],
                     "audit_rounds": meta["audit_rounds"], "gemeenten": meta["audit_parts"],
-                    "gemeenten_kept": meta["audit_reused"]}
+                    "gemeente_years_kept": meta["audit_reused"]}
     return {}
 
 
@@ -391,8 +393,8 @@ def print_table(results: dict) -> None:
                   f"{d['audit_rounds']} audit rounds")
             if r.get("one_corrected_month", {}).get("disclosure"):
                 c = r["one_corrected_month"]["disclosure"]
-                print(f"{scale:9} after one corrected month: {c['seconds']:.1f} s, {c['gemeenten']} gemeenten "
-                      f"published anew, {c['gemeenten_kept']} kept")
+                print(f"{scale:9} after one corrected month: {c['seconds']:.1f} s, {c['gemeente_years_kept']} "
+                      f"gemeente-years kept their pattern")
         for name, d in r.get("rebuilt_alone", {}).items():
             print(f"{scale:9} {name} alone: {d['seconds']:.1f} s for {d['tables']} tables, "
                   f"peak {d['peak_rss_gib']} GiB")
