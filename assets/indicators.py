@@ -440,7 +440,7 @@ def indicator_values_published(context: dg.AssetExecutionContext,
     context.log.info(f"Disclosure control: {hidden:,} of {rows:,} cells hidden "
                      f"({hidden / max(rows, 1):.1%}) in {seconds} s; after {audit.rounds} rounds the "
                      f"attacker's audit finds every hidden count wide"
-                     + (f" in each of {audit.parts} gemeenten" if audit.parts > 1 else "")
+                     + (f" in each of {audit.parts} gemeente-years" if audit.parts > 1 else "")
                      + (f"; the patterns of {audit.reused} unchanged gemeente-years were kept" if audit.reused else ""))
     return dg.MaterializeResult(metadata={**estimates,
         "rows": rows, "suppressed": hidden, "disclosure_seconds": seconds,

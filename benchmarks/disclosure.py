@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         cells, hidden = con.execute(f"select count(*), count(*) filter (where suppressed) "
                                     f"from {PUBLISHED}").fetchall()[0]
         result.update(cells=cells, hidden=hidden, hidden_share=round(hidden / cells, 4),
-                      audit_rounds=reports["audit"].rounds, gemeenten_audited=reports["audit"].parts)
+                      audit_rounds=reports["audit"].rounds, gemeente_years_audited=reports["audit"].parts)
         if args.check:
             wall, cpu = time.perf_counter(), cpu_seconds()
             findings = derivable_cells(con)

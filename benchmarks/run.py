@@ -220,7 +220,7 @@ def disclosure_figures(result) -> dict:
             meta = {k: v.value for k, v in event.materialization.metadata.items()}
             return {"seconds": meta["disclosure_seconds"], "cells": meta["rows"],
                     "hidden": meta["suppressed"], "hidden_share": meta["suppressed_share"],
-                    "audit_rounds": meta["audit_rounds"], "gemeenten": meta["audit_parts"],
+                    "audit_rounds": meta["audit_rounds"], "gemeente_years": meta["audit_parts"],
                     "gemeente_years_kept": meta["audit_reused"]}
     return {}
 
@@ -389,7 +389,7 @@ def print_table(results: dict) -> None:
         if r.get("disclosure"):
             d = r["disclosure"]
             print(f"{scale:9} disclosure control: {d['seconds']:.1f} s, {d['hidden']:,} of {d['cells']:,} "
-                  f"cells hidden ({d['hidden_share']:.1%}) in {d['gemeenten']} gemeenten, "
+                  f"cells hidden ({d['hidden_share']:.1%}) in {d['gemeente_years']} gemeente-years, "
                   f"{d['audit_rounds']} audit rounds")
             if r.get("one_corrected_month", {}).get("disclosure"):
                 c = r["one_corrected_month"]["disclosure"]

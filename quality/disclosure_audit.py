@@ -392,10 +392,12 @@ def audit_cells(keys: Sequence[Key], values, hidden, *, lp: bool = True, local: 
 class SplitAuditor:
     """The audit of tables that fall apart into independent parts, one Auditor per part: no
     relation crosses a root of the area hierarchy (a gemeente: areas add up to their parent,
-    periods and subsets relate cells of one area), so what an attacker derives in one gemeente
-    tells him nothing about another. A part whose pattern is the one it last audited gives that
-    result back, so a suppression loop's later audits cost only the gemeenten that changed: at
-    national scale the loop's rounds follow the slowest gemeente instead of re-auditing 340.
+    periods and subsets relate cells of one area) nor a year (months add up to quarters and
+    quarters to their year; nothing adds up years), so what an attacker derives in one gemeente
+    in one year tells him nothing about another. A part is (gemeente, year). A part whose pattern
+    is the one it last audited gives that result back, so a suppression loop's later audits cost
+    only the parts that changed: at national scale the loop's rounds follow the slowest gemeente
+    instead of re-auditing 340; in one city the years are audited side by side.
     Same interface as Auditor; `keys` and `position` are over all cells."""
 
     def __init__(self, keys: Sequence[Key], values, *, area_parents: Mapping[str, str | None],
@@ -404,15 +406,15 @@ class SplitAuditor:
         self.keys = list(keys)
         values = np.asarray(values, dtype=float)
         self._root_of = root_of = _roots(area_parents)
-        members: dict[str, list[int]] = {}
-        for i, (_, area, _) in enumerate(self.keys):
-            members.setdefault(root_of.get(area, area), []).append(i)
+        members: dict[tuple[str, str], list[int]] = {}
+        for i, (_, area, period) in enumerate(self.keys):
+            members.setdefault((root_of.get(area, area), period[:4]), []).append(i)
         parents: dict[str, dict[str, str | None]] = {}
         for area, parent in area_parents.items():
             parents.setdefault(root_of[area], {})[area] = parent
-        self.parts: list[tuple[str, np.ndarray, Auditor]] = []
-        for root, ids in sorted(members.items()):
-            self.parts.append((root, np.array(ids), Auditor(
+        self.parts: list[tuple[tuple[str, str], np.ndarray, Auditor]] = []
+        for (root, year), ids in sorted(members.items()):
+            self.parts.append(((root, year), np.array(ids), Auditor(
                 [self.keys[i] for i in ids], values[ids], area_parents=parents.get(root, {}),
                 **relations)))
         self._part_of = {root: part for part, (root, _, _) in enumerate(self.parts)}
@@ -422,7 +424,7 @@ class SplitAuditor:
     def position(self, key: Key) -> int | None:
         """Where `key` is in `keys` (None when it is not a cell). Asked of its part: one index
         over all cells would double the memory of a national audit."""
-        part = self._part_of.get(self._root_of.get(key[1], key[1]))
+        part = self._part_of.get((self._root_of.get(key[1], key[1]), key[2][:4]))
         if part is None:
             return None
         _, ids, auditor = self.parts[part]

@@ -308,21 +308,25 @@ def test_the_auditor_reproves_only_what_changed_and_forgets_when_a_cell_is_shown
         [f.target for f in six_buurten(cells, {k for k, s in zip(keys, shown) if s}).findings]
 
 
-def test_gemeenten_are_audited_apart_and_only_again_when_their_pattern_changes():
-    """No relation crosses a gemeente, so the split audit must find exactly what one audit of
-    all cells finds; and a suppression loop's next audit re-runs only the gemeente it changed."""
+def test_gemeente_years_are_audited_apart_and_only_again_when_their_pattern_changes():
+    """No relation crosses a gemeente or a year, so the split audit must find exactly what one
+    audit of all cells finds; and a suppression loop's next audit re-runs only the gemeente-year
+    it changed. Gemeente 'g' in 2025 and 2024, gemeente 'xg' in 2025."""
     from quality.disclosure_audit import Auditor, SplitAuditor
     first, hidden_first = grid_world(2)
     second, hidden_second = grid_world(3)
+    earlier, hidden_earlier = grid_world(4)
     rename = lambda key: (key[0], "x" + key[1], key[2])   # noqa: E731 - gemeente 'xg'
-    cells = {**first, **{rename(k): v for k, v in second.items()}}
-    hidden = hidden_first | {rename(k) for k in hidden_second}
+    a_year_before = lambda key: (key[0], key[1], key[2].replace("2025", "2024"))   # noqa: E731
+    cells = {**first, **{rename(k): v for k, v in second.items()},
+             **{a_year_before(k): v for k, v in earlier.items()}}
+    hidden = hidden_first | {rename(k) for k in hidden_second} | {a_year_before(k) for k in hidden_earlier}
     parents = {**AREAS.parents, **{"x" + a: p and "x" + p for a, p in AREAS.parents.items()}}
     keys = sorted(cells)
     relations = dict(protected=lambda m: True, area_parents=parents, time_relation={"n": "events"})
     split = SplitAuditor(keys, [cells[k] for k in keys], workers=1, **relations)
     forked = SplitAuditor(keys, [cells[k] for k in keys], workers=2, **relations)
-    assert [root for root, _, _ in split.parts] == ["g", "xg"]
+    assert [part for part, _, _ in split.parts] == [("g", "2024"), ("g", "2025"), ("xg", "2025")]
     assert [split.position(k) for k in keys] == list(range(len(keys)))
     assert split.position(("n", "nowhere", "2025")) is None
     loop = 0
@@ -339,10 +343,10 @@ def test_gemeenten_are_audited_apart_and_only_again_when_their_pattern_changes()
         if not result.findings:
             break
         before = split.part_audits
-        gemeenten = {k[1].startswith("x") for k in result.to_hide}
+        parts = {(k[1].startswith("x"), k[2][:4]) for k in result.to_hide}
         hidden |= set(result.to_hide)
         split.audit(np.array([k in hidden for k in keys]), local=True)
-        assert split.part_audits - before == len(gemeenten), "only the gemeenten that changed"
+        assert split.part_audits - before == len(parts), "only the gemeente-years that changed"
         loop += 1
     assert loop > 0, "the world needs extension, or this test proves nothing"
     # both gemeenten audited afresh in worker processes: what they proved comes back
