@@ -105,19 +105,43 @@ def copy_atomically(source: Path, target: Path) -> None:
         raise
 
 
+def _copy_hashing(source: Path, target_dir: Path) -> tuple[Path, str]:
+    """Copy into a partial file (fsynced) and hash the very bytes written, in one read."""
+    digest = hashlib.sha256()
+    handle, partial = tempfile.mkstemp(dir=target_dir, prefix="." + source.name[:40], suffix=".partial")
+    try:
+        with source.open("rb") as src, os.fdopen(handle, "wb") as dst:
+            for block in iter(lambda: src.read(1 << 20), b""):
+                digest.update(block)
+                dst.write(block)
+            dst.flush()
+            os.fsync(dst.fileno())
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return Path(partial), digest.hexdigest()
+
+
 def land(home: DataHome, partner_folder: str, path: Path) -> tuple[Landed, bool]:
     """Copy to landing/<partner>/<sha256>__<name> atomically, then remove it from the inbox.
 
     Returns the landed file and whether these bytes under this name are new to landing.
+    The name's hash is of the bytes copied (one read of the file, not three); the inbox copy
+    is dropped only when it did not change while it was read and landing holds those bytes.
     """
-    sha = sha256_of(path)
     target_dir = home.landing / partner_folder
     target_dir.mkdir(parents=True, exist_ok=True)
+    before = path.stat()
+    partial, sha = _copy_hashing(path, target_dir)
     target = target_dir / f"{sha}__{path.name}"
     new = not target.exists()
     if new:
-        copy_atomically(path, target)
-    if sha256_of(target) == sha:  # never drop the inbox copy before landing holds the same bytes
+        os.replace(partial, target)
+    else:
+        partial.unlink(missing_ok=True)
+    after = path.stat()
+    unchanged = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
+    if unchanged and (new or sha256_of(target) == sha):
         path.unlink(missing_ok=True)  # another run may have taken it at the same moment
     return Landed(target, sha, partner_folder, path.name), new
 
