@@ -256,7 +256,8 @@ def _inspect(path: Path, registry: Registry, sha256: str, file_name: str | None,
                             allowed_columns=set(contract.column_names), date_columns=dates,
                             categories=categories)
     try:
-        findings += scan_file_extras(path, result.detected.sheet, result.original_headers)
+        findings += scan_file_extras(path, result.detected.sheet, result.original_headers,
+                                     result.sheet_names)
     except Exception:  # a part we cannot inspect could hold anything: never load it unseen
         return outcome.refuse("unreadable:hidden_parts",
                               "Niet alles in het bestand is te lezen (werkbladen, opmerkingen); "
