@@ -409,7 +409,11 @@ def _read_xlsx(path: Path, dataset: str | None) -> tuple[pl.DataFrame, list[str]
     names = _normalise_headers(headers)
     raw.columns = names
     # Excel date cells arrive as "YYYY-MM-DD 00:00:00"; a date is what was meant.
-    frame = raw.with_columns(pl.all().str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$", "$1"))
+    # Only in columns that hold such a cell: the regex over every cell cost a second per 1M rows.
+    midnight = raw.select(pl.all().str.ends_with("00:00:00").any()).row(0) if raw.width else ()
+    frame = raw.with_columns(
+        pl.col(name).str.replace(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00$", "$1")
+        for name, has_midnight in zip(raw.columns, midnight) if has_midnight)
     return _drop_unnamed_empty(frame, headers), headers, sheet, sheets
 
 
