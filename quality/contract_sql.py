@@ -127,7 +127,8 @@ def all_checks(contract: Contract) -> list[tuple[RuleSpec, str]]:
 
 
 def validation_query(contract: Contract, source: str = "delivery") -> str:
-    """Rows of `source` (from `parse_columns`) and `_failures`: the rules each row fails.
+    """Rows of `source` (from `parse_columns`) and `_failures`: the rules each row fails;
+    `raw_<name>` (the text as delivered) is kept on failing rows only.
 
     Needs a relation `known_buurten(buurtcode)` and parameters $period_start, $period_end;
     `source` has the column KEY_REPEATED. Rows keep the source's order (DuckDB preserves
@@ -139,6 +140,11 @@ def validation_query(contract: Contract, source: str = "delivery") -> str:
     # The parse issues live on in `_failures`; not keeping them saves memory on large files.
     dropped = ", ".join(["period_start", "period_end", quote(KEY_REPEATED)]
                         + [quote(f"_issue_{c.name}") for c in contract.columns])
+    # The text as delivered is read back only for rows that fail a rule (examples, rejects):
+    # the other rows need not hold every value twice.
+    raw_on_failure = ", ".join(
+        f"case when len(_failures) > 0 then {quote('raw_' + c.name)} end as {quote('raw_' + c.name)}"
+        for c in contract.columns)
     return f"""
 with typed as (
     select *, $period_start::date as period_start, $period_end::date as period_end
@@ -150,5 +156,5 @@ checked as (
     ], lambda x: x is not null) as _failures
     from typed
 )
-select * exclude ({dropped}) from checked
+select * exclude ({dropped}) replace ({raw_on_failure}) from checked
 """

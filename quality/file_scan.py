@@ -51,17 +51,20 @@ PROPERTY_TAGS = ("}title", "}subject", "}description", "}keywords", "}category",
 TECHNICAL_PARQUET_KEYS = (b"pandas", b"ARROW:schema", b"org.apache.spark", b"polars")
 
 
-def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()) -> list[PrivacyFinding]:
-    """Privacy findings outside the data cells: header names, other sheets, comments."""
+def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = (),
+                     sheet_names: list[str] | None = None) -> list[PrivacyFinding]:
+    """Privacy findings outside the data cells: header names, other sheets, comments.
+
+    `sheet_names`: the workbook's sheets as the reader listed them (saves opening it again)."""
     findings = list(_header_findings(tuple(str(h) for h in headers)))
     if _is_workbook(path):
-        findings += _sheet_findings(path, data_sheet)
+        findings += _sheet_findings(path, data_sheet, sheet_names)
         findings += _placed(_text_scan("opmerkingen", _comment_texts(path)), "comments")
         findings += _placed(_text_scan("koppelingen", _link_targets(path)), "links")
         for field, values in _cached_values(path).items():
             findings += _placed(_text_scan(field, values), "caches")
         findings += _placed(_text_scan("eigenschappen", _workbook_properties(path)), "properties")
-    elif path.read_bytes()[:4] == b"PAR1":
+    elif _starts_with(path, b"PAR1"):
         findings += _placed(_text_scan("eigenschappen", _parquet_properties(path)), "properties")
     return findings
 
@@ -78,6 +81,12 @@ def _text_scan(name: str, texts: list[str]) -> list[PrivacyFinding]:
     return scan(pl.DataFrame({name: texts}, schema={name: pl.String}), pseudonym_columns=())
 
 
+def _starts_with(path: Path, magic: bytes) -> bool:
+    """The file's first bytes only: reading a whole export to see four bytes cost a second."""
+    with path.open("rb") as handle:
+        return handle.read(len(magic)) == magic
+
+
 def _is_workbook(path: Path) -> bool:
     try:
         with zipfile.ZipFile(path) as archive:
@@ -86,11 +95,13 @@ def _is_workbook(path: Path) -> bool:
         return False
 
 
-def _sheet_findings(path: Path, data_sheet: str | None) -> list[PrivacyFinding]:
+def _sheet_findings(path: Path, data_sheet: str | None,
+                    names: list[str] | None = None) -> list[PrivacyFinding]:
     import fastexcel
 
     hidden = _hidden_sheets(path)
-    names = fastexcel.read_excel(str(path)).sheet_names
+    if names is None:
+        names = fastexcel.read_excel(str(path)).sheet_names
     findings = _placed(_text_scan("werkbladnamen", names), "sheet_names")
     for sheet in names:
         if sheet == data_sheet:

@@ -13,6 +13,8 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,7 +29,8 @@ from quality.masking import shape_expr
 from quality.history import judge_against_history, record_profile
 from quality.profiles import PROFILES_DDL
 from quality.receipts import write_receipts
-from quality.validate import VALIDATED, Outcome, rejected_rule_names, reported_file_name, validate
+from quality.validate import (VALIDATED, Inspection, Outcome, inspect, rejected_rule_names,
+                              reported_file_name, validate)
 from sources.contracts import Contract, Registry, load_registry, parse_file_name
 from sources.geography import load_rotterdam_buurten
 
@@ -105,19 +108,43 @@ def copy_atomically(source: Path, target: Path) -> None:
         raise
 
 
+def _copy_hashing(source: Path, target_dir: Path) -> tuple[Path, str]:
+    """Copy into a partial file (fsynced) and hash the very bytes written, in one read."""
+    digest = hashlib.sha256()
+    handle, partial = tempfile.mkstemp(dir=target_dir, prefix="." + source.name[:40], suffix=".partial")
+    try:
+        with source.open("rb") as src, os.fdopen(handle, "wb") as dst:
+            for block in iter(lambda: src.read(1 << 20), b""):
+                digest.update(block)
+                dst.write(block)
+            dst.flush()
+            os.fsync(dst.fileno())
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return Path(partial), digest.hexdigest()
+
+
 def land(home: DataHome, partner_folder: str, path: Path) -> tuple[Landed, bool]:
     """Copy to landing/<partner>/<sha256>__<name> atomically, then remove it from the inbox.
 
     Returns the landed file and whether these bytes under this name are new to landing.
+    The name's hash is of the bytes copied (one read of the file, not three); the inbox copy
+    is dropped only when it did not change while it was read and landing holds those bytes.
     """
-    sha = sha256_of(path)
     target_dir = home.landing / partner_folder
     target_dir.mkdir(parents=True, exist_ok=True)
+    before = path.stat()
+    partial, sha = _copy_hashing(path, target_dir)
     target = target_dir / f"{sha}__{path.name}"
     new = not target.exists()
     if new:
-        copy_atomically(path, target)
-    if sha256_of(target) == sha:  # never drop the inbox copy before landing holds the same bytes
+        os.replace(partial, target)
+    else:
+        partial.unlink(missing_ok=True)
+    after = path.stat()
+    unchanged = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
+    if unchanged and (new or sha256_of(target) == sha):
         path.unlink(missing_ok=True)  # another run may have taken it at the same moment
     return Landed(target, sha, partner_folder, path.name), new
 
@@ -240,8 +267,11 @@ def _unjudgeable(landed: Landed, error: Exception, registry: Registry) -> Outcom
 
 
 def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_id: str,
-            registry: Registry | None = None, already: set[str] | None = None) -> Outcome:
-    """Decide on one landed file; returns the outcome (receipts written, ledger updated)."""
+            registry: Registry | None = None, already: set[str] | None = None,
+            inspected: Callable[[], Inspection] | None = None) -> Outcome:
+    """Decide on one landed file; returns the outcome (receipts written, ledger updated).
+
+    `inspected`: this file's `validate.inspect`, when it was started ahead (see run_intake)."""
     registry = registry or load_registry()
     already = decided_shas(con) if already is None else already
     if landed.sha256 in already:
@@ -254,7 +284,7 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
         return outcome
     try:
         outcome = validate(landed.path, registry, con, landed.sha256, file_name=landed.original_name,
-                           partner_folder=landed.partner_folder)
+                           partner_folder=landed.partner_folder, inspected=inspected)
     except Exception as error:  # noqa: BLE001 - see _unjudgeable
         outcome = _unjudgeable(landed, error, registry)
     if not outcome.refused:
@@ -306,9 +336,24 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
     todo = sorted(pending(con, home, registry), key=lambda f: f.path.stat().st_mtime)
     todo += [f for f in redelivered if f.sha256 in already and f not in todo]
     outcomes = []
-    for landed in todo:
-        started = time.perf_counter()
-        outcomes.append(process(con, home, landed, run_id, registry, already))
-        if on_decided:
-            on_decided(outcomes[-1], time.perf_counter() - started)
+    # The next file is read, privacy-scanned and parsed in a second thread while this one goes
+    # through DuckDB, GX and the receipts: polars and DuckDB release the GIL, so both cores
+    # work. One file ahead at most: memory stays bounded by two files. The warehouse is only
+    # ever touched here, one file and one transaction at a time, in the order of `todo`.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="inspect") as ahead:
+        def start(landed: Landed) -> Future | None:
+            if landed.sha256 in already:  # a duplicate needs no inspection
+                return None
+            return ahead.submit(inspect, landed.path, registry, landed.sha256,
+                                landed.original_name, landed.partner_folder)
+
+        upcoming = start(todo[0]) if todo else None
+        for position, landed in enumerate(todo):
+            started = time.perf_counter()
+            current = upcoming
+            upcoming = start(todo[position + 1]) if position + 1 < len(todo) else None
+            outcomes.append(process(con, home, landed, run_id, registry, already,
+                                    current.result if current else None))
+            if on_decided:
+                on_decided(outcomes[-1], time.perf_counter() - started)
     return outcomes

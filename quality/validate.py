@@ -7,6 +7,7 @@ than a small share of rows fail a fatal rule, otherwise bad rows are set aside w
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -137,12 +138,55 @@ def _quoted_names_masked(message: str) -> str:
     return re.sub(r"'([^']*)'", lambda m: f"'{safe_column_name(m.group(1))}'", message)
 
 
+@dataclass
+class Inspection:
+    """A file judged as far as it can be without the warehouse: the outcome so far and, unless
+    it is already refused, its rows parsed to the contract's types."""
+    outcome: Outcome
+    parsed: pl.DataFrame | None = None
+
+
 def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha256: str,
-             file_name: str | None = None, partner_folder: str | None = None) -> Outcome:
+             file_name: str | None = None, partner_folder: str | None = None,
+             inspected: Callable[[], Inspection] | None = None) -> Outcome:
     """Validate a file; on success leaves temp table `_validated` in `con` (typed rows + failures).
 
-    `con` must have a relation `known_buurten(buurtcode)`.
+    `con` must have a relation `known_buurten(buurtcode)`. `inspected`, when given, returns
+    this file's `inspect` done elsewhere (intake inspects the next file while loading this one).
     """
+    if inspected is None:
+        inspection = inspect(path, registry, sha256, file_name, partner_folder)
+    else:
+        inspection = inspected()
+    outcome = inspection.outcome
+    if inspection.parsed is None:
+        return outcome
+    delivery, contract = outcome.delivery, outcome.contract
+    _apply_contract(outcome, inspection.parsed, contract, delivery, con)
+    for problem in delivery_problems(con, VALIDATED, contract, outcome.rows_read, outcome.rows_rejected,
+                                     delivery.period_bounds()[1], outcome.refused):
+        outcome.refuse(*problem)
+    return outcome
+
+
+def inspect(path: Path, registry: Registry, sha256: str, file_name: str | None = None,
+            partner_folder: str | None = None) -> Inspection:
+    """File name → registry → read → columns → privacy guard → typed parse: all before DuckDB.
+
+    Touches no connection and no shared state, so it may run in another thread."""
+    found = _inspect(path, registry, sha256, file_name, partner_folder)
+    if isinstance(found, Outcome):
+        return Inspection(found)
+    outcome, frame = found
+    parsed = parse_columns(frame, outcome.contract.columns, outcome.detected.get("decimal"),
+                           typed_source=outcome.detected.get("format") == "parquet")
+    parsed = parsed.with_columns(pl.struct(list(outcome.contract.key)).is_duplicated().alias(KEY_REPEATED))
+    return Inspection(outcome, parsed)
+
+
+def _inspect(path: Path, registry: Registry, sha256: str, file_name: str | None,
+             partner_folder: str | None) -> Outcome | tuple[Outcome, pl.DataFrame]:
+    """The outcome when the file is refused before its rows are typed, else (outcome, frame)."""
     file_name = file_name or path.name
     outcome = Outcome(file_name=reported_file_name(file_name, registry), sha256=sha256)
     try:
@@ -212,7 +256,8 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
                             allowed_columns=set(contract.column_names), date_columns=dates,
                             categories=categories)
     try:
-        findings += scan_file_extras(path, result.detected.sheet, result.original_headers)
+        findings += scan_file_extras(path, result.detected.sheet, result.original_headers,
+                                     result.sheet_names)
     except Exception:  # a part we cannot inspect could hold anything: never load it unseen
         return outcome.refuse("unreadable:hidden_parts",
                               "Niet alles in het bestand is te lezen (werkbladen, opmerkingen); "
@@ -226,18 +271,12 @@ def validate(path: Path, registry: Registry, con: duckdb.DuckDBPyConnection, sha
                                         finding.message_nl, finding.message_en))
     if outcome.refused:
         return outcome
-    _apply_contract(outcome, frame, contract, delivery, con)
-    for problem in delivery_problems(con, VALIDATED, contract, outcome.rows_read, outcome.rows_rejected,
-                                     delivery.period_bounds()[1], outcome.refused):
-        outcome.refuse(*problem)
-    return outcome
+    return outcome, frame
 
 
-def _apply_contract(outcome: Outcome, frame, contract: Contract, delivery: Delivery,
+def _apply_contract(outcome: Outcome, parsed: pl.DataFrame, contract: Contract, delivery: Delivery,
                     con: duckdb.DuckDBPyConnection) -> None:
-    parsed = parse_columns(frame, contract.columns, outcome.detected.get("decimal"),
-                           typed_source=outcome.detected.get("format") == "parquet")
-    parsed = parsed.with_columns(pl.struct(list(contract.key)).is_duplicated().alias(KEY_REPEATED))
+    """`parsed`: the rows as `inspect` typed them, with KEY_REPEATED."""
     # String views as polars holds them: no copy of every text column on the way to DuckDB.
     con.register("delivery", parsed.to_arrow(compat_level=pl.CompatLevel.newest()))
     start, end = delivery.period_bounds()

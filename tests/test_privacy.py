@@ -624,3 +624,50 @@ def test_shape_shows_no_part_of_the_value(value, expected):
 )
 def test_column_names_are_quoted_only_when_they_read_as_names(name, quoted):
     assert (safe_column_name(name) == name) is quoted
+
+
+# --------------------------------------------------------------------------------------------
+# Gates: a speed-up only, never a decision
+# --------------------------------------------------------------------------------------------
+
+GATE_CORPUS = [
+    # each rule's hits, in the notations the rules above accept
+    "j.jansen@example.nl", "j.jansen (at) example (dot) nl", "info&#64;example.nl",
+    "06-12345678", "010 - 123 45 67", "+31 (0)6 1234 5678", "31612345678", "+32 470 12 34 56",
+    "NL91 ABNA 0417 1643 00", "NL91ABNA0417164300 betaald", "GB82WEST12345698765432",
+    "GF-123-B", "12-GBB-4", "XB-PG-12", "3024 AB 12", "3024ab12", "3024_AB_0012a",
+    "Schiedamseweg 12", "Mathenesserlaan 110b", "dhr. Jansen", "Mw. J. Bakker", "de heer El Amrani",
+    "123456782", "123 456 782", "1234.56.782", "1.23456782E8", "C123456782", "12345678201",
+    "bsn 111222333", "HC-2019-03-12-01", "12-03-1985", "1985-03-12", *PEOPLE, *NOTES,
+    "anders: overleden in ziekenhuis", "Doel Bereikt",
+    # and what they must leave alone
+    "HC-00000001", "VHE-00001234", "BU05990110", "2025-01-31", "housing_first", "3024 AB", "10:30",
+]
+
+
+def test_gates_never_change_a_finding(monkeypatch):
+    """Each gate must let through every value its rule can find: the scan with the gates and
+    with every gate forced open finds the same, per value, in a mixed column and per column."""
+    import quality.privacy as privacy
+
+    # A column per value, all values in one column, and the rules judged over a column.
+    bsns = valid_bsns(40)
+    frames = [pl.DataFrame({f"kolom{i}": [value] * 5 for i, value in enumerate(GATE_CORPUS)}),
+              pl.DataFrame({"waarde": GATE_CORPUS}),
+              one_column("klant", PEOPLE), one_column("notitie", NOTES),
+              one_column("code", [f"C{number}" for number in bsns[:5]]),
+              one_column("volgnummer", [f"{number}01" for number in bsns[:5]]),
+              one_column("kenteken_code", ["GFBX12", "KLZN34", "RTPD56", "HJVS78", "BDFG90"]),
+              one_column("nummer", bsns),
+              one_column("categorie", ["regulier", "Jan de Vries", "regulier", "anders: zo maar wat"])]
+    categories = {"categorie": ["regulier", "doel_bereikt"]}
+
+    def scan_all(frame):
+        return scan(frame, date_columns=set(), categories=categories)
+
+    gated = [scan_all(frame) for frame in frames]
+    monkeypatch.setattr(privacy, "GATES", {rule: (lambda v: v.is_not_null()) for rule in privacy.GATES})
+    assert [scan_all(frame) for frame in frames] == gated
+    assert {finding.rule for found in gated for finding in found} >= {  # the corpus does hit
+        "email", "phone", "iban", "kenteken", "postcode_huisnummer", "address", "name", "bsn",
+        "birth_date", "free_text"}
