@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
@@ -457,17 +458,29 @@ class SplitAuditor:
         _forked = self
         try:
             largest_first = sorted(todo, key=lambda part: -len(self.parts[part][1]))
-            with multiprocessing.get_context("fork").Pool(min(self.workers, len(todo))) as pool:
+            with multiprocessing.get_context("fork").Pool(min(self.workers, len(todo)),
+                                                          initializer=_default_signals) as pool:
                 for part, result, proofs in pool.imap_unordered(
                         _audit_part, [(part, hidden[self.parts[part][1]], lp, local)
                                       for part in largest_first]):
                     self.parts[part][2].proofs = proofs
                     yield part, result
+                pool.close()   # every result is in: let the workers finish instead of killing them
+                pool.join()
         finally:
             _forked = None
 
 
 _forked: SplitAuditor | None = None   # what a forked worker inherits
+
+
+def _default_signals() -> None:
+    """A forked worker inherits its parent's signal handlers. Inside a Dagster run those turn a
+    SIGTERM into an exception raised wherever the worker is, also while it holds the pool's queue
+    lock, and the pool then waits forever for it: a worker ends on SIGTERM and ignores SIGINT (the
+    parent decides what an interrupt means)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _audit_part(task: tuple) -> tuple[int, AuditResult, tuple]:

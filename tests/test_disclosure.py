@@ -358,6 +358,39 @@ def test_gemeente_years_are_audited_apart_and_only_again_when_their_pattern_chan
         assert one.proofs[0] == other.proofs[0] and (one.proofs[2] == other.proofs[2]).all()
 
 
+IN_A_DAGSTER_STEP = """
+import numpy as np, dagster as dg
+from tests.test_disclosure import AREAS, grid_world
+from quality.disclosure_audit import SplitAuditor
+cells, hidden = grid_world(2)
+earlier, hidden_earlier = grid_world(4)
+cells.update({(m, a, p.replace("2025", "2024")): v for (m, a, p), v in earlier.items()})
+hidden |= {(m, a, p.replace("2025", "2024")) for m, a, p in hidden_earlier}
+keys = sorted(cells)
+
+@dg.asset
+def audited() -> None:
+    split = SplitAuditor(keys, [cells[k] for k in keys], workers=2, protected=lambda m: True,
+                         area_parents=AREAS.parents, time_relation={"n": "events"})
+    for extra in range(4):
+        split.audit(np.array([k in hidden or k == keys[extra] for k in keys]), local=True)
+
+assert dg.materialize([audited]).success
+"""
+
+
+def test_audit_workers_forked_inside_a_dagster_step_end_cleanly():
+    """Workers inherit Dagster's interrupt handlers, which raised inside a worker ended by the
+    pool (a traceback per worker, and at times a pool waiting forever on a lock it held)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    done = subprocess.run([sys.executable, "-c", IN_A_DAGSTER_STEP], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr and "Interrupted" not in done.stderr
+
+
 def test_a_target_whose_neighbours_are_all_hidden_names_the_nearest_visible_cell():
     # one area, events: 3 tenancies ended in January (hidden), none evicted; every month and the
     # quarter of evictions are hidden, but the year shows 0, which proves 'none of the 3': the
