@@ -119,7 +119,8 @@ MAX_EXTENSION_ROUNDS = 500  # audits per run of suppress(), each hiding one cell
 # the code that makes and audits patterns and the configuration it reads.
 PATTERN_INPUTS = [Path(__file__), *(Path(__file__).parents[1] / "quality" / name for name in (
                       "disclosure.py", "disclosure_audit.py", "pattern_cache.py")),
-                  *(Path(__file__).parents[1] / "sources" / name for name in ("indicators.yaml", "publication.yaml"))]
+                  *(Path(__file__).parents[1] / "sources" / name for name in (
+                      "indicators.yaml", "indicators.py", "publication.yaml"))]
 CELL_INPUTS = ("indicator_id", "area_code", "period", "numerator", "denominator")
 # A numerator decides what is hidden only when it is a count (rounded) or held to a minimum; a sum
 # of euros or marks never does, and its last bits differ between runs (parallel float sums), so
@@ -416,7 +417,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
             iv.area_code""")
     for table in ("_population_cells", "_population_published", "_indicator_cells",
                   "_indicator_published", "_forced_cells", "_cells_to_publish", "_area_gemeente",
-                  "_cell_part", "_part_fingerprints", "_reused_parts"):
+                  "_cell_part", "_part_fingerprints", "_reused_parts", "_gemeente_areas"):
         con.execute(f"drop table if exists {table}")
     con.execute("drop view if exists _pattern_inputs")
     return reports

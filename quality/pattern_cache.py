@@ -6,8 +6,10 @@ relate cells of one area) or a year (months add up to quarters, quarters to thei
 adds up years). So suppression and the attacker's audit of one gemeente in one year depend on
 those cells alone, and a pattern made and audited for exactly these cells under exactly this
 method is still safe: it is reused. A part's *fingerprint* covers every input of its pattern:
-each cell's key, counts and parent area, plus the method (the disclosure code, the catalogue of
-thresholds and the libraries' versions). Anything else, a changed count, a buurt moved to another
+each cell's key, counts and parent area, the gemeente's buurten and wijken in core.dim_buurt
+(with or without cells: the audit knows a wijk's sum only when every buurt of it has a cell), plus
+the method (the disclosure code and the catalogue's parser, the catalogue of thresholds and the
+libraries' versions). Anything else, a changed count, a buurt moved to another
 wijk, an edited threshold or audit, makes a new fingerprint and the part is published anew. A
 partner's corrected month touches its own gemeenten in that year only; a new month, its year.
 
@@ -50,12 +52,13 @@ def method_fingerprint(con: duckdb.DuckDBPyConnection, files: Iterable[Path], ta
 
 def fingerprint_parts(con: duckdb.DuckDBPyConnection, source: str, columns: Iterable[str],
                           method: str, dim: str = "core.dim_buurt") -> None:
-    """Temp tables `_cell_part` (area_code, period → part, and the area's parent) and
-    `_part_fingerprints` (part, fingerprint) over the cells of `source` (with area_code, period).
+    """Temp tables `_cell_part` (area_code, period → part, the area's parent and gemeente) and
+    `_part_fingerprints` (part, cells, fingerprint) over the cells of `source` (with area_code, period).
 
     A part is 'gemeentecode/year'. A cell's hash covers its `columns` and its parent area; a
     part's fingerprint is the XOR and the sum of its cells' hashes (order-free) and their
-    number, under the method."""
+    number, with the gemeente's rows of `dim` (its buurten with or without cells), under the
+    method."""
     con.execute(f"""
         create or replace temp table _area_gemeente as
         select buurtcode as area_code, wijkcode as parent, gemeentecode as gemeente from {dim}
@@ -65,26 +68,43 @@ def fingerprint_parts(con: duckdb.DuckDBPyConnection, source: str, columns: Iter
     con.execute(f"""
         create or replace temp table _cell_part as
         select distinct cells.area_code, cells.period, areas.parent,
+               coalesce(areas.gemeente, cells.area_code) as gemeente,
                coalesce(areas.gemeente, cells.area_code) || '/' || left(cells.period, 4) as part
         from {source} as cells left join _area_gemeente as areas using (area_code)""")
+    # The gemeente's whole area hierarchy, buurten without cells included: the audit adds a
+    # parent = sum of its children only when every child of the dimension has a cell, so a buurt
+    # without cells that joins or leaves the dimension changes the relations the attacker has.
+    con.execute(f"""
+        create or replace temp table _gemeente_areas as
+        select gemeentecode as gemeente,
+               count(*) || ':' || bit_xor(h) || ':' || sum(h // 2048) as areas
+        from (select gemeentecode, hash(buurtcode, wijkcode, gemeentecode) as h from {dim})
+        group by all""")
     con.execute(f"""
         create or replace temp table _part_fingerprints as
         with hashed as (
-            select parts.part, hash({hashed}, parts.parent) as h
+            select parts.part, parts.gemeente, hash({hashed}, parts.parent) as h
             from {source} as cells inner join _cell_part as parts using (area_code, period))
-        select part,
-               $method || ':' || count(*) || ':' || bit_xor(h) || ':' || sum(h // 2048) as fingerprint
-        from hashed group by part""", {"method": method})
+        select part, count(*) as cells,
+               $method || ':' || count(*) || ':' || bit_xor(h) || ':' || sum(h // 2048) || ':'
+                   || coalesce(any_value(areas.areas), '-') as fingerprint
+        from hashed left join _gemeente_areas as areas using (gemeente) group by part""", {"method": method})
 
 
 def choose_reused(con: duckdb.DuckDBPyConnection, reuse: bool = True) -> list[str]:
     """Temp table `_reused_parts`: the parts whose cached pattern was made for exactly their
-    present cells under this method (none when `reuse` is off). Returns them."""
+    present cells under this method, one row per cell (none when `reuse` is off; a part with a
+    row twice, a row of another fingerprint or a row missing is made anew). Returns them."""
     con.execute(CACHE_DDL)
     con.execute(f"""
         create or replace temp table _reused_parts as
+        with kept as (   -- a part's rows are its pattern only as one row per cell, one fingerprint
+            select part, any_value(fingerprint) as fingerprint, count(*) as cells from {CACHE}
+            group by part
+            having count(distinct fingerprint) = 1
+               and count(*) = count(distinct (indicator_id, area_code, period)))
         select part from _part_fingerprints
-        where $reuse and (part, fingerprint) in (select distinct part, fingerprint from {CACHE})
+        where $reuse and (part, fingerprint, cells) in (select part, fingerprint, cells from kept)
         order by part""", {"reuse": reuse})
     return [row[0] for row in con.execute("select part from _reused_parts").fetchall()]
 

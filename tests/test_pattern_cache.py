@@ -24,6 +24,16 @@ def _recoded(column: str, digits: str) -> str:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
+    yield from _world(tmp_path_factory)
+
+
+@pytest.fixture
+def fresh_world(tmp_path_factory):
+    """The world as built, for a test that publishes after changing it."""
+    yield from _world(tmp_path_factory)
+
+
+def _world(tmp_path_factory):
     path = tmp_path_factory.mktemp("pattern_cache") / "warehouse.duckdb"
     con = empty_warehouse(path)
     fill_world(con)
@@ -100,3 +110,50 @@ def test_a_moved_buurt_or_a_changed_threshold_redoes_the_gemeenten_it_touches(wo
     world.execute("update core.indicator_catalogue set min_base = min_base + 1 "
                   "where indicator_id = (select min(indicator_id) from core.indicator_catalogue)")
     assert reused_now(world) == [], "a threshold is part of every gemeente's method"
+
+
+def test_a_buurt_without_cells_leaving_the_dimension_redoes_its_gemeente(fresh_world):
+    """The attacker's audit adds a wijk = sum of its buurten only when every buurt of
+    core.dim_buurt under it has a cell (quality/disclosure_audit.py, _Model). A buurt with no
+    cells that leaves (or joins) the dimension so adds (or drops) that relation without changing
+    any cell's key, counts or parent: the pattern made without the relation must not be kept."""
+    gemeente = "GM9001"
+    wijk = fresh_world.execute("select min(wijkcode) from core.dim_buurt where gemeentecode = ?", [gemeente]).fetchone()[0]
+    fresh_world.execute("""insert into core.dim_buurt select * replace ('BU90019999' as buurtcode)
+                     from core.dim_buurt where wijkcode = ? limit 1""", [wijk])
+    indicator_assets.publish_indicator_values(fresh_world)
+    assert gemeente + "/2025" in reused_now(fresh_world)
+    fresh_world.execute("delete from core.dim_buurt where buurtcode = 'BU90019999'")
+    assert reused_now(fresh_world) == [f"GM{SECOND}/2024", f"GM{SECOND}/2025"], \
+        "the wijk's sum became known to the attacker: its gemeente is audited anew"
+
+
+def test_stale_or_duplicate_cache_rows_never_reach_the_published_table(fresh_world):
+    """A part's cached rows are its pattern only when they are one row per cell under the
+    fingerprint it matched: a row copied twice (a restored backup, a re-run insert) or left from
+    an older fingerprint must not publish a cell twice (once hidden, once shown)."""
+    indicator_assets.publish_indicator_values(fresh_world)
+    rows = fresh_world.execute(f"select count(*) from {PUBLISHED}").fetchall()[0][0]
+    cell = fresh_world.execute(f"""select part, fingerprint, indicator_id, area_code, period from {CACHE}
+                             where suppressed order by all limit 1""").fetchall()[0]
+    assert cell is not None
+    part, _, indicator_id, area, period = cell
+    fresh_world.execute(f"insert into {CACHE} values (?, 'an older fingerprint', ?, ?, ?, false)",
+                  [part, indicator_id, area, period]).fetchall()
+    fresh_world.execute(f"insert into {CACHE} select * from {CACHE} where part = ?", [part]).fetchall()
+    indicator_assets.publish_indicator_values(fresh_world)
+    assert fresh_world.execute(f"select count(*) from {PUBLISHED}").fetchall()[0][0] == rows
+    assert fresh_world.execute(f"""select bool_and(suppressed) from {PUBLISHED}
+                             where indicator_id = ? and area_code = ? and period = ?""",
+                         [indicator_id, area, period]).fetchall()[0][0]
+    assert derivable_cells(fresh_world) == [] and small_visible_cells(fresh_world) == 0
+
+
+def test_every_module_that_shapes_a_pattern_is_in_its_method():
+    """The catalogue's parser decides which counts are one measure (shared between indicators,
+    audited once), which are rounded and which time relation they have: it shapes every pattern
+    as the yaml does."""
+    from pathlib import Path
+    names = {Path(p).resolve().relative_to(Path(indicator_assets.__file__).resolve().parents[1]).as_posix()
+             for p in indicator_assets.PATTERN_INPUTS}
+    assert "sources/indicators.py" in names
