@@ -13,7 +13,8 @@ libraries' versions). Anything else, a changed count, a buurt moved to another
 wijk, an edited threshold or audit, makes a new fingerprint and the part is published anew. A
 partner's corrected month touches its own gemeenten in that year only; a new month, its year.
 
-The cache holds no counts, only which cells are hidden: what the published table shows anyway.
+The cache holds no counts, only which cells are hidden (what the published table shows anyway)
+and a one-way digest of each part's fingerprint.
 """
 from __future__ import annotations
 
@@ -86,8 +87,10 @@ def fingerprint_parts(con: duckdb.DuckDBPyConnection, source: str, columns: Iter
             select parts.part, parts.gemeente, hash({hashed}, parts.parent) as h
             from {source} as cells inner join _cell_part as parts using (area_code, period))
         select part, count(*) as cells,
-               $method || ':' || count(*) || ':' || bit_xor(h) || ':' || sum(h // 2048) || ':'
-                   || coalesce(any_value(areas.areas), '-') as fingerprint
+               -- a one-way digest: the XOR and sum of unkeyed cell hashes, kept in two versions
+               -- (before and after a correction), would give a corrected cell's counts back
+               sha256($method || ':' || count(*) || ':' || bit_xor(h) || ':' || sum(h // 2048) || ':'
+                      || coalesce(any_value(areas.areas), '-')) as fingerprint
         from hashed left join _gemeente_areas as areas using (gemeente) group by part""", {"method": method})
 
 

@@ -157,3 +157,45 @@ def test_every_module_that_shapes_a_pattern_is_in_its_method():
     names = {Path(p).resolve().relative_to(Path(indicator_assets.__file__).resolve().parents[1]).as_posix()
              for p in indicator_assets.PATTERN_INPUTS}
     assert "sources/indicators.py" in names
+
+
+def test_the_cache_holds_no_function_of_the_counts_an_attacker_can_invert(fresh_world):
+    """A part's fingerprint is kept beside its pattern. Kept as the XOR and the sum of its cells'
+    hashes (DuckDB's hash: unkeyed, the same everywhere), two versions of the cache table (a
+    backup before a partner's correction and one after) give hash(old cell) XOR hash(new cell) of
+    the corrected cell, whose key and parent are public: trying counts 0..N finds its true counts
+    before and after, a hidden cell's too. Only a one-way digest of the fingerprint may be kept."""
+    w = fresh_world
+    indicator_assets.publish_indicator_values(w)
+    part = "GM9001/2025"
+    before = w.execute(f"select any_value(fingerprint) from {CACHE} where part = ?", [part]).fetchall()[0][0]
+    cell = w.execute(f"""select p.indicator_id, p.area_code, p.period, iv.numerator, iv.denominator
+                         from {CACHE} as p inner join marts.indicator_values as iv using (indicator_id, area_code, period)
+                         inner join core.indicator_catalogue as c using (indicator_id)
+                         where p.part = ? and p.suppressed and c.min_count is not null and iv.numerator > 0
+                         order by all limit 1""", [part]).fetchall()[0]
+    indicator_id, area, period, numerator, denominator = cell
+    w.execute("""update marts.indicator_values set numerator = numerator + 1
+                 where indicator_id = ? and area_code = ? and period = ?""", [indicator_id, area, period]).fetchall()
+    indicator_assets.publish_indicator_values(w)
+    after = w.execute(f"select any_value(fingerprint) from {CACHE} where part = ?", [part]).fetchall()[0][0]
+    parent = w.execute("select wijkcode from core.dim_buurt where buurtcode = ?", [area]).fetchall()
+    parent = parent[0][0] if parent else w.execute(
+        "select any_value(gemeentecode) from core.dim_buurt where wijkcode = ?", [area]).fetchall()[0][0]
+
+    def xor_of(fingerprint: str) -> int | None:
+        fields = fingerprint.split(":")
+        return int(fields[2]) if len(fields) > 2 and fields[2].isdigit() else None
+
+    leaked = None
+    if xor_of(before) is not None and xor_of(after) is not None:
+        delta = xor_of(before) ^ xor_of(after)
+        guesses = w.execute("""
+            select old.n from range(0, 200) as old(n), range(0, 200) as new(n)
+            where xor(hash(?, ?, ?, round(old.n::double, 6), round(?::double, 6), ?),
+                      hash(?, ?, ?, round(new.n::double, 6), round(?::double, 6), ?)) = ?::ubigint""",
+            [indicator_id, area, period, denominator, parent,
+             indicator_id, area, period, denominator, parent, str(delta)]).fetchall()
+        leaked = [g[0] for g in guesses]
+    assert leaked is None or numerator not in leaked, \
+        f"a hidden count ({numerator}) recovered from two versions of the cache: {leaked}"
