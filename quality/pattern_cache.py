@@ -1,9 +1,10 @@
 """Suppression patterns kept per part (a gemeente in a year), so a publication redoes only the
 parts whose cells changed.
 
-No relation an attacker can use crosses a gemeente (areas add up within it; periods and subsets
-relate cells of one area) or a year (months add up to quarters, quarters to their year; nothing
-adds up years). So suppression and the attacker's audit of one gemeente in one year depend on
+No relation between the published counts crosses a gemeente (areas add up within it; periods
+and subsets relate cells of one area) or a year (months add up to quarters, quarters to their
+year; nothing adds up years). (Open: a pooled 12-month estimate of a rare event pins a sum across
+a year; neither this cache nor the audit models it, see tests/test_pattern_cache.py.) So suppression and the attacker's audit of one gemeente in one year depend on
 those cells alone, and a pattern made and audited for exactly these cells under exactly this
 method is still safe: it is reused. A part's *fingerprint* covers every input of its pattern:
 each cell's key, counts and parent area, the gemeente's buurten and wijken in core.dim_buurt

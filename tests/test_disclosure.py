@@ -308,11 +308,13 @@ def test_the_auditor_reproves_only_what_changed_and_forgets_when_a_cell_is_shown
         [f.target for f in six_buurten(cells, {k for k, s in zip(keys, shown) if s}).findings]
 
 
-def test_gemeente_years_are_audited_apart_and_only_again_when_their_pattern_changes():
+def test_gemeente_years_are_audited_apart_and_only_again_when_their_pattern_changes(monkeypatch):
     """No relation crosses a gemeente or a year, so the split audit must find exactly what one
     audit of all cells finds; and a suppression loop's next audit re-runs only the gemeente-year
     it changed. Gemeente 'g' in 2025 and 2024, gemeente 'xg' in 2025."""
+    from quality import disclosure_audit
     from quality.disclosure_audit import Auditor, SplitAuditor
+    monkeypatch.setattr(disclosure_audit, "MIN_PARTS_TO_FORK", 2)   # three parts: in workers too
     first, hidden_first = grid_world(2)
     second, hidden_second = grid_world(3)
     earlier, hidden_earlier = grid_world(4)
@@ -361,7 +363,9 @@ def test_gemeente_years_are_audited_apart_and_only_again_when_their_pattern_chan
 IN_A_DAGSTER_STEP = """
 import numpy as np, dagster as dg
 from tests.test_disclosure import AREAS, grid_world
+from quality import disclosure_audit
 from quality.disclosure_audit import SplitAuditor
+disclosure_audit.MIN_PARTS_TO_FORK = 2
 cells, hidden = grid_world(2)
 earlier, hidden_earlier = grid_world(4)
 cells.update({(m, a, p.replace("2025", "2024")): v for (m, a, p), v in earlier.items()})
