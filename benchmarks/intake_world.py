@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,19 +18,14 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from benchmarks.run import bench_registry, input_files, load_buurten
+from benchmarks.run import bench_registry, fill_inbox, load_buurten
 from engine.home import DataHome
 from engine.warehouse import open_warehouse
 from quality.intake import run_intake
 
 
 def measure_intake(world: Path, home_dir: Path) -> None:
-    home = DataHome(home_dir).ensure()
-    for path in input_files(world):
-        target = home.partner_inbox(path.parent.name)
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target / path.name)
-        os.utime(target / path.name, (0, 0))
+    home = fill_inbox(world, DataHome(home_dir).ensure())
     by_format: dict[str, list] = {}
 
     def decided(outcome, seconds: float) -> None:

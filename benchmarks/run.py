@@ -74,6 +74,16 @@ def input_files(world: Path) -> list[Path]:
 GROUP_BY = "select coalesce(sum(n), 0) from (select count(*) as n from (select #1 as k from {source}) group by k)"
 
 
+def fill_inbox(world: Path, home):
+    """Every file of a synthetic world in its partner's inbox, as complete files (old mtimes)."""
+    for path in input_files(world):
+        target = home.partner_inbox(path.parent.name)
+        target.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target / path.name)
+        os.utime(target / path.name, (0, 0))
+    return home
+
+
 def floor(world: Path) -> dict:
     """Read every input file once and do one group-by per dataset: the least any pipeline does."""
     import duckdb
@@ -237,12 +247,7 @@ def run_pipeline(world: Path, home_dir: Path) -> dict:
     from pipelines.sensors import ALL_JOB
     from engine.warehouse import open_warehouse
 
-    home = DataHome(home_dir).ensure()
-    for path in input_files(world):
-        target = home.partner_inbox(path.parent.name)
-        target.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target / path.name)
-        os.utime(target / path.name, (0, 0))
+    home = fill_inbox(world, DataHome(home_dir).ensure())
     stages = {}
 
     def stage(name, work):
