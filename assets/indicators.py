@@ -353,6 +353,15 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
     return reports
 
 
+def reusable_parts(con: duckdb.DuckDBPyConnection, reuse: bool = True) -> list[str]:
+    """The gemeente-years of marts.indicator_values whose kept pattern still holds (their cells
+    and the method unchanged); leaves the temp tables pattern_cache's later steps read."""
+    method = pattern_cache.method_fingerprint(con, PATTERN_INPUTS, ["core.indicator_catalogue"])
+    con.execute(PATTERN_INPUTS_VIEW)
+    pattern_cache.fingerprint_parts(con, "_pattern_inputs", CELL_INPUTS, method)
+    return pattern_cache.choose_reused(con, reuse)
+
+
 def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[[str], None] = lambda line: None,
                              reuse: bool = True) -> dict[str, SuppressionReport]:
     """marts.indicator_values → marts.indicator_values_published: suppression and the attacker's
@@ -361,10 +370,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
     Visible counts are rounded to 5, values to the unit's decimals; hidden cells are NULL.
     """
     catalogue = load_catalogue()
-    method = pattern_cache.method_fingerprint(con, PATTERN_INPUTS, ["core.indicator_catalogue"])
-    con.execute(PATTERN_INPUTS_VIEW)
-    pattern_cache.fingerprint_parts(con, "_pattern_inputs", CELL_INPUTS, method)
-    reused = pattern_cache.choose_reused(con, reuse)
+    reused = reusable_parts(con, reuse)
     todo = pattern_cache.cells_to_publish(con, "marts.indicator_values", "_cells_to_publish")
     progress(f"disclosure control: {len(reused):,} gemeente-years unchanged (pattern kept), "
              f"{todo:,} cells to publish anew")

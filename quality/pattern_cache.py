@@ -3,9 +3,8 @@ parts whose cells changed.
 
 No relation between the published counts crosses a gemeente (areas add up within it; periods
 and subsets relate cells of one area) or a year (months add up to quarters, quarters to their
-year; nothing adds up years). (Open: a pooled 12-month estimate of a rare event pins a sum across
-a year; neither this cache nor the audit models it, see tests/test_pattern_cache.py.) So suppression and the attacker's audit of one gemeente in one year depend on
-those cells alone, and a pattern made and audited for exactly these cells under exactly this
+year; nothing adds up years). So suppression and the attacker's audit of one gemeente in one year
+depend on those cells alone, and a pattern made and audited for exactly these cells under exactly this
 method is still safe: it is reused. A part's *fingerprint* covers every input of its pattern:
 each cell's key, counts and parent area, the gemeente's buurten and wijken in core.dim_buurt
 (with or without cells: the audit knows a wijk's sum only when every buurt of it has a cell), plus
@@ -13,6 +12,9 @@ the method (the disclosure code and the catalogue's parser, the catalogue of thr
 libraries' versions). Anything else, a changed count, a buurt moved to another
 wijk, an edited threshold or audit, makes a new fingerprint and the part is published anew. A
 partner's corrected month touches its own gemeenten in that year only; a new month, its year.
+
+Open: a pooled 12-month estimate of a rare event pins a sum across a year; neither this cache
+nor the audit models it (see the xfail test in tests/test_pattern_cache.py).
 
 The cache holds no counts, only which cells are hidden (what the published table shows anyway)
 and a one-way digest of each part's fingerprint.
@@ -53,13 +55,13 @@ def method_fingerprint(con: duckdb.DuckDBPyConnection, files: Iterable[Path], ta
 
 
 def fingerprint_parts(con: duckdb.DuckDBPyConnection, source: str, columns: Iterable[str],
-                          method: str, dim: str = "core.dim_buurt") -> None:
+                      method: str, dim: str = "core.dim_buurt") -> None:
     """Temp tables `_cell_part` (area_code, period → part, the area's parent and gemeente) and
     `_part_fingerprints` (part, cells, fingerprint) over the cells of `source` (with area_code, period).
 
     A part is 'gemeentecode/year'. A cell's hash covers its `columns` and its parent area; a
-    part's fingerprint is the XOR and the sum of its cells' hashes (order-free) and their
-    number, with the gemeente's rows of `dim` (its buurten with or without cells), under the
+    part's fingerprint is a sha256 digest of the XOR and the sum of its cells' hashes
+    (order-free) and their number, with the gemeente's rows of `dim` (its buurten with or without cells), under the
     method."""
     con.execute(f"""
         create or replace temp table _area_gemeente as

@@ -88,11 +88,7 @@ def test_only_a_changed_gemeente_year_is_published_anew_and_the_result_is_a_fres
 
 def reused_now(con) -> list[str]:
     """The gemeenten a publication would keep now (without publishing)."""
-    cache = indicator_assets.pattern_cache
-    method = cache.method_fingerprint(con, indicator_assets.PATTERN_INPUTS, ["core.indicator_catalogue"])
-    con.execute(indicator_assets.PATTERN_INPUTS_VIEW)
-    cache.fingerprint_parts(con, "_pattern_inputs", indicator_assets.CELL_INPUTS, method)
-    return cache.choose_reused(con)
+    return indicator_assets.reusable_parts(con)
 
 
 def test_a_moved_buurt_or_a_changed_threshold_redoes_the_gemeenten_it_touches(world):
