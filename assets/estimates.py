@@ -18,7 +18,10 @@ Publication (`publish_estimates`, after suppression): an estimate is a known for
 significant digits, the finest at which a hidden cell's count (and, separately, its base) cannot be
 pinned within ±2 even by an attacker who knows the prior and the other term exactly; where no
 precision protects, the hidden cell's estimate and interval stay NULL (the index then reports it
-from the wijk up).
+from the wijk up). A pooled estimate is one of its window's sum, the 12 months up to its month
+across a year boundary, a relation the disclosure audit does not hold: it is published only where
+no count in its window is hidden (a sum of visible counts, which the audit's attacker knows
+already), else it stays NULL, visible cell or not.
 """
 from __future__ import annotations
 
@@ -255,16 +258,45 @@ def protected_precision(frame: pl.DataFrame, z: float) -> np.ndarray:
     return chosen
 
 
+def _estimates_with_pattern(con: duckdb.DuckDBPyConnection, where: str = "true",
+                            published: str = "") -> pl.DataFrame:
+    """Every estimate with its cell's `suppressed` (and `published` columns of the cell) and
+    `pooled_over_hidden`: pooled over a window that holds a hidden count."""
+    return con.sql(f"""
+        with members as (
+            select indicator_id, area_code, period_type, period,
+                unnest(window_periods) as member_period
+            from marts.indicator_estimation_inputs
+            where window_periods is not null
+        ),
+        over_hidden as (
+            select members.indicator_id, members.area_code, members.period_type, members.period
+            from members
+            inner join {PUBLISHED} as member
+                on member.indicator_id = members.indicator_id
+                and member.area_code = members.area_code
+                and member.period_type = members.period_type
+                and member.period = members.member_period
+            where member.suppressed
+            group by all
+        )
+        select e.*, p.suppressed, {published} over_hidden.period is not null as pooled_over_hidden
+        from {ESTIMATES} as e
+        inner join {PUBLISHED} as p using (indicator_id, area_code, period_type, period)
+        left join over_hidden using (indicator_id, area_code, period_type, period)
+        where {where}""").pl()
+
+
 def publish_estimates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Add estimate, value_low and value_high to marts.indicator_values_published: visible cells
-    to 3 significant digits, hidden cells only where a rounding protects them (else NULL)."""
+    to 3 significant digits, hidden cells only where a rounding protects them (else NULL), pooled
+    estimates only where no count in their window is hidden."""
     z = interval_z(scalar(con, "select interval from core.index_settings"))
-    frame = con.sql(f"""
-        select e.*, p.suppressed
-        from {ESTIMATES} as e
-        inner join {PUBLISHED} as p using (indicator_id, area_code, period_type, period)""").pl()
-    hidden = frame["suppressed"].to_numpy() & (frame["model"].to_numpy() != "normal")
-    digits = np.where(frame["suppressed"].to_numpy(), 0, PRECISIONS[0])
+    frame = _estimates_with_pattern(con)
+    suppressed = frame["suppressed"].to_numpy()
+    withheld = frame["pooled_over_hidden"].to_numpy()
+    hidden = suppressed & ~withheld & (frame["model"].to_numpy() != "normal")
+    digits = np.where(suppressed | withheld, 0, PRECISIONS[0])
     if hidden.any():
         digits[hidden] = protected_precision(frame.filter(pl.Series(hidden)), z)
     columns = {}
@@ -287,23 +319,23 @@ def publish_estimates(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         order by catalogue.sort_order, published.period_type, published.period,
             published.area_level, published.area_code""")
     return {"hidden_with_estimate": int((digits[hidden] > 0).sum()),
-            "hidden_without_estimate": int((digits[hidden] == 0).sum())
-            + int((frame["suppressed"].to_numpy() & ~hidden).sum())}
+            "hidden_without_estimate": int((suppressed & (digits == 0)).sum()),
+            "visible_pooled_estimate_withheld": int((withheld & ~suppressed).sum())}
 
 
 def unsafe_estimates(con: duckdb.DuckDBPyConnection) -> int:
     """Hidden cells whose published estimate or interval is finer than its protected rounding
-    (or published where no rounding protects): should be 0."""
+    (or published where no rounding protects), and pooled estimates published over a window with
+    a hidden count: should be 0."""
     z = interval_z(scalar(con, "select interval from core.index_settings"))
-    frame = con.sql(f"""
-        select e.*, p.estimate as published_estimate, p.value_low as published_low,
-            p.value_high as published_high
-        from {ESTIMATES} as e
-        inner join {PUBLISHED} as p using (indicator_id, area_code, period_type, period)
-        where p.suppressed""").pl()
+    frame = _estimates_with_pattern(
+        con, "p.suppressed or over_hidden.period is not null",
+        "p.estimate as published_estimate, p.value_low as published_low, "
+        "p.value_high as published_high,")
     if frame.is_empty():
         return 0
-    digits = np.where(frame["model"].to_numpy() == "normal", 0, protected_precision(frame, z))
+    digits = np.where((frame["model"].to_numpy() == "normal")
+                      | frame["pooled_over_hidden"].to_numpy(), 0, protected_precision(frame, z))
     bad = np.zeros(frame.height, dtype=bool)
     for computed, shown in (("estimate", "published_estimate"), ("est_low", "published_low"),
                             ("est_high", "published_high")):
@@ -318,7 +350,9 @@ def unsafe_estimates(con: duckdb.DuckDBPyConnection) -> int:
 
 @dg.asset_check(asset=dg.AssetKey(["marts", "indicator_values_published"]), blocking=True,
                 description="No hidden cell publishes an estimate or interval finer than the "
-                            "rounding that keeps its count and base from being recovered within ±2.")
+                            "rounding that keeps its count and base from being recovered within ±2, "
+                            "and no pooled estimate of a rare event is published over a window "
+                            "with a hidden count.")
 def published_estimates_cannot_be_inverted(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
         bad = unsafe_estimates(con)

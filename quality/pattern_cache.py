@@ -13,8 +13,10 @@ libraries' versions). Anything else, a changed count, a buurt moved to another
 wijk, an edited threshold or audit, makes a new fingerprint and the part is published anew. A
 partner's corrected month touches its own gemeenten in that year only; a new month, its year.
 
-Open: a pooled 12-month estimate of a rare event pins a sum across a year; neither this cache
-nor the audit models it (see the xfail test in tests/test_pattern_cache.py).
+One published figure does relate years: the pooled 12-month estimate of a rare event pins its
+window's sum. It is published only where every count in that window is visible
+(assets/estimates.py), so it adds nothing the audit does not take as known, whatever part a
+pattern came from.
 
 The cache holds no counts, only which cells are hidden (what the published table shows anyway)
 and a one-way digest of each part's fingerprint.

@@ -509,7 +509,7 @@ def test_scale_is_a_symmetric_standardised_difference_with_fixed_themes_and_inte
 
 
 def test_a_theme_missing_an_indicator_is_not_scored_and_changes_are_tested(tmp_path):
-    con = index_fixture(tmp_path, [("sociaal", "leefbaarheid", "zrm_vooruitgang_pct", "objective"),
+    con = index_fixture(tmp_path, [("sociaal", "leefbaarheid", "leegstand_pct", "objective"),
                                    ("sociaal", "leefbaarheid", "mutatiegraad_pct", "objective")])
     buurten = {f"BU{k}": "WK1" for k in range(20)}
     fake_geography(con, buurten)
@@ -519,10 +519,10 @@ def test_a_theme_missing_an_indicator_is_not_scored_and_changes_are_tested(tmp_p
             base = 8.0 + 4.0 * (k % 2)
             jump = 6.0 if (area == "BU0" and month == "2025-04") else 0.0   # one real change
             wobble = 0.05 if month == "2025-03" else 0.0                     # noise-sized changes
-            cells.append(("zrm_vooruitgang_pct", "buurt", area, month, base + jump + wobble, 0.5))
+            cells.append(("leegstand_pct", "buurt", area, month, base + jump + wobble, 0.5))
             if month != "2025-02":                            # not computed in February
                 cells.append(("mutatiegraad_pct", "buurt", area, month, base, 0.5))
-        for ident in ("zrm_vooruitgang_pct", "mutatiegraad_pct"):
+        for ident in ("leegstand_pct", "mutatiegraad_pct"):
             if (ident, month) != ("mutatiegraad_pct", "2025-02"):
                 cells.append((ident, "gemeente", GEMEENTE, month, 10.0, 0.1))
         if month == "2025-03":                                # BU1's own estimate not published
@@ -536,12 +536,44 @@ def test_a_theme_missing_an_indicator_is_not_scored_and_changes_are_tested(tmp_p
         where dimension = 'sociaal' and area_level = 'buurt'""").fetchall()}
     # February lacks mutatiegraad: no theme score rather than one from half the indicators
     assert not [key for key in rows if key[1] == "2025-02"] and ("BU1", "2024-03") in rows
-    # BU1's hidden March estimate is borrowed from above (the city's 10): it scores 100 there
-    assert rows[("BU1", "2025-03")][0] == pytest.approx(105.0, abs=0.2)
+    # BU1's hidden March estimate is borrowed from above (the city's 10): it scores 100 there, so
+    # the theme is the mean of 100 and its vacancy of 12 (higher is worse: 90)
+    assert rows[("BU1", "2025-03")][0] == pytest.approx(95.0, abs=0.2)
     # change is tested against the same month a year earlier: BU0's jump, nothing else
     assert rows[("BU0", "2025-04")][1] is True
     flagged = [a for (a, p), (s, sig) in rows.items() if sig and (a, p) != ("BU0", "2025-04")]
     assert flagged == []
+    con.close()
+
+
+def test_a_rare_event_enters_the_index_by_calendar_year(tmp_path):
+    # its month estimate pools the 12 months up to it and is published only where none of them is
+    # hidden, so it would be missing in most buurten and in some months only: every period takes
+    # the rare event's latest year up to its own, and a month before the first year is not scored
+    con = index_fixture(tmp_path, [("wonen", "leefbaarheid", "huisuitzettingen_per_1000", "objective"),
+                                   ("wonen", "leefbaarheid", "leegstand_pct", "objective")])
+    fake_geography(con, {"BU1": "WK1", "BU2": "WK1"})
+    cells = []
+    for area, yearly in (("BU1", 1.0), ("BU2", 3.0), (GEMEENTE, 2.0)):
+        level = "gemeente" if area == GEMEENTE else "buurt"
+        cells.append(("huisuitzettingen_per_1000", level, area, "2025", yearly, 0.5))
+        for month in ("2024-12", "2025-03", "2025-04"):
+            cells.append(("leegstand_pct", level, area, month, 10.0, 0.5))
+            # a published month estimate of the rare event, far from its year: not used
+            cells.append(("huisuitzettingen_per_1000", level, area, month, 40.0, 0.5))
+    frame = published_rows(cells)
+    con.execute("create table marts.indicator_values_published as select * from frame")
+    con.execute("update core.index_settings set base_period = '2025'")
+    build(con, next(m for m in discover() if m.table == "marts.liveability_index"))
+    scored = {(a, p): s for a, p, s in con.execute("""
+        select area_code, period, score from marts.liveability_index
+        where dimension = 'wonen' and period_type = 'month'""").fetchall()}
+    assert {p for _, p in scored} == {"2025-03", "2025-04"}
+    # higher is worse: BU1's year (1 per 1,000) scores above BU2's (3) in both months, by the
+    # same amount, as the year is the same
+    for month in ("2025-03", "2025-04"):
+        assert scored[("BU1", month)] > scored[(GEMEENTE, month)] > scored[("BU2", month)]
+    assert scored[("BU1", "2025-03")] == scored[("BU1", "2025-04")]
     con.close()
 
 

@@ -195,35 +195,3 @@ def test_the_cache_holds_no_function_of_the_counts_an_attacker_can_invert(fresh_
         leaked = [g[0] for g in guesses]
     assert leaked is None or numerator not in leaked, \
         f"a hidden count ({numerator}) recovered from two versions of the cache: {leaked}"
-
-
-@pytest.mark.xfail(strict=True, reason="open: a visible pooled estimate publishes its 12-month sum, "
-                   "a relation across a year that neither the audit nor the pattern cache knows")
-def test_a_visible_pooled_estimate_does_not_give_its_twelve_month_sum_across_the_year():
-    """`Nothing adds up years` is not so for the published table: a rare event (catalogue
-    `pooling: rolling_12_months`, e.g. huisuitzettingen_per_1000) is estimated per month from the
-    12 months up to it (sql/marts/indicator_estimation_inputs.sql), and a visible cell's estimate
-    and interval are published to 3 significant digits (assets/estimates.py, publish_estimates).
-    To the attacker publish_estimates itself assumes (prior and the other term known exactly) that
-    pins the 12-month sum W(2025-01) = y(2024-02) + ... + y(2024-12) + y(2025-01), so
-    y(2024-01) = y(2024) + y(2025-01) - W(2025-01): a hidden January 2024 given back by visible
-    2024 and 2025 cells. The audit of GM/2024 knows no such relation (nor did the audit of
-    everything at once), and a correction of a 2024 month changes published 2025 estimates while
-    the 2025 pattern is kept. Here: a buurt of 300 tenancies, its prior from the wijk."""
-    import numpy as np
-    from assets.estimates import PROTECTION, interval_z, posterior, round_significant
-    z, a, b, n = interval_z(0.90), 0.6, 1500.0, 12 * 300.0
-    candidates = np.arange(0, 200, dtype=float)
-
-    def shown(y):
-        k = len(y)
-        return [round_significant(v, 3) for v in posterior(
-            np.full(k, "gamma"), np.full(k, a), np.full(k, b), np.full(k, np.nan), y,
-            np.full(k, n), np.full(k, 1000.0), np.zeros(k, dtype=bool), z)]
-
-    everyone = shown(candidates)
-    for window in (2, 5, 12):
-        published = [v[window] for v in everyone]
-        consistent = candidates[np.all([v == p for v, p in zip(everyone, published)], axis=0)]
-        assert consistent.max() - consistent.min() + 1 >= PROTECTION, \
-            f"a 12-month sum of {window} is pinned to {consistent.tolist()} by a visible month's estimate"

@@ -1,7 +1,9 @@
 -- What the small-area estimates (assets/estimates.py) are made from: per indicator, area and
 -- period the count y and base n, pooled over the 12 months (4 quarters) up to the period for the
 -- indicators the catalogue marks `pooling: rolling_12_months` (rare events), and the area one
--- level up whose rate is the prior mean (buurt → wijk, wijk → gemeente). Unpublished.
+-- level up whose rate is the prior mean (buurt → wijk, wijk → gemeente). Unpublished. A pooled row
+-- names the periods it pools (`window_periods`): its estimate gives their sum away, so it is only
+-- published where none of them is hidden (assets/estimates.py, publish_estimates).
 with catalogue as (
     select indicator_id, unit, scale, numerator_counts, pooling from core.indicator_catalogue
 ),
@@ -30,7 +32,8 @@ values_by_period as (
 pooled as (
     select target.indicator_id, target.area_level, target.area_code, target.period_type,
         target.period, sum(window_rows.numerator) as y, sum(window_rows.denominator) as n,
-        count(*) as periods_pooled
+        count(*) as periods_pooled,
+        list(window_rows.period order by window_rows.period) as window_periods
     from values_by_period as target
     inner join catalogue using (indicator_id)
     inner join values_by_period as window_rows
@@ -62,7 +65,8 @@ final as (
             then least(coalesce(pooled.y, values.numerator), coalesce(pooled.n, values.denominator))
             else coalesce(pooled.y, values.numerator) end as y,
         coalesce(pooled.n, values.denominator) as n,
-        coalesce(pooled.periods_pooled, 1) as periods_pooled
+        coalesce(pooled.periods_pooled, 1) as periods_pooled,
+        pooled.window_periods
     from values_by_period as values
     inner join catalogue using (indicator_id)
     left join pooled using (indicator_id, area_code, period_type, period)

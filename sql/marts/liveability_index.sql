@@ -32,7 +32,10 @@ themes as (
 ),
 
 catalogue as (
-    select indicator_id, direction, objective from core.indicator_catalogue
+    select indicator_id, direction, objective,
+        -- scored by calendar year: the survey, and rare events (see yearly_sources)
+        not objective or pooling is not null as yearly
+    from core.indicator_catalogue
 ),
 
 periods as (
@@ -63,20 +66,23 @@ published as (
     inner join themes using (indicator_id)
 ),
 
--- The survey is yearly: every period takes the latest survey year up to its own year, so a
--- theme keeps its composition in a year whose survey is not in yet.
-survey_years as (
-    select distinct published.indicator_id, published.period as survey_year
+-- The survey is yearly, and a rare event (catalogue `pooling`) is scored by calendar year too:
+-- its month or quarter estimate pools the 12 months up to it, which is published only where none
+-- of them is hidden (assets/estimates.py) and so is missing in most buurten and often in the
+-- city, while its year is audited with its months. Every period takes the latest year up to its
+-- own year, so a theme keeps its composition in a year that is not in yet.
+yearly_years as (
+    select distinct published.indicator_id, published.period as source_year
     from published
     inner join catalogue using (indicator_id)
-    where not catalogue.objective and published.period_type = 'year'
+    where catalogue.yearly and published.period_type = 'year'
 ),
 
-survey_sources as (
-    select survey_years.indicator_id, periods.period_type, periods.period,
-        max(survey_years.survey_year) as source_period
-    from survey_years
-    inner join periods on survey_years.survey_year <= cast(year(periods.period_start) as varchar)
+yearly_sources as (
+    select yearly_years.indicator_id, periods.period_type, periods.period,
+        max(yearly_years.source_year) as source_period
+    from yearly_years
+    inner join periods on yearly_years.source_year <= cast(year(periods.period_start) as varchar)
     group by all
 ),
 
@@ -86,15 +92,15 @@ published_by_period as (
         published.value_low, published.value_high
     from published
     inner join catalogue using (indicator_id)
-    where catalogue.objective
+    where not catalogue.yearly
     union all
-    select published.indicator_id, published.area_code, survey_sources.period_type,
-        survey_sources.period, survey_sources.source_period, published.estimate,
+    select published.indicator_id, published.area_code, yearly_sources.period_type,
+        yearly_sources.period, yearly_sources.source_period, published.estimate,
         published.value_low, published.value_high
     from published
-    inner join survey_sources
-        on survey_sources.indicator_id = published.indicator_id
-        and survey_sources.source_period = published.period
+    inner join yearly_sources
+        on yearly_sources.indicator_id = published.indicator_id
+        and yearly_sources.source_period = published.period
         and published.period_type = 'year'
 ),
 
