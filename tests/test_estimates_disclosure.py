@@ -29,6 +29,14 @@ def hidden_published(con) -> pl.DataFrame:
 def consistent_span(frame: pl.DataFrame, digits: np.ndarray | None, term: str, z: float) -> np.ndarray:
     """Per hidden cell, max - min of the counts (or bases) whose rounded estimate, low and high
     equal the published ones; digits None: the attacker sees the unrounded values."""
+    lowest, highest = consistent_range(frame, digits, term, z)
+    return highest - lowest
+
+
+def consistent_range(frame: pl.DataFrame, digits: np.ndarray | None, term: str, z: float
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Per hidden cell, the smallest and largest count (or base) within SPAN of the truth whose
+    rounded estimate, low and high equal the published ones."""
     model = frame["model"].to_numpy()
     a, b = frame["prior_a"].to_numpy(), frame["prior_b"].to_numpy()
     sigma = frame["sigma"].fill_null(np.nan).to_numpy()
@@ -50,7 +58,7 @@ def consistent_span(frame: pl.DataFrame, digits: np.ndarray | None, term: str, z
         candidate = (y if term == "y" else n) + offset
         lowest = np.where(same, np.minimum(lowest, candidate), lowest)
         highest = np.where(same, np.maximum(highest, candidate), highest)
-    return highest - lowest
+    return lowest, highest
 
 
 def test_no_hidden_count_or_base_is_recoverable_within_2_from_published_estimates(stationary_world):
@@ -62,6 +70,18 @@ def test_no_hidden_count_or_base_is_recoverable_within_2_from_published_estimate
     for term in ("y", "n"):
         span = consistent_span(frame, digits, term, z)
         assert (span >= 5).all(), frame.filter(pl.Series(span < 5)).head(3)
+
+
+def test_no_hidden_small_count_is_told_apart_from_0_or_10_by_its_estimate(stationary_world):
+    # as the disclosure audit demands of every hidden count under 10: the estimate of one may not
+    # say "there is someone" nor "there are few"
+    z = interval_z(0.90)
+    frame = hidden_published(stationary_world)
+    small = frame["y"].to_numpy() < 10
+    assert small.sum() > 50
+    lowest, highest = consistent_range(frame.filter(pl.Series(small)),
+                                       protected_precision(frame.filter(pl.Series(small)), z), "y", z)
+    assert (lowest <= 0).all() and (highest >= 10).all()
 
 
 def test_the_attack_recovers_counts_from_unrounded_estimates(stationary_world):
@@ -77,9 +97,11 @@ def test_hidden_cells_without_a_safe_rounding_publish_no_estimate(stationary_wor
         select count(*) filter (where estimate is null), count(*) filter (where estimate is not null)
         from marts.indicator_values_published where suppressed and area_level = 'buurt'""").fetchall()[0]
     assert counts[0] > 0 and counts[1] > 0
-    # a visible cell has its estimate and interval, in order, unless it is pooled over a hidden count
+    # a visible cell has its estimate and interval, in order, unless it reads a hidden count: in its
+    # window (a pooled rare event) or through its prior
     windows = pooled_windows(stationary_world)
-    withheld = set(windows.filter(pl.col("window_hidden")).select(KEY).iter_rows())
+    withheld = (set(windows.filter(pl.col("window_hidden")).select(KEY).iter_rows())
+                | set(prior_reads(stationary_world).filter(pl.col("prior_hidden")).select(KEY).iter_rows()))
     without = stationary_world.execute("""
         select indicator_id, area_code, period_type, period from marts.indicator_values_published
         where not suppressed and value is not null
@@ -133,6 +155,80 @@ def test_a_visible_pooled_estimate_pins_its_twelve_month_sum():
     for window in (2, 5, 12):
         consistent = candidates[np.all([v == v[window] for v in everyone], axis=0)]
         assert consistent.tolist() == [window]
+
+
+def prior_reads(con) -> pl.DataFrame:
+    """Per cell with a parent, re-derived from the published table and the public map alone:
+    whether a count its prior reads is hidden. A buurt's prior is the rest of its wijk, a wijk's
+    the rest of the city (compute_estimates), over the periods its estimate reads (its own, or
+    its window); an area with no other area of a base or hidden in its parent takes the rest of
+    the grandparent."""
+    return con.sql("""
+        with published as (
+            select p.*, c.period_end, catalogue.pooling is not null and p.period_type <> 'year' as pooled
+            from marts.indicator_values_published as p
+            inner join core.indicator_catalogue as catalogue using (indicator_id)
+            inner join core.calendar_periods as c using (period_type, period)
+        ),
+        map as (
+            select distinct buurtcode as area_code, wijkcode as parent_code,
+                gemeentecode as grandparent_code
+            from core.dim_buurt
+            union all
+            select distinct wijkcode, gemeentecode, null from core.dim_buurt
+        ),
+        reads as (
+            select target.indicator_id, target.area_code, target.period_type, target.period,
+                member.period as member_period
+            from published as target
+            inner join published as member
+                on member.indicator_id = target.indicator_id
+                and member.area_code = target.area_code
+                and member.period_type = target.period_type
+                and (member.period = target.period
+                     or (target.pooled and member.period_end <= target.period_end
+                         and member.period_end > target.period_end - interval 12 month))
+        ),
+        siblings as (
+            select reads.indicator_id, reads.area_code, reads.period_type, reads.period,
+                bool_or(sibling.suppressed or sibling.denominator > 0) as has_siblings
+            from reads
+            inner join map using (area_code)
+            inner join map as sibling_map
+                on sibling_map.parent_code = map.parent_code
+                and sibling_map.area_code <> reads.area_code
+            inner join published as sibling
+                on sibling.indicator_id = reads.indicator_id
+                and sibling.area_code = sibling_map.area_code
+                and sibling.period_type = reads.period_type
+                and sibling.period = reads.member_period
+            group by all
+        )
+        select reads.indicator_id, reads.area_code, reads.period_type, reads.period,
+            bool_or(prior_area.suppressed) as prior_hidden
+        from reads
+        inner join map using (area_code)
+        left join siblings using (indicator_id, area_code, period_type, period)
+        inner join published as prior_area
+            on prior_area.indicator_id = reads.indicator_id
+            and prior_area.area_code = case when coalesce(siblings.has_siblings, false)
+                then map.parent_code else map.grandparent_code end
+            and prior_area.period_type = reads.period_type
+            and prior_area.period = reads.member_period
+        group by all""").pl()
+
+
+def test_a_published_estimate_reads_no_hidden_count_through_its_prior(stationary_world):
+    """A buurt's prior is the rest of its wijk, (wijk count - own) / (wijk base - own), so a
+    visible buurt's estimate and interval, with its own visible counts, give its wijk's count
+    back, hidden or not: an outside attacker recovered 132 hidden wijk counts that way in the demo
+    city. So no published estimate reads a hidden count through its prior."""
+    published = stationary_world.sql("""
+        select indicator_id, area_code, period_type, period from marts.indicator_values_published
+        where estimate is not null and area_level <> 'gemeente'""").pl()
+    rows = prior_reads(stationary_world).join(published, on=KEY)
+    assert rows.height == published.height > 1000
+    assert rows.filter(pl.col("prior_hidden")).is_empty(), rows.filter(pl.col("prior_hidden")).head()
 
 
 def test_a_pooled_estimate_is_published_only_over_a_window_of_visible_counts(stationary_world):
