@@ -77,3 +77,24 @@ def stationary_world(tmp_path_factory):
                                  buurten_table=buurten)
     yield con
     con.close()
+
+
+# The two worlds that more than one module reads, built once: importing a module-scoped fixture
+# into another module builds it again there (the hand-made world's publication and the outcome
+# marts twice).
+
+@pytest.fixture(scope="session")
+def indicator_world(tmp_path_factory):
+    """tests/test_indicators.py's hand-made world with its targets built, open (read by
+    test_indicators.py and test_attack.py; a test that changes it puts it back)."""
+    from tests.test_indicators import build_world
+    con = build_world(tmp_path_factory.mktemp("indicators") / "warehouse.duckdb")
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def outcome_world(tmp_path_factory):
+    """tests/test_outcomes.py's outcome world, every mart built: the warehouse's path."""
+    from tests.test_outcomes import build_warehouse
+    return build_warehouse(tmp_path_factory.mktemp("outcomes") / "warehouse.duckdb")

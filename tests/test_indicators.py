@@ -152,14 +152,19 @@ def person(prefix: str, i: int) -> str:
     return pseudonym({"A": 0, "B": 100, "C": 200}[prefix] + i)
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    path = tmp_path_factory.mktemp("indicators") / "warehouse.duckdb"
+def build_world(path: Path):
+    """The hand-made world with every target built (its publication included); open."""
     con = empty_warehouse(path)
     fill_world(con)
     assert materialize_tables(path, TARGETS).success
-    yield con
-    con.close()
+    return con
+
+
+@pytest.fixture(scope="module")
+def world(indicator_world):
+    """The hand-made world, built once per session (tests/conftest.py): this module and
+    tests/test_attack.py read it, and a test that changes it puts it back."""
+    return indicator_world
 
 
 def cell(con, indicator, area, period, table="marts.indicator_values"):

@@ -284,13 +284,19 @@ def build_all(con, targets=TARGETS, config: outcome_config.OutcomeConfig | None 
     assert materialize_tables(warehouse, targets, provided).success
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("outcomes") / "warehouse.duckdb"
+def build_warehouse(path: Path) -> Path:
+    """The outcome world with every mart built."""
     with open_warehouse(path) as con:
         write_world(con)
         build_all(con)
     return path
+
+
+@pytest.fixture(scope="module")
+def warehouse(outcome_world) -> Path:
+    """The outcome world, built once per session (tests/conftest.py): this module and
+    tests/test_attack.py read it."""
+    return outcome_world
 
 
 @pytest.fixture
