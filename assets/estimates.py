@@ -157,7 +157,11 @@ def compute_estimates(inputs: pl.DataFrame, interval: float = 0.90) -> pl.DataFr
     frame = frame.with_columns(m=pl.when(pl.col("model") == "beta")
                                .then(raw_m.clip(half, 1 - half))
                                .when(pl.col("model") == "gamma").then(pl.max_horizontal(raw_m, half))
-                               .otherwise(raw_m))
+                               .otherwise(raw_m),
+                               # the area whose rest the prior is: the publication withholds an
+                               # estimate whose prior reads a hidden count there
+                               prior_code=pl.when(alone).then(pl.col("grandparent_code"))
+                               .otherwise(pl.col("parent_code")))
     frame = _method_of_moments(frame)
     direct = pl.col("area_level") == "gemeente"
     jeffreys = pl.when(pl.col("model") == "normal").then(None).otherwise(0.5)
@@ -174,8 +178,8 @@ def compute_estimates(inputs: pl.DataFrame, interval: float = 0.90) -> pl.DataFr
                                b=pl.when(usable).then(pl.col("b")))
     est, low, high = posterior(*_arrays(frame), z=interval_z(interval))
     return frame.select(
-        "indicator_id", "area_level", "area_code", "parent_code", "period_type", "period",
-        "model", "scale", "y", "n", "periods_pooled", prior_a="a", prior_b="b", sigma="sigma",
+        "indicator_id", "area_level", "area_code", "parent_code", "prior_code", "period_type",
+        "period", "model", "scale", "y", "n", "periods_pooled", prior_a="a", prior_b="b", sigma="sigma",
         direct="direct").with_columns(estimate=est, est_low=low, est_high=high).with_columns(
         pl.col("estimate", "est_low", "est_high").fill_nan(None))
 
@@ -264,33 +268,17 @@ def protected_precision(frame: pl.DataFrame, z: float) -> np.ndarray:
 def _estimates_with_pattern(con: duckdb.DuckDBPyConnection, where: str = "true",
                             published: str = "") -> pl.DataFrame:
     """Every estimate with its cell's `suppressed` (and `published` columns of the cell) and
-    `withheld`: it reads a hidden count, in its own window (a pooled rare event) or in the area its
-    prior comes from (the parent, or the grandparent for an area alone in its parent; over the
-    same window), so publishing it would give that count away."""
+    `withheld`: it reads a hidden count, in its own window (a pooled rare event) or, over the same
+    periods, in the area its prior is the rest of (`prior_code`: the parent, or the grandparent
+    for an area alone in its parent), so publishing it would give that count away."""
     return con.sql(f"""
         with inputs as (
-            select indicator_id, area_code, period_type, period, parent_code, n, window_periods,
-                coalesce(window_periods, [period]) as members
-            from marts.indicator_estimation_inputs
-        ),
-        grandparents as (
-            select distinct wijkcode as area_code, gemeentecode as grandparent_code
-            from core.dim_buurt
-        ),
-        -- compute_estimates: the prior is the rest of the parent, else of the grandparent
-        prior_areas as (
             select inputs.indicator_id, inputs.area_code, inputs.period_type, inputs.period,
-                inputs.members,
-                case when parent.n - inputs.n > 0 then inputs.parent_code
-                    else grandparents.grandparent_code end as prior_code
-            from inputs
-            left join inputs as parent
-                on parent.indicator_id = inputs.indicator_id
-                and parent.area_code = inputs.parent_code
-                and parent.period_type = inputs.period_type
-                and parent.period = inputs.period
-            left join grandparents on grandparents.area_code = inputs.parent_code
-            where inputs.parent_code is not null
+                inputs.window_periods, estimates.prior_code,
+                coalesce(inputs.window_periods, [inputs.period]) as members
+            from marts.indicator_estimation_inputs as inputs
+            inner join {ESTIMATES} as estimates
+                using (indicator_id, area_code, period_type, period)
         ),
         members as (
             select indicator_id, area_code, period_type, period, area_code as member_area,
@@ -300,7 +288,7 @@ def _estimates_with_pattern(con: duckdb.DuckDBPyConnection, where: str = "true",
             union all
             select indicator_id, area_code, period_type, period, prior_code,
                 unnest(members)
-            from prior_areas
+            from inputs
             where prior_code is not null
         ),
         reads_hidden as (
