@@ -1,6 +1,8 @@
 """The Dagster code location: assets, checks, jobs, sensors, schedules and resources."""
 from __future__ import annotations
 
+import warnings
+
 import dagster as dg
 
 import assets
@@ -31,10 +33,13 @@ monthly_rebuild = dg.ScheduleDefinition(name="monthly_rebuild", job=rebuild_job,
                                         cron_schedule="0 6 11 * *", execution_timezone="Europe/Amsterdam",
                                         default_status=dg.DefaultScheduleStatus.RUNNING)
 
-automation_sensor = dg.AutomationConditionSensorDefinition(
-    "automation", target=dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks(),
-    default_status=dg.DefaultSensorStatus.RUNNING,
-    minimum_interval_seconds=30, use_user_code_server=False)
+# `use_user_code_server` is a beta parameter in Dagster 1.13, chosen: its warning is not shown.
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", dg.BetaWarning)
+    automation_sensor = dg.AutomationConditionSensorDefinition(
+        "automation", target=dg.AssetSelection.all() | dg.AssetSelection.all_asset_checks(),
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        minimum_interval_seconds=30, use_user_code_server=False)
 
 
 def build_definitions(home: DataHome | None = None) -> dg.Definitions:

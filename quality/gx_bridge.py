@@ -16,11 +16,10 @@ import math
 import os
 import statistics
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no telemetry, no network
 
-import great_expectations as gx  # noqa: E402
-import great_expectations.expectations as gxe  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy import stats  # noqa: E402
 
@@ -28,7 +27,21 @@ from quality.contract_sql import BUURTCODE_PATTERN, ID_PATTERN, PSEUDONYM_PATTER
 from quality.profiles import Profile, category_columns, empty_columns, mean_columns  # noqa: E402
 from sources.contracts import Contract  # noqa: E402
 
+if TYPE_CHECKING:
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
+
+
+def _great_expectations():
+    """(great_expectations, great_expectations.expectations), imported on first use: the import
+    costs about 8 CPU seconds, which every process that loads the definitions paid (the CLI, the
+    code server, each run the daemon starts), while only an intake that validates a delivery
+    needs it."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+    return gx, gxe
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,7 @@ class ExpectationOutcome:
 
 def expectations_for(contract: Contract) -> list[tuple[str, str, gxe.Expectation]]:
     """(rule name, severity, expectation) mirroring the contract's column rules."""
+    _, gxe = _great_expectations()
     found = []
     for c in contract.columns:
         if c.required:
@@ -121,6 +135,7 @@ def history_expectations(contract: Contract, past: list[Profile], rows_now: int
                          ) -> list[tuple[str, str | None, float, gxe.Expectation]]:
     """(kind, column, expected value, expectation) from the profiles of earlier deliveries, for a
     delivery of `rows_now` rows."""
+    _, gxe = _great_expectations()
     rows = _mean([p.rows for p in past])
     band = _row_band([p.rows for p in past])
     found = [("row_count", None, rows, gxe.ExpectTableRowCountToBeBetween(
@@ -187,15 +202,27 @@ class ContractValidator:
     """One ephemeral GX context for a run; suites are made once per contract."""
 
     def __init__(self) -> None:
-        self.context = gx.get_context(mode="ephemeral")
-        self.context.variables.progress_bars = {"globally": False}
-        source = self.context.data_sources.add_pandas("wijkwijzer")
-        self.batch_definition = source.add_dataframe_asset("delivery").add_batch_definition_whole_dataframe("whole")
         self.suites: dict[str, gx.ExpectationSuite] = {}
+        self._batch_definition = None
+
+    def _gx(self):
+        """great_expectations, with this validator's context made on first use (an intake with
+        nothing to validate never imports GX) and active, as a suite needs."""
+        gx, _ = _great_expectations()
+        if self._batch_definition is None:
+            context = gx.get_context(mode="ephemeral")
+            context.variables.progress_bars = {"globally": False}
+            source = context.data_sources.add_pandas("wijkwijzer")
+            self._batch_definition = source.add_dataframe_asset("delivery").add_batch_definition_whole_dataframe("whole")
+        return gx
+
+    def _batch(self, frame: pd.DataFrame):
+        self._gx()
+        return self._batch_definition.get_batch(batch_parameters={"dataframe": frame})
 
     def _suite(self, contract: Contract) -> gx.ExpectationSuite:
         if contract.table not in self.suites:
-            suite = gx.ExpectationSuite(name=contract.table)
+            suite = self._gx().ExpectationSuite(name=contract.table)
             for rule, severity, expectation in expectations_for(contract):
                 expectation.meta = {"rule": rule, "severity": severity}
                 suite.add_expectation(expectation)
@@ -206,7 +233,7 @@ class ContractValidator:
         if frame.empty:
             return []
         suite = self._suite(contract)
-        batch = self.batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        batch = self._batch(frame)
         result = batch.validate(suite, result_format="SUMMARY")
         return [ExpectationOutcome(r.expectation_config.meta["rule"], r.expectation_config.meta["severity"],
                                    bool(r.success), int(r.result.get("unexpected_count") or 0))
@@ -219,13 +246,13 @@ class ContractValidator:
         past = past[:HISTORY_DELIVERIES]
         if len(past) < MIN_HISTORY:
             return []
-        suite = gx.ExpectationSuite(name=f"{contract.table}__history")
+        suite = self._gx().ExpectationSuite(name=f"{contract.table}__history")
         expected = {}
         for index, (kind, column, value, expectation) in enumerate(history_expectations(contract, past, len(frame))):
             expectation.meta = {"index": index}
             expected[index] = (kind, column, value)
             suite.add_expectation(expectation)
-        batch = self.batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        batch = self._batch(frame)
         findings = []
         for result in batch.validate(suite, result_format="SUMMARY").results:
             kind, column, value = expected[result.expectation_config.meta["index"]]

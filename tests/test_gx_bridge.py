@@ -1,11 +1,14 @@
 """The Great Expectations bridge: contract rules as GX expectations, results as counts only."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pandas as pd
 
 from quality.gx_bridge import ContractValidator, expectations_for
 from sources.contracts import load_registry
-from tests.conftest import pseudonym
+from tests.conftest import REPO_ROOT, pseudonym
 
 CONTRACT = load_registry().contracts["wonen__huurcontracten"]
 
@@ -44,3 +47,14 @@ def test_violations_are_counted_with_their_severity():
 def test_the_same_key_in_two_deliveries_is_not_a_duplicate():
     two_deliveries = frame(contract_id=["HC-1", "HC-1"], _sha256=["a", "b"])
     assert all(o.success for o in ContractValidator().validate(CONTRACT, two_deliveries))
+
+
+def test_loading_the_definitions_does_not_import_great_expectations():
+    """Every process that loads the code location (the CLI, the code server, each run the daemon
+    starts) paid GX's import, about 8 CPU seconds; only an intake that validates a delivery needs it."""
+    loaded = subprocess.run([sys.executable, "-W", "ignore", "-c",
+                             "import sys, pipelines.definitions; print('great_expectations' in sys.modules)"],
+                            cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "False"
+    validator = ContractValidator()
+    assert validator.validate(CONTRACT, frame()) and "great_expectations" in sys.modules
