@@ -41,8 +41,11 @@ lint: install
 	$(BIN)/ruff check --no-cache .
 	$(BIN)/sqlfluff lint sql --disable-progress-bar
 
+# A worker per core (pytest-xdist), each test file whole on one worker (its module fixtures are
+# built once), the long files first (tests/conftest.py); a world several files read is built once
+# for all workers.
 test: install browser services lint
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder
 
 # Dagster UI on loopback only; the instance lives under the data home.
 dev: install

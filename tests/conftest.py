@@ -5,14 +5,29 @@ import csv
 import hashlib
 import hmac
 import os
+import shutil
 from pathlib import Path
+from typing import Callable
 
 import pytest
+from filelock import FileLock
 
 from engine.home import DataHome
 from sources.contracts import load_registry
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# The files that take minutes (a whole city world, the CLI or the daemon end to end), longest
+# first. `make test` runs a worker per core, each file whole on one worker, in collection order
+# (--no-loadscope-reorder): these start first, so no long file starts last and keeps one core
+# busy alone while the other idles.
+LONG_FILES = ("test_operations.py", "test_pipeline.py", "test_estimates.py", "test_indicators.py",
+              "test_dagster_ops.py", "test_automation.py", "test_production_profile.py",
+              "test_regions.py")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    items.sort(key=lambda item: LONG_FILES.index(item.path.name) if item.path.name in LONG_FILES
+               else len(LONG_FILES))
 
 
 @pytest.fixture
@@ -65,16 +80,36 @@ def deliver(home):
     return _deliver
 
 
+def built_once(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """A warehouse that `build(path)` writes (and closes), built once per test session: under
+    pytest-xdist (`make test` runs a worker per core) the first worker to ask builds it while the
+    others wait, then copy it. Each caller gets a copy of its own to open and change."""
+    own = tmp_path_factory.mktemp(name) / "warehouse.duckdb"
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        build(own)
+        return own
+    shared = tmp_path_factory.getbasetemp().parent / name   # one folder for all workers
+    with FileLock(f"{shared}.lock"):
+        if not (shared / "warehouse.duckdb").exists():
+            shared.mkdir(exist_ok=True)
+            build(shared / "building.duckdb")
+            (shared / "building.duckdb").rename(shared / "warehouse.duckdb")
+    shutil.copyfile(shared / "warehouse.duckdb", own)
+    return own
+
+
 @pytest.fixture(scope="session")
 def stationary_world(tmp_path_factory):
     """tests/stationary_world.py: two years of simulated counts without any real change, with
     the estimates, the published table, the index and the change tests built, once (about
-    45 s on the shared CPU)."""
+    90 CPU s), open."""
+    from engine.warehouse import connect
     from sources.geography import load_rotterdam_buurten, to_arrow_table
     from tests.stationary_world import build_stationary_world
-    buurten = to_arrow_table(load_rotterdam_buurten())
-    con = build_stationary_world(tmp_path_factory.mktemp("stationary") / "warehouse.duckdb",
-                                 buurten_table=buurten)
+
+    def build(path: Path) -> None:
+        build_stationary_world(path, buurten_table=to_arrow_table(load_rotterdam_buurten())).close()
+    con = connect(built_once(tmp_path_factory, "stationary", build))
     yield con
     con.close()
 
