@@ -26,6 +26,14 @@ MEMORY_LIMIT = os.environ.get("WIJKWIJZER_DUCKDB_MEMORY", "4GB")
 log = logging.getLogger(__name__)
 
 
+def _threads() -> dict:
+    """DuckDB's threads when WIJKWIJZER_DUCKDB_THREADS sets them (default: one per core).
+    Processes that share the cores (test workers, regions on one machine) set fewer, so their
+    threads do not crowd each other out. Read per connection: a test worker sets it after import."""
+    threads = os.environ.get("WIJKWIJZER_DUCKDB_THREADS")
+    return {"threads": int(threads)} if threads else {}
+
+
 class WarehouseLockedError(RuntimeError):
     """Another process holds the DuckDB file (DuckDB allows one writer, and no readers then)."""
 
@@ -57,7 +65,8 @@ def connect(path: str | Path, read_only: bool = False, lock_timeout_s: float = 3
     while True:
         try:
             con = duckdb.connect(str(path), read_only=read_only, config={
-                "memory_limit": MEMORY_LIMIT, "temp_directory": str(path.parent / ".duckdb_spill")})
+                "memory_limit": MEMORY_LIMIT, "temp_directory": str(path.parent / ".duckdb_spill"),
+                **_threads()})
             break
         except duckdb.IOException as error:
             if "lock" not in str(error).lower():

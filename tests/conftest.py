@@ -25,6 +25,13 @@ LONG_FILES = ("test_operations.py", "test_pipeline.py", "test_estimates.py", "te
               "test_regions.py")
 
 
+# Each worker's DuckDB gets its share of the cores (and so do the CLI runs it starts): with a
+# thread per core in every worker, two workers' threads crowd each other out.
+if "PYTEST_XDIST_WORKER_COUNT" in os.environ:
+    os.environ.setdefault("WIJKWIJZER_DUCKDB_THREADS",
+                          str(max(1, (os.cpu_count() or 1) // int(os.environ["PYTEST_XDIST_WORKER_COUNT"]))))
+
+
 def pytest_collection_modifyitems(items) -> None:
     items.sort(key=lambda item: LONG_FILES.index(item.path.name) if item.path.name in LONG_FILES
                else len(LONG_FILES))
