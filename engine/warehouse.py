@@ -27,9 +27,9 @@ log = logging.getLogger(__name__)
 
 
 def _threads() -> dict:
-    """DuckDB's threads when WIJKWIJZER_DUCKDB_THREADS sets them (default: one per core).
-    Processes that share the cores (test workers, regions on one machine) set fewer, so their
-    threads do not crowd each other out. Read per connection: a test worker sets it after import."""
+    """DuckDB's threads when WIJKWIJZER_DUCKDB_THREADS sets them (default: one per core). Set
+    fewer where processes share the cores, so their threads do not crowd each other out (each test
+    worker sets its share). Read per connection: a test worker sets it after this is imported."""
     threads = os.environ.get("WIJKWIJZER_DUCKDB_THREADS")
     return {"threads": int(threads)} if threads else {}
 
