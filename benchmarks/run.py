@@ -202,9 +202,9 @@ def correct_one_month(world: Path, context: dict) -> dict:
     if not (staging.success and rest.success):
         raise RuntimeError(f"the correction's runs failed: {staging.failed_steps + rest.failed_steps}")
     rebuilt = {e.asset_key for r in rest.results for e in r.get_asset_materialization_events()}
-    published = next((r for r in rest.results if disclosure_figures(r)), None)
+    disclosure = next((figures for figures in map(disclosure_figures, rest.results) if figures), {})
     return {"file": original.name, "decisions": [o.decision for o in decided],
-            "disclosure": disclosure_figures(published) if published else {},
+            "disclosure": disclosure,
             "staging_months_rebuilt": staging.staging_months,
             "assets_rebuilt": len(rebuilt), "assets_in_a_full_run": len(unpartitioned(defs)),
             "seconds": round(time.perf_counter() - started, 2),
