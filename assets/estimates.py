@@ -370,7 +370,7 @@ def unsafe_estimates(con: duckdb.DuckDBPyConnection) -> int:
     return int(bad.sum())
 
 
-@dg.asset_check(asset=dg.AssetKey(["marts", "indicator_values_published"]), blocking=True,
+@dg.asset_check(pool=WAREHOUSE_POOL, asset=dg.AssetKey(["marts", "indicator_values_published"]), blocking=True,
                 description="No hidden cell publishes an estimate or interval finer than the "
                             "rounding that keeps its count and base from being recovered (a count "
                             "under 10 from 0 and 10, a larger one within ±2), and no estimate that "

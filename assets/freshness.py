@@ -38,7 +38,7 @@ def delivery_status_mart(warehouse: WarehouseResource) -> dg.MaterializeResult:
 
 
 def _freshness_check(table: str, dataset: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(asset=raw_key(table), name="delivery_freshness", additional_deps=[LEDGER_KEY],
+    @dg.asset_check(pool=WAREHOUSE_POOL, asset=raw_key(table), name="delivery_freshness", additional_deps=[LEDGER_KEY],
                     automation_condition=AFTER_INTAKE_AND_DAILY,
                     description=f"Every partner that delivers {dataset} has delivered the period now due.")
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:

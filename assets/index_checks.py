@@ -6,6 +6,7 @@ buurt theme scores sit at the scale's bounds. Also measured by benchmarks/indica
 import dagster as dg
 import duckdb
 
+from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource, scalar
 
 INDEX_KEY = dg.AssetKey(["marts", "liveability_index"])
@@ -50,7 +51,7 @@ def share_at_bounds(con: duckdb.DuckDBPyConnection) -> float:
         where area_level = 'buurt' and dimension <> 'totaal'""")
 
 
-@dg.asset_check(asset=INDEX_KEY, description="The inhabitant-weighted mean of the buurt totals is "
+@dg.asset_check(pool=WAREHOUSE_POOL, asset=INDEX_KEY, description="The inhabitant-weighted mean of the buurt totals is "
                                              "within 2 points of the city in every period (the "
                                              "city scored wherever its buurten are), and at most "
                                              "1% of buurt theme scores sit at a bound.")

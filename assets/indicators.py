@@ -475,7 +475,7 @@ def out_of_range(con, table: str = "marts.indicator_values") -> int:
            or isnan(v.value) or isinf(v.value)""")
 
 
-@dg.asset_check(asset=VALUES_KEY, description="Every buurt of core.dim_buurt is present for every "
+@dg.asset_check(pool=WAREHOUSE_POOL, asset=VALUES_KEY, description="Every buurt of core.dim_buurt is present for every "
                                               "indicator and period.")
 def indicator_values_every_buurt(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
@@ -483,7 +483,7 @@ def indicator_values_every_buurt(warehouse: WarehouseResource) -> dg.AssetCheckR
     return dg.AssetCheckResult(passed=missing == 0, metadata={"incomplete_indicator_periods": missing})
 
 
-@dg.asset_check(asset=VALUES_KEY, description="Values in their unit's range (percent 0-100, rates "
+@dg.asset_check(pool=WAREHOUSE_POOL, asset=VALUES_KEY, description="Values in their unit's range (percent 0-100, rates "
                                               "and euros >= 0, survey marks 0-10), counts >= 0.")
 def indicator_values_in_range(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
@@ -508,7 +508,7 @@ def derivable_cells(con) -> list:
     return audit_indicator_cells(con, PUBLISHED).findings
 
 
-@dg.asset_check(asset=PUBLISHED_KEY, blocking=True,
+@dg.asset_check(pool=WAREHOUSE_POOL, asset=PUBLISHED_KEY, blocking=True,
                 description="No visible cell under its minimum base or count, and no hidden count "
                             "an attacker can bound within its protection interval (LP audit over "
                             "area, time and subset relations).")
@@ -521,7 +521,7 @@ def indicator_values_published_safe(warehouse: WarehouseResource) -> dg.AssetChe
                                          "derivable_hidden_cells": len(derivable)})
 
 
-@dg.asset_check(asset=INDEX_KEY, description="Every score finite and within the cap; every band set.")
+@dg.asset_check(pool=WAREHOUSE_POOL, asset=INDEX_KEY, description="Every score finite and within the cap; every band set.")
 def liveability_index_scores_finite(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
         bad = scalar(con, """
@@ -537,7 +537,7 @@ def city_base_scores(con) -> list[tuple[str, float]]:
         where area_level = 'gemeente' and period = base_period order by dimension""").fetchall()
 
 
-@dg.asset_check(asset=INDEX_KEY, description="The city's index is exactly 100 in the base period, "
+@dg.asset_check(pool=WAREHOUSE_POOL, asset=INDEX_KEY, description="The city's index is exactly 100 in the base period, "
                                              "for the total and every theme.")
 def liveability_index_city_is_100(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:

@@ -149,13 +149,13 @@ def _raw_checks(contract: Contract) -> list[dg.AssetChecksDefinition]:
     checks itself on every delivery it loads."""
     key = raw_key(contract.table)
 
-    @dg.asset_check(asset=key, name=CONTRACT_CHECK, description="Great Expectations suite from the "
+    @dg.asset_check(pool=WAREHOUSE_POOL, asset=key, name=CONTRACT_CHECK, description="Great Expectations suite from the "
                     "contract on the newest delivery (the intake checks every delivery it loads).")
     def contract_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
             return _contract_check(con, ContractValidator(), contract, [])
 
-    @dg.multi_asset_check(specs=[dg.AssetCheckSpec(KEY_CHECK, asset=key, description=f"({', '.join(contract.key)}) "
+    @dg.multi_asset_check(pool=WAREHOUSE_POOL, specs=[dg.AssetCheckSpec(KEY_CHECK, asset=key, description=f"({', '.join(contract.key)}) "
                                                    "is unique within every delivery.")]
                           + ([dg.AssetCheckSpec(BUURT_CHECK, asset=key,
                                                 description="Every buurtcode is in core.dim_buurt.")]
@@ -166,7 +166,7 @@ def _raw_checks(contract: Contract) -> list[dg.AssetChecksDefinition]:
             register_known_buurten(con)
             yield from _sql_checks(con, contract)
 
-    @dg.multi_asset_check(specs=[dg.AssetCheckSpec(name, asset=key, description=HISTORY_DESCRIPTIONS[kind])
+    @dg.multi_asset_check(pool=WAREHOUSE_POOL, specs=[dg.AssetCheckSpec(name, asset=key, description=HISTORY_DESCRIPTIONS[kind])
                                  for kind, name in HISTORY_CHECKS.items() if _has_history_kind(contract, kind)],
                           name=f"{contract.table}_history_checks", can_subset=True)
     def history_checks(warehouse: WarehouseResource):

@@ -355,7 +355,7 @@ def _columns(con, table: str) -> list[str] | None:
     return [r[0] for r in rows] or None
 
 
-@dg.asset_check(asset=dg.AssetKey(["core", "person_trajectories"]), blocking=True,
+@dg.asset_check(pool=WAREHOUSE_POOL, asset=dg.AssetKey(["core", "person_trajectories"]), blocking=True,
                 description="No model reading police incidents or the resident survey has a person "
                             "key, and no core or marts table holds a person key next to incident or "
                             "survey columns: those data are aggregated and never linked to persons.")
@@ -372,7 +372,7 @@ def _exists(con, table: str) -> bool:
     return _columns(con, table) is not None
 
 
-@dg.asset_check(asset=dg.AssetKey(["marts", "cost_per_outcome"]), blocking=True,
+@dg.asset_check(pool=WAREHOUSE_POOL, asset=dg.AssetKey(["marts", "cost_per_outcome"]), blocking=True,
                 description="Costs are never negative, anywhere from person costs to the marts.")
 def costs_non_negative(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     negative = {}
@@ -426,7 +426,7 @@ def _disclosure_check(table: str):
 disclosure_checks = [_disclosure_check(table) for table in PUBLICATIONS]
 
 
-@dg.asset_check(asset=dg.AssetKey(["core", "person_costs"]),
+@dg.asset_check(pool=WAREHOUSE_POOL, asset=dg.AssetKey(["core", "person_costs"]),
                 description="Share of delivered costs that could be linked to a person (warns when "
                             "contract, traject or voorziening ids in cost files are unknown).")
 def costs_linked_to_persons(warehouse: WarehouseResource) -> dg.AssetCheckResult:

@@ -76,7 +76,7 @@ class PlanConfig(dg.Config):
     period: str | None = None  # default: the newest month in the cells
 
 
-@dg.op(description="Spread the placements over buurten (scipy milp / HiGHS) and write the plan "
+@dg.op(pool=WAREHOUSE_POOL, description="Spread the placements over buurten (scipy milp / HiGHS) and write the plan "
                    "(JSON and map) under reports/plans/ for the allocation team.")
 def plan_op(context: dg.OpExecutionContext, config: PlanConfig, warehouse: WarehouseResource,
             data_home: DataHomeResource) -> dg.Output:

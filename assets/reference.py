@@ -44,7 +44,7 @@ def dim_buurt(warehouse: WarehouseResource) -> dg.MaterializeResult:
                                               **table_metadata(con, "core.dim_buurt")})
 
 
-@dg.asset_check(asset=dim_buurt, blocking=True, description="Every buurt code is a valid CBS code, once.")
+@dg.asset_check(pool=WAREHOUSE_POOL, asset=dim_buurt, blocking=True, description="Every buurt code is a valid CBS code, once.")
 def dim_buurt_codes_valid(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
         bad, dupes = first_row(con, """

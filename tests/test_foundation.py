@@ -37,6 +37,16 @@ def test_every_asset_writes_through_the_one_warehouse_pool():
         assert pools == {"warehouse"}, key
 
 
+def test_every_step_that_opens_the_warehouse_is_in_its_pool():
+    """Checks and ops too: with pools per run, a run of checks alone outside the pool could start
+    beside a run that holds the warehouse, and wait on DuckDB's lock instead of in the queue."""
+    from pipelines.definitions import defs
+    steps = {op.name: op for job in defs.resolve_all_job_defs() for op in job.graph.iterate_op_defs()}
+    opening = {name for name, op in steps.items() if "warehouse" in op.required_resource_keys}
+    assert len(opening) > 100 and any("check" in name for name in opening) and "plan_op" in opening
+    assert {name: steps[name].pool for name in opening if steps[name].pool != "warehouse"} == {}
+
+
 def test_data_home_is_created_owner_only_with_instance_config(tmp_path):
     home = DataHome(tmp_path / "h").ensure(["havensteder"])
     for folder in (home.inbox / "havensteder", home.landing, home.quarantine, home.receipts,

@@ -203,6 +203,8 @@ def test_helm_values_match_the_shipped_instance():
     assert values["postgresql"]["enabled"] is False and values["postgresql"]["postgresqlHost"]
     assert values["runLauncher"]["type"] == "K8sRunLauncher"
     assert values["concurrency"]["pools"]["defaultLimit"] == instance["concurrency"]["pools"]["default_limit"] == 1
+    # a run holds the warehouse between its steps only where the queue admits one run at a time
+    assert values["concurrency"]["pools"]["granularity"] == instance["concurrency"]["pools"]["granularity"] == "run"
     assert values["dagsterDaemon"]["runMonitoring"]["enabled"] and instance["run_monitoring"]["enabled"]
     assert (values["dagsterDaemon"]["runMonitoring"]["startTimeoutSeconds"]
             == instance["run_monitoring"]["start_timeout_seconds"])
