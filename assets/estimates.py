@@ -35,7 +35,6 @@ import dagster as dg
 import duckdb
 import numpy as np
 import polars as pl
-from scipy import special, stats
 
 from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource, scalar
@@ -63,6 +62,7 @@ TWO_SIDED_P = """
 # --- the posterior ------------------------------------------------------------------------------
 
 def interval_z(interval: float) -> float:
+    from scipy import stats  # here, not at the top: the import costs every process ~1 s
     return float(stats.norm.ppf(0.5 + interval / 2))
 
 
@@ -73,6 +73,7 @@ def posterior(model: np.ndarray, a: np.ndarray, b: np.ndarray, sigma: np.ndarray
 
     gamma: prior Gamma(a, rate b); beta: prior Beta(a, b); normal: prior mean a, variance b,
     spread of one person sigma. `direct` rows (the gemeente) publish y / n as the estimate."""
+    from scipy import special  # here, not at the top: the import costs every process ~0.5 s
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         est = np.full(y.shape, np.nan)
         low, high = est.copy(), est.copy()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 import polars as pl
-from scipy import stats
 
 from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
@@ -53,6 +52,7 @@ def leefbaarometer_reference(warehouse: WarehouseResource):
 def lbm_agreement(con: duckdb.DuckDBPyConnection, period: str | None = None) -> list[dict]:
     """Spearman rank correlation over the buurten between our yearly theme scores (the latest
     year, or `period`) and the Leefbaarometer 2024 dimensions they correspond to."""
+    from scipy import stats  # here, not at the top: the import costs every process ~1 s
     period = period or con.execute("""select max(period) from marts.liveability_index
                                       where period_type = 'year'""").fetchall()[0][0]
     rows = []

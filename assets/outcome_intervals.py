@@ -18,7 +18,6 @@ import zlib
 import dagster as dg
 import numpy as np
 import polars as pl
-from scipy.stats import bootstrap
 
 from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
@@ -61,6 +60,7 @@ def interval(costs: np.ndarray, successes: np.ndarray, *, replicates: int, seed:
     pushing a bound to infinity)."""
     if costs.size < 2 or successes.sum() == 0:
         return None, None
+    from scipy.stats import bootstrap  # here, not at the top: the import costs every process ~1 s
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # degenerate samples (all equal) are handled below
         result = bootstrap((costs, successes.astype(float)), _ratio, paired=True, vectorized=True,

@@ -20,14 +20,13 @@ from typing import TYPE_CHECKING
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no telemetry, no network
 
-import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
 
 from quality.contract_sql import BUURTCODE_PATTERN, ID_PATTERN, PSEUDONYM_PATTERN  # noqa: E402
 from quality.profiles import Profile, category_columns, empty_columns, mean_columns  # noqa: E402
 from sources.contracts import Contract  # noqa: E402
 
 if TYPE_CHECKING:
+    import pandas as pd
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
@@ -156,6 +155,7 @@ def history_expectations(contract: Contract, past: list[Profile], rows_now: int
         if sum(shares) == 0:
             continue  # the column was always empty: no mix to compare with
         weights = [(s + MIX_SMOOTHING) / (sum(shares) + MIX_SMOOTHING * len(values)) for s in shares]
+        from scipy import stats  # here, not at the top: the import costs every process ~1 s
         threshold = max(MIX_MAX_KL, stats.chi2.ppf(1 - MIX_ALPHA, len(values) - 1) / (2 * max(rows_now, 1)))
         found.append(("category_mix", column, threshold, gxe.ExpectColumnKLDivergenceToBeLessThan(
             column=column, partition_object={"values": values, "weights": weights}, threshold=threshold)))

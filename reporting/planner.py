@@ -21,7 +21,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
 from engine.warehouse import scalar
@@ -116,6 +115,7 @@ def room_for(c: Candidates, ub: np.ndarray) -> int:
 def solve(c: Candidates, n: int, weights: Weights, max_per_buurt: int,
           exclude_decline: bool = True) -> Plan:
     """The plan for `n` placements; raises PlanDoesNotFit when they do not fit."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # here: ~1 s that only a plan needs
     ub = upper_bounds(c, max_per_buurt, exclude_decline)
     fits = room_for(c, ub)
     if n > fits:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
-import pandas as pd
 import polars as pl
-from shapely.validation import make_valid
+
+if TYPE_CHECKING:  # imported where used: geopandas and pandas cost every process ~1.5 s
+    import geopandas as gpd
 
 REFERENCE_DIR = Path(__file__).with_name("reference")
 RD_NEW = "EPSG:28992"
@@ -32,6 +33,7 @@ def wijkcode_of(buurtcode: str) -> str:
 
 def _repair(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Repair invalid polygons (one Rotterdam buurt is invalid as published)."""
+    from shapely.validation import make_valid
     invalid = ~frame.geometry.is_valid
     if invalid.any():
         frame.loc[invalid, "geometry"] = frame.loc[invalid, "geometry"].apply(make_valid)
@@ -58,6 +60,8 @@ def wijk_names(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
 
 def load_rotterdam_buurten(reference_dir: Path = REFERENCE_DIR) -> gpd.GeoDataFrame:
     """The shipped CBS 2022 buurten of Rotterdam with KWB 2025 inhabitants and households."""
+    import geopandas as gpd
+    import pandas as pd
     shapes = gpd.read_file(reference_dir / "buurten_2022_rotterdam_generalised.geojson")
     shapes = shapes.rename(columns={"statcode": "buurtcode", "statnaam": "buurtnaam",
                                     "gmCode": "gemeentecode"})
@@ -74,6 +78,8 @@ def load_rotterdam_buurten(reference_dir: Path = REFERENCE_DIR) -> gpd.GeoDataFr
 
 def load_cbs_geopackage(path: Path, gemeentecode: str | None = None) -> gpd.GeoDataFrame:
     """The real CBS wijk- en buurtkaart GeoPackage: layer `buurten`, lower-case columns."""
+    import geopandas as gpd
+    import pandas as pd
     frame = gpd.read_file(path, layer="buurten")
     if gemeentecode:
         frame = frame[frame["gemeentecode"] == gemeentecode]
@@ -92,6 +98,7 @@ def load_cbs_geopackage(path: Path, gemeentecode: str | None = None) -> gpd.GeoD
 
 def to_arrow_table(frame: gpd.GeoDataFrame):
     """GeoDataFrame → Arrow with the geometry as WKB, for DuckDB (no spatial extension offline)."""
+    import pandas as pd
     plain = pd.DataFrame(frame.drop(columns="geometry"))
     plain["geometry_wkb"] = frame.geometry.to_wkb()
     return pl.from_pandas(plain).to_arrow()

@@ -14,7 +14,6 @@ import re
 
 import polars as pl
 import yaml
-from scipy.stats import norm
 
 SOURCES_DIR = Path(__file__).parent
 OUTCOMES_FILE = SOURCES_DIR / "outcomes.yaml"
@@ -162,6 +161,7 @@ def _settings(doc: dict, where: str) -> tuple[list[dict], list[dict]]:
     confidence = intervals.get("confidence", 0.95)
     _require(isinstance(confidence, float) and 0.5 <= confidence < 1, where,
              "intervals.confidence must be within [0.5, 1)")
+    from scipy.stats import norm  # here, not at the top: the import costs every process ~1 s
     settings = {
         "moved_on_within_days": _months(paths.get("moved_on_within_days", 31),
                                         f"{where} housing_paths.moved_on_within_days"),

@@ -11,6 +11,7 @@ import pytest
 from shapely.geometry import box
 
 from engine.home import DataHome
+from tests.conftest import REPO_ROOT
 from engine.warehouse import WarehouseLockedError, first_row, open_warehouse
 from sources.geography import load_cbs_geopackage, load_rotterdam_buurten
 
@@ -23,6 +24,17 @@ def test_code_location_loads_with_every_layer():
                      "staging/wonen__huurcontracten", "core/tenancies",
                      "marts/kwetsbare_huurders_per_buurt", "reports/kwetsbare_huurders"):
         assert expected in keys
+
+
+def test_loading_the_definitions_leaves_the_heavy_libraries_to_first_use():
+    """Every process that loads the code location (each CLI command, the code server, each run the
+    daemon starts) paid about 3 CPU seconds for libraries that one asset or a plan uses; and the
+    buurt map, the estimates, a placement plan and a bootstrap still load them when they run."""
+    heavy = ["great_expectations", "scipy.stats", "scipy.special", "scipy.optimize", "geopandas", "pandas"]
+    loaded = subprocess.run([sys.executable, "-W", "ignore", "-c", "import sys, pipelines.definitions; "
+                             f"print([m for m in {heavy!r} if m in sys.modules])"],
+                            cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_every_asset_writes_through_the_one_warehouse_pool():
