@@ -92,9 +92,10 @@ PID_TAG = "wijkwijzer/pid"
 
 
 def release_dead_runs(instance) -> None:
-    """A CLI run killed mid-step keeps its warehouse pool slot, and the next run would wait for it
-    forever. We hold the data home's run lock, so an unfinished CLI run whose process is gone is dead:
-    mark it failed and free its slots."""
+    """A CLI run killed midway stays 'started': the queue counts it as holding the warehouse pool
+    (and, where the pool is handed out per step, it keeps its step's slot), so the daemon's runs
+    would wait for it forever. We hold the data home's run lock, so an unfinished CLI run whose
+    process is gone is dead: mark it failed and free its slots."""
     import dagster as dg
     import psutil
     unfinished = instance.get_runs(dg.RunsFilter(statuses=[
