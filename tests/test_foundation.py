@@ -12,7 +12,8 @@ from shapely.geometry import box
 
 from engine.home import DataHome
 from tests.conftest import REPO_ROOT
-from engine.warehouse import WarehouseLockedError, first_row, open_warehouse
+import engine.warehouse
+from engine.warehouse import WarehouseLockedError, WarehouseResource, first_row, open_warehouse
 from sources.geography import load_cbs_geopackage, load_rotterdam_buurten
 
 
@@ -67,6 +68,46 @@ def test_data_home_is_created_owner_only_with_instance_config(tmp_path):
     assert stat.S_IMODE(home.root.stat().st_mode) == 0o700
     config = (home.dagster_home / "dagster.yaml").read_text()
     assert "default_limit: 1" in config and "enabled: false" in config
+
+
+@pytest.mark.parametrize("granularity, opened", [("run", 1), ("op", 3)])
+def test_a_run_holds_the_warehouse_only_where_the_queue_admits_one_run_at_a_time(
+        tmp_path, monkeypatch, granularity, opened):
+    """Pools per run: the run opens the file once and its steps (a writer, a reader, a check) take
+    cursors of it, and see each other's writes. Pools per step: another run's step may need the
+    file between two of ours, so each step opens and closes it."""
+    calls = []
+    real = engine.warehouse.connect
+    monkeypatch.setattr(engine.warehouse, "connect", lambda *a, **k: calls.append(a) or real(*a, **k))
+    path = tmp_path / "w.duckdb"
+    with open_warehouse(path):
+        pass
+
+    @dg.asset(key=["raw", "t"], pool="warehouse")
+    def written(warehouse: WarehouseResource) -> None:
+        with warehouse.connect() as con:
+            con.execute("create table raw.t as select 42 as x")
+
+    @dg.asset(key=["marts", "u"], deps=[written], pool="warehouse")
+    def read(warehouse: WarehouseResource) -> None:
+        with warehouse.connect(read_only=True) as con:
+            assert first_row(con, "select x from raw.t") == (42,)
+
+    @dg.asset_check(asset=read, pool="warehouse")
+    def checked(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            return dg.AssetCheckResult(passed=first_row(con, "select count(*) from raw.t") == (1,))
+
+    (tmp_path / "dagster").mkdir()
+    instance = dg.DagsterInstance.local_temp(str(tmp_path / "dagster"), overrides={
+        "concurrency": {"pools": {"granularity": granularity, "default_limit": 1}}})
+    result = dg.materialize([written, read, checked], instance=instance,
+                            resources={"warehouse": WarehouseResource(path=str(path))})
+    assert result.success and result.get_asset_check_evaluations()[0].passed
+    assert len(calls) == opened + 1  # and the one above
+    # and the run let go of the file: DuckDB refuses a read-only open in a process that has it open
+    with open_warehouse(path, read_only=True):
+        pass
 
 
 def test_lock_error_names_the_file_and_connection_is_released_after_an_error(tmp_path):
