@@ -65,6 +65,11 @@ def test_a_correction_rebuilds_only_its_month(delivered, deliver):
     assert {m: total for m, (total, _) in after.items()} == {"2025-04": 2000, "2025-05": 5000, "2025-06": 2000}
     assert after["2025-04"][1] == before["2025-04"][1] and after["2025-06"][1] == before["2025-06"][1]
     assert after["2025-05"][1] > before["2025-05"][1]
+    # the same file sent again: a duplicate, which no reader of the ledger looks at, rebuilds nothing
+    deliver_arrears(deliver, "2025-05", amount="250,00")
+    third = run_pipeline(defs, instance, delivered)
+    assert third.success and len(third.results) == 1 and not third.staging_months
+    assert arrears_by_month(delivered) == after
 
 
 def test_a_run_killed_after_the_intake_is_caught_up_by_the_next(delivered):
