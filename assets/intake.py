@@ -241,6 +241,6 @@ def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource, wareh
                 context.log_event(_as_event(result))
         # Files sent again (duplicates only) add ledger rows that no reader looks at: they read the
         # accepted and refused decisions. Announced, they rebuilt 17 assets (2-month city) for nothing.
-        if any(o.decision != "duplicate" for o in outcomes):
+        if decisions.keys() - {"duplicate"}:
             yield dg.MaterializeResult(metadata={"decisions_this_run": dict(decisions),
                                                  **table_metadata(con, "raw.load_ledger")})

@@ -10,11 +10,11 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import box
 
-from engine.home import DataHome
-from tests.conftest import REPO_ROOT
 import engine.warehouse
+from engine.home import DataHome
 from engine.warehouse import WarehouseLockedError, WarehouseResource, first_row, open_warehouse
 from sources.geography import load_cbs_geopackage, load_rotterdam_buurten
+from tests.conftest import REPO_ROOT
 
 
 def test_code_location_loads_with_every_layer():
