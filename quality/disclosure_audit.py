@@ -50,6 +50,7 @@ PROTECTION_MIN = 5        # at least one rounding step either way, so no count i
 TOLERANCE = 1e-6
 FEASIBILITY = 1e-6   # relative slack when checking a solver's point against every constraint
 BALL = 400           # hidden cells in a first local LP around a target
+OUTER_BALL = 100     # hidden cells whose constraints make a target's first outer LP
 # Forking a pool per audit round costs about as much as a city's three years gain on two cores
 # (measured: 102 s in workers against 96 s in process); many gemeenten do gain.
 MIN_PARTS_TO_FORK = 8
@@ -649,10 +650,9 @@ class _Component:
                     # The outer LP first: two LPs, and a target narrow there is narrow for every
                     # attacker, which no LP over a ball could change. Most targets still open here
                     # are (the city: 1,203 of 1,239), and their ball LPs were spent for nothing.
-                    outer = self.outer_bounds(t, columns, result)
-                    if self.short(*(np.full(len(seen_low), v) for v in outer))[t]:
+                    outer = self.narrow_outside(t, columns, result)
+                    if outer is not None:
                         break   # narrow for every attacker: a finding without a ball
-                    outer = None
                 settle(columns, t)
                 if len(columns) == self.n or (local and size >= LOCAL_BALL):
                     break
@@ -663,6 +663,19 @@ class _Component:
                 if limit is not None and len(narrow) >= limit:
                     break
         return narrow, np.flatnonzero(~self.short(seen_low, seen_high))
+
+    def narrow_outside(self, t: int, columns: np.ndarray, result: AuditResult) -> tuple[float, float] | None:
+        """Target t's outer bounds (see outer_bounds) around the ball `columns` if they are narrow,
+        else None. Over a ball of OUTER_BALL cells first: a relaxation of the LP around `columns`,
+        so narrow there is narrow here, and it settles most such targets at a third of the cost
+        (the city: 1,164 of 1,203)."""
+        cells = self.objective.indices[self.objective.indptr[t]:self.objective.indptr[t + 1]]
+        first = [self.ball(cells, OUTER_BALL)] if len(columns) > OUTER_BALL else []
+        for around in [*first, columns]:
+            bounds = self.outer_bounds(t, around, result)
+            if self.short(np.full(len(self.need), bounds[0]), np.full(len(self.need), bounds[1]))[t]:
+                return bounds
+        return None
 
     def outer_bounds(self, t: int, columns: np.ndarray, result: AuditResult) -> tuple[float, float]:
         """Bounds of target t that every attacker gets at least: the LP over the constraints

@@ -148,6 +148,30 @@ def test_the_audit_catches_a_bridge_the_family_rule_misses():
                              (3, 1, False), (3, 3, False)]) == []
 
 
+
+@pytest.mark.parametrize("seed", range(3))
+def test_determined_cells_are_those_whose_unit_vector_adds_no_rank(seed):
+    """Re-derived by another route: cell j is pinned down iff adding the equation x_j = c to the
+    system leaves its rank unchanged (numpy's SVD rank), on random two-level table systems (a
+    parent and its children per family, families sharing cells, as area and time hierarchies
+    do). Each is asked twice: the second answer comes from memory and must be the same."""
+    rng = random.Random(seed)
+    for _ in range(20):
+        n = rng.randint(4, 40)
+        members, rows = [], []
+        for family in range(rng.randint(2, 25)):
+            cells = rng.sample(range(n), rng.randint(2, min(6, n)))
+            members += [(family, cells[0], True)] + [(family, c, False) for c in cells[1:]]
+            row = np.zeros(n)
+            row[cells[0]], row[cells[1:]] = 1.0, -1.0
+            rows.append(row)
+        matrix = np.array(rows)
+        used = sorted({c for _, c, _ in members})
+        rank = np.linalg.matrix_rank(matrix)
+        expected = [j for j in used if np.linalg.matrix_rank(np.vstack([matrix, np.eye(n)[j]])) == rank]
+        assert determined_cells(members) == expected
+        assert determined_cells(list(reversed(members))) == expected
+
 def test_linked_tables_share_one_pattern():
     con = duckdb.connect()
     con.execute("create table t (grp varchar, ind varchar, area varchar, n bigint)")
