@@ -68,15 +68,15 @@ class RelationViolated(ValueError):
 GROUP = (np.inf, 1.0, 0.0)   # a hidden group's 0 (or whole - part's 0) must not be provable
 
 
-def requirements(values: np.ndarray) -> list[tuple[float, float, float]]:
-    """What an attacker's interval [low, high] for each hidden non-zero count must allow: (low at
-    most, high at least, high - low at least). Under SMALL 'there is someone' and 'there are few'
-    both stay unprovable; above it the sliding interval. (Vectorised: an audit asks it of every
-    hidden count.)"""
+def requirements(values: np.ndarray) -> np.ndarray:
+    """What an attacker's interval [low, high] for each hidden non-zero count must allow, one row
+    per count: (low at most, high at least, high - low at least). Under SMALL 'there is someone'
+    and 'there are few' both stay unprovable; above it the sliding interval."""
     values = np.asarray(values, dtype=float)
+    small = values < SMALL
     widths = 2 * np.maximum(PROTECTION_MIN, PROTECTION_SHARE * values)
-    small = (0.0, float(SMALL), 0.0)
-    return [small if v < SMALL else (np.inf, -np.inf, w) for v, w in zip(values.tolist(), widths.tolist())]
+    return np.column_stack([np.where(small, 0.0, np.inf), np.where(small, float(SMALL), -np.inf),
+                            np.where(small, 0.0, widths)])
 
 
 @dataclass
@@ -282,26 +282,23 @@ class Auditor:
         a = rows[:, hidden_ids].tocsr()
         b = -(rows @ np.where(hidden, 0.0, values))
         eq = self.equality[touched]
-        # targets: (label, local cells, coefficients, offset, requirement, value)
-        # Every hidden protected count, built only for those not proven wide yet (a suppression
-        # loop audits some 170 patterns of 30,000 hidden cells at city scale).
+        # Every hidden protected count is a target, built only for those not proven wide yet (a
+        # suppression loop audits some 170 patterns of 30,000 hidden cells at city scale): one
+        # row each of an objective over the hidden cells, the few group targets after them.
         counts = hidden_ids[self.protected[hidden_ids] & (values[hidden_ids] >= 1)]
         result.targets = len(counts)
         todo = counts[~self._proven_cell[counts]]
-        targets = [(("cell", keys[c]), [s], [1.0], 0.0, need, v) for c, s, need, v in zip(
-            todo.tolist(), slot[todo].tolist(), requirements(values[todo]), values[todo].tolist())]
         # Group disclosure: in a hidden group of 1-9 (the whole), 'none of them' (part 0) and
         # 'all of them' (whole - part 0) must not be provable either. (A 0% or 100% on a larger
-        # base is what a visible cell publishes anyway.)
+        # base is what a visible cell publishes anyway.) (label, hidden slots, coefficients, offset)
         small_group = (self.pair_protected & hidden[self.pairs[:, 1]]
                        & (values[self.pairs[:, 1]] >= 1) & (values[self.pairs[:, 1]] < SMALL))
-        groups = 0
+        groups, group_targets = 0, []
         for part, whole in self.pairs[small_group]:
             if hidden[part] and values[part] == 0:
                 groups += 1
                 if ("none_of", keys[part], keys[whole]) not in self._proven:
-                    targets.append((("none_of", keys[part], keys[whole]), [slot[part]], [1.0], 0.0,
-                                    GROUP, 0.0))
+                    group_targets.append((("none_of", keys[part], keys[whole]), [slot[part]], [1.0], 0.0))
             if values[part] == values[whole]:
                 groups += 1
                 if ("all_of", keys[part], keys[whole]) in self._proven:
@@ -311,13 +308,26 @@ class Auditor:
                     cells, coefs = cells + [slot[part]], coefs + [-1.0]
                 else:
                     offset = -values[part]
-                targets.append((("all_of", keys[part], keys[whole]), cells, coefs, offset, GROUP, 0.0))
+                group_targets.append((("all_of", keys[part], keys[whole]), cells, coefs, offset))
         result.targets += groups
-        if not targets:
+        if not len(todo) and not group_targets:
             result.method = "none needed"
             return result
+
+        def label_of(t: int) -> tuple:
+            return ("cell", keys[todo[t]]) if t < len(todo) else group_targets[t - len(todo)][0]
+
+        lengths = [len(cells) for _, cells, _, _ in group_targets]
+        objective = csr_matrix((
+            np.concatenate([np.ones(len(todo)), *(coefs for _, _, coefs, _ in group_targets)]),
+            np.concatenate([slot[todo], *(cells for _, cells, _, _ in group_targets)]).astype(np.int64),
+            np.concatenate([np.arange(len(todo) + 1), len(todo) + np.cumsum(lengths, dtype=np.int64)])),
+            shape=(len(todo) + len(group_targets), len(hidden_ids)))
+        offsets = np.concatenate([np.zeros(len(todo)), [offset for *_, offset in group_targets]])
+        need = np.vstack([requirements(values[todo]), np.tile(GROUP, (len(group_targets), 1))])
+        target_values = np.concatenate([values[todo], np.zeros(len(group_targets))])
         truth = values[hidden_ids]
-        whole_system = _Component(a, b, eq, targets, truth)
+        whole_system = _Component(a, b, eq, objective, offsets, need, target_values, truth)
         narrow = whole_system.narrow_by_propagation()
         result.method = "propagation"
         if not narrow and lp:
@@ -325,36 +335,35 @@ class Auditor:
             narrow = []
             n_components, labels = connected_components(a.T @ a, directed=False)
             row_label = labels[a.indices[a.indptr[:-1]]] if a.shape[0] else np.zeros(0, int)
-            by_label: dict[int, list[int]] = {}
-            for t, target in enumerate(targets):
-                by_label.setdefault(int(labels[target[1][0]]), []).append(t)
-            result.components = len(by_label)
-            for label, ids in sorted(by_label.items(), key=lambda item: len(item[1])):
+            # Components by their number of targets, smallest first (ties: the first target's
+            # order); a target's component is its first cell's.
+            component_of = labels[objective.indices[objective.indptr[:-1]]]
+            found_labels, first, sizes = np.unique(component_of, return_index=True, return_counts=True)
+            result.components = len(found_labels)
+            by_target_order = np.argsort(component_of, kind="stable")
+            members = np.split(by_target_order, np.cumsum(sizes)[:-1])
+            for k in np.lexsort((first, sizes)):
+                label, ids = found_labels[k], members[k]
                 columns = np.flatnonzero(labels == label)
-                position = np.full(len(hidden_ids), -1)
-                position[columns] = np.arange(len(columns))
                 selected = np.flatnonzero(row_label == label)
                 component = _Component(
-                    a[selected][:, columns], b[selected], eq[selected],
-                    [(label_, [position[c] for c in cells], coefs, offset, need, value)
-                     for label_, cells, coefs, offset, need, value in (targets[t] for t in ids)],
-                    truth[columns], bounds=(whole_system.lb[columns], whole_system.ub[columns]))
+                    a[selected][:, columns], b[selected], eq[selected], objective[ids][:, columns],
+                    offsets[ids], need[ids], target_values[ids], truth[columns],
+                    bounds=(whole_system.lb[columns], whole_system.ub[columns]))
                 limit = None if stop_after is None else stop_after - len(narrow)
                 found, proven = component.narrow_by_lp(result, limit, local)
-                narrow += [(ids[t], low, high) for t, low, high in found]
-                for t in proven:
-                    label = targets[ids[t]][0]
-                    if label[0] == "cell":
-                        self._proven_cell[self.model.index[label[1]]] = True
-                    else:
-                        self._proven.add(label)
+                narrow += [(int(ids[t]), low, high) for t, low, high in found]
+                proven = ids[proven]
+                self._proven_cell[todo[proven[proven < len(todo)]]] = True
+                self._proven.update(label_of(int(t)) for t in proven[proven >= len(todo)])
                 if stop_after is not None and len(narrow) >= stop_after:
                     break
         for t, low, high in narrow:
-            label, _, _, _, need, value = targets[t]
-            result.findings.append(Finding(label, float(value), low, high, need))
-        result.to_hide = self._cells_to_hide([hidden_ids[targets[t][1]] for t, _, _ in narrow],
-                                             hidden)
+            result.findings.append(Finding(label_of(t), float(target_values[t]), low, high,
+                                           tuple(float(x) for x in need[t])))
+        result.to_hide = self._cells_to_hide(
+            [hidden_ids[objective.indices[objective.indptr[t]:objective.indptr[t + 1]]] for t, _, _ in narrow],
+            hidden)
         return result
 
     def _cells_to_hide(self, target_cells: list[np.ndarray], hidden: np.ndarray) -> list[Key]:
@@ -509,8 +518,12 @@ class _Component:
     """A system of constraints over hidden cells (all of them, or one connected component) and
     the targets to protect, as sparse matrices."""
 
-    def __init__(self, a: csr_matrix, b: np.ndarray, equality: np.ndarray, targets,
-                 truth: np.ndarray, bounds: tuple[np.ndarray, np.ndarray] | None = None):
+    def __init__(self, a: csr_matrix, b: np.ndarray, equality: np.ndarray, objective: csr_matrix,
+                 offsets: np.ndarray, need: np.ndarray, values: np.ndarray, truth: np.ndarray,
+                 bounds: tuple[np.ndarray, np.ndarray] | None = None):
+        """`objective`: per target, what the attacker bounds (a row over the hidden cells) plus
+        `offsets`; `need`: (low at most, high at least, width at least) per target; `values`: the
+        targets' true counts."""
         self.n = a.shape[1]
         # bounds every attacker derives by propagation (valid for him; set by
         # narrow_by_propagation, or handed down from the whole system to a component)
@@ -520,16 +533,7 @@ class _Component:
         self.truth = np.asarray(truth, dtype=float)   # the true hidden counts: a feasible point
         self.a_eq, self.b_eq = a[np.flatnonzero(equality)], b[equality]
         self.a_ub, self.b_ub = a[np.flatnonzero(~equality)], b[~equality]
-        data, indices, indptr = [], [], [0]
-        self.offsets = np.zeros(len(targets))
-        self.need = np.zeros((len(targets), 3))   # low at most, high at least, width at least
-        values = np.zeros(len(targets))
-        for t, (_, cells, coefs, offset, need, value) in enumerate(targets):
-            indices += [int(c) for c in cells]
-            data += list(coefs)
-            indptr.append(len(indices))
-            self.offsets[t], self.need[t], values[t] = offset, need, value
-        self.objective = csr_matrix((data, indices, indptr), shape=(len(targets), self.n))
+        self.objective, self.offsets, self.need = objective.tocsr(), offsets, need
         # A cap far above every count keeps each LP bounded; a bound at the cap is wide enough.
         # Above every true hidden count too (a hidden stock of homes may be far larger than the
         # targets and the visible sums around it): below it, the true counts were cut off and a
