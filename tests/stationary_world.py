@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import dagster as dg
 import numpy as np
 import polars as pl
 
@@ -180,6 +181,15 @@ def build_stationary_world(path, seed: int = 7, years: tuple[int, ...] = (2025, 
     con = connect(path)
     con.execute("create or replace table core.dim_buurt as select * from buurten_table")
     write_catalogue(con)
+    deliver_years(con, path, seed, years)
+    return con
+
+
+def deliver_years(con, path, seed: int, years: tuple[int, ...]) -> dg.ExecuteInProcessResult:
+    """The world's counts of `years` (the calendar with them) written into the warehouse at
+    `path`, open as `con`, and every index step after them built: its first delivery, or one more
+    into a warehouse that holds the world already (a backfill). The counts of a month do not
+    depend on which years are delivered. Returns the Dagster run."""
     catalogue = load_catalogue()
     buurten = [r[0] for r in con.execute("select buurtcode from core.dim_buurt order by 1").fetchall()]
     drawn, truth = simulate(catalogue, len(buurten), np.random.default_rng(seed))
@@ -189,12 +199,13 @@ def build_stationary_world(path, seed: int = 7, years: tuple[int, ...] = (2025, 
     con.execute("create or replace table core.calendar_months as select * from calendar")
     build(con, next(m for m in discover() if m.table == "core.calendar_periods"))
     write_values(con, periods)
-    assert materialize_tables(path, INDEX_STEPS, provided=SIMULATED).success
+    result = materialize_tables(path, INDEX_STEPS, provided=SIMULATED)
+    assert result.success
     frame = pl.DataFrame([{"indicator_id": i.id, "area_code": b, "kind": truth[i.id]["kind"],
                            "true_value": true_year_value(i, truth, k)}
                           for i in catalogue.indicators for k, b in enumerate(buurten)])
     con.execute("create or replace table main.truth as select * from frame")
-    return con
+    return result
 
 
 def write_values(con, periods: pl.DataFrame) -> None:

@@ -5,14 +5,16 @@ buurten flagged per quarter, a pinned base that a backfill does not move; and th
 arithmetic on hand-sized cases."""
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import polars as pl
 import pytest
 
 from assets.estimates import compute_estimates, round_significant
 from assets.index_checks import city_gap, periods_without_city, share_at_bounds
-from engine.warehouse import scalar
-from tests.stationary_world import build_stationary_world
+from engine.warehouse import connect, scalar
+from tests.stationary_world import deliver_years
 
 
 def inputs(rows: list[tuple]) -> pl.DataFrame:
@@ -96,13 +98,20 @@ def test_a_world_without_change_flags_at_most_5_percent_of_buurten_per_quarter(s
 
 
 def test_a_backfill_of_earlier_months_does_not_rebase_the_index(stationary_world, tmp_path):
-    from sources.geography import load_rotterdam_buurten, to_arrow_table
     query = """select area_code, dimension, score from marts.liveability_index
                where period = '2025' order by all"""
     before = stationary_world.execute(query).fetchall()
-    # the same world with 2024 delivered too (same seed: the 2025-2026 counts are identical)
-    con = build_stationary_world(tmp_path / "backfilled.duckdb", years=(2024, 2025, 2026),
-                                 buurten_table=to_arrow_table(load_rotterdam_buurten()))
+    # 2024 delivered late into a copy of the world's warehouse, as a backfill arrives (same seed:
+    # the 2025-2026 counts are identical)
+    stationary_world.execute("checkpoint")
+    backfilled = tmp_path / "backfilled.duckdb"
+    shutil.copyfile(scalar(stationary_world, "select path from duckdb_databases() "
+                                             "where database_name = current_database()"), backfilled)
+    con = connect(backfilled)
+    run = deliver_years(con, backfilled, seed=7, years=(2024, 2025, 2026))
+    # only the new year was protected anew: 2025 and 2026 kept their audited pattern
+    published = run.asset_materializations_for_node("marts__indicator_values_published")
+    assert published[-1].metadata["audit_reused"].value == 2
     assert scalar(con, "select min(period) from marts.liveability_index") == "2024"
     assert scalar(con, "select distinct base_period from marts.liveability_index") == "2025"
     assert con.execute(query).fetchall() == before
