@@ -353,12 +353,18 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
     return reports
 
 
-def reusable_parts(con: duckdb.DuckDBPyConnection, reuse: bool = True) -> list[str]:
-    """The gemeente-years of marts.indicator_values whose kept pattern still holds (their cells
-    and the method unchanged); leaves the temp tables pattern_cache's later steps read."""
+def _fingerprint_parts(con: duckdb.DuckDBPyConnection) -> None:
+    """Temp tables `_cell_part` and `_part_fingerprints`: the gemeente-years of
+    marts.indicator_values and what their patterns depend on (quality/pattern_cache.py)."""
     method = pattern_cache.method_fingerprint(con, PATTERN_INPUTS, ["core.indicator_catalogue"])
     con.execute(PATTERN_INPUTS_VIEW)
     pattern_cache.fingerprint_parts(con, "_pattern_inputs", CELL_INPUTS, method)
+
+
+def reusable_parts(con: duckdb.DuckDBPyConnection, reuse: bool = True) -> list[str]:
+    """The gemeente-years of marts.indicator_values whose kept pattern still holds (their cells
+    and the method unchanged); leaves the temp tables pattern_cache's later steps read."""
+    _fingerprint_parts(con)
     return pattern_cache.choose_reused(con, reuse)
 
 
@@ -508,17 +514,43 @@ def derivable_cells(con) -> list:
     return audit_indicator_cells(con, PUBLISHED).findings
 
 
+def derivable_cells_since_last_audit(con) -> tuple[list, int, int]:
+    """derivable_cells for the gemeente-years that no earlier fresh audit covers in their present
+    state (cells, method and published pattern: quality/pattern_cache.py), recorded as covered
+    when it finds nothing. Returns (findings, gemeente-years audited now, covered before)."""
+    _fingerprint_parts(con)
+    todo = pattern_cache.parts_not_audited(con, PUBLISHED)
+    covered = scalar(con, "select count(*) from _part_fingerprints") - len(todo)
+    con.execute(f"""
+        create or replace temp view _pattern_to_audit as
+        select p.indicator_id, p.area_code, p.period, p.suppressed
+        from {PUBLISHED} as p inner join _cell_part as parts using (area_code, period)
+        where parts.part in (select part from _parts_to_audit)""")
+    findings = audit_indicator_cells(con, "_pattern_to_audit").findings if todo else []
+    if not findings:
+        pattern_cache.record_audited(con)
+    con.execute("drop view if exists _pattern_to_audit")
+    con.execute("drop view if exists _pattern_inputs")
+    for table in ("_parts_to_audit", "_part_patterns", "_part_fingerprints", "_cell_part",
+                  "_area_gemeente", "_gemeente_areas"):
+        con.execute(f"drop table if exists {table}")
+    return findings, len(todo), covered
+
+
 @dg.asset_check(pool=WAREHOUSE_POOL, asset=PUBLISHED_KEY, blocking=True,
                 description="No visible cell under its minimum base or count, and no hidden count "
-                            "an attacker can bound within its protection interval (LP audit over "
-                            "area, time and subset relations).")
+                            "an attacker can bound within its protection interval (a fresh LP audit "
+                            "over area, time and subset relations of every gemeente-year that no "
+                            "earlier one covers in its present cells and pattern).")
 def indicator_values_published_safe(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
         small = small_visible_cells(con)
-        derivable = derivable_cells(con)
+        derivable, audited, covered = derivable_cells_since_last_audit(con)
     return dg.AssetCheckResult(passed=small == 0 and not derivable,
                                metadata={"small_visible_cells": small,
-                                         "derivable_hidden_cells": len(derivable)})
+                                         "derivable_hidden_cells": len(derivable),
+                                         "gemeente_years_audited": audited,
+                                         "gemeente_years_audited_before": covered})
 
 
 @dg.asset_check(pool=WAREHOUSE_POOL, asset=INDEX_KEY, description="Every score finite and within the cap; every band set.")

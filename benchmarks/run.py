@@ -204,7 +204,7 @@ def correct_one_month(world: Path, context: dict) -> dict:
     rebuilt = {e.asset_key for r in rest.results for e in r.get_asset_materialization_events()}
     disclosure = next((figures for figures in map(disclosure_figures, rest.results) if figures), {})
     return {"file": original.name, "decisions": [o.decision for o in decided],
-            "disclosure": disclosure,
+            "disclosure": disclosure, "slowest_steps": slowest_steps(rest.results),
             "staging_months_rebuilt": staging.staging_months,
             "assets_rebuilt": len(rebuilt), "assets_in_a_full_run": len(unpartitioned(defs)),
             "seconds": round(time.perf_counter() - started, 2),
@@ -234,6 +234,17 @@ def seconds_by_group(defs, result) -> dict:
         metadata = event.materialization.metadata
         group["rows"] += int(metadata[ROW_COUNT].value) if ROW_COUNT in metadata else 0
     return {name: {"seconds": round(g["seconds"], 2), "rows": g["rows"]} for name, g in groups.items()}
+
+
+def slowest_steps(results, count: int = 10) -> dict[str, float]:
+    """The `count` steps (an asset, a multi-asset or an asset check) that took longest over the
+    runs `results`, in seconds: where a run's time goes."""
+    from collections import Counter
+    seconds: Counter = Counter()
+    for result in results:
+        for event in result.get_step_success_events():
+            seconds[event.step_key] += event.event_specific_data.duration_ms / 1000
+    return {step: round(s, 2) for step, s in seconds.most_common(count)}
 
 
 def disclosure_figures(result) -> dict:
@@ -308,6 +319,7 @@ def run_pipeline(world: Path, home_dir: Path) -> dict:
     note_automation_state(defs, instance)
     stages["_context"] = {"defs": defs, "instance": instance, "registry": registry, "home": home,
                           "by_group": seconds_by_group(defs, built[0]),
+                          "slowest_steps": slowest_steps(built),
                           "disclosure": disclosure_figures(built[0])}
     return stages
 
@@ -348,7 +360,8 @@ def bench_scale(scale: str, months: int, fraction: float, workdir: Path) -> dict
         "scale": scale, "months": months, "national_fraction": fraction if scale == "national" else None,
         "input_files": summary["files"], "input_rows": summary["rows"],
         "generation_seconds": round(generated, 1), "stages": stages,
-        "models_by_group": context["by_group"], "disclosure": context["disclosure"],
+        "models_by_group": context["by_group"], "slowest_steps": context["slowest_steps"],
+        "disclosure": context["disclosure"],
         "pipeline_seconds": round(total, 2), "floor_seconds": floor_result["seconds"],
         "ratio_to_floor": round(total / floor_result["seconds"], 2),
         "peak_rss_gib": max(s.get("peak_rss_gib") or 0 for s in stages.values()),
@@ -410,6 +423,8 @@ def print_table(results: dict) -> None:
                   f"{c['ratio_to_full_run']:.0%} of a full run; staging months rebuilt "
                   f"{c['staging_months_rebuilt']}, {c['assets_rebuilt']} of {c['assets_in_a_full_run']} "
                   f"other assets")
+            print(f"{scale:9} its slowest steps: " + ", ".join(
+                f"{step} {seconds:.1f} s" for step, seconds in list(c["slowest_steps"].items())[:5]))
         if r.get("disclosure"):
             d = r["disclosure"]
             print(f"{scale:9} disclosure control: {d['seconds']:.1f} s, {d['hidden']:,} of {d['cells']:,} "

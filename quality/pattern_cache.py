@@ -20,6 +20,11 @@ pattern came from.
 
 The cache holds no counts, only which cells are hidden (what the published table shows anyway)
 and a one-way digest of each part's fingerprint.
+
+The published table's check audits it afresh, as an outsider would (assets/indicators.py). A
+part whose cells, method and pattern are those of a fresh audit that found nothing is recorded
+in AUDITED; a later check audits only the parts that are not, so a corrected month costs its own
+gemeente-year there too. Same inputs, same audit: the record holds only digests.
 """
 from __future__ import annotations
 
@@ -37,6 +42,8 @@ CACHE_DDL = f"""
 create table if not exists {CACHE} (
     part varchar, fingerprint varchar, indicator_id varchar, area_code varchar, period varchar,
     suppressed boolean)"""
+AUDITED = "marts.disclosure_audited_parts"
+AUDITED_DDL = f"create table if not exists {AUDITED} (part varchar, fingerprint varchar, pattern varchar)"
 LIBRARIES = ("duckdb", "scipy", "highspy", "numpy", "polars")
 
 
@@ -146,6 +153,42 @@ def store(con: duckdb.DuckDBPyConnection, pattern: str) -> None:
             from {pattern} as p
             inner join _cell_part as parts using (area_code, period)
             inner join _part_fingerprints as prints using (part)""")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+
+
+def parts_not_audited(con: duckdb.DuckDBPyConnection, pattern: str) -> list[str]:
+    """Temp table `_parts_to_audit`: the parts (of `_part_fingerprints`) whose cells, method and
+    pattern in `pattern` (indicator_id, area_code, period, suppressed) no recorded fresh audit
+    covers. Returns them; `_part_patterns` keeps each part's pattern digest for record_audited."""
+    con.execute(AUDITED_DDL)
+    con.execute(f"""
+        create or replace temp table _part_patterns as
+        select parts.part,
+               sha256(string_agg(p.indicator_id || '|' || p.area_code || '|' || p.period || '|'
+                                 || p.suppressed, ',' order by p.indicator_id, p.area_code, p.period)) as pattern
+        from {pattern} as p inner join _cell_part as parts using (area_code, period)
+        group by parts.part""")
+    con.execute(f"""
+        create or replace temp table _parts_to_audit as
+        select part from _part_fingerprints inner join _part_patterns using (part)
+        where (part, fingerprint, pattern) not in (select part, fingerprint, pattern from {AUDITED})
+        order by part""")
+    return [row[0] for row in con.execute("select part from _parts_to_audit").fetchall()]
+
+
+def record_audited(con: duckdb.DuckDBPyConnection) -> None:
+    """The parts of `_parts_to_audit`, just audited afresh without a finding, as audited in their
+    present state (replacing what was recorded for them)."""
+    con.execute("begin transaction")
+    try:
+        con.execute(f"delete from {AUDITED} where part in (select part from _parts_to_audit)")
+        con.execute(f"""
+            insert into {AUDITED}
+            select part, fingerprint, pattern from _parts_to_audit
+            inner join _part_fingerprints using (part) inner join _part_patterns using (part)""")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

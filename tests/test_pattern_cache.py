@@ -86,6 +86,30 @@ def test_only_a_changed_gemeente_year_is_published_anew_and_the_result_is_a_fres
     assert derivable_cells(world) == [] and small_visible_cells(world) == 0
 
 
+
+def test_the_check_audits_afresh_only_the_gemeente_years_not_audited_in_their_present_state(fresh_world):
+    """The published table's check: a fresh audit of every gemeente-year first, then only of those
+    whose cells or pattern changed since; one shown again is audited again, and caught."""
+    from assets.indicators import derivable_cells_since_last_audit
+    w = fresh_world
+    indicator_assets.publish_indicator_values(w)
+    assert derivable_cells_since_last_audit(w) == ([], 3, 0)
+    assert derivable_cells_since_last_audit(w) == ([], 0, 3), "nothing changed: nothing audited again"
+    w.execute(f"""update marts.indicator_values set numerator = 2 * numerator, denominator = 2 * denominator
+                  where area_code like '__{SECOND}%' and period like '2024%'""")
+    indicator_assets.publish_indicator_values(w)
+    assert derivable_cells_since_last_audit(w) == ([], 1, 2), "only the corrected gemeente-year"
+    # A hidden count shown again in a gemeente-year audited before: its pattern changed, so it is
+    # audited afresh, and the attacker's bounds on its neighbours are found too narrow.
+    hidden = w.execute(f"""select indicator_id, area_code, period from {PUBLISHED}
+                           where suppressed and area_code like 'BU9001%' and period like '2025%'
+                           order by all limit 1""").fetchall()[0]
+    w.execute(f"update {PUBLISHED} set suppressed = false where (indicator_id, area_code, period) = (?, ?, ?)",
+              list(hidden))
+    findings, audited, covered = derivable_cells_since_last_audit(w)
+    assert (audited, covered) == (1, 2) and findings == derivable_cells(w) != []
+    assert derivable_cells_since_last_audit(w)[1] == 1, "a part with findings is not recorded as audited"
+
 def reused_now(con) -> list[str]:
     """The gemeenten a publication would keep now (without publishing)."""
     return indicator_assets.reusable_parts(con)
