@@ -52,7 +52,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import scipy.linalg
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from engine.warehouse import scalar
 
@@ -275,6 +275,14 @@ def _cell_table(con: duckdb.DuckDBPyConnection, cells: list[int]) -> None:
     con.unregister("_sdc_fix_arrow")
 
 
+@lru_cache(maxsize=1)
+def _blas() -> ThreadpoolController:
+    """The BLAS libraries loaded (numpy's and scipy's OpenBLAS each ship their own), found once:
+    finding them scans the process's libraries, about 1.5 ms, and the cost-per-outcome breakdowns
+    ask for determined cells thousands of times (twice the publication's time)."""
+    return ThreadpoolController()
+
+
 def determined_cells(members: Sequence[tuple[int, int, bool]], tolerance: float = 1e-8) -> list[int]:
     """Given (family, hidden cell, is_parent) for every hidden cell of every family, the hidden
     cells that the equations `parent - sum(children) = known` pin down.
@@ -306,7 +314,7 @@ def determined_cells(members: Sequence[tuple[int, int, bool]], tolerance: float 
     found: list[int] = []
     # One BLAS thread: a busy machine's thread pool makes a 100 x 150 factorisation take 0.3 s
     # instead of 2 ms, and these are many and small.
-    with threadpool_limits(1, user_api="blas"):
+    with _blas().limit(limits=1, user_api="blas"):
         for fams in components.values():
             found.extend(_determined_in(fams, families, tolerance))
     return sorted(found)
