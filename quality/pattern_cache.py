@@ -174,7 +174,7 @@ def parts_not_audited(con: duckdb.DuckDBPyConnection, pattern: str) -> list[str]
     con.execute(f"""
         create or replace temp table _parts_to_audit as
         select part from _part_fingerprints inner join _part_patterns using (part)
-        where (part, fingerprint, pattern) not in (select part, fingerprint, pattern from {AUDITED})
+        anti join {AUDITED} using (part, fingerprint, pattern)   -- not NOT IN: one NULL would skip all
         order by part""")
     return [row[0] for row in con.execute("select part from _parts_to_audit").fetchall()]
 
