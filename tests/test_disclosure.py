@@ -148,13 +148,13 @@ def test_the_audit_catches_a_bridge_the_family_rule_misses():
                              (3, 1, False), (3, 3, False)]) == []
 
 
-
 @pytest.mark.parametrize("seed", range(3))
 def test_determined_cells_are_those_whose_unit_vector_adds_no_rank(seed):
     """Re-derived by another route: cell j is pinned down iff adding the equation x_j = c to the
     system leaves its rank unchanged (numpy's SVD rank), on random two-level table systems (a
     parent and its children per family, families sharing cells, as area and time hierarchies
-    do). Each is asked twice: the second answer comes from memory and must be the same."""
+    do). Each is asked twice (the second answer comes from memory) and with its equations in
+    reverse order."""
     rng = random.Random(seed)
     for _ in range(20):
         n = rng.randint(4, 40)
@@ -170,7 +170,9 @@ def test_determined_cells_are_those_whose_unit_vector_adds_no_rank(seed):
         rank = np.linalg.matrix_rank(matrix)
         expected = [j for j in used if np.linalg.matrix_rank(np.vstack([matrix, np.eye(n)[j]])) == rank]
         assert determined_cells(members) == expected
+        assert determined_cells(members) == expected
         assert determined_cells(list(reversed(members))) == expected
+
 
 def test_linked_tables_share_one_pattern():
     con = duckdb.connect()

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from assets import indicators as indicator_assets
-from assets.indicators import PUBLISHED, derivable_cells, small_visible_cells
+from assets.indicators import (PUBLISHED, derivable_cells, derivable_cells_since_last_audit,
+                               small_visible_cells)
 from pipelines.runner import materialize_tables
 from quality.pattern_cache import CACHE
 from tests.test_indicators import empty_warehouse, fill_world
@@ -86,11 +87,9 @@ def test_only_a_changed_gemeente_year_is_published_anew_and_the_result_is_a_fres
     assert derivable_cells(world) == [] and small_visible_cells(world) == 0
 
 
-
 def test_the_check_audits_afresh_only_the_gemeente_years_not_audited_in_their_present_state(fresh_world):
     """The published table's check: a fresh audit of every gemeente-year first, then only of those
     whose cells or pattern changed since; one shown again is audited again, and caught."""
-    from assets.indicators import derivable_cells_since_last_audit
     w = fresh_world
     indicator_assets.publish_indicator_values(w)
     assert derivable_cells_since_last_audit(w) == ([], 3, 0)
