@@ -361,6 +361,12 @@ def _fingerprint_parts(con: duckdb.DuckDBPyConnection) -> None:
     pattern_cache.fingerprint_parts(con, "_pattern_inputs", CELL_INPUTS, method)
 
 
+def _forget_parts(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what _fingerprint_parts and the pattern cache's steps left behind."""
+    con.execute("drop view if exists _pattern_inputs")
+    pattern_cache.drop_temp_tables(con)
+
+
 def reusable_parts(con: duckdb.DuckDBPyConnection, reuse: bool = True) -> list[str]:
     """The gemeente-years of marts.indicator_values whose kept pattern still holds (their cells
     and the method unchanged); leaves the temp tables pattern_cache's later steps read."""
@@ -428,10 +434,9 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
         order by catalogue.sort_order, iv.period_type, iv.period, iv.area_level,
             iv.area_code""")
     for table in ("_population_cells", "_population_published", "_indicator_cells",
-                  "_indicator_published", "_forced_cells", "_cells_to_publish", "_area_gemeente",
-                  "_cell_part", "_part_fingerprints", "_reused_parts", "_gemeente_areas"):
+                  "_indicator_published", "_forced_cells", "_cells_to_publish"):
         con.execute(f"drop table if exists {table}")
-    con.execute("drop view if exists _pattern_inputs")
+    _forget_parts(con)
     return reports
 
 
@@ -530,10 +535,7 @@ def derivable_cells_since_last_audit(con) -> tuple[list, int, int]:
     if not findings:
         pattern_cache.record_audited(con)
     con.execute("drop view if exists _pattern_to_audit")
-    con.execute("drop view if exists _pattern_inputs")
-    for table in ("_parts_to_audit", "_part_patterns", "_part_fingerprints", "_cell_part",
-                  "_area_gemeente", "_gemeente_areas"):
-        con.execute(f"drop table if exists {table}")
+    _forget_parts(con)
     return findings, len(todo), covered
 
 

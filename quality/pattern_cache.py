@@ -179,6 +179,16 @@ def parts_not_audited(con: duckdb.DuckDBPyConnection, pattern: str) -> list[str]
     return [row[0] for row in con.execute("select part from _parts_to_audit").fetchall()]
 
 
+TEMP_TABLES = ("_area_gemeente", "_cell_part", "_gemeente_areas", "_part_fingerprints", "_reused_parts",
+               "_part_patterns", "_parts_to_audit")
+
+
+def drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the temp tables this module's steps leave for each other."""
+    for table in TEMP_TABLES:
+        con.execute(f"drop table if exists {table}")
+
+
 def record_audited(con: duckdb.DuckDBPyConnection) -> None:
     """The parts of `_parts_to_audit`, just audited afresh without a finding, as audited in their
     present state (replacing what was recorded for them)."""
