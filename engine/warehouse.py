@@ -104,6 +104,20 @@ def open_warehouse(path: str | Path, read_only: bool = False, lock_timeout_s: fl
         con.close()
 
 
+@contextmanager
+def checkpoints_deferred(con: duckdb.DuckDBPyConnection, wal_size: str = "1GB") -> Iterator[None]:
+    """Many small commits (an intake commits once per file) without a checkpoint every 16 MB of
+    write-ahead log, DuckDB's default, each of which rewrites the row groups of the tables the
+    commit touched: the log is checkpointed once it reaches `wal_size`, or when the warehouse
+    closes. Every commit is as durable as before (the log is written and synced at commit)."""
+    before = con.execute("select current_setting('checkpoint_threshold')").fetchone()[0]
+    con.execute("set checkpoint_threshold = ?", [wal_size])
+    try:
+        yield
+    finally:
+        con.execute("set checkpoint_threshold = ?", [before])
+
+
 def runs_hold_the_warehouse(instance: dg.DagsterInstance | None) -> bool:
     """Whether a run may keep the warehouse open between its steps: no other run's step can need
     it meanwhile, because the instance admits one run of the pool at a time (granularity `run`)

@@ -23,7 +23,7 @@ import duckdb
 import polars as pl
 
 from engine.home import DataHome
-from engine.warehouse import scalar
+from engine.warehouse import checkpoints_deferred, scalar
 from quality.contract_sql import quote
 from quality.masking import shape_expr
 from quality.history import judge_against_history, record_profile
@@ -340,7 +340,7 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
     # through DuckDB, GX and the receipts: polars and DuckDB release the GIL, so both cores
     # work. One file ahead at most: memory stays bounded by two files. The warehouse is only
     # ever touched here, one file and one transaction at a time, in the order of `todo`.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="inspect") as ahead:
+    with checkpoints_deferred(con), ThreadPoolExecutor(max_workers=1, thread_name_prefix="inspect") as ahead:
         def start(landed: Landed) -> Future | None:
             if landed.sha256 in already:  # a duplicate needs no inspection
                 return None

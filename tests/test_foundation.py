@@ -12,7 +12,8 @@ from shapely.geometry import box
 
 import engine.warehouse
 from engine.home import DataHome
-from engine.warehouse import WarehouseLockedError, WarehouseResource, first_row, open_warehouse
+from engine.warehouse import (WarehouseLockedError, WarehouseResource, checkpoints_deferred, first_row,
+                              open_warehouse)
 from sources.geography import load_cbs_geopackage, load_rotterdam_buurten
 from tests.conftest import REPO_ROOT
 
@@ -132,6 +133,33 @@ def test_lock_error_names_the_file_and_connection_is_released_after_an_error(tmp
         assert first_row(con, "select x from raw.t") == (1,)
         with pytest.raises(Exception, match="read-only"):
             con.execute("create table raw.u as select 1")
+
+
+def test_deferred_checkpoints_keep_every_commit_and_the_threshold_is_restored(tmp_path):
+    """An intake commits file by file with checkpoints deferred: a process killed without
+    closing the warehouse (so without its closing checkpoint) has lost no commit."""
+    path = tmp_path / "w.duckdb"
+    killed = subprocess.run([sys.executable, "-c", """
+import os, sys
+from engine.warehouse import checkpoints_deferred, connect
+con = connect(sys.argv[1])
+con.execute("create table raw.files (n integer)")
+with checkpoints_deferred(con):
+    for n in range(50):
+        con.execute("begin transaction")
+        con.execute("insert into raw.files select ? from range(1000)", [n])
+        con.execute("commit")
+    print(con.execute("select current_setting('checkpoint_threshold')").fetchone()[0], flush=True)
+    os._exit(0)   # no close, no checkpoint
+""", str(path)], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
+    assert killed.stdout.strip() == "953.6 MiB"
+    assert (tmp_path / "w.duckdb.wal").stat().st_size > 0   # the commits are in the log only
+    with open_warehouse(path) as con:
+        assert first_row(con, "select count(*), count(distinct n) from raw.files") == (50_000, 50)
+        default = first_row(con, "select current_setting('checkpoint_threshold')")[0]
+        with checkpoints_deferred(con, "64MB"):
+            assert first_row(con, "select current_setting('checkpoint_threshold')")[0] == "61.0 MiB"
+        assert first_row(con, "select current_setting('checkpoint_threshold')")[0] == default
 
 
 def test_rotterdam_buurten_are_real_repaired_and_in_rd_new():
