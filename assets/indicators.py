@@ -24,7 +24,7 @@ from assets.estimates import ESTIMATES_KEY, TWO_SIDED_P, publish_estimates
 from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource, first_row, scalar
 from quality.disclosure import SuppressionReport, area_hierarchy, period_hierarchy, suppress
-from quality import pattern_cache
+from quality import pattern_cache, releases
 from quality.disclosure_audit import AuditResult, SplitAuditor
 from sources.geography import REFERENCE_DIR
 from sources.indicators import Catalogue, catalogue_rows, index_settings_row, load_catalogue, theme_rows
@@ -118,7 +118,7 @@ MAX_EXTENSION_ROUNDS = 500  # audits per run of suppress(), each hiding one cell
 # What a gemeente's kept suppression pattern depends on besides its cells (quality/pattern_cache.py):
 # the code that makes and audits patterns and the configuration it reads.
 PATTERN_INPUTS = [Path(__file__), *(Path(__file__).parents[1] / "quality" / name for name in (
-                      "disclosure.py", "disclosure_audit.py", "pattern_cache.py")),
+                      "disclosure.py", "disclosure_audit.py", "pattern_cache.py", "releases.py")),
                   *(Path(__file__).parents[1] / "sources" / name for name in (
                       "indicators.yaml", "indicators.py", "publication.yaml"))]
 CELL_INPUTS = ("indicator_id", "area_code", "period", "numerator", "denominator")
@@ -221,8 +221,9 @@ def _measure_cells(con: duckdb.DuckDBPyConnection, pattern: str, terms,
 
 
 def indicator_auditor(con: duckdb.DuckDBPyConnection, cells: MeasureCells,
-                      catalogue: Catalogue) -> SplitAuditor:
-    """The attacker's audit of the indicator counts, gemeente by gemeente."""
+                      catalogue: Catalogue, known: np.ndarray | None = None) -> SplitAuditor:
+    """The attacker's audit of the indicator counts, gemeente by gemeente; `known`: per count,
+    whether an earlier release showed it as it is now (see known_counts)."""
     _, measures = _measures(catalogue)
     subsets = [(catalogue.term(r.part).measure, catalogue.term(r.whole).measure)
                for r in catalogue.relations]
@@ -231,7 +232,18 @@ def indicator_auditor(con: duckdb.DuckDBPyConnection, cells: MeasureCells,
                    public=lambda m: measures[m]["public"],
                    area_parents=area_hierarchy(con, "area_code").parents,
                    time_relation={m: i["time_relation"] for m, i in measures.items()},
-                   subsets=subsets)
+                   subsets=subsets, known=known)
+
+
+def known_counts(con: duckdb.DuckDBPyConnection, cells: str, terms,
+                 source: str = "marts.indicator_values") -> np.ndarray:
+    """Per count of the cells in `cells` (in _measure_cells' order): does the attacker know it
+    from an earlier release (quality/releases.py)? A count is known when any indicator holding
+    it was shown with its present counts."""
+    view = releases.known_to_the_attacker(con, cells, "_known_cells", source)
+    known = ~_measure_cells(con, view, terms, source).hidden
+    con.execute("drop view if exists _known_cells")
+    return known
 
 
 def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: bool = True,
@@ -239,8 +251,11 @@ def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: b
     """The attacker's audit (quality/disclosure_audit.py) of a suppression pattern over
     marts.indicator_values: `pattern` has indicator_id, area_code, period, suppressed."""
     catalogue = catalogue or load_catalogue()
-    cells = _measure_cells(con, pattern, _measures(catalogue)[0])
-    return indicator_auditor(con, cells, catalogue).audit(cells.hidden, lp=lp)
+    terms = _measures(catalogue)[0]
+    cells = _measure_cells(con, releases.as_the_attacker_knows(con, pattern, "_pattern_as_known"), terms)
+    known = known_counts(con, pattern, terms)
+    con.execute("drop view if exists _pattern_as_known")
+    return indicator_auditor(con, cells, catalogue, known).audit(cells.hidden, lp=lp)
 
 
 def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: Catalogue,
@@ -276,6 +291,9 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
         by=["population"], base="base", protect=["base"], primary="base > 0 and base < min_base",
         rounding=1)}
     terms, _ = _measures(catalogue)
+    # What earlier releases showed the attacker knows: the audit takes it as visible and never
+    # picks it to hide (quality/releases.py).
+    known = known_counts(con, source, terms, source)
     con.execute("create or replace temp table _forced_cells "
                 "(indicator_id varchar, area_code varchar, period varchar)")
     audit, auditor, audits = AuditResult(), None, 0
@@ -308,8 +326,9 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
         # whose interval is too narrow, audit again: cheap, as the auditor re-proves only what
         # changed) until it holds, and give those counts to suppress() as primary cells (hidden
         # in every indicator holding them, with their complementary cells).
-        cells = _measure_cells(con, "_indicator_published", terms, source)
-        auditor = auditor or indicator_auditor(con, cells, catalogue)
+        cells = _measure_cells(con, releases.as_the_attacker_knows(
+            con, "_indicator_published", "_indicator_as_known", source), terms, source)
+        auditor = auditor or indicator_auditor(con, cells, catalogue, known)
         if cells.keys != auditor.keys:
             raise RuntimeError("the counts changed between audit rounds")
         hidden = cells.hidden.copy()
@@ -331,6 +350,7 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
             for key in audit.to_hide:
                 positions = (auditor.position(k) for k in shared.hide(*key))
                 hidden[[p for p in positions if p is not None]] = True
+            hidden &= ~known   # hidden with a count the attacker knows: visible to him
             audit = auditor.audit(hidden, local=True)
             audits += 1
             if audits % 10 == 0:
@@ -433,9 +453,12 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
             and published.period = iv.period
         order by catalogue.sort_order, iv.period_type, iv.period, iv.area_level,
             iv.area_code""")
+    releases.record_released(con, PUBLISHED)
     for table in ("_population_cells", "_population_published", "_indicator_cells",
                   "_indicator_published", "_forced_cells", "_cells_to_publish"):
         con.execute(f"drop table if exists {table}")
+    for view in ("_indicator_as_known", "_every_cell_hidden"):
+        con.execute(f"drop view if exists {view}")
     _forget_parts(con)
     return reports
 
@@ -524,7 +547,9 @@ def derivable_cells_since_last_audit(con) -> tuple[list, int, int]:
     state (cells, method and published pattern: quality/pattern_cache.py), recorded as covered
     when it finds nothing. Returns (findings, gemeente-years audited now, covered before)."""
     _fingerprint_parts(con)
-    todo = pattern_cache.parts_not_audited(con, PUBLISHED)
+    # The pattern as the attacker knows it (earlier releases included): a part is covered only
+    # in that state, so a release that shows a hidden cell of it makes it audited again.
+    todo = pattern_cache.parts_not_audited(con, releases.as_the_attacker_knows(con, PUBLISHED, "_published_as_known"))
     covered = scalar(con, "select count(*) from _part_fingerprints") - len(todo)
     con.execute(f"""
         create or replace temp view _pattern_to_audit as
@@ -534,7 +559,8 @@ def derivable_cells_since_last_audit(con) -> tuple[list, int, int]:
     findings = audit_indicator_cells(con, "_pattern_to_audit").findings if todo else []
     if not findings:
         pattern_cache.record_audited(con)
-    con.execute("drop view if exists _pattern_to_audit")
+    for view in ("_pattern_to_audit", "_published_as_known", "_every_cell_hidden"):
+        con.execute(f"drop view if exists {view}")
     _forget_parts(con)
     return findings, len(todo), covered
 

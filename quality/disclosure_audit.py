@@ -223,7 +223,10 @@ class Auditor:
     def __init__(self, keys: Sequence[Key], values, *, protected: Callable[[str], bool],
                  area_parents: Mapping[str, str | None], time_relation: Mapping[str, str],
                  subsets: Sequence[tuple[str, str]] = (),
-                 public: Callable[[str], bool] = lambda measure: False):
+                 public: Callable[[str], bool] = lambda measure: False,
+                 known: np.ndarray | None = None):
+        """`known`: per key, whether the attacker knows the count anyway (an earlier release
+        showed it, quality/releases.py): never worth hiding, like a public measure."""
         self.model = _Model(keys, values, area_parents, time_relation, subsets)
         self.matrix, self.equality = self.model.matrix()
         self.by_cell = self.matrix.tocsc()
@@ -231,6 +234,8 @@ class Auditor:
         measures = [k[0] for k in self.model.keys]
         self.protected = np.array([protected(m) and not public(m) for m in measures], dtype=bool)
         self.public = np.array([public(m) for m in measures], dtype=bool)
+        if known is not None:
+            self.public |= np.asarray(known, dtype=bool)
         self.pairs = np.array(self.model.pairs, dtype=int).reshape(-1, 2)
         self.pair_protected = np.array([protected(measures[a]) and protected(measures[b])
                                         for a, b in self.pairs], dtype=bool)
@@ -415,7 +420,7 @@ class SplitAuditor:
     Same interface as Auditor; `keys` and `position` are over all cells."""
 
     def __init__(self, keys: Sequence[Key], values, *, area_parents: Mapping[str, str | None],
-                 workers: int | None = None, **relations):
+                 workers: int | None = None, known: np.ndarray | None = None, **relations):
         self.workers = workers or os.cpu_count() or 1
         self.keys = list(keys)
         values = np.asarray(values, dtype=float)
@@ -430,7 +435,7 @@ class SplitAuditor:
         for (root, year), ids in sorted(members.items()):
             self.parts.append(((root, year), np.array(ids), Auditor(
                 [self.keys[i] for i in ids], values[ids], area_parents=parents.get(root, {}),
-                **relations)))
+                known=None if known is None else np.asarray(known, dtype=bool)[ids], **relations)))
         self._part_of = {root: part for part, (root, _, _) in enumerate(self.parts)}
         self._last: dict[tuple, tuple[np.ndarray, AuditResult]] = {}
         self.part_audits = 0   # audits of a part that were run, not given back

@@ -334,6 +334,29 @@ def test_the_auditor_reproves_only_what_changed_and_forgets_when_a_cell_is_shown
         [f.target for f in six_buurten(cells, {k for k, s in zip(keys, shown) if s}).findings]
 
 
+def test_a_count_an_earlier_release_showed_is_known_and_never_picked_to_hide():
+    """quality/releases.py: a count an earlier release showed is known to the attacker. Here B2
+    is the one complement of the small B1 (3) in a wijk of 30: shown before, it protects
+    nothing, and the cell to hide next is B3 although B2 is the smaller (B2, shown again, would
+    be what an auditor without that memory picks)."""
+    from quality.disclosure_audit import Auditor
+    month = "2025-01"
+    values = {"W": 30.0, "B1": 3.0, "B2": 12.0, "B3": 15.0}
+    keys = [("n", area, month) for area in values]
+    relations = dict(protected=lambda m: True, area_parents={"W": None, "B1": "W", "B2": "W", "B3": "W"},
+                     time_relation={"n": "events"})
+    hidden = np.array([area in ("B1", "B2") for area in values])
+    assert Auditor(keys, list(values.values()), **relations).audit(hidden).findings == []
+
+    known = np.array([area == "B2" for area in values])
+    auditor = Auditor(keys, list(values.values()), known=known, **relations)
+    result = auditor.audit(hidden & ~known)
+    assert [f.target for f in result.findings] == [("cell", ("n", "B1", month))]
+    assert result.to_hide == [("n", "B3", month)]
+    unaware = Auditor(keys, list(values.values()), **relations).audit(hidden & ~known)
+    assert unaware.to_hide == [("n", "B2", month)]
+
+
 def test_gemeente_years_are_audited_apart_and_only_again_when_their_pattern_changes(monkeypatch):
     """No relation crosses a gemeente or a year, so the split audit must find exactly what one
     audit of all cells finds; and a suppression loop's next audit re-runs only the gemeente-year

@@ -13,6 +13,7 @@ from assets.indicators import (PUBLISHED, derivable_cells, derivable_cells_since
                                small_visible_cells)
 from pipelines.runner import materialize_tables
 from quality.pattern_cache import CACHE
+from quality.releases import RELEASED
 from tests.test_indicators import empty_warehouse, fill_world
 
 WIJKEN = {"WK059903": "9001", "WK059910": "9002"}
@@ -218,3 +219,47 @@ def test_the_cache_holds_no_function_of_the_counts_an_attacker_can_invert(fresh_
         leaked = [g[0] for g in guesses]
     assert leaked is None or numerator not in leaked, \
         f"a hidden count ({numerator}) recovered from two versions of the cache: {leaked}"
+
+
+def test_what_a_release_shows_is_remembered_and_the_check_audits_with_that_memory(fresh_world):
+    """quality/releases.py: every cell a publication shows is recorded with its exact counts; the
+    check audits the table as an attacker who kept every release knows it. Here the record says
+    an earlier release showed a buurt's small count that the present pattern hides: that buurt
+    was the only hidden one of its wijk in that month, so the wijk's count, hidden with it, is
+    the sum of what is known. The check audits the gemeente-year again (it was covered before)
+    and finds it. The memory of a pattern's own release changes nothing: published anew, it is
+    the same pattern."""
+    con = fresh_world
+    indicator_assets.publish_indicator_values(con)
+    assert con.execute(f"""
+        select count(*) from {PUBLISHED} as p
+        inner join marts.indicator_values as v using (indicator_id, area_code, period)
+        full join {RELEASED} as r using (indicator_id, area_code, period)
+        where (not p.suppressed) is distinct from (r.indicator_id is not null)
+           or r.indicator_id is not null and (r.numerator is distinct from v.numerator
+                                              or r.denominator is distinct from v.denominator)
+        """).fetchone()[0] == 0, "the record holds exactly the cells shown, with their exact counts"
+    shown = published(con)
+    indicator_assets.publish_indicator_values(con, reuse=False)
+    assert published(con) == shown, "remembering its own release, the same pattern"
+    assert derivable_cells_since_last_audit(con)[:2] == ([], 3)
+
+    indicator_id, buurt, month = con.execute(f"""
+        select p.indicator_id, any_value(p.area_code) filter (where p.suppressed), p.period
+        from {PUBLISHED} as p
+        inner join marts.indicator_values as v using (indicator_id, area_code, period)
+        inner join core.dim_buurt as b on b.buurtcode = p.area_code
+        inner join core.indicator_catalogue as c using (indicator_id)
+        where length(p.period) = 7 and c.min_count is not null
+        group by p.indicator_id, b.wijkcode, p.period
+        having count(*) filter (where p.suppressed) = 1
+           and count(*) filter (where p.suppressed and v.numerator between 1 and 9) = 1
+        order by all limit 1""").fetchone()
+    con.execute(f"""insert into {RELEASED}
+                    select indicator_id, area_code, period, numerator, denominator, now()
+                    from marts.indicator_values where indicator_id = ? and area_code = ? and period = ?""",
+                [indicator_id, buurt, month])
+    findings, audited, _ = derivable_cells_since_last_audit(con)
+    assert audited == 1, "the gemeente-year is audited again: its pattern as the attacker knows it changed"
+    assert findings, "what the buurt's count pinned down with the record"
+    assert all(f.target[1][1:] != (buurt, month) for f in findings), "a count shown is no target"

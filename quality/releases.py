@@ -1,0 +1,89 @@
+"""What earlier releases showed: an attacker keeps every release.
+
+A gemeente-year is published anew each month while its year runs (a new month and its quarter
+join it) and after every correction. Each time, suppression and the attacker's audit start from
+the cells as they are, so the new pattern may hide, as a complement, a cell that the last release
+showed. Whoever kept that release knows the cell, and the new release's protection leans on it
+being unknown. Measured on the 24-month city (`python -m benchmarks.releases`): the release
+through 2026-09 hid 202 counts that the release through 2026-08 showed, and with both releases an
+attacker pinned 24 hidden counts too narrowly (9 residents of a buurt in September: at least 2).
+
+So every cell a publication shows is recorded here with its exact counts, and the audit takes
+a cell as known to the attacker when an earlier release showed it with the counts it has now.
+Suppression may still hide it (hiding it again costs nothing), but protects nothing with it: the
+audit neither counts on it nor picks it to hide. A cell whose counts changed since it was shown
+is a new cell to the audit (the old figure says something about the new one when a correction
+is small; see docs/methodology.md).
+
+The record holds the exact counts of visible cells only (the published table shows them rounded
+to 5), never leaves the warehouse (sources/publication.yaml) and is the attacker's memory, so it
+is never pruned. A warehouse built anew has no memory of releases made from another one.
+"""
+from __future__ import annotations
+
+import duckdb
+
+RELEASED = "marts.disclosure_released"
+RELEASED_DDL = f"""
+create table if not exists {RELEASED} (
+    indicator_id varchar, area_code varchar, period varchar, numerator double, denominator double,
+    released_at timestamp with time zone)"""
+
+
+def _shown_before(cell: str, counts: str) -> str:
+    """SQL: a release showed the cell `cell` (indicator_id, area_code, period) with the counts of
+    `counts` (numerator, denominator)."""
+    return f"""exists (
+        select 1 from {RELEASED} as r
+        where r.indicator_id = {cell}.indicator_id and r.area_code = {cell}.area_code
+          and r.period = {cell}.period and r.numerator is not distinct from {counts}.numerator
+          and r.denominator is not distinct from {counts}.denominator)"""
+
+
+def recorded(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse has the record (a publication made it)."""
+    return con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
+                       "and table_name = 'disclosure_released'").fetchone()[0] > 0
+
+
+def as_the_attacker_knows(con: duckdb.DuckDBPyConnection, pattern: str, view: str,
+                          source: str = "marts.indicator_values") -> str:
+    """Temp view `view`: `pattern` (indicator_id, area_code, period, suppressed) with every cell
+    that an earlier release showed with the counts it has now in `source` not hidden. Returns its
+    name."""
+    if not recorded(con):   # no release yet (or a warehouse opened read-only before one)
+        con.execute(f"create or replace temp view {view} as "
+                    f"select indicator_id, area_code, period, suppressed from {pattern}")
+        return view
+    con.execute(f"""
+        create or replace temp view {view} as
+        select p.indicator_id, p.area_code, p.period,
+               p.suppressed and not {_shown_before("p", "counts")} as suppressed
+        from {pattern} as p
+        left join {source} as counts using (indicator_id, area_code, period)""")
+    return view
+
+
+def known_to_the_attacker(con: duckdb.DuckDBPyConnection, cells: str, view: str,
+                          source: str = "marts.indicator_values") -> str:
+    """Temp view `view`: the cells of `cells` (indicator_id, area_code, period), suppressed = true
+    unless an earlier release showed the cell with its present counts: a pattern whose visible
+    cells are exactly those the attacker knows. Returns its name."""
+    con.execute(f"create or replace temp view _every_cell_hidden as "
+                f"select indicator_id, area_code, period, true as suppressed from {cells}")
+    return as_the_attacker_knows(con, "_every_cell_hidden", view, source)
+
+
+def record_released(con: duckdb.DuckDBPyConnection, published: str,
+                    source: str = "marts.indicator_values") -> int:
+    """Record every cell `published` shows (not suppressed) with its exact counts in `source`,
+    unless it is recorded with those counts already. Returns how many rows were added."""
+    con.execute(RELEASED_DDL)
+    before = con.execute(f"select count(*) from {RELEASED}").fetchone()[0]
+    con.execute(f"""
+        insert into {RELEASED}
+        select p.indicator_id, p.area_code, p.period, counts.numerator, counts.denominator, now()
+        from {published} as p
+        inner join {source} as counts using (indicator_id, area_code, period)
+        where not p.suppressed and not {_shown_before("p", "counts")}""")
+    return con.execute(f"select count(*) from {RELEASED}").fetchone()[0] - before
