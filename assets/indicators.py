@@ -235,15 +235,17 @@ def indicator_auditor(con: duckdb.DuckDBPyConnection, cells: MeasureCells,
                    subsets=subsets, known=known)
 
 
-def known_counts(con: duckdb.DuckDBPyConnection, cells: str, terms,
+def known_counts(con: duckdb.DuckDBPyConnection, cells: str, terms, keys: list,
                  source: str = "marts.indicator_values") -> np.ndarray:
-    """Per count of the cells in `cells` (in _measure_cells' order): does the attacker know it
-    from an earlier release (quality/releases.py)? A count is known when any indicator holding
-    it was shown with its present counts."""
+    """Per count of the cells in `cells`, in the order of `keys` (their _measure_cells): does the
+    attacker know it from an earlier release (quality/releases.py)? A count is known when any
+    indicator holding it was shown with its present counts."""
     view = releases.known_to_the_attacker(con, cells, "_known_cells", source)
-    known = ~_measure_cells(con, view, terms, source).hidden
+    counts = _measure_cells(con, view, terms, source)
     con.execute("drop view if exists _known_cells")
-    return known
+    if counts.keys != keys:
+        raise RuntimeError("the counts known from earlier releases are not those audited")
+    return ~counts.hidden
 
 
 def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: bool = True,
@@ -253,7 +255,7 @@ def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: b
     catalogue = catalogue or load_catalogue()
     terms = _measures(catalogue)[0]
     cells = _measure_cells(con, releases.as_the_attacker_knows(con, pattern, "_pattern_as_known"), terms)
-    known = known_counts(con, pattern, terms)
+    known = known_counts(con, pattern, terms, cells.keys)
     con.execute("drop view if exists _pattern_as_known")
     return indicator_auditor(con, cells, catalogue, known).audit(cells.hidden, lp=lp)
 
@@ -292,8 +294,8 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
         rounding=1)}
     terms, _ = _measures(catalogue)
     # What earlier releases showed the attacker knows: the audit takes it as visible and never
-    # picks it to hide (quality/releases.py).
-    known = known_counts(con, source, terms, source)
+    # picks it to hide (quality/releases.py). Same cells as every round's (checked there).
+    known = None
     con.execute("create or replace temp table _forced_cells "
                 "(indicator_id varchar, area_code varchar, period varchar)")
     audit, auditor, audits = AuditResult(), None, 0
@@ -328,6 +330,8 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
         # in every indicator holding them, with their complementary cells).
         cells = _measure_cells(con, releases.as_the_attacker_knows(
             con, "_indicator_published", "_indicator_as_known", source), terms, source)
+        if known is None:
+            known = known_counts(con, source, terms, cells.keys, source)
         auditor = auditor or indicator_auditor(con, cells, catalogue, known)
         if cells.keys != auditor.keys:
             raise RuntimeError("the counts changed between audit rounds")
