@@ -481,13 +481,15 @@ def indicator_values_published(context: dg.AssetExecutionContext,
         seconds = round(time.perf_counter() - started, 1)
         estimates = publish_estimates(con)
         rows, hidden = first_row(con, f"select count(*), count(*) filter (where suppressed) from {PUBLISHED}")
+        memory = {"hidden_shown_before": releases.hidden_but_known(con, PUBLISHED),
+                  "released_cells_remembered": scalar(con, f"select count(*) from {releases.RELEASED}")}
     audit = reports["audit"]
     context.log.info(f"Disclosure control: {hidden:,} of {rows:,} cells hidden "
                      f"({hidden / max(rows, 1):.1%}) in {seconds} s; after {audit.rounds} rounds the "
                      f"attacker's audit finds every hidden count wide"
                      + (f" in each of {audit.parts} gemeente-years" if audit.parts > 1 else "")
                      + (f"; the patterns of {audit.reused} unchanged gemeente-years were kept" if audit.reused else ""))
-    return dg.MaterializeResult(metadata={**estimates,
+    return dg.MaterializeResult(metadata={**estimates, **memory,
         "rows": rows, "suppressed": hidden, "disclosure_seconds": seconds,
         "suppressed_share": round(hidden / rows, 4) if rows else 0.0,
         **{f"{name}_{k}": v for name, r in reports.items() for k, v in r.as_metadata().items()}})

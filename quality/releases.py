@@ -87,3 +87,16 @@ def record_released(con: duckdb.DuckDBPyConnection, published: str,
         inner join {source} as counts using (indicator_id, area_code, period)
         where not p.suppressed and not {_shown_before("p", "counts")}""")
     return con.execute(f"select count(*) from {RELEASED}").fetchone()[0] - before
+
+
+def hidden_but_known(con: duckdb.DuckDBPyConnection, published: str,
+                     source: str = "marts.indicator_values") -> int:
+    """Cells `published` hides that an earlier release showed with their present counts: hidden
+    again, they protect nothing (the audit takes them as known)."""
+    view = as_the_attacker_knows(con, published, "_hidden_but_known", source)
+    count = con.execute(f"""select count(*) from {published} as p inner join {view} as known
+                            using (indicator_id, area_code, period)
+                            where p.suppressed and not known.suppressed""").fetchone()[0]
+    con.execute("drop view if exists _hidden_but_known")
+    return count
+

@@ -13,7 +13,7 @@ from assets.indicators import (PUBLISHED, derivable_cells, derivable_cells_since
                                small_visible_cells)
 from pipelines.runner import materialize_tables
 from quality.pattern_cache import CACHE
-from quality.releases import RELEASED
+from quality.releases import RELEASED, hidden_but_known
 from tests.test_indicators import empty_warehouse, fill_world
 
 WIJKEN = {"WK059903": "9001", "WK059910": "9002"}
@@ -243,6 +243,7 @@ def test_what_a_release_shows_is_remembered_and_the_check_audits_with_that_memor
     indicator_assets.publish_indicator_values(con, reuse=False)
     assert published(con) == shown, "remembering its own release, the same pattern"
     assert derivable_cells_since_last_audit(con)[:2] == ([], 3)
+    assert hidden_but_known(con, PUBLISHED) == 0
 
     indicator_id, buurt, month = con.execute(f"""
         select p.indicator_id, any_value(p.area_code) filter (where p.suppressed), p.period
@@ -259,6 +260,7 @@ def test_what_a_release_shows_is_remembered_and_the_check_audits_with_that_memor
                     select indicator_id, area_code, period, numerator, denominator, now()
                     from marts.indicator_values where indicator_id = ? and area_code = ? and period = ?""",
                 [indicator_id, buurt, month])
+    assert hidden_but_known(con, PUBLISHED) == 1   # the publication's metadata reports these
     findings, audited, _ = derivable_cells_since_last_audit(con)
     assert audited == 1, "the gemeente-year is audited again: its pattern as the attacker knows it changed"
     assert findings, "what the buurt's count pinned down with the record"
