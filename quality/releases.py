@@ -15,6 +15,11 @@ audit neither counts on it nor picks it to hide. A cell whose counts changed sin
 is a new cell to the audit (the old figure says something about the new one when a correction
 is small; see docs/methodology.md).
 
+Cells are recorded when the table is published, before its check and export: a release that
+never left the warehouse then counts as known, which can only make later releases hide more. A
+gemeente-year whose pattern is kept (quality/pattern_cache.py) adds no rows: its shown cells are
+recorded already, so the memory its kept pattern was made with is the memory it has.
+
 The record holds the exact counts of visible cells only (the published table shows them rounded
 to 5), never leaves the warehouse (sources/publication.yaml) and is the attacker's memory, so it
 is never pruned. A warehouse built anew has no memory of releases made from another one.
