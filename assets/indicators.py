@@ -251,13 +251,13 @@ def known_counts(con: duckdb.DuckDBPyConnection, cells: str, terms, keys: list,
 def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: bool = True,
                           catalogue: Catalogue | None = None) -> AuditResult:
     """The attacker's audit (quality/disclosure_audit.py) of a suppression pattern over
-    marts.indicator_values: `pattern` has indicator_id, area_code, period, suppressed."""
+    marts.indicator_values: `pattern` has indicator_id, area_code, period, suppressed. A count an
+    earlier release showed as it is now is visible to him (quality/releases.py)."""
     catalogue = catalogue or load_catalogue()
     terms = _measures(catalogue)[0]
-    cells = _measure_cells(con, releases.as_the_attacker_knows(con, pattern, "_pattern_as_known"), terms)
+    cells = _measure_cells(con, pattern, terms)
     known = known_counts(con, pattern, terms, cells.keys)
-    con.execute("drop view if exists _pattern_as_known")
-    return indicator_auditor(con, cells, catalogue, known).audit(cells.hidden, lp=lp)
+    return indicator_auditor(con, cells, catalogue, known).audit(cells.hidden & ~known, lp=lp)
 
 
 def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: Catalogue,
@@ -328,14 +328,13 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
         # whose interval is too narrow, audit again: cheap, as the auditor re-proves only what
         # changed) until it holds, and give those counts to suppress() as primary cells (hidden
         # in every indicator holding them, with their complementary cells).
-        cells = _measure_cells(con, releases.as_the_attacker_knows(
-            con, "_indicator_published", "_indicator_as_known", source), terms, source)
+        cells = _measure_cells(con, "_indicator_published", terms, source)
         if known is None:
             known = known_counts(con, source, terms, cells.keys, source)
         auditor = auditor or indicator_auditor(con, cells, catalogue, known)
         if cells.keys != auditor.keys:
             raise RuntimeError("the counts changed between audit rounds")
-        hidden = cells.hidden.copy()
+        hidden = cells.hidden & ~known   # a count the attacker knows is visible to him
         del cells
         audit = auditor.audit(hidden, local=True)
         audits += 1
@@ -461,8 +460,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
     for table in ("_population_cells", "_population_published", "_indicator_cells",
                   "_indicator_published", "_forced_cells", "_cells_to_publish"):
         con.execute(f"drop table if exists {table}")
-    for view in ("_indicator_as_known", "_every_cell_hidden"):
-        con.execute(f"drop view if exists {view}")
+    con.execute("drop view if exists _every_cell_hidden")
     _forget_parts(con)
     return reports
 

@@ -1,7 +1,8 @@
 """Two monthly releases of a warehouse's indicators, as an attacker who kept both sees them
 (quality/releases.py): the release through the month before the latest month that completes a
-quarter, then the release through that month (which adds the month and its quarter). The second is published twice, on two copies:
-remembering what the first showed, as the pipeline does, and forgetting it, as it did before.
+quarter, then the release through that month (which adds the month and its quarter). The second
+is published twice, on two copies: remembering what the first showed, as the pipeline does, and
+forgetting it, as it did before.
 Each time the joint audit (`derivable_cells` with the first release's cells known) counts the
 hidden counts pinned too narrowly. The source warehouse is never written to.
 

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import duckdb
 
+from engine.warehouse import scalar
+
 RELEASED = "marts.disclosure_released"
 RELEASED_DDL = f"""
 create table if not exists {RELEASED} (
@@ -47,8 +49,8 @@ def _shown_before(cell: str, counts: str) -> str:
 
 def recorded(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the warehouse has the record (a publication made it)."""
-    return con.execute("select count(*) from information_schema.tables where table_schema = 'marts' "
-                       "and table_name = 'disclosure_released'").fetchone()[0] > 0
+    return scalar(con, "select count(*) from information_schema.tables where table_schema = 'marts' "
+                       "and table_name = 'disclosure_released'") > 0
 
 
 def as_the_attacker_knows(con: duckdb.DuckDBPyConnection, pattern: str, view: str,
@@ -80,28 +82,25 @@ def known_to_the_attacker(con: duckdb.DuckDBPyConnection, cells: str, view: str,
 
 
 def record_released(con: duckdb.DuckDBPyConnection, published: str,
-                    source: str = "marts.indicator_values") -> int:
+                    source: str = "marts.indicator_values") -> None:
     """Record every cell `published` shows (not suppressed) with its exact counts in `source`,
-    unless it is recorded with those counts already. Returns how many rows were added."""
+    unless it is recorded with those counts already."""
     con.execute(RELEASED_DDL)
-    before = con.execute(f"select count(*) from {RELEASED}").fetchone()[0]
     con.execute(f"""
         insert into {RELEASED}
         select p.indicator_id, p.area_code, p.period, counts.numerator, counts.denominator, now()
         from {published} as p
         inner join {source} as counts using (indicator_id, area_code, period)
         where not p.suppressed and not {_shown_before("p", "counts")}""")
-    return con.execute(f"select count(*) from {RELEASED}").fetchone()[0] - before
 
 
 def hidden_but_known(con: duckdb.DuckDBPyConnection, published: str,
                      source: str = "marts.indicator_values") -> int:
     """Cells `published` hides that an earlier release showed with their present counts: hidden
     again, they protect nothing (the audit takes them as known)."""
-    view = as_the_attacker_knows(con, published, "_hidden_but_known", source)
-    count = con.execute(f"""select count(*) from {published} as p inner join {view} as known
-                            using (indicator_id, area_code, period)
-                            where p.suppressed and not known.suppressed""").fetchone()[0]
-    con.execute("drop view if exists _hidden_but_known")
-    return count
-
+    if not recorded(con):
+        return 0
+    return scalar(con, f"""
+        select count(*) from {published} as p
+        inner join {source} as counts using (indicator_id, area_code, period)
+        where p.suppressed and {_shown_before("p", "counts")}""")
