@@ -242,7 +242,8 @@ def known_counts(con: duckdb.DuckDBPyConnection, cells: str, terms, keys: list,
     indicator holding it was shown with its present counts."""
     view = releases.known_to_the_attacker(con, cells, "_known_cells", source)
     counts = _measure_cells(con, view, terms, source)
-    con.execute("drop view if exists _known_cells")
+    for name in ("_known_cells", "_every_cell_hidden"):
+        con.execute(f"drop view if exists {name}")
     if counts.keys != keys:
         raise RuntimeError("the counts known from earlier releases are not those audited")
     return ~counts.hidden
@@ -460,7 +461,6 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
     for table in ("_population_cells", "_population_published", "_indicator_cells",
                   "_indicator_published", "_forced_cells", "_cells_to_publish"):
         con.execute(f"drop table if exists {table}")
-    con.execute("drop view if exists _every_cell_hidden")
     _forget_parts(con)
     return reports
 
@@ -563,7 +563,7 @@ def derivable_cells_since_last_audit(con) -> tuple[list, int, int]:
     findings = audit_indicator_cells(con, "_pattern_to_audit").findings if todo else []
     if not findings:
         pattern_cache.record_audited(con)
-    for view in ("_pattern_to_audit", "_published_as_known", "_every_cell_hidden"):
+    for view in ("_pattern_to_audit", "_published_as_known"):
         con.execute(f"drop view if exists {view}")
     _forget_parts(con)
     return findings, len(todo), covered
