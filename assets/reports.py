@@ -90,6 +90,7 @@ def _board_reports(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
                 "html_bytes": main.get("html_bytes") or 0,
                 "pdf": dg.MetadataValue.path(str(main["pdf"])) if main.get("pdf") else "skipped",
                 "pdf_bytes": main.get("pdf_bytes") or 0,
+                "pdfs_kept": run["pdfs_kept"],   # printed before from the same text
             })
 
     return _asset

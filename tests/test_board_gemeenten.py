@@ -242,3 +242,40 @@ def test_a_broken_printer_never_stops_the_run(tmp_path, monkeypatch, taken):
     worker.start()
     worker.join(timeout=10)
     assert not worker.is_alive() and len(results) == 3 and set(results.values()) == {None}
+
+
+def test_a_pdf_is_printed_again_only_when_its_report_text_changed(warehouse, tmp_path, monkeypatch):
+    """A run whose reports read as before (a correction that moves no published figure) keeps
+    their PDFs; a report whose text changed, or whose PDF is gone, is printed again."""
+    printed = []
+
+    def printing(jobs, timeout_s):
+        done = []
+        for html, pdf in jobs:
+            printed.append(html.relative_to(tmp_path / PERIOD).as_posix())
+            pdf.write_bytes(b"%PDF of " + html.read_bytes()[:64])
+            done.append(pdf)
+        return done
+    monkeypatch.setattr(browser, "print_pdfs", printing)
+
+    def render() -> dict:
+        printed.clear()
+        with open_warehouse(warehouse, read_only=True) as con:
+            return render_board_reports(con, tmp_path, langs=("nl", "en"), pdf=True)
+    first = render()
+    every = sorted(printed)
+    assert len(every) == 4 and first["pdfs_kept"] == 0
+    written = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.*")}
+
+    again = render()
+    assert printed == [] and again["pdfs_kept"] == 4
+    assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.*")} == written, "nothing rewritten"
+    assert all(r["pdf"] and r["pdf"].is_file() for r in again["reports"] if r["pdf_wanted"])
+    assert all(s["pdf"].is_file() for s in again["summary"].values())
+
+    changed = report_of(first, TWEESTAD)
+    changed.write_text(page(changed).replace("Tweestad", "Tweestad (oud)"), encoding="utf-8")
+    (tmp_path / PERIOD / "national_summary.en.pdf").unlink()
+    third = render()
+    assert sorted(printed) == [f"{TWEESTAD}/board_report.nl.html", "national_summary.en.html"]
+    assert third["pdfs_kept"] == 2 and "(oud)" not in page(changed)

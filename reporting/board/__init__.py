@@ -93,10 +93,18 @@ def _size(path: Path | None) -> int | None:
     return path.stat().st_size if path else None
 
 
+def _print_unless_current(printer: browser.PdfPrinter, html: Path, kept: dict[Path, Path]) -> None:
+    """Queue `html` for its PDF, or keep the PDF printed from the same text before (in `kept`)."""
+    if render.pdf_is_current(html):
+        kept[html] = html.with_suffix(".pdf")
+    else:
+        printer.add(html)
+
+
 def render_board_reports(con, reports_dir: Path, period: str | None = None, langs: tuple[str, ...] = LANGS,
                          pdf: bool = True, only: list[str] | None = None) -> dict:
     """Every report of a run: the data read once, every PDF printed in one Chromium session while
-    the next HTML is written.
+    the next HTML is written; a PDF printed from the same text before is kept (`pdfs_kept`).
 
     One gemeente on the buurt map (the demo): reports/<period>/board_report.<lang>.html as always.
     Several: reports/<period>/<gemeentecode>/board_report.<lang>.html for each gemeente with
@@ -118,7 +126,7 @@ def render_board_reports(con, reports_dir: Path, period: str | None = None, lang
     loaded = data.load_all(con, period, list(only or names) or [data.DEFAULT_GEMEENTE])
     read_seconds = time.perf_counter() - started
     folder = Path(reports_dir) / period
-    reports, summaries = [], {}
+    reports, summaries, kept = [], {}, {}
     printer = browser.PdfPrinter() if pdf else None
     pdf_langs = set(langs) if not several or only else set(langs) & set(SEVERAL_GEMEENTEN_PDF_LANGS)
     with printer or contextlib.nullcontext():  # each PDF printed while the next HTML is written
@@ -131,22 +139,22 @@ def render_board_reports(con, reports_dir: Path, period: str | None = None, lang
                 wanted = bool(printer) and lang in pdf_langs
                 reports.append({"gemeentecode": code, "lang": lang, "html": html, "pdf_wanted": wanted})
                 if wanted:
-                    printer.add(html)
+                    _print_unless_current(printer, html, kept)
         if several and not only:
             reported = {r["gemeentecode"] for r in reports}
             for lang in langs:
                 summaries[lang] = render.write(render.render_html(summary_context(loaded, names, reported, lang),
                                                                   render.SUMMARY), folder, lang, render.SUMMARY)
                 if printer:  # one page per language: always worth its PDF
-                    printer.add(summaries[lang])
+                    _print_unless_current(printer, summaries[lang], kept)
         html_seconds = time.perf_counter() - started
-    pdfs = printer.results() if printer else {}
+    pdfs = (printer.results() if printer else {}) | kept
     for r in reports:
         r.update(pdf=pdfs.get(r["html"]), html_bytes=_size(r["html"]), pdf_bytes=_size(pdfs.get(r["html"])))
     return {"period": period, "langs": list(langs), "several_gemeenten": several, "reports": reports,
             "summary": {lang: {"html": path, "pdf": pdfs.get(path), "pdf_wanted": bool(printer), "html_bytes": _size(path),
                                "pdf_bytes": _size(pdfs.get(path))} for lang, path in summaries.items()},
-            "gemeenten": len(names), "gemeenten_reported": len({r["gemeentecode"] for r in reports}),
+            "pdfs_kept": len(kept), "gemeenten": len(names), "gemeenten_reported": len({r["gemeentecode"] for r in reports}),
             "seconds": round(time.perf_counter() - started, 3), "read_seconds": round(read_seconds, 3),
             "html_seconds": round(html_seconds, 3), "pdf_wait_seconds": round(time.perf_counter() - started - html_seconds, 3)}
 

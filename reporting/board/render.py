@@ -18,9 +18,21 @@ def render_html(context: dict, document: str = REPORT) -> str:
 
 
 def write(html: str, folder: Path, lang: str, document: str = REPORT) -> Path:
+    """The report's file, rewritten only when its text changed: an unchanged file keeps its
+    modification time, which tells whether its PDF is current (pdf_is_current)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{document}.{lang}.html"
+    if path.is_file() and path.read_text(encoding="utf-8") == html:
+        return path
     partial = folder / f".{path.name}.partial"
     partial.write_text(html, encoding="utf-8")
     partial.replace(path)
     return path
+
+
+def pdf_is_current(html: Path) -> bool:
+    """Whether the PDF beside `html` was printed from its present text: printed after the file was
+    last written (write() leaves an unchanged file alone). The file is self-contained, so the same
+    text prints the same PDF; a correction that changes no published figure prints nothing."""
+    pdf = html.with_suffix(".pdf")
+    return pdf.is_file() and pdf.stat().st_mtime_ns > html.stat().st_mtime_ns
