@@ -262,7 +262,7 @@ def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: b
 
 
 def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: Catalogue,
-                        progress: Callable[[str], None]) -> dict:
+                        progress: Callable[[str], None], start: str | None = None) -> dict:
     """The suppression pattern of the cells in `source` (whole gemeenten of
     marts.indicator_values) as temp table `_indicator_published`, in two passes:
 
@@ -273,6 +273,8 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
        too, with complementary cells; indicators of one disclosure group share the pattern.
     Both passes protect the area hierarchy (buurt → wijk → gemeente) and the time hierarchy
     (month → quarter → year) together, and repeat until the attacker's audit finds nothing.
+    The cells of `start` (indicator_id, area_code, period: a corrected part's last pattern) are
+    hidden in the second pass from its first run on.
     """
     periods = [r[0] for r in con.execute(
         f"select distinct period from {source}").fetchall()]
@@ -299,6 +301,8 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
     known = None
     con.execute("create or replace temp table _forced_cells "
                 "(indicator_id varchar, area_code varchar, period varchar)")
+    if start:
+        con.execute(f"insert into _forced_cells select indicator_id, area_code, period from {start}")
     audit, auditor, audits = AuditResult(), None, 0
     for audit_round in range(MAX_AUDIT_ROUNDS):
         con.execute(f"""
@@ -402,7 +406,9 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
                              reuse: bool = True) -> dict[str, SuppressionReport]:
     """marts.indicator_values → marts.indicator_values_published: suppression and the attacker's
     audit (see `_suppress_and_audit`) for every gemeente-year whose cells changed since its pattern
-    was made, the kept pattern for the others (quality/pattern_cache.py; `reuse=False` redoes all).
+    was made, the kept pattern for the others (quality/pattern_cache.py; `reuse=False` redoes all
+    afresh). A corrected gemeente-year (its cells the same, their counts not) starts from its
+    last pattern.
     Visible counts are rounded to 5, values to the unit's decimals; hidden cells are NULL.
     """
     catalogue = load_catalogue()
@@ -410,14 +416,20 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
     todo = pattern_cache.cells_to_publish(con, "marts.indicator_values", "_cells_to_publish")
     progress(f"disclosure control: {len(reused):,} gemeente-years unchanged (pattern kept), "
              f"{todo:,} cells to publish anew")
+    # A corrected gemeente-year starts from its last pattern: what it hid stays hidden, so a
+    # correction does not move cells between hidden and shown, and the audit, which still audits the
+    # whole pattern, mostly finds it holding (pattern_cache.restart_from_last).
+    restarted = pattern_cache.restart_from_last(con, "_cells_to_publish", "_last_pattern", reuse)
+    if restarted:
+        progress(f"disclosure control: {restarted:,} corrected gemeente-years start from their last pattern")
     if todo:
-        reports = _suppress_and_audit(con, "_cells_to_publish", catalogue, progress)
+        reports = _suppress_and_audit(con, "_cells_to_publish", catalogue, progress, "_last_pattern")
     else:
         reports = {"populations": SuppressionReport(), "indicators": SuppressionReport(),
                    "audit": AuditResult(parts=0)}
         con.execute(f"create or replace temp table _indicator_published as "
                     f"select indicator_id, area_code, period, suppressed from {pattern_cache.CACHE} limit 0")
-    reports["audit"].reused = len(reused)
+    reports["audit"].reused, reports["audit"].restarted = len(reused), restarted
     pattern_cache.store(con, "_indicator_published")
     con.execute(f"insert into _indicator_published by name {pattern_cache.cached_patterns()}")
     missing = scalar(con, """select count(*) from marts.indicator_values as iv
@@ -459,7 +471,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
             iv.area_code""")
     releases.record_released(con, PUBLISHED)
     for table in ("_population_cells", "_population_published", "_indicator_cells",
-                  "_indicator_published", "_forced_cells", "_cells_to_publish"):
+                  "_indicator_published", "_forced_cells", "_cells_to_publish", "_last_pattern"):
         con.execute(f"drop table if exists {table}")
     _forget_parts(con)
     return reports

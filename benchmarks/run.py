@@ -257,7 +257,8 @@ def disclosure_figures(result) -> dict:
             return {"seconds": meta["disclosure_seconds"], "cells": meta["rows"],
                     "hidden": meta["suppressed"], "hidden_share": meta["suppressed_share"],
                     "audit_rounds": meta["audit_rounds"], "gemeente_years": meta["audit_parts"],
-                    "gemeente_years_kept": meta["audit_reused"]}
+                    "gemeente_years_kept": meta["audit_reused"],
+                    "gemeente_years_restarted": meta["audit_restarted"]}
     return {}
 
 
@@ -433,7 +434,8 @@ def print_table(results: dict) -> None:
             if r.get("one_corrected_month", {}).get("disclosure"):
                 c = r["one_corrected_month"]["disclosure"]
                 print(f"{scale:9} after one corrected month: {c['seconds']:.1f} s, {c['gemeente_years_kept']} "
-                      f"gemeente-years kept their pattern")
+                      f"gemeente-years kept their pattern, {c['gemeente_years_restarted']} started from "
+                      f"their last one, {c['audit_rounds']} audit rounds")
         for name, d in r.get("rebuilt_alone", {}).items():
             print(f"{scale:9} {name} alone: {d['seconds']:.1f} s for {d['tables']} tables, "
                   f"peak {d['peak_rss_gib']} GiB")

@@ -100,6 +100,7 @@ class AuditResult:
     rounds: int = 0
     parts: int = 1      # independent parts audited apart (gemeenten: SplitAuditor)
     reused: int = 0     # gemeente-years whose audited pattern was kept (quality/pattern_cache.py)
+    restarted: int = 0  # corrected gemeente-years started from their last pattern (the same)
     findings: list[Finding] = field(default_factory=list)
     to_hide: list[Key] = field(default_factory=list)
 
@@ -120,7 +121,7 @@ class AuditResult:
         return {"cells": self.cells, "hidden": self.hidden, "protected_targets": self.targets,
                 "components": self.components, "lps": self.lps, "method": self.method,
                 "too_narrow": len(self.findings), "rounds": self.rounds, "parts": self.parts,
-                "reused": self.reused}
+                "reused": self.reused, "restarted": self.restarted}
 
 
 def _expected_children(period: str) -> list[str] | None:

@@ -13,6 +13,15 @@ libraries' versions). Anything else, a changed count, a buurt moved to another
 wijk, an edited threshold or audit, makes a new fingerprint and the part is published anew. A
 partner's corrected month touches its own gemeenten in that year only; a new month, its year.
 
+A part whose counts changed but not its cells (a correction: the same cells under the same
+method) starts from its last pattern (restart_from_last): what that hid is hidden again, and
+suppression and the attacker's audit go on from there. A correction so moves no cell between
+hidden and shown unless a new small count needs it, and the audit, which still audits the whole
+pattern with a fresh auditor, mostly finds it holding at once. Such a pattern may hide more than a
+fresh computation would (a count that grew out of its minimum stays hidden); a new month, a buurt
+that came or went, or a changed method starts the part afresh, as `reuse=False` does every part.
+For this each fingerprint keeps the method's digest in the clear before its own.
+
 One published figure does relate years: the pooled 12-month estimate of a rare event pins its
 window's sum. It is published only where every count in that window is visible
 (assets/estimates.py), so it adds nothing the audit does not take as known, whatever part a
@@ -101,8 +110,9 @@ def fingerprint_parts(con: duckdb.DuckDBPyConnection, source: str, columns: Iter
         select part, count(*) as cells,
                -- a one-way digest: the XOR and sum of unkeyed cell hashes, kept in two versions
                -- (before and after a correction), would give a corrected cell's counts back
-               sha256($method || ':' || count(*) || ':' || bit_xor(h) || ':' || sum(h // 2048) || ':'
-                      || coalesce(any_value(areas.areas), '-')) as fingerprint
+               -- the method in the clear before it, so a correction can tell that only cells changed
+               $method || ':' || sha256($method || ':' || count(*) || ':' || bit_xor(h) || ':'
+                      || sum(h // 2048) || ':' || coalesce(any_value(areas.areas), '-')) as fingerprint
         from hashed left join _gemeente_areas as areas using (gemeente) group by part""", {"method": method})
 
 
@@ -131,6 +141,35 @@ def cells_to_publish(con: duckdb.DuckDBPyConnection, source: str, into: str) -> 
         select cells.* from {source} as cells inner join _cell_part as parts using (area_code, period)
         where parts.part not in (select part from _reused_parts)""")
     return scalar(con, f"select count(*) from {into}")
+
+
+def restart_from_last(con: duckdb.DuckDBPyConnection, cells: str, into: str, restart: bool = True) -> int:
+    """Temp table `into` (indicator_id, area_code, period): the cells the kept pattern hid, of every
+    part published anew whose cells are exactly the cells its kept pattern was made for, under
+    the same method (a correction: counts changed, no cell came or went, no threshold or code
+    changed), among `cells`. A publication starts such a part from them. Empty when `restart` is
+    off. Returns the number of such parts."""
+    con.execute(f"""
+        create or replace temp table _restarted_parts as
+        with present as (
+            select parts.part, count(*) as cells,
+                   split_part(any_value(prints.fingerprint), ':', 1) as method
+            from {cells} as c inner join _cell_part as parts using (area_code, period)
+            inner join _part_fingerprints as prints using (part) group by all),
+        last as (   -- a kept pattern only as one row per cell, one fingerprint (as choose_reused)
+            select part, count(*) as cells, split_part(any_value(fingerprint), ':', 1) as method
+            from {CACHE} group by part
+            having count(distinct fingerprint) = 1
+               and count(*) = count(distinct (indicator_id, area_code, period)))
+        select part from present inner join last using (part, cells, method)
+        where $restart and part not in (
+            select parts.part from {cells} as c inner join _cell_part as parts using (area_code, period)
+            anti join {CACHE} as kept using (part, indicator_id, area_code, period))""", {"restart": restart})
+    con.execute(f"""
+        create or replace temp table {into} as
+        select indicator_id, area_code, period from {CACHE}
+        where suppressed and part in (select part from _restarted_parts)""")
+    return scalar(con, "select count(*) from _restarted_parts")
 
 
 def cached_patterns() -> str:
@@ -180,7 +219,7 @@ def parts_not_audited(con: duckdb.DuckDBPyConnection, pattern: str) -> list[str]
 
 
 TEMP_TABLES = ("_area_gemeente", "_cell_part", "_gemeente_areas", "_part_fingerprints", "_reused_parts",
-               "_part_patterns", "_parts_to_audit")
+               "_restarted_parts", "_part_patterns", "_parts_to_audit")
 
 
 def drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -12,6 +12,7 @@ from assets import indicators as indicator_assets
 from assets.indicators import (PUBLISHED, derivable_cells, derivable_cells_since_last_audit,
                                small_visible_cells)
 from pipelines.runner import materialize_tables
+from quality import pattern_cache
 from quality.pattern_cache import CACHE
 from quality.releases import RELEASED, hidden_but_known
 from tests.test_indicators import empty_warehouse, fill_world
@@ -80,7 +81,7 @@ def test_only_a_changed_gemeente_year_is_published_anew_and_the_result_is_a_fres
     world.execute(f"""update marts.indicator_values set numerator = 2 * numerator, denominator = 2 * denominator
                       where area_code like '__{SECOND}%' and period like '2024%'""")
     corrected = indicator_assets.publish_indicator_values(world)["audit"]
-    assert (corrected.parts, corrected.reused) == (1, 2), "only the corrected gemeente-year is redone"
+    assert (corrected.parts, corrected.reused, corrected.restarted) == (1, 2, 1), "only the corrected gemeente-year is redone"
     with_cache = published(world)
     assert with_cache != kept
     indicator_assets.publish_indicator_values(world, reuse=False)
@@ -167,6 +168,44 @@ def test_stale_or_duplicate_cache_rows_never_reach_the_published_table(fresh_wor
                              where indicator_id = ? and area_code = ? and period = ?""",
                          [indicator_id, area, period]).fetchall()[0][0]
     assert derivable_cells(fresh_world) == [] and small_visible_cells(fresh_world) == 0
+
+
+def hidden_in(con, table: str, area: str, year: str) -> set[tuple]:
+    return set(con.execute(f"""select indicator_id, area_code, period from {table}
+                               where suppressed and area_code like ? and period like ?""",
+                           [f"__{area}%", f"{year}%"]).fetchall())
+
+
+def test_a_corrected_gemeente_year_starts_from_its_last_pattern(fresh_world):
+    """A correction (counts changed, no cell came or went) publishes its gemeente-year anew from
+    the pattern it had: what it hid stays hidden, the audit still finds nothing. Here the last
+    pattern hid a large count a fresh publication shows, so the two differ in that cell."""
+    w = fresh_world
+    indicator_assets.publish_indicator_values(w)
+    large = w.execute(f"""select indicator_id, area_code, period from {PUBLISHED}
+                          where not suppressed and area_code like 'BU{SECOND}%' and period like '2024%'
+                          order by numerator desc nulls last, indicator_id, area_code, period limit 1""").fetchall()[0]
+    w.execute(f"update {CACHE} set suppressed = true where (indicator_id, area_code, period) = (?, ?, ?)",
+              list(large))
+    last = hidden_in(w, CACHE, SECOND, "2024")
+    w.execute(f"""update marts.indicator_values set numerator = 2 * numerator, denominator = 2 * denominator
+                  where area_code like '__{SECOND}%' and period like '2024%'""")
+    corrected = indicator_assets.publish_indicator_values(w)["audit"]
+    assert (corrected.parts, corrected.reused, corrected.restarted) == (1, 2, 1)
+    assert last <= hidden_in(w, PUBLISHED, SECOND, "2024"), "what the last pattern hid stays hidden"
+    assert derivable_cells(w) == [] and small_visible_cells(w) == 0
+    indicator_assets.publish_indicator_values(w, reuse=False)
+    assert large not in hidden_in(w, PUBLISHED, SECOND, "2024"), "afresh, the large count is shown"
+
+    # Cells that came or went (a new month, a buurt without data) make a gemeente-year new: it
+    # starts afresh, as a first publication does.
+    w.execute("""delete from marts.indicator_values where (indicator_id, area_code, period) in
+                 (select indicator_id, area_code, period from marts.indicator_values
+                  where area_code like 'BU9001%' order by all limit 1)""")
+    assert indicator_assets.reusable_parts(w) == [f"GM{SECOND}/2024", f"GM{SECOND}/2025"]
+    pattern_cache.cells_to_publish(w, "marts.indicator_values", "_to_publish")
+    assert pattern_cache.restart_from_last(w, "_to_publish", "_start") == 0
+    assert pattern_cache.restart_from_last(w, "marts.indicator_values", "_start", restart=False) == 0
 
 
 def test_every_module_that_shapes_a_pattern_is_in_its_method():
