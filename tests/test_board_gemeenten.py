@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from engine.warehouse import open_warehouse
 from reporting import browser
-from reporting.board import data, render_board_report, render_board_reports
+from reporting.board import data, render, render_board_report, render_board_reports
 from tests.board_warehouse import build_warehouse
 
 TWEESTAD, LEEGDORP = "GM9002", "GM9003"
@@ -258,24 +259,33 @@ def test_a_pdf_is_printed_again_only_when_its_report_text_changed(warehouse, tmp
         return done
     monkeypatch.setattr(browser, "print_pdfs", printing)
 
-    def render() -> dict:
+    def run() -> dict:
         printed.clear()
         with open_warehouse(warehouse, read_only=True) as con:
             return render_board_reports(con, tmp_path, langs=("nl", "en"), pdf=True)
-    first = render()
+    first = run()
     every = sorted(printed)
     assert len(every) == 4 and first["pdfs_kept"] == 0
     written = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.*")}
+    made = re.search(r"Gemaakt op (\d{4}-\d\d-\d\d \d\d:\d\d UTC)", page(report_of(first, TWEESTAD))).group(1)
 
-    again = render()
+    class NextDay(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.now(tz) + timedelta(days=1)
+    monkeypatch.setattr(render, "datetime", NextDay)
+    again = run()   # a day later: only the time it would say it was made differs
     assert printed == [] and again["pdfs_kept"] == 4
     assert {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.*")} == written, "nothing rewritten"
+    assert f"Gemaakt op {made}" in page(report_of(again, TWEESTAD)), "it says when it was first made"
     assert all(r["pdf"] and r["pdf"].is_file() for r in again["reports"] if r["pdf_wanted"])
     assert all(s["pdf"].is_file() for s in again["summary"].values())
 
     changed = report_of(first, TWEESTAD)
     changed.write_text(page(changed).replace("Tweestad", "Tweestad (oud)"), encoding="utf-8")
     (tmp_path / PERIOD / "national_summary.en.pdf").unlink()
-    third = render()
+    third = run()
     assert sorted(printed) == [f"{TWEESTAD}/board_report.nl.html", "national_summary.en.html"]
     assert third["pdfs_kept"] == 2 and "(oud)" not in page(changed)
+    assert f"Gemaakt op {made}" not in page(changed), "a report that changed says when it was made anew"
+    assert "@@" not in page(changed) and render.GENERATED not in page(report_of(third, "GM0599"))

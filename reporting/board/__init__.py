@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 from reporting import browser
@@ -56,7 +55,7 @@ def context(d: data.ReportData, lang: str) -> dict:
     settings = d.outcomes.frames["concentration_settings"].to_dicts()[0]
     return {
         "lang": lang, "t": t, "period_label": fmt.period(d.period, t),
-        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": render.GENERATED,   # the time write() fills in
         "city_name": city_name, "programmes_cover_all": d.several_gemeenten,
         "summary": summary.build(index, city, city_name, buurt_names, d.targets, d.target_names, progs,
                                  deliveries, t, fmt, names),
@@ -82,7 +81,7 @@ def summary_context(loaded: dict[str, data.ReportData], names: dict[str, str | N
     first = next(iter(loaded.values()))
     period = first.period
     return {"lang": lang, "t": t, "period_label": fmt.period(period, t),
-            "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "generated": render.GENERATED,   # the time write() fills in
             "national": national.build(loaded, names, reported, t, fmt),
             "dimensions": [theme_names(first, t)[d] for d in DIMENSIONS],
             "confidence": fmt.pct(first.catalogue.index.interval),
