@@ -498,7 +498,9 @@ def indicator_values_published(context: dg.AssetExecutionContext,
                      f"({hidden / max(rows, 1):.1%}) in {seconds} s; after {audit.rounds} rounds the "
                      f"attacker's audit finds every hidden count wide"
                      + (f" in each of {audit.parts} gemeente-years" if audit.parts > 1 else "")
-                     + (f"; the patterns of {audit.reused} unchanged gemeente-years were kept" if audit.reused else ""))
+                     + (f"; the patterns of {audit.reused} unchanged gemeente-years were kept" if audit.reused else "")
+                     + (f"; {audit.restarted} corrected gemeente-years started from their last pattern"
+                        if audit.restarted else ""))
     return dg.MaterializeResult(metadata={**estimates, **memory,
         "rows": rows, "suppressed": hidden, "disclosure_seconds": seconds,
         "suppressed_share": round(hidden / rows, 4) if rows else 0.0,
