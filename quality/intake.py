@@ -189,6 +189,23 @@ def decided_shas(con: duckdb.DuckDBPyConnection) -> set[str]:
         "select distinct sha256 from raw.load_ledger where decision <> 'duplicate'").fetchall()}
 
 
+def loaded_before(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> dict | None:
+    """The delivery in use for this file's partner, dataset and period (the last one loaded), or
+    None: what loading this file replaces (_load deletes exactly that period)."""
+    d = outcome.delivery
+    if d is None:
+        return None
+    row = con.execute("""
+        select sha256, rows_loaded, decided_at from raw.load_ledger
+        where partner = ? and dataset = ? and period = ? and decision in ('accepted', 'accepted_with_warnings')
+        order by decided_at desc limit 1""", [d.partner, d.dataset, d.period]).fetchall()
+    if not row:
+        return None
+    sha256, rows, decided_at = row[0]
+    return {"sha256": sha256, "rows_loaded": rows,
+            "decided_at": decided_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
+
+
 def _ledger_row(con, outcome: Outcome, run_id: str, reasons: list[dict]) -> None:
     d = outcome.delivery
     con.execute("insert into raw.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
@@ -289,6 +306,7 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
         outcome = _unjudgeable(landed, error, registry)
     if not outcome.refused:
         judge_against_history(con, outcome)  # GX: this delivery against the partner's own history
+    outcome.loaded_before = loaded_before(con, outcome)
     # Quarantine and receipts come before the ledger commit: a crash in between means the file is
     # still pending, is decided again, and both are rewritten; never a decision without a receipt.
     if outcome.refused:

@@ -45,6 +45,7 @@ def receipt_data(outcome: Outcome) -> dict:
         "rows": {"read": outcome.rows_read,
                  "loaded": outcome.rows_loaded,
                  "rejected": outcome.rows_rejected, "warned": outcome.rows_warned},
+        "loaded_before": outcome.loaded_before,
         "problems": [p.__dict__ for p in outcome.problems],
         "rules": [r.as_dict() for r in outcome.rules],
     }

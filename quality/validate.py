@@ -65,6 +65,9 @@ class Outcome:
     rows_warned: int = 0
     duplicate: bool = False  # these exact bytes were decided on before
     history: list = field(default_factory=list)  # gx_bridge.HistoryFinding, judged at intake only
+    # The delivery of this period loaded before (sha256, rows_loaded, decided_at), set at intake:
+    # what an accepted file replaces, or what stays in use when it is refused.
+    loaded_before: dict | None = None
 
     @property
     def refused(self) -> bool:

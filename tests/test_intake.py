@@ -69,6 +69,35 @@ def test_correction_replaces_the_period_and_leaves_other_periods(home, deliver):
     assert query(home, "select decision, count(*) from raw.load_ledger group by 1") == [("accepted", 3)]
 
 
+def test_a_receipt_says_which_delivery_of_the_period_a_file_replaces_or_leaves_in_use(home, deliver):
+    """A partner correcting a month reads that the delivery loaded before is replaced (when, how
+    many rows); a refused correction, that the earlier delivery stays in use."""
+    def receipt(outcome, suffix):
+        stem = f"havensteder__huurachterstand__2025-06.csv__{outcome.sha256[:12]}"
+        return (home.receipts / "havensteder" / f"{stem}.{suffix}").read_text()
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(3))
+    [first] = intake(home)
+    assert json.loads(receipt(first, "json"))["loaded_before"] is None
+    assert "vervangt" not in receipt(first, "nl.md")
+
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(2, amount="10,00"))
+    [correction] = intake(home)
+    before = json.loads(receipt(correction, "json"))["loaded_before"]
+    assert (before["sha256"], before["rows_loaded"]) == (first.sha256, 3)
+    nl, en = receipt(correction, "nl.md"), receipt(correction, "en.md")
+    assert f"3 rijen geladen, SHA-256 `{first.sha256[:12]}" in nl and "Deze levering vervangt" in nl
+    assert f"delivery of {before['decided_at']}, 3 rows loaded" in en and "This delivery replaces" in en
+
+    deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ["contract_id", "maand"],
+            [["HC-00001", "2025-06"]])
+    [refused] = intake(home)
+    assert refused.decision == "refused"
+    nl = receipt(refused, "nl.md")
+    assert f"2 rijen geladen, SHA-256 `{correction.sha256[:12]}" in nl
+    assert "blijft in gebruik" in nl and "vervangt" not in nl
+    assert query(home, "select count(*) from raw.wonen__huurachterstand") == [(2,)]
+
+
 def test_other_partners_period_is_untouched_by_a_correction(home, deliver):
     deliver("havensteder", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(3))
     deliver("woonstad", "woonstad__huurachterstand__2025-06.csv", ARREARS, arrears_rows(5))
