@@ -124,14 +124,9 @@ PATTERN_INPUTS = [Path(__file__), *(Path(__file__).parents[1] / "quality" / name
 CELL_INPUTS = ("indicator_id", "area_code", "period", "numerator", "denominator")
 # A numerator decides what is hidden only when it is a count (rounded) or held to a minimum; a sum
 # of euros or marks never does, and its last bits differ between runs (parallel float sums), so
-# it is left out of the fingerprint.
-PATTERN_INPUTS_VIEW = """
-    create or replace temp view _pattern_inputs as
-    select iv.indicator_id, iv.area_code, iv.period, round(iv.denominator, 6) as denominator,
-           case when catalogue.numerator_rounded or catalogue.min_count is not null
-                then round(iv.numerator, 6) end as numerator
-    from marts.indicator_values as iv
-    inner join core.indicator_catalogue as catalogue using (indicator_id)"""
+# it is left out of the fingerprint, as out of the record of releases (releases.counts_as_audited).
+PATTERN_INPUTS_VIEW = ("create or replace temp view _pattern_inputs as "
+                       + releases.counts_as_audited("marts.indicator_values"))
 
 
 def _measures(catalogue: Catalogue) -> tuple[list[tuple[str, str, str]], dict[str, dict]]:

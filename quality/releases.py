@@ -8,7 +8,7 @@ being unknown. Measured on the 24-month city (`python -m benchmarks.releases`): 
 through 2026-09 hid 202 counts that the release through 2026-08 showed, and with both releases an
 attacker pinned 24 hidden counts too narrowly (9 residents of a buurt in September: at least 2).
 
-So every cell a publication shows is recorded here with its exact counts, and the audit takes
+So every cell a publication shows is recorded here with its counts (counts_as_audited), and the audit takes
 a cell as known to the attacker when an earlier release showed it with the counts it has now.
 Suppression may still hide it (hiding it again costs nothing), but protects nothing with it: the
 audit neither counts on it nor picks it to hide. A cell whose counts changed since it was shown
@@ -35,6 +35,20 @@ RELEASED_DDL = f"""
 create table if not exists {RELEASED} (
     indicator_id varchar, area_code varchar, period varchar, numerator double, denominator double,
     released_at timestamp with time zone)"""
+
+
+def counts_as_audited(source: str) -> str:
+    """SQL: the counts of the cells of `source` (indicator_id, area_code, period, numerator,
+    denominator) as suppression and the audit read them: a numerator only where it is a count
+    (rounded or held to a minimum), both to 6 decimals. A sum of euros decides nothing that is
+    hidden, and its last bits differ between two builds of the same data (parallel float sums):
+    compared exactly, the same cell would look new to the record, and to a pattern's fingerprint."""
+    return f"""
+        select iv.indicator_id, iv.area_code, iv.period, round(iv.denominator, 6) as denominator,
+               case when catalogue.numerator_rounded or catalogue.min_count is not null
+                    then round(iv.numerator, 6) end as numerator
+        from {source} as iv
+        inner join core.indicator_catalogue as catalogue using (indicator_id)"""
 
 
 def _shown_before(cell: str, counts: str) -> str:
@@ -67,7 +81,7 @@ def as_the_attacker_knows(con: duckdb.DuckDBPyConnection, pattern: str, view: st
         select p.indicator_id, p.area_code, p.period,
                p.suppressed and not {_shown_before("p", "counts")} as suppressed
         from {pattern} as p
-        left join {source} as counts using (indicator_id, area_code, period)""")
+        left join ({counts_as_audited(source)}) as counts using (indicator_id, area_code, period)""")
     return view
 
 
@@ -83,14 +97,14 @@ def known_to_the_attacker(con: duckdb.DuckDBPyConnection, cells: str, view: str,
 
 def record_released(con: duckdb.DuckDBPyConnection, published: str,
                     source: str = "marts.indicator_values") -> None:
-    """Record every cell `published` shows (not suppressed) with its exact counts in `source`,
-    unless it is recorded with those counts already."""
+    """Record every cell `published` shows (not suppressed) with its counts in `source` (as
+    audited: counts_as_audited), unless it is recorded with those counts already."""
     con.execute(RELEASED_DDL)
     con.execute(f"""
         insert into {RELEASED}
         select p.indicator_id, p.area_code, p.period, counts.numerator, counts.denominator, now()
         from {published} as p
-        inner join {source} as counts using (indicator_id, area_code, period)
+        inner join ({counts_as_audited(source)}) as counts using (indicator_id, area_code, period)
         where not p.suppressed and not {_shown_before("p", "counts")}""")
 
 
@@ -102,5 +116,5 @@ def hidden_but_known(con: duckdb.DuckDBPyConnection, published: str,
         return 0
     return scalar(con, f"""
         select count(*) from {published} as p
-        inner join {source} as counts using (indicator_id, area_code, period)
+        inner join ({counts_as_audited(source)}) as counts using (indicator_id, area_code, period)
         where p.suppressed and {_shown_before("p", "counts")}""")
