@@ -100,7 +100,7 @@ class AuditResult:
     rounds: int = 0
     parts: int = 1      # independent parts audited apart (gemeenten: SplitAuditor)
     reused: int = 0     # gemeente-years whose audited pattern was kept (quality/pattern_cache.py)
-    restarted: int = 0  # corrected gemeente-years started from their last pattern (the same)
+    restarted: int = 0  # corrected gemeente-years started from their last pattern (same cells)
     findings: list[Finding] = field(default_factory=list)
     to_hide: list[Key] = field(default_factory=list)
 

@@ -8,8 +8,9 @@ being unknown. Measured on the 24-month city (`python -m benchmarks.releases`): 
 through 2026-09 hid 202 counts that the release through 2026-08 showed, and with both releases an
 attacker pinned 24 hidden counts too narrowly (9 residents of a buurt in September: at least 2).
 
-So every cell a publication shows is recorded here with its counts (counts_as_audited), and the audit takes
-a cell as known to the attacker when an earlier release showed it with the counts it has now.
+So every cell a publication shows is recorded here with its counts (as the audit reads them:
+counts_as_audited), and the audit takes a cell as known to the attacker when an earlier release
+showed it with the counts it has now.
 Suppression may still hide it (hiding it again costs nothing), but protects nothing with it: the
 audit neither counts on it nor picks it to hide. A cell whose counts changed since it was shown
 is a new cell to the audit (the old figure says something about the new one when a correction
@@ -21,7 +22,7 @@ gemeente-year whose pattern is kept (quality/pattern_cache.py) adds no rows: its
 recorded already, so the memory its kept pattern was made with is the memory it has.
 
 The record holds the exact counts of visible cells only (the published table shows them rounded
-to 5), never leaves the warehouse (sources/publication.yaml) and is the attacker's memory, so it
+to 5; a sum of euros is left out), never leaves the warehouse (sources/publication.yaml) and is the attacker's memory, so it
 is never pruned. A warehouse built anew has no memory of releases made from another one.
 """
 from __future__ import annotations
