@@ -116,6 +116,15 @@ def fingerprint_parts(con: duckdb.DuckDBPyConnection, source: str, columns: Iter
         from hashed left join _gemeente_areas as areas using (gemeente) group by part""", {"method": method})
 
 
+# The parts of the cache that hold a pattern (part, fingerprint, cells): a part's rows are its
+# pattern only as one row per cell under one fingerprint.
+KEPT_PATTERNS = f"""
+    select part, any_value(fingerprint) as fingerprint, count(*) as cells from {CACHE}
+    group by part
+    having count(distinct fingerprint) = 1
+       and count(*) = count(distinct (indicator_id, area_code, period))"""
+
+
 def choose_reused(con: duckdb.DuckDBPyConnection, reuse: bool = True) -> list[str]:
     """Temp table `_reused_parts`: the parts whose cached pattern was made for exactly their
     present cells under this method, one row per cell (none when `reuse` is off; a part with a
@@ -123,11 +132,7 @@ def choose_reused(con: duckdb.DuckDBPyConnection, reuse: bool = True) -> list[st
     con.execute(CACHE_DDL)
     con.execute(f"""
         create or replace temp table _reused_parts as
-        with kept as (   -- a part's rows are its pattern only as one row per cell, one fingerprint
-            select part, any_value(fingerprint) as fingerprint, count(*) as cells from {CACHE}
-            group by part
-            having count(distinct fingerprint) = 1
-               and count(*) = count(distinct (indicator_id, area_code, period)))
+        with kept as ({KEPT_PATTERNS})
         select part from _part_fingerprints
         where $reuse and (part, fingerprint, cells) in (select part, fingerprint, cells from kept)
         order by part""", {"reuse": reuse})
@@ -156,11 +161,7 @@ def restart_from_last(con: duckdb.DuckDBPyConnection, cells: str, into: str, res
                    split_part(any_value(prints.fingerprint), ':', 1) as method
             from {cells} as c inner join _cell_part as parts using (area_code, period)
             inner join _part_fingerprints as prints using (part) group by all),
-        last as (   -- a kept pattern only as one row per cell, one fingerprint (as choose_reused)
-            select part, count(*) as cells, split_part(any_value(fingerprint), ':', 1) as method
-            from {CACHE} group by part
-            having count(distinct fingerprint) = 1
-               and count(*) = count(distinct (indicator_id, area_code, period)))
+        last as (select part, cells, split_part(fingerprint, ':', 1) as method from ({KEPT_PATTERNS}))
         select part from present inner join last using (part, cells, method)
         where $restart and part not in (
             select parts.part from {cells} as c inner join _cell_part as parts using (area_code, period)
