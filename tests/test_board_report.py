@@ -157,6 +157,14 @@ def test_programmes_pooled_with_n_interval_and_provisional_marks(rendered):
     assert "Illustratieve prijzen" in programmes and 'class="chart range-chart"' in programmes
 
 
+def test_a_target_line_carries_its_measured_interval(rendered):
+    summary = section(html(rendered), "samenvatting")
+    targets = summary[summary.index("Wanneer is het opgelost?"):]
+    line = targets[targets.index("Housing First - na 12 maanden"):]
+    line = line[:line.index("</tr>")]
+    assert '85%<span class="ci">78%–90%</span>' in line and "≥ 73%" in line
+
+
 def test_the_mix_section(rendered):
     mix = section(html(rendered), "mix")
     assert "Bospolder" in mix and "20%" in mix and "signaal" in mix

@@ -10,6 +10,7 @@ from reporting.board.index import build_index
 from reporting.board.periods import latest_complete_quarter
 from reporting.board.sections import maps, mix, programmes, summary
 from reporting.board.text import Fmt, Strings
+from sources.indicators import load_catalogue
 
 T, F = Strings("nl"), Fmt("nl")
 THEMES = {"totaal": "Totaal", "wonen": "Wonen", "veiligheid": "Veiligheid", "sociaal": "Sociaal",
@@ -145,10 +146,34 @@ def test_no_homes_is_told_apart_from_suppressed():
 def test_targets_show_the_newest_measure_and_count_areas():
     names = {"t1": {"name_nl": "Doel", "name_en": "Goal", "subject_kind": "index", "direction": "at_least",
                     "target_year": 2031, "source": "NPRZ"}}
-    rows = [{"target_id": "t1", "period": "2026-Q3", "value": v, "target_value": 90.0, "status": s}
-            for v, s in ((95.0, "reached"), (80.0, "behind"))]
+    rows = [{"target_id": "t1", "period": "2026-Q3", "value": v, "value_low": v - 2.5, "value_high": v + 2.5,
+             "target_value": 90.0, "status": s} for v, s in ((95.0, "reached"), (80.5, "behind"))]
     (target,) = summary.targets(rows, names, "2026-Q3", T, F)
     assert target["value"] == "1 van 2 gebieden" and target["status"] == "behind" and target["goal"] == "≥ 90,0"
+    assert target["interval"] == ""   # areas counted: no one interval
+
+
+def test_a_target_line_shows_its_interval_with_the_precision_it_was_published_with():
+    names = {"t1": {"name_nl": "Huisuitzettingen gehalveerd", "name_en": "Evictions halved",
+                    "subject_kind": "indicator", "direction": "at_most", "target_year": 2030, "source": "NAD"}}
+
+    def line(value, low, high, goal):
+        rows = [{"target_id": "t1", "period": "2025", "value": value, "value_low": low, "value_high": high,
+                 "target_value": goal, "status": "on_track"}]
+        (target,) = summary.targets(rows, names, "2026-Q3", T, F)
+        return target["value"], target["interval"], target["goal"]
+    # a small count's estimate, published rounded to whole units: no decimal it was denied
+    assert line(2.0, 2.0, 3.0, 1.0) == ("2", "2–3", "≤ 1")
+    # a visible estimate keeps its decimal, and so does the goal beside it
+    assert line(2.34, 2.1, 2.6, 1.17) == ("2,3", "2,1–2,6", "≤ 1,2")
+    assert line(2.0, 1.5, 2.5, 1.0) == ("2,0", "1,5–2,5", "≤ 1,0")
+    # the indicator's base, as the report data gives it
+    names["t1"]["unit"] = load_catalogue().by_id("huisuitzettingen_per_1000").unit
+    assert line(2.0, 2.0, 3.0, 1.0) == ("2 per 1.000", "2–3", "≤ 1")
+    # a programme's outcome rate as a percentage with its interval
+    names["t1"]["subject_kind"], names["t1"]["unit"] = "programme_outcome", None
+    names["t1"]["direction"] = "at_least"
+    assert line(0.85, 0.78, 0.9, 0.73) == ("85%", "78%–90%", "≥ 73%")
 
 
 # --- the contract's typed reader ----------------------------------------------------------------

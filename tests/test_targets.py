@@ -37,12 +37,14 @@ def test_status_follows_the_trajectory_from_the_base(stationary_world):
     outcomes = pl.DataFrame([
         {"programme": "housing_first", "programme_role": "programme", "cohort_kind": "pool",
          "cohort": cohort, "provisional": provisional, "outcome_id": "tenancy_sustained_12m",
-         "area_level": "totaal", "area_code": "totaal", "outcome_rate": rate}
+         "area_level": "totaal", "area_code": "totaal", "outcome_rate": rate,
+         "outcome_rate_low": rate - 0.05, "outcome_rate_high": rate + 0.05}
         for cohort, rate, provisional in pools]
         # one start quarter alone is too small to judge: marts.targets ignores it
         + [{"programme": "housing_first", "programme_role": "programme", "cohort_kind": "quarter",
             "cohort": "2026-Q3", "provisional": False, "outcome_id": "tenancy_sustained_12m",
-            "area_level": "totaal", "area_code": "totaal", "outcome_rate": 0.10}])
+            "area_level": "totaal", "area_code": "totaal", "outcome_rate": 0.10,
+            "outcome_rate_low": 0.05, "outcome_rate_high": 0.15}])
     con.execute("create or replace table marts.cost_per_outcome as select * from outcomes")
     build(con, next(m for m in discover() if m.table == "marts.targets"))
     hf = dict(con.execute("""select period, status from marts.targets
@@ -55,6 +57,17 @@ def test_status_follows_the_trajectory_from_the_base(stationary_world):
     city = con.execute("""select base_value, target_value, status from marts.targets
                           where target_id = 'huisuitzettingen_gehalveerd' and period = '2025'""").fetchall()
     assert len(city) == 1 and city[0][1] == pytest.approx(city[0][0] * 0.5, rel=1e-3) and city[0][2] == "on_track"
+    # each measured value keeps the interval it was published with
+    assert con.execute("""select count(*) from marts.targets as t
+                          inner join marts.indicator_values_published as p
+                            on p.indicator_id = t.subject_id and p.area_code = t.area_code
+                           and p.period_type = t.period_type and p.period = t.period
+                          where t.subject_kind = 'indicator' and t.value_low is not distinct from round(p.value_low, 4)
+                            and t.value_high is not distinct from round(p.value_high, 4)""").fetchone()[0] \
+        == con.execute("select count(*) from marts.targets where subject_kind = 'indicator'").fetchone()[0] > 0
+    assert con.execute("""select value_low, value_high from marts.targets
+                          where target_id = 'housing_first_zelfde_woning' and period = '2026-Q1..2026-Q4'""").fetchall() \
+        == [(pytest.approx(0.70), pytest.approx(0.80))]
     statuses = {r[0] for r in con.execute("select distinct status from marts.targets").fetchall()}
     assert statuses <= {"reached", "on_track", "behind"}
     columns = {r[0] for r in con.execute("describe marts.targets").fetchall()}

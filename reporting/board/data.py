@@ -178,6 +178,7 @@ def load_all(con, period: str, wanted: Sequence[str]) -> dict[str, ReportData]:
                                                     params=[wanted]), period),
                                 lambda r: r["buurtcode"], gemeente_of, wanted),
     }
+    catalogue = load_catalogue()
     shared = dict(
         cost_per_outcome=read(con, "marts.cost_per_outcome", where="area_level = 'totaal'",
                               order_by="programme, cohort, outcome_id"),
@@ -190,9 +191,11 @@ def load_all(con, period: str, wanted: Sequence[str]) -> dict[str, ReportData]:
         delivery_status=read(con, "marts.delivery_status", where="overdue",
                              order_by="days_overdue desc nulls last, partner, dataset"),
         ledger=read(con, "raw.load_ledger", order_by="decided_at"),
-        catalogue=load_catalogue(),
+        catalogue=catalogue,
         outcomes=load_outcome_config(),
-        target_names={r["target_id"]: r for r in target_rows()},
+        target_names={r["target_id"]: {**r, "unit": catalogue.by_id(r["subject_id"]).unit
+                                       if r["subject_kind"] == "indicator" else None}
+                      for r in target_rows()},
         registry=load_registry(),
         placement_config=load_placement(),
     )

@@ -2,7 +2,9 @@
 -- measured value (published estimate, index score or programme outcome rate), the target value,
 -- the trajectory (a straight line from the area's own value in the pinned base period, or the
 -- programme's first complete pooled cohort, to the target at the end of target_year) and a status: reached,
--- on_track (at least as good as the trajectory) or behind. Reads published tables only.
+-- on_track (at least as good as the trajectory) or behind. The measured value keeps its interval
+-- as published (value_low, value_high): a board reads a target line with its uncertainty. Reads
+-- published tables only.
 with targets as (
     select * from core.targets
 ),
@@ -18,14 +20,15 @@ periods as (
 measured as (
     select 'indicator' as subject_kind, published.indicator_id as subject_id,
         cast(null as varchar) as programme, published.area_level, published.area_code,
-        published.period_type, published.period, periods.period_end, published.estimate as value
+        published.period_type, published.period, periods.period_end, published.estimate as value,
+        published.value_low, published.value_high
     from marts.indicator_values_published as published
     inner join periods using (period_type, period)
     -- years only: a rate per quarter is on another scale than the base year's
     where published.period_type = 'year' and published.estimate is not null
     union all
     select 'index', index.dimension, null, index.area_level, index.area_code, index.period_type,
-        index.period, periods.period_end, index.score
+        index.period, periods.period_end, index.score, index.score_low, index.score_high
     from marts.liveability_index as index
     inner join periods using (period_type, period)
     where index.period_type in ('quarter', 'year')
@@ -41,7 +44,7 @@ measured as (
                            3 * cast(right(outcomes.cohort, 1) as integer), 1)
                 + interval 1 month - interval 1 day
         end as date),
-        outcomes.outcome_rate
+        outcomes.outcome_rate, outcomes.outcome_rate_low, outcomes.outcome_rate_high
     from marts.cost_per_outcome as outcomes
     -- the pooled cohorts the report shows, complete ones only: one start quarter is too small to
     -- judge, and a cohort still under observation is not comparable with a finished one
@@ -51,7 +54,7 @@ measured as (
 
 target_measures as (
     select targets.*, measured.area_code, measured.period_type, measured.period,
-        measured.period_end, measured.value
+        measured.period_end, measured.value, measured.value_low, measured.value_high
     from targets
     inner join measured
         on measured.subject_kind = targets.subject_kind
@@ -100,6 +103,8 @@ final as (
         period_type,
         period,
         round(value, 4) as value,
+        round(value_low, 4) as value_low,
+        round(value_high, 4) as value_high,
         round(goal, 4) as target_value,
         target_year,
         round(base_value, 4) as base_value,

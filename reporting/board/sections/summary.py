@@ -3,6 +3,8 @@
 and what data is missing."""
 from __future__ import annotations
 
+from functools import partial
+
 from reporting import charts
 from reporting.board.index import DIMENSIONS, Index
 from reporting.board.sections.cells import arrow, direction_css
@@ -66,29 +68,38 @@ def movers(index: Index, names: dict[str, str], t: Strings, fmt: Fmt, n: int = M
 
 def targets(rows: list[dict], names: dict[str, dict], period: str, t: Strings, fmt: Fmt) -> list[dict]:
     """Per target its newest measured value up to the report period, for the city or the
-    programme (buurt targets: how many buurten reach it)."""
+    programme (buurt targets: how many buurten reach it), with its interval and, for an
+    indicator, its unit (`names[...]["unit"]`, as reporting.board.data sets it)."""
     out = []
     for target_id, spec in names.items():
         mine = [r for r in rows if r["target_id"] == target_id and r["period"][:7] <= period
                 and r["value"] is not None]
         if not mine:
             out.append({"name": t.pick(spec["name_nl"], spec["name_en"]), "value": t("not_available"),
-                        "period": "", "goal": "", "status": "none", "status_text": t("target_no_data"),
+                        "interval": "", "period": "", "goal": "", "status": "none", "status_text": t("target_no_data"),
                         "year": spec["target_year"], "source": spec["source"]})
             continue
         newest = max(r["period"] for r in mine)
         latest = [r for r in mine if r["period"] == newest]
-        show = fmt.pct if spec["subject_kind"] == "programme_outcome" else (lambda v: fmt.number(v, 1))
+        goal = latest[0]["target_value"]
+        if spec["subject_kind"] == "programme_outcome":
+            show = fmt.pct
+        else:
+            show = partial(fmt.number, decimals=_decimals_as_published(
+                [goal, *(r[k] for r in latest for k in ("value", "value_low", "value_high"))]))
+        interval = ""
         if len(latest) == 1:
             r = latest[0]
             value, status = show(r["value"]), r["status"] or "none"
+            interval = fmt.span(r["value_low"], r["value_high"], show)
+            if spec.get("unit"):   # an indicator's base: 2 per 1.000
+                value += " " + t.pick(spec["unit"].nl, spec["unit"].en)
         else:  # one row per area: how many reach it
             reached = sum(r["status"] == "reached" for r in latest)
             value = t("target_areas_reached", n=reached, total=len(latest))
             status = "reached" if reached == len(latest) else "behind" if any(
                 r["status"] == "behind" for r in latest) else "on_track"
-        goal = latest[0]["target_value"]
-        out.append({"name": t.pick(spec["name_nl"], spec["name_en"]), "value": value,
+        out.append({"name": t.pick(spec["name_nl"], spec["name_en"]), "value": value, "interval": interval,
                     # marts.targets judges a programme on its complete pooled cohorts: say which
                     "period": t("target_pooled_cohort", cohort=fmt.cohort(newest, t))
                     if spec["subject_kind"] == "programme_outcome" else fmt.period(newest, t),
@@ -96,6 +107,16 @@ def targets(rows: list[dict], names: dict[str, dict], period: str, t: Strings, f
                     "status": status, "status_text": t(f"target_{status}"),
                     "year": spec["target_year"], "source": spec["source"]})
     return out
+
+
+def _decimals_as_published(values: list[float | None], most: int = 1) -> int:
+    """The fewest decimals, at most `most`, that show every value as it is stored: an estimate
+    published rounded to whole units to protect a small count (2.0, interval 2.0-3.0) reads
+    "2 (2–3)", not "2,0", which claims a precision it was denied."""
+    for decimals in range(most):
+        if all(v is None or abs(v - round(v, decimals)) < 1e-9 for v in values):
+            return decimals
+    return most
 
 
 MISSING_SHOWN = 5  # page one stays one page; the rest is in the delivery section
