@@ -149,7 +149,7 @@ def test_targets_show_the_newest_measure_and_count_areas():
     rows = [{"target_id": "t1", "period": "2026-Q3", "value": v, "value_low": v - 2.5, "value_high": v + 2.5,
              "target_value": 90.0, "status": s} for v, s in ((95.0, "reached"), (80.5, "behind"))]
     (target,) = summary.targets(rows, names, "2026-Q3", T, F)
-    assert target["value"] == "1 van 2 gebieden" and target["status"] == "behind" and target["goal"] == "≥ 90,0"
+    assert target["value"] == "1 van 2 gebieden" and target["status"] == "behind" and target["goal"] == "≥ 90"
     assert target["interval"] == ""   # areas counted: no one interval
 
 
@@ -164,9 +164,11 @@ def test_a_target_line_shows_its_interval_with_the_precision_it_was_published_wi
         return target["value"], target["interval"], target["goal"]
     # a small count's estimate, published rounded to whole units: no decimal it was denied
     assert line(2.0, 2.0, 3.0, 1.0) == ("2", "2–3", "≤ 1")
-    # a visible estimate keeps its decimal, and so does the goal beside it
+    # a visible estimate keeps its decimal, and so does a goal that has one
     assert line(2.34, 2.1, 2.6, 1.17) == ("2,3", "2,1–2,6", "≤ 1,2")
-    assert line(2.0, 1.5, 2.5, 1.0) == ("2,0", "1,5–2,5", "≤ 1,0")
+    assert line(2.0, 1.5, 2.5, 1.0) == ("2,0", "1,5–2,5", "≤ 1")
+    # and a goal's decimal gives the protected estimate none
+    assert line(2.0, 2.0, 3.0, 1.17) == ("2", "2–3", "≤ 1,2")
     # the indicator's base, as the report data gives it
     names["t1"]["unit"] = load_catalogue().by_id("huisuitzettingen_per_1000").unit
     assert line(2.0, 2.0, 3.0, 1.0) == ("2 per 1.000", "2–3", "≤ 1")

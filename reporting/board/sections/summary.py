@@ -83,10 +83,11 @@ def targets(rows: list[dict], names: dict[str, dict], period: str, t: Strings, f
         latest = [r for r in mine if r["period"] == newest]
         goal = latest[0]["target_value"]
         if spec["subject_kind"] == "programme_outcome":
-            show = fmt.pct
-        else:
+            show = show_goal = fmt.pct
+        else:   # each at its own precision: a goal of 1,2 does not give a protected 2 a decimal
             show = partial(fmt.number, decimals=_decimals_as_published(
-                [goal, *(r[k] for r in latest for k in ("value", "value_low", "value_high"))]))
+                [r[k] for r in latest for k in ("value", "value_low", "value_high")]))
+            show_goal = partial(fmt.number, decimals=_decimals_as_published([goal]))
         interval = ""
         if len(latest) == 1:
             r = latest[0]
@@ -103,7 +104,7 @@ def targets(rows: list[dict], names: dict[str, dict], period: str, t: Strings, f
                     # marts.targets judges a programme on its complete pooled cohorts: say which
                     "period": t("target_pooled_cohort", cohort=fmt.cohort(newest, t))
                     if spec["subject_kind"] == "programme_outcome" else fmt.period(newest, t),
-                    "goal": (("≥ " if spec["direction"] == "at_least" else "≤ ") + show(goal)) if goal is not None else "",
+                    "goal": (("≥ " if spec["direction"] == "at_least" else "≤ ") + show_goal(goal)) if goal is not None else "",
                     "status": status, "status_text": t(f"target_{status}"),
                     "year": spec["target_year"], "source": spec["source"]})
     return out
