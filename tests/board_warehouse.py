@@ -174,7 +174,8 @@ def build_warehouse(path: Path) -> Path:
             {"target_id": "housing_first_zelfde_woning", "subject_kind": "programme_outcome",
              "subject_id": "tenancy_sustained_12m", "programme": "housing_first", "area_level": "totaal",
              "area_code": "totaal", "period_type": "cohort", "period": "2024-Q4", "value": 0.85,
-             "value_low": 0.78, "value_high": 0.9, "target_value": 0.73, "target_year": 2026, "direction": "at_least", "status": "reached"}])
+             "value_low": 0.78, "value_high": 0.9, "target_value": 0.73, "target_year": 2026, "direction": "at_least", "status": "reached",
+             "status_certain": True}])
         insert(con, "marts.leefbaarometer", [
             {"area_level": "wijk", "area_code": DELFSHAVEN, "area_name": "Delfshaven", "jaar": year,
              "lbm": 4.0, "afw": afw, "klasse": 5, "klasse_nl": "voldoende", "klasse_en": "sufficient"}

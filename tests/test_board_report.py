@@ -163,6 +163,7 @@ def test_a_target_line_carries_its_measured_interval(rendered):
     line = targets[targets.index("Housing First - na 12 maanden"):]
     line = line[:line.index("</tr>")]
     assert '85%<span class="ci">78%–90%</span>' in line and "≥ 73%" in line
+    assert "gehaald" in line and "nog niet zeker" not in line   # 78% is past the goal too
 
 
 def test_the_mix_section(rendered):

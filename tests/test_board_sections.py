@@ -147,10 +147,27 @@ def test_targets_show_the_newest_measure_and_count_areas():
     names = {"t1": {"name_nl": "Doel", "name_en": "Goal", "subject_kind": "index", "direction": "at_least",
                     "target_year": 2031, "source": "NPRZ"}}
     rows = [{"target_id": "t1", "period": "2026-Q3", "value": v, "value_low": v - 2.5, "value_high": v + 2.5,
-             "target_value": 90.0, "status": s} for v, s in ((95.0, "reached"), (80.5, "behind"))]
+             "target_value": 90.0, "status": s, "status_certain": True} for v, s in ((95.0, "reached"), (80.5, "behind"))]
     (target,) = summary.targets(rows, names, "2026-Q3", T, F)
     assert target["value"] == "1 van 2 gebieden" and target["status"] == "behind" and target["goal"] == "≥ 90"
-    assert target["interval"] == ""   # areas counted: no one interval
+    assert target["interval"] == "waarvan 1 zeker" and target["not_certain"] == ""   # areas counted
+    rows[0]["status_certain"] = False   # 95 reaches 90, but its interval does not rule out less
+    assert summary.targets(rows, names, "2026-Q3", T, F)[0]["interval"] == "waarvan 0 zeker"
+    unknown = [{**r, "status_certain": None} for r in rows]   # no intervals: nothing to say
+    assert summary.targets(unknown, names, "2026-Q3", T, F)[0]["interval"] == ""
+
+
+def test_a_status_whose_interval_straddles_the_line_says_it_is_not_yet_certain():
+    names = {"t1": {"name_nl": "Huisuitzettingen gehalveerd", "name_en": "Evictions halved",
+                    "subject_kind": "indicator", "direction": "at_most", "target_year": 2030, "source": "NAD"}}
+    row = {"target_id": "t1", "period": "2025", "value": 2.0, "value_low": 2.0, "value_high": 3.0,
+           "target_value": 1.0, "status": "on_track"}
+    said = {certain: summary.targets([{**row, "status_certain": certain}], names, "2026-Q3", T, F)[0]
+            for certain in (False, True, None)}
+    assert said[False]["status_text"] == "op koers" and said[False]["not_certain"] == "nog niet zeker"
+    assert said[True]["not_certain"] == said[None]["not_certain"] == ""
+    english = summary.targets([{**row, "status_certain": False}], names, "2026-Q3", Strings("en"), Fmt("en"))[0]
+    assert english["not_certain"] == "not yet certain"
 
 
 def test_a_target_line_shows_its_interval_with_the_precision_it_was_published_with():
@@ -159,7 +176,7 @@ def test_a_target_line_shows_its_interval_with_the_precision_it_was_published_wi
 
     def line(value, low, high, goal):
         rows = [{"target_id": "t1", "period": "2025", "value": value, "value_low": low, "value_high": high,
-                 "target_value": goal, "status": "on_track"}]
+                 "target_value": goal, "status": "on_track", "status_certain": None}]
         (target,) = summary.targets(rows, names, "2026-Q3", T, F)
         return target["value"], target["interval"], target["goal"]
     # a small count's estimate, published rounded to whole units: no decimal it was denied

@@ -3,8 +3,8 @@
 -- the trajectory (a straight line from the area's own value in the pinned base period, or the
 -- programme's first complete pooled cohort, to the target at the end of target_year) and a status: reached,
 -- on_track (at least as good as the trajectory) or behind. The measured value keeps its interval
--- as published (value_low, value_high): a board reads a target line with its uncertainty. Reads
--- published tables only.
+-- as published (value_low, value_high), and status_certain says whether all of it agrees with the
+-- status: a board reads a target line with its uncertainty. Reads published tables only.
 with targets as (
     select * from core.targets
 ),
@@ -119,6 +119,23 @@ final as (
                    or (direction = 'at_most' and value <= trajectory_value)) then 'on_track'
             else 'behind'
         end as status,
+        -- Whether the whole interval agrees with that status: reached by its worst end, on track
+        -- by its worst end, behind by its best end. NULL without an interval (or a status).
+        case
+            when goal is null or value_low is null or value_high is null then null
+            when (direction = 'at_least' and value >= goal)
+              or (direction = 'at_most' and value <= goal)
+                then (direction = 'at_least' and value_low >= goal)
+                  or (direction = 'at_most' and value_high <= goal)
+            when trajectory_value is not null
+              and ((direction = 'at_least' and value >= trajectory_value)
+                   or (direction = 'at_most' and value <= trajectory_value))
+                then (direction = 'at_least' and value_low >= trajectory_value)
+                  or (direction = 'at_most' and value_high <= trajectory_value)
+            when trajectory_value is null then null
+            else (direction = 'at_least' and value_high < trajectory_value)
+              or (direction = 'at_most' and value_low > trajectory_value)
+        end as status_certain,
         source,
         source_note
     from trajectories

@@ -68,8 +68,9 @@ def movers(index: Index, names: dict[str, str], t: Strings, fmt: Fmt, n: int = M
 
 def targets(rows: list[dict], names: dict[str, dict], period: str, t: Strings, fmt: Fmt) -> list[dict]:
     """Per target its newest measured value up to the report period, for the city or the
-    programme (buurt targets: how many buurten reach it), with its interval and, for an
-    indicator, its unit (`names[...]["unit"]`, as reporting.board.data sets it)."""
+    programme (buurt targets: how many buurten reach it), with its interval, whether that interval
+    leaves the status certain, and, for an indicator, its unit (`names[...]["unit"]`, as
+    reporting.board.data sets it)."""
     out = []
     for target_id, spec in names.items():
         mine = [r for r in rows if r["target_id"] == target_id and r["period"][:7] <= period
@@ -77,6 +78,7 @@ def targets(rows: list[dict], names: dict[str, dict], period: str, t: Strings, f
         if not mine:
             out.append({"name": t.pick(spec["name_nl"], spec["name_en"]), "value": t("not_available"),
                         "interval": "", "period": "", "goal": "", "status": "none", "status_text": t("target_no_data"),
+                        "not_certain": "",
                         "year": spec["target_year"], "source": spec["source"]})
             continue
         newest = max(r["period"] for r in mine)
@@ -88,16 +90,19 @@ def targets(rows: list[dict], names: dict[str, dict], period: str, t: Strings, f
             show = partial(fmt.number, decimals=_decimals_as_published(
                 [r[k] for r in latest for k in ("value", "value_low", "value_high")]))
             show_goal = partial(fmt.number, decimals=_decimals_as_published([goal]))
-        interval = ""
+        interval, certain = "", None
         if len(latest) == 1:
             r = latest[0]
-            value, status = show(r["value"]), r["status"] or "none"
+            value, status, certain = show(r["value"]), r["status"] or "none", r["status_certain"]
             interval = fmt.span(r["value_low"], r["value_high"], show)
             if spec.get("unit"):   # an indicator's base: 2 per 1.000
                 value += " " + t.pick(spec["unit"].nl, spec["unit"].en)
         else:  # one row per area: how many reach it
             reached = sum(r["status"] == "reached" for r in latest)
             value = t("target_areas_reached", n=reached, total=len(latest))
+            if any(r["status_certain"] is not None for r in latest):   # its uncertainty: how many surely
+                interval = t("target_areas_certain", n=sum(r["status"] == "reached" and r["status_certain"] is True
+                                                          for r in latest))
             status = "reached" if reached == len(latest) else "behind" if any(
                 r["status"] == "behind" for r in latest) else "on_track"
         out.append({"name": t.pick(spec["name_nl"], spec["name_en"]), "value": value, "interval": interval,
@@ -106,6 +111,8 @@ def targets(rows: list[dict], names: dict[str, dict], period: str, t: Strings, f
                     if spec["subject_kind"] == "programme_outcome" else fmt.period(newest, t),
                     "goal": (("≥ " if spec["direction"] == "at_least" else "≤ ") + show_goal(goal)) if goal is not None else "",
                     "status": status, "status_text": t(f"target_{status}"),
+                    # the interval lies on both sides of the line (or the goal): say so
+                    "not_certain": t("target_not_certain") if certain is False else "",
                     "year": spec["target_year"], "source": spec["source"]})
     return out
 
