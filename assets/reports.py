@@ -10,7 +10,7 @@ from engine.resources import DataHomeResource
 from engine.warehouse import WarehouseResource
 from quality import publication
 from reporting import slice_report
-from reporting.board import render_board_reports
+from reporting.board import RUN_PDF_LANGS, render_board_reports
 
 # Everything the board report may read: the tables of sources/publication.yaml with `report: true`.
 # A key is only declared as a dependency when an asset in this package defines it (a mart still
@@ -54,13 +54,26 @@ class BoardReportConfig(dg.Config):
     pdf: bool = True
 
 
+def _pdf_metadata(main: dict, lang: str, pdf: bool) -> dg.MetadataValue | str:
+    """The PDF printed, or why there is none: not asked for by this run (English, beside Dutch), or
+    skipped (`pdf: false`, or Chromium missing or failed)."""
+    if main.get("pdf"):
+        return dg.MetadataValue.path(str(main["pdf"]))
+    if pdf and main.get("pdf_wanted") is False:
+        return f"on request: wijkwijzer report --lang {lang}"
+    return "skipped"
+
+
 def _board_reports(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
     """Both languages in one step: the marts read once and every PDF of the run printed in one
     Chromium session (issue 20). Selecting one language renders only that one."""
     specs = [dg.AssetSpec(["reports", f"board_report_{lang}"], group_name="reports", deps=deps,
                           description=f"The board report in {name} for the latest complete quarter: "
-                                      f"reports/<period>/board_report.{lang}.html and .pdf (headless "
-                                      "Chromium; skipped with a warning when Chromium is missing); with "
+                                      f"reports/<period>/board_report.{lang}.html and "
+                                      + (".pdf (headless Chromium; skipped with a warning when Chromium is "
+                                         "missing)" if lang in RUN_PDF_LANGS else
+                                         "its PDF on request (`wijkwijzer report --lang en`, or this asset "
+                                         "alone)") + "; with "
                                       "several gemeenten one per gemeente with data under "
                                       "reports/<period>/<gemeentecode>/ and "
                                       f"reports/<period>/national_summary.{lang}.html. Reads only "
@@ -88,7 +101,7 @@ def _board_reports(deps: list[dg.AssetKey]) -> dg.AssetsDefinition:
                 "seconds": run["seconds"],
                 "gemeenten_reported": run["gemeenten_reported"],
                 "html_bytes": main.get("html_bytes") or 0,
-                "pdf": dg.MetadataValue.path(str(main["pdf"])) if main.get("pdf") else "skipped",
+                "pdf": _pdf_metadata(main, lang, config.pdf),
                 "pdf_bytes": main.get("pdf_bytes") or 0,
                 "pdfs_kept": run["pdfs_kept"],   # printed before from the same text
             })

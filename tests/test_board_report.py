@@ -19,7 +19,7 @@ from engine.resources import resources_for
 from engine.warehouse import open_warehouse
 from quality.publication import ContractBroken
 from reporting import browser
-from reporting.board import check_period, latest_quarter, render_board_report
+from reporting.board import check_period, latest_quarter, render_board_report, render_board_reports
 from reporting.board.text import Fmt, Strings, load_strings
 from sources.geography import load_rotterdam_buurten, to_arrow_table
 from tests.board_warehouse import ESCAPED, EVIL, build_warehouse, create_declared
@@ -250,6 +250,22 @@ def test_pdf_is_skipped_with_a_warning_without_chromium(warehouse, tmp_path, mon
     assert any("PDF skipped" in r.message for r in caplog.records)
 
 
+def test_a_run_prints_the_dutch_pdf_and_the_english_one_on_request(warehouse, tmp_path, monkeypatch):
+    queued = []
+
+    class Recording(browser.PdfPrinter):
+        def add(self, html):
+            queued.append(html.name)
+    monkeypatch.setattr(browser, "PdfPrinter", Recording)
+    with open_warehouse(warehouse, read_only=True) as con:
+        run = render_board_reports(con, tmp_path, langs=("nl", "en"), pdf=True)
+        assert queued == ["board_report.nl.html"]
+        assert {r["lang"]: r["pdf_wanted"] for r in run["reports"]} == {"nl": True, "en": False}
+        queued.clear()
+        render_board_report(con, tmp_path, lang="en", pdf=True)   # asked for: printed
+    assert queued == ["board_report.en.html"]
+
+
 def test_dagster_assets_and_the_blocking_contract_check(warehouse, tmp_path, monkeypatch):
     from assets.reports import board_report_assets, contract_checks
     monkeypatch.setattr(browser, "find_chromium", lambda: None)  # the PDF is tested above; keep this fast
@@ -260,6 +276,10 @@ def test_dagster_assets_and_the_blocking_contract_check(warehouse, tmp_path, mon
     assert result.success
     for event in result.get_asset_materialization_events():
         assert event.materialization.metadata["period"].value == "2026-Q3"
+    pdfs = {e.asset_key.path[-1]: e.materialization.metadata["pdf"].value
+            for e in result.get_asset_materialization_events()}
+    assert pdfs == {"board_report_nl": "skipped",   # no Chromium here
+                    "board_report_en": "on request: wijkwijzer report --lang en"}
     check = next(c for c in contract_checks if dg.AssetKey(["marts", "cost_per_outcome"]) in
                  {k.asset_key for k in c.check_keys})
     assert all(spec.blocking for spec in check.check_specs)

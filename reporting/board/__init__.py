@@ -25,10 +25,11 @@ from reporting.board.text import LANGS, Fmt, Strings
 from reporting.maps import BAND_COLOURS, BAND_TEXT, BANDS
 
 latest_quarter = data.latest_quarter
-# With several gemeenten a PDF per report and language costs ~0.35 s of Chromium each (680 PDFs
-# nationally): the run prints the Dutch ones, English stays HTML (its PDF on request, by gemeente).
-SEVERAL_GEMEENTEN_PDF_LANGS = ("nl",)
-__all__ = ["render_board_report", "render_board_reports", "latest_quarter", "check_period", "context"]
+# A run prints the Dutch PDFs; English stays HTML, its PDF on request (`wijkwijzer report --lang en`,
+# or the English asset alone): a PDF costs Chromium ~0.35 s per gemeente nationally (680 of them)
+# and about 3 s for the city's 58 pages, in every run whose report changed.
+RUN_PDF_LANGS = ("nl",)
+__all__ = ["render_board_report", "render_board_reports", "latest_quarter", "check_period", "context", "RUN_PDF_LANGS"]
 
 
 def theme_names(d: data.ReportData, t: Strings) -> dict[str, str]:
@@ -109,9 +110,10 @@ def render_board_reports(con, reports_dir: Path, period: str | None = None, lang
     Several: reports/<period>/<gemeentecode>/board_report.<lang>.html for each gemeente with
     published data in the period (or each of `only`, asked for by name), and
     reports/<period>/national_summary.<lang>.html linking to them. PDFs beside each HTML (None
-    when Chromium is missing or fails: logged, never raised); with several gemeenten only in
-    SEVERAL_GEMEENTEN_PDF_LANGS, but the summary's in every language. A published table that breaks its
-    contract raises quality.publication.ContractBroken before anything is written."""
+    when Chromium is missing or fails: logged, never raised): of a report only in RUN_PDF_LANGS,
+    unless one language or gemeenten by name were asked for; of the summary in every language. A
+    published table that breaks its contract raises quality.publication.ContractBroken before
+    anything is written."""
     started = time.perf_counter()
     for lang in langs:
         if lang not in LANGS:
@@ -127,7 +129,7 @@ def render_board_reports(con, reports_dir: Path, period: str | None = None, lang
     folder = Path(reports_dir) / period
     reports, summaries, kept = [], {}, {}
     printer = browser.PdfPrinter() if pdf else None
-    pdf_langs = set(langs) if not several or only else set(langs) & set(SEVERAL_GEMEENTEN_PDF_LANGS)
+    pdf_langs = set(langs) if len(langs) == 1 or only else set(langs) & set(RUN_PDF_LANGS)
     with printer or contextlib.nullcontext():  # each PDF printed while the next HTML is written
         for code, report_data in loaded.items():
             if several and not only and not report_data.has_published_data:
