@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,17 @@ class Strings:
     def pick(self, nl: str | None, en: str | None) -> str:
         """A catalogue's own text in the report's language (Dutch when English is missing)."""
         return (en if self.lang == "en" and en else nl) or ""
+
+
+def decimals_as_stored(values: Iterable[float | None], most: int = 1) -> int:
+    """The fewest decimals, at most `most`, that show every value as it is stored: an estimate
+    published rounded to whole units to protect a small count (2.0, interval 2.0-3.0) reads
+    "2 (2–3)", not "2,0", which claims a precision it was denied."""
+    values = list(values)
+    for decimals in range(most):
+        if all(v is None or abs(v - round(v, decimals)) < 1e-9 for v in values):
+            return decimals
+    return most
 
 
 class Fmt:

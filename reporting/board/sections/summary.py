@@ -8,7 +8,7 @@ from functools import partial
 from reporting import charts
 from reporting.board.index import DIMENSIONS, Index
 from reporting.board.sections.cells import arrow, direction_css
-from reporting.board.text import Fmt, Strings
+from reporting.board.text import Fmt, Strings, decimals_as_stored
 from reporting.maps import BAND_COLOURS, BAND_TEXT, MISSING
 
 MOVERS = 6
@@ -87,9 +87,9 @@ def targets(rows: list[dict], names: dict[str, dict], period: str, t: Strings, f
         if spec["subject_kind"] == "programme_outcome":
             show = show_goal = fmt.pct
         else:   # each at its own precision: a goal of 1,2 does not give a protected 2 a decimal
-            show = partial(fmt.number, decimals=_decimals_as_published(
+            show = partial(fmt.number, decimals=decimals_as_stored(
                 [r[k] for r in latest for k in ("value", "value_low", "value_high")]))
-            show_goal = partial(fmt.number, decimals=_decimals_as_published([goal]))
+            show_goal = partial(fmt.number, decimals=decimals_as_stored([goal]))
         interval, certain = "", None
         if len(latest) == 1:
             r = latest[0]
@@ -115,16 +115,6 @@ def targets(rows: list[dict], names: dict[str, dict], period: str, t: Strings, f
                     "not_certain": t("target_not_certain") if certain is False else "",
                     "year": spec["target_year"], "source": spec["source"]})
     return out
-
-
-def _decimals_as_published(values: list[float | None], most: int = 1) -> int:
-    """The fewest decimals, at most `most`, that show every value as it is stored: an estimate
-    published rounded to whole units to protect a small count (2.0, interval 2.0-3.0) reads
-    "2 (2–3)", not "2,0", which claims a precision it was denied."""
-    for decimals in range(most):
-        if all(v is None or abs(v - round(v, decimals)) < 1e-9 for v in values):
-            return decimals
-    return most
 
 
 MISSING_SHOWN = 5  # page one stays one page; the rest is in the delivery section
