@@ -36,11 +36,12 @@ demo: install
 	$(BIN)/wijkwijzer demo
 
 # Bugs a linter finds before a test does: Python (ruff, pyproject.toml) and the SQL models in the
-# DuckDB grammar (sqlfluff, .sqlfluff). Rules that find bugs, not style; no reformatting. sqlfluff
-# on every core (--processes 0): 13 s instead of 24 s before each `make test`.
+# DuckDB grammar (sqlfluff, .sqlfluff). Rules that find bugs, not style; no reformatting. One
+# process: sqlfluff's parallel pool (--processes) saved 10 s but leaked semaphores, and Python's
+# resource tracker warned about them on stderr in two of four CI runs.
 lint: install
 	$(BIN)/ruff check --no-cache .
-	$(BIN)/sqlfluff lint sql --disable-progress-bar --processes 0
+	$(BIN)/sqlfluff lint sql --disable-progress-bar
 
 # A worker per core (pytest-xdist), each test file whole on one worker (its module fixtures are
 # built once), the long files first (tests/conftest.py); a world several files read is built once
