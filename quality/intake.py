@@ -184,9 +184,17 @@ def register_known_buurten(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("create or replace temp table known_buurten as select distinct buurtcode from codes")
 
 
-def decided_shas(con: duckdb.DuckDBPyConnection) -> set[str]:
-    return {row[0] for row in con.sql(
-        "select distinct sha256 from raw.load_ledger where decision <> 'duplicate'").fetchall()}
+def decided_deliveries(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
+    """(sha256, file name) of every file decided on. A delivery is its bytes *and* its name (partner,
+    dataset, period): the same bytes under another name are another delivery, such as a month
+    with nothing to report after another one (a header-only file, byte for byte the same)."""
+    return {(sha, name) for sha, name in con.sql(
+        "select distinct sha256, file_name from raw.load_ledger where decision <> 'duplicate'").fetchall()}
+
+
+def delivery_of(landed: Landed, registry: Registry) -> tuple[str, str]:
+    """What decided_deliveries holds for a landed file (its name as the ledger records it)."""
+    return landed.sha256, reported_file_name(landed.original_name, registry)
 
 
 def loaded_before(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> dict | None:
@@ -290,8 +298,8 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
 
     `inspected`: this file's `validate.inspect`, when it was started ahead (see run_intake)."""
     registry = registry or load_registry()
-    already = decided_shas(con) if already is None else already
-    if landed.sha256 in already:
+    already = decided_deliveries(con) if already is None else already
+    if delivery_of(landed, registry) in already:
         name = reported_file_name(landed.original_name, registry)
         outcome = Outcome(file_name=name, sha256=landed.sha256, duplicate=True)
         if name == landed.original_name:
@@ -318,7 +326,7 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
     else:
         _load(con, outcome, outcome.contract, run_id)
     con.execute(f"drop table if exists {VALIDATED}")
-    already.add(landed.sha256)
+    already.add(delivery_of(landed, registry))
     return outcome
 
 
@@ -328,8 +336,7 @@ def pending(con: duckdb.DuckDBPyConnection, home: DataHome,
     registry = registry or load_registry()
     ledger = {(row[0], row[1]) for row in con.sql(
         "select sha256, file_name from raw.load_ledger").fetchall()}
-    return [f for f in landed_files(home)
-            if (f.sha256, reported_file_name(f.original_name, registry)) not in ledger]
+    return [f for f in landed_files(home) if delivery_of(f, registry) not in ledger]
 
 
 def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
@@ -350,9 +357,9 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
         landed, new = land(home, partner_folder, path)
         if not new:
             redelivered.append(landed)
-    already = decided_shas(con)
+    already = decided_deliveries(con)
     todo = sorted(pending(con, home, registry), key=lambda f: f.path.stat().st_mtime)
-    todo += [f for f in redelivered if f.sha256 in already and f not in todo]
+    todo += [f for f in redelivered if delivery_of(f, registry) in already and f not in todo]
     outcomes = []
     # The next file is read, privacy-scanned and parsed in a second thread while this one goes
     # through DuckDB, GX and the receipts: polars and DuckDB release the GIL, so both cores
@@ -360,7 +367,7 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
     # ever touched here, one file and one transaction at a time, in the order of `todo`.
     with checkpoints_deferred(con), ThreadPoolExecutor(max_workers=1, thread_name_prefix="inspect") as ahead:
         def start(landed: Landed) -> Future | None:
-            if landed.sha256 in already:  # a duplicate needs no inspection
+            if delivery_of(landed, registry) in already:  # a duplicate needs no inspection
                 return None
             return ahead.submit(inspect, landed.path, registry, landed.sha256,
                                 landed.original_name, landed.partner_folder)

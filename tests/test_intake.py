@@ -119,6 +119,23 @@ def test_duplicate_bytes_are_a_no_op_with_a_receipt(home, deliver):
     assert [json.loads(p.read_text())["decision"] for p in receipts] == ["accepted", "duplicate"]
 
 
+def test_the_same_bytes_for_another_month_or_partner_are_a_delivery_not_a_duplicate(home, deliver):
+    """A small corporation with no nuisance reports in two months sends two header-only files,
+    byte for byte the same: both months are delivered (as zero reports, not as missing), and so
+    is another partner's identical empty month. Only the same file again is a duplicate."""
+    for name in ("havensteder__overlastmeldingen__2025-06.csv", "havensteder__overlastmeldingen__2025-07.csv"):
+        deliver("havensteder", name, NUISANCE, [])
+    deliver("woonstad", "woonstad__overlastmeldingen__2025-07.csv", NUISANCE, [])
+    outcomes = intake(home)
+    assert len({o.sha256 for o in outcomes}) == 1
+    assert [o.decision for o in outcomes] == ["accepted"] * 3
+    assert query(home, "select partner, period, rows_loaded from raw.load_ledger order by 1, 2") == [
+        ("havensteder", "2025-06", 0), ("havensteder", "2025-07", 0), ("woonstad", "2025-07", 0)]
+    deliver("havensteder", "havensteder__overlastmeldingen__2025-07.csv", NUISANCE, [])
+    [again] = intake(home)
+    assert again.decision == "duplicate"
+
+
 def test_one_bad_row_among_many_loads_with_a_warning_and_is_kept_aside(home, deliver):
     rows = nuisance_rows(99) + [["M-99999", "14-06-2025", "BU05999999", "CX-01", "geluid", "", ""]]
     deliver("havensteder", "havensteder__overlastmeldingen__2025-06.csv", NUISANCE, rows)
