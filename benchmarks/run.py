@@ -5,7 +5,8 @@ with seconds and rows per asset group from that run): wall time, rows per second
 and, in the same run, the floor: DuckDB (polars for XLSX) reading the same input files once with
 one group-by per dataset. Results go to benchmarks/results/ as JSON.
 
-    python -m benchmarks.run [--scales city,national] [--national-fraction 0.1] [--months N] [--no-demo]
+    python -m benchmarks.run [--scales city,national] [--national-fraction 0.1] [--national-gemeenten 20]
+                             [--months N] [--no-demo]
 
 Beside wall time each stage has its CPU seconds (this process, all threads) and the load average
 when it started: on a shared machine wall time says more about the neighbours than about the code.
@@ -34,7 +35,7 @@ RESULTS = Path(__file__).with_name("results")
 # Issue 20's targets: (where in the results, limit, "max" when the measure must stay at or below).
 TARGETS = {
     "national_ratio_to_floor": (("national", "ratio_to_floor"), 8.0, "max"),
-    "peak_rss_gib": (("*", "peak_rss_gib"), 6.0, "max"),
+    "peak_memory_gib": (("*", "peak_memory_gib"), 6.0, "max"),
     "city_demo_seconds": (("city_demo", "seconds"), 40.0, "max"),
     "national_csv_intake_rows_per_s": (("national", "stages", "intake", "by_format", "csv", "rows_per_s"),
                                        1_000_000, "min"),
@@ -44,20 +45,36 @@ TARGETS = {
 
 
 class PeakMemory:
-    """Samples this process's RSS in the background (ru_maxrss cannot be reset per stage)."""
+    """Samples in the background the memory of a process and its children (this one by default):
+    the sum of their proportional set sizes (PSS), so pages a forked audit worker shares with its
+    parent count once, and a worker's own pages count at all (ru_maxrss sees neither, and cannot
+    be reset per stage)."""
 
-    def __init__(self) -> None:
+    def __init__(self, pid: int | None = None) -> None:
         self.peak = 0
         self._stop = threading.Event()
-        self._process = psutil.Process()
+        self._process = psutil.Process(pid)
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
+    def _tree(self) -> int:
+        total = 0
+        try:
+            processes = [self._process, *self._process.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return 0
+        for process in processes:
+            try:
+                total += process.memory_full_info().pss
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                pass   # ended between the listing and the reading
+        return total
+
     def _sample(self) -> None:
-        while not self._stop.wait(0.05):
-            self.peak = max(self.peak, self._process.memory_info().rss)
+        while not self._stop.wait(0.2):   # a tree walk per sample: 5 a second costs no stage anything
+            self.peak = max(self.peak, self._tree())
 
     def __enter__(self):
-        self.peak = self._process.memory_info().rss
+        self.peak = self._tree()
         self._thread.start()
         return self
 
@@ -285,7 +302,7 @@ def run_pipeline(world: Path, home_dir: Path) -> dict:
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         stages[name] = {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "rows": rows,
                         "rows_per_s": round(rows / seconds) if rows and seconds else None,
-                        "peak_rss_gib": round(memory.peak / 2**30, 2), "load_average": round(load, 1)}
+                        "peak_memory_gib": round(memory.peak / 2**30, 2), "load_average": round(load, 1)}
 
     # Intake runs directly so a national world can bring its own registry; the buurt map likewise.
     registry = bench_registry(world, home_dir)
@@ -339,15 +356,15 @@ def domain_timings(home_dir: Path) -> dict:
             run = materialize_tables(home_dir / "warehouse.duckdb", targets, home=DataHome(home_dir))
             assert run.success
             timings[name] = {"seconds": round(time.perf_counter() - started, 2),
-                             "tables": len(step_seconds(run)), "peak_rss_gib": round(memory.peak / 2**30, 2)}
+                             "tables": len(step_seconds(run)), "peak_memory_gib": round(memory.peak / 2**30, 2)}
     return timings
 
 
-def bench_scale(scale: str, months: int, fraction: float, workdir: Path) -> dict:
+def bench_scale(scale: str, months: int, fraction: float, workdir: Path, gemeenten: int | None = None) -> dict:
     from sources.synthetic import generate
     world = workdir / f"world-{scale}"
     started = time.perf_counter()
-    kwargs = {"national_fraction": fraction} if scale == "national" else {}
+    kwargs = {"national_fraction": fraction, "national_gemeenten": gemeenten} if scale == "national" else {}
     summary = generate(scale=scale, months=months, seed=42, out=world, **kwargs)
     generated = time.perf_counter() - started
     floor_result = floor(world)
@@ -359,13 +376,14 @@ def bench_scale(scale: str, months: int, fraction: float, workdir: Path) -> dict
     domains = domain_timings(workdir / f"home-{scale}")
     return {
         "scale": scale, "months": months, "national_fraction": fraction if scale == "national" else None,
+        "national_gemeenten": gemeenten if scale == "national" else None,
         "input_files": summary["files"], "input_rows": summary["rows"],
         "generation_seconds": round(generated, 1), "stages": stages,
         "models_by_group": context["by_group"], "slowest_steps": context["slowest_steps"],
         "disclosure": context["disclosure"],
         "pipeline_seconds": round(total, 2), "floor_seconds": floor_result["seconds"],
         "ratio_to_floor": round(total / floor_result["seconds"], 2),
-        "peak_rss_gib": max(s.get("peak_rss_gib") or 0 for s in stages.values()),
+        "peak_memory_gib": max(s.get("peak_memory_gib") or 0 for s in stages.values()),
         "rebuilt_alone": domains,
         "one_corrected_month": correction,
     }
@@ -373,21 +391,26 @@ def bench_scale(scale: str, months: int, fraction: float, workdir: Path) -> dict
 
 def time_demo(workdir: Path) -> dict:
     """`wijkwijzer demo` on a fresh data home, as a new user runs it after `make install`: wall
-    time, the CPU seconds and peak RSS of the process and its children, and its stages."""
+    time, the CPU seconds and peak memory (PSS) of the process and its children, and its stages."""
     import re
     import resource
     home = workdir / "demo-home"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load = os.getloadavg()[0]
     started = time.perf_counter()
-    done = subprocess.run([str(Path(sys.executable).with_name("wijkwijzer")), "demo"], capture_output=True,
-                          text=True, env={**os.environ, "WIJKWIJZER_HOME": str(home)})
+    with tempfile.TemporaryFile("w+") as out:
+        demo = subprocess.Popen([str(Path(sys.executable).with_name("wijkwijzer")), "demo"], stdout=out,
+                                stderr=subprocess.DEVNULL, text=True, env={**os.environ, "WIJKWIJZER_HOME": str(home)})
+        with PeakMemory(demo.pid) as memory:
+            demo.wait()
+        out.seek(0)
+        stdout = out.read()
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    stages = {name: float(s) for name, s in re.findall(r"^\s*(.+?) done in ([0-9.]+) s", done.stdout, re.M)}
-    return {"seconds": round(seconds, 1), "exit_status": done.returncode,
+    stages = {name: float(s) for name, s in re.findall(r"^\s*(.+?) done in ([0-9.]+) s", stdout, re.M)}
+    return {"seconds": round(seconds, 1), "exit_status": demo.returncode,
             "cpu_seconds": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
-            "peak_rss_gib": round(after.ru_maxrss / 2**20, 2), "load_average": round(load, 1),
+            "peak_memory_gib": round(memory.peak / 2**30, 2), "load_average": round(load, 1),
             "stages_s": stages}
 
 
@@ -404,6 +427,10 @@ def judge_targets(results: dict) -> dict:
                 measured = measured.get(step) if isinstance(measured, dict) else None
         met = None if measured is None else (measured <= limit if kind == "max" else measured >= limit)
         judged[name] = {"target": limit, "kind": kind, "measured": measured, "met": met}
+        # A national target holds for the whole country: a smaller world measures, it cannot meet.
+        smaller = results.get("national", {}).get("national_gemeenten")
+        if where[0] == "national" and smaller and measured is not None:
+            judged[name].update(met=None, world=f"{smaller} gemeenten, not the whole country")
     return judged
 
 
@@ -415,7 +442,7 @@ def print_table(results: dict) -> None:
         for name, s in r["stages"].items():
             rate = f"{s['rows_per_s']:,}" if s.get("rows_per_s") else "–"
             secs = f"{s['seconds']:.1f}" if s.get("seconds") is not None else "–"
-            print(f"{scale:9} {name:8} {secs:>9} {rate:>12} {s.get('peak_rss_gib') or '–':>9}")
+            print(f"{scale:9} {name:8} {secs:>9} {rate:>12} {s.get('peak_memory_gib') or '–':>9}")
         print(f"{scale:9} {'total':8} {r['pipeline_seconds']:>9.1f}   floor {r['floor_seconds']:.1f} s, "
               f"ratio {r['ratio_to_floor']}×, {r['input_rows']:,} input rows")
         if "one_corrected_month" in r:
@@ -438,16 +465,18 @@ def print_table(results: dict) -> None:
                       f"their last one, {c['audit_rounds']} audit rounds")
         for name, d in r.get("rebuilt_alone", {}).items():
             print(f"{scale:9} {name} alone: {d['seconds']:.1f} s for {d['tables']} tables, "
-                  f"peak {d['peak_rss_gib']} GiB")
+                  f"peak {d['peak_memory_gib']} GiB")
         for kind, k in r["stages"]["intake"].get("by_format", {}).items():
             print(f"{scale:9} intake {kind}: {k['files']} files, {k['rows']:,} rows, "
                   f"{k['rows_per_s'] or 0:,} rows/s")
     if "city_demo" in results:
         d = results["city_demo"]
-        print(f"city demo: {d['seconds']:.1f} s wall, {d['cpu_seconds']:.1f} s CPU, peak {d['peak_rss_gib']} GiB, "
+        print(f"city demo: {d['seconds']:.1f} s wall, {d['cpu_seconds']:.1f} s CPU, peak {d['peak_memory_gib']} GiB, "
               f"load {d['load_average']}; stages {d['stages_s']}")
     for name, t in results.get("targets", {}).items():
         verdict = {True: "met", False: "NOT met", None: "not measured"}[t["met"]]
+        if t.get("world"):
+            verdict = f"measured on {t['world']}, not judged"
         print(f"target {name}: {t['measured']} against {'≤' if t['kind'] == 'max' else '≥'} {t['target']}: {verdict}")
 
 
@@ -455,6 +484,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scales", default="city,national")
     parser.add_argument("--national-fraction", type=float, default=float(os.environ.get("BENCH_NATIONAL_FRACTION", 1.0)))
+    # A national world of fewer gemeenten (Rotterdam and the first others, with their partners):
+    # the national code path at a size that finishes; all of them (340) by default.
+    gemeenten = os.environ.get("BENCH_NATIONAL_GEMEENTEN")
+    parser.add_argument("--national-gemeenten", type=int, default=int(gemeenten) if gemeenten else None)
     parser.add_argument("--city-months", type=int, default=24)
     parser.add_argument("--national-months", type=int, default=12)
     parser.add_argument("--no-demo", dest="demo", action="store_false",
@@ -464,7 +497,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="wijkwijzer-bench-") as tmp:
         for scale in args.scales.split(","):
             months = args.city_months if scale == "city" else args.national_months
-            results[scale] = bench_scale(scale, months, args.national_fraction, Path(tmp))
+            results[scale] = bench_scale(scale, months, args.national_fraction, Path(tmp), args.national_gemeenten)
         if args.demo and "city" in args.scales.split(","):
             results["city_demo"] = time_demo(Path(tmp))
     results["arguments"] = sys.argv[1:] if argv is None else list(argv)

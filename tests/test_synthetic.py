@@ -363,6 +363,29 @@ def digest_tree(out: Path) -> dict[str, str]:
             for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+def test_a_national_world_of_fewer_gemeenten_is_a_part_of_the_whole(national, tmp_path):
+    """The benchmark's smaller national world: Rotterdam and the first other gemeenten by code,
+    with the very buurten they have in the whole country, and only the partners serving them."""
+    generate(scale="national", months=1, seed=7, out=tmp_path, end_month=END,
+             national_fraction=0.001, national_gemeenten=3)
+    whole = pl.read_csv(national.out / "reference" / "buurten_national.csv", infer_schema=False)
+    part = pl.read_csv(tmp_path / "reference" / "buurten_national.csv", infer_schema=False)
+    others = sorted(set(whole["gm_code"]) - {"GM0599"})[:2]
+    assert sorted(set(part["gm_code"])) == sorted(["GM0599", *others])
+    assert part.sort("bu_code").equals(whole.filter(pl.col("gm_code").is_in(part["gm_code"].unique()))
+                                       .sort("bu_code"))
+    partners = {p["name"] for p in json.loads((tmp_path / "partners_national.json").read_text())["partners"]}
+    assert {p.name for p in tmp_path.iterdir() if p.is_dir() and p.name != "reference"} == partners
+    assert "gemeente_rotterdam" in partners and len(partners) < len(
+        json.loads((national.out / "partners_national.json").read_text())["partners"])
+    served = Deliveries(tmp_path)
+    homes_in = {b for _, _, frame in served.of("verhuureenheden") for b in frame[next(
+        c for c in frame.columns if c.lower() == "buurtcode")]}
+    assert homes_in and homes_in <= set(part["bu_code"])
+    with pytest.raises(ValueError, match="national_gemeenten"):
+        generate(scale="national", months=1, seed=7, out=tmp_path / "none", national_gemeenten=0)
+
+
 def test_same_seed_gives_byte_identical_files(city, tmp_path):
     again = tmp_path / "again"
     generate(scale="city", months=MONTHS, seed=7, out=again, end_month=END)

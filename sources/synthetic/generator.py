@@ -103,11 +103,13 @@ def clear_previous(out: Path, partner: Partner) -> None:
 
 
 def generate(scale: str = "city", months: int = 24, seed: int = 42, out: Path | str | None = None,
-             end_month: str = "2026-10", *, national_fraction: float = 1.0) -> dict:
+             end_month: str = "2026-10", *, national_fraction: float = 1.0,
+             national_gemeenten: int | None = None) -> dict:
     """Write a synthetic partner world into `out` and return {files, rows, seconds}.
 
     `national_fraction` shrinks the national world (households, hence homes, people and
     counts) for tests; the full national world is `national_fraction=1.0`.
+    `national_gemeenten` keeps that many of its gemeenten (Rotterdam first) and their partners.
     """
     if out is None:
         raise TypeError("generate() needs an output folder: out=Path(...)")
@@ -122,7 +124,7 @@ def generate(scale: str = "city", months: int = 24, seed: int = 42, out: Path | 
         fraction = CITY_HOME_FRACTION
     else:
         from .national import national_geography, write_national_reference
-        geo = national_geography(seed, national_fraction)
+        geo = national_geography(seed, national_fraction, national_gemeenten)
         write_national_reference(geo, out)
         fraction = national_fraction
     world = build_world(geo, tl, seed)

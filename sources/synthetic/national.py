@@ -151,11 +151,15 @@ def national_partners(corporations: int = N_CORPORATIONS) -> tuple[Partner, ...]
     return tuple(partners)
 
 
-def national_geography(seed: int, fraction: float = 1.0) -> Geography:
+def national_geography(seed: int, fraction: float = 1.0, kept_gemeenten: int | None = None) -> Geography:
     """All buurten of the synthetic Netherlands; `fraction` scales households and people (not
-    the number of buurten) so tests can run the national code path in seconds."""
+    the number of buurten) so tests can run the national code path in seconds. `kept_gemeenten` keeps
+    Rotterdam and the first others by code, with the partners that serve them: the national
+    code path (many gemeenten, partners across them) at a size a benchmark can finish."""
     if not 0 < fraction <= 1:
         raise ValueError("national_fraction must be in (0, 1]")
+    if kept_gemeenten is not None and not 1 <= kept_gemeenten <= N_GEMEENTEN:
+        raise ValueError(f"national_gemeenten must be in [1, {N_GEMEENTEN}]")
     g = rng(seed, "national")
     gemeenten = synthetic_gemeenten(g)
     others = synthetic_buurten(g, gemeenten, N_BUURTEN - 87)
@@ -203,10 +207,15 @@ def national_geography(seed: int, fraction: float = 1.0) -> Geography:
         "welzijn": [f"gemeente_{r}" for r in region],
         "veiligheid": [f"politie_{p}" for p in police],
         "bewoners": [f"bewonerspanel_{r}" for r in region]})
-    frame = frame.join(assignment, on="gemeentecode", how="left", maintain_order="left")
+    if kept_gemeenten is not None:
+        kept = [ROTTERDAM, *sorted(set(assignment["gemeentecode"].to_list()) - {ROTTERDAM})[:kept_gemeenten - 1]]
+        assignment = assignment.filter(pl.col("gemeentecode").is_in(kept))
+    frame = frame.join(assignment, on="gemeentecode", how="inner", maintain_order="left")
+    serving = set(assignment.drop("gemeentecode", "secondary_share").unpivot()["value"].to_list())
     # The planted bad row goes to Rotterdam's main corporation (it surely has reports).
     bad_row_partner = assignment.filter(pl.col("gemeentecode") == ROTTERDAM)["wonen_primary"][0]
-    geo = Geography(frame.select(*BUURT_COLUMNS, "geometry_wkt"), national_partners(), fraction,
+    geo = Geography(frame.select(*BUURT_COLUMNS, "geometry_wkt"),
+                    tuple(p for p in national_partners() if p.name in serving), fraction,
                     fraction, ROTTERDAM, bad_row_partner)
     return geo
 
