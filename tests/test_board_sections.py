@@ -8,7 +8,7 @@ import pytest
 from quality import publication
 from reporting.board.index import build_index
 from reporting.board.periods import latest_complete_quarter
-from reporting.board.sections import maps, mix, programmes, summary
+from reporting.board.sections import maps, mix, profiles, programmes, summary
 from reporting.board.text import Fmt, Strings
 from sources.indicators import load_catalogue
 
@@ -193,6 +193,23 @@ def test_a_target_line_shows_its_interval_with_the_precision_it_was_published_wi
     names["t1"]["subject_kind"], names["t1"]["unit"] = "programme_outcome", None
     names["t1"]["direction"] = "at_least"
     assert line(0.85, 0.78, 0.9, 0.73) == ("85%", "78%–90%", "≥ 73%")
+
+
+def test_a_profile_shows_an_estimate_at_the_precision_it_was_published_with():
+    def shown(value, low, high, decimals=1):
+        row = {"estimate": value, "value": None, "suppressed": False, "value_low": low, "value_high": high}
+        cell = profiles.indicator_value(row, decimals, T, F)
+        return cell["text"], cell["interval"]
+    # published in whole units (a rate of a small count, rounded to protect it): no ",0"
+    assert shown(123.0, 118.0, 128.0) == ("123", "118–128")
+    # a decimal anywhere in the estimate or its interval: all at the unit's precision
+    assert shown(123.0, 118.5, 128.0) == ("123,0", "118,5–128,0")
+    assert shown(12.34, 11.0, 13.0) == ("12,3", "11,0–13,0")
+    # never more than the unit has
+    assert shown(12.34, 11.0, 13.0, decimals=0) == ("12", "11–13")
+    hidden = profiles.indicator_value({"estimate": None, "value": None, "suppressed": True,
+                                       "value_low": None, "value_high": None}, 1, T, F)
+    assert hidden["state"] == "suppressed" and hidden["interval"] == ""
 
 
 # --- the contract's typed reader ----------------------------------------------------------------

@@ -7,7 +7,7 @@ from __future__ import annotations
 from reporting import charts
 from reporting.board.index import DIMENSIONS, NEED, Index
 from reporting.board.sections.cells import score_cell
-from reporting.board.text import Fmt, Strings
+from reporting.board.text import Fmt, Strings, decimals_as_stored
 from sources.indicators import Catalogue
 
 
@@ -31,6 +31,8 @@ def indicator_value(row: dict | None, decimals: int, t: Strings, fmt: Fmt) -> di
     value = row["estimate"] if row["estimate"] is not None else row["value"]
     if row["suppressed"] or value is None:
         return {"state": "suppressed", "text": t("suppressed_short"), "interval": "", "title": t("suppressed_title")}
+    # at the precision it was published with, as the summary's targets (text.decimals_as_stored)
+    decimals = decimals_as_stored([value, row["value_low"], row["value_high"]], most=decimals)
     show = lambda v: fmt.number(v, decimals)  # noqa: E731
     return {"state": "shown", "text": show(value), "title": "",
             "interval": fmt.span(row["value_low"], row["value_high"], show)}
