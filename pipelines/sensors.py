@@ -1,6 +1,9 @@
-"""The inbox sensor: one run per new stable file, deduplicated forever by its partner, name and
-bytes (`partner:name:sha256`): the same bytes under another name are another delivery (an empty
-month after an empty month), and a name that could hold personal data is only its length."""
+"""The inbox sensor: one run per file dropped in the inbox, keyed by its partner, name, bytes and
+modification time (`partner:name:sha256:mtime`). A file waiting in the inbox keeps its key, so it
+starts one run however many ticks see it; every drop starts its own, whose intake decides: a
+duplicate (with its receipt), another delivery under another name (an empty month after an empty
+month), or a correction back (an earlier version sent again after its correction). A name that
+could hold personal data is only its length there, as on receipts."""
 
 import dagster as dg
 
@@ -15,8 +18,8 @@ ALL_JOB = "wijkwijzer_rebuild"
 
 @dg.sensor(job_name=INTAKE_JOB, minimum_interval_seconds=30,
            default_status=dg.DefaultSensorStatus.RUNNING,
-           description="Starts a run for every new stable file in inbox/<partner>/. Identical "
-                       "bytes under the same name have the same run key, so a re-delivery starts nothing.")
+           description="Starts a run for every new stable file in inbox/<partner>/. A file waiting "
+                       "in the inbox keeps its run key: one run per drop.")
 def inbox_sensor(context: dg.SensorEvaluationContext, data_home: DataHomeResource):
     candidates = inbox_candidates(data_home.home)
     if not candidates:
@@ -24,5 +27,5 @@ def inbox_sensor(context: dg.SensorEvaluationContext, data_home: DataHomeResourc
         return
     for partner, path in candidates:
         name = reported_file_name(path.name, load_registry())
-        yield dg.RunRequest(run_key=f"{partner}:{name}:{sha256_of(path)}",
+        yield dg.RunRequest(run_key=f"{partner}:{name}:{sha256_of(path)}:{path.stat().st_mtime_ns}",
                             tags={"wijkwijzer/partner": partner})

@@ -184,16 +184,39 @@ def register_known_buurten(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("create or replace temp table known_buurten as select distinct buurtcode from codes")
 
 
-def decided_deliveries(con: duckdb.DuckDBPyConnection) -> set[tuple[str, str]]:
-    """(sha256, file name) of every file decided on. A delivery is its bytes *and* its name (partner,
-    dataset, period): the same bytes under another name are another delivery, such as a month
-    with nothing to report after another one (a header-only file, byte for byte the same)."""
-    return {(sha, name) for sha, name in con.sql(
-        "select distinct sha256, file_name from raw.load_ledger where decision <> 'duplicate'").fetchall()}
+class Settled:
+    """The deliveries (sha256, file name) that, sent again, are a duplicate: each one refused, and
+    per partner, dataset and period the one in use. A
+    delivery is its bytes *and* its name: the same bytes under another name are another delivery
+    (an empty month after an empty month, byte for byte the same). An earlier version sent again
+    after its correction replaces the correction: a correction back, not a duplicate."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.refused = {(sha, name) for sha, name in con.sql(
+            "select sha256, file_name from raw.load_ledger where decision = 'refused'").fetchall()}
+        self.in_use = {(partner, dataset, period): (sha, name) for partner, dataset, period, sha, name in con.sql("""
+            select partner, dataset, period, sha256, file_name from raw.load_ledger
+            where decision in ('accepted', 'accepted_with_warnings')
+            qualify row_number() over (partition by partner, dataset, period order by decided_at desc) = 1
+            """).fetchall()}
+        self._in_use = set(self.in_use.values())
+
+    def __contains__(self, delivery: tuple[str, str]) -> bool:
+        return delivery in self.refused or delivery in self._in_use
+
+    def record(self, outcome: Outcome, delivery: tuple[str, str]) -> None:
+        """What deciding on `delivery` settled (a duplicate settles nothing new)."""
+        if outcome.refused:
+            self.refused.add(delivery)
+        elif not outcome.duplicate and outcome.delivery is not None:
+            d = outcome.delivery
+            self._in_use.discard(self.in_use.get((d.partner, d.dataset, d.period)))
+            self.in_use[(d.partner, d.dataset, d.period)] = delivery
+            self._in_use.add(delivery)
 
 
 def delivery_of(landed: Landed, registry: Registry) -> tuple[str, str]:
-    """What decided_deliveries holds for a landed file (its name as the ledger records it)."""
+    """A landed file as Settled knows deliveries (its name as the ledger records it)."""
     return landed.sha256, reported_file_name(landed.original_name, registry)
 
 
@@ -292,13 +315,13 @@ def _unjudgeable(landed: Landed, error: Exception, registry: Registry) -> Outcom
 
 
 def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_id: str,
-            registry: Registry | None = None, already: set[str] | None = None,
+            registry: Registry | None = None, already: Settled | None = None,
             inspected: Callable[[], Inspection] | None = None) -> Outcome:
     """Decide on one landed file; returns the outcome (receipts written, ledger updated).
 
     `inspected`: this file's `validate.inspect`, when it was started ahead (see run_intake)."""
     registry = registry or load_registry()
-    already = decided_deliveries(con) if already is None else already
+    already = Settled(con) if already is None else already
     if delivery_of(landed, registry) in already:
         name = reported_file_name(landed.original_name, registry)
         outcome = Outcome(file_name=name, sha256=landed.sha256, duplicate=True)
@@ -326,7 +349,7 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
     else:
         _load(con, outcome, outcome.contract, run_id)
     con.execute(f"drop table if exists {VALIDATED}")
-    already.add(delivery_of(landed, registry))
+    already.record(outcome, delivery_of(landed, registry))
     return outcome
 
 
@@ -357,9 +380,10 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
         landed, new = land(home, partner_folder, path)
         if not new:
             redelivered.append(landed)
-    already = decided_deliveries(con)
+    already = Settled(con)
     todo = sorted(pending(con, home, registry), key=lambda f: f.path.stat().st_mtime)
-    todo += [f for f in redelivered if delivery_of(f, registry) in already and f not in todo]
+    # Bytes landed before under this name: a duplicate (with its receipt), or a correction back.
+    todo += [f for f in redelivered if f not in todo]
     outcomes = []
     # The next file is read, privacy-scanned and parsed in a second thread while this one goes
     # through DuckDB, GX and the receipts: polars and DuckDB release the GIL, so both cores

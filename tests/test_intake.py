@@ -136,6 +136,24 @@ def test_the_same_bytes_for_another_month_or_partner_are_a_delivery_not_a_duplic
     assert again.decision == "duplicate"
 
 
+def test_an_earlier_version_sent_again_after_its_correction_is_a_correction_back(home, deliver):
+    """v1, corrected by v2, then v1 again: the partner takes the correction back, and the month
+    holds v1's rows again. The same v1 once more is then a duplicate."""
+    name = "havensteder__huurachterstand__2025-06.csv"
+    deliver("havensteder", name, ARREARS, arrears_rows(3))
+    intake(home)
+    deliver("havensteder", name, ARREARS, arrears_rows(5))
+    intake(home)
+    deliver("havensteder", name, ARREARS, arrears_rows(3))
+    [back] = intake(home)
+    assert back.decision == "accepted" and back.loaded_before["rows_loaded"] == 5
+    assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(3,)]
+    deliver("havensteder", name, ARREARS, arrears_rows(3))
+    [again] = intake(home)
+    assert again.decision == "duplicate"
+    assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(3,)]
+
+
 def test_one_bad_row_among_many_loads_with_a_warning_and_is_kept_aside(home, deliver):
     rows = nuisance_rows(99) + [["M-99999", "14-06-2025", "BU05999999", "CX-01", "geluid", "", ""]]
     deliver("havensteder", "havensteder__overlastmeldingen__2025-06.csv", NUISANCE, rows)
