@@ -185,15 +185,14 @@ def register_known_buurten(con: duckdb.DuckDBPyConnection) -> None:
 
 
 class Settled:
-    """The deliveries (sha256, file name) that, sent again, are a duplicate: each one refused, and
-    per partner, dataset and period the one in use. A
-    delivery is its bytes *and* its name: the same bytes under another name are another delivery
-    (an empty month after an empty month, byte for byte the same). An earlier version sent again
-    after its correction replaces the correction: a correction back, not a duplicate."""
+    """The deliveries (sha256, file name) that, sent again, are a duplicate: per partner, dataset
+    and period the one in use. A delivery is its bytes *and* its name: the same bytes under another
+    name are another delivery (an empty month after an empty month, byte for byte the same). An
+    earlier version sent again after its correction replaces the correction: a correction back. A
+    refused file sent again is judged again: its receipt says why it is still refused (and a copy
+    that was refused in another partner's folder does not stop the right partner's delivery)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
-        self.refused = {(sha, name) for sha, name in con.sql(
-            "select sha256, file_name from raw.load_ledger where decision = 'refused'").fetchall()}
         self.in_use = {(partner, dataset, period): (sha, name) for partner, dataset, period, sha, name in con.sql("""
             select partner, dataset, period, sha256, file_name from raw.load_ledger
             where decision in ('accepted', 'accepted_with_warnings')
@@ -202,13 +201,11 @@ class Settled:
         self._in_use = set(self.in_use.values())
 
     def __contains__(self, delivery: tuple[str, str]) -> bool:
-        return delivery in self.refused or delivery in self._in_use
+        return delivery in self._in_use
 
     def record(self, outcome: Outcome, delivery: tuple[str, str]) -> None:
-        """What deciding on `delivery` settled (a duplicate settles nothing new)."""
-        if outcome.refused:
-            self.refused.add(delivery)
-        elif not outcome.duplicate and outcome.delivery is not None:
+        """What deciding on `delivery` settled: a loaded delivery is now the one in use."""
+        if not (outcome.refused or outcome.duplicate) and outcome.delivery is not None:
             d = outcome.delivery
             self._in_use.discard(self.in_use.get((d.partner, d.dataset, d.period)))
             self.in_use[(d.partner, d.dataset, d.period)] = delivery
@@ -364,7 +361,8 @@ def pending(con: duckdb.DuckDBPyConnection, home: DataHome,
 
 def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
                registry: Registry | None = None, on_decided=None) -> list[Outcome]:
-    """Land every stable inbox file, then decide on every pending landed file, oldest first.
+    """Land every stable inbox file, then decide on each of them and on any landed file a killed
+    run left undecided, oldest first.
 
     `on_decided(outcome, seconds)`, when given, hears each decision and how long it took
     (the benchmark's throughput per file format)."""
@@ -375,15 +373,18 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
     # leftovers of a killed run.
     for stale in home.landing.glob("*/.*.partial"):
         stale.unlink(missing_ok=True)
-    redelivered = []
-    for partner_folder, path in inbox_candidates(home):
-        landed, new = land(home, partner_folder, path)
-        if not new:
-            redelivered.append(landed)
+    # Every file taken from the inbox is decided, in the order it was dropped (ties: inbox
+    # order), new or landed before (a duplicate with its receipt, or a correction back): a file
+    # never leaves the inbox without a decision, and of two versions the later one ends in use.
+    dropped = []
+    for order, (partner_folder, path) in enumerate(inbox_candidates(home)):
+        when = path.stat().st_mtime_ns
+        dropped.append((when, order, land(home, partner_folder, path)[0]))
+    taken = [landed for _, _, landed in sorted(dropped, key=lambda d: d[:2])]
+    # Landed without a decision by a run that was killed: dropped before these, decided first.
+    left = sorted((f for f in pending(con, home, registry) if f not in taken), key=lambda f: f.path.stat().st_mtime)
+    todo = left + taken
     already = Settled(con)
-    todo = sorted(pending(con, home, registry), key=lambda f: f.path.stat().st_mtime)
-    # Bytes landed before under this name: a duplicate (with its receipt), or a correction back.
-    todo += [f for f in redelivered if f not in todo]
     outcomes = []
     # The next file is read, privacy-scanned and parsed in a second thread while this one goes
     # through DuckDB, GX and the receipts: polars and DuckDB release the GIL, so both cores

@@ -154,6 +154,54 @@ def test_an_earlier_version_sent_again_after_its_correction_is_a_correction_back
     assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(3,)]
 
 
+def arrears_parquet(home, name: str, rows: int, dropped: int):
+    path = home.partner_inbox("havensteder") / name
+    pl.DataFrame({"contract_id": [f"HC-{i:05d}" for i in range(rows)], "maand": ["2025-06"] * rows,
+                  "achterstand_eur": [20.0] * rows, "maanden_achterstand": [2] * rows}).write_parquet(path)
+    os.utime(path, (dropped, dropped))
+    return path
+
+
+def test_of_two_versions_in_one_run_the_one_dropped_last_ends_in_use(home, deliver):
+    """Decided in the order they were dropped, not by name: the older .parquet, then the newer .csv."""
+    name = "havensteder__huurachterstand__2025-06"
+    arrears_parquet(home, f"{name}.parquet", 3, dropped=1000)
+    newer = deliver("havensteder", f"{name}.csv", ARREARS, arrears_rows(7))
+    os.utime(newer, (9000, 9000))
+    assert [o.file_name for o in intake(home)] == [f"{name}.parquet", f"{name}.csv"]
+    assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(7,)]
+
+
+def test_a_correction_back_and_a_newer_version_in_one_run_end_with_the_newer(home, deliver):
+    name = "havensteder__huurachterstand__2025-06"
+    for rows in (1, 2):
+        deliver("havensteder", f"{name}.csv", ARREARS, arrears_rows(rows))
+        intake(home)
+    back = deliver("havensteder", f"{name}.csv", ARREARS, arrears_rows(1))
+    os.utime(back, (5000, 5000))
+    arrears_parquet(home, f"{name}.parquet", 3, dropped=6000)
+    assert [o.decision for o in intake(home)] == ["accepted", "accepted"]
+    assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(3,)]
+
+
+def test_every_file_taken_from_the_inbox_is_decided_even_when_its_bytes_were_refused_before(home, deliver):
+    """A refused file sent again is judged again (its receipt says why); a misnamed file with the
+    same bytes and name length as another gets its own decision; and a copy refused in another
+    partner's folder does not stop the right partner's delivery of the same bytes."""
+    deliver("havensteder", "jan123456782.csv", ARREARS, arrears_rows(2))
+    [first] = intake(home)
+    deliver("havensteder", "piet12345678.csv", ARREARS, arrears_rows(2))
+    [second] = intake(home)
+    assert (first.decision, second.decision) == ("refused", "refused") and second.problems
+    misfiled = deliver("woonstad", "havensteder__huurachterstand__2025-06.csv", ARREARS, arrears_rows(3))
+    [wrong_folder] = intake(home)
+    deliver("havensteder", misfiled.name, ARREARS, arrears_rows(3))
+    [right_folder] = intake(home)
+    assert (wrong_folder.decision, right_folder.decision) == ("refused", "accepted")
+    assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(3,)]
+    assert "123456782" not in all_output_text(home)
+
+
 def test_one_bad_row_among_many_loads_with_a_warning_and_is_kept_aside(home, deliver):
     rows = nuisance_rows(99) + [["M-99999", "14-06-2025", "BU05999999", "CX-01", "geluid", "", ""]]
     deliver("havensteder", "havensteder__overlastmeldingen__2025-06.csv", NUISANCE, rows)
