@@ -198,18 +198,15 @@ class Settled:
             where decision in ('accepted', 'accepted_with_warnings')
             qualify row_number() over (partition by partner, dataset, period order by decided_at desc) = 1
             """).fetchall()}
-        self._in_use = set(self.in_use.values())
 
     def __contains__(self, delivery: tuple[str, str]) -> bool:
-        return delivery in self._in_use
+        return delivery in self.in_use.values()
 
     def record(self, outcome: Outcome, delivery: tuple[str, str]) -> None:
         """What deciding on `delivery` settled: a loaded delivery is now the one in use."""
         if not (outcome.refused or outcome.duplicate) and outcome.delivery is not None:
             d = outcome.delivery
-            self._in_use.discard(self.in_use.get((d.partner, d.dataset, d.period)))
             self.in_use[(d.partner, d.dataset, d.period)] = delivery
-            self._in_use.add(delivery)
 
 
 def delivery_of(landed: Landed, registry: Registry) -> tuple[str, str]:
@@ -319,8 +316,9 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
     `inspected`: this file's `validate.inspect`, when it was started ahead (see run_intake)."""
     registry = registry or load_registry()
     already = Settled(con) if already is None else already
-    if delivery_of(landed, registry) in already:
-        name = reported_file_name(landed.original_name, registry)
+    delivery = delivery_of(landed, registry)
+    if delivery in already:
+        name = delivery[1]
         outcome = Outcome(file_name=name, sha256=landed.sha256, duplicate=True)
         if name == landed.original_name:
             outcome.delivery = parse_file_name(name)
@@ -346,7 +344,7 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
     else:
         _load(con, outcome, outcome.contract, run_id)
     con.execute(f"drop table if exists {VALIDATED}")
-    already.record(outcome, delivery_of(landed, registry))
+    already.record(outcome, delivery)
     return outcome
 
 
