@@ -145,8 +145,33 @@ def land(home: DataHome, partner_folder: str, path: Path) -> tuple[Landed, bool]
     after = path.stat()
     unchanged = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
     if unchanged and (new or sha256_of(target) == sha):
+        _mark_dropped(target, before.st_mtime_ns)
         path.unlink(missing_ok=True)  # another run may have taken it at the same moment
     return Landed(target, sha, partner_folder, path.name), new
+
+
+def _drop_marker(landed_path: Path) -> Path:
+    return landed_path.parent / ".dropped" / landed_path.name
+
+
+def _mark_dropped(landed_path: Path, dropped_ns: int) -> None:
+    """Note, before the inbox copy goes, that this landed file was dropped and awaits a decision.
+
+    The ledger knows a delivery by (sha256, name) only, so bytes landed before (a correction
+    back, a duplicate) would look decided if the run were killed before deciding them again; the
+    marker keeps them pending until a decision comes after it (see `pending`)."""
+    marker = _drop_marker(landed_path)
+    marker.parent.mkdir(exist_ok=True)
+    partial = marker.with_name(marker.name + ".partial")
+    partial.write_text(json.dumps({"dropped_ns": dropped_ns, "landed_ns": time.time_ns()}))
+    os.replace(partial, marker)
+
+
+def _dropped(landed_path: Path) -> dict | None:
+    try:
+        return json.loads(_drop_marker(landed_path).read_text())
+    except (FileNotFoundError, ValueError):
+        return None
 
 
 def landed_files(home: DataHome) -> list[Landed]:
@@ -350,11 +375,19 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
 
 def pending(con: duckdb.DuckDBPyConnection, home: DataHome,
             registry: Registry | None = None) -> list[Landed]:
-    """Landed files without a decision yet (new, or left by a crashed run)."""
+    """Landed files without a decision since they were dropped (left by a killed run), in the
+    order they were dropped: bytes never decided, and bytes decided before but dropped again."""
     registry = registry or load_registry()
-    ledger = {(row[0], row[1]) for row in con.sql(
-        "select sha256, file_name from raw.load_ledger").fetchall()}
-    return [f for f in landed_files(home) if delivery_of(f, registry) not in ledger]
+    last_decided = {(sha, name): decided_at.timestamp() for sha, name, decided_at in con.sql(
+        "select sha256, file_name, max(decided_at) from raw.load_ledger group by all").fetchall()}
+    found = []
+    for landed in landed_files(home):
+        dropped = _dropped(landed.path)
+        decided = last_decided.get(delivery_of(landed, registry))
+        if decided is None or (dropped is not None and dropped["landed_ns"] / 1e9 > decided):
+            when = dropped["dropped_ns"] if dropped else landed.path.stat().st_mtime_ns
+            found.append((when, landed))
+    return [landed for _, landed in sorted(found, key=lambda d: d[0])]
 
 
 def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
@@ -380,7 +413,7 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
         dropped.append((when, order, land(home, partner_folder, path)[0]))
     taken = [landed for _, _, landed in sorted(dropped, key=lambda d: d[:2])]
     # Landed without a decision by a run that was killed: dropped before these, decided first.
-    left = sorted((f for f in pending(con, home, registry) if f not in taken), key=lambda f: f.path.stat().st_mtime)
+    left = [f for f in pending(con, home, registry) if f not in taken]
     todo = left + taken
     already = Settled(con)
     outcomes = []
@@ -402,6 +435,7 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
             upcoming = start(todo[position + 1]) if position + 1 < len(todo) else None
             outcomes.append(process(con, home, landed, run_id, registry, already,
                                     current.result if current else None))
+            _drop_marker(landed.path).unlink(missing_ok=True)  # decided: the ledger says so now
             if on_decided:
                 on_decided(outcomes[-1], time.perf_counter() - started)
     return outcomes

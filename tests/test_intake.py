@@ -184,6 +184,33 @@ def test_a_correction_back_and_a_newer_version_in_one_run_end_with_the_newer(hom
     assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(3,)]
 
 
+def test_a_correction_back_landed_by_a_run_killed_before_deciding_it_is_decided_by_the_next(
+        home, deliver, monkeypatch):
+    """The landed bytes of a correction back already have a ledger row (their first delivery):
+    a run killed after taking them from the inbox must not lose them. The next run decides them,
+    and the run after that has nothing left."""
+    import quality.intake as intake_module
+
+    name = "havensteder__huurachterstand__2025-06.csv"
+    for rows in (3, 5):
+        deliver("havensteder", name, ARREARS, arrears_rows(rows))
+        intake(home)
+    deliver("havensteder", name, ARREARS, arrears_rows(3))
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # the process dies after landing, before any decision
+
+    with monkeypatch.context() as patched:
+        patched.setattr(intake_module, "process", killed)
+        with pytest.raises(KeyboardInterrupt):
+            intake(home)
+    assert not list(home.partner_inbox("havensteder").iterdir())  # taken from the inbox
+    [back] = intake(home)
+    assert back.decision == "accepted" and back.loaded_before["rows_loaded"] == 5
+    assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(3,)]
+    assert intake(home) == []
+
+
 def test_every_file_taken_from_the_inbox_is_decided_even_when_its_bytes_were_refused_before(home, deliver):
     """A refused file sent again is judged again (its receipt says why); a misnamed file with the
     same bytes and name length as another gets its own decision; and a copy refused in another
