@@ -215,7 +215,9 @@ class Settled:
     name are another delivery (an empty month after an empty month, byte for byte the same). An
     earlier version sent again after its correction replaces the correction: a correction back. A
     refused file sent again is judged again: its receipt says why it is still refused (and a copy
-    that was refused in another partner's folder does not stop the right partner's delivery)."""
+    that was refused in another partner's folder does not stop the right partner's delivery). A
+    copy of the delivery in use dropped in another partner's folder is not a duplicate either: it
+    is judged, and refused as misfiled."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.in_use = {(partner, dataset, period): (sha, name) for partner, dataset, period, sha, name in con.sql("""
@@ -224,8 +226,9 @@ class Settled:
             qualify row_number() over (partition by partner, dataset, period order by decided_at desc) = 1
             """).fetchall()}
 
-    def __contains__(self, delivery: tuple[str, str]) -> bool:
-        return delivery in self.in_use.values()
+    def is_duplicate(self, partner_folder: str, delivery: tuple[str, str]) -> bool:
+        return any(partner == partner_folder and used == delivery
+                   for (partner, _, _), used in self.in_use.items())
 
     def record(self, outcome: Outcome, delivery: tuple[str, str]) -> None:
         """What deciding on `delivery` settled: a loaded delivery is now the one in use."""
@@ -342,7 +345,7 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
     registry = registry or load_registry()
     already = Settled(con) if already is None else already
     delivery = delivery_of(landed, registry)
-    if delivery in already:
+    if already.is_duplicate(landed.partner_folder, delivery):
         name = delivery[1]
         outcome = Outcome(file_name=name, sha256=landed.sha256, duplicate=True)
         if name == landed.original_name:
@@ -423,8 +426,8 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
     # ever touched here, one file and one transaction at a time, in the order of `todo`.
     with checkpoints_deferred(con), ThreadPoolExecutor(max_workers=1, thread_name_prefix="inspect") as ahead:
         def start(landed: Landed) -> Future | None:
-            if delivery_of(landed, registry) in already:  # a duplicate needs no inspection
-                return None
+            if already.is_duplicate(landed.partner_folder, delivery_of(landed, registry)):
+                return None  # a duplicate needs no inspection
             return ahead.submit(inspect, landed.path, registry, landed.sha256,
                                 landed.original_name, landed.partner_folder)
 

@@ -229,6 +229,19 @@ def test_every_file_taken_from_the_inbox_is_decided_even_when_its_bytes_were_ref
     assert "123456782" not in all_output_text(home)
 
 
+def test_a_copy_of_the_delivery_in_use_in_another_partners_folder_is_refused_not_a_duplicate(home, deliver):
+    """havensteder's accepted file dropped again in woonstad's folder: woonstad's receipt says
+    the folder is wrong (a 'duplicate, no change' receipt would tell woonstad it delivered)."""
+    name = "havensteder__huurachterstand__2025-06.csv"
+    deliver("havensteder", name, ARREARS, arrears_rows(3))
+    intake(home)
+    deliver("woonstad", name, ARREARS, arrears_rows(3))
+    [misfiled] = intake(home)
+    assert misfiled.decision == "refused" and [p.code for p in misfiled.problems] == ["wrong_folder"]
+    assert (home.receipts / "woonstad").exists()
+    assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(3,)]
+
+
 def test_one_bad_row_among_many_loads_with_a_warning_and_is_kept_aside(home, deliver):
     rows = nuisance_rows(99) + [["M-99999", "14-06-2025", "BU05999999", "CX-01", "geluid", "", ""]]
     deliver("havensteder", "havensteder__overlastmeldingen__2025-06.csv", NUISANCE, rows)
