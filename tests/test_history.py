@@ -179,3 +179,85 @@ def test_an_intake_run_logs_each_warning_and_the_last_delivery_per_history_check
     logged = [(r.check_name, r.metadata["delivery"].value[-11:-4], r.passed) for r in _history_events(contract, outcomes)]
     assert logged == [("history_row_count", "2025-02", False), ("history_row_count", "2025-04", True),
                       ("history_mean_amounts", "2025-04", True)]
+
+
+@pytest.mark.parametrize("mode", ["in a worker", "in the intake", "worker dies"])
+def test_history_is_judged_alike_in_a_worker_in_the_intake_or_after_the_worker_died(
+        home, deliver, monkeypatch, tmp_path, mode):
+    """The intake judges history in a forked worker while it loads; the findings, the decision and
+    the receipt are the same as when it judges in its own process, also when the worker dies
+    (killed by the OOM killer, say): the intake then judges itself and goes on."""
+    import os
+    import signal
+
+    import quality.history as history_module
+    import quality.intake as intake_module
+
+    judged_in = tmp_path / "judged_in"
+    validator = history_module._validator
+
+    def recording_validator():  # a forked worker inherits this patch
+        with judged_in.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return validator()
+
+    class Judge(history_module.HistoryJudge):
+        def __init__(self, worker: bool = False):
+            super().__init__(worker=worker and mode != "in the intake")
+
+        def start(self, con, outcome):
+            if mode == "worker dies" and self._pool is not None:
+                for process in list(self._pool._processes.values()):
+                    os.kill(process.pid, signal.SIGKILL)
+                    process.join()
+            return super().start(con, outcome)
+
+    monkeypatch.setattr(history_module, "_validator", recording_validator)
+    monkeypatch.setattr(intake_module, "HistoryJudge", Judge)
+    arrears_history(home, deliver)
+    [outcome] = deliver_run(home, deliver, [("havensteder__huurachterstand__2025-04.csv", ARREARS,
+                                             arrears(52, month="2025-04"))])
+    assert outcome.decision == "accepted_with_warnings"
+    [finding] = [f for f in outcome.history if not f.success]
+    assert finding.en == "48% fewer rows than the last three deliveries (52 against 100 on average)"
+    receipt = next((home.receipts / "havensteder").glob(f"*{outcome.sha256[:12]}.en.md")).read_text()
+    assert "48% fewer rows than the last three deliveries" in receipt
+    with open_warehouse(home.warehouse, read_only=True) as con:
+        [(decision, rules)] = con.execute("select decision, rule_results::varchar from raw.load_ledger "
+                                          "where period = '2025-04'").fetchall()
+    assert decision == "accepted_with_warnings" and "history.row_count" in rules
+    pids = {int(line) for line in judged_in.read_text().split()}
+    assert (pids == {os.getpid()}) == (mode != "in a worker")
+
+
+def test_the_history_worker_ends_with_an_intake_killed_outright():
+    """A forked worker waits for work; killed without a chance to stop it, the intake would leave
+    it waiting forever (one more per killed run, each a copy of the intake's memory)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO_ROOT
+
+    intake = subprocess.Popen([sys.executable, "-c", (
+        "from quality.history import HistoryJudge; import time\n"
+        "judge = HistoryJudge(worker=True)\n"
+        "print(*[p.pid for p in judge._pool._processes.values()], flush=True)\n"
+        "time.sleep(60)")], cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    worker = int(intake.stdout.readline())
+    intake.send_signal(signal.SIGKILL)
+    intake.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(worker, 0)
+            with open(f"/proc/{worker}/stat") as stat:
+                if stat.read().split(")")[1].split()[0] == "Z":
+                    break  # ended; its new parent has yet to reap it
+        except (ProcessLookupError, FileNotFoundError):
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail("the history worker outlived its intake")
