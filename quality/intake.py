@@ -13,9 +13,11 @@ import re
 import shutil
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -37,14 +39,18 @@ from sources.geography import load_rotterdam_buurten
 log = logging.getLogger(__name__)
 SAFE_FOLDER = re.compile(r"^[a-z0-9_]{1,64}$")
 IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", "~")
+MAX_LANDED_NAME_BYTES = 180  # a file name holds 255 bytes: the hash, '__' and this
 STABLE_AFTER_S = 2.0  # a file whose size or mtime changed this recently is still being written
 
 LEDGER_DDL = """
 create table if not exists raw.load_ledger (
     file_name varchar, sha256 varchar, partner varchar, dataset varchar, period varchar,
     detected json, rows_read bigint, rows_loaded bigint, rows_rejected bigint, rows_warned bigint,
-    decision varchar, reasons json, rule_results json, run_id varchar, decided_at timestamptz
+    decision varchar, reasons json, rule_results json, run_id varchar, decided_at timestamptz,
+    drop_id varchar
 )"""
+LEDGER_COLUMNS = ("file_name, sha256, partner, dataset, period, detected, rows_read, rows_loaded, "
+                  "rows_rejected, rows_warned, decision, reasons, rule_results, run_id, decided_at, drop_id")
 REJECTS_DDL = """
 create table if not exists raw.rejects (
     sha256 varchar, partner varchar, dataset varchar, period varchar, source_row bigint,
@@ -60,6 +66,7 @@ class Landed:
     sha256: str
     partner_folder: str
     original_name: str
+    drop_id: str | None = field(default=None, compare=False)  # this drop of it (see _mark_dropped)
 
 
 def sha256_of(path: Path) -> str:
@@ -136,7 +143,7 @@ def land(home: DataHome, partner_folder: str, path: Path) -> tuple[Landed, bool]
     target_dir.mkdir(parents=True, exist_ok=True)
     before = path.stat()
     partial, sha = _copy_hashing(path, target_dir)
-    target = target_dir / f"{sha}__{path.name}"
+    target = target_dir / f"{sha}__{_within_name_limit(path.name)}"
     new = not target.exists()
     if new:
         os.replace(partial, target)
@@ -144,34 +151,67 @@ def land(home: DataHome, partner_folder: str, path: Path) -> tuple[Landed, bool]
         partial.unlink(missing_ok=True)
     after = path.stat()
     unchanged = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns)
+    drop_id = None
     if unchanged and (new or sha256_of(target) == sha):
-        _mark_dropped(target, before.st_mtime_ns)
+        drop_id = _mark_dropped(target, before.st_mtime_ns)
         path.unlink(missing_ok=True)  # another run may have taken it at the same moment
-    return Landed(target, sha, partner_folder, path.name), new
+    return Landed(target, sha, partner_folder, target.name.partition("__")[2], drop_id), new
+
+
+def _within_name_limit(name: str) -> str:
+    """The name as landing keeps it beside its hash: cut (its extension kept) where the two would
+    not fit in a file name. No agreed name comes near; a cut one is refused like any other
+    unknown name, and the receipt shows it by its length only."""
+    suffix = Path(name).suffix if len(Path(name).suffix) <= 8 else ""
+    stem = name[:len(name) - len(suffix)]
+    while len((stem + suffix).encode()) > MAX_LANDED_NAME_BYTES:
+        stem = stem[:-1]
+    return stem + suffix
 
 
 def _drop_marker(landed_path: Path) -> Path:
-    return landed_path.parent / ".dropped" / landed_path.name
+    """Named by a hash of the landed name: the name itself may hold personal data or be too long."""
+    return landed_path.parent / ".dropped" / hashlib.sha256(landed_path.name.encode()).hexdigest()
 
 
-def _mark_dropped(landed_path: Path, dropped_ns: int) -> None:
-    """Note, before the inbox copy goes, that this landed file was dropped and awaits a decision.
+def _mark_dropped(landed_path: Path, dropped_ns: int) -> str:
+    """Note, before the inbox copy goes, that this landed file was dropped and awaits a decision;
+    returns the drop's id, which its ledger row will carry.
 
-    The ledger knows a delivery by (sha256, name) only, so bytes landed before (a correction
-    back, a duplicate) would look decided if the run were killed before deciding them again; the
-    marker keeps them pending until a decision comes after it (see `pending`)."""
+    The ledger knows a delivery by (sha256, name), and the same bytes may land in two folders or
+    twice (a correction back): only the drop's own id says that *this* drop was decided. The
+    marker is on disk (fsynced) before the inbox copy is removed, so a killed run loses nothing."""
     marker = _drop_marker(landed_path)
     marker.parent.mkdir(exist_ok=True)
+    drop_id = uuid.uuid4().hex
     partial = marker.with_name(marker.name + ".partial")
-    partial.write_text(json.dumps({"dropped_ns": dropped_ns, "landed_ns": time.time_ns()}))
+    with partial.open("w") as out:
+        out.write(json.dumps({"drop_id": drop_id, "dropped_ns": dropped_ns}))
+        out.flush()
+        os.fsync(out.fileno())
     os.replace(partial, marker)
-
-
-def _dropped(landed_path: Path) -> dict | None:
+    directory = os.open(marker.parent, os.O_RDONLY)
     try:
-        return json.loads(_drop_marker(landed_path).read_text())
-    except (FileNotFoundError, ValueError):
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return drop_id
+
+
+def _drop_of(landed_path: Path) -> tuple[str | None, int | None] | None:
+    """(drop id, drop time) from the landed file's marker; None without a marker. A marker that
+    cannot be read (cut short by a crash) gives (None, None): the file counts as undecided."""
+    try:
+        text = _drop_marker(landed_path).read_text()
+    except FileNotFoundError:
         return None
+    except OSError:
+        return None, None
+    try:
+        drop = json.loads(text)
+        return str(drop["drop_id"]), int(drop["dropped_ns"])
+    except (ValueError, TypeError, KeyError):
+        return None, None
 
 
 def landed_files(home: DataHome) -> list[Landed]:
@@ -187,6 +227,7 @@ def landed_files(home: DataHome) -> list[Landed]:
 
 def ensure_tables(con: duckdb.DuckDBPyConnection, registry: Registry) -> None:
     con.execute(LEDGER_DDL)
+    con.execute("alter table raw.load_ledger add column if not exists drop_id varchar")  # before 2026-12
     con.execute(REJECTS_DDL)
     con.execute(PROFILES_DDL)
     for contract in registry.contracts.values():
@@ -259,18 +300,19 @@ def loaded_before(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> dict | No
             "decided_at": decided_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
 
-def _ledger_row(con, outcome: Outcome, run_id: str, reasons: list[dict]) -> None:
+def _ledger_row(con, outcome: Outcome, run_id: str, reasons: list[dict], drop_id: str | None) -> None:
     d = outcome.delivery
-    con.execute("insert into raw.load_ledger values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
+    con.execute(f"insert into raw.load_ledger ({LEDGER_COLUMNS}) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [
         outcome.file_name, outcome.sha256, d.partner if d else None, d.dataset if d else None,
         d.period if d else None, json.dumps(outcome.detected), outcome.rows_read,
         outcome.rows_loaded, outcome.rows_rejected, outcome.rows_warned, outcome.decision,
         json.dumps(reasons),
-        json.dumps([r.as_dict() for r in outcome.rules]), run_id, datetime.now(timezone.utc)])
+        json.dumps([r.as_dict() for r in outcome.rules]), run_id, datetime.now(timezone.utc), drop_id])
 
 
 def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, run_id: str,
-          before_commit: Callable[[], None] = lambda: None) -> None:
+          drop_id: str | None, before_commit: Callable[[], None] = lambda: None) -> None:
     """Replace the delivery's period for this partner, in one transaction with its ledger row.
     `before_commit` runs after the rows are in and before the ledger row (the decision) is."""
     d = outcome.delivery
@@ -298,7 +340,7 @@ def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, 
             con.unregister("_masked_rejects")
         record_profile(con, outcome, now)
         before_commit()
-        _ledger_row(con, outcome, run_id, [])
+        _ledger_row(con, outcome, run_id, [], drop_id)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -355,7 +397,7 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
         if name == landed.original_name:
             outcome.delivery = parse_file_name(name)
         write_receipts(home, landed.partner_folder, outcome)
-        _ledger_row(con, outcome, run_id, [])
+        _ledger_row(con, outcome, run_id, [], landed.drop_id)
         return outcome
     try:
         outcome = validate(landed.path, registry, con, landed.sha256, file_name=landed.original_name,
@@ -369,12 +411,12 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
         _quarantine(home, landed)
         write_receipts(home, landed.partner_folder, outcome)
         _ledger_row(con, outcome, run_id,
-                    [{"code": p.code, "nl": p.nl, "en": p.en} for p in outcome.problems])
+                    [{"code": p.code, "nl": p.nl, "en": p.en} for p in outcome.problems], landed.drop_id)
     else:
         # GX judges this delivery against the partner's own history while its rows go in; the
         # findings are on the receipt and in the decision, so both wait for it.
         judged = (judge or HistoryJudge()).start(con, outcome)
-        _load(con, outcome, outcome.contract, run_id, before_commit=lambda: (
+        _load(con, outcome, outcome.contract, run_id, landed.drop_id, before_commit=lambda: (
             judged(), write_receipts(home, landed.partner_folder, outcome)))
     con.execute(f"drop table if exists {VALIDATED}")
     already.record(outcome, delivery)
@@ -382,20 +424,28 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
 
 
 def pending(con: duckdb.DuckDBPyConnection, home: DataHome,
-            registry: Registry | None = None) -> list[Landed]:
-    """Landed files without a decision since they were dropped (left by a killed run), in the
-    order they were dropped: bytes never decided, and bytes decided before but dropped again."""
+            registry: Registry | None = None) -> list[tuple[int, Landed]]:
+    """(drop time, landed file) for each landed file without a decision (left by a killed run):
+    a drop whose id has no ledger row, or, for a file landed before drops had ids, bytes and name
+    never decided. A marker of a drop that was decided (the run was killed before removing it)
+    is removed here."""
     registry = registry or load_registry()
-    last_decided = {(sha, name): decided_at.timestamp() for sha, name, decided_at in con.sql(
-        "select sha256, file_name, max(decided_at) from raw.load_ledger group by all").fetchall()}
+    decided_drops = {row[0] for row in con.sql(
+        "select drop_id from raw.load_ledger where drop_id is not null").fetchall()}
+    decided = {(row[0], row[1]) for row in con.sql("select sha256, file_name from raw.load_ledger").fetchall()}
     found = []
     for landed in landed_files(home):
-        dropped = _dropped(landed.path)
-        decided = last_decided.get(delivery_of(landed, registry))
-        if decided is None or (dropped is not None and dropped["landed_ns"] / 1e9 > decided):
-            when = dropped["dropped_ns"] if dropped else landed.path.stat().st_mtime_ns
-            found.append((when, landed))
-    return [landed for _, landed in sorted(found, key=lambda d: d[0])]
+        drop = _drop_of(landed.path)
+        if drop is None:
+            if delivery_of(landed, registry) not in decided:
+                found.append((landed.path.stat().st_mtime_ns, landed))
+        elif drop[0] in decided_drops:
+            _drop_marker(landed.path).unlink(missing_ok=True)
+        else:
+            drop_id, dropped_ns = drop
+            found.append((dropped_ns or landed.path.stat().st_mtime_ns,
+                          dataclasses.replace(landed, drop_id=drop_id)))
+    return found
 
 
 def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
@@ -410,19 +460,21 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
     register_known_buurten(con)
     # We hold the warehouse's write lock, so no other intake is copying: partial copies are
     # leftovers of a killed run.
-    for stale in home.landing.glob("*/.*.partial"):
+    for stale in [*home.landing.glob("*/.*.partial"), *home.landing.glob("*/.dropped/*.partial")]:
         stale.unlink(missing_ok=True)
     # Every file taken from the inbox is decided, in the order it was dropped (ties: inbox
     # order), new or landed before (a duplicate with its receipt, or a correction back): a file
     # never leaves the inbox without a decision, and of two versions the later one ends in use.
+    # Files a killed run landed but did not decide are among them, in the order they were dropped
+    # (at equal times before this run's, which were landed later).
     dropped = []
     for order, (partner_folder, path) in enumerate(inbox_candidates(home)):
         when = path.stat().st_mtime_ns
-        dropped.append((when, order, land(home, partner_folder, path)[0]))
-    taken = [landed for _, _, landed in sorted(dropped, key=lambda d: d[:2])]
-    # Landed without a decision by a run that was killed: dropped before these, decided first.
-    left = [f for f in pending(con, home, registry) if f not in taken]
-    todo = left + taken
+        dropped.append((when, 1, order, land(home, partner_folder, path)[0]))
+    taken = {landed.path for *_, landed in dropped}
+    dropped += [(when, 0, order, landed) for order, (when, landed) in enumerate(pending(con, home, registry))
+                if landed.path not in taken]
+    todo = [landed for *_, landed in sorted(dropped, key=lambda d: d[:3])]
     already = Settled(con)
     outcomes = []
     # The next file is read, privacy-scanned and parsed in a second thread while this one goes

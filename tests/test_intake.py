@@ -184,31 +184,102 @@ def test_a_correction_back_and_a_newer_version_in_one_run_end_with_the_newer(hom
     assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(3,)]
 
 
+def killed_intake(home, monkeypatch, at: str, call: int, after: bool = False) -> None:
+    """An intake killed at the `call`-th call of quality.intake's `at` (before it, or after it)."""
+    import quality.intake as intake_module
+
+    real, calls = getattr(intake_module, at), []
+
+    def dying(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call and not after:
+            raise KeyboardInterrupt  # the process dies here
+        result = real(*args, **kwargs)
+        if len(calls) == call and after:
+            raise KeyboardInterrupt
+        return result
+
+    with monkeypatch.context() as patched:
+        patched.setattr(intake_module, at, dying)
+        with pytest.raises(KeyboardInterrupt):
+            intake(home)
+
+
 def test_a_correction_back_landed_by_a_run_killed_before_deciding_it_is_decided_by_the_next(
         home, deliver, monkeypatch):
     """The landed bytes of a correction back already have a ledger row (their first delivery):
     a run killed after taking them from the inbox must not lose them. The next run decides them,
     and the run after that has nothing left."""
-    import quality.intake as intake_module
-
     name = "havensteder__huurachterstand__2025-06.csv"
     for rows in (3, 5):
         deliver("havensteder", name, ARREARS, arrears_rows(rows))
         intake(home)
     deliver("havensteder", name, ARREARS, arrears_rows(3))
-
-    def killed(*args, **kwargs):
-        raise KeyboardInterrupt  # the process dies after landing, before any decision
-
-    with monkeypatch.context() as patched:
-        patched.setattr(intake_module, "process", killed)
-        with pytest.raises(KeyboardInterrupt):
-            intake(home)
+    killed_intake(home, monkeypatch, "process", 1)
     assert not list(home.partner_inbox("havensteder").iterdir())  # taken from the inbox
     [back] = intake(home)
     assert back.decision == "accepted" and back.loaded_before["rows_loaded"] == 5
     assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(3,)]
     assert intake(home) == []
+
+
+@pytest.mark.parametrize("killed_after", [1, 2])
+def test_each_drop_of_the_same_bytes_and_name_is_decided_after_a_kill(home, deliver, monkeypatch, killed_after):
+    """The same file in woonstad's folder (misfiled) and in havensteder's, one run, killed after
+    the first decision: the ledger's (sha256, name) is decided, but only one of the two drops
+    was. Each drop is decided once, whichever came first."""
+    name = "havensteder__huurachterstand__2025-06.csv"
+    for folder, dropped in (("woonstad", 1000), ("havensteder", 2000)):
+        os.utime(deliver(folder, name, ARREARS, arrears_rows(3)), (dropped, dropped))
+    killed_intake(home, monkeypatch, "process", killed_after, after=True)
+    decided = [o.decision for o in intake(home)]
+    assert decided == [["accepted"], []][killed_after - 1]
+    assert intake(home) == []
+    assert query(home, "select coalesce(partner, '-'), decision from raw.load_ledger order by all") == [
+        ("-", "refused"), ("havensteder", "accepted")]
+    assert (home.receipts / "woonstad").is_dir() and (home.receipts / "havensteder").is_dir()
+    assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(3,)]
+
+
+def test_a_run_killed_while_landing_still_ends_with_the_version_dropped_last(home, deliver, monkeypatch):
+    """The newer .csv is landed (landing goes by name), the older .parquet not yet when the run is
+    killed: the next run decides both in the order they were dropped, so the .csv ends in use."""
+    name = "havensteder__huurachterstand__2025-06"
+    arrears_parquet(home, f"{name}.parquet", 3, dropped=1000)
+    os.utime(deliver("havensteder", f"{name}.csv", ARREARS, arrears_rows(7)), (9000, 9000))
+    killed_intake(home, monkeypatch, "land", 2)
+    assert [o.file_name for o in intake(home)] == [f"{name}.parquet", f"{name}.csv"]
+    assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(7,)]
+
+
+@pytest.mark.parametrize("marker", ["", "{}", "1", '{"drop_id": "x"}'])
+def test_a_drop_marker_cut_short_by_a_crash_leaves_its_file_undecided(home, deliver, monkeypatch, marker):
+    name = "havensteder__huurachterstand__2025-06.csv"
+    for rows in (3, 5):
+        deliver("havensteder", name, ARREARS, arrears_rows(rows))
+        intake(home)
+    deliver("havensteder", name, ARREARS, arrears_rows(3))
+    killed_intake(home, monkeypatch, "process", 1)
+    [written] = (home.landing / "havensteder" / ".dropped").iterdir()
+    written.write_text(marker)
+    [back] = intake(home)
+    assert back.decision == "accepted"
+    assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(3,)]
+    assert intake(home) == []
+
+
+def test_a_name_too_long_to_land_beside_its_hash_is_refused_and_blocks_nothing(home, deliver):
+    """A file name holds 255 bytes; landing puts a 64-character hash before the name. A longer
+    name (with a BSN in it) is cut, refused as an unknown name, and the other partner's file is
+    decided in the same run; no output shows the BSN."""
+    long_name = "client_123456782_" + "x" * 200 + ".csv"
+    deliver("havensteder", long_name, ARREARS, arrears_rows(1))
+    deliver("woonstad", "woonstad__huurachterstand__2025-06.csv", ARREARS, arrears_rows(2))
+    decisions = sorted(o.decision for o in intake(home))
+    assert decisions == ["accepted", "refused"]
+    assert intake(home) == []
+    assert "123456782" not in all_output_text(home)
+    assert not any("123456782" in p.name for p in home.landing.rglob(".dropped/*"))
 
 
 def test_every_file_taken_from_the_inbox_is_decided_even_when_its_bytes_were_refused_before(home, deliver):
