@@ -28,7 +28,7 @@ from engine.home import DataHome
 from engine.warehouse import checkpoints_deferred, scalar
 from quality.contract_sql import quote
 from quality.masking import shape_expr
-from quality.history import HistoryJudge, record_profile
+from quality.history import judge_against_history, record_profile
 from quality.profiles import PROFILES_DDL
 from quality.receipts import write_receipts
 from quality.validate import (VALIDATED, Inspection, Outcome, inspect, rejected_rule_names,
@@ -312,9 +312,8 @@ def _ledger_row(con, outcome: Outcome, run_id: str, reasons: list[dict], drop_id
 
 
 def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, run_id: str,
-          drop_id: str | None, before_commit: Callable[[], None] = lambda: None) -> None:
-    """Replace the delivery's period for this partner, in one transaction with its ledger row.
-    `before_commit` runs after the rows are in and before the ledger row (the decision) is."""
+          drop_id: str | None) -> None:
+    """Replace the delivery's period for this partner, in one transaction with its ledger row."""
     d = outcome.delivery
     table = f"raw.{quote(contract.table)}"
     rejected = ", ".join(f"'{name}'" for name in rejected_rule_names(contract))
@@ -339,7 +338,6 @@ def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, 
                         [outcome.sha256, d.partner, d.dataset, d.period, now])
             con.unregister("_masked_rejects")
         record_profile(con, outcome, now)
-        before_commit()
         _ledger_row(con, outcome, run_id, [], drop_id)
         con.execute("commit")
     except BaseException:
@@ -383,11 +381,10 @@ def _unjudgeable(landed: Landed, error: Exception, registry: Registry) -> Outcom
 
 def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_id: str,
             registry: Registry | None = None, already: Settled | None = None,
-            inspected: Callable[[], Inspection] | None = None, judge: HistoryJudge | None = None) -> Outcome:
+            inspected: Callable[[], Inspection] | None = None) -> Outcome:
     """Decide on one landed file; returns the outcome (receipts written, ledger updated).
 
-    `inspected`: this file's `validate.inspect`, when it was started ahead (see run_intake);
-    `judge`: the intake's history judge (by default one that judges in this process)."""
+    `inspected`: this file's `validate.inspect`, when it was started ahead (see run_intake)."""
     registry = registry or load_registry()
     already = Settled(con) if already is None else already
     delivery = delivery_of(landed, registry)
@@ -404,20 +401,19 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
                            partner_folder=landed.partner_folder, inspected=inspected)
     except Exception as error:  # noqa: BLE001 - see _unjudgeable
         outcome = _unjudgeable(landed, error, registry)
+    if not outcome.refused:
+        judge_against_history(con, outcome)  # GX: this delivery against the partner's own history
     outcome.loaded_before = loaded_before(con, outcome)
     # Quarantine and receipts come before the ledger commit: a crash in between means the file is
     # still pending, is decided again, and both are rewritten; never a decision without a receipt.
     if outcome.refused:
         _quarantine(home, landed)
-        write_receipts(home, landed.partner_folder, outcome)
+    write_receipts(home, landed.partner_folder, outcome)
+    if outcome.refused:
         _ledger_row(con, outcome, run_id,
                     [{"code": p.code, "nl": p.nl, "en": p.en} for p in outcome.problems], landed.drop_id)
     else:
-        # GX judges this delivery against the partner's own history while its rows go in; the
-        # findings are on the receipt and in the decision, so both wait for it.
-        judged = (judge or HistoryJudge()).start(con, outcome)
-        _load(con, outcome, outcome.contract, run_id, landed.drop_id, before_commit=lambda: (
-            judged(), write_receipts(home, landed.partner_folder, outcome)))
+        _load(con, outcome, outcome.contract, run_id, landed.drop_id)
     con.execute(f"drop table if exists {VALIDATED}")
     already.record(outcome, delivery)
     return outcome
@@ -481,9 +477,7 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
     # through DuckDB, GX and the receipts: polars and DuckDB release the GIL, so both cores
     # work. One file ahead at most: memory stays bounded by two files. The warehouse is only
     # ever touched here, one file and one transaction at a time, in the order of `todo`.
-    # GX judges history in a worker process, forked here before the reading thread starts.
-    with (checkpoints_deferred(con), HistoryJudge(worker=True) as judge,
-          ThreadPoolExecutor(max_workers=1, thread_name_prefix="inspect") as ahead):
+    with checkpoints_deferred(con), ThreadPoolExecutor(max_workers=1, thread_name_prefix="inspect") as ahead:
         def start(landed: Landed) -> Future | None:
             if already.is_duplicate(landed.partner_folder, delivery_of(landed, registry)):
                 return None  # a duplicate needs no inspection
@@ -496,7 +490,7 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
             current = upcoming
             upcoming = start(todo[position + 1]) if position + 1 < len(todo) else None
             outcomes.append(process(con, home, landed, run_id, registry, already,
-                                    current.result if current else None, judge))
+                                    current.result if current else None))
             _drop_marker(landed.path).unlink(missing_ok=True)  # decided: the ledger says so now
             if on_decided:
                 on_decided(outcomes[-1], time.perf_counter() - started)
