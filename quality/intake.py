@@ -16,8 +16,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -440,7 +439,7 @@ def pending(con: duckdb.DuckDBPyConnection, home: DataHome,
         else:
             drop_id, dropped_ns = drop
             found.append((dropped_ns or landed.path.stat().st_mtime_ns,
-                          dataclasses.replace(landed, drop_id=drop_id)))
+                          replace(landed, drop_id=drop_id)))
     return found
 
 
