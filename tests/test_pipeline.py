@@ -59,8 +59,9 @@ def test_raw_rows_carry_their_source_and_the_inbox_is_emptied(home, deliver):
     ledger = query(home, "select dataset, decision, rows_loaded from raw.load_ledger order by dataset")
     assert ledger == [("huurcontracten", "accepted", 30), ("verhuureenheden", "accepted", 30)]
     assert list(home.partner_inbox("havensteder").iterdir()) == []
-    landed = sorted(p.name for p in (home.landing / "havensteder").iterdir())
+    landed = sorted(p.name for p in (home.landing / "havensteder").iterdir() if not p.name.startswith("."))
     assert all(len(name.split("__")[0]) == 64 for name in landed) and len(landed) == 2
+    assert not any((home.landing / "havensteder" / ".dropped").iterdir())  # every drop was decided
 
 
 def test_staging_core_and_mart_compute_the_indicator_with_suppression(home, deliver):
