@@ -51,9 +51,14 @@ def receipt_data(outcome: Outcome) -> dict:
     }
 
 
+# Refusals of the name or the folder: the fix is another name or folder, not "the same name".
+NAME_PROBLEMS = {"bad_file_name", "unknown_dataset", "wrong_folder"}
+
+
 def render(outcome: Outcome, lang: str) -> str:
     return _env.get_template(f"receipt.{lang}.md.j2").render(
-        r=receipt_data(outcome), decision_text=DECISION_TEXT[lang][outcome.decision])
+        r=receipt_data(outcome), decision_text=DECISION_TEXT[lang][outcome.decision],
+        name_is_wrong=any(p.code in NAME_PROBLEMS for p in outcome.problems))
 
 
 def receipt_stem(outcome: Outcome) -> str:

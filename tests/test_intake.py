@@ -297,7 +297,8 @@ def test_a_copy_of_the_delivery_in_use_in_another_partners_folder_is_refused_not
     deliver("woonstad", name, ARREARS, arrears_rows(3))
     [misfiled] = intake(home)
     assert misfiled.decision == "refused" and [p.code for p in misfiled.problems] == ["wrong_folder"]
-    assert (home.receipts / "woonstad").exists()
+    receipt = next((home.receipts / "woonstad").glob("*.nl.md")).read_text()
+    assert "in de map van de partner die het levert" in receipt and "dezelfde bestandsnaam" not in receipt
     assert query(home, "select count(*) from raw.wonen__huurachterstand where _partner = 'havensteder'") == [(3,)]
 
 
