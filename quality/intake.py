@@ -32,7 +32,7 @@ from quality.profiles import PROFILES_DDL
 from quality.receipts import write_receipts
 from quality.validate import (VALIDATED, Inspection, Outcome, inspect, rejected_rule_names,
                               reported_file_name, validate)
-from sources.contracts import Contract, Registry, load_registry, parse_file_name
+from sources.contracts import BadFileName, Contract, Registry, load_registry, parse_file_name
 from sources.geography import load_rotterdam_buurten
 
 log = logging.getLogger(__name__)
@@ -267,8 +267,13 @@ class Settled:
             """).fetchall()}
 
     def is_duplicate(self, partner_folder: str, delivery: tuple[str, str]) -> bool:
-        return any(partner == partner_folder and used == delivery
-                   for (partner, _, _), used in self.in_use.items())
+        """Whether `delivery`, dropped in this folder, is the one in use for the period its name
+        names (a name that names none was never loaded)."""
+        try:
+            d = parse_file_name(delivery[1])
+        except BadFileName:
+            return False
+        return d.partner == partner_folder and self.in_use.get((d.partner, d.dataset, d.period)) == delivery
 
     def record(self, outcome: Outcome, delivery: tuple[str, str]) -> None:
         """What deciding on `delivery` settled: a loaded delivery is now the one in use."""
