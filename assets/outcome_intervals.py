@@ -73,7 +73,9 @@ def interval(costs: np.ndarray, successes: np.ndarray, *, replicates: int, seed:
 def cost_per_outcome_intervals(persons: pl.DataFrame, *, replicates: int, seed: int,
                                confidence: float) -> pl.DataFrame:
     rows = []
-    for key, group in persons.sort(KEY).group_by(KEY, maintain_order=True):
+    # The resampling draws positions, so the persons of a cell are put in one order (the query
+    # returns them in whatever order its threads finish): persons equal in both are interchangeable.
+    for key, group in persons.sort([*KEY, "success", "cost_total_eur"]).group_by(KEY, maintain_order=True):
         costs = group["cost_total_eur"].cast(pl.Float64).to_numpy()
         successes = group["success"].cast(pl.Int8).to_numpy()
         low, high = interval(costs, successes, replicates=replicates, seed=seed,

@@ -572,6 +572,20 @@ def test_bootstrap_interval_over_persons():
     assert first[0] < costs.sum() / wins.sum() < first[1]
 
 
+def test_a_cells_interval_does_not_depend_on_the_order_its_persons_come_in():
+    """The persons query has no order (DuckDB's threads decide it), and a bootstrap draws
+    positions: two identical runs gave the board report two intervals for one cell."""
+    import polars as pl
+
+    from assets.outcome_intervals import cost_per_outcome_intervals
+    rng = np.random.default_rng(7)
+    persons = pl.DataFrame({"programme": ["hf"] * 60, "cohort": ["2025-Q1"] * 60, "outcome_id": ["o"] * 60,
+                            "success": rng.random(60) < 0.6, "cost_total_eur": rng.gamma(2.0, 5000.0, 60)})
+    same = dict(replicates=500, seed=1, confidence=0.95)
+    assert cost_per_outcome_intervals(persons, **same).equals(
+        cost_per_outcome_intervals(persons.sample(fraction=1.0, shuffle=True, seed=3), **same))
+
+
 # --- disclosure ----------------------------------------------------------------------------------
 
 def test_small_cohorts_are_suppressed(con):
