@@ -1,7 +1,7 @@
 """A small warehouse for the board report tests: every table the report reads created from its
 declared columns and types in sources/publication.yaml (so the fixture cannot drift from the
 contract), filled by column name with hand-made rows: the real buurt geometry, two wijken with
-index scores, suppressed cells (one leaking numbers), hostile names, pooled cohorts (one
+index scores and an indicator the index leaves out, suppressed cells (one leaking numbers), hostile names, pooled cohorts (one
 provisional), concentration and placement room, targets, a refused delivery."""
 from __future__ import annotations
 
@@ -93,6 +93,11 @@ def build_warehouse(path: Path) -> Path:
                                  "change_previous": None if p == 0 else step, "change_base": step * p,
                                  "base_period": "2025", "n_indicators": 2})
         insert(con, "marts.liveability_index", rows)
+        # one theme indicator without a published base: the index leaves it out
+        insert(con, "marts.index_composition", [
+            {"dimension": "wonen", "panel": "leefbaarheid", "half": "objective", "indicator_id": indicator,
+             "in_index": indicator == "huurachterstand_pct", "n_in_half": 1, "base_period": "2025"}
+            for indicator in ("huurachterstand_pct", "huisuitzettingen_per_1000")])
 
         # pooled cohorts: one complete, one provisional; a suppressed cell leaks a cost
         rows = []

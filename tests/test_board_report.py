@@ -90,6 +90,14 @@ def test_every_section_in_english(rendered):
     assert "€12,345" in page
 
 
+def test_the_method_names_an_indicator_the_index_leaves_out(rendered):
+    for lang, line in (("nl", "Niet in de index: Huisuitzettingen (wonen). Voor de basisperiode (2025)"),
+                       ("en", "Not in the index: Evictions (housing). The base period (2025)")):
+        method = section(html(rendered, lang), "werkwijze")
+        assert line in method, lang
+        assert "Huurachterstand (wonen)" not in method and "Rent arrears (housing)" not in method
+
+
 def test_no_raw_field_names_or_sql(rendered):
     for lang in ("nl", "en"):
         text = re.sub(r"<[^>]+>", " ", html(rendered, lang))  # what a reader sees (no attributes)

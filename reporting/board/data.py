@@ -43,6 +43,7 @@ class ReportData:
     placement: list[dict]             # placement capacity, the newest month within the period
     concentration: list[dict]         # concentration, the newest month within the period
     delivery_status: list[dict]
+    index_composition: list[dict]     # per theme indicator whether the index scores it (its base)
     ledger: list[dict]                # every delivery decision (small: one row per file)
     catalogue: Catalogue
     outcomes: OutcomeConfig
@@ -191,6 +192,7 @@ def load_all(con, period: str, wanted: Sequence[str]) -> dict[str, ReportData]:
         delivery_status=read(con, "marts.delivery_status", where="overdue",
                              order_by="days_overdue desc nulls last, partner, dataset"),
         ledger=read(con, "raw.load_ledger", order_by="decided_at"),
+        index_composition=read(con, "marts.index_composition", order_by="dimension, half, indicator_id"),
         catalogue=catalogue,
         outcomes=load_outcome_config(),
         target_names={r["target_id"]: {**r, "unit": catalogue.by_id(r["subject_id"]).unit

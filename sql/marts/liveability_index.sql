@@ -6,8 +6,9 @@
 -- indicator is scored as a standardised difference to the city in the pinned base period:
 -- 100 + points_per_sd x (estimate - city) / sd, mirrored where higher is worse (city = 100 in
 -- the base period; sd = the spread of the buurt estimates then). A half (objective, subjective)
--- and a theme are scored only from their fixed composition (core.index_themes), the total is the
--- mean of the liveability themes. Every score carries a 90% interval, and change_significant
+-- and a theme are scored only from their fixed composition (marts.index_composition: the
+-- indicators of core.index_themes with a published estimate in the base period), the total is
+-- the mean of the liveability themes. Every score carries a 90% interval, and change_significant
 -- says whether anything in the theme really changed since the same period a year earlier (the
 -- theme's change or one of its indicators', combined with Simes), with Benjamini-Hochberg control
 -- of the false-discovery rate over the areas of one level tested at once. Our own, documented
@@ -28,7 +29,8 @@ themes as (
         1 / (n_in_half * count(distinct half) over (partition by dimension)) as theme_weight,
         theme_weight / count(distinct dimension) filter (where panel = 'leefbaarheid')
             over () as total_weight
-    from core.index_themes
+    from marts.index_composition
+    where in_index
 ),
 
 catalogue as (

@@ -9,12 +9,29 @@ from sources.indicators import Catalogue
 DOCS = ("docs/methodology.md", "docs/outcomes.md", "docs/placement.md")
 
 
-def build(catalogue: Catalogue, outcome_rows: list[dict], unit_cost_rows: list[dict], t: Strings,
-          fmt: Fmt, theme_names: dict[str, str]) -> dict:
+def left_out(catalogue: Catalogue, composition: list[dict], t: Strings, fmt: Fmt,
+             theme_names: dict[str, str]) -> str:
+    """The theme indicators the index does not score (marts.index_composition: no published
+    estimate in the base period), named, or "" when every one is scored."""
+    out = [r for r in composition if not r["in_index"]]
+    if not out:
+        return ""
+
+    def name(row: dict) -> str:
+        indicator = catalogue.by_id(row["indicator_id"])
+        return f"{t.pick(indicator.name_nl, indicator.name_en)} ({theme_names[row['dimension']].lower()})"
+
+    return t("method_left_out_one" if len(out) == 1 else "method_left_out",
+             indicators=", ".join(name(r) for r in out), base=fmt.period(out[0]["base_period"], t))
+
+
+def build(catalogue: Catalogue, composition: list[dict], outcome_rows: list[dict], unit_cost_rows: list[dict],
+          t: Strings, fmt: Fmt, theme_names: dict[str, str]) -> dict:
     settings = catalogue.index
     return {
         "index_text": t("method_index_text", base=fmt.period(settings.base_period, t),
                         low=fmt.number(settings.score_min), high=fmt.number(settings.score_max)),
+        "left_out": left_out(catalogue, composition, t, fmt, theme_names),
         "change_text": t("method_change_text", interval=fmt.pct(settings.interval),
                          fdr=fmt.pct(settings.change_fdr)),
         "indicators": [{"theme": theme_names.get(i.dimension, i.dimension), "name": t.pick(i.name_nl, i.name_en),
