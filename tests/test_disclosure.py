@@ -462,6 +462,31 @@ def test_a_target_whose_neighbours_are_all_hidden_names_the_nearest_visible_cell
     assert ("part", "w", "2025") in result.to_hide and not set(result.to_hide) & hidden
 
 
+def test_the_audit_spares_the_gemeentes_own_cell_when_a_cell_below_it_serves():
+    """A board reads the city's totals: quality/disclosure_audit.py CITY_CELL_SPARES. B1's 3 is
+    pinned by the city's January (43) less B2's January, which B2's quarter and other months
+    give away. Next to B1 only the city's January is visible; one constraint further out, B2's
+    February serves as well, and is hidden instead. Where nothing below the city serves (3 and
+    4 under a city of 7, no other months), the city's cell is still hidden: protection first."""
+    from quality.disclosure_audit import Auditor
+    values = {("n", "G", "2025-01"): 43.0, ("n", "B1", "2025-01"): 3.0, ("n", "B2", "2025-01"): 40.0,
+              ("n", "B2", "2025-02"): 20.0, ("n", "B2", "2025-03"): 25.0, ("n", "B2", "2025-Q1"): 85.0}
+    relations = dict(protected=lambda m: True, area_parents={"G": None, "B1": "G", "B2": "G"},
+                     time_relation={"n": "events"})
+    keys = list(values)
+    hidden = np.array([k[1] in ("B1", "B2") and k[2] == "2025-01" for k in keys])
+    result = Auditor(keys, list(values.values()), **relations).audit(hidden)
+    assert ("cell", ("n", "B1", "2025-01")) in [f.target for f in result.findings]
+    assert result.to_hide == [("n", "B2", "2025-02")]
+    hidden |= np.array([k == ("n", "B2", "2025-02") for k in keys])
+    assert Auditor(keys, list(values.values()), **relations).audit(hidden).findings == []
+
+    alone = {("n", "G", "2025-01"): 7.0, ("n", "B1", "2025-01"): 3.0, ("n", "B2", "2025-01"): 4.0}
+    result = Auditor(list(alone), list(alone.values()), **relations).audit(
+        np.array([k[1] != "G" for k in alone]))
+    assert result.findings and result.to_hide == [("n", "G", "2025-01")]
+
+
 def test_a_hidden_count_far_above_the_targets_stays_feasible(monkeypatch):
     # Small hidden counts of persons inside hidden stocks of 100,000 homes: every relation holds
     # at the true counts, so no LP over a ball of them may be infeasible (the LP's cap on a cell
