@@ -395,7 +395,7 @@ class Auditor:
         A gemeente's own cell is what a board reads: when it is the one found, look further out
         for a cell below it instead, up to CITY_CELL_SPARES times per target. (The demo hid the
         city's 51 evictions of 2025 where cells further out served as well; sparing the city's
-        cells, its pattern hides 29,815 of 84,524 published cells instead of 30,104, 30 of them
+        cells, its pattern hides 29,846 of 84,524 published cells instead of 30,104, 30 of them
         the city's instead of 35.)"""
         keys, chosen = self.model.keys, set()
 

@@ -3,9 +3,10 @@
 -- estimate there (in the gemeente, or in a buurt or wijk the gemeente can take its mean from)
 -- cannot be scored anywhere: it is left out of its theme for every area and period until the
 -- base is re-decided, rather than leaving the theme and the total without a score in every
--- period (the demo's city had no wonen and no total at all: its 51 evictions of 2025 cannot be
--- published). The composition stays fixed for every area and period of one base, so a change
--- is still a change; the board report names what is left out. A rare event or the survey is
+-- period (a small gemeente's evictions of a year may be too few to publish anywhere: the demo's
+-- city had no wonen and no total until the disclosure audit spared its 51 of 2025). The
+-- composition stays fixed for every area and period of one base, so a change is still a
+-- change; the board report names what is left out. A rare event or the survey is
 -- scored by calendar year (sql/marts/liveability_index.sql, yearly_sources): its base is the
 -- latest year up to the base period's.
 with settings as (
