@@ -393,7 +393,8 @@ class Auditor:
         hidden already (its bound comes from further away: a hidden 0 quarter pinned by its
         visible wijk family), look one constraint further out through hidden cells, and so on.
         A gemeente's own cell is what a board reads: when it is the one found, look further out
-        for a cell below it instead, up to CITY_CELL_SPARES times per target. (The demo hid the
+        for a cell below it instead, up to CITY_CELL_SPARES times per target and
+        CITY_CELL_SPARES_IN_ALL per gemeente-year, else take the gemeente's. (The demo hid the
         city's 51 evictions of 2025 where cells further out served as well; sparing the city's
         cells, its pattern hides 29,846 of 84,524 published cells instead of 30,104, 30 of them
         the city's instead of 35.)"""
