@@ -245,8 +245,7 @@ class Auditor:
         measures = [k[0] for k in self.model.keys]
         self.protected = np.array([protected(m) and not public(m) for m in measures], dtype=bool)
         self.public = np.array([public(m) for m in measures], dtype=bool)
-        # the gemeente's own cells (its area has no parent): a board's headline figures
-        self.top = np.array([area_parents.get(k[1]) is None for k in self.model.keys], dtype=bool)
+        self.area_parents = area_parents
         if known is not None:
             self.public |= np.asarray(known, dtype=bool)
         self.pairs = np.array(self.model.pairs, dtype=int).reshape(-1, 2)
@@ -400,6 +399,11 @@ class Auditor:
         the city's instead of 35.)"""
         keys, chosen = self.model.keys, set()
 
+        def city(cells: np.ndarray) -> np.ndarray:
+            """Which of `cells` are a gemeente's own (their area has no parent): asked of the few
+            candidates only, not of the millions of cells a national auditor holds."""
+            return np.array([self.area_parents.get(keys[c][1]) is None for c in cells], dtype=bool)
+
         def ranked(cells: np.ndarray, measures: set[str]) -> int:
             return min(cells, key=lambda c: (keys[c][0] not in measures, self.values[c] <= 0,
                                              self.values[c], keys[c]))
@@ -415,9 +419,9 @@ class Auditor:
                 candidates = reached[~hidden[reached] & ~self.public[reached]]
                 if len(candidates):
                     best = ranked(candidates, measures)
-                    if may_spare and self.top[best]:   # a gemeente's cell: one below it if any serves
+                    if may_spare and city(np.array([best]))[0]:   # a gemeente's: one below it if any serves
                         city_cell = best if city_cell is None else city_cell
-                        below = candidates[~self.top[candidates]]
+                        below = candidates[~city(candidates)]
                         best = ranked(below, measures) if len(below) else None
                     if best is not None:
                         chosen.add(best)

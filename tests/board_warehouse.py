@@ -1,8 +1,9 @@
 """A small warehouse for the board report tests: every table the report reads created from its
 declared columns and types in sources/publication.yaml (so the fixture cannot drift from the
 contract), filled by column name with hand-made rows: the real buurt geometry, two wijken with
-index scores and an indicator the index leaves out, suppressed cells (one leaking numbers), hostile names, pooled cohorts (one
-provisional), concentration and placement room, targets, a refused delivery."""
+index scores and an indicator the index leaves out, suppressed cells (one leaking numbers),
+hostile names, pooled cohorts (one provisional), concentration and placement room, targets, a
+refused delivery."""
 from __future__ import annotations
 
 import json
