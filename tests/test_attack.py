@@ -83,6 +83,29 @@ def test_no_suppressed_non_zero_count_is_bounded_within_two(world, exports):  # 
     assert all(low - 1e-6 <= real[k] <= high + 1e-6 for k, (low, high) in found.items())
 
 
+def test_the_shortcut_of_the_attack_at_scale_changes_no_verdict(world, exports):  # noqa: F811
+    """tests/attack_at_scale.py spends an LP on a count only where feasible points do not already
+    show it wide enough: every count gets the verdict of its exact bounds, a range from points
+    lies inside them, and a count no point can settle gets its exact bounds."""
+    from tests.attack_at_scale import too_narrow
+    real = truth(world)
+    catalogue = load_catalogue()
+    targets = set()
+    for row in attacker.read(exports, "indicator_values_published"):
+        if row["suppressed"]:
+            indicator = catalogue.by_id(row["indicator_id"])
+            targets |= {(t.measure, row["area_code"], row["period"]) for t in (indicator.numerator, indicator.denominator)
+                        if t.rounded and real.get((t.measure, row["area_code"], row["period"]), 0) >= 1}
+    exact = attacker.bounds(exports, targets)
+    quick = attacker.bounds(exports, targets, wide_enough=lambda k, low, high: not too_narrow(real[k], low, high))
+    assert set(quick) == set(exact) and len(exact) > 10
+    assert {k: too_narrow(real[k], *quick[k]) for k in quick} == {k: too_narrow(real[k], *exact[k]) for k in exact}
+    assert all(exact[k][0] - 1e-6 <= low and high <= exact[k][1] + 1e-6 for k, (low, high) in quick.items())
+    assert any(quick[k] != pytest.approx(exact[k]) for k in exact), "the shortcut was taken"
+    never = attacker.bounds(exports, targets, wide_enough=lambda k, low, high: False)
+    assert all(never[k] == pytest.approx(exact[k]) for k in exact)
+
+
 def priors(world) -> dict:  # noqa: F811
     """The estimates' priors: handed to the attacker (more than an outsider could know)."""
     return {tuple(r[:4]): tuple(r[4:]) for r in world.execute("""
