@@ -253,7 +253,8 @@ def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: b
     terms = _measures(catalogue)[0]
     cells = _measure_cells(con, pattern, terms)
     known = known_counts(con, pattern, terms, cells.keys)
-    return indicator_auditor(con, cells, catalogue, known).audit(cells.hidden & ~known, lp=lp)
+    # One audit, not a round of a loop: its workers are forked once, worth it from two parts.
+    return indicator_auditor(con, cells, catalogue, known).audit(cells.hidden & ~known, lp=lp, fork_from=2)
 
 
 def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: Catalogue,

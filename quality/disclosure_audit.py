@@ -493,25 +493,32 @@ class SplitAuditor:
         local = auditor.model.index.get(key)
         return None if local is None else int(ids[local])
 
-    def audit(self, hidden, lp: bool = True, local: bool = False) -> AuditResult:
-        """Every part's audit of its share of `hidden` (see Auditor.audit), as one result."""
+    def audit(self, hidden, lp: bool = True, local: bool = False,
+              fork_from: int | None = None) -> AuditResult:
+        """Every part's audit of its share of `hidden` (see Auditor.audit), as one result.
+        `fork_from`: the fewest parts to audit that are worth forked workers. A suppression
+        loop forks a pool for each of its rounds (MIN_PARTS_TO_FORK, the default); a single
+        audit, such as the published table's check, makes its pool once and gains from two
+        parts on."""
         hidden = np.asarray(hidden, dtype=bool)
         todo = []
         for part, (root, ids, _) in enumerate(self.parts):
             last = self._last.get((root, lp, local))
             if last is None or not np.array_equal(last[0], hidden[ids]):
                 todo.append(part)
-        for part, result in self._run(todo, hidden, lp, local):
+        for part, result in self._run(todo, hidden, lp, local, fork_from):
             root, ids, _ = self.parts[part]
             self._last[(root, lp, local)] = (hidden[ids], result)
         self.part_audits += len(todo)
         return AuditResult.merged([self._last[(root, lp, local)][1] for root, _, _ in self.parts])
 
-    def _run(self, todo: list[int], hidden: np.ndarray, lp: bool, local: bool):
+    def _run(self, todo: list[int], hidden: np.ndarray, lp: bool, local: bool, fork_from: int | None):
         """(part, result) for every part in `todo`: in this process, or, with several parts to
         audit and several cores, in forked workers that inherit the auditors as they are (no
         copy is sent) and send back each result with what its auditor proved."""
-        if len(todo) < MIN_PARTS_TO_FORK or self.workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        fork_from = MIN_PARTS_TO_FORK if fork_from is None else fork_from
+        if (len(todo) < max(2, fork_from) or self.workers < 2
+                or "fork" not in multiprocessing.get_all_start_methods()):
             for part in todo:
                 yield part, self.parts[part][2].audit(hidden[self.parts[part][1]], lp=lp, local=local)
             return
