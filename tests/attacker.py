@@ -11,8 +11,8 @@ Three attacks:
   (unless the value equals the ratio of the rounded counts: then it may be made from them and
   proves nothing).
 - `bounds`: per hidden count, the smallest and largest value consistent with everything
-  published, by linear programming (HiGHS), written here from
-  scratch so it does not share the warehouse's own audit code.
+  published, by linear programming (HiGHS), written here from scratch so it does not share the
+  warehouse's own audit code.
 - `invert_estimates`: a hidden cell's published estimate and 90% interval are a known formula of its
   count and base ((y + a) / (n + b), the methodology's), so the attacker tries every count within
   the bounds above and keeps those whose estimate, low and high round to what is published. Here
