@@ -98,7 +98,28 @@ def main(home: Path, years: list[str]) -> int:
           f"{len(wrong)} of {len(exact)}")
     print(f"pinned too narrowly: {len(pinned)} {pinned[:5]}")
     print(f"'none of them' provable: {len(none_of)} {none_of[:5]}")
-    return 1 if pinned or none_of or wrong or missing else 0
+    cohorts = cohorts_pinned(home, exports)
+    print(f"quarterly cohorts of 1-9 that a pool's entries pin (cost_per_outcome against "
+          f"cost_per_tenancy_month): {len(cohorts)} {cohorts[:5]}")
+    return 1 if pinned or none_of or wrong or missing or cohorts else 0
+
+
+def cohorts_pinned(home: Path, exports: Path) -> list[tuple]:
+    """(programme, quarter, area, true entries, low, high) for each hidden quarterly cohort of 1-9
+    whose range the pools of cost_per_outcome narrow below 0-10 (tests/attacker.py's
+    quarters_from_pools: a quarter alone hidden in its pool is its sum; of several, each lies
+    between the sum's low less the others' highs and the sum's high)."""
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        truth = {tuple(r[:3]): r[3] for r in con.execute(
+            "select programme, cohort, area_code, n_persons from core.cost_per_tenancy_month_cells").fetchall()}
+    found = []
+    for (programme, pool, area), (hidden, low, high) in attacker.quarters_from_pools(exports).items():
+        for quarter in hidden:
+            value = truth[(programme, quarter, area)]
+            own_low = low if len(hidden) == 1 else max(0.0, low - (len(hidden) - 1) * high)
+            if 1 <= value < SMALL and too_narrow(value, own_low, high):
+                found.append((programme, quarter, area, value, own_low, high))
+    return sorted(found)
 
 
 if __name__ == "__main__":

@@ -344,6 +344,33 @@ def cohort_sizes(exports: Path) -> dict[tuple[str, str, str], int]:
     return sizes
 
 
+def quarters_from_pools(exports: Path) -> dict[tuple[str, str, str], tuple[tuple[str, ...], float, float]]:
+    """The other way round: per (programme, pool, area) of marts.cost_per_outcome with quarters
+    hidden in marts.cost_per_tenancy_month, those quarters and the (low, high) of their sum. The
+    pool's entries are its n_cohort where a row shows it, and at least n_persons + n_censored +
+    n_excluded of any row (its entries are those three); minus the quarters shown (a quarter
+    without a row has no entries)."""
+    quarters = {(r["programme"], r["cohort"], r["area_code"]): r["n_persons"]
+                for r in read(exports, "cost_per_tenancy_month")}
+    pools: dict[tuple, list[float]] = {}
+    for r in read(exports, "cost_per_outcome"):
+        if r["cohort_kind"] != "pool":
+            continue
+        low, high = pools.setdefault((r["programme"], r["cohort"], r["area_code"]), [0.0, np.inf])
+        if r["n_cohort"] is not None:
+            low, high = max(low, r["n_cohort"]), min(high, r["n_cohort"])
+        low = max(low, sum(r[c] or 0 for c in ("n_persons", "n_censored", "n_excluded")))
+        pools[(r["programme"], r["cohort"], r["area_code"])] = [low, high]
+    found = {}
+    for (programme, pool, area), (low, high) in pools.items():
+        keys = [(programme, q, area) for q in _quarters(pool)]
+        hidden = tuple(k[1] for k in keys if k in quarters and quarters[k] is None)
+        if hidden:
+            shown = sum(quarters.get(k) or 0 for k in keys)
+            found[(programme, pool, area)] = (hidden, max(0.0, low - shown), high - shown)
+    return found
+
+
 def cost_row_recoveries(exports: Path) -> list[tuple]:
     """Hidden counts of marts.cost_per_outcome that its own visible values give back exactly, by
     the published method (sources/outcomes.yaml, docs/outcomes.md): per row n_cohort = n_persons +
