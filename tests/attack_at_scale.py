@@ -99,14 +99,15 @@ def main(home: Path, years: list[str]) -> int:
     print(f"pinned too narrowly: {len(pinned)} {pinned[:5]}")
     print(f"'none of them' provable: {len(none_of)} {none_of[:5]}")
     cohorts = cohorts_pinned(home, exports)
-    print(f"quarterly cohorts of 1-9 that a pool's entries pin (cost_per_outcome against "
+    print(f"hidden quarterly cohorts that a pool's entries pin (cost_per_outcome against "
           f"cost_per_tenancy_month): {len(cohorts)} {cohorts[:5]}")
     return 1 if pinned or none_of or wrong or missing or cohorts else 0
 
 
 def cohorts_pinned(home: Path, exports: Path) -> list[tuple]:
-    """(programme, quarter, area, true entries, low, high) for each hidden quarterly cohort of 1-9
-    whose range the pools of cost_per_outcome narrow below 0-10 (tests/attacker.py's
+    """(programme, quarter, area, true entries, low, high) for each hidden quarterly cohort whose
+    range the pools of cost_per_outcome narrow too far: below 10 for one of 1-9 (that it has
+    entries its row shows anyway), as the method's rule says for a larger one (tests/attacker.py's
     quarters_from_pools: a quarter alone hidden in its pool is its sum; of several, each lies
     between the sum's low less the others' highs and the sum's high)."""
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
@@ -117,7 +118,8 @@ def cohorts_pinned(home: Path, exports: Path) -> list[tuple]:
         for quarter in hidden:
             value = truth[(programme, quarter, area)]
             own_low = low if len(hidden) == 1 else max(0.0, low - (len(hidden) - 1) * high)
-            if 1 <= value < SMALL and too_narrow(value, own_low, high):
+            # its row shows the quarter has entries: of 1-9 only 'few' must stay unprovable
+            if (high < SMALL) if value < SMALL else too_narrow(value, own_low, high):
                 found.append((programme, quarter, area, value, own_low, high))
     return sorted(found)
 
