@@ -44,6 +44,7 @@ class Publication:
     counts: tuple[str, ...]
     blank: tuple[str, ...]
     breakdowns: bool = False   # assets/outcome_breakdowns.py decides the detail counts
+    quarters_of_pools: bool = False   # quarterly cohorts whose pools another table shows
 
 
 # Counts are not rounded (rounding=1): the published cost per outcome and outcome rate are
@@ -76,7 +77,8 @@ PUBLICATIONS = {
         by=("programme", "cohort"), protect=("n_persons",),
         counts=("n_persons", "tenancy_months"),
         blank=("cost_wonen_eur", "cost_zorg_eur", "cost_welzijn_eur", "total_cost_eur",
-               "cost_transfers_eur", "cost_per_tenancy_month_eur")),
+               "cost_transfers_eur", "cost_per_tenancy_month_eur"),
+        quarters_of_pools=True),
 }
 # columns the suppression works with that are never published
 INTERNAL = ("n_failures", "judged_group", "headline_flagged")
@@ -104,8 +106,15 @@ def _cells_view(con, publication: Publication) -> None:
     count, the judged group and whether a breakdown forced the headline's suppression."""
     parents = [c for c in PARENTS.values() if c in (_columns(con, publication.source) or ())]
     if not publication.breakdowns:
-        con.execute(f"create or replace temp view _outcome_cells as "
-                    f"select * exclude ({', '.join(parents)}) from {publication.source}")
+        con.execute("create or replace temp table _quarters_forced "
+                    "(programme varchar, cohort varchar, area_code varchar)")
+        con.execute(f"""
+            create or replace temp view _outcome_cells as
+            select cells.*{f" exclude ({', '.join(parents)})" if parents else ""},
+                   forced.programme is not null as quarter_forced
+            from {publication.source} as cells
+            left join (select distinct * from _quarters_forced) as forced
+                using (programme, cohort, area_code)""")
         return
     con.execute("create temp table if not exists _outcome_flags "
                 "(programme varchar, outcome_id varchar, cohort varchar, area_code varchar)")
@@ -144,12 +153,25 @@ def publish(con, publication: Publication) -> PublicationReport:
     protect = list(publication.protect)
     try:
         if not publication.breakdowns:
-            return PublicationReport(disclosure.suppress(
-                con, "_outcome_cells", publication.target,
-                hierarchies=hierarchies_of(con, publication.source), by=list(publication.by),
-                base="n_persons", protect=protect, counts=list(publication.counts),
-                blank=list(publication.blank), rounding=1))
+            primary = " or ".join([f"coalesce({c}, 0) between 1 and {disclosure.THRESHOLD - 1}"
+                                   for c in protect] + ["quarter_forced"])
+            for _ in range(MAX_BREAKDOWN_ROUNDS):
+                report = disclosure.suppress(
+                    con, "_outcome_cells", publication.target,
+                    hierarchies=hierarchies_of(con, publication.source), by=list(publication.by),
+                    base="n_persons", protect=protect, primary=primary, counts=list(publication.counts),
+                    blank=list(publication.blank), rounding=1)
+                more = (con.execute(_second_quarters(publication.target)).fetchall()
+                        if publication.quarters_of_pools else [])
+                if not more:
+                    break
+                con.executemany("insert into _quarters_forced values (?, ?, ?)", more)
+            else:
+                raise RuntimeError("the quarters of the pools did not settle")
+            con.execute(f"alter table {publication.target} drop column quarter_forced")
+            return PublicationReport(report)
         con.execute("delete from _outcome_flags")
+        con.execute(f"insert into _outcome_flags {_pools_that_pin_a_quarter(publication.source)}")
         primary = " or ".join([f"coalesce({c}, 0) between 1 and {disclosure.THRESHOLD - 1}"
                                for c in protect] + ["headline_flagged"])
         for _ in range(MAX_BREAKDOWN_ROUNDS):
@@ -176,6 +198,61 @@ def publish(con, publication: Publication) -> PublicationReport:
     finally:
         con.execute("drop view if exists _outcome_cells")
         con.execute("drop table if exists _outcome_flags")
+
+
+def _hidden_quarters_by_pool(target: str) -> str:
+    """SQL: per (programme, pool, area), each quarter with entries, its entries and whether
+    `target` (marts.cost_per_tenancy_month) hides it (a hidden buurt or wijk row is left out)."""
+    return f"""
+        with pool_of as (
+            select distinct programme, cohort, cohort_parent as pool, area_code
+            from core.cost_per_outcome_cells where cohort_kind = 'quarter')
+        select pool_of.programme, pool_of.pool, pool_of.area_code, pool_of.cohort,
+               entries.n_persons, coalesce(shown.suppressed, true) as hidden
+        from pool_of
+        inner join core.cost_per_tenancy_month_cells as entries using (programme, cohort, area_code)
+        left join {target} as shown using (programme, cohort, area_code)
+        where entries.n_persons > 0"""
+
+
+def _second_quarters(target: str) -> str:
+    """SQL: (programme, quarter, area) to hide next in marts.cost_per_tenancy_month. A pool's
+    entries are its quarters' added up, and marts.cost_per_outcome may show them: a quarter alone
+    hidden in its pool, or hidden quarters holding fewer than 10 between them, would come back
+    from the pool less the quarters shown. Per such pool its smallest shown quarter is hidden
+    too, until every hidden quarter has another beside it and 10 or more entries between them;
+    then each may hold anything from none to all of them."""
+    return f"""
+        with quarters as ({_hidden_quarters_by_pool(target)}),
+        gaps as (
+            select programme, pool, area_code from quarters group by all
+            having count(*) filter (where hidden) >= 1
+               and (count(*) filter (where hidden) = 1
+                    or sum(n_persons) filter (where hidden) < {disclosure.THRESHOLD}))
+        select programme, cohort, area_code from quarters inner join gaps using (programme, pool, area_code)
+        where not hidden
+        qualify row_number() over (partition by programme, pool, area_code order by n_persons, cohort) = 1"""
+
+
+def _pools_that_pin_a_quarter(source: str) -> str:
+    """SQL: every outcome of a pooled cell whose entries would pin a quarter that
+    marts.cost_per_tenancy_month hides. A pool's entries are its quarters' added up, so its
+    n_cohort (or n_persons + n_censored + n_excluded of any row) less the quarters shown there is
+    what the hidden ones hold: exactly, for one hidden quarter (the demo's 8 entries of
+    uitstroom_mo in 2025-Q1 came back so), or fewer than 10 between them. Such a pool is hidden
+    whole, as a primary cell; of two or more hidden quarters holding 10 or more, each may still be
+    anything from none to all of them."""
+    return f"""
+        with quarters as ({_hidden_quarters_by_pool("marts.cost_per_tenancy_month")}),
+        hidden as (
+            select programme, pool, area_code, count(*) as quarters, sum(n_persons) as persons
+            from quarters where hidden group by all)
+        select distinct cells.programme, cells.outcome_id, cells.cohort, cells.area_code
+        from {source} as cells
+        inner join hidden
+            on hidden.programme = cells.programme and hidden.pool = cells.cohort
+            and hidden.area_code = cells.area_code
+        where cells.cohort_kind = 'pool' and (hidden.quarters = 1 or hidden.persons < {disclosure.THRESHOLD})"""
 
 
 def _cohort_sizes_published(con, source: str) -> set[tuple[str, str, str]]:
@@ -222,7 +299,9 @@ def _publication_asset(publication: Publication) -> dg.AssetsDefinition:
               deps=[dg.AssetKey(publication.source.split("."))]
               + ([dg.AssetKey(["core", "outcome_definitions"]),   # which counts outcomes share
                   dg.AssetKey(["marts", "cost_per_tenancy_month"])]  # the cohort sizes it shows
-                 if publication.breakdowns else []),
+                 if publication.breakdowns else [])
+              + ([dg.AssetKey(["core", "cost_per_outcome_cells"])]  # which pool holds a quarter
+                 if publication.quarters_of_pools else []),
               description=f"{publication.source} as published: cells with 1-9 "
                           f"{', '.join(publication.protect)} suppressed, "
                           "with complementary suppression over totaal > gemeente > wijk > buurt "

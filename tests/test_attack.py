@@ -279,10 +279,6 @@ def test_no_person_count_of_1_to_9_and_no_hidden_count_given_back_in_the_cost_ma
                for *_, count, value in recovered), recovered
 
 
-@pytest.mark.xfail(strict=True, reason="known disclosure, not fixed yet: marts.cost_per_outcome shows a "
-                   "pool's entries while marts.cost_per_tenancy_month hides one of its quarters (an outsider "
-                   "found 8 entries of uitstroom_mo in 2025-Q1 in the demo); fixed, this passes and the "
-                   "marker must go")
 def test_a_pool_that_would_pin_its_one_hidden_quarter_is_hidden(outcome_warehouse, tmp_path):  # noqa: F811
     """Planted: the smallest shown quarter of a pool the city total shows is hidden in
     marts.cost_per_tenancy_month (as its own rule hides a quarter of 1-9). Published again,

@@ -530,13 +530,16 @@ def test_cost_per_outcome_arithmetic(con):
     assert float(c12["cost_transfers_eur"]) == pytest.approx(COPIES * (1000 * 17 / 31 + 1000), abs=0.01)
     assert c12["cost_per_outcome_eur"] == pytest.approx(total / 72, abs=0.01)
     assert c12["outcome_rate"] == pytest.approx(72 / 102, abs=1e-4)
-    months = cell(con, "marts.cost_per_tenancy_month", None, "totaal")
+    months = cell(con, "core.cost_per_tenancy_month_cells", None, "totaal")
     # tenancy months from each start month to 2026-06 (any day in any tenancy counts): D moved
     # on to D2, F re-entered from 2025-09; E (5) and P11 P12 once, the others ten times
     expected_months = COPIES * (18 + 13 + 13 + 18 + (6 + 10) + 4 + 4 * 17) + 5 + 2 * 16
     assert (months["n_persons"], months["tenancy_months"]) == (103, expected_months)
     assert float(months["total_cost_eur"]) == 7850.0 * COPIES
     assert months["cost_per_tenancy_month_eur"] == pytest.approx(7850 * COPIES / expected_months, abs=0.01)
+    # published hidden: its pool (Q1 + H's Q2) is shown, and Q2 alone hidden would be the pool less Q1
+    published = cell(con, "marts.cost_per_tenancy_month", None, "totaal")
+    assert published["suppressed"] and published["n_persons"] is None
 
 
 def wilson(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
