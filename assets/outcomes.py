@@ -198,6 +198,7 @@ def publish(con, publication: Publication) -> PublicationReport:
     finally:
         con.execute("drop view if exists _outcome_cells")
         con.execute("drop table if exists _outcome_flags")
+        con.execute("drop table if exists _quarters_forced")
 
 
 def _hidden_quarters_by_pool(target: str) -> str:
