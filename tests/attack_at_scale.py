@@ -39,17 +39,17 @@ def protected_measures(catalogue) -> set[str]:
     return found
 
 
-def true_counts(warehouse: Path, catalogue) -> dict[tuple[str, str, str], float]:
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        truth = {}
-        for indicator in catalogue.indicators:
-            for which in ("numerator", "denominator"):
-                term = getattr(indicator, which)
-                if term.rounded:
-                    for area, period, value in con.execute(
-                            f"select area_code, period, {which} from marts.indicator_values "
-                            "where indicator_id = ?", [indicator.id]).fetchall():
-                        truth[(term.measure, area, period)] = value
+def true_counts(con, catalogue) -> dict[tuple[str, str, str], float]:
+    """(measure, area, period) → its true count, from the warehouse's marts.indicator_values."""
+    truth = {}
+    for indicator in catalogue.indicators:
+        for which in ("numerator", "denominator"):
+            term = getattr(indicator, which)
+            if term.rounded:
+                for area, period, value in con.execute(
+                        f"select area_code, period, {which} from marts.indicator_values "
+                        "where indicator_id = ?", [indicator.id]).fetchall():
+                    truth[(term.measure, area, period)] = value
     return truth
 
 
@@ -62,7 +62,8 @@ def too_narrow(value: float, low: float, high: float) -> bool:
 def main(home: Path, years: list[str]) -> int:
     catalogue = load_catalogue()
     exports = home / "exports" / "marts"
-    truth = true_counts(home / "warehouse.duckdb", catalogue)
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        truth = true_counts(con, catalogue)
     protected = protected_measures(catalogue)
     wholes = {catalogue.term(r.part).measure: catalogue.term(r.whole).measure for r in catalogue.relations}
     hidden, shown = set(), set()

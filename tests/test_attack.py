@@ -46,18 +46,8 @@ def exports(world, tmp_path_factory) -> Path:  # noqa: F811
 
 
 def truth(world) -> dict[tuple[str, str, str], float]:  # noqa: F811
-    catalogue = load_catalogue()
-    found = {}
-    for indicator in catalogue.indicators:
-        for which in ("numerator", "denominator"):
-            term = getattr(indicator, which)
-            if not term.rounded:
-                continue
-            for area, period, value in world.execute(
-                    f"select area_code, period, {which} from marts.indicator_values "
-                    "where indicator_id = ?", [indicator.id]).fetchall():
-                found[(term.measure, area, period)] = value
-    return found
+    from tests.attack_at_scale import true_counts
+    return true_counts(world, load_catalogue())
 
 
 def test_no_suppressed_non_zero_count_is_bounded_within_two(world, exports):  # noqa: F811
