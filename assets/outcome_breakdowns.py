@@ -59,23 +59,35 @@ def rows_sql(cells: str, target: str) -> str:
         join core.outcome_definitions as definitions using (outcome_id)"""
 
 
-def decide(rows: list[dict], public_cohorts: set[tuple[str, str, str]] = frozenset()) -> Breakdowns:
+def decide(rows: list[dict], public_cohorts: set[tuple[str, str, str]] = frozenset(),
+           earlier: dict | None = None) -> Breakdowns:
     """Which breakdowns to hide in each pooled city total, and which cells can only be protected
     by suppressing their headline: there, a breakdown nothing else can hide; elsewhere (where no
     breakdown is published) one of 1-9 that the headlines give back all the same (e.g. moved on
     = housed minus same home). `public_cohorts`: (programme, cohort, area) whose n_cohort another
-    published table gives away (it is then known, never a hiding place)."""
+    published table gives away (it is then known, never a hiding place).
+
+    `earlier`, a dict kept over the rounds of one publication (same cells, same counts): a group
+    whose cells are suppressed as in an earlier round is decided as it was then. Only a round's
+    newly suppressed groups are decided again (nationally most groups never change)."""
     groups = defaultdict(list)
     for row in rows:
         groups[(row["programme"], row["cohort"], row["area_code"])].append(row)
     hidden, flagged = {}, set()
     for key, group in groups.items():
-        system = _System(group, key in public_cohorts)
-        if group[0]["in_pooled_total"]:
-            group_hidden, group_flagged = system.decide_published()
-            hidden.update(group_hidden)
+        suppressed = frozenset(tuple(r[c] for c in CELL) for r in group if r["suppressed"])
+        state = (key, suppressed, key in public_cohorts)
+        if earlier is not None and state in earlier:
+            group_hidden, group_flagged = earlier[state]
         else:
-            group_flagged = system.small_counts_given_back()
+            system = _System(group, key in public_cohorts)
+            if group[0]["in_pooled_total"]:
+                group_hidden, group_flagged = system.decide_published()
+            else:
+                group_hidden, group_flagged = {}, system.small_counts_given_back()
+            if earlier is not None:
+                earlier[state] = (group_hidden, group_flagged)
+        hidden.update(group_hidden)
         flagged |= group_flagged
     return Breakdowns(hidden, flagged)
 

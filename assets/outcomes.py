@@ -174,6 +174,8 @@ def publish(con, publication: Publication) -> PublicationReport:
         con.execute(f"insert into _outcome_flags {_pools_that_pin_a_quarter(publication.source)}")
         primary = " or ".join([f"coalesce({c}, 0) between 1 and {disclosure.THRESHOLD - 1}"
                                for c in protect] + ["headline_flagged"])
+        public_cohorts = _cohort_sizes_published(con, publication.source)
+        decided: dict = {}   # per group and its suppressed cells, over the rounds
         for _ in range(MAX_BREAKDOWN_ROUNDS):
             report = disclosure.suppress(
                 con, "_outcome_cells", publication.target,
@@ -184,7 +186,7 @@ def publish(con, publication: Publication) -> PublicationReport:
                 rounding=1)
             decision = outcome_breakdowns.decide(
                 con.sql(outcome_breakdowns.rows_sql("_outcome_cells", publication.target)).pl().to_dicts(),
-                public_cohorts=_cohort_sizes_published(con, publication.source))
+                public_cohorts=public_cohorts, earlier=decided)
             if not decision.flagged:
                 break
             con.executemany("insert into _outcome_flags values (?, ?, ?, ?)", sorted(decision.flagged))

@@ -1008,3 +1008,29 @@ def test_a_breakdown_the_headlines_give_back_suppresses_the_cell():
     assert all({"n_died", "n_excluded", "n_cohort"} <= columns for columns in decision.hidden.values())
     assert decide(pooled, public_cohorts={("housing_first", "p", "totaal")}).flagged, \
         "with the entries public, the deaths follow from the headline: the cell goes"
+
+
+def test_a_group_is_decided_again_when_its_suppression_changed_between_rounds():
+    """The publication's rounds remember each group's decision by its suppressed cells: a group
+    whose headline is suppressed in a later round is decided anew, as a fresh decision would."""
+    from assets.outcome_breakdowns import decide
+
+    def row(outcome, success, suppressed):
+        return {"programme": "housing_first", "outcome_id": outcome, "cohort": "2025-Q1",
+                "area_code": "WK000100", "suppressed": suppressed, "judged_group": "ts12",
+                "in_pooled_total": False, "n_persons": 45, "n_outcomes": 30 + (3 if "moved_on" in success else 0),
+                "n_cohort": 45, "n_censored": 0, "n_excluded": 0, "n_same_home": 30, "n_moved_on": 3,
+                "n_lost_housing": 12, "n_died": 0, "decided_after_months": 12,
+                "source_datasets": ["wonen__huurcontracten"], "success_paths": success,
+                "excluded_paths": ["died"]}
+
+    def rows(suppressed):
+        return [row("tenancy_sustained_12m", ["same_home", "moved_on"], suppressed),
+                row("same_home_12m", ["same_home"], suppressed)]
+
+    earlier: dict = {}
+    assert len(decide(rows(False), earlier=earlier).flagged) == 2, "moved on (3) = housed - same home"
+    again = decide(rows(True), earlier=earlier)
+    assert again.flagged == decide(rows(True)).flagged == set(), "both headlines hidden: nothing given back"
+    assert decide(rows(False), earlier=earlier).flagged == decide(rows(False)).flagged
+    assert len(earlier) == 2
