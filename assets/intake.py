@@ -18,7 +18,8 @@ from engine.sqlmodels import discover, ensure_table, stale_staging
 from engine.resources import DataHomeResource
 from engine.warehouse import WarehouseResource, first_row, scalar
 from quality.contract_sql import quote
-from quality.gx_bridge import HISTORY_CHECKS, HISTORY_DELIVERIES, ContractValidator, HistoryFinding
+from quality.gx_bridge import (HISTORY_CHECKS, HISTORY_DELIVERIES, ContractValidator, HistoryFinding,
+                               shared_validator)
 from quality.profiles import category_columns, empty_columns, history, history_frame_sql, mean_columns
 from sources.contracts import Contract, first_delivery_month, load_registry, month_partition
 
@@ -153,7 +154,7 @@ def _raw_checks(contract: Contract) -> list[dg.AssetChecksDefinition]:
                     "contract on the newest delivery (the intake checks every delivery it loads).")
     def contract_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
-            return _contract_check(con, ContractValidator(), contract, [])
+            return _contract_check(con, shared_validator(), contract, [])
 
     @dg.multi_asset_check(pool=WAREHOUSE_POOL, specs=[dg.AssetCheckSpec(KEY_CHECK, asset=key, description=f"({', '.join(contract.key)}) "
                                                    "is unique within every delivery.")]
@@ -173,7 +174,7 @@ def _raw_checks(contract: Contract) -> list[dg.AssetChecksDefinition]:
         """Great Expectations on the newest delivery against the partner's own history (the
         intake judges every delivery it loads the same way)."""
         with warehouse.connect(read_only=True) as con:
-            yield from _newest_delivery_history(con, ContractValidator(), contract)
+            yield from _newest_delivery_history(con, shared_validator(), contract)
 
     return [contract_check, sql_checks, history_checks]
 
@@ -212,7 +213,7 @@ def changed_partitions(con, run_id: str, registry) -> dict[str, set[str | None]]
                       "table (or quarantined), and every decision recorded here.")
 def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource, warehouse: WarehouseResource):
     registry = load_registry()
-    validator = ContractValidator()
+    validator = shared_validator()
     with warehouse.connect() as con:
         outcomes = run_intake(con, data_home.home, context.run_id, registry)
         for model in discover():

@@ -15,7 +15,9 @@ import logging
 import math
 import os
 import statistics
+import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")  # no telemetry, no network
@@ -198,23 +200,42 @@ def _in_words(kind: str, column: str | None, observed: float | None, expected: f
             f"{last_en} ({observed:,.2f} against {expected:,.2f})")
 
 
+def _suite(gx, name: str, expectations: list) -> gx.ExpectationSuite:
+    """A suite of `expectations`, each one of them in it. Passed to the constructor, not added one
+    by one: add_expectation compares each new one with every one before it (a pydantic dict of
+    both per pair) to leave out a duplicate, 91 pairs for each delivery of ZRM measurements (14
+    history expectations), and ours are distinct by construction (one per rule or column)."""
+    return gx.ExpectationSuite(name=name, expectations=expectations)
+
+
 class ContractValidator:
     """One ephemeral GX context for a run; suites are made once per contract."""
 
     def __init__(self) -> None:
         self.suites: dict[str, gx.ExpectationSuite] = {}
         self._batch_definition = None
+        self._making = threading.Lock()   # prepare_in_background's thread and the caller
 
     def _gx(self):
         """great_expectations, with this validator's context made on first use (an intake with
         nothing to validate never imports GX) and active, as a suite needs."""
         gx, _ = _great_expectations()
-        if self._batch_definition is None:
-            context = gx.get_context(mode="ephemeral")
-            context.variables.progress_bars = {"globally": False}
-            source = context.data_sources.add_pandas("wijkwijzer")
-            self._batch_definition = source.add_dataframe_asset("delivery").add_batch_definition_whole_dataframe("whole")
+        with self._making:
+            if self._batch_definition is None:
+                context = gx.get_context(mode="ephemeral")
+                context.variables.progress_bars = {"globally": False}
+                source = context.data_sources.add_pandas("wijkwijzer")
+                self._batch_definition = (source.add_dataframe_asset("delivery")
+                                          .add_batch_definition_whole_dataframe("whole"))
         return gx
+
+    def prepare_in_background(self) -> threading.Thread:
+        """Import GX and make the context in a thread, while the caller does other work: about
+        three seconds of an intake's first history judgement, which DuckDB's work on the files
+        before it (the GIL released) hides. The first caller of `_gx` waits for it if needed."""
+        thread = threading.Thread(target=self._gx, name="gx-prepare", daemon=True)
+        thread.start()
+        return thread
 
     def _batch(self, frame: pd.DataFrame):
         self._gx()
@@ -222,11 +243,11 @@ class ContractValidator:
 
     def _suite(self, contract: Contract) -> gx.ExpectationSuite:
         if contract.table not in self.suites:
-            suite = self._gx().ExpectationSuite(name=contract.table)
+            expectations = []
             for rule, severity, expectation in expectations_for(contract):
                 expectation.meta = {"rule": rule, "severity": severity}
-                suite.add_expectation(expectation)
-            self.suites[contract.table] = suite
+                expectations.append(expectation)
+            self.suites[contract.table] = _suite(self._gx(), contract.table, expectations)
         return self.suites[contract.table]
 
     def validate(self, contract: Contract, frame: pd.DataFrame) -> list[ExpectationOutcome]:
@@ -246,12 +267,12 @@ class ContractValidator:
         past = past[:HISTORY_DELIVERIES]
         if len(past) < MIN_HISTORY:
             return []
-        suite = self._gx().ExpectationSuite(name=f"{contract.table}__history")
-        expected = {}
+        expected, expectations = {}, []
         for index, (kind, column, value, expectation) in enumerate(history_expectations(contract, past, len(frame))):
             expectation.meta = {"index": index}
             expected[index] = (kind, column, value)
-            suite.add_expectation(expectation)
+            expectations.append(expectation)
+        suite = _suite(self._gx(), f"{contract.table}__history", expectations)
         batch = self._batch(frame)
         findings = []
         for result in batch.validate(suite, result_format="SUMMARY").results:
@@ -262,3 +283,10 @@ class ContractValidator:
             findings.append(HistoryFinding(kind, column, bool(result.success), observed, value,
                                            len(past), nl, en))
         return findings
+
+
+@lru_cache(maxsize=1)
+def shared_validator() -> ContractValidator:
+    """One ephemeral GX context per process (making one costs about a second): the intake's history
+    judgements and the raw tables' checks, in every run the process executes, share it."""
+    return ContractValidator()

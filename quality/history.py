@@ -7,21 +7,20 @@ writes the delivery's profile in the load's transaction, so the next delivery ha
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
 import duckdb
 
 from quality.contract_sql import sql_string
-from quality.gx_bridge import HISTORY_DELIVERIES, MIN_HISTORY, ContractValidator
+from quality.gx_bridge import HISTORY_DELIVERIES, MIN_HISTORY, shared_validator
 from quality.profiles import history, history_frame_sql, profile_of, write_profile
 from quality.validate import VALIDATED, Outcome, RuleResult, rejected_rule_names
 from sources.contracts import Contract
 
 
-@lru_cache(maxsize=1)
-def _validator() -> ContractValidator:
-    """One ephemeral GX context per process (making one costs about a second)."""
-    return ContractValidator()
+def prepare() -> None:
+    """Start making the history validator (GX's import and context) in the background: an intake
+    calls this before its files, so their first judgement does not wait for it."""
+    shared_validator().prepare_in_background()
 
 
 def _loaded_rows(contract: Contract) -> str:
@@ -37,7 +36,7 @@ def judge_against_history(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> N
         return
     frame = con.sql(f"select {history_frame_sql(contract)} from {VALIDATED} "
                     f"where {_loaded_rows(contract)}").df()
-    outcome.history = _validator().validate_history(contract, frame, past)
+    outcome.history = shared_validator().validate_history(contract, frame, past)
     for finding in outcome.history:
         if not finding.success:
             outcome.rules.append(RuleResult(f"history.{finding.kind}", finding.column, "warning",
