@@ -15,7 +15,6 @@ import logging
 import math
 import os
 import statistics
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -214,28 +213,17 @@ class ContractValidator:
     def __init__(self) -> None:
         self.suites: dict[str, gx.ExpectationSuite] = {}
         self._batch_definition = None
-        self._making = threading.Lock()   # prepare_in_background's thread and the caller
 
     def _gx(self):
         """great_expectations, with this validator's context made on first use (an intake with
         nothing to validate never imports GX) and active, as a suite needs."""
         gx, _ = _great_expectations()
-        with self._making:
-            if self._batch_definition is None:
-                context = gx.get_context(mode="ephemeral")
-                context.variables.progress_bars = {"globally": False}
-                source = context.data_sources.add_pandas("wijkwijzer")
-                self._batch_definition = (source.add_dataframe_asset("delivery")
-                                          .add_batch_definition_whole_dataframe("whole"))
+        if self._batch_definition is None:
+            context = gx.get_context(mode="ephemeral")
+            context.variables.progress_bars = {"globally": False}
+            source = context.data_sources.add_pandas("wijkwijzer")
+            self._batch_definition = source.add_dataframe_asset("delivery").add_batch_definition_whole_dataframe("whole")
         return gx
-
-    def prepare_in_background(self) -> threading.Thread:
-        """Import GX and make the context in a thread, while the caller does other work: about
-        three seconds of an intake's first history judgement, which DuckDB's work on the files
-        before it (the GIL released) hides. The first caller of `_gx` waits for it if needed."""
-        thread = threading.Thread(target=self._gx, name="gx-prepare", daemon=True)
-        thread.start()
-        return thread
 
     def _batch(self, frame: pd.DataFrame):
         self._gx()

@@ -17,12 +17,6 @@ from quality.validate import VALIDATED, Outcome, RuleResult, rejected_rule_names
 from sources.contracts import Contract
 
 
-def prepare() -> None:
-    """Start making the history validator (GX's import and context) in the background: an intake
-    calls this before its files, so their first judgement does not wait for it."""
-    shared_validator().prepare_in_background()
-
-
 def _loaded_rows(contract: Contract) -> str:
     """SQL condition on the validated table: the rows a load keeps."""
     return f"not list_has_any(_failures, [{', '.join(map(sql_string, rejected_rule_names(contract)))}])"

@@ -27,7 +27,7 @@ from engine.home import DataHome
 from engine.warehouse import checkpoints_deferred, scalar
 from quality.contract_sql import quote
 from quality.masking import shape_expr
-from quality.history import judge_against_history, prepare, record_profile
+from quality.history import judge_against_history, record_profile
 from quality.profiles import PROFILES_DDL
 from quality.receipts import write_receipts
 from quality.validate import (VALIDATED, Inspection, Outcome, inspect, rejected_rule_names,
@@ -477,8 +477,6 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
     todo = [landed for *_, landed in sorted(dropped, key=lambda d: d[:3])]
     already = Settled(con)
     outcomes = []
-    if todo:
-        prepare()   # GX for the history judgements, made while the first files go through DuckDB
     # The next file is read, privacy-scanned and parsed in a second thread while this one goes
     # through DuckDB, GX and the receipts: polars and DuckDB release the GIL, so both cores
     # work. One file ahead at most: memory stays bounded by two files. The warehouse is only
