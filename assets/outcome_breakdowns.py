@@ -142,6 +142,11 @@ class _System:
             self.shown |= {cohort, censored, excluded, *paths.values()}
             if not row["n_censored"]:
                 self.quiet.add(censored)  # none censored is public: `provisional` says so
+            if row["n_persons"] == 0 and row["n_excluded"] == 0:
+                # none decided: every entry censored, which the start dates and the newest delivery
+                # tell anyone (censoring comes before exclusion), so none excluded is public too and
+                # the censored are the cohort (an outsider read the pool's entries off so)
+                self.quiet.add(excluded)
             families = [Family(cohort, (censored, excluded))]
             if paths:
                 families += [Family(None, tuple(success)), Family(None, tuple(failure))]
@@ -167,7 +172,8 @@ class _System:
         return dict(hidden), at_stake - self.suppressed
 
     def small_counts_given_back(self) -> set[tuple]:
-        """Elsewhere no breakdown is shown: the cells whose headlines give one of 1-9 back."""
+        """Elsewhere no breakdown is shown: the cells whose headlines give one of 1-9 back, or
+        give hidden ones of a known whole (a public cohort) that add up to 1-9."""
         hidden = set(self.values) - self.quiet
         index = {name: i for i, name in enumerate(self.values)}
         names = list(self.values)
@@ -178,4 +184,11 @@ class _System:
             if 1 <= self.values[name] < THRESHOLD:
                 flagged |= {self.family_cells[f] for f, family in enumerate(self.families)
                             if name in family.members} - self.suppressed
+        # hidden parts of a known whole (a public cohort less the persons decided is censored +
+        # excluded) that add up to 1-9: each is known to lie under 10
+        for f, family in enumerate(self.families):
+            inside = [m for m in family.children if m in hidden]
+            if (family.parent is None or family.parent not in hidden) and len(inside) > 1 \
+                    and 1 <= sum(self.values[m] for m in inside) < THRESHOLD:
+                flagged |= {self.family_cells[f]} - self.suppressed
         return flagged

@@ -187,9 +187,13 @@ def publish(con, publication: Publication) -> PublicationReport:
             decision = outcome_breakdowns.decide(
                 con.sql(outcome_breakdowns.rows_sql("_outcome_cells", publication.target)).pl().to_dicts(),
                 public_cohorts=public_cohorts, earlier=decided)
-            if not decision.flagged:
+            # the quarter rows now shown bound their quarters' entries from below
+            pinned = {tuple(r) for r in con.execute(
+                f"{_pools_that_pin_a_quarter(publication.source, publication.target)} "
+                "except select * from _outcome_flags").fetchall()}
+            if not decision.flagged | pinned:
                 break
-            con.executemany("insert into _outcome_flags values (?, ?, ?, ?)", sorted(decision.flagged))
+            con.executemany("insert into _outcome_flags values (?, ?, ?, ?)", sorted(decision.flagged | pinned))
         else:
             raise RuntimeError("breakdown suppression did not settle")
         _blank_breakdowns(con, publication.target, decision)
@@ -203,59 +207,79 @@ def publish(con, publication: Publication) -> PublicationReport:
         con.execute("drop table if exists _quarters_forced")
 
 
-def _hidden_quarters_by_pool(target: str) -> str:
-    """SQL: per (programme, pool, area), each quarter with entries, its entries and whether
-    `target` (marts.cost_per_tenancy_month) hides it (a hidden buurt or wijk row is left out)."""
+def _hidden_quarters_by_pool(target: str, decided_in: str | None = None) -> str:
+    """SQL: per (programme, pool, area), each quarter with entries, its entries, whether `target`
+    (marts.cost_per_tenancy_month) hides it (a hidden buurt or wijk row is left out), and the
+    fewest entries anyone knows it holds: 1 (it has entries: its row says so at city level, and
+    we grant that below), or the most persons decided that a visible quarter row of `decided_in`
+    (marts.cost_per_outcome as published so far) shows, as they are some of its entries."""
+    decided = (f"""select programme, cohort, area_code, max(n_persons) as n_persons from {decided_in}
+                   where cohort_kind = 'quarter' and not suppressed group by all"""
+               if decided_in else
+               "select null::varchar as programme, null::varchar as cohort, null::varchar as area_code, "
+               "null::bigint as n_persons limit 0")
     return f"""
         with pool_of as (
             select distinct programme, cohort, cohort_parent as pool, area_code
-            from core.cost_per_outcome_cells where cohort_kind = 'quarter')
+            from core.cost_per_outcome_cells where cohort_kind = 'quarter'),
+        decided as ({decided})
         select pool_of.programme, pool_of.pool, pool_of.area_code, pool_of.cohort,
-               entries.n_persons, coalesce(shown.suppressed, true) as hidden
+               entries.n_persons, coalesce(shown.suppressed, true) as hidden,
+               greatest(1, coalesce(decided.n_persons, 0)) as least
         from pool_of
         inner join core.cost_per_tenancy_month_cells as entries using (programme, cohort, area_code)
         left join {target} as shown using (programme, cohort, area_code)
+        left join decided using (programme, cohort, area_code)
         where entries.n_persons > 0"""
+
+
+# A pool's hidden quarters are protected when more than one is hidden and each may hold 10 or
+# more: their entries less the fewest the others are known to hold. Tightest for the quarter
+# known to hold the fewest itself, as the others' fewest then add up to the most.
+UNPROTECTED_QUARTERS = f"""
+    count(*) filter (where hidden) = 1
+    or sum(n_persons) filter (where hidden) - sum(least) filter (where hidden)
+       + min(least) filter (where hidden) < {disclosure.THRESHOLD}"""
 
 
 def _second_quarters(target: str) -> str:
     """SQL: (programme, quarter, area) to hide next in marts.cost_per_tenancy_month. A pool's
     entries are its quarters' added up, and marts.cost_per_outcome may show them: a quarter alone
-    hidden in its pool, or hidden quarters holding fewer than 10 between them, would come back
-    from the pool less the quarters shown. Per such pool its smallest shown quarter is hidden
-    too, until every hidden quarter has another beside it and 10 or more entries between them;
-    then each may hold anything from none to all of them."""
+    hidden in its pool, or hidden quarters holding fewer than 10 beyond what each is known to hold
+    (1: it has entries), would come back from the pool less the quarters shown, or be known to
+    lie under 10. Per such pool its smallest shown quarter is hidden too, until every hidden
+    quarter may hold 10 or more."""
     return f"""
         with quarters as ({_hidden_quarters_by_pool(target)}),
         gaps as (
             select programme, pool, area_code from quarters group by all
-            having count(*) filter (where hidden) >= 1
-               and (count(*) filter (where hidden) = 1
-                    or sum(n_persons) filter (where hidden) < {disclosure.THRESHOLD}))
+            having count(*) filter (where hidden) >= 1 and ({UNPROTECTED_QUARTERS}))
         select programme, cohort, area_code from quarters inner join gaps using (programme, pool, area_code)
         where not hidden
         qualify row_number() over (partition by programme, pool, area_code order by n_persons, cohort) = 1"""
 
 
-def _pools_that_pin_a_quarter(source: str) -> str:
+def _pools_that_pin_a_quarter(source: str, decided_in: str | None = None) -> str:
     """SQL: every outcome of a pooled cell whose entries would pin a quarter that
     marts.cost_per_tenancy_month hides. A pool's entries are its quarters' added up, so its
     n_cohort (or n_persons + n_censored + n_excluded of any row) less the quarters shown there is
     what the hidden ones hold: exactly, for one hidden quarter (the demo's 8 entries of
-    uitstroom_mo in 2025-Q1 came back so), or fewer than 10 between them. Such a pool is hidden
-    whole, as a primary cell; of two or more hidden quarters holding 10 or more, each may still be
-    anything from none to all of them."""
+    uitstroom_mo in 2025-Q1 came back so), or under 10 for one of them once the least the others
+    hold is taken off: at least 1 each, and at least the persons decided a visible quarter row
+    of `decided_in` (marts.cost_per_outcome as published so far) shows (an outsider pinned the
+    demo's uitstroom_mo 2026-Q1 to 1-6 entries: 16 hidden in two quarters, 10 decided in the
+    other). Such a pool is hidden whole, as a primary cell."""
     return f"""
-        with quarters as ({_hidden_quarters_by_pool("marts.cost_per_tenancy_month")}),
-        hidden as (
-            select programme, pool, area_code, count(*) as quarters, sum(n_persons) as persons
-            from quarters where hidden group by all)
+        with quarters as ({_hidden_quarters_by_pool("marts.cost_per_tenancy_month", decided_in)}),
+        unprotected as (
+            select programme, pool, area_code from quarters where hidden group by all
+            having {UNPROTECTED_QUARTERS})
         select distinct cells.programme, cells.outcome_id, cells.cohort, cells.area_code
         from {source} as cells
-        inner join hidden
-            on hidden.programme = cells.programme and hidden.pool = cells.cohort
-            and hidden.area_code = cells.area_code
-        where cells.cohort_kind = 'pool' and (hidden.quarters = 1 or hidden.persons < {disclosure.THRESHOLD})"""
+        inner join unprotected
+            on unprotected.programme = cells.programme and unprotected.pool = cells.cohort
+            and unprotected.area_code = cells.area_code
+        where cells.cohort_kind = 'pool'"""
 
 
 def _cohort_sizes_published(con, source: str) -> set[tuple[str, str, str]]:

@@ -107,21 +107,19 @@ def main(home: Path, years: list[str]) -> int:
 
 def cohorts_pinned(home: Path, exports: Path) -> list[tuple]:
     """(programme, quarter, area, true entries, low, high) for each hidden quarterly cohort whose
-    range the pools of cost_per_outcome narrow too far: below 10 for one of 1-9 (that it has
-    entries its row shows anyway), as the method's rule says for a larger one (tests/attacker.py's
-    quarters_from_pools: a quarter alone hidden in its pool is its sum; of several, each lies
-    between the sum's low less the others' highs and the sum's high)."""
+    range the pools of cost_per_outcome narrow too far (tests/attacker.py's hidden_quarter_bounds:
+    its pool's hidden sum less what the other hidden quarters are known to hold): known to lie
+    under 10, or pinned exactly. That it has entries its row shows anyway, and a hidden count of
+    10 or more may be bounded (the cost tables' rule, docs/outcomes.md: hidden parts of a known
+    whole add up to 0 or at least 10)."""
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         truth = {tuple(r[:3]): r[3] for r in con.execute(
             "select programme, cohort, area_code, n_persons from core.cost_per_tenancy_month_cells").fetchall()}
     found = []
-    for (programme, pool, area), (hidden, low, high) in attacker.quarters_from_pools(exports).items():
-        for quarter in hidden:
-            value = truth[(programme, quarter, area)]
-            own_low = low if len(hidden) == 1 else max(0.0, low - (len(hidden) - 1) * high)
-            # its row shows the quarter has entries: of 1-9 only 'few' must stay unprovable
-            if (high < SMALL) if value < SMALL else too_narrow(value, own_low, high):
-                found.append((programme, quarter, area, value, own_low, high))
+    for key, (low, high) in attacker.hidden_quarter_bounds(exports).items():
+        value = truth[key]
+        if high < SMALL or high - low < 1:
+            found.append((*key, value, low, high))
     return sorted(found)
 
 

@@ -22,6 +22,7 @@ Three attacks:
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -344,12 +345,42 @@ def cohort_sizes(exports: Path) -> dict[tuple[str, str, str], int]:
     return sizes
 
 
+def observation_end(exports: Path) -> date | None:
+    """The last day of the newest month any partner delivered (marts.delivery_status): no
+    outcome is observed beyond it, so an entry decided after it is censored. None for exports
+    without deliveries (a test world that holds only the cost marts)."""
+    if not (exports / "delivery_status.parquet").exists():
+        return None
+    months = [str(r["latest_period"])[:7] for r in read(exports, "delivery_status") if r["latest_period"]]
+    if not months:
+        return None
+    year, month = map(int, max(months).split("-"))
+    return date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)
+
+
+def censored_by_the_dates(row: dict, rule: dict, end: date | None) -> bool:
+    """Is every entry of this cohort censored in this outcome, by the dates alone? An entry is
+    decided `decided_after_months` after its start (sources/outcomes.yaml) and censored when that
+    is after the observation ends; censoring comes first, so none of them is excluded either."""
+    if end is None:
+        return False
+    first = row["cohort"].split("..")[0]            # '2025-Q1', '2024-Q4..2025-Q3' or '2025'
+    start = date(int(first[:4]), 3 * int(first[-1]) - 2 if "-Q" in first else 1, 1)
+    months = start.month - 1 + int(rule["decided_after_months"])
+    decided = date(start.year + months // 12, months % 12 + 1, 1)
+    return decided > end
+
+
 def quarters_from_pools(exports: Path) -> dict[tuple[str, str, str], tuple[tuple[str, ...], float, float]]:
     """The other way round: per (programme, pool, area) of marts.cost_per_outcome with quarters
     hidden in marts.cost_per_tenancy_month, those quarters and the (low, high) of their sum. The
     pool's entries are its n_cohort where a row shows it, and at least n_persons + n_censored +
-    n_excluded of any row (its entries are those three); minus the quarters shown (a quarter
+    n_excluded of any row (its entries are those three), exactly that where the dates say
+    every entry is censored (then none is excluded); minus the quarters shown (a quarter
     without a row has no entries)."""
+    from sources import outcome_config   # the published method, as anyone can read it
+    rules = {r["outcome_id"]: r for r in outcome_config.load()["outcome_definitions"].to_dicts()}
+    end = observation_end(exports)
     quarters = {(r["programme"], r["cohort"], r["area_code"]): r["n_persons"]
                 for r in read(exports, "cost_per_tenancy_month")}
     pools: dict[tuple, list[float]] = {}
@@ -360,6 +391,8 @@ def quarters_from_pools(exports: Path) -> dict[tuple[str, str, str], tuple[tuple
         if r["n_cohort"] is not None:
             low, high = max(low, r["n_cohort"]), min(high, r["n_cohort"])
         low = max(low, sum(r[c] or 0 for c in ("n_persons", "n_censored", "n_excluded")))
+        if r["n_censored"] is not None and censored_by_the_dates(r, rules[r["outcome_id"]], end):
+            high = min(high, r["n_censored"])
         pools[(r["programme"], r["cohort"], r["area_code"])] = [low, high]
     found = {}
     for (programme, pool, area), (low, high) in pools.items():
@@ -368,6 +401,30 @@ def quarters_from_pools(exports: Path) -> dict[tuple[str, str, str], tuple[tuple
         if hidden:
             shown = sum(quarters.get(k) or 0 for k in keys)
             found[(programme, pool, area)] = (hidden, max(0.0, low - shown), high - shown)
+    return found
+
+
+def hidden_quarter_bounds(exports: Path) -> dict[tuple[str, str, str], tuple[float, float]]:
+    """(programme, quarter, area) → (low, high) of the entries of each start quarter that
+    marts.cost_per_tenancy_month hides, from its pool (quarters_from_pools) and what each hidden
+    quarter holds at least: 1 (its row says it has entries) or more where marts.cost_per_outcome
+    shows the quarter (persons decided are some of its entries). A hidden quarter holds its
+    pool's hidden sum less the least the others hold."""
+    least: dict[tuple, float] = {}
+    for r in read(exports, "cost_per_tenancy_month"):
+        least[(r["programme"], r["cohort"], r["area_code"])] = 1.0
+    for r in read(exports, "cost_per_outcome"):
+        key = (r["programme"], r["cohort"], r["area_code"])
+        if r["cohort_kind"] == "quarter" and key in least:
+            least[key] = max(least[key], r["n_persons"] or 0, r["n_cohort"] or 0)
+    found = {}
+    for (programme, _, area), (hidden, low, high) in quarters_from_pools(exports).items():
+        lows = {q: least[(programme, q, area)] for q in hidden}
+        for quarter in hidden:
+            others = sum(lows.values()) - lows[quarter]
+            own_high = high - others
+            own_low = low if len(hidden) == 1 else lows[quarter]
+            found[(programme, quarter, area)] = (max(own_low, lows[quarter]), own_high)
     return found
 
 
@@ -380,12 +437,16 @@ def cost_row_recoveries(exports: Path) -> list[tuple]:
     censored; n_cohort is the same in every outcome of
     a cohort and area, and the persons of marts.cost_per_tenancy_month (a quarter's, or a pool's
     quarters added up); tenancy_sustained outcomes of one horizon share their
-    exclusions and paths. Solves every relation with one unknown left until nothing changes. Returns (programme,
-    cohort, area, which outcomes, count, value) per recovered count of a visible row."""
+    exclusions and paths; an outcome whose every entry is decided after the observation ends
+    (the dates say so) has none decided and none excluded. Solves every relation with one unknown
+    left until nothing changes. Returns (programme, cohort, area, which outcomes, count, value)
+    per recovered count of a visible row, and (programme, cohort, area, counts, "sum", value) per
+    relation whose hidden counts (two or more) are known to add up to value."""
     from sources import outcome_config   # the published method, as anyone can read it
 
     rules = {r["outcome_id"]: r for r in outcome_config.load()["outcome_definitions"].to_dicts()}
     entries = cohort_sizes(exports)
+    end = observation_end(exports)
     cells: dict[tuple, list[dict]] = {}
     for row in read(exports, "cost_per_outcome"):
         if not row["suppressed"]:
@@ -415,6 +476,8 @@ def cost_row_recoveries(exports: Path) -> list[tuple]:
                     known[name(row, column)] = row[column]
             if row["provisional"] is False:   # provisional = some are censored
                 known[name(row, "n_censored")] = 0
+            if censored_by_the_dates(row, rule, end):   # all censored: none decided, none excluded
+                known[name(row, "n_excluded")] = known[name(row, "n_persons")] = 0
             persons, outcomes = name(row, "n_persons"), name(row, "n_outcomes")
             cohort_n, excluded = name(row, "n_cohort"), name(row, "n_excluded")
             relations.append(({cohort_n: 1, persons: -1, name(row, "n_censored"): -1, excluded: -1}, 0))
@@ -444,4 +507,11 @@ def cost_row_recoveries(exports: Path) -> list[tuple]:
                     known[u] = round(-rest / coefficients[u])
                     changed = True
         found += [(programme, cohort, area, *u, v) for u, v in known.items() if u not in shown]
+        # hidden parts of a known whole: their sum is known, and a sum of 1-9 puts each under 10
+        for coefficients, constant in relations:
+            open_ = sorted((u for u in coefficients if u not in known), key=str)
+            if len(open_) > 1 and len({coefficients[u] for u in open_}) == 1:
+                rest = sum(c * known[v] for v, c in coefficients.items() if v not in open_) + constant
+                found.append((programme, cohort, area, tuple(open_), "sum",
+                              round(-rest / coefficients[open_[0]])))
     return found

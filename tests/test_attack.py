@@ -269,6 +269,24 @@ def test_no_person_count_of_1_to_9_and_no_hidden_count_given_back_in_the_cost_ma
                for *_, count, value in recovered), recovered
 
 
+def test_no_hidden_quarter_is_known_to_hold_fewer_than_10(cost_exports, outcome_warehouse):  # noqa: F811
+    """A hidden start quarter of marts.cost_per_tenancy_month lies between what it is known to
+    hold (1, or the persons decided a visible quarter row of marts.cost_per_outcome shows) and
+    its pool's hidden entries less what the other hidden quarters hold. An outsider pinned the
+    demo's uitstroom_mo 2026-Q1 so: 16 hidden in two quarters, 10 decided shown in the other,
+    so 1-6 entries; the pool's entries came from an outcome no entry had reached (all censored
+    by the dates, so none excluded either)."""
+    from engine.warehouse import open_warehouse
+    with open_warehouse(outcome_warehouse, read_only=True) as con:
+        truth = {tuple(r[:3]): r[3] for r in con.execute(
+            "select programme, cohort, area_code, n_persons from core.cost_per_tenancy_month_cells").fetchall()}
+    bounds = attacker.hidden_quarter_bounds(cost_exports)
+    assert bounds, "quarters are hidden in pools the cost table shows: the rule has work"
+    assert [k for k, (low, high) in bounds.items() if not low <= truth[k] <= high] == [], \
+        "the outsider's bounds hold the truth"
+    assert [(k, low, high) for k, (low, high) in bounds.items() if high < 10] == []
+
+
 def test_a_pool_that_would_pin_its_one_hidden_quarter_is_hidden(outcome_warehouse, tmp_path):  # noqa: F811
     """Planted: the smallest shown quarter of a pool the city total shows is hidden in
     marts.cost_per_tenancy_month (as its own rule hides a quarter of 1-9). Published again,

@@ -407,7 +407,11 @@ def test_right_censoring_at_the_observation_date(con):
     assert all(s18[n] == "censored" for n in ("A", "B", "P12"))
     published = cell(con, "marts.cost_per_outcome", "tenancy_sustained_18m", "totaal",
                      cohort="2024-Q3..2025-Q2")
-    assert (published["n_persons"], published["n_outcomes"], published["n_censored"]) == (0, 0, 104)
+    assert (published["n_persons"], published["n_outcomes"]) == (0, 0)
+    # all 104 censored, so none excluded (anyone can tell from the dates): the censored count is
+    # the cohort's, shown only where the cohort is
+    assert published["n_censored"] == (104 if published["n_cohort"] is not None else None)
+    assert published["n_cohort"] in (104, None)
     assert published["cost_per_outcome_eur"] is None and published["provisional"] is True
     complete = cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", "totaal",
                     cohort="2024-Q3..2025-Q2")
@@ -1034,3 +1038,78 @@ def test_a_group_is_decided_again_when_its_suppression_changed_between_rounds():
     assert again.flagged == decide(rows(True)).flagged == set(), "both headlines hidden: nothing given back"
     assert decide(rows(False), earlier=earlier).flagged == decide(rows(False)).flagged
     assert len(earlier) == 2
+
+
+def test_a_pool_is_hidden_when_its_hidden_quarters_are_known_to_hold_too_little():
+    """The pool rule with what each hidden quarter is known to hold: at least 1 (it has
+    entries), or the persons decided its visible row of marts.cost_per_outcome shows. An outsider
+    pinned the demo's uitstroom_mo 2026-Q1 so: the pool less the quarters shown left 16 in two
+    hidden quarters, the other's row showed 10 decided, so 1-6 entries."""
+    import duckdb
+
+    from assets.outcomes import _pools_that_pin_a_quarter, _second_quarters
+
+    def pinned(entries: list[int], hidden: set[int], decided: dict[int, int]) -> bool:
+        con = duckdb.connect()
+        con.execute("create schema core; create schema marts")
+        con.execute("create table core.cost_per_outcome_cells (programme varchar, outcome_id varchar, "
+                    "cohort varchar, cohort_parent varchar, cohort_kind varchar, area_code varchar)")
+        con.execute("create table core.cost_per_tenancy_month_cells (programme varchar, cohort varchar, "
+                    "area_code varchar, n_persons bigint)")
+        con.execute("create table marts.cost_per_tenancy_month (programme varchar, cohort varchar, "
+                    "area_code varchar, suppressed boolean)")
+        con.execute("create table marts.cost_per_outcome (programme varchar, cohort varchar, "
+                    "cohort_kind varchar, area_code varchar, n_persons bigint, suppressed boolean)")
+        pool = "2025-Q4..2026-Q3"
+        con.execute("insert into core.cost_per_outcome_cells values ('mo', 'ts3', ?, null, 'pool', 'totaal')", [pool])
+        for q, n in enumerate(entries):
+            quarter = ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"][q]
+            con.execute("insert into core.cost_per_outcome_cells values ('mo', 'ts3', ?, ?, 'quarter', 'totaal')",
+                        [quarter, pool])
+            con.execute("insert into core.cost_per_tenancy_month_cells values ('mo', ?, 'totaal', ?)", [quarter, n])
+            con.execute("insert into marts.cost_per_tenancy_month values ('mo', ?, 'totaal', ?)", [quarter, q in hidden])
+            if q in decided:
+                con.execute("insert into marts.cost_per_outcome values ('mo', ?, 'quarter', 'totaal', ?, false)",
+                            [quarter, decided[q]])
+        found = con.execute(_pools_that_pin_a_quarter("core.cost_per_outcome_cells", "marts.cost_per_outcome")).fetchall()
+        more = con.execute(_second_quarters("marts.cost_per_tenancy_month")).fetchall()
+        assert bool(more) == bool(con.execute(_pools_that_pin_a_quarter("core.cost_per_outcome_cells")).fetchall())
+        return found == [("mo", "ts3", pool, "totaal")]
+
+    assert not pinned([12, 6, 10, 12], hidden={1, 2}, decided={}), "16 in two quarters: each may hold 10"
+    assert pinned([12, 6, 10, 12], hidden={1, 2}, decided={2: 10}), "the demo's: 2026-Q1 holds 1-6"
+    assert not pinned([12, 6, 10, 12], hidden={1, 2}, decided={2: 5}), "16 - 5 leaves 11 for 2026-Q1"
+    assert pinned([12, 5, 5, 12], hidden={1, 2}, decided={}), "10 in two quarters, each has one: 1-9"
+    assert pinned([12, 12, 10, 12], hidden={1}, decided={}), "one hidden quarter is its pool's remainder"
+
+
+def test_breakdowns_an_outsider_gets_from_the_dates_or_a_public_cohort_stay_hidden():
+    """Two relations an outsider used on the demo. (1) An outcome no entry has reached yet shows
+    0 decided and all censored: none is excluded (censoring comes first), so its censored count
+    is the cohort, and the cohort less the persons decided at 3 months gave censored + excluded
+    there (8, both hidden). (2) Below the city, a cohort the tenancy table adds up less the
+    persons decided gives censored + excluded; of 1-9 the cell is suppressed."""
+    from assets.outcome_breakdowns import decide
+
+    def row(outcome, months, persons, censored, area="totaal", suppressed=False):
+        return {"programme": "housing_first", "outcome_id": outcome, "cohort": "2025-Q4..2026-Q3",
+                "area_code": area, "suppressed": suppressed, "judged_group": f"ts{months}",
+                "in_pooled_total": area == "totaal", "n_persons": persons, "n_outcomes": persons,
+                "n_cohort": 38, "n_censored": censored, "n_excluded": 38 - persons - censored,
+                "n_same_home": persons, "n_moved_on": 0, "n_lost_housing": 0,
+                "n_died": 38 - persons - censored, "decided_after_months": months,
+                "source_datasets": ["wonen__huurcontracten"], "success_paths": ["same_home", "moved_on"],
+                "excluded_paths": ["died"]}
+
+    rows = [row("tenancy_sustained_3m", 3, 30, 6), row("tenancy_sustained_18m", 18, 0, 38)]
+    hidden = decide(rows).hidden
+    three, eighteen = (("housing_first", o, "2025-Q4..2026-Q3", "totaal")
+                       for o in ("tenancy_sustained_3m", "tenancy_sustained_18m"))
+    assert {"n_censored", "n_excluded"} <= hidden[three], "6 censored and 2 died are hidden"
+    assert "n_cohort" in hidden[three] | hidden.get(eighteen, set())
+    assert "n_censored" in hidden[eighteen], "else 38 censored of nobody decided is the cohort"
+    below = [row("tenancy_sustained_3m", 3, 30, 6, area="WK059901"),
+             row("tenancy_sustained_18m", 18, 0, 38, area="WK059901")]
+    assert decide(below, public_cohorts={("housing_first", "2025-Q4..2026-Q3", "WK059901")}).flagged == \
+        {("housing_first", "tenancy_sustained_3m", "2025-Q4..2026-Q3", "WK059901")}, "38 - 30: 8 censored or died"
+    assert decide(below).flagged == set(), "a cohort nobody can add up is no known whole"
