@@ -10,6 +10,7 @@ import dagster as dg
 import duckdb
 
 from engine.warehouse import scalar
+from quality.publication import column_descriptions
 
 # Who answers for the warehouse in the catalogue: one team runs it for all partners.
 OWNERS = ["team:wijkwijzer-data"]
@@ -45,9 +46,11 @@ def described(asset: dg.AssetsDefinition | dg.AssetSpec) -> dg.AssetsDefinition 
 def table_metadata(con: duckdb.DuckDBPyConnection, table: str, where: str = "",
                    params: list | None = None) -> dict:
     """Row count (of the rows matching `where`, e.g. one month) and column schema of a warehouse
-    table `<schema>.<name>`, read back after it was written."""
+    table `<schema>.<name>`, read back after it was written; a published mart's columns are
+    described by their disclosure rule (sources/publication.yaml)."""
     schema, name = table.split(".")
-    columns = [dg.TableColumn(column, data_type) for column, data_type in con.execute(
+    rules = column_descriptions(table)   # a published mart's columns say their disclosure rule
+    columns = [dg.TableColumn(column, data_type, rules.get(column)) for column, data_type in con.execute(
         "select column_name, data_type from information_schema.columns "
         "where table_schema = ? and table_name = ? order by ordinal_position", [schema, name]).fetchall()]
     rows = scalar(con, f'select count(*) from "{schema}"."{name}" {where}', params)

@@ -14,8 +14,22 @@ BOUNDARY_PATH = Path(__file__).resolve().parents[1] / "sources" / "publication.y
 # buurt and quarter) would say "someone is here" with every suppressed buurt or wijk row, so those
 # rows stay inside; a reader cannot tell an absent row (nobody) from a hidden one.
 ROW_RULES = {"visible_below_city": "not (suppressed and area_level in ('buurt', 'wijk'))"}
-RULES = ("key", "count", "count_exact", "ratio", "mean", "amount", "derived", "flag", "reference",
-         "operational")
+# The rules, as the catalogue (the Dagster UI's column descriptions) says them: the header of
+# sources/publication.yaml in one line each.
+RULES = {
+    "key": "identifies the cell (area, period, indicator, programme, cohort, outcome); public",
+    "count": "a count of persons, tenancies, homes, events or respondents: empty where suppressed "
+             "(1-9 persons, complementary cells, the attacker's audit); rounded to 5",
+    "count_exact": "a count published unrounded for an exact ratio: empty where suppressed, "
+                   "every 1-9 hidden",
+    "ratio": "computed only from the published counts of the same row",
+    "mean": "a mean of euros or marks, published without its sum and rounded; empty where suppressed",
+    "amount": "euros summed over the cell's persons; empty where suppressed",
+    "derived": "computed from other published values only",
+    "flag": "whether the row is suppressed (never why)",
+    "reference": "public open data or configuration",
+    "operational": "delivery metadata; nothing about persons",
+}
 # The declared type of a column a report reads, and the DuckDB types each one admits: a family,
 # so a round() that turns DOUBLE into DECIMAL is not a break, but text where a number was is.
 TYPES = {
@@ -87,6 +101,14 @@ def _load(path: str, mtime: float) -> dict[str, PublishedTable]:
 
 def boundary(path: Path = BOUNDARY_PATH) -> dict[str, PublishedTable]:
     return _load(str(path), path.stat().st_mtime)
+
+
+def column_descriptions(table: str) -> dict[str, str]:
+    """Per column of a published `table`: its disclosure rule in words (none for other tables)."""
+    declared = boundary().get(table)
+    if declared is None:
+        return {}
+    return {column: f"{rule}: {RULES[rule]}" for column, rule in declared.columns.items()}
 
 
 def exported() -> list[str]:

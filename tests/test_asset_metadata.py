@@ -65,6 +65,11 @@ def test_row_count_and_column_schema_come_from_the_warehouse(home, deliver):
             assert [c.name for c in metadata["dagster/column_schema"].schema.columns] == columns, key
             assert metadata[ROW_COUNT].value == con.execute(f"select count(*) from {table}").fetchone()[0], key
     assert events["core/tenancies"][ROW_COUNT].value == 30
+    # a published mart's columns say their disclosure rule in the catalogue; others say nothing
+    cost = {c.name: c.description for c in events["marts/cost_per_outcome"]["dagster/column_schema"].schema.columns}
+    assert cost["n_persons"].startswith("count_exact: ") and cost["suppressed"].startswith("flag: ")
+    assert cost["area_code"].startswith("key: ") and None not in cost.values()
+    assert {c.description for c in events["core/tenancies"]["dagster/column_schema"].schema.columns} == {None}
     # Every table built, SQL or Python, reports its schema; reports and exports are files.
     tables = {key for key in events if key.split("/")[0] in ("raw", "staging", "core", "marts")}
     without = {key for key in tables if "dagster/column_schema" not in events[key]}
