@@ -187,8 +187,8 @@ class _System:
         # hidden parts of a known whole (a public cohort less the persons decided is censored +
         # excluded) that add up to 1-9: each is known to lie under 10
         for f, family in enumerate(self.families):
-            inside = [m for m in family.children if m in hidden]
-            if (family.parent is None or family.parent not in hidden) and len(inside) > 1 \
-                    and 1 <= sum(self.values[m] for m in inside) < THRESHOLD:
+            remainder = family.hidden_remainder(hidden, self.values)
+            if remainder is not None and 1 <= remainder < THRESHOLD \
+                    and sum(m in hidden for m in family.children) > 1:
                 flagged |= {self.family_cells[f]} - self.suppressed
         return flagged

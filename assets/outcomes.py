@@ -213,23 +213,23 @@ def _hidden_quarters_by_pool(target: str, decided_in: str | None = None) -> str:
     fewest entries anyone knows it holds: 1 (it has entries: its row says so at city level, and
     we grant that below), or the most persons decided that a visible quarter row of `decided_in`
     (marts.cost_per_outcome as published so far) shows, as they are some of its entries."""
-    decided = (f"""select programme, cohort, area_code, max(n_persons) as n_persons from {decided_in}
-                   where cohort_kind = 'quarter' and not suppressed group by all"""
-               if decided_in else
-               "select null::varchar as programme, null::varchar as cohort, null::varchar as area_code, "
-               "null::bigint as n_persons limit 0")
+    least, decided = "1", ""
+    if decided_in:
+        least = "greatest(1, coalesce(decided.n_persons, 0))"
+        decided = f"""left join (
+            select programme, cohort, area_code, max(n_persons) as n_persons from {decided_in}
+            where cohort_kind = 'quarter' and not suppressed group by all) as decided
+            using (programme, cohort, area_code)"""
     return f"""
         with pool_of as (
             select distinct programme, cohort, cohort_parent as pool, area_code
-            from core.cost_per_outcome_cells where cohort_kind = 'quarter'),
-        decided as ({decided})
+            from core.cost_per_outcome_cells where cohort_kind = 'quarter')
         select pool_of.programme, pool_of.pool, pool_of.area_code, pool_of.cohort,
-               entries.n_persons, coalesce(shown.suppressed, true) as hidden,
-               greatest(1, coalesce(decided.n_persons, 0)) as least
+               entries.n_persons, coalesce(shown.suppressed, true) as hidden, {least} as least
         from pool_of
         inner join core.cost_per_tenancy_month_cells as entries using (programme, cohort, area_code)
         left join {target} as shown using (programme, cohort, area_code)
-        left join decided using (programme, cohort, area_code)
+        {decided}
         where entries.n_persons > 0"""
 
 

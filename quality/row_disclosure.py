@@ -40,6 +40,13 @@ class Family:
     def members(self) -> tuple[Hashable, ...]:
         return self.children if self.parent is None else (self.parent, *self.children)
 
+    def hidden_remainder(self, hidden: set, values: Mapping[Hashable, int]) -> int | None:
+        """What the hidden children add up to, known to anyone when the parent is known (visible,
+        or a headline); None when the parent is hidden too."""
+        if self.parent is not None and self.parent in hidden:
+            return None
+        return sum(values[m] for m in self.children if m in hidden)
+
 
 @dataclass
 class DetailPattern:
@@ -73,9 +80,8 @@ def hide_details(values: Mapping[Hashable, int], families: Sequence[Family], *,
         added = set()
         for index, family in enumerate(families):
             inside = [m for m in family.members if m in hidden]
-            parent_known = family.parent is None or family.parent not in hidden
-            remainder = sum(values[m] for m in family.children if m in hidden)
-            small = parent_known and 0 < remainder < threshold
+            remainder = family.hidden_remainder(hidden, values)
+            small = remainder is not None and 0 < remainder < threshold
             if len(inside) == 1 or small:
                 pick = candidate(family, nonzero_first=small)
                 if pick is None:

@@ -56,6 +56,12 @@ def true_counts(con, catalogue) -> dict[tuple[str, str, str], float]:
     return truth
 
 
+def true_quarter_entries(con) -> dict[tuple[str, str, str], int]:
+    """(programme, start quarter, area) → its true entries, from the warehouse."""
+    return {tuple(r[:3]): r[3] for r in con.execute(
+        "select programme, cohort, area_code, n_persons from core.cost_per_tenancy_month_cells").fetchall()}
+
+
 def too_narrow(value: float, low: float, high: float) -> bool:
     if value < SMALL:
         return low > SLACK or high < SMALL - SLACK
@@ -117,8 +123,7 @@ def cohorts_pinned(home: Path, exports: Path) -> list[tuple]:
     10 or more may be bounded (the cost tables' rule, docs/outcomes.md: hidden parts of a known
     whole add up to 0 or at least 10)."""
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
-        truth = {tuple(r[:3]): r[3] for r in con.execute(
-            "select programme, cohort, area_code, n_persons from core.cost_per_tenancy_month_cells").fetchall()}
+        truth = true_quarter_entries(con)
     found = []
     for key, (low, high) in attacker.hidden_quarter_bounds(exports).items():
         value = truth[key]

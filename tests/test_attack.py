@@ -277,9 +277,9 @@ def test_no_hidden_quarter_is_known_to_hold_fewer_than_10(cost_exports, outcome_
     so 1-6 entries; the pool's entries came from an outcome no entry had reached (all censored
     by the dates, so none excluded either)."""
     from engine.warehouse import open_warehouse
+    from tests.attack_at_scale import true_quarter_entries
     with open_warehouse(outcome_warehouse, read_only=True) as con:
-        truth = {tuple(r[:3]): r[3] for r in con.execute(
-            "select programme, cohort, area_code, n_persons from core.cost_per_tenancy_month_cells").fetchall()}
+        truth = true_quarter_entries(con)
     bounds = attacker.hidden_quarter_bounds(cost_exports)
     assert bounds, "quarters are hidden in pools the cost table shows: the rule has work"
     assert [k for k, (low, high) in bounds.items() if not low <= truth[k] <= high] == [], \
