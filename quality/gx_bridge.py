@@ -169,6 +169,11 @@ def history_expectations(contract: Contract, past: list[Profile], rows_now: int
     return found
 
 
+def _dutch(amount: float) -> str:
+    """An amount as a Dutch receipt writes it: 2.469,12, not 2,469.12."""
+    return f"{amount:,.2f}".translate(str.maketrans(",.", ".,"))
+
+
 def _in_words(kind: str, column: str | None, observed: float | None, expected: float,
               deliveries: int, frame: pd.DataFrame, past: list[Profile]) -> tuple[str, str]:
     n_nl, n_en = (NUMBER_WORDS[lang][deliveries] for lang in ("nl", "en"))
@@ -194,7 +199,7 @@ def _in_words(kind: str, column: str | None, observed: float | None, expected: f
                 f"now, {before[value]:.0%} before)")
     change = (observed or 0) / expected - 1
     return (f"{column}: gemiddeld {abs(change):.0%} {'lager' if change < 0 else 'hoger'} dan in {last_nl} "
-            f"({observed:,.2f} tegen {expected:,.2f})",
+            f"({_dutch(observed)} tegen {_dutch(expected)})",
             f"{column}: on average {abs(change):.0%} {'lower' if change < 0 else 'higher'} than in "
             f"{last_en} ({observed:,.2f} against {expected:,.2f})")
 

@@ -83,6 +83,7 @@ def test_empty_shares_category_mix_and_mean_amounts(home, deliver):
     [finding] = [f for f in outcome.history if not f.success]
     assert finding.en == ("achterstand_eur: on average 100% higher than in the last three deliveries "
                           "(2,469.12 against 1,234.56)")
+    assert finding.nl.endswith("(2.469,12 tegen 1.234,56)"), "a Dutch receipt writes Dutch amounts"
 
 
 def test_history_is_separate_warning_asset_checks_in_dagster(home, deliver):
