@@ -3,8 +3,10 @@ marts.placement_capacity, and the planner's job.
 
 sql/core/placement_capacity_cells.sql (an asset through assets/models.py) holds the unsuppressed
 cells per buurt, wijk and gemeente and month; the planner reads those inside the warehouse. The
-published mart goes through quality/disclosure.suppress over the area tree, per month:
-- primary suppression: tenancies, vulnerable_tenancies or statushouders between 1 and 9;
+published mart hides the cells the shared pattern of the running tenancies hides
+(assets/tenancy_mix.py: one pattern for every mart that shows them):
+- primary suppression: tenancies, vulnerable_tenancies or statushouders (or the concentration's
+  vulnerable count, or its rest) between 1 and 9;
 - complementary suppression over gemeente > wijk > buurt and the linear-algebra audit;
 - counts (tenancies, vulnerable_tenancies, statushouders, vacant_units, expected_free_units,
   capacity) rounded to 5; care_nearby and wijkteam_nearby blank when hidden;
@@ -16,6 +18,7 @@ import json
 
 import dagster as dg
 
+from assets import tenancy_mix
 from assets.metadata import table_metadata
 from assets.outcomes import area_hierarchy_of
 from assets.reference import WAREHOUSE_POOL, yaml_config_asset
@@ -43,25 +46,36 @@ placement_config_tables = yaml_config_asset(
 
 
 def publish(con) -> disclosure.SuppressionReport:
-    """Write marts.placement_capacity from the cells; internal columns stay internal."""
+    """Write marts.placement_capacity from the cells in the shared pattern of the running
+    tenancies (assets/tenancy_mix.py); internal columns stay internal."""
     hierarchy = area_hierarchy_of(con, CELLS)
-    con.execute(f"create or replace temp view _placement_cells as "
-                f"select * exclude ({', '.join(INTERNAL)}) from {CELLS}")
+    con.execute(f"""
+        create or replace temp view _placement_cells as
+        select cells.* exclude ({', '.join(INTERNAL)}), shared.suppressed as _shared_hidden
+        from {CELLS} as cells
+        join {tenancy_mix.TARGET} as shared using (area_code, period)""")
     try:
-        return disclosure.suppress(
+        report = disclosure.suppress(
             con, "_placement_cells", TARGET, hierarchies=[hierarchy],
             by=["period"], base="tenancies", protect=list(PROTECT), counts=list(COUNTS),
-            blank=list(BLANK), rounding=disclosure.ROUNDING)
+            blank=list(BLANK), primary="_shared_hidden", rounding=disclosure.ROUNDING)
     finally:
         con.execute("drop view if exists _placement_cells")
+    con.execute(f"alter table {TARGET} drop column _shared_hidden")
+    if off := tenancy_mix.off_the_shared_pattern(con, TARGET):
+        # the shared pattern holds every family rule this mart needs; if it ever does not,
+        # concentration would show what this mart hides
+        raise RuntimeError(f"{TARGET} left the shared pattern of the running tenancies in {off} cells")
+    return report
 
 
 @dg.asset(key=["marts", "placement_capacity"], group_name="marts", pool=WAREHOUSE_POOL,
-          deps=[dg.AssetKey(CELLS.split("."))],
+          deps=[dg.AssetKey(CELLS.split(".")), dg.AssetKey(tenancy_mix.TARGET.split("."))],
           description="Placement capacity per buurt, wijk and gemeente and month as published: "
-                      "counts rounded to 5, cells with 1-9 tenancies, vulnerable tenancies or "
-                      "statushouders suppressed with complementary suppression over gemeente > "
-                      "wijk > buurt (quality/disclosure.py); never per complex.")
+                      "counts rounded to 5, hidden in the one pattern of the running tenancies "
+                      "that concentration shares (cells with 1-9 tenancies, vulnerable tenancies "
+                      "or statushouders and their complements over gemeente > wijk > buurt, "
+                      "assets/tenancy_mix.py); never per complex.")
 def placement_capacity(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         report = publish(con)
@@ -103,23 +117,18 @@ def placement_plan():
 
 def disclosure_problems(con) -> dict[str, int]:
     """What is wrong with the published mart (all zero when it is sound): small protected counts
-    shown, numbers in suppressed rows, hidden cells the visible ones give away."""
-    small = " or ".join(f"{c} between 1 and {disclosure.THRESHOLD - 1}" for c in PROTECT)
-    leaking = " or ".join(f"{c} is not null" for c in COUNTS + BLANK)
-    shown_small, hidden_numbers = con.execute(f"""
-        select count(*) filter (where not suppressed and ({small})),
-               count(*) filter (where suppressed and ({leaking}))
-        from {TARGET}""").fetchall()[0]
-    given_away = disclosure.audit(con, TARGET, hierarchies=[area_hierarchy_of(con, CELLS)], by=["period"])
-    return {"small_counts_shown": shown_small, "suppressed_rows_with_numbers": hidden_numbers,
-            "hidden_cells_given_away": len(given_away)}
+    shown, numbers in suppressed rows, hidden cells the visible ones give away, cells off the
+    shared pattern."""
+    return {**tenancy_mix.disclosure_problems(con, TARGET, PROTECT, COUNTS + BLANK),
+            "cells_off_the_shared_pattern": tenancy_mix.off_the_shared_pattern(con, TARGET)}
 
 
 @dg.asset_check(asset=dg.AssetKey(["marts", "placement_capacity"]), blocking=True,
                 name="disclosure_sound", pool=WAREHOUSE_POOL,
                 description="No shown cell counts 1-9 tenancies, vulnerable tenancies or "
                             "statushouders; suppressed rows show no numbers; the audit finds no "
-                            "hidden cell that the visible cells give away.")
+                            "hidden cell that the visible cells give away; every cell hidden as in "
+                            "the shared pattern of the running tenancies.")
 def placement_disclosure_sound(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect() as con:  # the audit needs temp tables: not read-only
         problems = disclosure_problems(con)

@@ -29,7 +29,7 @@ def render(con: duckdb.DuckDBPyConnection, reports_dir: Path) -> Path:
         order by m.per_1000_inwoners desc nulls last, m.buurtnaam""").fetchall()
     areas = [Area(code, name, geometry, value,
                   _number_nl(value) + " per 1.000 inwoners" if value is not None
-                  else ("onderdrukt (minder dan 10)" if suppressed else "geen gegevens"))
+                  else ("onderdrukt (klein aantal, of beschermt er een)" if suppressed else "geen gegevens"))
              for code, name, _, _, _, _, value, suppressed, geometry in rows]
     title = "Huurders in een kwetsbare doelgroep per 1.000 inwoners"
     html = _env.get_template("slice_report.html.j2").render(

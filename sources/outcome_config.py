@@ -95,7 +95,7 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     },
     "concentration_settings": {
         "months": pl.Int32, "signal_share": pl.Float64, "signal_trend_12m": pl.Float64,
-        "min_count": pl.Int32, "source_title": pl.String, "source_date": pl.String,
+        "source_title": pl.String, "source_date": pl.String,
     },
 }
 TABLES = tuple(SCHEMAS)
@@ -417,10 +417,9 @@ def _concentration(doc: dict, where: str) -> list[dict]:
     _require(isinstance(share, (int, float)) and 0 < share <= 1, where, "signal_share must be in (0, 1]")
     _require(isinstance(trend, (int, float)) and 0 < trend <= 1, where,
              "signal_trend_12m must be in (0, 1]")
-    min_count = _months(c.get("min_count", 10), f"{where} min_count", 1)
     source = _source(c, where)
     return [{"months": months, "signal_share": float(share), "signal_trend_12m": float(trend),
-             "min_count": min_count, "source_title": " ".join(source["title"].split()),
+             "source_title": " ".join(source["title"].split()),
              "source_date": source["date"]}]
 
 

@@ -39,6 +39,7 @@ import polars as pl
 import pytest
 import yaml
 
+from assets import tenancy_mix
 from assets.outcomes import (CONFIG_KEYS, PERSON_KEY, disclosure_problems, person_linked_aggregates,
                              person_tables_with_aggregate_columns)
 from quality.intake import ensure_tables
@@ -742,6 +743,11 @@ def test_concentration_share_trend_and_signal(con):
     small = con.execute("select bool_and(suppressed), count(running) from marts.concentration "
                         "where buurtcode = ? and period < '2025-09'", [B2]).fetchall()  # F2 x10 after
     assert small == [(True, 0)], "under 10 running or 1-9 vulnerable: no numbers"
+    # ... and never hidden alone: its wijk sibling hides with it, as in placement capacity
+    sibling = con.execute("select bool_and(suppressed), count(running) from marts.concentration "
+                          "where buurtcode = ? and period < '2025-09'", [B1]).fetchall()
+    assert sibling == [(True, 0)]
+    assert tenancy_mix.off_the_shared_pattern(con, "marts.concentration", "buurtcode") == 0
     columns = [c[0] for c in con.execute("select * from marts.concentration limit 0").description]
     assert "complex_id" not in columns and "persoon_pseudoniem" not in columns
 

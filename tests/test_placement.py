@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
+from assets import tenancy_mix
 from assets.placement import disclosure_problems, publish
 from pipelines import cli
 from reporting.planner import Candidates, PlanDoesNotFit, solve
@@ -79,7 +80,9 @@ def planted(tmp_path_factory):
     con.execute("create table core.calendar_periods as select 'month' as period_type, '2026-10' as period, "
                 "date '2026-10-01' as period_start, date '2026-10-31' as period_end, 1 as n_months")
     con.execute("create table core.tenancies (partner varchar, persoon_pseudoniem varchar, vhe_id varchar, "
-                "buurtcode varchar, startdatum date, einddatum date, doelgroep varchar)")
+                "buurtcode varchar, startdatum date, einddatum date, doelgroep varchar, "
+                "kwetsbare_doelgroep boolean as (doelgroep <> 'regulier'))")
+    con.execute("create table staging.wonen__huurcontracten (partner varchar, delivery_period varchar)")
     con.execute("create table core.unit_periods (partner varchar, vhe_id varchar, buurtcode varchar, "
                 "period_type varchar, period varchar, vacant boolean)")
     con.execute("create table staging.zorg__trajecten (persoon_pseudoniem varchar, startdatum date, einddatum date)")
@@ -110,7 +113,10 @@ def planted(tmp_path_factory):
         con.execute("insert into marts.liveability_index values ('buurt', ?, 'month', '2026-10', 'totaal', "
                     "'gemiddeld', ?, ?)", [code, code == "BU05990101", -5.0])
     placement.write_tables(con)
-    build(con, next(m for m in discover() if m.name == "placement_capacity_cells"))
+    models = {m.name: m for m in discover()}
+    build(con, models["tenancy_mix_cells"])
+    tenancy_mix.publish(con)
+    build(con, models["placement_capacity_cells"])
     publish(con)
     yield con, path
     con.close()
@@ -221,3 +227,32 @@ def test_configuration_needs_a_rationale_and_keeps_statushouders_apart(tmp_path)
                       encoding="utf-8")
     with pytest.raises(placement.ConfigError, match="statushouders_doelgroep"):
         placement.load(broken)
+
+
+def test_a_hidden_buurt_is_not_known_to_hold_1_to_9_vulnerable_tenants():
+    """One wijk, three buurten: A has 3 vulnerable tenants among 50, B none among 40, C 12 among
+    30. Concentration used to hide A alone for its own small count, so with A's running tenancies
+    known (placement capacity, leegstand) a hidden A meant 1-9. In the shared pattern A hides with
+    the cells that protect it, and what the wijk's published totals leave for them is no small
+    count: A may be 0 and may be 10 or more."""
+    con = duckdb.connect()
+    con.execute("create schema core")
+    cells = [("gemeente", "GM1", None, 120, 15), ("wijk", "W1", "GM1", 120, 15),
+             ("buurt", "A", "W1", 50, 3), ("buurt", "B", "W1", 40, 0), ("buurt", "C", "W1", 30, 12)]
+    con.execute("create table core.tenancy_mix_cells (area_level varchar, area_code varchar, "
+                "parent_code varchar, area_name varchar, period varchar, tenancies integer, kwetsbaar integer, "
+                "vulnerable_tenancies integer, statushouders integer, other_kwetsbaar integer)")
+    con.executemany("insert into core.tenancy_mix_cells values (?, ?, ?, ?, '2026-10', ?, ?, ?, 0, 0)",
+                    [(level, code, parent, code, running, vulnerable, vulnerable)
+                     for level, code, parent, running, vulnerable in cells])
+    tenancy_mix.publish(con)
+    shown = {code: (suppressed, vulnerable) for code, suppressed, vulnerable in con.execute(
+        "select area_code, suppressed, kwetsbaar from core.tenancy_mix_published").fetchall()}
+    assert shown["A"] == (True, None)
+    hidden = [code for code in "ABC" if shown[code][0]]
+    assert len(hidden) >= 2
+    # the outsider's bounds on A: the wijk (rounded, +-2) less the visible buurten (+-2 each)
+    visible = [code for code in "ABC" if not shown[code][0]]
+    most = shown["W1"][1] + 2 - sum(shown[code][1] - 2 for code in visible)
+    assert not shown["W1"][0] and most >= 10
+    assert not any(tenancy_mix.disclosure_problems(con).values())

@@ -1,24 +1,21 @@
 -- Placement capacity per area (buurt, wijk, gemeente) and month, unsuppressed: the cells behind
 -- marts.placement_capacity and what `wijkwijzer plan` reads inside the warehouse. Never per
--- complex. Per month (the last `months` of the calendar, sources/placement.yaml):
--- tenancies running on the month's last day, those in a vulnerable doelgroep (configured) and
--- statushouders apart; the threshold; expected free units in the next 12 months = homes empty at
--- the month's end + running tenancies x the yearly end rate of the 12 months before (shrunk toward
--- the city's rate with a prior of `turnover_prior_tenancies`); the liveability band and a
--- significant year-on-year decline of the total index (marts.liveability_index); support nearby
--- = at least `support_min_persons` tenants in care, resp. using a wijkteam-type provision, in the
--- wijk; and the capacity: how many more vulnerable tenancies the buurt takes before its share
--- passes the threshold, counting each placement against the same running tenancies (a placement
--- into a home a regular tenant left; conservative for a home that stood empty). Buurten under
--- `min_tenancies` running tenancies get no capacity. A wijk's and the gemeente's counts and
--- capacity are the sums of their buurten; `room` is floor(threshold x tenancies) - vulnerable at
--- every level, with the wijk threshold for wijken (internal, never published).
+-- complex. Per month (the last `months` of the calendar, sources/placement.yaml): tenancies running
+-- on the month's last day, those in a vulnerable doelgroep (configured) and statushouders apart
+-- (core.tenancy_mix_cells, whose disclosure pattern this mart shares); the threshold; expected free
+-- units in the next 12 months = homes empty at the month's end + running tenancies x the yearly end
+-- rate of the 12 months before (shrunk toward the city's rate with a prior of
+-- `turnover_prior_tenancies`); the liveability band and a significant year-on-year decline of the
+-- total index (marts.liveability_index); support nearby = at least `support_min_persons` tenants in
+-- care, resp. using a wijkteam-type provision, in the wijk; and the capacity: how many more
+-- vulnerable tenancies the buurt takes before its share passes the threshold, counting each
+-- placement against the same running tenancies (a placement into a home a regular tenant left;
+-- conservative for a home that stood empty). Buurten under `min_tenancies` running tenancies get no
+-- capacity. A wijk's and the gemeente's counts and capacity are the sums of their buurten; `room`
+-- is floor(threshold x tenancies) - vulnerable at every level, with the wijk threshold for wijken
+-- (internal, never published).
 with settings as (
     select * from core.placement_settings
-),
-
-roles as (
-    select doelgroep, role from core.placement_doelgroepen
 ),
 
 buurten as (
@@ -35,25 +32,16 @@ months as (
 ),
 
 tenancies as (
-    select tenancies.persoon_pseudoniem, tenancies.buurtcode, tenancies.startdatum,
-        tenancies.einddatum, roles.role
-    from core.tenancies as tenancies
-    left join roles using (doelgroep)
-    where tenancies.buurtcode is not null and tenancies.startdatum is not null
+    select persoon_pseudoniem, buurtcode, startdatum, einddatum
+    from core.tenancies
+    where buurtcode is not null and startdatum is not null
 ),
 
 running as (
-    select
-        tenancies.buurtcode,
-        months.period,
-        count(*) as tenancies,
-        count(*) filter (where tenancies.role = 'vulnerable') as vulnerable_tenancies,
-        count(*) filter (where tenancies.role = 'statushouder') as statushouders
-    from months
-    inner join tenancies
-        on tenancies.startdatum <= months.period_end
-        and coalesce(tenancies.einddatum, date '9999-12-31') >= months.period_end
-    group by all
+    -- the counts every mart showing running tenancies shares (one disclosure pattern)
+    select area_code as buurtcode, period, tenancies, vulnerable_tenancies, statushouders
+    from core.tenancy_mix_cells
+    where area_level = 'buurt'
 ),
 
 ended as (

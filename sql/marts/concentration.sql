@@ -5,20 +5,12 @@
 -- Months up to the newest month every corporation has delivered, and not before the first
 -- monthly housing delivery (earlier months may miss tenancies that ended before a partner's
 -- history starts; no trend reaches back before it either). Per buurt only, never per complex.
--- A buurt-month under 10 running tenancies, or with 1-9 vulnerable ones, shows no counts, share,
--- trend or signal.
+-- The counts and whether a buurt-month is hidden come from the one pattern every mart showing
+-- running tenancies shares (core.tenancy_mix_published: counts of 1-9 hidden together with the
+-- cells that protect them, shown counts rounded to 5); a hidden buurt-month shows no counts,
+-- share, trend or signal.
 with settings as (
     select * from core.concentration_settings
-),
-
-tenancies as (
-    select buurtcode, startdatum, einddatum, kwetsbare_doelgroep
-    from core.tenancies
-),
-
-buurten as (
-    select buurtcode, buurtnaam, wijkcode, wijknaam
-    from core.dim_buurt
 ),
 
 observation as (
@@ -43,48 +35,38 @@ first_delivery as (
     ) as deliveries
 ),
 
-months as (
-    -- the published months and the 12 before them (for the trend)
-    select
-        cast(unnest(generate_series(
-            observation.observed_month - to_months(settings.months + 11),
-            observation.observed_month,
-            interval 1 month)) as date) as month_start
-    from observation
-    cross join settings
-    where observation.observed_month is not null
+buurten as (
+    select buurtcode, buurtnaam, wijkcode, wijknaam
+    from core.dim_buurt
 ),
 
-running as (
+months as (
+    -- buurt-months from the first delivery on, with their exact share (for the signal only)
     select
-        tenancies.buurtcode,
-        months.month_start,
-        count(*) as running,
-        count(*) filter (where tenancies.kwetsbare_doelgroep) as vulnerable
-    from months
-    inner join tenancies
-        on tenancies.startdatum <= last_day(months.month_start)
-        and coalesce(tenancies.einddatum, date '9999-12-31') >= last_day(months.month_start)
-    inner join buurten on buurten.buurtcode = tenancies.buurtcode
-    group by tenancies.buurtcode, months.month_start
+        shared.area_code as buurtcode,
+        cast(shared.period || '-01' as date) as month_start,
+        shared.tenancies as running,
+        shared.kwetsbaar as vulnerable,
+        shared.suppressed,
+        cells.kwetsbaar / nullif(cells.tenancies, 0) as share
+    from core.tenancy_mix_published as shared
+    inner join core.tenancy_mix_cells as cells using (area_level, area_code, period)
+    cross join first_delivery
+    where shared.area_level = 'buurt'
+        and cast(shared.period || '-01' as date) >= coalesce(first_delivery.first_month, date '1900-01-01')
 ),
 
 shown as (
-    -- published counts are rounded to 5 and the published share and trend come from them, so
-    -- neither gives an exact count back (sources/publication.yaml); the signal uses the exact share
+    -- the published share and trend come from the rounded counts, so neither gives an exact
+    -- count back (sources/publication.yaml); the signal uses the exact share
     select
-        running.*,
-        running.running < settings.min_count
-            or running.vulnerable between 1 and settings.min_count - 1 as suppressed,
-        running.vulnerable / running.running as share,
-        round(running.running / 5) * 5 as running_rounded,
-        round(running.vulnerable / 5) * 5 as vulnerable_rounded,
-        round(running.vulnerable / 5) * 5 / (round(running.running / 5) * 5) as share_rounded
-    from running
-    cross join settings
+        months.*,
+        months.vulnerable / nullif(months.running, 0) as share_rounded
+    from months
 ),
 
 trended as (
+    -- no trend where the month 12 before is hidden or before the first delivery (no row)
     select
         shown.*,
         shown.share - earlier.share as trend_12m,
@@ -103,17 +85,14 @@ final as (
         buurten.wijkcode,
         buurten.wijknaam,
         strftime(trended.month_start, '%Y-%m') as period,
-        case when not trended.suppressed then cast(trended.running_rounded as bigint) end as running,
-        case when not trended.suppressed then cast(trended.vulnerable_rounded as bigint) end as vulnerable,
-        case when not trended.suppressed then round(trended.share_rounded, 4) end as share,
-        case when not trended.suppressed and not trended.earlier_suppressed
-            and trended.month_start - to_months(12) >= coalesce(first_delivery.first_month, date '1900-01-01')
+        trended.running,
+        trended.vulnerable,
+        round(trended.share_rounded, 4) as share,
+        case when not coalesce(trended.earlier_suppressed, true)
             then round(trended.trend_12m_rounded, 4) end as trend_12m,
-        case when not trended.suppressed then
+        case when not trended.suppressed and trended.share is not null then
             trended.share >= settings.signal_share
             or coalesce(not trended.earlier_suppressed
-                        and trended.month_start - to_months(12)
-                            >= coalesce(first_delivery.first_month, date '1900-01-01')
                         and trended.trend_12m >= settings.signal_trend_12m, false)
         end as signal,
         trended.suppressed
@@ -121,9 +100,8 @@ final as (
     inner join buurten using (buurtcode)
     cross join settings
     cross join observation
-    cross join first_delivery
     where trended.month_start > observation.observed_month - to_months(settings.months)
-        and trended.month_start >= coalesce(first_delivery.first_month, date '1900-01-01')
+        and trended.month_start <= observation.observed_month
     order by trended.buurtcode, period
 )
 

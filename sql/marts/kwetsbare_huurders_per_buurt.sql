@@ -1,12 +1,17 @@
--- Running tenancies in a vulnerable target group per buurt, per 1,000 inhabitants (CBS 2025).
--- Counts under 10 are suppressed and shown counts rounded to 5: a board never sees a number that
--- small, nor an exact one (sources/publication.yaml).
-with running as (
-    select buurtcode, count(*) as huurcontracten,
-        count(*) filter (where kwetsbare_doelgroep) as kwetsbaar
-    from core.tenancies
-    where einddatum is null and buurtcode is not null
-    group by buurtcode
+-- Running tenancies in a vulnerable target group per buurt, per 1,000 inhabitants (CBS 2025), in
+-- the newest month marts.concentration shows (the newest month every corporation delivered).
+-- The counts, rounded to 5, and whether a buurt is hidden are concentration's, which shares its
+-- pattern with every mart showing running tenancies (core.tenancy_mix_published): a board never
+-- sees a count of 1-9, nor an exact one, and no mart gives another's hidden count away. The rate
+-- is computed from the rounded count, so it gives nothing more away (sources/publication.yaml).
+with newest as (
+    select max(period) as period from marts.concentration
+),
+
+concentration as (
+    select concentration.*
+    from marts.concentration as concentration
+    inner join newest using (period)
 ),
 
 buurten as (
@@ -14,34 +19,20 @@ buurten as (
     from core.dim_buurt
 ),
 
-shown as (
-    -- persons and tenancies of 1-9 are never shown (either count); shown counts are rounded to 5
-    -- and the rate is computed from the rounded count, so it gives nothing more away
-    select
-        buurten.*,
-        coalesce(running.huurcontracten, 0) as huurcontracten,
-        coalesce(running.kwetsbaar, 0) as kwetsbaar,
-        coalesce(running.huurcontracten, 0) between 1 and 9
-            or coalesce(running.kwetsbaar, 0) between 1 and 9 as suppressed
-    from buurten
-    left join running using (buurtcode)
-),
-
 final as (
     select
-        buurtcode,
-        buurtnaam,
-        wijkcode,
-        wijknaam,
-        inwoners,
-        case when not suppressed then cast(round(huurcontracten / 5) * 5 as bigint) end
-            as huurcontracten,
-        case when not suppressed and kwetsbaar >= 10
-            then cast(round(kwetsbaar / 5) * 5 as bigint) end as kwetsbare_huurders,
-        case when not suppressed and kwetsbaar >= 10 and inwoners > 0
-            then round(1000.0 * round(kwetsbaar / 5) * 5 / inwoners, 1) end as per_1000_inwoners,
-        suppressed
-    from shown
+        buurten.buurtcode,
+        buurten.buurtnaam,
+        buurten.wijkcode,
+        buurten.wijknaam,
+        buurten.inwoners,
+        concentration.running as huurcontracten,
+        concentration.vulnerable as kwetsbare_huurders,
+        case when buurten.inwoners > 0
+            then round(1000.0 * concentration.vulnerable / buurten.inwoners, 1) end as per_1000_inwoners,
+        coalesce(concentration.suppressed, false) as suppressed
+    from buurten
+    left join concentration using (buurtcode)
 )
 
 select * from final
