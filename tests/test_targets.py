@@ -75,6 +75,33 @@ def test_status_follows_the_trajectory_from_the_base(stationary_world):
                                   where target_id = 'housing_first_zelfde_woning'""").fetchall())
     assert certain == {"2024-Q2..2025-Q1": False, "2025-Q1..2025-Q4": True,
                        "2025-Q3..2026-Q2": False, "2026-Q1..2026-Q4": True}
+    # The line starts from an estimate: with the base known only to 0.50-0.70, the line at the end
+    # of 2025 lies anywhere in about 0.60-0.71, and 0.61-0.63 is no longer certainly behind it
+    # (the status, from the values themselves, stays 'behind'); 0.74-0.76 still reaches 0.73.
+    con.execute("""update marts.cost_per_outcome set outcome_rate_low = 0.50, outcome_rate_high = 0.70
+                   where cohort = '2024-Q2..2025-Q1'""")
+    build(con, next(m for m in discover() if m.table == "marts.targets"))
+    wide = {period: (status, certain) for period, status, certain in con.execute("""
+        select period, status, status_certain from marts.targets
+        where target_id = 'housing_first_zelfde_woning'""").fetchall()}
+    assert wide["2025-Q1..2025-Q4"] == ("behind", False)
+    assert wide["2026-Q1..2026-Q4"] == ("reached", True)
+    # a goal relative to an estimated base is uncertain as well: an eviction rate at 0.4 of its
+    # base, its interval reaching just under half the base value, has reached the goal, but not
+    # certainly: half the base's low end lies inside that interval
+    (base, base_low), = con.execute("""select estimate, value_low from marts.indicator_values_published
+        where indicator_id = 'huisuitzettingen_per_1000' and area_level = 'gemeente' and period = '2025'""").fetchall()
+    assert base_low < base
+    later = con.execute("""select min(period) from marts.indicator_values_published
+        where indicator_id = 'huisuitzettingen_per_1000' and area_level = 'gemeente'
+          and period_type = 'year' and period > '2025'""").fetchone()[0]
+    con.execute("""update marts.indicator_values_published set estimate = ?, value_low = ?, value_high = ?
+                   where indicator_id = 'huisuitzettingen_per_1000' and area_level = 'gemeente' and period = ?""",
+                [0.4 * base, 0.3 * base, 0.5 * base - 1e-3, later])
+    build(con, next(m for m in discover() if m.table == "marts.targets"))
+    assert con.execute("""select status, status_certain from marts.targets
+                          where target_id = 'huisuitzettingen_gehalveerd' and period = ?""", [later]).fetchall() \
+        == [("reached", False)]
     statuses = {r[0] for r in con.execute("select distinct status from marts.targets").fetchall()}
     assert statuses <= {"reached", "on_track", "behind"}
     columns = {r[0] for r in con.execute("describe marts.targets").fetchall()}

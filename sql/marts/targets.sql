@@ -4,7 +4,9 @@
 -- programme's first complete pooled cohort, to the target at the end of target_year) and a status: reached,
 -- on_track (at least as good as the trajectory) or behind. The measured value keeps its interval
 -- as published (value_low, value_high), and status_certain says whether all of it agrees with the
--- status: a board reads a target line with its uncertainty. Reads published tables only.
+-- status against all of the line's own interval (from the base value's: the base row of the same
+-- target and area shows it): a board reads a target line with its uncertainty. Reads published
+-- tables only.
 with targets as (
     select * from core.targets
 ),
@@ -64,12 +66,18 @@ target_measures as (
 ),
 
 -- The starting point: the area's value in the base period, for a programme its first complete
--- pooled cohort.
+-- pooled cohort, with the interval it was published with.
 starts as (
     select target_measures.target_id, target_measures.area_code,
         arg_min(target_measures.value, target_measures.period_end) filter (
             where target_measures.subject_kind = 'programme_outcome'
                or target_measures.period = settings.base_period) as base_value,
+        arg_min(target_measures.value_low, target_measures.period_end) filter (
+            where target_measures.subject_kind = 'programme_outcome'
+               or target_measures.period = settings.base_period) as base_low,
+        arg_min(target_measures.value_high, target_measures.period_end) filter (
+            where target_measures.subject_kind = 'programme_outcome'
+               or target_measures.period = settings.base_period) as base_high,
         min(target_measures.period_end) filter (
             where target_measures.subject_kind = 'programme_outcome'
                or target_measures.period = settings.base_period) as base_end
@@ -78,18 +86,39 @@ starts as (
     group by all
 ),
 
-trajectories as (
+progress as (
+    -- how far along the line a period lies: 0 at the base, 1 at the end of the target year
     select
         target_measures.*,
         starts.base_value,
-        coalesce(target_measures.target_value,
-                 target_measures.relative_to_base * starts.base_value) as goal,
-        make_date(target_measures.target_year, 12, 31) as goal_date,
-        starts.base_value + (goal - starts.base_value) * least(1.0, greatest(0.0,
+        coalesce(starts.base_low, starts.base_value) as base_low,
+        coalesce(starts.base_high, starts.base_value) as base_high,
+        least(1.0, greatest(0.0,
             datediff('day', starts.base_end, target_measures.period_end)
-            / nullif(datediff('day', starts.base_end, goal_date), 0))) as trajectory_value
+            / nullif(datediff('day', starts.base_end, make_date(target_measures.target_year, 12, 31)), 0)))
+            as progress
     from target_measures
     left join starts using (target_id, area_code)
+),
+
+trajectories as (
+    -- The line from the base to the goal, and where it lies for the ends of the base's interval:
+    -- the base is an estimate too, so the line (and a goal relative to the base) is uncertain
+    select
+        progress.*,
+        coalesce(target_value, relative_to_base * base_value) as goal,
+        least(coalesce(target_value, relative_to_base * base_low),
+              coalesce(target_value, relative_to_base * base_high)) as goal_low,
+        greatest(coalesce(target_value, relative_to_base * base_low),
+                 coalesce(target_value, relative_to_base * base_high)) as goal_high,
+        base_value + (goal - base_value) * progress as trajectory_value,
+        least(base_low + (coalesce(target_value, relative_to_base * base_low) - base_low) * progress,
+              base_high + (coalesce(target_value, relative_to_base * base_high) - base_high) * progress)
+            as trajectory_low,
+        greatest(base_low + (coalesce(target_value, relative_to_base * base_low) - base_low) * progress,
+                 base_high + (coalesce(target_value, relative_to_base * base_high) - base_high) * progress)
+            as trajectory_high
+    from progress
 ),
 
 final as (
@@ -119,22 +148,24 @@ final as (
                    or (direction = 'at_most' and value <= trajectory_value)) then 'on_track'
             else 'behind'
         end as status,
-        -- Whether the whole interval agrees with that status: reached by its worst end, on track
-        -- by its worst end, behind by its best end. NULL without an interval (or a status).
+        -- Whether the whole interval agrees with that status, against the whole interval of the
+        -- line (or of a goal relative to the base): reached by its worst end, on track by its
+        -- worst end, behind by its best end. Two intervals that do not overlap: cautious, as
+        -- the difference's own interval would be narrower. NULL without an interval (or status).
         case
             when goal is null or value_low is null or value_high is null then null
             when (direction = 'at_least' and value >= goal)
               or (direction = 'at_most' and value <= goal)
-                then (direction = 'at_least' and value_low >= goal)
-                  or (direction = 'at_most' and value_high <= goal)
+                then (direction = 'at_least' and value_low >= goal_high)
+                  or (direction = 'at_most' and value_high <= goal_low)
             when trajectory_value is not null
               and ((direction = 'at_least' and value >= trajectory_value)
                    or (direction = 'at_most' and value <= trajectory_value))
-                then (direction = 'at_least' and value_low >= trajectory_value)
-                  or (direction = 'at_most' and value_high <= trajectory_value)
+                then (direction = 'at_least' and value_low >= trajectory_high)
+                  or (direction = 'at_most' and value_high <= trajectory_low)
             when trajectory_value is null then null
-            else (direction = 'at_least' and value_high < trajectory_value)
-              or (direction = 'at_most' and value_low > trajectory_value)
+            else (direction = 'at_least' and value_high < trajectory_low)
+              or (direction = 'at_most' and value_low > trajectory_high)
         end as status_certain,
         source,
         source_note
