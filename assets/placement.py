@@ -24,7 +24,7 @@ from assets.outcomes import area_hierarchy_of
 from assets.reference import WAREHOUSE_POOL, yaml_config_asset
 from reporting.planner import plan_placements
 from engine.resources import DataHomeResource
-from engine.warehouse import WarehouseResource
+from engine.warehouse import WarehouseResource, scalar
 from quality import disclosure
 from sources import placement
 
@@ -49,6 +49,8 @@ def publish(con) -> disclosure.SuppressionReport:
     """Write marts.placement_capacity from the cells in the shared pattern of the running
     tenancies (assets/tenancy_mix.py); internal columns stay internal."""
     hierarchy = area_hierarchy_of(con, CELLS)
+    if missing := scalar(con, f"select count(*) from {CELLS} anti join {tenancy_mix.TARGET} using (area_code, period)"):
+        raise RuntimeError(f"{missing} cells of {CELLS} are not in the shared pattern {tenancy_mix.TARGET}")
     con.execute(f"""
         create or replace temp view _placement_cells as
         select cells.* exclude ({', '.join(INTERNAL)}), shared.suppressed as _shared_hidden
@@ -58,7 +60,11 @@ def publish(con) -> disclosure.SuppressionReport:
         report = disclosure.suppress(
             con, "_placement_cells", TARGET, hierarchies=[hierarchy],
             by=["period"], base="tenancies", protect=list(PROTECT), counts=list(COUNTS),
-            blank=list(BLANK), primary="_shared_hidden", rounding=disclosure.ROUNDING)
+            blank=list(BLANK), rounding=disclosure.ROUNDING,
+            # the shared pattern, and this mart's own rule on top: should the pattern ever miss a
+            # small count here, this mart hides it, leaves the pattern and so fails below
+            primary="_shared_hidden or " + " or ".join(
+                f"coalesce({c}, 0) between 1 and {disclosure.THRESHOLD - 1}" for c in PROTECT))
     finally:
         con.execute("drop view if exists _placement_cells")
     con.execute(f"alter table {TARGET} drop column _shared_hidden")

@@ -160,6 +160,23 @@ def test_published_capacity_is_rounded_suppressed_and_has_no_exact_share(planted
     assert not any(disclosure_problems(con).values())
 
 
+def test_publish_refuses_cells_outside_the_shared_pattern(planted, tmp_path):
+    """Concentration shows what the shared pattern shows: placement capacity may not hide a cell
+    the pattern shows, nor publish a cell the pattern does not know."""
+    home = _copy_home(planted, tmp_path)
+    con = duckdb.connect(str(home / "warehouse.duckdb"))
+    try:
+        con.execute(f"update {tenancy_mix.TARGET} set suppressed = false, tenancies = 10 "
+                    "where area_code = 'BU05990102'")   # 8 tenancies: the pattern no longer hides it
+        with pytest.raises(RuntimeError, match="left the shared pattern"):
+            publish(con)
+        con.execute(f"delete from {tenancy_mix.TARGET} where area_code = 'BU05990102'")
+        with pytest.raises(RuntimeError, match="not in the shared pattern"):
+            publish(con)
+    finally:
+        con.close()
+
+
 def _copy_home(planted, tmp_path):
     con, path = planted
     con.execute("checkpoint")
