@@ -140,6 +140,10 @@ def test_capacity_is_the_room_under_the_threshold(planted):
     wijk = con.execute("select capacity, room from core.placement_capacity_cells "
                        "where area_code = 'WK059900'").fetchall()
     assert wijk == [(20, 45 - 25)]
+    # a wijk's capacity is its own room, not the sum of its buurten's (9 + 0 here): that sum of
+    # values cut off at 0 told an outsider how far hidden buurten lie over their threshold
+    assert con.execute("select capacity from core.placement_capacity_cells "
+                       "where area_code = 'WK059901'").fetchall() == [(10,)]   # floor(0.15 x 68) - 0
 
 
 def test_published_capacity_is_rounded_suppressed_and_has_no_exact_share(planted):

@@ -11,9 +11,9 @@
 -- vulnerable tenancies the buurt takes before its share passes the threshold, counting each
 -- placement against the same running tenancies (a placement into a home a regular tenant left;
 -- conservative for a home that stood empty). Buurten under `min_tenancies` running tenancies get no
--- capacity. A wijk's and the gemeente's counts and capacity are the sums of their buurten; `room`
--- is floor(threshold x tenancies) - vulnerable at every level, with the wijk threshold for wijken
--- (internal, never published).
+-- capacity. A wijk's and the gemeente's counts are the sums of their buurten; `room` is
+-- floor(threshold x tenancies) - vulnerable at every level, with the wijk threshold for wijken
+-- (internal, never published), and their capacity their own room, not less than 0.
 with settings as (
     select * from core.placement_settings
 ),
@@ -180,21 +180,31 @@ rollup_final as (
         bool_or(cells.care_nearby) as care_nearby,
         bool_or(cells.wijkteam_nearby) as wijkteam_nearby,
         bool_or(cells.plannable) as plannable,
-        sum(cells.expected_free_units) as expected_free_units,
-        sum(cells.capacity) as capacity
+        sum(cells.expected_free_units) as expected_free_units
     from buurt_final as cells
     inner join levels on levels.buurtcode = cells.area_code
     cross join settings
     group by levels.area_level, levels.area_code, cells.period
 ),
 
-cells as (
-    select * from buurt_final
-    union all by name
+rollup_room as (
     select rollup_final.*,
         (floor(rollup_final.threshold_share * rollup_final.tenancies + 1e-9)
          - rollup_final.vulnerable_tenancies)::integer as room
     from rollup_final
+),
+
+cells as (
+    -- A wijk's (the gemeente's) capacity is its own room under its threshold, not the sum of its
+    -- buurten's: that sum of values cut off at 0, beside the wijk's own counts, tells how far its
+    -- hidden buurten lie over their thresholds, and with it their vulnerable tenancies (an
+    -- outsider proved 1-9 of them to be at most 9 in the demo). The planner holds a wijk to the
+    -- same room.
+    select * from buurt_final
+    union all by name
+    select rollup_room.*,
+        case when rollup_room.plannable then greatest(rollup_room.room, 0) else 0 end as capacity
+    from rollup_room
 ),
 
 final as (
