@@ -62,6 +62,17 @@ def tenancy_mix_published(warehouse: WarehouseResource) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={**report.as_metadata(), **schema})
 
 
+def hidden_for_their_own_count(con, table: str, area: str = "area_code") -> int:
+    """Rows of a published `table` hidden for a small count of their own in the shared pattern;
+    its other hidden rows protect those."""
+    small = " or ".join(f"cells.{c} between 1 and {disclosure.THRESHOLD - 1}" for c in PROTECT)
+    return con.execute(f"""
+        select count(*)
+        from {table} as published
+        join {CELLS} as cells on cells.area_code = published.{area} and cells.period = published.period
+        where published.suppressed and ({small})""").fetchone()[0]
+
+
 def disclosure_problems(con, table: str = TARGET, protect=PROTECT, numbers=PROTECT) -> dict[str, int]:
     """What is wrong with a published `table` of these cells (all zero when it is sound): small
     `protect` counts shown, `numbers` in hidden rows, hidden cells the visible ones give away."""

@@ -162,6 +162,9 @@ def test_published_capacity_is_rounded_suppressed_and_has_no_exact_share(planted
     # its wijk sibling is hidden too, else the wijk total would give the small buurt away
     assert "BU05990101" in hidden
     assert not any(disclosure_problems(con).values())
+    # the report says which cells are hidden for their own count: the small buurt (8 tenancies)
+    report = publish(con)
+    assert (report.primary, report.complementary) == (1, len(hidden) - 1)
 
 
 def test_publish_refuses_cells_outside_the_shared_pattern(planted, tmp_path):
