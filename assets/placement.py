@@ -63,8 +63,7 @@ def publish(con) -> disclosure.SuppressionReport:
             blank=list(BLANK), rounding=disclosure.ROUNDING,
             # the shared pattern, and this mart's own rule on top: should the pattern ever miss a
             # small count here, this mart hides it, leaves the pattern and so fails below
-            primary="_shared_hidden or " + " or ".join(
-                f"coalesce({c}, 0) between 1 and {disclosure.THRESHOLD - 1}" for c in PROTECT))
+            primary=f"_shared_hidden or {tenancy_mix.small_count(PROTECT)}")
     finally:
         con.execute("drop view if exists _placement_cells")
     con.execute(f"alter table {TARGET} drop column _shared_hidden")

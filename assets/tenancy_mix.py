@@ -30,6 +30,13 @@ TARGET = "core.tenancy_mix_published"
 PROTECT = ("tenancies", "kwetsbaar", "vulnerable_tenancies", "statushouders", "other_kwetsbaar")
 
 
+def small_count(columns, table: str | None = None) -> str:
+    """SQL: any of `columns` (of `table`, when given) is a small count, 1 to THRESHOLD - 1."""
+    prefix = f"{table}." if table else ""
+    return " or ".join(f"coalesce({prefix}{c}, 0) between 1 and {disclosure.THRESHOLD - 1}"
+                       for c in columns)
+
+
 def publish(con) -> disclosure.SuppressionReport:
     """Write core.tenancy_mix_published from the cells: the shared pattern and rounded counts."""
     return disclosure.suppress(
@@ -65,18 +72,17 @@ def tenancy_mix_published(warehouse: WarehouseResource) -> dg.MaterializeResult:
 def hidden_for_their_own_count(con, table: str, area: str = "area_code") -> int:
     """Rows of a published `table` hidden for a small count of their own in the shared pattern;
     its other hidden rows protect those."""
-    small = " or ".join(f"cells.{c} between 1 and {disclosure.THRESHOLD - 1}" for c in PROTECT)
     return con.execute(f"""
         select count(*)
         from {table} as published
         join {CELLS} as cells on cells.area_code = published.{area} and cells.period = published.period
-        where published.suppressed and ({small})""").fetchone()[0]
+        where published.suppressed and ({small_count(PROTECT, "cells")})""").fetchone()[0]
 
 
 def disclosure_problems(con, table: str = TARGET, protect=PROTECT, numbers=PROTECT) -> dict[str, int]:
     """What is wrong with a published `table` of these cells (all zero when it is sound): small
     `protect` counts shown, `numbers` in hidden rows, hidden cells the visible ones give away."""
-    small = " or ".join(f"{c} between 1 and {disclosure.THRESHOLD - 1}" for c in protect)
+    small = small_count(protect)
     leaking = " or ".join(f"{c} is not null" for c in numbers)
     shown_small, hidden_numbers = con.execute(f"""
         select count(*) filter (where not suppressed and ({small})),
