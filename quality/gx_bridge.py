@@ -15,6 +15,7 @@ import logging
 import math
 import os
 import statistics
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -218,16 +219,18 @@ class ContractValidator:
     def __init__(self) -> None:
         self.suites: dict[str, gx.ExpectationSuite] = {}
         self._batch_definition = None
+        self._making = threading.Lock()   # the intake may make the context ahead, in a thread
 
     def _gx(self):
         """great_expectations, with this validator's context made on first use (an intake with
         nothing to validate never imports GX) and active, as a suite needs."""
         gx, _ = _great_expectations()
-        if self._batch_definition is None:
-            context = gx.get_context(mode="ephemeral")
-            context.variables.progress_bars = {"globally": False}
-            source = context.data_sources.add_pandas("wijkwijzer")
-            self._batch_definition = source.add_dataframe_asset("delivery").add_batch_definition_whole_dataframe("whole")
+        with self._making:
+            if self._batch_definition is None:
+                context = gx.get_context(mode="ephemeral")
+                context.variables.progress_bars = {"globally": False}
+                source = context.data_sources.add_pandas("wijkwijzer")
+                self._batch_definition = source.add_dataframe_asset("delivery").add_batch_definition_whole_dataframe("whole")
         return gx
 
     def _batch(self, frame: pd.DataFrame):

@@ -6,6 +6,7 @@ writes the delivery's profile in the load's transaction, so the next delivery ha
 """
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 import duckdb
@@ -20,6 +21,16 @@ from sources.contracts import Contract
 def _loaded_rows(contract: Contract) -> str:
     """SQL condition on the validated table: the rows a load keeps."""
     return f"not list_has_any(_failures, [{', '.join(map(sql_string, rejected_rule_names(contract)))}])"
+
+
+def warm_up() -> threading.Thread:
+    """Import GX and make the run's context in a background thread, while the intake's first
+    files (none of them with a history yet: the oldest go first) are read, checked and loaded;
+    the import holds the main thread about 3 s of the city intake's 30 s otherwise. The first
+    judgement simply waits for it (Python's import lock)."""
+    thread = threading.Thread(target=shared_validator()._gx, name="gx-import", daemon=True)
+    thread.start()
+    return thread
 
 
 def judge_against_history(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> None:

@@ -27,7 +27,7 @@ from engine.home import DataHome
 from engine.warehouse import checkpoints_deferred, scalar
 from quality.contract_sql import quote
 from quality.masking import shape_expr
-from quality.history import judge_against_history, record_profile
+from quality.history import judge_against_history, record_profile, warm_up
 from quality.profiles import PROFILES_DDL
 from quality.receipts import write_receipts
 from quality.validate import (VALIDATED, Inspection, Outcome, inspect, rejected_rule_names,
@@ -476,6 +476,8 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
                 if landed.path not in taken]
     todo = [landed for *_, landed in sorted(dropped, key=lambda d: d[:3])]
     already = Settled(con)
+    if len(todo) > 1:
+        warm_up()
     outcomes = []
     # The next file is read, privacy-scanned and parsed in a second thread while this one goes
     # through DuckDB, GX and the receipts: polars and DuckDB release the GIL, so both cores
