@@ -357,6 +357,25 @@ def test_a_count_an_earlier_release_showed_is_known_and_never_picked_to_hide():
     assert unaware.to_hide == [("n", "B2", month)]
 
 
+def test_the_cell_hidden_next_relaxes_the_relation_that_pins_the_count():
+    """Wijk T (3) is hidden and pinned by its own buurten (0 + 3, both shown), while its row in
+    the gemeente (T + H1 + H2 + V = 54, H1 and H2 hidden) leaves it free. The nearest smallest
+    cell is V (1), in the row that pins nothing: hiding it would take a second round. The audit
+    hides C2, in the row that binds, and one round settles it."""
+    from quality.disclosure_audit import Auditor
+    month = "2025-01"
+    values = {"G": 54.0, "T": 3.0, "H1": 20.0, "H2": 30.0, "V": 1.0, "C1": 0.0, "C2": 3.0}
+    parents = {"G": None, "T": "G", "H1": "G", "H2": "G", "V": "G", "C1": "T", "C2": "T"}
+    keys = [("n", area, month) for area in values]
+    auditor = Auditor(keys, list(values.values()), protected=lambda m: True, area_parents=parents,
+                      time_relation={"n": "events"})
+    hidden = np.array([area in ("T", "H1", "H2") for area in values])
+    result = auditor.audit(hidden)
+    assert [f.target for f in result.findings] == [("cell", ("n", "T", month))]
+    assert result.to_hide == [("n", "C2", month)]
+    assert auditor.audit(hidden | np.array([area == "C2" for area in values])).findings == []
+
+
 def test_gemeente_years_are_audited_apart_and_only_again_when_their_pattern_changes(monkeypatch):
     """No relation crosses a gemeente or a year, so the split audit must find exactly what one
     audit of all cells finds; and a suppression loop's next audit re-runs only the gemeente-year
