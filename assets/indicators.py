@@ -10,6 +10,7 @@ assets/models.py). This module adds what SQL cannot do:
 - check the marts.
 """
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -115,6 +116,7 @@ def leefbaarometer(warehouse: WarehouseResource) -> dg.MaterializeResult:
 PROTECTED_COUNTS = ("persons", "respondents")
 MAX_AUDIT_ROUNDS = 50      # suppress() runs, each followed by audits until the pattern holds
 MAX_EXTENSION_ROUNDS = 500  # audits per run of suppress(), each hiding one cell per finding
+STALLED_ROUNDS = 5          # rounds without fewer findings before the exact audit is asked
 # What a gemeente's kept suppression pattern depends on besides its cells (quality/pattern_cache.py):
 # the code that makes and audits patterns and the configuration it reads.
 PATTERN_INPUTS = [Path(__file__), *(Path(__file__).parents[1] / "quality" / name for name in (
@@ -227,7 +229,9 @@ def indicator_auditor(con: duckdb.DuckDBPyConnection, cells: MeasureCells,
                    public=lambda m: measures[m]["public"],
                    area_parents=area_hierarchy(con, "area_code").parents,
                    time_relation={m: i["time_relation"] for m, i in measures.items()},
-                   subsets=subsets, known=known)
+                   subsets=subsets, known=known,
+                   stock_exits={catalogue.term(p.stock).measure: catalogue.term(p.exits).measure
+                                for p in catalogue.stock_exits})
 
 
 def known_counts(con: duckdb.DuckDBPyConnection, cells: str, terms, keys: list,
@@ -345,17 +349,27 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
             break
         to_force: set[tuple[str, str, str]] = set()
         shared = _SharedPattern(con, "_indicator_published", catalogue, terms)
+        fewest, stalled, exact = math.inf, 0, False
         for _ in range(MAX_EXTENSION_ROUNDS):
             if not audit.findings:
                 break
-            if not audit.to_hide:
+            if len(audit.findings) < fewest:
+                fewest, stalled = len(audit.findings), 0
+            else:
+                stalled += 1
+            if audit.to_hide:
+                to_force.update(audit.to_hide)
+                for key in audit.to_hide:
+                    positions = (auditor.position(k) for k in shared.hide(*key))
+                    hidden[[p for p in positions if p is not None]] = True
+                hidden &= ~known   # hidden with a count the attacker knows: visible to him
+            elif exact:
                 raise RuntimeError(f"{len(audit.findings)} hidden counts too narrow and no cell left to hide")
-            to_force.update(audit.to_hide)
-            for key in audit.to_hide:
-                positions = (auditor.position(k) for k in shared.hide(*key))
-                hidden[[p for p in positions if p is not None]] = True
-            hidden &= ~known   # hidden with a count the attacker knows: visible to him
-            audit = auditor.audit(hidden, local=True)
+            # A count narrow within its local ball may be wide in its whole component: when the
+            # local audit finds no cell left to hide, or its findings stop falling, the exact one
+            # decides (hiding ever further out did not settle with a stock and its exits declared).
+            exact = not audit.to_hide or stalled >= STALLED_ROUNDS
+            audit = auditor.audit(hidden, local=not exact)
             audits += 1
             if audits % 10 == 0:
                 progress(f"audit round {audits}: {len(audit.findings):,} still too narrow in "

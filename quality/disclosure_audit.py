@@ -10,7 +10,9 @@ The model. A *cell* is one count (a `measure`) in one area and period. The attac
 - periods relate as the measure's time relation says (sources/indicators.yaml): `events`
   parent = sum of children; `distinct` every child <= parent <= sum of children; `stock`
   parent = its last child; `none` nothing;
-- 0 <= every count, and part <= whole for the declared subset relations.
+- 0 <= every count, and part <= whole for the declared subset relations;
+- for a declared stock and its exits (`stock_exits`): a `distinct` stock's quarter (year) = its
+  last month (quarter) + the exits of the months (quarters) before it.
 
 The protection interval. A hidden count v under SMALL (10) must be able to be 0 and >= SMALL (an
 attacker can neither say "there is someone" nor "there are few"); a larger count must be able to
@@ -150,7 +152,7 @@ class _Model:
 
     def __init__(self, keys: Sequence[Key], values: np.ndarray,
                  area_parents: Mapping[str, str | None], time_relation: Mapping[str, str],
-                 subsets: Sequence[tuple[str, str]]):
+                 subsets: Sequence[tuple[str, str]], stock_exits: Mapping[str, str]):
         self.keys = list(keys)
         self.values = np.asarray(values, dtype=float)
         self.index = {k: i for i, k in enumerate(self.keys)}
@@ -176,7 +178,7 @@ class _Model:
                 if parent in areas and all(c in areas for c in children):
                     self._add([areas[parent]] + [areas[c] for c in children],
                               [1.0] + [-1.0] * len(children), True)
-        for (m, _), periods in by_measure_area.items():
+        for (m, a), periods in by_measure_area.items():
             relation = time_relation.get(m, "none")
             if relation not in RELATIONS:
                 raise ValueError(f"unknown time relation {relation!r} for {m}")
@@ -198,6 +200,10 @@ class _Model:
                         self._add([child, parent], [1.0, -1.0], False)
                     if complete:
                         self._add([parent] + present, [1.0] + [-1.0] * len(present), False)
+                    exits = by_measure_area.get((stock_exits.get(m), a), {})
+                    before = [exits.get(c) for c in expected[:-1]]
+                    if complete and before and None not in before:   # last part + what ended before
+                        self._add([parent, present[-1]] + before, [1.0, -1.0] + [-1.0] * len(before), True)
                 elif relation == "stock" and expected[-1] in periods:
                     self._add([parent, periods[expected[-1]]], [1.0, -1.0], True)
         self.pairs: list[tuple[int, int]] = []
@@ -234,11 +240,12 @@ class Auditor:
     def __init__(self, keys: Sequence[Key], values, *, protected: Callable[[str], bool],
                  area_parents: Mapping[str, str | None], time_relation: Mapping[str, str],
                  subsets: Sequence[tuple[str, str]] = (),
+                 stock_exits: Mapping[str, str] | None = None,
                  public: Callable[[str], bool] = lambda measure: False,
                  known: np.ndarray | None = None):
         """`known`: per key, whether the attacker knows the count anyway (an earlier release
         showed it, quality/releases.py): never worth hiding, like a public measure."""
-        self.model = _Model(keys, values, area_parents, time_relation, subsets)
+        self.model = _Model(keys, values, area_parents, time_relation, subsets, stock_exits or {})
         self.matrix, self.equality = self.model.matrix()
         self.by_cell = self.matrix.tocsc()
         self.values = self.model.values

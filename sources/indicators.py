@@ -110,6 +110,14 @@ class Relation:
 
 
 @dataclass(frozen=True)
+class StockExits:
+    """stock(period) = stock(its last part) + exits(each part before it), in every area: what
+    ran in a quarter is what ran in its last month plus what ended in the two months before."""
+    stock: str
+    exits: str
+
+
+@dataclass(frozen=True)
 class Band:
     band: str
     lower: float | None      # score >= lower (or > lower when lower_open)
@@ -165,6 +173,7 @@ class Catalogue:
     populations: dict[str, dict[str, str]]
     indicators: tuple[Indicator, ...]
     relations: tuple[Relation, ...] = ()
+    stock_exits: tuple[StockExits, ...] = ()
 
     def term(self, reference: str) -> Term:
         """`<indicator>.numerator` or `<indicator>.denominator` → its Term."""
@@ -293,16 +302,29 @@ def parse(raw: dict) -> Catalogue:
     relations = []
     for spec in raw.get("relations") or []:
         relation = Relation(str(spec.get("part")), str(spec.get("whole")))
-        for reference in (relation.part, relation.whole):
-            indicator_id, _, which = reference.partition(".")
-            if indicator_id not in seen or which not in ("numerator", "denominator"):
-                raise CatalogueError(f"relation {relation}: {reference!r} is not "
-                                     "<indicator>.numerator or <indicator>.denominator")
+        _check_references(f"relation {relation}", (relation.part, relation.whole), seen)
         if catalogue.term(relation.part).measure == catalogue.term(relation.whole).measure:
             raise CatalogueError(f"relation {relation}: part and whole are the same count")
         relations.append(relation)
+    stock_exits = []
+    for spec in raw.get("stock_exits") or []:
+        pair = StockExits(str(spec.get("stock")), str(spec.get("exits")))
+        _check_references(f"stock_exits {pair}", (pair.stock, pair.exits), seen)
+        stock, exits = catalogue.term(pair.stock), catalogue.term(pair.exits)
+        if (stock.time_relation, exits.time_relation) != ("distinct", "events"):
+            raise CatalogueError(f"stock_exits {pair}: the stock must be distinct and the exits "
+                                 "events (what ran in a period; what ended in it)")
+        stock_exits.append(pair)
     return Catalogue(catalogue.version, settings, units, dimensions, populations,
-                     tuple(indicators), tuple(relations))
+                     tuple(indicators), tuple(relations), tuple(stock_exits))
+
+
+def _check_references(owner: str, references: tuple[str, ...], indicator_ids: set[str]) -> None:
+    for reference in references:
+        indicator_id, _, which = reference.partition(".")
+        if indicator_id not in indicator_ids or which not in ("numerator", "denominator"):
+            raise CatalogueError(f"{owner}: {reference!r} is not "
+                                 "<indicator>.numerator or <indicator>.denominator")
 
 
 def _check_themes(themes: tuple[Theme, ...], dimensions: dict, by_id: dict[str, Indicator]) -> None:

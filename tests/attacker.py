@@ -87,8 +87,9 @@ def _children(period: str) -> list[str]:
 
 
 # What ran in a period is what ran in its last part plus what ended in the parts before (docs/
-# methodology.md, "Known open points": the audit does not know it yet, so it is the attacker's
-# only with `stock_exits=STOCK_EXITS`, to measure that leak).
+# methodology.md, "Known open points": the audit knows it only where sources/indicators.yaml
+# declares it under stock_exits, which it does not yet, so it is the attacker's only with
+# `stock_exits=STOCK_EXITS`, to measure that leak).
 STOCK_EXITS = (("mutatiegraad_pct.denominator", "mutatiegraad_pct.numerator"),)
 
 

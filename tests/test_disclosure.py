@@ -376,6 +376,27 @@ def test_the_cell_hidden_next_relaxes_the_relation_that_pins_the_count():
     assert auditor.audit(hidden | np.array([area == "C2" for area in values])).findings == []
 
 
+def test_a_declared_stock_and_its_exits_bound_the_exits_and_hiding_a_stock_cell_frees_them():
+    """What ran in Q1 (12) is what ran in March (8) plus what ended in January and February
+    (3 + 1). With every ended count hidden and every running count shown, the audit that knows
+    this pins January and February to [0, 4] and hides a running count in that relation; one
+    that does not know it finds them wide. Hiding the running count it picks settles it."""
+    from quality.disclosure_audit import Auditor
+    values = {("s", "2025-01"): 10.0, ("s", "2025-02"): 9.0, ("s", "2025-03"): 8.0, ("s", "2025-Q1"): 12.0,
+              ("e", "2025-01"): 3.0, ("e", "2025-02"): 1.0, ("e", "2025-03"): 0.0, ("e", "2025-Q1"): 4.0}
+    keys = [(m, "B", p) for m, p in values]
+    relations = dict(protected=lambda m: True, area_parents={"B": None},
+                     time_relation={"s": "distinct", "e": "events"})
+    hidden = np.array([m == "e" for m, _, _ in keys])
+    assert Auditor(keys, list(values.values()), **relations).audit(hidden).findings == []
+    auditor = Auditor(keys, list(values.values()), stock_exits={"s": "e"}, **relations)
+    result = auditor.audit(hidden)
+    assert {f.target for f in result.findings} == {("cell", ("e", "B", "2025-01")), ("cell", ("e", "B", "2025-02"))}
+    assert all(f.high == 4 for f in result.findings)
+    assert result.to_hide and all(m == "s" for m, _, _ in result.to_hide)
+    assert auditor.audit(hidden | np.array([k in result.to_hide for k in keys])).findings == []
+
+
 def test_gemeente_years_are_audited_apart_and_only_again_when_their_pattern_changes(monkeypatch):
     """No relation crosses a gemeente or a year, so the split audit must find exactly what one
     audit of all cells finds; and a suppression loop's next audit re-runs only the gemeente-year

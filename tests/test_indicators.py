@@ -218,6 +218,13 @@ def test_catalogue_rejects_a_broken_entry():
     raw["index"]["themes"]["wonen"]["objective"].append("wmo_per_1000")   # need in a liveability theme
     with pytest.raises(catalogue_module.CatalogueError, match="wmo_per_1000"):
         catalogue_module.parse(raw)
+    raw = yaml.safe_load(catalogue_module.CATALOGUE_PATH.read_text(encoding="utf-8"))
+    raw["stock_exits"] = [{"stock": "mutatiegraad_pct.numerator", "exits": "mutatiegraad_pct.denominator"}]
+    with pytest.raises(catalogue_module.CatalogueError, match="stock must be distinct"):
+        catalogue_module.parse(raw)
+    raw["stock_exits"] = [{"stock": "mutatiegraad_pct.denominator", "exits": "mutatiegraad_pct.numerator"}]
+    assert [(p.stock, p.exits) for p in catalogue_module.parse(raw).stock_exits] == [
+        ("mutatiegraad_pct.denominator", "mutatiegraad_pct.numerator")]
 
 
 def test_generated_sql_and_methodology_are_fresh_renders_of_the_catalogue():
@@ -338,6 +345,29 @@ def test_published_cells_are_rounded_blanked_and_never_small(world):
     assert scalar(world, f"""select count(*) from {published}
                             where (suppressed and (numerator is not null or denominator is not null or value is not null))
                                or (not suppressed and denominator % 5 <> 0)""") == 0
+
+
+def test_a_count_narrow_only_in_its_local_ball_is_settled_by_the_exact_audit(tmp_path, monkeypatch):
+    """The loop's local audit calls a count narrow when no LP over a small ball around it shows
+    it wide, and hides a cell nearby; when it finds no cell left to hide, or its findings stop
+    falling, the exact audit over the whole component decides. With balls of a few cells the
+    hand-made world settles that way (hiding ever further out, it did not: 'no cell left to
+    hide'), and its pattern holds against the exact audit."""
+    from quality import disclosure_audit
+    import assets.indicators as indicators
+    con = build_world(tmp_path / "warehouse.duckdb")
+    monkeypatch.setattr(disclosure_audit, "BALL", 2)
+    monkeypatch.setattr(disclosure_audit, "OUTER_BALL", 1)
+    monkeypatch.setattr(disclosure_audit, "LOCAL_BALL", 4)
+    asked = []
+    audit = disclosure_audit.SplitAuditor.audit
+    monkeypatch.setattr(disclosure_audit.SplitAuditor, "audit", lambda self, hidden, lp=True, local=False, **kw:
+                        asked.append(local) or audit(self, hidden, lp=lp, local=local, **kw))
+    indicators.publish_indicator_values(con, reuse=False)
+    assert False in asked and True in asked
+    monkeypatch.undo()
+    assert indicators.audit_indicator_cells(con, "marts.indicator_values_published").findings == []
+    con.close()
 
 
 def test_no_suppressed_cell_can_be_derived_from_the_published_cells(world):
