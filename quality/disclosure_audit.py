@@ -400,10 +400,10 @@ class Auditor:
         """Per too-narrow target (its label, hidden cells and, when interval propagation found
         it, the rows its bound was taken from), one visible cell: in one of those rows when there
         is one, else sharing a constraint with its hidden cells; of the same measure if any, the
-        smallest non-empty one
-        (ties by key), so equal inputs give equal patterns. When every cell next to the target is
-        hidden already (its bound comes from further away: a hidden 0 quarter pinned by its
-        visible wijk family), look one constraint further out through hidden cells, and so on.
+        smallest non-empty one (ties by key), so equal inputs give equal patterns. When every
+        cell next to the target is hidden already (its bound comes from further away: a hidden 0
+        quarter pinned by its visible wijk family), look one constraint further out through
+        hidden cells, and so on.
         A gemeente's own cell is what a board reads: when it is the one found, look further out
         for a cell below it instead, up to CITY_CELL_SPARES times per target and
         CITY_CELL_SPARES_IN_ALL per gemeente-year, else take the gemeente's. (The demo hid the
