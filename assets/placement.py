@@ -71,7 +71,8 @@ def publish(con) -> disclosure.SuppressionReport:
         # the shared pattern holds every family rule this mart needs; if it ever does not,
         # concentration would show what this mart hides
         raise RuntimeError(f"{TARGET} left the shared pattern of the running tenancies in {off} cells")
-    # suppress() took the whole shared pattern as this mart's primary cells: say which are
+    # suppress() took the whole shared pattern as this mart's primary cells: say which of them
+    # are hidden for a small count of their own
     hidden = report.suppressed
     report.primary = tenancy_mix.hidden_for_their_own_count(con, TARGET)
     report.complementary = hidden - report.primary

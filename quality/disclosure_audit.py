@@ -638,19 +638,12 @@ class _Component:
         """Interval propagation: bounds every attacker gets by reasoning one constraint at a time
         (with whole counts). Wider than the LP's, so a target narrow here is narrow there too."""
         lb, ub = np.zeros(self.n), np.full(self.n, self.cap)
-        blocks = []
-        if self.a_ub.shape[0]:
-            blocks.append((self.a_ub.tocoo(), self.b_ub))
-        if self.a_eq.shape[0]:
-            blocks.append((self.a_eq.tocoo(), self.b_eq))
-            blocks.append(((-self.a_eq).tocoo(), -self.b_eq))
+        blocks = self._blocks()
         for _ in range(rounds):
             changed = False
-            for coo, rhs in blocks:   # each row: sum(a x) <= b
-                a, r, i = coo.data, coo.row, coo.col
-                least = np.where(a > 0, a * lb[i], a * ub[i])
-                minimum = np.bincount(r, least, minlength=len(rhs))
-                bound = (rhs[r] - (minimum[r] - least)) / a
+            for coo, rhs, _ in blocks:
+                a, i = coo.data, coo.col
+                bound = _implied(coo, rhs, lb, ub)
                 upper = np.floor(bound + TOLERANCE)
                 lower = np.ceil(bound - TOLERANCE)
                 new_ub, new_lb = ub.copy(), lb.copy()
@@ -664,6 +657,18 @@ class _Component:
         if (lb > ub + TOLERANCE).any():
             raise RelationViolated("the published cells and declared relations admit no counts")
         return lb, ub
+
+    def _blocks(self) -> list[tuple]:
+        """The constraints as rows `sum(a x) <= b`: (coefficients as COO, b, each row's index in
+        the component); an equality is two of them."""
+        blocks = []
+        if self.a_ub.shape[0]:
+            blocks.append((self.a_ub.tocoo(), self.b_ub, np.flatnonzero(~self.equality)))
+        if self.a_eq.shape[0]:
+            equal = np.flatnonzero(self.equality)
+            blocks.append((self.a_eq.tocoo(), self.b_eq, equal))
+            blocks.append(((-self.a_eq).tocoo(), -self.b_eq, equal))
+        return blocks
 
     def target_bounds(self, lb: np.ndarray, ub: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         positive, negative = self.objective.maximum(0), self.objective.minimum(0)
@@ -694,15 +699,9 @@ class _Component:
         wants_upper[cell[(high[single] < self.need[single, 1] - TOLERANCE) | width_short]] = True
         lb, ub = self.lb, self.ub
         found_rows, found_cells = [], []
-        equal, unequal = np.flatnonzero(self.equality), np.flatnonzero(~self.equality)
-        for matrix, rhs, ids in ((self.a_ub, self.b_ub, unequal), (self.a_eq, self.b_eq, equal),
-                                 (-self.a_eq, -self.b_eq, equal)):
-            if not matrix.shape[0]:
-                continue
-            coo = matrix.tocoo()
+        for coo, rhs, ids in self._blocks():
             a, r, i = coo.data, coo.row, coo.col
-            least = np.where(a > 0, a * lb[i], a * ub[i])
-            bound = (rhs[r] - (np.bincount(r, least, minlength=len(rhs))[r] - least)) / a
+            bound = _implied(coo, rhs, lb, ub)
             tight = ((a > 0) & wants_upper[i] & (np.floor(bound + TOLERANCE) <= ub[i] + TOLERANCE)) | \
                     ((a < 0) & wants_lower[i] & (np.ceil(bound - TOLERANCE) >= lb[i] - TOLERANCE))
             found_rows.append(ids[r[tight]])
@@ -861,6 +860,14 @@ class _Component:
         slack = FEASIBILITY * (1.0 + np.abs(self.b))
         return bool((x >= -FEASIBILITY).all() and (np.abs(activity[self.equality]) <= slack[self.equality]).all()
                     and (activity[~self.equality] <= slack[~self.equality]).all())
+
+
+def _implied(coo, rhs: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> np.ndarray:
+    """Per entry of rows `sum(a x) <= rhs` (COO): the bound its row implies on its cell, the
+    row's other cells at their least (x <= it where a > 0, x >= it where a < 0)."""
+    a, r, i = coo.data, coo.row, coo.col
+    least = np.where(a > 0, a * lb[i], a * ub[i])
+    return (rhs[r] - (np.bincount(r, least, minlength=len(rhs))[r] - least)) / a
 
 
 def _reach(matrix: csr_matrix | csc_matrix, lines: np.ndarray) -> np.ndarray:

@@ -23,14 +23,12 @@ def _loaded_rows(contract: Contract) -> str:
     return f"not list_has_any(_failures, [{', '.join(map(sql_string, rejected_rule_names(contract)))}])"
 
 
-def warm_up() -> threading.Thread:
+def warm_up() -> None:
     """Import GX and make the run's context in a background thread, while the intake's first
     files (none of them with a history yet: the oldest go first) are read, checked and loaded;
     the import holds the main thread about 3 s of the city intake's 30 s otherwise. The first
     judgement simply waits for it (Python's import lock)."""
-    thread = threading.Thread(target=shared_validator()._gx, name="gx-import", daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=shared_validator()._gx, name="gx-import", daemon=True).start()
 
 
 def judge_against_history(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> None:
