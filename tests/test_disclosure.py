@@ -11,8 +11,8 @@ import polars as pl
 import pytest
 from scipy.optimize import linprog
 
-from quality.disclosure import (Hierarchy, area_hierarchy, audit, determined_cells, period_hierarchy,
-                                period_parent, suppress, suppress_frame)
+from quality.disclosure import (LARGE_COMPONENT, Hierarchy, area_hierarchy, audit, determined_cells,
+                                period_hierarchy, period_parent, suppress, suppress_frame)
 
 AREAS = Hierarchy("area", {"b1": "w1", "b2": "w1", "b3": "w1", "b4": "w2", "b5": "w2", "b6": "w2",
                            "w1": "g", "w2": "g", "g": None})
@@ -172,6 +172,16 @@ def test_determined_cells_are_those_whose_unit_vector_adds_no_rank(seed):
         assert determined_cells(members) == expected
         assert determined_cells(members) == expected
         assert determined_cells(list(reversed(members))) == expected
+
+
+def test_a_component_too_large_for_one_blas_thread_is_decided_as_well():
+    """A chain of families x_i - x_(i+1) = known, longer than LARGE_COMPONENT (factorised on
+    every core): it moves as one, so no cell is pinned down, until one family holds x_0 alone,
+    which pins every cell of the chain."""
+    length = LARGE_COMPONENT + 10
+    chain = [m for i in range(length) for m in ((i, i, True), (i, i + 1, False))]
+    assert determined_cells(chain) == []
+    assert determined_cells(chain + [(length, 0, True)]) == list(range(length + 1))
 
 
 def test_linked_tables_share_one_pattern():
