@@ -10,6 +10,7 @@ assets/models.py). This module adds what SQL cannot do:
 - check the marts.
 """
 
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -347,35 +348,19 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
                  f"hidden; the audit finds {len(audit.findings):,} too narrow")
         if not audit.findings:
             break
-        to_force: set[tuple[str, str, str]] = set()
         shared = _SharedPattern(con, "_indicator_published", catalogue, terms)
-        fewest, stalled, exact = math.inf, 0, False
-        for _ in range(MAX_EXTENSION_ROUNDS):
-            if not audit.findings:
-                break
-            if len(audit.findings) < fewest:
-                fewest, stalled = len(audit.findings), 0
-            else:
-                stalled += 1
-            if audit.to_hide:
-                to_force.update(audit.to_hide)
-                for key in audit.to_hide:
-                    positions = (auditor.position(k) for k in shared.hide(*key))
-                    hidden[[p for p in positions if p is not None]] = True
-                hidden &= ~known   # hidden with a count the attacker knows: visible to him
-            elif exact:
-                raise RuntimeError(f"{len(audit.findings)} hidden counts too narrow and no cell left to hide")
-            # A count narrow within its local ball may be wide in its whole component: when the
-            # local audit finds no cell left to hide, or its findings stop falling, the exact one
-            # decides (hiding ever further out did not settle with a stock and its exits declared).
-            exact = not audit.to_hide or stalled >= STALLED_ROUNDS
-            audit = auditor.audit(hidden, local=not exact)
-            audits += 1
-            if audits % 10 == 0:
-                progress(f"audit round {audits}: {len(audit.findings):,} still too narrow in "
-                         f"{len({f.target[1][1] for f in audit.findings}):,} areas")
-        else:
-            raise RuntimeError(f"the disclosure audit did not settle in {MAX_EXTENSION_ROUNDS} rounds")
+        settled = 0
+
+        def one_settled(part: tuple[str, str], part_audits: int) -> None:
+            nonlocal settled
+            settled += 1
+            if part_audits >= 10 or settled % 25 == 0:   # the slow ones, and a pulse nationally
+                progress(f"gemeente {part[0]} {part[1]} holds after {part_audits} audits "
+                         f"({settled:,} gemeente-years settled in this run)")
+        _, forced_by_part, most = auditor.settle(
+            hidden, functools.partial(_extend_until_it_holds, shared), on_settled=one_settled)
+        audits += most
+        to_force = set().union(*forced_by_part)
         forced = pl.DataFrame([(i, a, p) for m, a, p in sorted(to_force)
                                for i, _, measure in terms if measure == m],
                               schema=["indicator_id", "area_code", "period"], orient="row")
@@ -389,6 +374,39 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
     audit.rounds = audits
     reports["audit"] = audit
     return reports
+
+
+def _extend_until_it_holds(shared: _SharedPattern, auditor, hidden: np.ndarray, known: np.ndarray,
+                           audit: AuditResult) -> tuple[np.ndarray, AuditResult, bool, int, set]:
+    """One gemeente-year's pattern `hidden`, extended until its audit finds nothing: one more
+    hidden count next to every count whose interval is too narrow (`audit` the last audit's
+    findings), audited again (cheap: the auditor re-proves only what changed). Returns the
+    pattern, its last audit, whether that audit was local, the audits made and the counts hidden
+    (for suppress() as primary cells). Runs in a forked worker: `shared` is its own copy."""
+    to_force: set[tuple[str, str, str]] = set()
+    fewest, stalled, exact, audits = math.inf, 0, False, 0
+    for _ in range(MAX_EXTENSION_ROUNDS):
+        if not audit.findings:
+            return hidden, audit, not exact, audits, to_force
+        if len(audit.findings) < fewest:
+            fewest, stalled = len(audit.findings), 0
+        else:
+            stalled += 1
+        if audit.to_hide:
+            to_force.update(audit.to_hide)
+            for key in audit.to_hide:
+                positions = (auditor.position(k) for k in shared.hide(*key))
+                hidden[[p for p in positions if p is not None]] = True
+            hidden &= ~known   # hidden with a count the attacker knows: visible to him
+        elif exact:
+            raise RuntimeError(f"{len(audit.findings)} hidden counts too narrow and no cell left to hide")
+        # A count narrow within its local ball may be wide in its whole component: when the
+        # local audit finds no cell left to hide, or its findings stop falling, the exact one
+        # decides (hiding ever further out did not settle with a stock and its exits declared).
+        exact = not audit.to_hide or stalled >= STALLED_ROUNDS
+        audit = auditor.audit(hidden, local=not exact)
+        audits += 1
+    raise RuntimeError(f"the disclosure audit did not settle in {MAX_EXTENSION_ROUNDS} rounds")
 
 
 def _fingerprint_parts(con: duckdb.DuckDBPyConnection) -> None:

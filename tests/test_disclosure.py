@@ -407,13 +407,8 @@ def test_a_declared_stock_and_its_exits_bound_the_exits_and_hiding_a_stock_cell_
     assert auditor.audit(hidden | np.array([k in result.to_hide for k in keys])).findings == []
 
 
-def test_gemeente_years_are_audited_apart_and_only_again_when_their_pattern_changes(monkeypatch):
-    """No relation crosses a gemeente or a year, so the split audit must find exactly what one
-    audit of all cells finds; and a suppression loop's next audit re-runs only the gemeente-year
-    it changed. Gemeente 'g' in 2025 and 2024, gemeente 'xg' in 2025."""
-    from quality import disclosure_audit
-    from quality.disclosure_audit import Auditor, SplitAuditor
-    monkeypatch.setattr(disclosure_audit, "MIN_PARTS_TO_FORK", 2)   # three parts: in workers too
+def three_gemeente_years() -> tuple[list, dict, set, dict]:
+    """(keys, cells, hidden, relations): gemeente 'g' in 2025 and 2024, gemeente 'xg' in 2025."""
     first, hidden_first = grid_world(2)
     second, hidden_second = grid_world(3)
     earlier, hidden_earlier = grid_world(4)
@@ -423,8 +418,56 @@ def test_gemeente_years_are_audited_apart_and_only_again_when_their_pattern_chan
              **{a_year_before(k): v for k, v in earlier.items()}}
     hidden = hidden_first | {rename(k) for k in hidden_second} | {a_year_before(k) for k in hidden_earlier}
     parents = {**AREAS.parents, **{"x" + a: p and "x" + p for a, p in AREAS.parents.items()}}
-    keys = sorted(cells)
     relations = dict(protected=lambda m: True, area_parents=parents, time_relation={"n": "events"})
+    return sorted(cells), cells, hidden, relations
+
+
+def test_each_gemeente_year_is_extended_on_its_own_as_one_loop_over_all_would():
+    """SplitAuditor.settle extends each gemeente-year whose audit finds counts too narrow until
+    its own audit finds nothing, at its own pace: in worker processes and in this one, the same
+    patterns as one loop over all cells that hides every cell to hide and audits again, and
+    the most audits any gemeente-year needed are that loop's rounds. After it the parts' last
+    audits are those of the settled pattern: an audit of it redoes nothing and finds nothing."""
+    from quality.disclosure_audit import SplitAuditor
+    keys, cells, hidden, relations = three_gemeente_years()
+    pattern = np.array([k in hidden for k in keys])
+
+    def extend(auditor, part_pattern, known, audit):   # one gemeente-year, as a loop would
+        audits, hid = 0, set()
+        while audit.findings:
+            hid |= set(audit.to_hide)
+            part_pattern[[auditor.position(k) for k in audit.to_hide]] = True
+            audit, audits = auditor.audit(part_pattern & ~known, local=True), audits + 1
+        return part_pattern, audit, True, audits, hid
+
+    loop = SplitAuditor(keys, [cells[k] for k in keys], workers=1, **relations)
+    result, rounds, looped = loop.audit(pattern, local=True), 0, pattern.copy()
+    while result.findings:
+        looped[[loop.position(k) for k in result.to_hide]] = True
+        result, rounds = loop.audit(looped, local=True), rounds + 1
+    assert rounds > 1, "the world needs extension, or this test proves nothing"
+    newly_hidden = {k for k, was, now in zip(keys, pattern, looped) if now and not was}
+    settled = []
+    for workers in (1, 2):
+        split = SplitAuditor(keys, [cells[k] for k in keys], workers=workers, **relations)
+        assert split.audit(pattern, local=True).findings
+        settled.clear()
+        extended, handed, most = split.settle(pattern, extend, on_settled=lambda part, n: settled.append(part))
+        assert extended.tolist() == looped.tolist() and most == rounds
+        assert set().union(*handed) == newly_hidden
+        assert sorted(settled) == sorted({("xg" if k[1].startswith("x") else "g", k[2][:4]) for k in newly_hidden})
+        before = split.part_audits
+        assert split.audit(extended, local=True).findings == [] and split.part_audits == before
+
+
+def test_gemeente_years_are_audited_apart_and_only_again_when_their_pattern_changes(monkeypatch):
+    """No relation crosses a gemeente or a year, so the split audit must find exactly what one
+    audit of all cells finds; and a suppression loop's next audit re-runs only the gemeente-year
+    it changed. Gemeente 'g' in 2025 and 2024, gemeente 'xg' in 2025."""
+    from quality import disclosure_audit
+    from quality.disclosure_audit import Auditor, SplitAuditor
+    monkeypatch.setattr(disclosure_audit, "MIN_PARTS_TO_FORK", 2)   # three parts: in workers too
+    keys, cells, hidden, relations = three_gemeente_years()
     split = SplitAuditor(keys, [cells[k] for k in keys], workers=1, **relations)
     forked = SplitAuditor(keys, [cells[k] for k in keys], workers=2, **relations)
     assert [part for part, _, _ in split.parts] == [("g", "2024"), ("g", "2025"), ("xg", "2025")]

@@ -359,9 +359,9 @@ def test_a_count_narrow_only_in_its_local_ball_is_settled_by_the_exact_audit(tmp
     monkeypatch.setattr(disclosure_audit, "BALL", 2)
     monkeypatch.setattr(disclosure_audit, "OUTER_BALL", 1)
     monkeypatch.setattr(disclosure_audit, "LOCAL_BALL", 4)
-    asked = []
-    audit = disclosure_audit.SplitAuditor.audit
-    monkeypatch.setattr(disclosure_audit.SplitAuditor, "audit", lambda self, hidden, lp=True, local=False, **kw:
+    asked = []   # one gemeente-year: its audits run in this process
+    audit = disclosure_audit.Auditor.audit
+    monkeypatch.setattr(disclosure_audit.Auditor, "audit", lambda self, hidden, lp=True, local=False, **kw:
                         asked.append(local) or audit(self, hidden, lp=lp, local=local, **kw))
     indicators.publish_indicator_values(con, reuse=False)
     assert False in asked and True in asked
@@ -416,15 +416,25 @@ def test_publication_ends_on_an_audit_of_the_published_pattern_that_finds_nothin
     import numpy as np
 
     from assets import indicators as indicators_module
-    from quality.disclosure_audit import SplitAuditor
-    audits = []
-    original = SplitAuditor.audit
+    from quality.disclosure_audit import Auditor, SplitAuditor
+    audits, extending, inside = [], [], [False]
+    original, original_part = SplitAuditor.audit, Auditor.audit
 
     def recorded(self, hidden, **kwargs):
-        result = original(self, hidden, **kwargs)
+        inside[0] = True
+        try:
+            result = original(self, hidden, **kwargs)
+        finally:
+            inside[0] = False
         audits.append((list(self.keys), np.array(hidden, dtype=bool), result))
         return result
+
+    def part_recorded(self, hidden, **kwargs):   # a gemeente-year's audits as its pattern is extended
+        if not inside[0]:
+            extending.append(1)
+        return original_part(self, hidden, **kwargs)
     monkeypatch.setattr(SplitAuditor, "audit", recorded)
+    monkeypatch.setattr(Auditor, "audit", part_recorded)
     published_table = indicators_module.PUBLISHED
     world.execute(f"create or replace temp table _before as select * from {published_table}")
     try:   # later steps add columns (the estimates) to the published table: put it back after
@@ -438,7 +448,9 @@ def test_publication_ends_on_an_audit_of_the_published_pattern_that_finds_nothin
     assert published.keys == keys
     assert hidden.tolist() == published.hidden.tolist(), "the last audit saw the published pattern"
     assert last.findings == [] and last.method != "propagation", "and proved it by LP"
-    assert reports["audit"] is last and reports["audit"].rounds == len(audits)
+    # one gemeente-year, so every audit is on its longest chain: the rounds the publication reports
+    assert last.parts == 1 and extending
+    assert reports["audit"] is last and reports["audit"].rounds == len(audits) + len(extending)
 
 
 # --- the index ----------------------------------------------------------------------------------
