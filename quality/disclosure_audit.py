@@ -520,6 +520,7 @@ class SplitAuditor:
                 known=None if known is None else np.asarray(known, dtype=bool)[ids], **relations)))
         self._part_of = {root: part for part, (root, _, _) in enumerate(self.parts)}
         self._last: dict[tuple, tuple[np.ndarray, AuditResult]] = {}
+        self._extend: Callable | None = None   # settle()'s, while it runs
         self.part_audits = 0   # audits of a part that were run, not given back
 
     def position(self, key: Key) -> int | None:
@@ -571,17 +572,20 @@ class SplitAuditor:
                 raise RuntimeError("settle() follows a local audit of the same pattern")
             if last[1].findings:
                 todo.append((part, hidden[ids]))
-        self._extend = extend
+        self._extend = extend   # what a forked worker inherits, with the auditors
         handed, most = [], 0
         fork_from = MIN_PARTS_TO_SETTLE_FORKED if fork_from is None else fork_from
-        for part, pattern, result, local, audits, extra in self._map(_settle_part, todo, fork_from):
-            root, ids, _ = self.parts[part]
-            hidden[ids] = pattern
-            self._last[(root, True, local)] = (pattern.copy(), result)
-            handed.append(extra)
-            most = max(most, audits)
-            self.part_audits += audits
-            on_settled(root, audits)
+        try:
+            for part, pattern, result, local, audits, extra in self._map(_settle_part, todo, fork_from):
+                root, ids, _ = self.parts[part]
+                hidden[ids] = pattern
+                self._last[(root, True, local)] = (pattern.copy(), result)
+                handed.append(extra)
+                most = max(most, audits)
+                self.part_audits += audits
+                on_settled(root, audits)
+        finally:
+            self._extend = None
         return hidden, handed, most
 
     def _run(self, todo: list[int], hidden: np.ndarray, lp: bool, local: bool, fork_from: int | None):
