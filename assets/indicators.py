@@ -330,9 +330,8 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
             primary="base_hidden or (min_count is not null and numerator between 1 and min_count - 1)",
             rounding=1)
         # The attacker's audit of what suppress() made. Only an audit of that pattern that finds
-        # nothing ends the loop; otherwise extend it (one more hidden count next to every count
-        # whose interval is too narrow, audit again: cheap, as the auditor re-proves only what
-        # changed) until it holds, and give those counts to suppress() as primary cells (hidden
+        # nothing ends the loop; otherwise each gemeente-year is extended until it holds
+        # (_extend_until_it_holds) and the counts it hid go to suppress() as primary cells (hidden
         # in every indicator holding them, with their complementary cells).
         cells = _measure_cells(con, "_indicator_published", terms, source)
         if known is None:

@@ -551,7 +551,7 @@ class SplitAuditor:
         self.part_audits += len(todo)
         return AuditResult.merged([self._last[(root, lp, local)][1] for root, _, _ in self.parts])
 
-    def settle(self, hidden, extend: Callable, fork_from: int | None = None,
+    def settle(self, hidden, extend: Callable,
                on_settled: Callable[[tuple[str, str], int], None] = lambda part, audits: None
                ) -> tuple[np.ndarray, list, int]:
         """Every part whose last audit (local, of this `hidden`) found counts too narrow, extended
@@ -574,9 +574,9 @@ class SplitAuditor:
                 todo.append((part, hidden[ids]))
         self._extend = extend   # what a forked worker inherits, with the auditors
         handed, most = [], 0
-        fork_from = MIN_PARTS_TO_SETTLE_FORKED if fork_from is None else fork_from
         try:
-            for part, pattern, result, local, audits, extra in self._map(_settle_part, todo, fork_from):
+            for part, pattern, result, local, audits, extra in self._map(_settle_part, todo,
+                                                                          MIN_PARTS_TO_SETTLE_FORKED):
                 root, ids, _ = self.parts[part]
                 hidden[ids] = pattern
                 self._last[(root, True, local)] = (pattern.copy(), result)
