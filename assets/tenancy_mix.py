@@ -15,6 +15,14 @@ sql/core/tenancy_mix_cells.sql go through quality/disclosure.suppress once, over
 - counts rounded to 5.
 The result, core.tenancy_mix_published, stays inside the warehouse; the three marts read their
 counts and their `suppressed` from it, so one pattern holds for all of them.
+
+The running tenancies of a buurt-month are the tenancy base the indicators share (population
+huurcontracten in sources/indicators.yaml: tenancies running on any day of the month), and this
+pattern hides a buurt-month wherever marts.indicator_values_published hides that base (primary).
+So every count shown here is shown there too, rounded the same way: side by side the two give
+an attacker nothing either does not. They used to count differently (here a stock on the month's
+last day), and a base shown in one with the stock shown in the other gave hidden ended
+tenancies away: an outsider proved 70 of them to be 1-9 on the demo of 3 December 2026.
 """
 
 import dagster as dg
@@ -28,6 +36,10 @@ from quality import disclosure
 CELLS = "core.tenancy_mix_cells"
 TARGET = "core.tenancy_mix_published"
 PROTECT = ("tenancies", "kwetsbaar", "vulnerable_tenancies", "statushouders", "other_kwetsbaar")
+# The published indicators whose tenancy base is this table's `tenancies` (one count).
+INDICATORS = "marts.indicator_values_published"
+INDICATOR_VALUES = "marts.indicator_values"
+BASE_POPULATION = "huurcontracten"
 
 
 def small_count(columns, table: str | None = None) -> str:
@@ -37,11 +49,54 @@ def small_count(columns, table: str | None = None) -> str:
                        for c in columns)
 
 
-def publish(con) -> disclosure.SuppressionReport:
-    """Write core.tenancy_mix_published from the cells: the shared pattern and rounded counts."""
-    return disclosure.suppress(
-        con, CELLS, TARGET, hierarchies=[area_hierarchy_of(con, CELLS)], by=["period"],
-        base="tenancies", protect=list(PROTECT), counts=list(PROTECT), rounding=disclosure.ROUNDING)
+def _indicator_base(table: str, published: bool = True) -> str:
+    """SQL: per area and month, the indicators' tenancy base in `table` (the `published` one or
+    its source): `base` (the denominator) and `hidden` (every indicator sharing it hides it)."""
+    return f"""
+        select indicators.area_code, indicators.period, max(indicators.denominator) as base,
+               {"bool_and(indicators.suppressed)" if published else "false"} as hidden
+        from {table} as indicators
+        inner join core.indicator_catalogue as catalogue using (indicator_id)
+        where catalogue.population = '{BASE_POPULATION}' and indicators.period_type = 'month'
+        group by all"""
+
+
+def publish(con, indicators: str | None = INDICATORS) -> disclosure.SuppressionReport:
+    """Write core.tenancy_mix_published from the cells: the shared pattern and rounded counts,
+    with every area-month hidden where `indicators` (the published indicator values) hides the
+    tenancy base. `indicators=None`: no indicator table is published beside it (a test world)."""
+    source = CELLS
+    if indicators is not None:
+        con.execute(f"""
+            create or replace temp view _tenancy_mix_source as
+            select cells.*, coalesce(base.hidden, false) as _base_hidden
+            from {CELLS} as cells
+            left join ({_indicator_base(indicators)}) as base using (area_code, period)""")
+        source = "_tenancy_mix_source"
+    try:
+        report = disclosure.suppress(
+            con, source, TARGET, hierarchies=[area_hierarchy_of(con, CELLS)], by=["period"],
+            base="tenancies", protect=list(PROTECT), counts=list(PROTECT), rounding=disclosure.ROUNDING,
+            primary=small_count(PROTECT) + (" or _base_hidden" if indicators is not None else ""))
+    finally:
+        con.execute("drop view if exists _tenancy_mix_source")
+    if indicators is not None:
+        con.execute(f"alter table {TARGET} drop column _base_hidden")
+    return report
+
+
+def off_the_indicator_base(con, indicators: str = INDICATORS,
+                           values: str = INDICATOR_VALUES) -> dict[str, int]:
+    """Area-months where this table and the published indicators disagree about their one count
+    (both 0 when sound): shown here where the indicators hide the base, and counted differently."""
+    shown, differing = con.execute(f"""
+        select count(*) filter (where not shared.suppressed and published.hidden),
+               count(*) filter (where cells.tenancies <> base.base)
+        from {TARGET} as shared
+        inner join {CELLS} as cells using (area_code, period)
+        inner join ({_indicator_base(indicators)}) as published using (area_code, period)
+        inner join ({_indicator_base(values, published=False)}) as base using (area_code, period)""").fetchall()[0]
+    return {"shown_where_indicators_hide_the_base": shown, "counted_unlike_the_indicator_base": differing}
 
 
 def off_the_shared_pattern(con, table: str, area: str = "area_code") -> int:
@@ -56,12 +111,15 @@ def off_the_shared_pattern(con, table: str, area: str = "area_code") -> int:
 
 
 @dg.asset(key=["core", "tenancy_mix_published"], group_name="core", pool=WAREHOUSE_POOL,
-          deps=[dg.AssetKey(CELLS.split("."))],
-          description="Running tenancies, vulnerable ones and their parts per buurt, wijk and "
-                      "gemeente and month, suppressed once for every mart that shows them "
-                      "(concentration, kwetsbare huurders, placement capacity): counts of 1-9 hidden "
-                      "with complementary suppression over gemeente > wijk > buurt, shown counts "
-                      "rounded to 5. Internal: the marts read it.")
+          deps=[dg.AssetKey(CELLS.split(".")), dg.AssetKey(INDICATORS.split(".")),
+                dg.AssetKey(["core", "indicator_catalogue"])],
+          description="Running tenancies (any day of the month: the indicators' tenancy base), "
+                      "vulnerable ones and their parts per buurt, wijk and gemeente and month, "
+                      "suppressed once for every mart that shows them (concentration, kwetsbare "
+                      "huurders, placement capacity): counts of 1-9 hidden, and every area-month "
+                      "whose tenancy base the published indicators hide, with complementary "
+                      "suppression over gemeente > wijk > buurt; shown counts rounded to 5. "
+                      "Internal: the marts read it.")
 def tenancy_mix_published(warehouse: WarehouseResource) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         report = publish(con)
@@ -97,8 +155,9 @@ def disclosure_problems(con, table: str = TARGET, protect=PROTECT, numbers=PROTE
                 pool=WAREHOUSE_POOL,
                 description="No shown cell counts 1-9 tenancies, vulnerable tenancies or a part of "
                             "them; hidden rows show no numbers; the audit finds no hidden cell that "
-                            "the visible cells give away.")
+                            "the visible cells give away; no count shown where the published "
+                            "indicators hide the tenancy base, none counted unlike it.")
 def tenancy_mix_disclosure_sound(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect() as con:  # the audit needs temp tables: not read-only
-        problems = disclosure_problems(con)
+        problems = {**disclosure_problems(con), **off_the_indicator_base(con)}
     return dg.AssetCheckResult(passed=not any(problems.values()), metadata=problems)

@@ -12,7 +12,8 @@ Three attacks:
   proves nothing).
 - `bounds`: per hidden count, the smallest and largest value consistent with everything
   published, by linear programming (HiGHS), written here from scratch so it does not share the
-  warehouse's own audit code.
+  warehouse's own audit code. The running tenancies that concentration and placement capacity
+  show are the indicators' tenancy base: it reads them as the same count (SAME_COUNT).
 - `invert_estimates`: a hidden cell's published estimate and 90% interval are a known formula of its
   count and base ((y + a) / (n + b), the methodology's), so the attacker tries every count within
   the bounds above and keeps those whose estimate, low and high round to what is published. Here
@@ -36,6 +37,11 @@ from sources.geography import load_rotterdam_buurten
 from sources.indicators import load_catalogue
 
 HALF = 2.5
+# Marts that show the indicators' tenancy base as running tenancies per area and month (the
+# method says they are one count): (export, area column, count column). Each shows it rounded
+# under its own pattern, so the attacker takes the narrowest interval any of them gives.
+TENANCY_BASE = "mutatiegraad_pct.denominator"
+SAME_COUNT = (("concentration", "buurtcode", "running"), ("placement_capacity", "area_code", "tenancies"))
 
 
 def public_area_parents() -> dict[str, str]:
@@ -120,6 +126,15 @@ def bounds(exports: Path, targets=None, wide_enough=None,
                         else (max(0.0, shown - HALF), shown + HALF))
             before = cells.get(key, (0.0, np.inf))
             cells[key] = (max(before[0], interval[0]), min(before[1], interval[1]))
+    base = catalogue.term(TENANCY_BASE).measure
+    for name, area, column in SAME_COUNT:
+        if not (exports / f"{name}.parquet").exists():
+            continue
+        for row in read(exports, name):
+            key = (base, row[area], row["period"])
+            if row[column] is not None and key in cells:
+                low, high = cells[key]
+                cells[key] = (max(low, row[column] - HALF), min(high, row[column] + HALF))
     measures = sorted({k[0] for k in cells})
     relation = {t.measure: t.time_relation for t in term_of.values()}
     subsets = [(catalogue.term(r.part).measure, catalogue.term(r.whole).measure)

@@ -731,25 +731,51 @@ def test_unknown_deadweight_and_calendar_year_pools(tmp_path):
 
 # --- concentration -------------------------------------------------------------------------------
 
-def test_concentration_share_trend_and_signal(con):
-    rows = {r["period"]: r for r in records(
-        con, "select * from marts.concentration where buurtcode = ?", [B3])}
-    assert min(rows) == "2025-01" and max(rows) == OBSERVED, "from the first monthly delivery"
-    before, after = rows["2025-06"], rows["2026-06"]
-    assert (before["running"], before["vulnerable"], before["share"]) == (10, 0, 0.0)
-    assert before["trend_12m"] is None, "12 months earlier is before the first delivery"
-    assert (after["running"], after["vulnerable"], after["share"]) == (20, 10, 0.5)
-    assert after["trend_12m"] == 0.5 and after["signal"] is True
-    small = con.execute("select bool_and(suppressed), count(running) from marts.concentration "
-                        "where buurtcode = ? and period < '2025-09'", [B2]).fetchall()  # F2 x10 after
-    assert small == [(True, 0)], "under 10 running or 1-9 vulnerable: no numbers"
-    # ... and never hidden alone: its wijk sibling hides with it, as in placement capacity
-    sibling = con.execute("select bool_and(suppressed), count(running) from marts.concentration "
-                          "where buurtcode = ? and period < '2025-09'", [B1]).fetchall()
-    assert sibling == [(True, 0)]
-    assert tenancy_mix.off_the_shared_pattern(con, "marts.concentration", "buurtcode") == 0
-    columns = [c[0] for c in con.execute("select * from marts.concentration limit 0").description]
-    assert "complex_id" not in columns and "persoon_pseudoniem" not in columns
+def test_concentration_share_trend_and_signal(warehouse, tmp_path):
+    """The mart's own arithmetic, on the shared pattern without the indicators' rule (this world's
+    indicators hide B3's tenancy base before 2026-04, and with it concentration: next test)."""
+    copy = tmp_path / "warehouse.duckdb"
+    copy.write_bytes(warehouse.read_bytes())
+    with open_warehouse(copy) as con:
+        tenancy_mix.publish(con, indicators=None)
+        build(con, next(m for m in discover() if m.name == "concentration"))
+        rows = {r["period"]: r for r in records(
+            con, "select * from marts.concentration where buurtcode = ?", [B3])}
+        assert min(rows) == "2025-01" and max(rows) == OBSERVED, "from the first monthly delivery"
+        before, after = rows["2025-06"], rows["2026-06"]
+        assert (before["running"], before["vulnerable"], before["share"]) == (10, 0, 0.0)
+        assert before["trend_12m"] is None, "12 months earlier is before the first delivery"
+        assert (after["running"], after["vulnerable"], after["share"]) == (20, 10, 0.5)
+        assert after["trend_12m"] == 0.5 and after["signal"] is True
+        small = con.execute("select bool_and(suppressed), count(running) from marts.concentration "
+                            "where buurtcode = ? and period < '2025-09'", [B2]).fetchall()  # F2 x10 after
+        assert small == [(True, 0)], "under 10 running or 1-9 vulnerable: no numbers"
+        # ... and never hidden alone: its wijk sibling hides with it, as in placement capacity
+        sibling = con.execute("select bool_and(suppressed), count(running) from marts.concentration "
+                              "where buurtcode = ? and period < '2025-09'", [B1]).fetchall()
+        assert sibling == [(True, 0)]
+        assert tenancy_mix.off_the_shared_pattern(con, "marts.concentration", "buurtcode") == 0
+        columns = [c[0] for c in con.execute("select * from marts.concentration limit 0").description]
+        assert "complex_id" not in columns and "persoon_pseudoniem" not in columns
+
+
+def test_concentration_shows_the_indicators_tenancy_base_and_only_where_they_do(con):
+    """Running tenancies are the indicators' tenancy base (any day of the month), shown only where
+    the published indicators show it: a stock on the month's last day beside that base gave the
+    hidden ended tenancies away (base - stock >= 1). Tenancies end mid-month in this world."""
+    assert tenancy_mix.off_the_indicator_base(con) == {
+        "shown_where_indicators_hide_the_base": 0, "counted_unlike_the_indicator_base": 0}
+    ended_mid_month = scalar(con, "select count(*) from core.tenancies where einddatum is not null "
+                                  "and einddatum <> last_day(einddatum) and einddatum >= date '2025-01-01'")
+    assert ended_mid_month > 0, "the definitions would agree in a world where nobody leaves mid-month"
+    pairs = con.execute("""
+        select c.period, c.suppressed, c.running, base.suppressed, base.denominator
+        from marts.concentration as c
+        join marts.indicator_values_published as base
+            on base.area_code = c.buurtcode and base.period = c.period
+            and base.indicator_id = 'mutatiegraad_pct'
+        where c.buurtcode = ? and c.period in ('2025-06', '2026-06') order by 1""", [B3]).fetchall()
+    assert pairs == [("2025-06", True, None, True, None), ("2026-06", False, 20, False, 20.0)]
 
 
 # --- privacy: police and survey data never reach persons ------------------------------------------

@@ -115,7 +115,7 @@ def planted(tmp_path_factory):
     placement.write_tables(con)
     models = {m.name: m for m in discover()}
     build(con, models["tenancy_mix_cells"])
-    tenancy_mix.publish(con)
+    tenancy_mix.publish(con, indicators=None)
     build(con, models["placement_capacity_cells"])
     publish(con)
     yield con, path
@@ -269,7 +269,7 @@ def test_a_hidden_buurt_is_not_known_to_hold_1_to_9_vulnerable_tenants():
     con.executemany("insert into core.tenancy_mix_cells values (?, ?, ?, ?, '2026-10', ?, ?, ?, 0, 0)",
                     [(level, code, parent, code, running, vulnerable, vulnerable)
                      for level, code, parent, running, vulnerable in cells])
-    tenancy_mix.publish(con)
+    tenancy_mix.publish(con, indicators=None)
     shown = {code: (suppressed, vulnerable) for code, suppressed, vulnerable in con.execute(
         "select area_code, suppressed, kwetsbaar from core.tenancy_mix_published").fetchall()}
     assert shown["A"] == (True, None)

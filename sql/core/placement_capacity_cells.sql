@@ -1,7 +1,9 @@
 -- Placement capacity per area (buurt, wijk, gemeente) and month, unsuppressed: the cells behind
 -- marts.placement_capacity and what `wijkwijzer plan` reads inside the warehouse. Never per
 -- complex. Per month (the last `months` of the calendar, sources/placement.yaml): tenancies running
--- on the month's last day, those in a vulnerable doelgroep (configured) and statushouders apart
+-- in the month (any day of it: the indicators' tenancy base, so one count is published, not two
+-- whose difference is the small number of tenancies that ended), those in a vulnerable doelgroep
+-- (configured) and statushouders apart
 -- (core.tenancy_mix_cells, whose disclosure pattern this mart shares); the threshold; expected free
 -- units in the next 12 months = homes empty at the month's end + running tenancies x the yearly end
 -- rate of the 12 months before (shrunk toward the city's rate with a prior of

@@ -3,7 +3,11 @@
 -- marts.kwetsbare_huurders_per_buurt, marts.placement_capacity). They are protected once, as one
 -- pattern (core.tenancy_mix_published, assets/tenancy_mix.py): two marts suppressed apart would
 -- each hide a small count that the other's totals give back. Never per complex.
--- A tenancy runs in a month when it runs on the month's last day. Per month: all running
+-- A tenancy runs in a month when it runs on any day of it: exactly the tenancy base the indicators
+-- share (core.tenancy_periods, population huurcontracten), so the two publications show one count
+-- and the pattern hides it wherever the indicators hide their base (assets/tenancy_mix.py). A
+-- stock on the month's last day sat below that base by the tenancies that ended in the month: the
+-- two side by side gave hidden counts of ended tenancies away. Per month: all running
 -- tenancies; those in a vulnerable doelgroep (kwetsbaar: any doelgroep but regulier, the
 -- concentration count) and its parts as the placement planner counts them (vulnerable_tenancies
 -- and statushouders by their configured role, other_kwetsbaar the rest). Months: every month of
@@ -18,12 +22,13 @@ buurten as (
 ),
 
 months as (
-    select period, period_end
+    select period, period_start, period_end
     from core.calendar_periods
     where period_type = 'month'
     union
     select
         delivery_period as period,
+        cast(delivery_period || '-01' as date) as period_start,
         last_day(cast(delivery_period || '-01' as date)) as period_end
     from staging.wonen__huurcontracten
     where regexp_full_match(delivery_period, '[0-9]{4}-[0-9]{2}')
@@ -48,7 +53,7 @@ running as (
     from months
     inner join tenancies
         on tenancies.startdatum <= months.period_end
-        and coalesce(tenancies.einddatum, date '9999-12-31') >= months.period_end
+        and coalesce(tenancies.einddatum, date '9999-12-31') >= months.period_start
     group by all
 ),
 

@@ -1,7 +1,8 @@
 -- Concentration ("magic mix") per buurt and month: running tenancies, those in a vulnerable
 -- target group (doelgroep other than regulier), their share, its change over 12 months in share
 -- points, and a signal when the share or its rise reaches the configured threshold
--- (sources/concentration.yaml). A tenancy runs in a month when it runs on the month's last day.
+-- (sources/concentration.yaml). A tenancy runs in a month when it runs on any day of it: the
+-- indicators' tenancy base, one count (sql/core/tenancy_mix_cells.sql).
 -- Months up to the newest month every corporation has delivered, and not before the first
 -- monthly housing delivery (earlier months may miss tenancies that ended before a partner's
 -- history starts; no trend reaches back before it either). Per buurt only, never per complex.
