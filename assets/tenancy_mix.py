@@ -65,23 +65,21 @@ def publish(con, indicators: str | None = INDICATORS) -> disclosure.SuppressionR
     """Write core.tenancy_mix_published from the cells: the shared pattern and rounded counts,
     with every area-month hidden where `indicators` (the published indicator values) hides the
     tenancy base. `indicators=None`: no indicator table is published beside it (a test world)."""
-    source = CELLS
-    if indicators is not None:
-        con.execute(f"""
-            create or replace temp view _tenancy_mix_source as
-            select cells.*, coalesce(base.hidden, false) as _base_hidden
-            from {CELLS} as cells
-            left join ({_indicator_base(indicators)}) as base using (area_code, period)""")
-        source = "_tenancy_mix_source"
+    base_hidden = ("false" if indicators is None else "coalesce(base.hidden, false)")
+    joined = ("" if indicators is None else
+              f"left join ({_indicator_base(indicators)}) as base using (area_code, period)")
+    con.execute(f"""
+        create or replace temp view _tenancy_mix_source as
+        select cells.*, {base_hidden} as _base_hidden
+        from {CELLS} as cells {joined}""")
     try:
         report = disclosure.suppress(
-            con, source, TARGET, hierarchies=[area_hierarchy_of(con, CELLS)], by=["period"],
-            base="tenancies", protect=list(PROTECT), counts=list(PROTECT), rounding=disclosure.ROUNDING,
-            primary=small_count(PROTECT) + (" or _base_hidden" if indicators is not None else ""))
+            con, "_tenancy_mix_source", TARGET, hierarchies=[area_hierarchy_of(con, CELLS)],
+            by=["period"], base="tenancies", protect=list(PROTECT), counts=list(PROTECT),
+            rounding=disclosure.ROUNDING, primary=f"{small_count(PROTECT)} or _base_hidden")
     finally:
         con.execute("drop view if exists _tenancy_mix_source")
-    if indicators is not None:
-        con.execute(f"alter table {TARGET} drop column _base_hidden")
+    con.execute(f"alter table {TARGET} drop column _base_hidden")
     return report
 
 

@@ -517,7 +517,7 @@ class SplitAuditor:
         for (root, year), ids in sorted(members.items()):
             self.parts.append(((root, year), np.array(ids), Auditor(
                 [self.keys[i] for i in ids], values[ids], area_parents=parents.get(root, {}),
-                known=None if known is None else np.asarray(known, dtype=bool)[ids], **relations)))
+                known=self.known[ids], **relations)))
         self._part_of = {root: part for part, (root, _, _) in enumerate(self.parts)}
         self._last: dict[tuple, tuple[np.ndarray, AuditResult]] = {}
         self._extend: Callable | None = None   # settle()'s, while it runs
