@@ -407,6 +407,51 @@ def test_a_declared_stock_and_its_exits_bound_the_exits_and_hiding_a_stock_cell_
     assert auditor.audit(hidden | np.array([k in result.to_hide for k in keys])).findings == []
 
 
+def test_a_count_that_keeps_coming_back_gets_a_cell_that_binds_it_from_the_duals():
+    """What ended in January and February (3 + 1) is what ran in Q1 (12) less what ran in March
+    (8). With every ended count but March's 0 hidden, January's interval is [0, 4] however the
+    March 0 is shown: hiding that 0, the nearest cell of the same measure, binds nothing. The LP's
+    duals name the cells that do: the running counts of Q1 and March, and no other."""
+    from quality.disclosure_audit import AuditResult, Auditor
+    values = {("s", "2025-01"): 10.0, ("s", "2025-02"): 9.0, ("s", "2025-03"): 8.0, ("s", "2025-Q1"): 12.0,
+              ("e", "2025-01"): 3.0, ("e", "2025-02"): 1.0, ("e", "2025-03"): 0.0, ("e", "2025-Q1"): 4.0}
+    keys = [(m, "B", p) for m, p in values]
+    auditor = Auditor(keys, list(values.values()), protected=lambda m: m == "e", area_parents={"B": None},
+                      time_relation={"s": "distinct", "e": "events"}, stock_exits={"s": "e"})
+    hidden = np.array([m == "e" and v > 0 for (m, _, _), v in zip(keys, values.values())])
+    assert ("cell", ("e", "B", "2025-01")) in {f.target for f in auditor.audit(hidden).findings}
+    relaxing = auditor._relaxing_cells(keys.index(("e", "B", "2025-01")), hidden, AuditResult())
+    assert sorted(keys[c] for c in relaxing) == [("s", "B", "2025-03"), ("s", "B", "2025-Q1")]
+    freed = hidden | np.array([k == ("e", "B", "2025-03") for k in keys])
+    assert ("cell", ("e", "B", "2025-01")) in {f.target for f in auditor.audit(freed).findings}
+
+
+def test_a_count_earlier_releases_give_away_is_set_aside_and_one_a_pattern_can_protect_is_not():
+    """A (5) and B (20) make W (25). An earlier release showed B and W: whatever is hidden now,
+    A = W - B, so no pattern protects it and the audit sets it aside (counted, not a finding)
+    instead of failing for want of a cell to hide. With B merely visible now, hiding B protects
+    A: nothing is set aside and the finding stays, with B to hide."""
+    from quality.disclosure_audit import Auditor, SplitAuditor
+    keys = [("m", "A", "2025-01"), ("m", "B", "2025-01"), ("m", "W", "2025-01")]
+    relations = dict(protected=lambda m: True, area_parents={"A": "W", "B": "W", "W": None},
+                     time_relation={"m": "events"})
+    hidden = np.array([True, False, False])
+    released = Auditor(keys, [5.0, 20.0, 25.0], known=np.array([False, True, True]), **relations)
+    first = released.audit(hidden)
+    assert [f.target for f in first.findings] == [("cell", keys[0])] and first.to_hide == []
+    assert released.set_aside(first.findings) == 1
+    after = released.audit(hidden)
+    assert (after.findings, after.given_away) == ([], 1)
+    shown = Auditor(keys, [5.0, 20.0, 25.0], **relations)
+    found = shown.audit(hidden)
+    assert shown.set_aside(found.findings) == 0
+    assert [f.target for f in shown.audit(hidden).findings] == [("cell", keys[0])]
+    assert found.to_hide == [keys[1]]
+    split = SplitAuditor(keys, [5.0, 20.0, 25.0], known=np.array([False, True, True]), **relations)
+    assert split.audit(hidden).findings and split.set_aside() == 1
+    assert (split.audit(hidden).findings, split.audit(hidden).given_away) == ([], 1)
+
+
 def three_gemeente_years() -> tuple[list, dict, set, dict]:
     """(keys, cells, hidden, relations): gemeente 'g' in 2025 and 2024, gemeente 'xg' in 2025."""
     first, hidden_first = grid_world(2)
