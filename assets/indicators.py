@@ -236,11 +236,12 @@ def indicator_auditor(con: duckdb.DuckDBPyConnection, cells: MeasureCells,
 
 
 def known_counts(con: duckdb.DuckDBPyConnection, cells: str, terms, keys: list,
-                 source: str = "marts.indicator_values") -> np.ndarray:
+                 source: str = "marts.indicator_values", before_the_last: bool = False) -> np.ndarray:
     """Per count of the cells in `cells`, in the order of `keys` (their _measure_cells): does the
-    attacker know it from an earlier release (quality/releases.py)? A count is known when any
-    indicator holding it was shown with its present counts."""
-    view = releases.known_to_the_attacker(con, cells, "_known_cells", source)
+    attacker know it from an earlier release (quality/releases.py; one before the last, with
+    `before_the_last`)? A count is known when any indicator holding it was shown with its
+    present counts."""
+    view = releases.known_to_the_attacker(con, cells, "_known_cells", source, before_the_last)
     counts = _measure_cells(con, view, terms, source)
     for name in ("_known_cells", "_every_cell_hidden"):
         con.execute(f"drop view if exists {name}")
@@ -259,7 +260,18 @@ def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: b
     cells = _measure_cells(con, pattern, terms)
     known = known_counts(con, pattern, terms, cells.keys)
     # One audit, not a round of a loop: its workers are forked once, worth it from two parts.
-    return indicator_auditor(con, cells, catalogue, known).audit(cells.hidden & ~known, lp=lp, fork_from=2)
+    auditor = indicator_auditor(con, cells, catalogue, known)
+    result = auditor.audit(cells.hidden & ~known, lp=lp, fork_from=2)
+    # A count that what was released before the last publication gives away, whatever that
+    # publication hid, is set aside (counted as given away) rather than failed: the last
+    # publication could not protect it. One that it could have protected stays a finding.
+    # (An audit proves by LP only what propagation does not find: setting those aside may leave
+    # more for the LP.)
+    if result.findings and lp and releases.publications_recorded(con):
+        earlier = known_counts(con, pattern, terms, cells.keys, before_the_last=True)
+        while result.findings and auditor.set_aside(earlier):
+            result = auditor.audit(cells.hidden & ~known, lp=lp, fork_from=2)
+    return result
 
 
 def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: Catalogue,
@@ -384,6 +396,12 @@ def _extend_until_it_holds(shared: _SharedPattern, auditor, hidden: np.ndarray, 
     (for suppress() as primary cells). Runs in a forked worker: `shared` is its own copy."""
     to_force: set[tuple[str, str, str]] = set()
     fewest, stalled, exact, audits = math.inf, 0, False, 0
+    if known.any() and audit.findings and auditor.set_aside(audit.findings):
+        # Counts that what earlier releases showed gives away whatever is hidden now: the search
+        # for a cell to hide next to them went through their whole component, round after round
+        # (a city warehouse published before the stock and its exits were declared: 6 minutes).
+        audit = auditor.audit(hidden, local=True)
+        audits += 1
     for _ in range(MAX_EXTENSION_ROUNDS):
         if not audit.findings:
             return hidden, audit, not exact, audits, to_force
@@ -397,7 +415,8 @@ def _extend_until_it_holds(shared: _SharedPattern, auditor, hidden: np.ndarray, 
                 positions = (auditor.position(k) for k in shared.hide(*key))
                 hidden[[p for p in positions if p is not None]] = True
             hidden &= ~known   # hidden with a count the attacker knows: visible to him
-        elif exact:
+        elif exact and not auditor.set_aside(audit.findings):
+            # not even earlier releases alone give them away: the pattern could protect them
             raise RuntimeError(f"{len(audit.findings)} hidden counts too narrow and no cell left to hide")
         # A count narrow within its local ball may be wide in its whole component: when the
         # local audit finds no cell left to hide, or its findings stop falling, the exact one
@@ -528,6 +547,10 @@ def indicator_values_published(context: dg.AssetExecutionContext,
                      + (f"; the patterns of {audit.reused} unchanged gemeente-years were kept" if audit.reused else "")
                      + (f"; {audit.restarted} corrected gemeente-years started from their last pattern"
                         if audit.restarted else ""))
+    if audit.given_away:
+        context.log.warning(f"{audit.given_away:,} hidden counts are given away by what earlier releases "
+                            "showed (a release made before a relation was declared): no pattern can "
+                            "protect them any more (docs/methodology.md)")
     return dg.MaterializeResult(metadata={**estimates, **memory,
         "rows": rows, "suppressed": hidden, "disclosure_seconds": seconds,
         "suppressed_share": round(hidden / rows, 4) if rows else 0.0,

@@ -36,6 +36,10 @@ RELEASED_DDL = f"""
 create table if not exists {RELEASED} (
     indicator_id varchar, area_code varchar, period varchar, numerator double, denominator double,
     released_at timestamp with time zone)"""
+# When each publication was made, whether or not it showed a cell not shown before: what was
+# released before the last one is what that one could not take back (the published table's check)
+PUBLICATIONS = "marts.disclosure_publications"
+PUBLICATIONS_DDL = f"create table if not exists {PUBLICATIONS} (published_at timestamp with time zone)"
 
 
 def counts_as_audited(source: str) -> str:
@@ -52,14 +56,16 @@ def counts_as_audited(source: str) -> str:
         inner join core.indicator_catalogue as catalogue using (indicator_id)"""
 
 
-def _shown_before(cell: str, counts: str) -> str:
+def _shown_before(cell: str, counts: str, before_the_last: bool = False) -> str:
     """SQL: a release showed the cell `cell` (indicator_id, area_code, period) with the counts of
-    `counts` (numerator, denominator)."""
+    `counts` (numerator, denominator); `before_the_last`: one before the last publication (what
+    that one started from)."""
+    last = f"and r.released_at < (select max(published_at) from {PUBLICATIONS})" if before_the_last else ""
     return f"""exists (
         select 1 from {RELEASED} as r
         where r.indicator_id = {cell}.indicator_id and r.area_code = {cell}.area_code
           and r.period = {cell}.period and r.numerator is not distinct from {counts}.numerator
-          and r.denominator is not distinct from {counts}.denominator)"""
+          and r.denominator is not distinct from {counts}.denominator {last})"""
 
 
 def recorded(con: duckdb.DuckDBPyConnection) -> bool:
@@ -68,11 +74,18 @@ def recorded(con: duckdb.DuckDBPyConnection) -> bool:
                        "and table_name = 'disclosure_released'") > 0
 
 
+def publications_recorded(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse records when its publications were made (one made since December
+    2026 did)."""
+    return scalar(con, "select count(*) from information_schema.tables where table_schema = 'marts' "
+                       "and table_name = 'disclosure_publications'") > 0
+
+
 def as_the_attacker_knows(con: duckdb.DuckDBPyConnection, pattern: str, view: str,
-                          source: str = "marts.indicator_values") -> str:
+                          source: str = "marts.indicator_values", before_the_last: bool = False) -> str:
     """Temp view `view`: `pattern` (indicator_id, area_code, period, suppressed) with every cell
-    that an earlier release showed with the counts it has now in `source` not hidden. Returns its
-    name."""
+    that an earlier release showed with the counts it has now in `source` not hidden (one before
+    the last publication, with `before_the_last`). Returns its name."""
     if not recorded(con):   # no release yet (or a warehouse opened read-only before one)
         con.execute(f"create or replace temp view {view} as "
                     f"select indicator_id, area_code, period, suppressed from {pattern}")
@@ -80,27 +93,30 @@ def as_the_attacker_knows(con: duckdb.DuckDBPyConnection, pattern: str, view: st
     con.execute(f"""
         create or replace temp view {view} as
         select p.indicator_id, p.area_code, p.period,
-               p.suppressed and not {_shown_before("p", "counts")} as suppressed
+               p.suppressed and not {_shown_before("p", "counts", before_the_last)} as suppressed
         from {pattern} as p
         left join ({counts_as_audited(source)}) as counts using (indicator_id, area_code, period)""")
     return view
 
 
 def known_to_the_attacker(con: duckdb.DuckDBPyConnection, cells: str, view: str,
-                          source: str = "marts.indicator_values") -> str:
+                          source: str = "marts.indicator_values", before_the_last: bool = False) -> str:
     """Temp view `view`: the cells of `cells` (indicator_id, area_code, period), suppressed = true
-    unless an earlier release showed the cell with its present counts: a pattern whose visible
-    cells are exactly those the attacker knows. Returns its name."""
+    unless an earlier release showed the cell with its present counts (one before the last
+    publication, with `before_the_last`): a pattern whose visible cells are exactly those the
+    attacker knows (knew). Returns its name."""
     con.execute(f"create or replace temp view _every_cell_hidden as "
                 f"select indicator_id, area_code, period, true as suppressed from {cells}")
-    return as_the_attacker_knows(con, "_every_cell_hidden", view, source)
+    return as_the_attacker_knows(con, "_every_cell_hidden", view, source, before_the_last)
 
 
 def record_released(con: duckdb.DuckDBPyConnection, published: str,
                     source: str = "marts.indicator_values") -> None:
     """Record every cell `published` shows (not suppressed) with its counts in `source` (as
-    audited: counts_as_audited), unless it is recorded with those counts already."""
+    audited: counts_as_audited), unless it is recorded with those counts already; and when."""
     con.execute(RELEASED_DDL)
+    con.execute(PUBLICATIONS_DDL)
+    con.execute(f"insert into {PUBLICATIONS} values (now())")
     con.execute(f"""
         insert into {RELEASED}
         select p.indicator_id, p.area_code, p.period, counts.numerator, counts.denominator, now()
