@@ -9,10 +9,10 @@ promises: under 10 both 0 and 10, from 10 on a width of 2 x max(5, 2.5% of the c
 0 of a part under a hidden whole of 1-9 (no evictions among a few ended tenancies) must be able
 to reach 1. Exact bounds that leave out the true count mean the outsider's model is wrong.
 
-Run: .venv/bin/python -m tests.attack_at_scale <data home> [--stock-exits] [year ...]  (all years
-when none given). `--stock-exits`: the outsider also knows that what ran in a quarter is what ran
-in its last month plus what ended before (tests/attacker.py STOCK_EXITS), a known open point the
-audit does not know yet (docs/methodology.md).
+Run: .venv/bin/python -m tests.attack_at_scale <data home> [--no-stock-exits] [year ...]  (all
+years when none given). The outsider knows that what ran in a quarter is what ran in its last month
+plus what ended before (tests/attacker.py STOCK_EXITS), as the method says; `--no-stock-exits`
+leaves it out.
 Exit status 1 when the outsider pins a count or its model is wrong.
 """
 from __future__ import annotations
@@ -68,7 +68,7 @@ def too_narrow(value: float, low: float, high: float) -> bool:
     return high - low < 2 * max(LEAST, SHARE * value) - SLACK
 
 
-def main(home: Path, years: list[str], stock_exits=()) -> int:
+def main(home: Path, years: list[str], stock_exits=attacker.STOCK_EXITS) -> int:
     catalogue = load_catalogue()
     exports = home / "exports" / "marts"
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
@@ -134,5 +134,5 @@ def cohorts_pinned(home: Path, exports: Path) -> list[tuple]:
 
 if __name__ == "__main__":
     args = sys.argv[2:]
-    sys.exit(main(Path(sys.argv[1]), [a for a in args if a != "--stock-exits"],
-                  attacker.STOCK_EXITS if "--stock-exits" in args else ()))
+    sys.exit(main(Path(sys.argv[1]), [a for a in args if a != "--no-stock-exits"],
+                  () if "--no-stock-exits" in args else attacker.STOCK_EXITS))

@@ -92,15 +92,14 @@ def _children(period: str) -> list[str]:
     return []
 
 
-# What ran in a period is what ran in its last part plus what ended in the parts before (docs/
-# methodology.md, "Known open points": the audit knows it only where sources/indicators.yaml
-# declares it under stock_exits, which it does not yet, so it is the attacker's only with
-# `stock_exits=STOCK_EXITS`, to measure that leak).
+# What ran in a period is what ran in its last part plus what ended in the parts before (the
+# published method says so; sources/indicators.yaml declares it under stock_exits for the audit):
+# the attacker knows it unless told otherwise (`stock_exits=()`).
 STOCK_EXITS = (("mutatiegraad_pct.denominator", "mutatiegraad_pct.numerator"),)
 
 
 def bounds(exports: Path, targets=None, wide_enough=None,
-           stock_exits=()) -> dict[tuple[str, str, str], tuple[float, float]]:
+           stock_exits=STOCK_EXITS) -> dict[tuple[str, str, str], tuple[float, float]]:
     """Per hidden count (measure, area, period), or only those in `targets`: the attacker's
     (low, high). With `wide_enough(key, low, high)`, a count that points the attacker finds
     feasible show wide enough gets the range those points span (inside its bounds, so still wide

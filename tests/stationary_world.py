@@ -13,7 +13,12 @@ warehouse does, so disclosure control can publish it without refusing a broken r
   events add up, a stock is its last month, distinct persons or tenancies are DISTINCT_SHARE of the
   sum (never below the largest month), inside max <= quarter <= sum as in the real warehouse.
   Being inside, not on the bound, matters: at quarter = sum an attacker's lower bound of a hidden
-  month would be its true value.
+  month would be its true value;
+- a declared stock and its exits (the tenancy base and the tenancies that ended): its quarter is
+  its last month plus what ended in the months before, its year its last quarter plus what ended
+  in the quarters before; a distinct part is at most its whole in every period (a base that grows
+  by its exits only is below DISTINCT_SHARE of its months).
+The truth a year estimates is the same aggregation of the expected monthly counts.
 Built once per test session (tests/conftest.py); the index steps after marts.indicator_values are
 the production definitions' assets, run by Dagster."""
 from __future__ import annotations
@@ -124,10 +129,12 @@ def simulate(catalogue, n_buurten: int, rng: np.random.Generator
     return drawn, truth
 
 
-def _up(values: np.ndarray, children: int, term) -> np.ndarray:
+def _up(values: np.ndarray, children: int, term, exits: np.ndarray | None = None) -> np.ndarray:
     """Parent periods from their children (rows: periods in order, columns: buurten) by the
-    term's time relation."""
+    term's time relation; `exits`: the children's exits of a declared stock."""
     grouped = values.reshape(-1, children, values.shape[1])
+    if exits is not None:   # its last part plus what ended in the parts before it
+        return grouped[:, -1] + exits.reshape(-1, children, exits.shape[1])[:, :-1].sum(axis=1)
     if term.time_relation == "events":
         return grouped.sum(axis=1)
     if term.time_relation == "stock":
@@ -138,22 +145,42 @@ def _up(values: np.ndarray, children: int, term) -> np.ndarray:
     return np.maximum(grouped.max(axis=1), np.floor(share + 1e-9))
 
 
+def _parents(catalogue, monthly: dict[str, np.ndarray]) -> tuple[dict, dict]:
+    """Every measure's quarters and years from its months (see the module docstring)."""
+    terms = {t.measure: t for i in catalogue.indicators for t in (i.numerator, i.denominator)}
+    exits_of = {catalogue.term(p.stock).measure: catalogue.term(p.exits).measure
+                for p in catalogue.stock_exits}
+    quarters, years = {}, {}
+    for measure, term in terms.items():
+        exits = monthly[exits_of[measure]] if measure in exits_of else None
+        quarters[measure] = _up(monthly[measure], CHILDREN["quarter"], term, exits)
+        years[measure] = _up(quarters[measure], CHILDREN["year"], term,
+                             None if exits is None else _up(exits, CHILDREN["quarter"], terms[exits_of[measure]]))
+    pairs = [(catalogue.term(r.part).measure, catalogue.term(r.whole).measure) for r in catalogue.relations]
+    for _ in pairs:   # a chain of parts settles in as many passes as it is long
+        for part, whole in pairs:
+            if terms[part].time_relation == "distinct" and terms[part].rounded:
+                quarters[part] = np.minimum(quarters[part], quarters[whole])
+                years[part] = np.minimum(years[part], years[whole])
+    return quarters, years
+
+
 def _periods(catalogue, drawn: dict[str, np.ndarray], buurten: list[str]) -> pl.DataFrame:
     """One row per indicator, buurt and month, quarter and year (the survey, a yearly file in
     December, for years only)."""
     labels = {"month": [f"{m.year}-{m.month:02d}" for m in MONTHS],
               "quarter": [f"{m.year}-Q{(m.month - 1) // 3 + 1}" for m in MONTHS[::3]],
               "year": [str(m.year) for m in MONTHS[::12]]}
+    quarters, years = _parents(catalogue, drawn)
     frames = []
     for indicator in catalogue.indicators:
-        terms = (indicator.numerator, indicator.denominator)
-        monthly = [drawn[t.measure] for t in terms]
+        measures = (indicator.numerator.measure, indicator.denominator.measure)
+        monthly = [drawn[m] for m in measures]
         if indicator.unit.key == "score":
             by_type = {"year": [m[11::12] for m in monthly]}
         else:
-            quarters = [_up(m, CHILDREN["quarter"], t) for m, t in zip(monthly, terms)]
-            by_type = {"month": monthly, "quarter": quarters,
-                       "year": [_up(q, CHILDREN["year"], t) for q, t in zip(quarters, terms)]}
+            by_type = {"month": monthly, "quarter": [quarters[m] for m in measures],
+                       "year": [years[m] for m in measures]}
         for period_type, (numerators, denominators) in by_type.items():
             for row, period in enumerate(labels[period_type]):
                 frames.append(pl.DataFrame({
@@ -162,16 +189,25 @@ def _periods(catalogue, drawn: dict[str, np.ndarray], buurten: list[str]) -> pl.
     return pl.concat(frames)
 
 
-def true_year_value(indicator, truth: dict, k: int) -> float:
-    """What buurt k's value of a year estimates: a mean, or the monthly rate times the unit's
-    scale, twelve times over when events or persons of twelve months are counted over a stock."""
+def expected_years(catalogue, drawn: dict[str, np.ndarray], truth: dict) -> dict[str, np.ndarray]:
+    """Every measure's years aggregated from its expected months: a numerator's true rate times
+    its base as drawn (marks and euros as drawn: their truth is a mean)."""
+    expected = dict(drawn)
+    for t in truth.values():
+        if "rate" in t:
+            expected[t["numerator"]] = t["rate"] * drawn[t["denominator"]]
+    return _parents(catalogue, expected)[1]
+
+
+def true_year_value(indicator, truth: dict, k: int, years: dict[str, np.ndarray]) -> float:
+    """What buurt k's value of a year estimates: a mean, or the unit's scale times its expected
+    numerator over its expected denominator of a year (`years`: expected_years), aggregated as the
+    counts are: twelve months of events over a stock, persons of twelve months, a base and what
+    left it."""
     t = truth[indicator.id]
     if "mean" in t:
         return float(t["mean"][k])
-    months = {"stock": 1.0, "events": 12.0}     # what a year holds of one month's count
-    numerator, denominator = (months.get(term.time_relation, 12 * DISTINCT_SHARE ** 2)
-                              for term in (indicator.numerator, indicator.denominator))
-    return float(t["rate"][k] * indicator.unit.scale * numerator / denominator)
+    return float(indicator.unit.scale * years[t["numerator"]][0, k] / years[t["denominator"]][0, k])
 
 
 def build_stationary_world(path, seed: int = 7, years: tuple[int, ...] = (2025, 2026),
@@ -201,8 +237,9 @@ def deliver_years(con, path, seed: int, years: tuple[int, ...]) -> dg.ExecuteInP
     write_values(con, periods)
     result = materialize_tables(path, INDEX_STEPS, provided=SIMULATED)
     assert result.success
+    years = expected_years(catalogue, drawn, truth)
     frame = pl.DataFrame([{"indicator_id": i.id, "area_code": b, "kind": truth[i.id]["kind"],
-                           "true_value": true_year_value(i, truth, k)}
+                           "true_value": true_year_value(i, truth, k, years)}
                           for i in catalogue.indicators for k, b in enumerate(buurten)])
     con.execute("create or replace table main.truth as select * from frame")
     return result
