@@ -36,10 +36,12 @@ RELEASED_DDL = f"""
 create table if not exists {RELEASED} (
     indicator_id varchar, area_code varchar, period varchar, numerator double, denominator double,
     released_at timestamp with time zone)"""
-# When each publication was made, whether or not it showed a cell not shown before: what was
-# released before the last one is what that one could not take back (the published table's check)
-PUBLICATIONS = "marts.disclosure_publications"
-PUBLICATIONS_DDL = f"create table if not exists {PUBLICATIONS} (published_at timestamp with time zone)"
+# When the last publication was made (one row), whether or not it showed a cell not shown before:
+# what was released before it is what it could not take back (the published table's check). Its
+# own cells are recorded with this time. One row, so a publication killed and run again leaves
+# the warehouse as one run would.
+LAST_PUBLICATION = "marts.disclosure_last_publication"
+LAST_PUBLICATION_DDL = f"create table if not exists {LAST_PUBLICATION} (published_at timestamp with time zone)"
 
 
 def counts_as_audited(source: str) -> str:
@@ -60,7 +62,7 @@ def _shown_before(cell: str, counts: str, before_the_last: bool = False) -> str:
     """SQL: a release showed the cell `cell` (indicator_id, area_code, period) with the counts of
     `counts` (numerator, denominator); `before_the_last`: one before the last publication (what
     that one started from)."""
-    last = f"and r.released_at < (select max(published_at) from {PUBLICATIONS})" if before_the_last else ""
+    last = f"and r.released_at < (select max(published_at) from {LAST_PUBLICATION})" if before_the_last else ""
     return f"""exists (
         select 1 from {RELEASED} as r
         where r.indicator_id = {cell}.indicator_id and r.area_code = {cell}.area_code
@@ -75,10 +77,10 @@ def recorded(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def publications_recorded(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the warehouse records when its publications were made (one made since December
+    """Whether the warehouse records when its last publication was made (one made since December
     2026 did)."""
     return scalar(con, "select count(*) from information_schema.tables where table_schema = 'marts' "
-                       "and table_name = 'disclosure_publications'") > 0
+                       "and table_name = 'disclosure_last_publication'") > 0
 
 
 def as_the_attacker_knows(con: duckdb.DuckDBPyConnection, pattern: str, view: str,
@@ -115,11 +117,13 @@ def record_released(con: duckdb.DuckDBPyConnection, published: str,
     """Record every cell `published` shows (not suppressed) with its counts in `source` (as
     audited: counts_as_audited), unless it is recorded with those counts already; and when."""
     con.execute(RELEASED_DDL)
-    con.execute(PUBLICATIONS_DDL)
-    con.execute(f"insert into {PUBLICATIONS} values (now())")
+    con.execute(LAST_PUBLICATION_DDL)
+    con.execute(f"delete from {LAST_PUBLICATION}")
+    con.execute(f"insert into {LAST_PUBLICATION} values (now())")
     con.execute(f"""
         insert into {RELEASED}
-        select p.indicator_id, p.area_code, p.period, counts.numerator, counts.denominator, now()
+        select p.indicator_id, p.area_code, p.period, counts.numerator, counts.denominator,
+               (select published_at from {LAST_PUBLICATION})
         from {published} as p
         inner join ({counts_as_audited(source)}) as counts using (indicator_id, area_code, period)
         where not p.suppressed and not {_shown_before("p", "counts")}""")
