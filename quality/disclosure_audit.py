@@ -560,9 +560,8 @@ class Auditor:
         rows = _reach(self.by_cell, columns)
         block = self.matrix[rows]
         b = -(block @ np.where(hidden, 0.0, self.values))
-        cap = float(max(self.values[columns].max(), np.abs(b).max(initial=1.0), 1.0) * 10 + 1000)
         solve = _highs(block[:, columns].tocsc(), self.equality[rows], b,
-                       np.zeros(len(columns)), np.full(len(columns), cap))
+                       np.zeros(len(columns)), np.full(len(columns), _cap(self.values[columns], b)))
         visible = _reach(self.matrix, rows)
         visible = visible[~hidden[visible] & ~self.public[visible]]
         costs = np.zeros(len(columns))
@@ -800,8 +799,7 @@ class _Component:
         # Above every true hidden count too (a hidden stock of homes may be far larger than the
         # targets and the visible sums around it): below it, the true counts were cut off and a
         # ball's LP had no feasible point.
-        self.cap = float(max(values.max(initial=1.0), np.abs(b).max(initial=1.0),
-                             self.truth.max(initial=1.0), 1.0) * 10 + 1000)
+        self.cap = _cap(values, b, self.truth)
 
     def short(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
         """Per target: is [low, high] narrower than required?"""
@@ -1034,6 +1032,13 @@ class _Component:
         slack = FEASIBILITY * (1.0 + np.abs(self.b))
         return bool((x >= -FEASIBILITY).all() and (np.abs(activity[self.equality]) <= slack[self.equality]).all()
                     and (activity[~self.equality] <= slack[~self.equality]).all())
+
+
+def _cap(*magnitudes: np.ndarray) -> float:
+    """An upper bound for every hidden cell of an LP, far above the counts and sums around it
+    (`magnitudes`: its targets, right-hand sides, true hidden counts), so each LP is bounded and a
+    bound at the cap is wide enough."""
+    return float(max(*(np.abs(m).max(initial=1.0) for m in magnitudes), 1.0) * 10 + 1000)
 
 
 def _implied(coo, rhs: np.ndarray, lb: np.ndarray, ub: np.ndarray) -> np.ndarray:
