@@ -92,9 +92,19 @@ def _children(period: str) -> list[str]:
     return []
 
 
-# What ran in a period is what ran in its last part plus what ended in the parts before (the
-# published method says so; sources/indicators.yaml declares it under stock_exits for the audit):
-# the attacker knows it unless told otherwise (`stock_exits=()`).
+def _following(period: str) -> str:
+    year = int(period[:4])
+    if len(period) == 4:
+        return str(year + 1)
+    if period[5] == "Q":
+        return f"{year}-Q{int(period[6]) + 1}" if period[6] != "4" else f"{year + 1}-Q1"
+    return f"{year}-{int(period[5:]) + 1:02d}" if period[5:] != "12" else f"{year + 1}-01"
+
+
+# What ran in a period is what ran in its last part plus what ended in the parts before, and what
+# ran and did not end runs in the next period (the published method says so; sources/
+# indicators.yaml declares it under stock_exits for the audit): the attacker knows it unless told
+# otherwise (`stock_exits=()`), across years too (the audit holds one year at a time).
 STOCK_EXITS = (("mutatiegraad_pct.denominator", "mutatiegraad_pct.numerator"),)
 
 
@@ -177,6 +187,9 @@ def bounds(exports: Path, targets=None, wide_enough=None,
                         eq.append({i: 1.0, periods[-1]: -1.0, **{k: -1.0 for k in left}})
                 elif kind == "stock":
                     eq.append({i: 1.0, periods[-1]: -1.0})
+            following, ended = index.get((m, a, _following(p))), index.get((exits.get(m), a, p))
+            if following is not None and ended is not None:   # next >= this - what ended in it
+                ub.append({i: 1.0, ended: -1.0, following: -1.0})
         for part, whole in subsets:
             for (m, a, p), i in index.items():
                 if m == part and (whole, a, p) in index:

@@ -386,11 +386,13 @@ def test_the_cell_hidden_next_relaxes_the_relation_that_pins_the_count():
     assert auditor.audit(hidden | np.array([area == "C2" for area in values])).findings == []
 
 
-def test_a_declared_stock_and_its_exits_bound_the_exits_and_hiding_a_stock_cell_frees_them():
+def test_a_declared_stock_and_its_exits_bound_the_exits_and_hiding_stock_cells_frees_them():
     """What ran in Q1 (12) is what ran in March (8) plus what ended in January and February
-    (3 + 1). With every ended count hidden and every running count shown, the audit that knows
-    this pins January and February to [0, 4] and hides a running count in that relation; one
-    that does not know it finds them wide. Hiding the running count it picks settles it."""
+    (3 + 1); and what ran in January (10) and did not end runs in February (9), so at least 1
+    ended in January, and likewise in February. With every ended count hidden and every running
+    count shown, the audit that knows this pins January and February to [1, 3] (and Q1 from 2
+    up) and hides running counts; one that does not know it finds them wide. Hiding the running
+    counts it picks, round by round, settles it in two."""
     from quality.disclosure_audit import Auditor
     values = {("s", "2025-01"): 10.0, ("s", "2025-02"): 9.0, ("s", "2025-03"): 8.0, ("s", "2025-Q1"): 12.0,
               ("e", "2025-01"): 3.0, ("e", "2025-02"): 1.0, ("e", "2025-03"): 0.0, ("e", "2025-Q1"): 4.0}
@@ -401,17 +403,22 @@ def test_a_declared_stock_and_its_exits_bound_the_exits_and_hiding_a_stock_cell_
     assert Auditor(keys, list(values.values()), **relations).audit(hidden).findings == []
     auditor = Auditor(keys, list(values.values()), stock_exits={"s": "e"}, **relations)
     result = auditor.audit(hidden)
-    assert {f.target for f in result.findings} == {("cell", ("e", "B", "2025-01")), ("cell", ("e", "B", "2025-02"))}
-    assert all(f.high == 4 for f in result.findings)
-    assert result.to_hide and all(m == "s" for m, _, _ in result.to_hide)
-    assert auditor.audit(hidden | np.array([k in result.to_hide for k in keys])).findings == []
+    assert {f.target: (f.low, f.high) for f in result.findings if f.target[1][2] != "2025-Q1"} == {
+        ("cell", ("e", "B", "2025-01")): (1.0, 3.0), ("cell", ("e", "B", "2025-02")): (1.0, 3.0)}
+    for _ in range(2):
+        assert result.findings and result.to_hide and all(m == "s" for m, _, _ in result.to_hide)
+        hidden |= np.array([k in result.to_hide for k in keys])
+        result = auditor.audit(hidden)
+    assert result.findings == []
 
 
 def test_a_count_that_keeps_coming_back_gets_a_cell_that_binds_it_from_the_duals():
     """What ended in January and February (3 + 1) is what ran in Q1 (12) less what ran in March
-    (8). With every ended count but March's 0 hidden, January's interval is [0, 4] however the
-    March 0 is shown: hiding that 0, the nearest cell of the same measure, binds nothing. The LP's
-    duals name the cells that do: the running counts of Q1 and March, and no other."""
+    (8), and January's is at least what ran in January (10) less what ran on in February (9).
+    With every ended count but March's 0 hidden, January's interval is [1, 4] however the March 0
+    is shown: hiding that 0, the nearest cell of the same measure, binds nothing. The LP's duals
+    name the cells that do: the running counts of Q1 and of January and February, which bound it
+    from below, and no other."""
     from quality.disclosure_audit import AuditResult, Auditor
     values = {("s", "2025-01"): 10.0, ("s", "2025-02"): 9.0, ("s", "2025-03"): 8.0, ("s", "2025-Q1"): 12.0,
               ("e", "2025-01"): 3.0, ("e", "2025-02"): 1.0, ("e", "2025-03"): 0.0, ("e", "2025-Q1"): 4.0}
@@ -421,7 +428,7 @@ def test_a_count_that_keeps_coming_back_gets_a_cell_that_binds_it_from_the_duals
     hidden = np.array([m == "e" and v > 0 for (m, _, _), v in zip(keys, values.values())])
     assert ("cell", ("e", "B", "2025-01")) in {f.target for f in auditor.audit(hidden).findings}
     relaxing = auditor._relaxing_cells(keys.index(("e", "B", "2025-01")), hidden, AuditResult())
-    assert sorted(keys[c] for c in relaxing) == [("s", "B", "2025-03"), ("s", "B", "2025-Q1")]
+    assert sorted(keys[c] for c in relaxing) == [("s", "B", "2025-01"), ("s", "B", "2025-02"), ("s", "B", "2025-Q1")]
     freed = hidden | np.array([k == ("e", "B", "2025-03") for k in keys])
     assert ("cell", ("e", "B", "2025-01")) in {f.target for f in auditor.audit(freed).findings}
 

@@ -768,14 +768,27 @@ def test_concentration_shows_the_indicators_tenancy_base_and_only_where_they_do(
     ended_mid_month = scalar(con, "select count(*) from core.tenancies where einddatum is not null "
                                   "and einddatum <> last_day(einddatum) and einddatum >= date '2025-01-01'")
     assert ended_mid_month > 0, "the definitions would agree in a world where nobody leaves mid-month"
+    # every area-month of the one shared pattern against the indicators' base: which ones the
+    # indicators hide follows from the whole pattern, so read it (buurten, wijken, gemeente)
     pairs = con.execute("""
-        select c.period, c.suppressed, c.running, base.suppressed, base.denominator
-        from marts.concentration as c
-        join marts.indicator_values_published as base
-            on base.area_code = c.buurtcode and base.period = c.period
-            and base.indicator_id = 'mutatiegraad_pct'
-        where c.buurtcode = ? and c.period in ('2025-06', '2026-06') order by 1""", [B3]).fetchall()
-    assert pairs == [("2025-06", True, None, True, None), ("2026-06", False, 20, False, 20.0)]
+        with base as (   -- shown where any indicator on running tenancies shows its base
+            select area_code, period, bool_and(suppressed) as suppressed,
+                   max(denominator) filter (where not suppressed) as denominator
+            from marts.indicator_values_published
+            join core.indicator_catalogue using (indicator_id)
+            where population = 'huurcontracten' and period_type = 'month' group by all)
+        select shared.area_code || ' ' || shared.period, shared.suppressed, shared.tenancies,
+               base.suppressed, base.denominator
+        from core.tenancy_mix_published as shared join base using (area_code, period)
+        order by all""").fetchall()
+    assert {hidden for _, hidden, *_ in pairs} == {True, False}
+    for cell, hidden, running, base_hidden, base in pairs:
+        assert hidden or not base_hidden, cell
+        assert hidden or running == int(base), cell
+    assert scalar(con, "select count(*) from marts.concentration where not suppressed") == \
+        scalar(con, """select count(*) from core.tenancy_mix_published as shared
+                       join marts.concentration as c on c.buurtcode = shared.area_code
+                           and c.period = shared.period where not shared.suppressed""")
 
 
 # --- privacy: police and survey data never reach persons ------------------------------------------
