@@ -11,8 +11,9 @@ to reach 1. Exact bounds that leave out the true count mean the outsider's model
 
 Run: .venv/bin/python -m tests.attack_at_scale <data home> [--no-stock-exits] [year ...]  (all
 years when none given). The outsider knows that what ran in a quarter is what ran in its last month
-plus what ended before (tests/attacker.py STOCK_EXITS), as the method says; `--no-stock-exits`
-leaves it out.
+plus what ended before, and that what ran and did not end runs on in the next period, December
+to January included (tests/attacker.py STOCK_EXITS), as the method says; `--no-stock-exits`
+leaves both out.
 Exit status 1 when the outsider pins a count or its model is wrong.
 """
 from __future__ import annotations
