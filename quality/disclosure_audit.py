@@ -208,6 +208,7 @@ class _Model:
                 raise ValueError(f"unknown time relation {relation!r} for {m}")
             if relation == "none":
                 continue
+            exits = by_measure_area.get((stock_exits.get(m), a), {})   # a declared stock's exits
             for period, parent in periods.items():
                 expected = _expected_children(period)
                 if not expected:
@@ -224,14 +225,13 @@ class _Model:
                         self._add([child, parent], [1.0, -1.0], False)
                     if complete:
                         self._add([parent] + present, [1.0] + [-1.0] * len(present), False)
-                    exits = by_measure_area.get((stock_exits.get(m), a), {})
                     before = [exits.get(c) for c in expected[:-1]]
                     if complete and before and None not in before:   # last part + what ended before
                         self._add([parent, present[-1]] + before, [1.0, -1.0] + [-1.0] * len(before), True)
                 elif relation == "stock" and expected[-1] in periods:
                     self._add([parent, periods[expected[-1]]], [1.0, -1.0], True)
-            exits = by_measure_area.get((stock_exits.get(m), a), {})
-            for period, cell in periods.items():   # what ran and did not end runs on: next >= this - ended
+            for period, cell in (periods.items() if exits else ()):
+                # what ran and did not end runs on: next >= this - ended
                 following = periods.get(_next_period(period))
                 if following is not None and period in exits:
                     self._add([cell, exits[period], following], [1.0, -1.0, -1.0], False)
@@ -622,9 +622,9 @@ class SplitAuditor:
     one gemeente in one year tells him nothing about another. One relation does cross a year and
     is not audited here: a declared stock's December less its exits runs on in January (the
     audit declares that step within a year only; joining a gemeente's years into one part made
-    the city's publication 2.2 times slower, docs/methodology.md lists it as open). A part is (gemeente, year). A part
-    whose pattern is the one it last audited gives that result back, so an audit after a
-    change costs only the parts that changed; `settle` extends each part until it holds, on its
+    the city's publication 2.2 times slower, docs/methodology.md lists it as open). A part is
+    (gemeente, year). A part whose pattern is the one it last audited gives that result back, so
+    an audit after a change costs only the parts that changed; `settle` extends each part until it holds, on its
     own and at its own pace. Same interface as Auditor; `keys` and `position` are over all cells."""
 
     def __init__(self, keys: Sequence[Key], values, *, area_parents: Mapping[str, str | None],

@@ -93,6 +93,8 @@ def _children(period: str) -> list[str]:
 
 
 def _following(period: str) -> str:
+    """The next period of the same kind. The outsider's own, not the audit's
+    (quality/disclosure_audit.py _next_period): it must not share the code it attacks."""
     year = int(period[:4])
     if len(period) == 4:
         return str(year + 1)
