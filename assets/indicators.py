@@ -222,10 +222,10 @@ def indicator_auditor(con: duckdb.DuckDBPyConnection, cells: MeasureCells,
                       catalogue: Catalogue, known: np.ndarray | None = None) -> SplitAuditor:
     """The attacker's audit of the indicator counts, gemeente by gemeente; `known`: per count,
     whether an earlier release showed it as it is now (see known_counts)."""
-    _, measures = _measures(catalogue)
+    terms, measures = _measures(catalogue)
     subsets = [(catalogue.term(r.part).measure, catalogue.term(r.whole).measure)
                for r in catalogue.relations]
-    return SplitAuditor(cells.keys, cells.values,
+    return SplitAuditor(cells.keys, cells.values, beyond=_year_edge_counts(con, catalogue, terms),
                    protected=lambda m: measures[m]["protected"],
                    public=lambda m: measures[m]["public"],
                    area_parents=area_hierarchy(con, "area_code").parents,
@@ -233,6 +233,25 @@ def indicator_auditor(con: duckdb.DuckDBPyConnection, cells: MeasureCells,
                    subsets=subsets, known=known,
                    stock_exits={catalogue.term(p.stock).measure: catalogue.term(p.exits).measure
                                 for p in catalogue.stock_exits})
+
+
+def _year_edge_counts(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, terms) -> dict:
+    """The true counts of every declared stock in each January, from all of
+    marts.indicator_values: what the audit of a gemeente's year before it takes the attacker to
+    know (SplitAuditor), also when only some parts are published anew."""
+    stocks = {catalogue.term(pair.stock).measure for pair in catalogue.stock_exits}
+    stock_terms = [term for term in terms if term[2] in stocks]
+    if not stock_terms:
+        return {}
+    con.execute("""
+        create or replace temp view _januaries as
+        select indicator_id, area_code, period, false as suppressed from marts.indicator_values
+        where substr(period, 6) = '01'""")
+    try:
+        cells = _measure_cells(con, "_januaries", stock_terms)
+    finally:
+        con.execute("drop view if exists _januaries")
+    return dict(zip(cells.keys, cells.values.tolist()))
 
 
 def known_counts(con: duckdb.DuckDBPyConnection, cells: str, terms, keys: list,

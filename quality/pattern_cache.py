@@ -2,16 +2,19 @@
 parts whose cells changed.
 
 No relation between the published counts crosses a gemeente (areas add up within it; periods
-and subsets relate cells of one area) or a year (months add up to quarters, quarters to their
-year; nothing adds up years). So suppression and the attacker's audit of one gemeente in one year
-depend on those cells alone, and a pattern made and audited for exactly these cells under exactly this
-method is still safe: it is reused. A part's *fingerprint* covers every input of its pattern:
-each cell's key, counts and parent area, the gemeente's buurten and wijken in core.dim_buurt
+and subsets relate cells of one area), and one only crosses a year (months add up to quarters,
+quarters to their year; nothing adds up years; but a declared stock less its exits runs on from
+December into January, and the audit of a year takes the next January as known). So suppression
+and the attacker's audit of one gemeente in one year depend on those cells and the next January
+alone, and a pattern made and audited for exactly these under exactly this method is still safe:
+it is reused. A part's *fingerprint* covers every input of its pattern: each cell's key, counts
+and parent area, the cells of the next January, the gemeente's buurten and wijken in core.dim_buurt
 (with or without cells: the audit knows a wijk's sum only when every buurt of it has a cell), plus
 the method (the disclosure code and the catalogue's parser, the catalogue of thresholds and the
 libraries' versions). Anything else, a changed count, a buurt moved to another
 wijk, an edited threshold or audit, makes a new fingerprint and the part is published anew. A
-partner's corrected month touches its own gemeenten in that year only; a new month, its year.
+partner's corrected month touches its own gemeenten in that year only (a January, the year
+before it too); a new month, its year (a January, the year before it too).
 
 A part whose counts changed but not its cells (a correction: the same cells under the same
 method) starts from its last pattern (restart_from_last): what that hid is hidden again, and
@@ -102,12 +105,23 @@ def fingerprint_parts(con: duckdb.DuckDBPyConnection, source: str, columns: Iter
                count(*) || ':' || bit_xor(h) || ':' || sum(h // 2048) as areas
         from (select gemeentecode, hash(buurtcode, wijkcode, gemeentecode) as h from {dim})
         group by all""")
+    # A January counts in the year before's part as well: its audit takes it as known (a stock
+    # less its exits runs on across the year's edge).
     con.execute(f"""
         create or replace temp table _part_fingerprints as
-        with hashed as (
-            select parts.part, parts.gemeente, hash({hashed}, parts.parent) as h
-            from {source} as cells inner join _cell_part as parts using (area_code, period))
-        select part, count(*) as cells,
+        with own as (
+            select parts.part, parts.gemeente, hash({hashed}, parts.parent) as h, true as own
+            from {source} as cells inner join _cell_part as parts using (area_code, period)),
+        januaries as (
+            select parts.gemeente || '/' || (cast(left(cells.period, 4) as integer) - 1) as part,
+                   parts.gemeente, hash({hashed}, parts.parent, 'the next January') as h, false as own
+            from {source} as cells inner join _cell_part as parts using (area_code, period)
+            where substr(cells.period, 6) = '01'),
+        hashed as (
+            select * from own
+            union all
+            select * from januaries where part in (select part from own))
+        select part, count(*) filter (where own) as cells,
                -- a one-way digest: the XOR and sum of unkeyed cell hashes, kept in two versions
                -- (before and after a correction), would give a corrected cell's counts back
                -- the method in the clear before it, so a correction can tell that only cells changed

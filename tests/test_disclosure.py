@@ -412,6 +412,29 @@ def test_a_declared_stock_and_its_exits_bound_the_exits_and_hiding_stock_cells_f
     assert result.findings == []
 
 
+def test_what_ran_in_december_and_did_not_end_runs_on_in_the_next_january_audited_a_year_at_a_time():
+    """What ran in December 2025 (10) and did not end there (3 ended) runs on in January 2026
+    (8 ran): at least 2 ended in December, a hidden 3 pinned away from 0. Each year is audited
+    apart, the next January's stock taken as known (`beyond`), shown or not: a split audit
+    without it finds nothing, with it finds December's ended count and hides December's running
+    count, which settles it. The January of a year after that, or of another stock, is no part
+    of it."""
+    from quality.disclosure_audit import SplitAuditor
+    values = {("s", "2025-12"): 10.0, ("e", "2025-12"): 3.0, ("s", "2026-01"): 8.0, ("e", "2026-01"): 0.0}
+    keys = [(m, "B", p) for m, p in values]
+    relations = dict(protected=lambda m: True, area_parents={"B": None},
+                     time_relation={"s": "distinct", "e": "events"}, stock_exits={"s": "e"})
+    hidden = np.array([k == ("e", "B", "2025-12") for k in keys])
+    januaries = {("s", "B", "2026-01"): 8.0, ("s", "B", "2027-01"): 0.0, ("e", "B", "2026-01"): 0.0}
+    assert SplitAuditor(keys, list(values.values()), workers=1, **relations).audit(hidden).findings == []
+    split = SplitAuditor(keys, list(values.values()), workers=1, beyond=januaries, **relations)
+    for january_hidden in (False, True):
+        result = split.audit(hidden | np.array([january_hidden and k == ("s", "B", "2026-01") for k in keys]))
+        assert [(f.target, f.low) for f in result.findings] == [(("cell", ("e", "B", "2025-12")), 2.0)]
+        assert result.to_hide == [("s", "B", "2025-12")]
+    assert split.audit(hidden | np.array([k == ("s", "B", "2025-12") for k in keys])).findings == []
+
+
 def test_a_count_that_keeps_coming_back_gets_a_cell_that_binds_it_from_the_duals():
     """What ended in January and February (3 + 1) is what ran in Q1 (12) less what ran in March
     (8), and January's is at least what ran in January (10) less what ran on in February (9).

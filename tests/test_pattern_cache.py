@@ -137,6 +137,14 @@ def test_a_moved_buurt_or_a_changed_threshold_redoes_the_gemeenten_it_touches(wo
                      where indicator_id in (select indicator_id from core.indicator_catalogue
                                             where not numerator_rounded and min_count is null)""")
     assert reused_now(world) == ["GM9001/2025", f"GM{SECOND}/2024", f"GM{SECOND}/2025"]
+    # The audit of a year takes the next January's stock as known (a stock less its exits runs on
+    # across the year's edge): a changed January redoes the year before it too, a February not.
+    for month, kept in (("01", ["GM9001/2025"]), ("02", ["GM9001/2025", f"GM{SECOND}/2024"])):
+        for step in (1, -1):
+            world.execute("""update marts.indicator_values set numerator = numerator + ?
+                             where indicator_id = 'mutatiegraad_pct' and area_code = ? and period = ?""",
+                          [step, f"GM{SECOND}", f"2025-{month}"])
+            assert reused_now(world) == (kept if step == 1 else ["GM9001/2025", f"GM{SECOND}/2024", f"GM{SECOND}/2025"])
     buurt = world.execute(f"select min(buurtcode) from core.dim_buurt where gemeentecode = 'GM{SECOND}'").fetchone()[0]
     world.execute(f"update core.dim_buurt set wijkcode = 'WK{SECOND}99' where buurtcode = ?", [buurt])
     assert reused_now(world) == ["GM9001/2025"], "the buurt's relations changed in its own gemeente only"
