@@ -106,7 +106,8 @@ def _following(period: str) -> str:
 # What ran in a period is what ran in its last part plus what ended in the parts before, and what
 # ran and did not end runs in the next period (the published method says so; sources/
 # indicators.yaml declares it under stock_exits for the audit): the attacker knows it unless told
-# otherwise (`stock_exits=()`), across years too (the audit holds one year at a time).
+# otherwise (`stock_exits=()`), across years too, from both sides (the audit, a year at a time, knows
+# December's side only).
 STOCK_EXITS = (("mutatiegraad_pct.denominator", "mutatiegraad_pct.numerator"),)
 
 
