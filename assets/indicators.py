@@ -225,7 +225,7 @@ def indicator_auditor(con: duckdb.DuckDBPyConnection, cells: MeasureCells,
     terms, measures = _measures(catalogue)
     subsets = [(catalogue.term(r.part).measure, catalogue.term(r.whole).measure)
                for r in catalogue.relations]
-    return SplitAuditor(cells.keys, cells.values, beyond=_year_edge_counts(con, catalogue, terms),
+    return SplitAuditor(cells.keys, cells.values, beyond=_stock_januaries(con, catalogue, terms),
                    protected=lambda m: measures[m]["protected"],
                    public=lambda m: measures[m]["public"],
                    area_parents=area_hierarchy(con, "area_code").parents,
@@ -235,7 +235,7 @@ def indicator_auditor(con: duckdb.DuckDBPyConnection, cells: MeasureCells,
                                 for p in catalogue.stock_exits})
 
 
-def _year_edge_counts(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, terms) -> dict:
+def _stock_januaries(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, terms) -> dict:
     """The true counts of every declared stock in each January, from all of
     marts.indicator_values: what the audit of a gemeente's year before it takes the attacker to
     know (SplitAuditor), also when only some parts are published anew."""

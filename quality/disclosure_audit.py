@@ -238,15 +238,16 @@ class _Model:
                     self._add([parent, periods[expected[-1]]], [1.0, -1.0], True)
             for period, cell in (periods.items() if exits else ()):
                 # what ran and did not end runs on: next >= this - ended
-                following = _next_period(period)
                 if period not in exits:
                     continue
+                following = _next_period(period)
+                january = (m, a, f"{following[:4]}-01")
                 if following in periods:
                     self._add([cell, exits[period], periods[following]], [1.0, -1.0, -1.0], False)
-                elif (m, a, f"{following[:4]}-01") in beyond and following[:4] != period[:4]:
+                elif following[:4] != period[:4] and january in beyond:
                     # across the year's edge (December, Q4, the year), next January's count
                     # known: this - ended runs on into it (so into its Q1 and year, if shown)
-                    self._add([cell, exits[period]], [1.0, -1.0], False, beyond[(m, a, f"{following[:4]}-01")])
+                    self._add([cell, exits[period]], [1.0, -1.0], False, beyond[january])
         self.pairs: list[tuple[int, int]] = []
         for part, whole in subsets:
             for (m, a, p), i in self.index.items():

@@ -110,17 +110,16 @@ def fingerprint_parts(con: duckdb.DuckDBPyConnection, source: str, columns: Iter
     con.execute(f"""
         create or replace temp table _part_fingerprints as
         with own as (
-            select parts.part, parts.gemeente, hash({hashed}, parts.parent) as h, true as own
+            select parts.part, parts.gemeente, cells.period, hash({hashed}, parts.parent) as h
             from {source} as cells inner join _cell_part as parts using (area_code, period)),
-        januaries as (
-            select parts.gemeente || '/' || (cast(left(cells.period, 4) as integer) - 1) as part,
-                   parts.gemeente, hash({hashed}, parts.parent, 'the next January') as h, false as own
-            from {source} as cells inner join _cell_part as parts using (area_code, period)
-            where substr(cells.period, 6) = '01'),
         hashed as (
-            select * from own
+            select part, gemeente, h, true as own from own
             union all
-            select * from januaries where part in (select part from own))
+            select gemeente || '/' || (cast(left(period, 4) as integer) - 1), gemeente,
+                   hash(h, 'the next January'), false
+            from own
+            where substr(period, 6) = '01'
+              and gemeente || '/' || (cast(left(period, 4) as integer) - 1) in (select part from own))
         select part, count(*) filter (where own) as cells,
                -- a one-way digest: the XOR and sum of unkeyed cell hashes, kept in two versions
                -- (before and after a correction), would give a corrected cell's counts back
