@@ -269,18 +269,42 @@ def known_counts(con: duckdb.DuckDBPyConnection, cells: str, terms, keys: list,
     return ~counts.hidden
 
 
+def witness_rows(auditor: SplitAuditor) -> pl.DataFrame:
+    """The points the auditor proved its last patterns with (SplitAuditor.witnesses), one row per
+    cell a point moves: point, measure, area_code, period, value."""
+    point, position, value = auditor.witnesses()
+    keys = [auditor.keys[i] for i in position.tolist()]
+    return pl.DataFrame({"point": point, "measure": [k[0] for k in keys], "area_code": [k[1] for k in keys],
+                         "period": [k[2] for k in keys], "value": value},
+                        schema={"point": pl.Int64, "measure": pl.String, "area_code": pl.String,
+                                "period": pl.String, "value": pl.Float64})
+
+
+def _witnesses_over(keys: list, rows: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """witness_rows' `rows` as SplitAuditor.audit takes them, over `keys` (a row of a cell not
+    among them is left out, and so fails its point)."""
+    positions = pl.DataFrame({"measure": [k[0] for k in keys], "area_code": [k[1] for k in keys],
+                              "period": [k[2] for k in keys]}).with_row_index("position")
+    found = rows.join(positions, on=["measure", "area_code", "period"], how="inner")
+    return (found["point"].to_numpy(), found["position"].to_numpy().astype(np.int64),
+            found["value"].to_numpy().astype(float))
+
+
 def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: bool = True,
-                          catalogue: Catalogue | None = None) -> AuditResult:
+                          catalogue: Catalogue | None = None, witnesses: str | None = None) -> AuditResult:
     """The attacker's audit (quality/disclosure_audit.py) of a suppression pattern over
     marts.indicator_values: `pattern` has indicator_id, area_code, period, suppressed. A count an
-    earlier release showed as it is now is visible to him (quality/releases.py)."""
+    earlier release showed as it is now is visible to him (quality/releases.py). `witnesses`: a
+    relation of points to check first (as witness_rows gives them): a target they prove wide
+    needs no LP."""
     catalogue = catalogue or load_catalogue()
     terms = _measures(catalogue)[0]
     cells = _measure_cells(con, pattern, terms)
     known = known_counts(con, pattern, terms, cells.keys)
     # One audit, not a round of a loop: its workers are forked once, worth it from two parts.
     auditor = indicator_auditor(con, cells, catalogue, known)
-    result = auditor.audit(cells.hidden & ~known, lp=lp, fork_from=2)
+    points = _witnesses_over(cells.keys, con.sql(f"select * from {witnesses}").pl()) if witnesses else None
+    result = auditor.audit(cells.hidden & ~known, lp=lp, fork_from=2, witnesses=points)
     # A count that what was released before the last publication gives away, whatever that
     # publication hid, is set aside (counted as given away) rather than failed: the last
     # publication could not protect it. One that it could have protected stays a finding.
@@ -401,6 +425,10 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
                     "from _indicator_published where suppressed")
     else:
         raise RuntimeError(f"the disclosure audit did not settle in {MAX_AUDIT_ROUNDS} rounds")
+    # The points that prove the pattern, for the published table's check to verify (kept with
+    # the pattern: quality/pattern_cache.py).
+    witnesses = witness_rows(auditor)
+    con.execute("create or replace temp table _audit_witnesses as select * from witnesses")
     audit.rounds = audits
     reports["audit"] = audit
     return reports
@@ -494,8 +522,10 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
                    "audit": AuditResult(parts=0)}
         con.execute(f"create or replace temp table _indicator_published as "
                     f"select indicator_id, area_code, period, suppressed from {pattern_cache.CACHE} limit 0")
+        con.execute("create or replace temp table _audit_witnesses (point bigint, measure varchar, "
+                    "area_code varchar, period varchar, value double)")
     reports["audit"].reused, reports["audit"].restarted = len(reused), restarted
-    pattern_cache.store(con, "_indicator_published")
+    pattern_cache.store(con, "_indicator_published", "_audit_witnesses")
     con.execute(f"insert into _indicator_published by name {pattern_cache.cached_patterns()}")
     missing = scalar(con, """select count(*) from marts.indicator_values as iv
         anti join _indicator_published as p using (indicator_id, area_code, period)""")
@@ -536,7 +566,8 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
             iv.area_code""")
     releases.record_released(con, PUBLISHED)
     for table in ("_population_cells", "_population_published", "_indicator_cells",
-                  "_indicator_published", "_forced_cells", "_cells_to_publish", "_last_pattern"):
+                  "_indicator_published", "_forced_cells", "_cells_to_publish", "_last_pattern",
+                  "_audit_witnesses"):
         con.execute(f"drop table if exists {table}")
     _forget_parts(con)
     return reports
@@ -632,7 +663,8 @@ def derivable_cells(con) -> list:
 def derivable_cells_since_last_audit(con) -> tuple[list, int, int]:
     """derivable_cells for the gemeente-years that no earlier fresh audit covers in their present
     state (cells, method and published pattern: quality/pattern_cache.py), recorded as covered
-    when it finds nothing. Returns (findings, gemeente-years audited now, covered before)."""
+    when it finds nothing. Returns (findings, gemeente-years audited now, covered before, the
+    audit's result: its targets, how many the publication's points proved, its LPs)."""
     _fingerprint_parts(con)
     # The pattern as the attacker knows it (earlier releases included): a part is covered only
     # in that state, so a release that shows a hidden cell of it makes it audited again.
@@ -643,29 +675,39 @@ def derivable_cells_since_last_audit(con) -> tuple[list, int, int]:
         select p.indicator_id, p.area_code, p.period, p.suppressed
         from {PUBLISHED} as p inner join _cell_part as parts using (area_code, period)
         where parts.part in (select part from _parts_to_audit)""")
-    findings = audit_indicator_cells(con, "_pattern_to_audit").findings if todo else []
+    # The points the publication proved its patterns with are checked first, against this
+    # audit's own model of the published table; what they do not prove is proven by LP here.
+    pattern_cache.witnesses_of_parts_to_audit(con, "_witnesses_to_check")
+    result = audit_indicator_cells(con, "_pattern_to_audit", witnesses="_witnesses_to_check") \
+        if todo else AuditResult(parts=0)
+    findings = result.findings
     if not findings:
         pattern_cache.record_audited(con)
-    for view in ("_pattern_to_audit", "_published_as_known"):
+    for view in ("_pattern_to_audit", "_published_as_known", "_witnesses_to_check"):
         con.execute(f"drop view if exists {view}")
     _forget_parts(con)
-    return findings, len(todo), covered
+    return findings, len(todo), covered, result
 
 
 @dg.asset_check(pool=WAREHOUSE_POOL, asset=PUBLISHED_KEY, blocking=True,
                 description="No visible cell under its minimum base or count, and no hidden count "
-                            "an attacker can bound within its protection interval (a fresh LP audit "
+                            "an attacker can bound within its protection interval (a fresh audit "
                             "over area, time and subset relations of every gemeente-year that no "
-                            "earlier one covers in its present cells and pattern).")
+                            "earlier one covers in its present cells and pattern: the points the "
+                            "publication proved it with, checked against every relation, and LPs "
+                            "for what they do not prove).")
 def indicator_values_published_safe(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect() as con:
         small = small_visible_cells(con)
-        derivable, audited, covered = derivable_cells_since_last_audit(con)
+        derivable, audited, covered, audit = derivable_cells_since_last_audit(con)
     return dg.AssetCheckResult(passed=small == 0 and not derivable,
                                metadata={"small_visible_cells": small,
                                          "derivable_hidden_cells": len(derivable),
                                          "gemeente_years_audited": audited,
-                                         "gemeente_years_audited_before": covered})
+                                         "gemeente_years_audited_before": covered,
+                                         "protected_targets": audit.targets,
+                                         "targets_proven_by_the_publications_points": audit.certified,
+                                         "lps": audit.lps})
 
 
 @dg.asset_check(pool=WAREHOUSE_POOL, asset=INDEX_KEY, description="Every score finite and within the cap; every band set.")

@@ -113,6 +113,7 @@ class AuditResult:
     reused: int = 0     # gemeente-years whose audited pattern was kept (quality/pattern_cache.py)
     restarted: int = 0  # corrected gemeente-years started from their last pattern (same cells)
     given_away: int = 0  # hidden counts earlier releases give away whatever is hidden now (set_aside)
+    certified: int = 0   # targets proven wide by points handed in (Auditor.audit's witnesses)
     findings: list[Finding] = field(default_factory=list)
     to_hide: list[Key] = field(default_factory=list)
 
@@ -126,6 +127,7 @@ class AuditResult:
                    components=sum(r.components for r in results), lps=sum(r.lps for r in results),
                    method=next((m for m in ("lp", "propagation", "none needed") if m in methods), ""),
                    parts=len(results), given_away=sum(r.given_away for r in results),
+                   certified=sum(r.certified for r in results),
                    findings=[f for r in results for f in r.findings],
                    to_hide=sorted(k for r in results for k in r.to_hide))
 
@@ -134,7 +136,7 @@ class AuditResult:
                 "components": self.components, "lps": self.lps, "method": self.method,
                 "too_narrow": len(self.findings), "rounds": self.rounds, "parts": self.parts,
                 "reused": self.reused, "restarted": self.restarted,
-                "given_away_by_earlier_releases": self.given_away}
+                "given_away_by_earlier_releases": self.given_away, "certified": self.certified}
 
 
 def _next_period(period: str) -> str:
@@ -315,18 +317,27 @@ class Auditor:
         self._returns: dict[tuple, int] = {}   # per target: times a cell was hidden for it
         self._given_away: set = set()   # labels of group targets no pattern protects (set_aside)
         self._given_away_cell = np.zeros(len(self.values), dtype=bool)   # cells likewise
+        self._witnesses: list[tuple[np.ndarray, np.ndarray]] = []   # see witnesses
 
     @property
     def proofs(self) -> tuple:
         """What this auditor remembers having proven, how often it spared a gemeente's cell per
         target and which targets it set aside (to carry it across processes)."""
         return (self._proven, self._proven_cell, self._proven_on, self._spared, self._returns,
-                self._given_away, self._given_away_cell)
+                self._given_away, self._given_away_cell, self._witnesses)
 
     @proofs.setter
     def proofs(self, proofs: tuple) -> None:
         (self._proven, self._proven_cell, self._proven_on, self._spared, self._returns,
-         self._given_away, self._given_away_cell) = proofs
+         self._given_away, self._given_away_cell, self._witnesses) = proofs
+
+    @property
+    def witnesses(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The feasible points that prove wide every target proven on the last pattern audited:
+        each the cells (positions in `keys`) where it differs from the true counts, and its
+        values there. Another auditor of the same cells and relations can check them
+        (`audit(..., witnesses=...)`) instead of solving LPs again."""
+        return self._witnesses
 
     def set_aside(self, findings: Sequence[Finding], earlier: np.ndarray | None = None) -> int:
         """Set aside those of `findings` (a last audit's) that no pattern can protect any more:
@@ -348,9 +359,9 @@ class Auditor:
             return already
         known = self.public if earlier is None else self.public_measure | np.asarray(earlier, dtype=bool)
         # what is proven wide on the pattern audited stays with it, not with this wider one
-        kept = (self._proven.copy(), self._proven_cell.copy(), self._proven_on)
+        kept = (self._proven.copy(), self._proven_cell.copy(), self._proven_on, self._witnesses)
         found = self.audit(~known, lp=True, only=asked).findings
-        self._proven, self._proven_cell, self._proven_on = kept
+        self._proven, self._proven_cell, self._proven_on, self._witnesses = kept
         for finding in found:
             if finding.target[0] == "cell":
                 self._given_away_cell[self.model.index[finding.target[1]]] = True
@@ -363,7 +374,8 @@ class Auditor:
         return self.model.index.get(key)
 
     def audit(self, hidden, lp: bool = True, stop_after: int | None = None,
-              local: bool = False, only: set | None = None) -> AuditResult:
+              local: bool = False, only: set | None = None,
+              witnesses: Sequence[tuple[np.ndarray, np.ndarray]] = ()) -> AuditResult:
         """Hidden counts whose derivable interval is too narrow, and per finding one visible cell
         to hide next. Interval propagation first (cheap, finds most); the LP proves the rest once
         propagation finds nothing (or `lp=False`: propagation only). `stop_after`: return once
@@ -375,11 +387,16 @@ class Auditor:
 
         The Auditor remembers the targets it proved wide: on a pattern that hides at least what
         the last one hid they stay wide (a feasible point with the newly hidden cells at their
-        true values is still feasible), so a suppression loop's audits only prove what is new."""
+        true values is still feasible), so a suppression loop's audits only prove what is new.
+
+        `witnesses`: points another auditor proved with (its `witnesses`, here over these keys).
+        Each is checked against every relation and the pattern (it may move hidden cells only);
+        the targets that those which pass prove wide need no LP (`result.certified`)."""
         hidden = np.asarray(hidden, dtype=bool)
         if self._proven_on is None or (self._proven_on & ~hidden).any():
             self._proven = set()   # a cell shown again: what was proven may no longer hold
             self._proven_cell[:] = False
+            self._witnesses = []
         self._proven_on = hidden.copy()
         values, keys = self.values, self.model.keys
         touched = (abs(self.matrix) @ hidden.astype(float)) > 0
@@ -438,6 +455,16 @@ class Auditor:
         result.targets += groups
         if only is not None:
             group_targets = [target for target in group_targets if target[0] in only]
+        if len(witnesses) and (len(todo) or group_targets):
+            wide, passed = self._proven_by(witnesses, hidden, todo, [
+                (hidden_ids[cells], coefs, offset) for _, cells, coefs, offset in group_targets])
+            cell_wide, group_wide = wide[:len(todo)], wide[len(todo):]
+            self._proven_cell[todo[cell_wide]] = True
+            self._proven.update(label for (label, *_), w in zip(group_targets, group_wide) if w)
+            self._witnesses += passed
+            result.certified = int(wide.sum())
+            todo = todo[~cell_wide]
+            group_targets = [target for target, w in zip(group_targets, group_wide) if not w]
         if not len(todo) and not group_targets:
             result.method = "none needed"
             return result
@@ -481,7 +508,9 @@ class Auditor:
                     offsets[ids], need[ids], target_values[ids], truth[columns],
                     bounds=(whole_system.lb[columns], whole_system.ub[columns]))
                 limit = None if stop_after is None else stop_after - len(narrow)
-                found, proven = component.narrow_by_lp(result, limit, local)
+                found, proven, points = component.narrow_by_lp(result, limit, local)
+                if only is None:   # a question about a wider pattern proves nothing for this one
+                    self._witnesses += [(hidden_ids[columns[moved]], x) for moved, x in points]
                 narrow += [(int(ids[t]), low, high) for t, low, high in found]
                 proven = ids[proven]
                 self._proven_cell[todo[proven[proven < len(todo)]]] = True
@@ -497,6 +526,46 @@ class Auditor:
             [(label_of(t), hidden_ids[objective.indices[objective.indptr[t]:objective.indptr[t + 1]]],
               binding.get(t)) for t, _, _ in narrow], hidden, result)
         return result
+
+    def _proven_by(self, witnesses: Sequence[tuple[np.ndarray, np.ndarray]], hidden: np.ndarray,
+                   cells: np.ndarray, groups: list[tuple[np.ndarray, list, float]]
+                   ) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+        """Per target (the hidden counts `cells`, then the group targets `groups`: their cells,
+        coefficients and offset), whether the `witnesses` that are feasible points of this
+        pattern prove it wide; and those points. A point passes when it moves hidden cells only,
+        no count below 0, and keeps every relation within the tolerance a solver's point is
+        checked with (_Component.feasible): then it is a table of counts the attacker cannot
+        tell from the true one, and a target's values over such points bound his interval from
+        inside."""
+        values, n = self.values, len(self.values)
+        moved = np.concatenate([m for m, _ in witnesses]).astype(np.int64)
+        point = np.repeat(np.arange(len(witnesses)), [len(m) for m, _ in witnesses])
+        moved_to = np.concatenate([x for _, x in witnesses]).astype(float)
+        passes = np.ones(len(witnesses), dtype=bool)
+        passes[point[~hidden[moved] | (moved_to < -FEASIBILITY)]] = False
+        delta = csc_matrix((moved_to - values[moved], (moved, point)), shape=(n, len(witnesses)))
+        b = self.rhs - self.matrix @ np.where(hidden, 0.0, values)   # as a component's (_Component)
+        change = (self.matrix @ delta).tocoo()
+        activity = (self.matrix @ np.where(hidden, values, 0.0))[change.row] + change.data - b[change.row]
+        slack = FEASIBILITY * (1.0 + np.abs(b[change.row]))
+        broken = np.where(self.equality[change.row], np.abs(activity) > slack, activity > slack)
+        passes[change.col[broken]] = False
+        lengths = [len(c) for c, _, _ in groups]
+        objective = csr_matrix((
+            np.concatenate([np.ones(len(cells)), *(np.asarray(coefs, float) for _, coefs, _ in groups)]),
+            np.concatenate([cells, *(c for c, _, _ in groups)]).astype(np.int64),
+            np.concatenate([np.arange(len(cells) + 1), len(cells) + np.cumsum(lengths, dtype=np.int64)])),
+            shape=(len(cells) + len(groups), n))
+        low = objective @ values + np.concatenate([np.zeros(len(cells)), [o for *_, o in groups]])
+        high = low.copy()
+        reached = (objective @ delta[:, np.flatnonzero(passes)]).tocsr()   # per target and point: the change
+        some = np.flatnonzero(np.diff(reached.indptr) > 0)
+        if len(some):
+            starts = reached.indptr[some]
+            low[some] += np.minimum(np.minimum.reduceat(reached.data, starts), 0.0)
+            high[some] += np.maximum(np.maximum.reduceat(reached.data, starts), 0.0)
+        need = np.vstack([requirements(values[cells]), np.tile(GROUP, (len(groups), 1))])
+        return ~_short(need, low, high), [w for w, ok in zip(witnesses, passes) if ok]
 
     def _cells_to_hide(self, targets: list[tuple[tuple, np.ndarray, np.ndarray | None]],
                        hidden: np.ndarray, result: AuditResult) -> list[Key]:
@@ -692,18 +761,19 @@ class SplitAuditor:
         return None if local is None else int(ids[local])
 
     def audit(self, hidden, lp: bool = True, local: bool = False,
-              fork_from: int | None = None) -> AuditResult:
+              fork_from: int | None = None, witnesses: tuple | None = None) -> AuditResult:
         """Every part's audit of its share of `hidden` (see Auditor.audit), as one result.
         `fork_from`: the fewest parts to audit that are worth forked workers: MIN_PARTS_TO_FORK
         by default, for a pool made again at each call; a single audit, such as the published
-        table's check, makes its pool once and gains from two parts on."""
+        table's check, makes its pool once and gains from two parts on. `witnesses`: points
+        to check first, as `witnesses()` gives them (over these keys)."""
         hidden = np.asarray(hidden, dtype=bool)
         todo = []
         for part, (root, ids, _) in enumerate(self.parts):
             last = self._last.get((root, lp, local))
             if last is None or not np.array_equal(last[0], hidden[ids]):
                 todo.append(part)
-        for part, result in self._run(todo, hidden, lp, local, fork_from):
+        for part, result in self._run(todo, hidden, lp, local, fork_from, self._by_part(witnesses)):
             root, ids, _ = self.parts[part]
             self._last[(root, lp, local)] = (hidden[ids], result)
         self.part_audits += len(todo)
@@ -760,9 +830,39 @@ class SplitAuditor:
             self._extend = None
         return hidden, handed, most
 
-    def _run(self, todo: list[int], hidden: np.ndarray, lp: bool, local: bool, fork_from: int | None):
+    def witnesses(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every part's Auditor.witnesses as rows (point, cell position in `keys`, value), the
+        points numbered across parts."""
+        points = [(ids[moved], x) for _, ids, auditor in self.parts for moved, x in auditor.witnesses]
+        if not points:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+        return (np.repeat(np.arange(len(points)), [len(cells) for cells, _ in points]),
+                np.concatenate([cells for cells, _ in points]), np.concatenate([x for _, x in points]))
+
+    def _by_part(self, witnesses: tuple | None) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+        """`witnesses()`'s rows as each part's points over its own keys (a point that moves cells
+        of two parts is no point of either: it is left out)."""
+        by_part: list[list] = [[] for _ in self.parts]
+        if witnesses is None or not len(witnesses[0]):
+            return by_part
+        point, cells, values = (np.asarray(w) for w in witnesses)
+        part_of, local_of = np.full(len(self.keys), -1), np.full(len(self.keys), -1)
+        for part, (_, ids, _) in enumerate(self.parts):
+            part_of[ids], local_of[ids] = part, np.arange(len(ids))
+        order = np.argsort(point, kind="stable")
+        point, cells, values = point[order], cells[order], values[order]
+        starts = np.flatnonzero(np.r_[True, point[1:] != point[:-1]])
+        for moved, x in zip(np.split(cells, starts[1:]), np.split(values, starts[1:])):
+            parts = np.unique(part_of[moved])
+            if len(parts) == 1 and parts[0] >= 0:
+                by_part[parts[0]].append((local_of[moved], x))
+        return by_part
+
+    def _run(self, todo: list[int], hidden: np.ndarray, lp: bool, local: bool, fork_from: int | None,
+             witnesses: list[list]):
         """(part, result) for every part in `todo` (see _map)."""
-        yield from self._map(_audit_part, [(part, hidden[self.parts[part][1]], lp, local) for part in todo],
+        yield from self._map(_audit_part, [(part, hidden[self.parts[part][1]], lp, local, witnesses[part])
+                                           for part in todo],
                              MIN_PARTS_TO_FORK if fork_from is None else fork_from)
 
     def _map(self, work: Callable, tasks: list[tuple], fork_from: int):
@@ -802,9 +902,9 @@ def _default_signals() -> None:
 
 
 def _audit_part(task: tuple) -> tuple[int, AuditResult, tuple]:
-    part, pattern, lp, local = task
+    part, pattern, lp, local, witnesses = task
     auditor = _forked.parts[part][2]
-    return part, auditor.audit(pattern, lp=lp, local=local), auditor.proofs
+    return part, auditor.audit(pattern, lp=lp, local=local, witnesses=witnesses), auditor.proofs
 
 
 def _settle_part(task: tuple) -> tuple:
@@ -856,8 +956,7 @@ class _Component:
 
     def short(self, low: np.ndarray, high: np.ndarray) -> np.ndarray:
         """Per target: is [low, high] narrower than required?"""
-        return ((low > self.need[:, 0] + TOLERANCE) | (high < self.need[:, 1] - TOLERANCE)
-                | (high - low < self.need[:, 2] - TOLERANCE))
+        return _short(self.need, low, high)
 
     def propagate(self, rounds: int = 50) -> tuple[np.ndarray, np.ndarray]:
         """Interval propagation: bounds every attacker gets by reasoning one constraint at a time
@@ -951,9 +1050,13 @@ class _Component:
         relaxation, so its interval holds the attacker's); narrow there, it is narrow for him,
         and a finding without any ball LP.
         `local`: stop growing at LOCAL_BALL and call what is still narrow a finding.
-        Returns the findings and the targets proven wide."""
+        Returns the findings, the targets proven wide and the points that prove them (each as
+        the cells it moves from the truth and their values there: see Auditor.witnesses)."""
         seen_low = self.objective @ self.truth + self.offsets   # the true counts: feasible
         seen_high = seen_low.copy()
+        # per target, the point that reached its lowest (highest) value so far (-1: the truth)
+        points: list[tuple[np.ndarray, np.ndarray]] = []
+        low_at, high_at = np.full(len(seen_low), -1), np.full(len(seen_low), -1)
         cells_of = [self.objective.indices[self.objective.indptr[t]:self.objective.indptr[t + 1]]
                     for t in range(self.objective.shape[0])]
         uses = self.objective.copy()
@@ -964,6 +1067,11 @@ class _Component:
             if not self.feasible(x):   # never trust a point the full system does not accept
                 return
             reached = self.objective @ x + self.offsets
+            lower, higher = reached < seen_low, reached > seen_high
+            if lower.any() or higher.any():
+                low_at[lower], high_at[higher] = len(points), len(points)
+                moved = np.flatnonzero(x != self.truth)   # kept as the cells it moves: small
+                points.append((moved, x[moved]))
             np.minimum(seen_low, reached, out=seen_low)
             np.maximum(seen_high, reached, out=seen_high)
 
@@ -1014,7 +1122,9 @@ class _Component:
                 narrow.append((t, low, high))
                 if limit is not None and len(narrow) >= limit:
                     break
-        return narrow, np.flatnonzero(~self.short(seen_low, seen_high))
+        proven = np.flatnonzero(~self.short(seen_low, seen_high))
+        used = np.unique(np.concatenate([low_at[proven], high_at[proven]]))
+        return narrow, proven, [points[i] for i in used[used >= 0]]
 
     def narrow_outside(self, t: int, columns: np.ndarray, result: AuditResult) -> tuple[float, float] | None:
         """Target t's outer bounds (see outer_bounds) around the ball `columns` if they are narrow,
@@ -1085,6 +1195,12 @@ class _Component:
         slack = FEASIBILITY * (1.0 + np.abs(self.b))
         return bool((x >= -FEASIBILITY).all() and (np.abs(activity[self.equality]) <= slack[self.equality]).all()
                     and (activity[~self.equality] <= slack[~self.equality]).all())
+
+
+def _short(need: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Per target: is [low, high] narrower than `need` (see requirements) allows?"""
+    return ((low > need[:, 0] + TOLERANCE) | (high < need[:, 1] - TOLERANCE)
+            | (high - low < need[:, 2] - TOLERANCE))
 
 
 def _cap(*magnitudes: np.ndarray) -> float:

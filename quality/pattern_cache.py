@@ -31,12 +31,14 @@ window's sum. It is published only where every count in that window is visible
 pattern came from.
 
 The cache holds no counts, only which cells are hidden (what the published table shows anyway)
-and a one-way digest of each part's fingerprint.
+and a one-way digest of each part's fingerprint. Beside it, WITNESSES keeps the points that prove
+each pattern wide: counts, like the true ones in the warehouse, and like them never published.
 
-The published table's check audits it afresh, as an outsider would (assets/indicators.py). A
-part whose cells, method and pattern are those of a fresh audit that found nothing is recorded
-in AUDITED; a later check audits only the parts that are not, so a corrected month costs its own
-gemeente-year there too. Same inputs, same audit: the record holds only digests.
+The published table's check audits it afresh, as an outsider would (assets/indicators.py): it
+builds its own model of the published table, verifies the kept points against it and proves by
+LP what they do not. A part whose cells, method and pattern are those of a fresh audit that found
+nothing is recorded in AUDITED; a later check audits only the parts that are not, so a corrected
+month costs its own gemeente-year there too. Same inputs, same audit: the record holds only digests.
 """
 from __future__ import annotations
 
@@ -56,6 +58,14 @@ create table if not exists {CACHE} (
     suppressed boolean)"""
 AUDITED = "marts.disclosure_audited_parts"
 AUDITED_DDL = f"create table if not exists {AUDITED} (part varchar, fingerprint varchar, pattern varchar)"
+# The feasible points that prove each kept pattern wide (quality/disclosure_audit.py: a table of
+# counts the attacker cannot tell from the true one, as the cells it moves from the true counts):
+# the published table's check verifies them instead of solving the LPs again. They are counts, kept
+# in the warehouse beside the true ones and never published.
+WITNESSES = "marts.disclosure_witnesses"
+WITNESSES_DDL = f"""
+create table if not exists {WITNESSES} (
+    part varchar, point bigint, measure varchar, area_code varchar, period varchar, value double)"""
 LIBRARIES = ("duckdb", "scipy", "highspy", "numpy", "polars")
 
 
@@ -193,10 +203,12 @@ def cached_patterns() -> str:
             "where part in (select part from _reused_parts)")
 
 
-def store(con: duckdb.DuckDBPyConnection, pattern: str) -> None:
+def store(con: duckdb.DuckDBPyConnection, pattern: str, witnesses: str) -> None:
     """Keep the new patterns in `pattern` (indicator_id, area_code, period, suppressed) under
-    their part's fingerprint, and forget every part that was not reused: in one transaction, so
-    a part's rows and its fingerprint never disagree."""
+    their part's fingerprint, with the points that prove them (`witnesses`: point, measure,
+    area_code, period, value), and forget every part that was not reused: in one transaction,
+    so a part's rows and its fingerprint never disagree."""
+    con.execute(WITNESSES_DDL)
     con.execute("begin transaction")
     try:
         con.execute(f"delete from {CACHE} where part not in (select part from _reused_parts)")
@@ -206,6 +218,11 @@ def store(con: duckdb.DuckDBPyConnection, pattern: str) -> None:
             from {pattern} as p
             inner join _cell_part as parts using (area_code, period)
             inner join _part_fingerprints as prints using (part)""")
+        con.execute(f"delete from {WITNESSES} where part not in (select part from _reused_parts)")
+        con.execute(f"""
+            insert into {WITNESSES}
+            select parts.part, w.point, w.measure, w.area_code, w.period, w.value
+            from {witnesses} as w inner join _cell_part as parts using (area_code, period)""")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -230,6 +247,16 @@ def parts_not_audited(con: duckdb.DuckDBPyConnection, pattern: str) -> list[str]
         anti join {AUDITED} using (part, fingerprint, pattern)   -- not NOT IN: one NULL would skip all
         order by part""")
     return [row[0] for row in con.execute("select part from _parts_to_audit").fetchall()]
+
+
+def witnesses_of_parts_to_audit(con: duckdb.DuckDBPyConnection, into: str) -> None:
+    """Temp view `into`: the kept points of the parts in `_parts_to_audit` (point, measure,
+    area_code, period, value), numbered across parts."""
+    con.execute(WITNESSES_DDL)
+    con.execute(f"""
+        create or replace temp view {into} as
+        select dense_rank() over (order by part, point) as point, measure, area_code, period, value
+        from {WITNESSES} where part in (select part from _parts_to_audit)""")
 
 
 TEMP_TABLES = ("_area_gemeente", "_cell_part", "_gemeente_areas", "_part_fingerprints", "_reused_parts",

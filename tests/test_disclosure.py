@@ -344,6 +344,55 @@ def test_the_auditor_reproves_only_what_changed_and_forgets_when_a_cell_is_shown
         [f.target for f in six_buurten(cells, {k for k, s in zip(keys, shown) if s}).findings]
 
 
+def test_the_points_that_proved_a_pattern_prove_it_to_a_fresh_auditor_and_forged_ones_prove_nothing():
+    """An auditor's witnesses (the feasible points that proved its targets wide) let a fresh
+    auditor of the same cells prove them without an LP; a point it cannot verify proves nothing:
+    one that breaks a relation, moves a cell the pattern shows or makes a count negative. Then the
+    fresh auditor's LPs decide, and a count too narrow is still found."""
+    from quality.disclosure_audit import Auditor
+    cells, hidden = grid_world(0)
+    keys = sorted(cells)
+    values = [cells[k] for k in keys]
+    relations = dict(protected=lambda m: True, area_parents=AREAS.parents, time_relation={"n": "events"})
+    narrow, findings = None, None
+    for _ in range(60):   # extend the pattern until it holds, keeping the first, with findings
+        result = six_buurten(cells, hidden)
+        if result.findings and narrow is None:
+            narrow, findings = set(hidden), {f.target for f in result.findings}
+        if not result.findings:
+            break
+        hidden |= set(result.to_hide)
+    assert narrow, "the world needs a pattern with counts too narrow, or this test proves nothing"
+    pattern = np.array([k in hidden for k in keys])
+    prover = Auditor(keys, values, **relations)
+    proven = prover.audit(pattern)
+    assert proven.findings == [] and proven.lps > 0 and prover.witnesses
+    fresh = Auditor(keys, values, **relations).audit(pattern, witnesses=prover.witnesses)
+    assert fresh.findings == [] and fresh.lps == 0 and fresh.certified == fresh.targets == proven.targets
+
+    # Forged points for the narrow pattern's findings: each moves a target alone (an area's sum
+    # breaks), or into a shown cell, or below zero. None of them is taken.
+    narrow_pattern = np.array([k in narrow for k in keys])
+    shown = int(np.flatnonzero(~narrow_pattern)[0])
+    forged = []
+    for target in findings:
+        cell = keys.index(target[1])
+        forged += [(np.array([cell]), np.array([0.0])), (np.array([cell]), np.array([values[cell] + 50.0])),
+                   (np.array([cell, shown]), np.array([0.0, values[shown] + 1.0])),
+                   (np.array([cell]), np.array([-5.0]))]
+    forged_audit = Auditor(keys, values, **relations).audit(narrow_pattern, witnesses=forged)
+    assert {f.target for f in forged_audit.findings} == findings and forged_audit.certified == 0
+
+    # Points proven on a pattern are no proof for one that shows a cell they move.
+    moved = {int(c) for cells_moved, _ in prover.witnesses for c in cells_moved}
+    fewer = pattern.copy()
+    fewer[sorted(moved)[0]] = False
+    with_points = Auditor(keys, values, **relations).audit(fewer, witnesses=prover.witnesses)
+    without = Auditor(keys, values, **relations).audit(fewer)
+    assert {f.target for f in with_points.findings} == {f.target for f in without.findings}
+    assert with_points.certified < with_points.targets
+
+
 def test_a_count_an_earlier_release_showed_is_known_and_never_picked_to_hide():
     """quality/releases.py: a count an earlier release showed is known to the attacker. Here B2
     is the one complement of the small B1 (3) in a wijk of 30: shown before, it protects
@@ -533,6 +582,35 @@ def test_each_gemeente_year_is_extended_on_its_own_as_one_loop_over_all_would():
         assert sorted(settled) == sorted({("xg" if k[1].startswith("x") else "g", k[2][:4]) for k in newly_hidden})
         before = split.part_audits
         assert split.audit(extended, local=True).findings == [] and split.part_audits == before
+
+
+def test_the_points_of_a_split_audit_prove_every_gemeente_year_to_a_fresh_one_in_workers():
+    """SplitAuditor.witnesses numbers the points of every part over all keys; a fresh
+    SplitAuditor of the same cells, in worker processes, takes them back part by part and needs
+    no LP. A point that moves cells of two parts is no point of either."""
+    from quality.disclosure_audit import SplitAuditor
+    keys, cells, hidden, relations = three_gemeente_years()
+    values = [cells[k] for k in keys]
+    pattern = np.array([k in hidden for k in keys])
+    prover = SplitAuditor(keys, values, workers=2, **relations)
+    result = prover.audit(pattern, fork_from=2)
+    for _ in range(60):
+        if not result.findings:
+            break
+        pattern[[prover.position(k) for k in result.to_hide]] = True
+        result = prover.audit(pattern, fork_from=2)
+    assert result.findings == [] and result.lps > 0
+    point, position, value = prover.witnesses()
+    assert len(np.unique(point)) == sum(len(auditor.witnesses) for _, _, auditor in prover.parts)
+    fresh = SplitAuditor(keys, values, workers=2, **relations).audit(pattern, fork_from=2,
+                                                                     witnesses=(point, position, value))
+    assert fresh.findings == [] and fresh.lps == 0 and fresh.certified == fresh.targets == result.targets
+    # Two points of different parts joined into one: neither part takes it.
+    parts = prover._by_part((point, position, value))
+    first, second = [int(point[position == prover.parts[p][1][cells_[0]]][0])
+                     for p, part_points in enumerate(parts) if part_points for cells_, _ in part_points[:1]][:2]
+    joined = np.where(point == second, first, point)
+    assert sum(map(len, prover._by_part((joined, position, value)))) == sum(map(len, parts)) - 2
 
 
 def test_gemeente_years_are_audited_apart_and_only_again_when_their_pattern_changes(monkeypatch):

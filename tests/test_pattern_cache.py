@@ -94,12 +94,15 @@ def test_the_check_audits_afresh_only_the_gemeente_years_not_audited_in_their_pr
     whose cells or pattern changed since; one shown again is audited again, and caught."""
     w = fresh_world
     indicator_assets.publish_indicator_values(w)
-    assert derivable_cells_since_last_audit(w) == ([], 3, 0)
-    assert derivable_cells_since_last_audit(w) == ([], 0, 3), "nothing changed: nothing audited again"
+    first = derivable_cells_since_last_audit(w)
+    assert first[:3] == ([], 3, 0)
+    assert (first[3].certified, first[3].lps) == (first[3].targets, 0), \
+        "the publication's points prove every target: no LP"
+    assert derivable_cells_since_last_audit(w)[:3] == ([], 0, 3), "nothing changed: nothing audited again"
     w.execute(f"""update marts.indicator_values set numerator = 2 * numerator, denominator = 2 * denominator
                   where area_code like '__{SECOND}%' and period like '2024%'""")
     indicator_assets.publish_indicator_values(w)
-    assert derivable_cells_since_last_audit(w) == ([], 1, 2), "only the corrected gemeente-year"
+    assert derivable_cells_since_last_audit(w)[:3] == ([], 1, 2), "only the corrected gemeente-year"
     # A hidden small count shown again in a gemeente-year audited before: its pattern changed, so
     # it is audited afresh, and the attacker's bounds on its neighbours are found too narrow (for
     # the first such count in key order that gives a neighbour away; each one that does not is
@@ -113,13 +116,13 @@ def test_the_check_audits_afresh_only_the_gemeente_years_not_audited_in_their_pr
     for hidden in small_hidden:
         w.execute(f"update {PUBLISHED} set suppressed = false where (indicator_id, area_code, period) = (?, ?, ?)",
                   list(hidden))
-        findings, audited, covered = derivable_cells_since_last_audit(w)
+        findings, audited, covered, _ = derivable_cells_since_last_audit(w)
         assert (audited, covered) == (1, 2), "only the gemeente-year shown again"
         if findings:
             break
         w.execute(f"update {PUBLISHED} set suppressed = true where (indicator_id, area_code, period) = (?, ?, ?)",
                   list(hidden))
-        assert derivable_cells_since_last_audit(w)[1:] == (1, 2)
+        assert derivable_cells_since_last_audit(w)[1:3] == (1, 2)
     assert findings and findings == derivable_cells(w)
     assert derivable_cells_since_last_audit(w)[1] == 1, "a part with findings is not recorded as audited"
 
@@ -344,7 +347,7 @@ def test_what_a_release_shows_is_remembered_and_the_check_audits_with_that_memor
                     from marts.indicator_values where indicator_id = ? and area_code in ? and period = ?""",
                 [indicator_id, recorded, month])
     assert hidden_but_known(con, PUBLISHED) == len(recorded)   # the publication's metadata reports these
-    findings, audited, _ = derivable_cells_since_last_audit(con)
+    findings, audited, *_ = derivable_cells_since_last_audit(con)
     assert audited == 1, "the gemeente-year is audited again: its pattern as the attacker knows it changed"
     pinned = {f.target[1][0] for f in findings if f.target[0] == "cell" and f.target[1][1:] == (buurt, month)}
     assert pinned, "the buurt's count, pinned down with the record"
