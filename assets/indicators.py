@@ -271,23 +271,21 @@ def known_counts(con: duckdb.DuckDBPyConnection, cells: str, terms, keys: list,
 
 def witness_rows(auditor: SplitAuditor) -> pl.DataFrame:
     """The points the auditor proved its last patterns with (SplitAuditor.witnesses), one row per
-    cell a point moves: point, measure, area_code, period, value."""
-    point, position, value = auditor.witnesses()
-    keys = [auditor.keys[i] for i in position.tolist()]
-    return pl.DataFrame({"point": point, "measure": [k[0] for k in keys], "area_code": [k[1] for k in keys],
-                         "period": [k[2] for k in keys], "value": value},
-                        schema={"point": pl.Int64, "measure": pl.String, "area_code": pl.String,
-                                "period": pl.String, "value": pl.Float64})
+    cell a point moves: part ('gemeente/year', as quality/pattern_cache.py names it), point, cell
+    (its position among the part's keys) and value. Numbers only: a city's run keeps millions."""
+    frames = [pl.DataFrame({"point": point, "cell": cell, "value": value},
+                           schema={"point": pl.Int32, "cell": pl.Int32, "value": pl.Float64}
+                           ).with_columns(part=pl.lit(f"{root}/{year}"))
+              for (root, year), (point, cell, value) in auditor.witnesses().items()]
+    columns = {"part": pl.String, "point": pl.Int32, "cell": pl.Int32, "value": pl.Float64}
+    return pl.concat(frames).select(*columns) if frames else pl.DataFrame(schema=columns)
 
 
-def _witnesses_over(keys: list, rows: pl.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """witness_rows' `rows` as SplitAuditor.audit takes them, over `keys` (a row of a cell not
-    among them is left out, and so fails its point)."""
-    positions = pl.DataFrame({"measure": [k[0] for k in keys], "area_code": [k[1] for k in keys],
-                              "period": [k[2] for k in keys]}).with_row_index("position")
-    found = rows.join(positions, on=["measure", "area_code", "period"], how="inner")
-    return (found["point"].to_numpy(), found["position"].to_numpy().astype(np.int64),
-            found["value"].to_numpy().astype(float))
+def _witnesses_by_part(rows: pl.DataFrame) -> dict[tuple[str, str], tuple[np.ndarray, ...]]:
+    """witness_rows' `rows` as SplitAuditor.audit takes them: per part (gemeente, year), its
+    points' rows."""
+    return {tuple(part.split("/")): (group["point"].to_numpy(), group["cell"].to_numpy(), group["value"].to_numpy())
+            for (part,), group in rows.group_by("part")}
 
 
 def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: bool = True,
@@ -303,7 +301,8 @@ def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: b
     known = known_counts(con, pattern, terms, cells.keys)
     # One audit, not a round of a loop: its workers are forked once, worth it from two parts.
     auditor = indicator_auditor(con, cells, catalogue, known)
-    points = _witnesses_over(cells.keys, con.sql(f"select * from {witnesses}").pl()) if witnesses else None
+    points = _witnesses_by_part(con.sql(f"select part, point, cell, value from {witnesses}").pl()) \
+        if witnesses else None
     result = auditor.audit(cells.hidden & ~known, lp=lp, fork_from=2, witnesses=points)
     # A count that what was released before the last publication gives away, whatever that
     # publication hid, is set aside (counted as given away) rather than failed: the last
@@ -522,8 +521,8 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
                    "audit": AuditResult(parts=0)}
         con.execute(f"create or replace temp table _indicator_published as "
                     f"select indicator_id, area_code, period, suppressed from {pattern_cache.CACHE} limit 0")
-        con.execute("create or replace temp table _audit_witnesses (point bigint, measure varchar, "
-                    "area_code varchar, period varchar, value double)")
+        con.execute("create or replace temp table _audit_witnesses "
+                    "(part varchar, point integer, cell integer, value double)")
     reports["audit"].reused, reports["audit"].restarted = len(reused), restarted
     pattern_cache.store(con, "_indicator_published", "_audit_witnesses")
     con.execute(f"insert into _indicator_published by name {pattern_cache.cached_patterns()}")
@@ -660,7 +659,7 @@ def derivable_cells(con) -> list:
     return audit_indicator_cells(con, PUBLISHED).findings
 
 
-def derivable_cells_since_last_audit(con) -> tuple[list, int, int]:
+def derivable_cells_since_last_audit(con) -> tuple[list, int, int, AuditResult]:
     """derivable_cells for the gemeente-years that no earlier fresh audit covers in their present
     state (cells, method and published pattern: quality/pattern_cache.py), recorded as covered
     when it finds nothing. Returns (findings, gemeente-years audited now, covered before, the

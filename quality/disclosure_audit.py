@@ -67,6 +67,7 @@ MIN_PARTS_TO_SETTLE_FORKED = 2
 BALL_GROWTH = 8      # a target still narrow in its ball tries one this many times larger
 LOCAL_BALL = BALL * BALL_GROWTH   # the largest ball of a local audit (400: 6x the findings)
 PRESOLVE_FROM = BALL   # hidden cells above which an LP is presolved (see _highs)
+WITNESS_BATCH = 200_000   # moved cells of the points checked at once (see Auditor._proven_by)
 RELATIONS = ("events", "distinct", "stock", "none")
 
 Key = tuple[str, str, str]   # (measure, area, period)
@@ -538,34 +539,45 @@ class Auditor:
         tell from the true one, and a target's values over such points bound his interval from
         inside."""
         values, n = self.values, len(self.values)
-        moved = np.concatenate([m for m, _ in witnesses]).astype(np.int64)
-        point = np.repeat(np.arange(len(witnesses)), [len(m) for m, _ in witnesses])
-        moved_to = np.concatenate([x for _, x in witnesses]).astype(float)
-        passes = np.ones(len(witnesses), dtype=bool)
-        passes[point[~hidden[moved] | (moved_to < -FEASIBILITY)]] = False
-        delta = csc_matrix((moved_to - values[moved], (moved, point)), shape=(n, len(witnesses)))
-        b = self.rhs - self.matrix @ np.where(hidden, 0.0, values)   # as a component's (_Component)
-        change = (self.matrix @ delta).tocoo()
-        activity = (self.matrix @ np.where(hidden, values, 0.0))[change.row] + change.data - b[change.row]
-        slack = FEASIBILITY * (1.0 + np.abs(b[change.row]))
-        broken = np.where(self.equality[change.row], np.abs(activity) > slack, activity > slack)
-        passes[change.col[broken]] = False
         lengths = [len(c) for c, _, _ in groups]
         objective = csr_matrix((
             np.concatenate([np.ones(len(cells)), *(np.asarray(coefs, float) for _, coefs, _ in groups)]),
             np.concatenate([cells, *(c for c, _, _ in groups)]).astype(np.int64),
             np.concatenate([np.arange(len(cells) + 1), len(cells) + np.cumsum(lengths, dtype=np.int64)])),
             shape=(len(cells) + len(groups), n))
-        low = objective @ values + np.concatenate([np.zeros(len(cells)), [o for *_, o in groups]])
-        high = low.copy()
-        reached = (objective @ delta[:, np.flatnonzero(passes)]).tocsr()   # per target and point: the change
-        some = np.flatnonzero(np.diff(reached.indptr) > 0)
-        if len(some):
-            starts = reached.indptr[some]
-            low[some] += np.minimum(np.minimum.reduceat(reached.data, starts), 0.0)
-            high[some] += np.maximum(np.maximum.reduceat(reached.data, starts), 0.0)
+        at_truth = objective @ values + np.concatenate([np.zeros(len(cells)), [o for *_, o in groups]])
+        down, up = np.zeros(len(at_truth)), np.zeros(len(at_truth))   # the truth is a point: 0 either way
+        b = self.rhs - self.matrix @ np.where(hidden, 0.0, values)   # as a component's (_Component)
+        base = self.matrix @ np.where(hidden, values, 0.0)
+        passes = np.ones(len(witnesses), dtype=bool)
+        # in batches of about WITNESS_BATCH moved cells: a point's relations hold ten times its cells
+        sizes = np.array([len(m) for m, _ in witnesses])
+        batch_of = np.cumsum(sizes) // WITNESS_BATCH
+        for first in np.flatnonzero(np.r_[True, batch_of[1:] != batch_of[:-1]]):
+            batch = np.flatnonzero(batch_of == batch_of[first])
+            moved = np.concatenate([witnesses[i][0] for i in batch]).astype(np.int64)
+            point = np.repeat(np.arange(len(batch)), sizes[batch])
+            moved_to = np.concatenate([witnesses[i][1] for i in batch]).astype(float)
+            ok = np.ones(len(batch), dtype=bool)
+            elsewhere = (moved < 0) | (moved >= n)   # no cell of these keys
+            ok[point[elsewhere]] = False
+            moved[elsewhere] = 0
+            ok[point[~hidden[moved] | (moved_to < -FEASIBILITY)]] = False
+            delta = csc_matrix((moved_to - values[moved], (moved, point)), shape=(n, len(batch)))
+            change = (self.matrix @ delta).tocoo()
+            activity = base[change.row] + change.data - b[change.row]
+            slack = FEASIBILITY * (1.0 + np.abs(b[change.row]))
+            broken = np.where(self.equality[change.row], np.abs(activity) > slack, activity > slack)
+            ok[change.col[broken]] = False
+            passes[batch] = ok
+            reached = (objective @ delta[:, np.flatnonzero(ok)]).tocsr()   # per target and point: the change
+            some = np.flatnonzero(np.diff(reached.indptr) > 0)
+            if len(some):
+                starts = reached.indptr[some]
+                down[some] = np.minimum(down[some], np.minimum.reduceat(reached.data, starts))
+                up[some] = np.maximum(up[some], np.maximum.reduceat(reached.data, starts))
         need = np.vstack([requirements(values[cells]), np.tile(GROUP, (len(groups), 1))])
-        return ~_short(need, low, high), [w for w, ok in zip(witnesses, passes) if ok]
+        return ~_short(need, at_truth + down, at_truth + up), [w for w, ok in zip(witnesses, passes) if ok]
 
     def _cells_to_hide(self, targets: list[tuple[tuple, np.ndarray, np.ndarray | None]],
                        hidden: np.ndarray, result: AuditResult) -> list[Key]:
@@ -761,7 +773,7 @@ class SplitAuditor:
         return None if local is None else int(ids[local])
 
     def audit(self, hidden, lp: bool = True, local: bool = False,
-              fork_from: int | None = None, witnesses: tuple | None = None) -> AuditResult:
+              fork_from: int | None = None, witnesses: Mapping | None = None) -> AuditResult:
         """Every part's audit of its share of `hidden` (see Auditor.audit), as one result.
         `fork_from`: the fewest parts to audit that are worth forked workers: MIN_PARTS_TO_FORK
         by default, for a pool made again at each call; a single audit, such as the published
@@ -830,32 +842,30 @@ class SplitAuditor:
             self._extend = None
         return hidden, handed, most
 
-    def witnesses(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every part's Auditor.witnesses as rows (point, cell position in `keys`, value), the
-        points numbered across parts."""
-        points = [(ids[moved], x) for _, ids, auditor in self.parts for moved, x in auditor.witnesses]
-        if not points:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
-        return (np.repeat(np.arange(len(points)), [len(cells) for cells, _ in points]),
-                np.concatenate([cells for cells, _ in points]), np.concatenate([x for _, x in points]))
+    def witnesses(self) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per part (gemeente, year), its Auditor.witnesses as rows (point, cell position among
+        the part's own keys, value). A part's keys are its cells in key order, so another
+        SplitAuditor of the same cells has them in the same places."""
+        found = {}
+        for root, _, auditor in self.parts:
+            points = auditor.witnesses
+            if points:
+                found[root] = (np.repeat(np.arange(len(points)), [len(cells) for cells, _ in points]),
+                               np.concatenate([cells for cells, _ in points]),
+                               np.concatenate([x for _, x in points]))
+        return found
 
-    def _by_part(self, witnesses: tuple | None) -> list[list[tuple[np.ndarray, np.ndarray]]]:
-        """`witnesses()`'s rows as each part's points over its own keys (a point that moves cells
-        of two parts is no point of either: it is left out)."""
+    def _by_part(self, witnesses: Mapping | None) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+        """`witnesses()`'s rows as each part's points."""
         by_part: list[list] = [[] for _ in self.parts]
-        if witnesses is None or not len(witnesses[0]):
-            return by_part
-        point, cells, values = (np.asarray(w) for w in witnesses)
-        part_of, local_of = np.full(len(self.keys), -1), np.full(len(self.keys), -1)
-        for part, (_, ids, _) in enumerate(self.parts):
-            part_of[ids], local_of[ids] = part, np.arange(len(ids))
-        order = np.argsort(point, kind="stable")
-        point, cells, values = point[order], cells[order], values[order]
-        starts = np.flatnonzero(np.r_[True, point[1:] != point[:-1]])
-        for moved, x in zip(np.split(cells, starts[1:]), np.split(values, starts[1:])):
-            parts = np.unique(part_of[moved])
-            if len(parts) == 1 and parts[0] >= 0:
-                by_part[parts[0]].append((local_of[moved], x))
+        for part, (root, _, _) in enumerate(self.parts):
+            if witnesses is None or root not in witnesses:
+                continue
+            point, cells, values = (np.asarray(w) for w in witnesses[root])
+            order = np.argsort(point, kind="stable")
+            point, cells, values = point[order], cells[order].astype(np.int64), values[order]
+            starts = np.flatnonzero(np.r_[True, point[1:] != point[:-1]])[1:]
+            by_part[part] = list(zip(np.split(cells, starts), np.split(values, starts)))
         return by_part
 
     def _run(self, todo: list[int], hidden: np.ndarray, lp: bool, local: bool, fork_from: int | None,
@@ -1055,7 +1065,7 @@ class _Component:
         seen_low = self.objective @ self.truth + self.offsets   # the true counts: feasible
         seen_high = seen_low.copy()
         # per target, the point that reached its lowest (highest) value so far (-1: the truth)
-        points: list[tuple[np.ndarray, np.ndarray]] = []
+        points: list[tuple[np.ndarray, np.ndarray] | None] = []
         low_at, high_at = np.full(len(seen_low), -1), np.full(len(seen_low), -1)
         cells_of = [self.objective.indices[self.objective.indptr[t]:self.objective.indptr[t + 1]]
                     for t in range(self.objective.shape[0])]
@@ -1069,9 +1079,15 @@ class _Component:
             reached = self.objective @ x + self.offsets
             lower, higher = reached < seen_low, reached > seen_high
             if lower.any() or higher.any():
+                replaced = np.unique(np.concatenate([low_at[lower], high_at[higher]]))
                 low_at[lower], high_at[higher] = len(points), len(points)
                 moved = np.flatnonzero(x != self.truth)   # kept as the cells it moves: small
                 points.append((moved, x[moved]))
+                # a point no target has its extreme at any more is let go (a whole component's
+                # points move thousands of cells each)
+                for gone in replaced[replaced >= 0]:
+                    if not ((low_at == gone).any() or (high_at == gone).any()):
+                        points[gone] = None
             np.minimum(seen_low, reached, out=seen_low)
             np.maximum(seen_high, reached, out=seen_high)
 

@@ -59,13 +59,15 @@ create table if not exists {CACHE} (
 AUDITED = "marts.disclosure_audited_parts"
 AUDITED_DDL = f"create table if not exists {AUDITED} (part varchar, fingerprint varchar, pattern varchar)"
 # The feasible points that prove each kept pattern wide (quality/disclosure_audit.py: a table of
-# counts the attacker cannot tell from the true one, as the cells it moves from the true counts):
-# the published table's check verifies them instead of solving the LPs again. They are counts, kept
-# in the warehouse beside the true ones and never published.
+# counts the attacker cannot tell from the true one, as the cells it moves from the true counts,
+# each cell by its position among the part's cells in key order): the published table's check
+# verifies them instead of solving the LPs again. Kept under the part's fingerprint, which fixes
+# its cells and so their order. They are counts, kept in the warehouse beside the true ones and
+# never published.
 WITNESSES = "marts.disclosure_witnesses"
 WITNESSES_DDL = f"""
 create table if not exists {WITNESSES} (
-    part varchar, point bigint, measure varchar, area_code varchar, period varchar, value double)"""
+    part varchar, fingerprint varchar, point integer, cell integer, value double)"""
 LIBRARIES = ("duckdb", "scipy", "highspy", "numpy", "polars")
 
 
@@ -203,12 +205,23 @@ def cached_patterns() -> str:
             "where part in (select part from _reused_parts)")
 
 
+def _ensure_witnesses(con: duckdb.DuckDBPyConnection) -> None:
+    """WITNESSES as WITNESSES_DDL makes it: one of an earlier layout is dropped (its points are
+    only ever a shortcut for the check, which proves by LP whatever they do not)."""
+    columns = [row[0] for row in con.execute(
+        "select column_name from information_schema.columns where table_schema = 'marts' "
+        "and table_name = 'disclosure_witnesses' order by ordinal_position").fetchall()]
+    if columns and columns != ["part", "fingerprint", "point", "cell", "value"]:
+        con.execute(f"drop table {WITNESSES}")
+    con.execute(WITNESSES_DDL)
+
+
 def store(con: duckdb.DuckDBPyConnection, pattern: str, witnesses: str) -> None:
     """Keep the new patterns in `pattern` (indicator_id, area_code, period, suppressed) under
-    their part's fingerprint, with the points that prove them (`witnesses`: point, measure,
-    area_code, period, value), and forget every part that was not reused: in one transaction,
+    their part's fingerprint, with the points that prove them (`witnesses`: part, point, cell,
+    value), and forget every part that was not reused: in one transaction,
     so a part's rows and its fingerprint never disagree."""
-    con.execute(WITNESSES_DDL)
+    _ensure_witnesses(con)
     con.execute("begin transaction")
     try:
         con.execute(f"delete from {CACHE} where part not in (select part from _reused_parts)")
@@ -221,8 +234,8 @@ def store(con: duckdb.DuckDBPyConnection, pattern: str, witnesses: str) -> None:
         con.execute(f"delete from {WITNESSES} where part not in (select part from _reused_parts)")
         con.execute(f"""
             insert into {WITNESSES}
-            select parts.part, w.point, w.measure, w.area_code, w.period, w.value
-            from {witnesses} as w inner join _cell_part as parts using (area_code, period)""")
+            select w.part, prints.fingerprint, w.point, w.cell, w.value
+            from {witnesses} as w inner join _part_fingerprints as prints using (part)""")
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -250,13 +263,14 @@ def parts_not_audited(con: duckdb.DuckDBPyConnection, pattern: str) -> list[str]
 
 
 def witnesses_of_parts_to_audit(con: duckdb.DuckDBPyConnection, into: str) -> None:
-    """Temp view `into`: the kept points of the parts in `_parts_to_audit` (point, measure,
-    area_code, period, value), numbered across parts."""
-    con.execute(WITNESSES_DDL)
+    """Temp view `into`: the kept points (part, point, cell, value) of the parts in
+    `_parts_to_audit` whose cells are those they were made for (the same fingerprint)."""
+    _ensure_witnesses(con)
     con.execute(f"""
         create or replace temp view {into} as
-        select dense_rank() over (order by part, point) as point, measure, area_code, period, value
-        from {WITNESSES} where part in (select part from _parts_to_audit)""")
+        select w.part, w.point, w.cell, w.value from {WITNESSES} as w
+        inner join _part_fingerprints as prints using (part, fingerprint)
+        where w.part in (select part from _parts_to_audit)""")
 
 
 TEMP_TABLES = ("_area_gemeente", "_cell_part", "_gemeente_areas", "_part_fingerprints", "_reused_parts",
