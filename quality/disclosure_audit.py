@@ -390,7 +390,7 @@ class Auditor:
         the last one hid they stay wide (a feasible point with the newly hidden cells at their
         true values is still feasible), so a suppression loop's audits only prove what is new.
 
-        `witnesses`: points another auditor proved with (its `witnesses`, here over these keys).
+        `witnesses`: points another auditor of the same keys proved with (its `witnesses`).
         Each is checked against every relation and the pattern (it may move hidden cells only);
         the targets that those which pass prove wide need no LP (`result.certified`)."""
         hidden = np.asarray(hidden, dtype=bool)
@@ -473,14 +473,9 @@ class Auditor:
         def label_of(t: int) -> tuple:
             return ("cell", keys[todo[t]]) if t < len(todo) else group_targets[t - len(todo)][0]
 
-        lengths = [len(cells) for _, cells, _, _ in group_targets]
-        objective = csr_matrix((
-            np.concatenate([np.ones(len(todo)), *(coefs for _, _, coefs, _ in group_targets)]),
-            np.concatenate([slot[todo], *(cells for _, cells, _, _ in group_targets)]).astype(np.int64),
-            np.concatenate([np.arange(len(todo) + 1), len(todo) + np.cumsum(lengths, dtype=np.int64)])),
-            shape=(len(todo) + len(group_targets), len(hidden_ids)))
-        offsets = np.concatenate([np.zeros(len(todo)), [offset for *_, offset in group_targets]])
-        need = np.vstack([requirements(values[todo]), np.tile(GROUP, (len(group_targets), 1))])
+        objective, offsets, need = _targets(slot[todo], values[todo],
+                                            [(cells, coefs, offset) for _, cells, coefs, offset in group_targets],
+                                            len(hidden_ids))
         target_values = np.concatenate([values[todo], np.zeros(len(group_targets))])
         truth = values[hidden_ids]
         whole_system = _Component(a, b, eq, objective, offsets, need, target_values, truth)
@@ -539,13 +534,8 @@ class Auditor:
         tell from the true one, and a target's values over such points bound his interval from
         inside."""
         values, n = self.values, len(self.values)
-        lengths = [len(c) for c, _, _ in groups]
-        objective = csr_matrix((
-            np.concatenate([np.ones(len(cells)), *(np.asarray(coefs, float) for _, coefs, _ in groups)]),
-            np.concatenate([cells, *(c for c, _, _ in groups)]).astype(np.int64),
-            np.concatenate([np.arange(len(cells) + 1), len(cells) + np.cumsum(lengths, dtype=np.int64)])),
-            shape=(len(cells) + len(groups), n))
-        at_truth = objective @ values + np.concatenate([np.zeros(len(cells)), [o for *_, o in groups]])
+        objective, offsets, need = _targets(cells, values[cells], groups, n)
+        at_truth = objective @ values + offsets
         down, up = np.zeros(len(at_truth)), np.zeros(len(at_truth))   # the truth is a point: 0 either way
         b = self.rhs - self.matrix @ np.where(hidden, 0.0, values)   # as a component's (_Component)
         base = self.matrix @ np.where(hidden, values, 0.0)
@@ -576,7 +566,6 @@ class Auditor:
                 starts = reached.indptr[some]
                 down[some] = np.minimum(down[some], np.minimum.reduceat(reached.data, starts))
                 up[some] = np.maximum(up[some], np.maximum.reduceat(reached.data, starts))
-        need = np.vstack([requirements(values[cells]), np.tile(GROUP, (len(groups), 1))])
         return ~_short(need, at_truth + down, at_truth + up), [w for w, ok in zip(witnesses, passes) if ok]
 
     def _cells_to_hide(self, targets: list[tuple[tuple, np.ndarray, np.ndarray | None]],
@@ -778,7 +767,7 @@ class SplitAuditor:
         `fork_from`: the fewest parts to audit that are worth forked workers: MIN_PARTS_TO_FORK
         by default, for a pool made again at each call; a single audit, such as the published
         table's check, makes its pool once and gains from two parts on. `witnesses`: points
-        to check first, as `witnesses()` gives them (over these keys)."""
+        to check first, per part, as `witnesses()` gives them."""
         hidden = np.asarray(hidden, dtype=bool)
         todo = []
         for part, (root, ids, _) in enumerate(self.parts):
@@ -1211,6 +1200,22 @@ class _Component:
         slack = FEASIBILITY * (1.0 + np.abs(self.b))
         return bool((x >= -FEASIBILITY).all() and (np.abs(activity[self.equality]) <= slack[self.equality]).all()
                     and (activity[~self.equality] <= slack[~self.equality]).all())
+
+
+def _targets(cells: np.ndarray, counts: np.ndarray, groups: Sequence[tuple], width: int
+             ) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+    """What the attacker bounds: one row per hidden count (`cells`, their true `counts`), then per
+    group target (its cells, coefficients and offset), over `width` columns; with the offsets
+    and what each interval must allow (requirements, GROUP)."""
+    lengths = [len(c) for c, _, _ in groups]
+    objective = csr_matrix((
+        np.concatenate([np.ones(len(cells)), *(np.asarray(coefs, float) for _, coefs, _ in groups)]),
+        np.concatenate([cells, *(c for c, _, _ in groups)]).astype(np.int64),
+        np.concatenate([np.arange(len(cells) + 1), len(cells) + np.cumsum(lengths, dtype=np.int64)])),
+        shape=(len(cells) + len(groups), width))
+    offsets = np.concatenate([np.zeros(len(cells)), [offset for *_, offset in groups]])
+    need = np.vstack([requirements(counts), np.tile(GROUP, (len(groups), 1))])
+    return objective, offsets, need
 
 
 def _short(need: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
