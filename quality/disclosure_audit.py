@@ -529,10 +529,12 @@ class Auditor:
         """Per target (the hidden counts `cells`, then the group targets `groups`: their cells,
         coefficients and offset), whether the `witnesses` that are feasible points of this
         pattern prove it wide; and those points. A point passes when it moves hidden cells only,
-        no count below 0, and keeps every relation within the tolerance a solver's point is
-        checked with (_Component.feasible): then it is a table of counts the attacker cannot
-        tell from the true one, and a target's values over such points bound his interval from
-        inside."""
+        each once, to a finite count no lower than 0, and keeps every relation within the
+        tolerance a solver's point is checked with (_Component.feasible): then it is a table of
+        counts the attacker cannot tell from the true one, and a target's values over such
+        points bound his interval from inside. (A point is read from the warehouse: a NULL value
+        arrives as NaN, which every comparison lets through, and a cell stored twice as the sum
+        of its two moves.)"""
         values, n = self.values, len(self.values)
         objective, offsets, need = _targets(cells, values[cells], groups, n)
         at_truth = objective @ values + offsets
@@ -552,12 +554,18 @@ class Auditor:
             elsewhere = (moved < 0) | (moved >= n)   # no cell of these keys
             ok[point[elsewhere]] = False
             moved[elsewhere] = 0
-            ok[point[~hidden[moved] | (moved_to < -FEASIBILITY)]] = False
+            # a cell moved by a point must be hidden, and go to a finite value >= 0 (NaN passes
+            # every comparison: a NULL value in the table reads as NaN), once: a cell stored twice
+            # would count as the sum of its moves, below 0 though each value is not
+            ok[point[~hidden[moved] | ~(moved_to >= -FEASIBILITY) | ~np.isfinite(moved_to)]] = False
+            by_cell = np.lexsort((moved, point))
+            twice = (moved[by_cell][1:] == moved[by_cell][:-1]) & (point[by_cell][1:] == point[by_cell][:-1])
+            ok[point[by_cell][1:][twice]] = False
             delta = csc_matrix((moved_to - values[moved], (moved, point)), shape=(n, len(batch)))
             change = (self.matrix @ delta).tocoo()
             activity = base[change.row] + change.data - b[change.row]
             slack = FEASIBILITY * (1.0 + np.abs(b[change.row]))
-            broken = np.where(self.equality[change.row], np.abs(activity) > slack, activity > slack)
+            broken = ~np.where(self.equality[change.row], np.abs(activity) <= slack, activity <= slack)
             ok[change.col[broken]] = False
             passes[batch] = ok
             reached = (objective @ delta[:, np.flatnonzero(ok)]).tocsr()   # per target and point: the change
@@ -566,7 +574,9 @@ class Auditor:
                 starts = reached.indptr[some]
                 down[some] = np.minimum(down[some], np.minimum.reduceat(reached.data, starts))
                 up[some] = np.maximum(up[some], np.maximum.reduceat(reached.data, starts))
-        return ~_short(need, at_truth + down, at_truth + up), [w for w, ok in zip(witnesses, passes) if ok]
+        low, high = at_truth + down, at_truth + up
+        wide = np.isfinite(low) & np.isfinite(high) & ~_short(need, low, high)
+        return wide, [w for w, ok in zip(witnesses, passes) if ok]
 
     def _cells_to_hide(self, targets: list[tuple[tuple, np.ndarray, np.ndarray | None]],
                        hidden: np.ndarray, result: AuditResult) -> list[Key]:

@@ -393,6 +393,48 @@ def test_the_points_that_proved_a_pattern_prove_it_to_a_fresh_auditor_and_forged
     assert with_points.certified < with_points.targets
 
 
+def test_a_point_with_a_cell_twice_or_not_a_number_proves_nothing():
+    """Points read back from the warehouse may be malformed (a helper session's attack): a cell
+    stored twice adds up its two moves, so counts that may not go below 0 did so while each
+    stored value was >= 0; a NULL value reads as NaN, which passes every comparison. For each
+    count too narrow, a point from an LP that lets counts go below 0 (to -3 times their true
+    value), its negative cells stored as several rows that add up to them, proves nothing; nor
+    does a point of NaNs. The counts are still found."""
+    from scipy.optimize import linprog
+
+    from quality.disclosure_audit import Auditor
+    cells, hidden = grid_world(0)
+    keys = sorted(cells)
+    values = np.array([cells[k] for k in keys], dtype=float)
+    relations = dict(protected=lambda m: True, area_parents=AREAS.parents, time_relation={"n": "events"})
+    for _ in range(60):   # the first pattern of the extension loop with counts too narrow
+        result = six_buurten(cells, hidden)
+        if result.findings:
+            break
+        hidden |= set(result.to_hide)
+    findings = {f.target for f in result.findings}
+    pattern = np.array([k in hidden for k in keys])
+    auditor = Auditor(keys, values, **relations)
+    matrix, rhs, equality = auditor.matrix, auditor.rhs, auditor.equality
+    ids = np.flatnonzero(pattern)
+    a, b = matrix[:, ids], rhs - matrix @ np.where(pattern, 0.0, values)
+    forged = [(ids, np.full(len(ids), np.nan))]
+    for target in findings:
+        costs = (ids == keys.index(target[1])).astype(float)
+        for sign in (1.0, -1.0):
+            x = linprog(sign * costs, A_ub=a[~equality], b_ub=b[~equality], A_eq=a[equality], b_eq=b[equality],
+                        bounds=list(zip(-3 * values[ids], values[ids] + 100))).x
+            moved, rows = [], []
+            for cell, value, truth in zip(ids, x, values[ids]):
+                copies = 1 if value >= 0 else int(np.ceil(-value / truth)) + 1   # (copies - 1) x truth
+                moved += [cell] * copies
+                rows += [0.0] * (copies - 1) + [value + (copies - 1) * truth]
+            forged.append((np.array(moved), np.array(rows)))
+    assert any(len(moved) > len(set(moved.tolist())) for moved, _ in forged), "no count went below 0"
+    audit = Auditor(keys, values, **relations).audit(pattern, witnesses=forged)
+    assert {f.target for f in audit.findings} == findings and audit.certified == 0
+
+
 def test_a_count_an_earlier_release_showed_is_known_and_never_picked_to_hide():
     """quality/releases.py: a count an earlier release showed is known to the attacker. Here B2
     is the one complement of the small B1 (3) in a wijk of 30: shown before, it protects
