@@ -43,6 +43,8 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
@@ -68,6 +70,7 @@ BALL_GROWTH = 8      # a target still narrow in its ball tries one this many tim
 LOCAL_BALL = BALL * BALL_GROWTH   # the largest ball of a local audit (400: 6x the findings)
 PRESOLVE_FROM = BALL   # hidden cells above which an LP is presolved (see _highs)
 WITNESS_BATCH = 200_000   # moved cells of the points checked at once (see Auditor._proven_by)
+SHARE_FROM = BALL   # hidden cells of an exact audit's component worth an idle core's thread
 RELATIONS = ("events", "distinct", "stock", "none")
 
 Key = tuple[str, str, str]   # (measure, area, period)
@@ -878,11 +881,13 @@ class SplitAuditor:
         """work(task) for every task (a part first): in this process, or, with several parts and
         several cores, in forked workers that inherit the auditors as they are (no copy is sent)
         and send back each answer with what its auditor proved (its last item, left off here)."""
-        global _forked
+        global _forked, _cores
         _forked = self
+        forking = "fork" in multiprocessing.get_all_start_methods()
+        # a token per core, held by each part at work: one left over is a core an audit may use
+        _cores = (multiprocessing.get_context("fork") if forking else threading).Semaphore(self.workers)
         try:
-            if (len(tasks) < max(2, fork_from) or self.workers < 2
-                    or "fork" not in multiprocessing.get_all_start_methods()):
+            if len(tasks) < max(2, fork_from) or self.workers < 2 or not forking:
                 for task in tasks:
                     yield work(task)[:-1]
                 return
@@ -895,10 +900,26 @@ class SplitAuditor:
                 pool.close()   # every result is in: let the workers finish instead of killing them
                 pool.join()
         finally:
-            _forked = None
+            _forked = _cores = None
 
 
 _forked: SplitAuditor | None = None   # what a forked worker inherits
+_cores = None   # while SplitAuditor._map runs: a semaphore with a token per core (see _Component.narrow_by_lp)
+
+
+@contextmanager
+def _on_a_core():
+    """Hold a core's token while a part is audited (none outside SplitAuditor._map)."""
+    if _cores is None:
+        yield
+        return
+    with _cores:
+        yield
+
+
+def _spare_core() -> bool:
+    """Take an idle core's token (see SplitAuditor._map) if there is one; its taker releases it."""
+    return _cores is not None and _cores.acquire(False)
 
 
 def _default_signals() -> None:
@@ -913,14 +934,17 @@ def _default_signals() -> None:
 def _audit_part(task: tuple) -> tuple[int, AuditResult, tuple]:
     part, pattern, lp, local, witnesses = task
     auditor = _forked.parts[part][2]
-    return part, auditor.audit(pattern, lp=lp, local=local, witnesses=witnesses), auditor.proofs
+    with _on_a_core():
+        result = auditor.audit(pattern, lp=lp, local=local, witnesses=witnesses)
+    return part, result, auditor.proofs
 
 
 def _settle_part(task: tuple) -> tuple:
     part, pattern = task
     root, ids, auditor = _forked.parts[part]
-    pattern, result, local, audits, extra = _forked._extend(
-        auditor, pattern.copy(), _forked.known[ids], _forked._last[(root, True, True)][1])
+    with _on_a_core():
+        pattern, result, local, audits, extra = _forked._extend(
+            auditor, pattern.copy(), _forked.known[ids], _forked._last[(root, True, True)][1])
     return part, pattern, result, local, audits, extra, auditor.proofs
 
 
@@ -1059,6 +1083,8 @@ class _Component:
         relaxation, so its interval holds the attacker's); narrow there, it is narrow for him,
         and a finding without any ball LP.
         `local`: stop growing at LOCAL_BALL and call what is still narrow a finding.
+        An exact audit of a component over SHARE_FROM cells takes a second thread when a core is
+        idle (see _spare_core).
         Returns the findings, the targets proven wide and the points that prove them (each as
         the cells it moves from the truth and their values there: see Auditor.witnesses)."""
         seen_low = self.objective @ self.truth + self.offsets   # the true counts: feasible
@@ -1071,24 +1097,26 @@ class _Component:
         uses = self.objective.copy()
         uses.data[:] = 1.0
         cells_per_target = np.diff(uses.indptr)
+        shared = threading.Lock()   # what the threads share: the points, the findings, the next target
 
         def record(x: np.ndarray) -> None:
             if not self.feasible(x):   # never trust a point the full system does not accept
                 return
             reached = self.objective @ x + self.offsets
-            lower, higher = reached < seen_low, reached > seen_high
-            if lower.any() or higher.any():
-                replaced = np.unique(np.concatenate([low_at[lower], high_at[higher]]))
-                low_at[lower], high_at[higher] = len(points), len(points)
-                moved = np.flatnonzero(x != self.truth)   # kept as the cells it moves: small
-                points.append((moved, x[moved]))
-                # a point no target has its extreme at any more is let go (a whole component's
-                # points move thousands of cells each)
-                for gone in replaced[replaced >= 0]:
-                    if not ((low_at == gone).any() or (high_at == gone).any()):
-                        points[gone] = None
-            np.minimum(seen_low, reached, out=seen_low)
-            np.maximum(seen_high, reached, out=seen_high)
+            with shared:
+                lower, higher = reached < seen_low, reached > seen_high
+                if lower.any() or higher.any():
+                    replaced = np.unique(np.concatenate([low_at[lower], high_at[higher]]))
+                    low_at[lower], high_at[higher] = len(points), len(points)
+                    moved = np.flatnonzero(x != self.truth)   # kept as the cells it moves: small
+                    points.append((moved, x[moved]))
+                    # a point no target has its extreme at any more is let go (a whole component's
+                    # points move thousands of cells each)
+                    for gone in replaced[replaced >= 0]:
+                        if not ((low_at == gone).any() or (high_at == gone).any()):
+                            points[gone] = None
+                np.minimum(seen_low, reached, out=seen_low)
+                np.maximum(seen_high, reached, out=seen_high)
 
         def open_sides() -> np.ndarray:
             short = self.short(seen_low, seen_high)
@@ -1096,7 +1124,7 @@ class _Component:
             return np.column_stack([short & ((seen_low > self.need[:, 0] + TOLERANCE) | ~wide),
                                     short & ((seen_high < self.need[:, 1] - TOLERANCE) | ~wide)])
 
-        def settle(columns: np.ndarray, seed: int) -> None:
+        def settle(columns: np.ndarray, seed: int, result: AuditResult) -> None:
             """Push the open targets inside the ball up (then down) at once while that keeps
             settling targets, then the seed target alone on each side still open."""
             inside = np.zeros(self.n)
@@ -1117,7 +1145,15 @@ class _Component:
                     record(problem(sign * row, result))
 
         narrow = []
-        for t in range(self.objective.shape[0]):
+        queue = iter(range(self.objective.shape[0]))
+        stop = []   # set when a thread fails: the other takes no more targets
+
+        def take() -> int | None:
+            with shared:
+                done = stop or (limit is not None and len(narrow) >= limit)
+                return None if done else next(queue, None)
+
+        def bound(t: int, result: AuditResult) -> None:
             size, outer = BALL, None
             while self.short(seen_low, seen_high)[t]:
                 columns = self.ball(cells_of[t], size)
@@ -1128,15 +1164,45 @@ class _Component:
                     outer = self.narrow_outside(t, columns, result)
                     if outer is not None:
                         break   # narrow for every attacker: a finding without a ball
-                settle(columns, t)
+                settle(columns, t, result)
                 if len(columns) == self.n or (local and size >= LOCAL_BALL):
                     break
                 size *= BALL_GROWTH
             if self.short(seen_low, seen_high)[t]:
                 low, high = outer or (float(seen_low[t]), float(seen_high[t]))
-                narrow.append((t, low, high))
-                if limit is not None and len(narrow) >= limit:
-                    break
+                with shared:
+                    narrow.append((t, low, high))
+
+        def bound_the_rest(result: AuditResult) -> None:
+            try:
+                while (t := take()) is not None:
+                    bound(t, result)
+            except BaseException as error:   # raised by the thread that waits for this one
+                stop.append(error)
+
+        # An exact audit's findings are the targets narrow over the whole component (or its outer
+        # LP), whatever points proved the others wide and in what order: a second thread may take
+        # targets from the same queue without changing them, only the points and the LPs spent.
+        # (A local audit's findings depend on the points seen before: it stays in one thread.)
+        may_share = not local and limit is None and self.n > SHARE_FROM and self.objective.shape[0] > 1
+        helper, helped = None, AuditResult()
+        try:
+            while (t := take()) is not None:
+                if may_share and helper is None and _spare_core():
+                    helper = threading.Thread(target=bound_the_rest, args=(helped,), name="audit-helper")
+                    helper.start()
+                bound(t, result)
+        except BaseException as error:
+            stop.append(error)
+            raise
+        finally:
+            if helper is not None:
+                helper.join()
+                _cores.release()
+                result.lps += helped.lps
+        if stop:   # the helper failed: a target it took is neither proven nor found
+            raise stop[0]
+        narrow.sort()
         proven = np.flatnonzero(~self.short(seen_low, seen_high))
         used = np.unique(np.concatenate([low_at[proven], high_at[proven]]))
         return narrow, proven, [points[i] for i in used[used >= 0]]
@@ -1262,26 +1328,29 @@ def _reach(matrix: csr_matrix | csc_matrix, lines: np.ndarray) -> np.ndarray:
 
 
 _banner_shown = False
+_banner_lock = threading.Lock()
 
 
 def _quiet_highs() -> highspy.Highs:
     """A HiGHS instance that prints nothing. The first one made in a process prints HiGHS's
     banner to stdout before any option can be set (ERGO-Code/HiGHS#1932), into the CLI's output:
-    that one is made with stdout pointed at /dev/null."""
+    that one is made with stdout pointed at /dev/null (under a lock: two threads of an audit,
+    see _Component.narrow_by_lp, must not both point it away and back)."""
     global _banner_shown
-    if _banner_shown:
-        highs = highspy.Highs()
-    else:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as null:
-                os.dup2(null.fileno(), 1)
-                highs = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _banner_shown = True
+    with _banner_lock:
+        if _banner_shown:
+            highs = highspy.Highs()
+        else:
+            sys.stdout.flush()
+            saved = os.dup(1)
+            try:
+                with open(os.devnull, "w") as null:
+                    os.dup2(null.fileno(), 1)
+                    highs = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+            _banner_shown = True
     highs.setOptionValue("output_flag", False)
     return highs
 

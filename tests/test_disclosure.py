@@ -435,6 +435,69 @@ def test_a_point_with_a_cell_twice_or_not_a_number_proves_nothing():
     assert {f.target for f in audit.findings} == findings and audit.certified == 0
 
 
+def test_an_exact_audit_shared_with_an_idle_core_finds_what_one_thread_finds(monkeypatch):
+    """With a core's token to spare, an exact audit's component takes a second thread, both
+    taking the next target from one queue and sharing their points. Its findings are the targets
+    narrow over the whole component, so on every pattern of an extension loop they are the
+    one-thread audit's (all of them, and the first when it stops after one), with the same cells
+    to hide next; its points prove the last pattern to a fresh auditor without an LP. Without a
+    token to spare it stays in one thread, and a failure in the helper fails the audit."""
+    import threading
+
+    import quality.disclosure_audit as disclosure_audit
+    from quality.disclosure_audit import Auditor
+    cells, hidden = grid_world(11)   # a world whose loop has an LP audit with findings
+    keys = sorted(cells)
+    values = [cells[k] for k in keys]
+    relations = dict(protected=lambda m: True, area_parents=AREAS.parents, time_relation={"n": "events"})
+    threads = []
+    restricted = disclosure_audit._Component.restricted
+    monkeypatch.setattr(disclosure_audit._Component, "restricted", lambda self, columns: (
+        threads.append(threading.current_thread().name), restricted(self, columns))[1])
+    monkeypatch.setattr(disclosure_audit, "SHARE_FROM", 0)
+    found_by_lp = []
+    for _ in range(60):
+        pattern = np.array([k in hidden for k in keys])
+        audits = {}
+        for spare in (None, threading.Semaphore(1)):   # one thread; a core to spare
+            monkeypatch.setattr(disclosure_audit, "_cores", spare)
+            auditor = Auditor(keys, values, **relations)
+            audits[spare is None] = (auditor, auditor.audit(pattern),
+                                     Auditor(keys, values, **relations).audit(pattern, stop_after=1))
+            assert spare is None or spare.acquire(False), "the helper's token is given back"
+        (_, alone, first_alone), (shared, both, first_both) = audits[True], audits[False]
+        assert [f.target for f in both.findings] == [f.target for f in alone.findings]
+        assert both.to_hide == alone.to_hide and both.method == alone.method
+        assert [f.target for f in first_both.findings] == [f.target for f in first_alone.findings]
+        if alone.method == "lp":
+            found_by_lp.append(len(alone.findings))
+        if not alone.findings:
+            break
+        hidden |= set(alone.to_hide)
+    assert alone.findings == [] and found_by_lp[0] > 0 and len(found_by_lp) >= 2
+    assert "audit-helper" in threads
+    fresh = Auditor(keys, values, **relations).audit(pattern, witnesses=shared.witnesses)
+    assert fresh.findings == [] and fresh.lps == 0 and fresh.certified == fresh.targets
+
+    threads.clear()   # every core busy: no thread of its own
+    monkeypatch.setattr(disclosure_audit, "_cores", threading.Semaphore(0))
+    assert Auditor(keys, values, **relations).audit(pattern).findings == [] and "audit-helper" not in threads
+
+    short, started = disclosure_audit._Component.short, threading.Event()
+
+    def failing(self, low, high):   # the helper fails on its first target: so does the audit
+        if threading.current_thread().name == "audit-helper":
+            started.set()
+            raise RuntimeError("HiGHS: Solve error")
+        if any(thread.name == "audit-helper" for thread in threading.enumerate()):
+            started.wait(10)   # the main thread leaves the helper a target
+        return short(self, low, high)
+    monkeypatch.setattr(disclosure_audit._Component, "short", failing)
+    monkeypatch.setattr(disclosure_audit, "_cores", threading.Semaphore(1))
+    with pytest.raises(RuntimeError, match="Solve error"):
+        Auditor(keys, values, **relations).audit(pattern)
+
+
 def test_a_count_an_earlier_release_showed_is_known_and_never_picked_to_hide():
     """quality/releases.py: a count an earlier release showed is known to the attacker. Here B2
     is the one complement of the small B1 (3) in a wijk of 30: shown before, it protects
