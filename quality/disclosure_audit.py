@@ -532,7 +532,8 @@ class Auditor:
         """Per target (the hidden counts `cells`, then the group targets `groups`: their cells,
         coefficients and offset), whether the `witnesses` that are feasible points of this
         pattern prove it wide; and those points. A point passes when it moves hidden cells only,
-        each once, to a finite count no lower than 0, and keeps every relation within the
+        each once, to a finite count from 0 to far above any count or sum in its rows (no LP
+        moves one further: see _cap), and keeps every relation within the
         tolerance a solver's point is checked with (_Component.feasible): then it is a table of
         counts the attacker cannot tell from the true one, and a target's values over such
         points bound his interval from inside. (A point is read from the warehouse: a NULL value
@@ -543,6 +544,10 @@ class Auditor:
         at_truth = objective @ values + offsets
         down, up = np.zeros(len(at_truth)), np.zeros(len(at_truth))   # the truth is a point: 0 either way
         b = self.rhs - self.matrix @ np.where(hidden, 0.0, values)   # as a component's (_Component)
+        # No LP moves a cell above its component's cap (_cap of its counts and right-hand sides,
+        # each within a row's |a| x counts); far above it, a huge move that cancels in a row's sum
+        # rounds away a small break of that row (a helper session's attack: 1e20 hid a break of 3,000).
+        cap = 2 * _cap(values, abs(self.matrix) @ np.abs(values) + np.abs(self.rhs))   # 2: a solver's slack
         base = self.matrix @ np.where(hidden, values, 0.0)
         passes = np.ones(len(witnesses), dtype=bool)
         # in batches of about WITNESS_BATCH moved cells: a point's relations hold ten times its cells
@@ -557,10 +562,10 @@ class Auditor:
             elsewhere = (moved < 0) | (moved >= n)   # no cell of these keys
             ok[point[elsewhere]] = False
             moved[elsewhere] = 0
-            # a cell moved by a point must be hidden, and go to a finite value >= 0 (NaN passes
-            # every comparison: a NULL value in the table reads as NaN), once: a cell stored twice
-            # would count as the sum of its moves, below 0 though each value is not
-            ok[point[~hidden[moved] | ~(moved_to >= -FEASIBILITY) | ~np.isfinite(moved_to)]] = False
+            # a cell moved by a point must be hidden, and go to a finite value from 0 to the cap
+            # (NaN passes every comparison: a NULL value in the table reads as NaN), once: a cell
+            # stored twice would count as the sum of its moves, below 0 though each value is not
+            ok[point[~hidden[moved] | ~(moved_to >= -FEASIBILITY) | ~(moved_to <= cap)]] = False
             by_cell = np.lexsort((moved, point))
             twice = (moved[by_cell][1:] == moved[by_cell][:-1]) & (point[by_cell][1:] == point[by_cell][:-1])
             ok[point[by_cell][1:][twice]] = False
@@ -1190,15 +1195,22 @@ class _Component:
             while (t := take()) is not None:
                 if may_share and helper is None and _spare_core():
                     helper = threading.Thread(target=bound_the_rest, args=(helped,), name="audit-helper")
-                    helper.start()
+                    try:
+                        helper.start()
+                    except BaseException:
+                        helper = None
+                        _cores.release()
+                        raise
                 bound(t, result)
         except BaseException as error:
             stop.append(error)
             raise
         finally:
             if helper is not None:
-                helper.join()
-                _cores.release()
+                try:
+                    helper.join()
+                finally:
+                    _cores.release()   # the token goes back even if the wait is interrupted
                 result.lps += helped.lps
         if stop:   # the helper failed: a target it took is neither proven nor found
             raise stop[0]
