@@ -44,7 +44,7 @@ import os
 import signal
 import sys
 import threading
-from contextlib import contextmanager
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
@@ -571,10 +571,8 @@ class Auditor:
             ok[point[by_cell][1:][twice]] = False
             delta = csc_matrix((moved_to - values[moved], (moved, point)), shape=(n, len(batch)))
             change = (self.matrix @ delta).tocoo()
-            activity = base[change.row] + change.data - b[change.row]
-            slack = FEASIBILITY * (1.0 + np.abs(b[change.row]))
-            broken = ~np.where(self.equality[change.row], np.abs(activity) <= slack, activity <= slack)
-            ok[change.col[broken]] = False
+            kept = _kept(base[change.row] + change.data - b[change.row], b[change.row], self.equality[change.row])
+            ok[change.col[~kept]] = False
             passes[batch] = ok
             reached = (objective @ delta[:, np.flatnonzero(ok)]).tocsr()   # per target and point: the change
             some = np.flatnonzero(np.diff(reached.indptr) > 0)
@@ -912,14 +910,9 @@ _forked: SplitAuditor | None = None   # what a forked worker inherits
 _cores = None   # while SplitAuditor._map runs: a semaphore with a token per core (see _Component.narrow_by_lp)
 
 
-@contextmanager
 def _on_a_core():
     """Hold a core's token while a part is audited (none outside SplitAuditor._map)."""
-    if _cores is None:
-        yield
-        return
-    with _cores:
-        yield
+    return _cores if _cores is not None else nullcontext()
 
 
 def _spare_core() -> bool:
@@ -1284,10 +1277,14 @@ class _Component:
 
     def feasible(self, x: np.ndarray) -> bool:
         """Does `x` satisfy every constraint of the component (within the solver's tolerance)?"""
-        activity = self.a @ x - self.b
-        slack = FEASIBILITY * (1.0 + np.abs(self.b))
-        return bool((x >= -FEASIBILITY).all() and (np.abs(activity[self.equality]) <= slack[self.equality]).all()
-                    and (activity[~self.equality] <= slack[~self.equality]).all())
+        return bool((x >= -FEASIBILITY).all() and _kept(self.a @ x - self.b, self.b, self.equality).all())
+
+
+def _kept(activity: np.ndarray, b: np.ndarray, equality: np.ndarray) -> np.ndarray:
+    """Per row `a x (= or <=) b`, given its activity `a x - b`: does the point keep it, within the
+    solver's tolerance (relative to b)? A NaN keeps no row."""
+    slack = FEASIBILITY * (1.0 + np.abs(b))
+    return np.where(equality, np.abs(activity) <= slack, activity <= slack)
 
 
 def _targets(cells: np.ndarray, counts: np.ndarray, groups: Sequence[tuple], width: int
