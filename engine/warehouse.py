@@ -34,11 +34,21 @@ MEMORY_LIMIT = os.environ.get("WIJKWIJZER_DUCKDB_MEMORY", "4GB")
 log = logging.getLogger(__name__)
 
 
+CORES_ENV = "WIJKWIJZER_CORES"
+
+
+def cores() -> int:
+    """The cores this process may use: WIJKWIJZER_CORES where processes share the machine (each
+    region of a parallel regions run gets its share), else every core. Read when asked: a region's
+    process and a test worker set it after this is imported."""
+    return max(1, int(os.environ.get(CORES_ENV) or os.cpu_count() or 1))
+
+
 def _threads() -> dict:
-    """DuckDB's threads when WIJKWIJZER_DUCKDB_THREADS sets them (default: one per core). Set
-    fewer where processes share the cores, so their threads do not crowd each other out (each test
-    worker sets its share). Read per connection: a test worker sets it after this is imported."""
-    threads = os.environ.get("WIJKWIJZER_DUCKDB_THREADS")
+    """DuckDB's threads when WIJKWIJZER_DUCKDB_THREADS sets them, else the process's share of cores
+    when WIJKWIJZER_CORES sets one (default: one per core). Fewer where processes share the cores,
+    so their threads do not crowd each other out (each test worker sets its share)."""
+    threads = os.environ.get("WIJKWIJZER_DUCKDB_THREADS") or os.environ.get(CORES_ENV)
     return {"threads": int(threads)} if threads else {}
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import dagster as dg
 
+from engine.warehouse import CORES_ENV
+
 
 class RegionsConfig(dg.Config):
     homes: list[str]  # one data home per region
@@ -26,18 +28,35 @@ def each_region(config: RegionsConfig):
         yield dg.DynamicOutput(home, mapping_key=re.sub(r"[^A-Za-z0-9_]", "_", Path(home).name))
 
 
-@dg.op(description="`wijkwijzer run` in the region's own data home, in its own process.")
-def run_region(context: dg.OpExecutionContext, home: str) -> dict:
+def region_env(home: str, cores: int | None) -> dict[str, str]:
+    """The environment of a region's `wijkwijzer run`: its own data home and instance, and its
+    share of the cores when it has one."""
     env = {**os.environ, "WIJKWIJZER_HOME": home, "DAGSTER_HOME": str(Path(home) / "dagster")}
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run"], env=env,
-                            capture_output=True, text=True)
-    seconds = round(time.perf_counter() - started, 1)
-    if result.returncode != 0:
-        raise dg.Failure(description=f"The run of region {Path(home).name} failed.",
-                         metadata={"stderr": result.stderr[-3000:]})
-    context.log.info("Region %s done in %.1f s", Path(home).name, seconds)
-    return {"region": Path(home).name, "seconds": seconds}
+    if cores:
+        env[CORES_ENV] = str(cores)
+    return env
+
+
+def run_region_op(cores: int | None) -> dg.OpDefinition:
+    """The op that runs one region. `cores`: each region's share of this machine when regions run
+    side by side on it (WIJKWIJZER_CORES in the region's process: its DuckDB threads and its
+    audit's workers), so that two regions do not each take every core, nor one region's audit an
+    idle core's helper thread while the other region still works; None where each region has a
+    machine (Celery, Kubernetes)."""
+    @dg.op(name="run_region", description="`wijkwijzer run` in the region's own data home, in its own process.",
+           tags={"wijkwijzer/cores": str(cores or "all")})
+    def run_region(context: dg.OpExecutionContext, home: str) -> dict:
+        env = region_env(home, cores)
+        started = time.perf_counter()
+        result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run"], env=env,
+                                capture_output=True, text=True)
+        seconds = round(time.perf_counter() - started, 1)
+        if result.returncode != 0:
+            raise dg.Failure(description=f"The run of region {Path(home).name} failed.",
+                             metadata={"stderr": result.stderr[-3000:]})
+        context.log.info("Region %s done in %.1f s", Path(home).name, seconds)
+        return {"region": Path(home).name, "seconds": seconds}
+    return run_region
 
 
 @dg.op(description="Every region's time.")
@@ -47,6 +66,10 @@ def regions_done(results: list[dict]) -> dict:
 
 def regions_job(parallel: int = 2, executor: dg.ExecutorDefinition | None = None,
                 name: str | None = None) -> dg.JobDefinition:
+    """`parallel` regions at a time on this machine's multiprocess executor, each with its share
+    of the cores; or on `executor`, which places them elsewhere."""
+    run_region = run_region_op(None if executor else max(1, (os.cpu_count() or 1) // parallel))
+
     @dg.job(name=name or ("regions_run" if parallel == 2 else f"regions_run_{parallel}"),
             executor_def=executor or dg.multiprocess_executor.configured({"max_concurrent": parallel}),
             description="One `wijkwijzer run` per region's data home, in parallel.")

@@ -53,6 +53,8 @@ import numpy as np
 from scipy.sparse import csc_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
+from engine.warehouse import cores
+
 SMALL = 10
 PROTECTION_SHARE = 0.025  # sliding protection for counts >= SMALL: width >= 2 x max(5, 2.5% x v)
 PROTECTION_MIN = 5        # at least one rounding step either way, so no count is pinned within ±2
@@ -741,7 +743,7 @@ class SplitAuditor:
     def __init__(self, keys: Sequence[Key], values, *, area_parents: Mapping[str, str | None],
                  workers: int | None = None, known: np.ndarray | None = None,
                  beyond: Mapping[Key, float] | None = None, **relations):
-        self.workers = workers or os.cpu_count() or 1
+        self.workers = workers or cores()
         self.keys = list(keys)
         self.known = np.zeros(len(self.keys), dtype=bool) if known is None else np.asarray(known, dtype=bool)
         values = np.asarray(values, dtype=float)

@@ -29,3 +29,30 @@ def test_two_regions_run_in_parallel_each_in_its_own_warehouse(tmp_path):
     assert len(stats) == 2
     first, second = sorted(stats.values(), key=lambda s: s.start_time)
     assert second.start_time < first.end_time, "the two regions overlapped in time"
+
+
+def test_regions_side_by_side_each_take_their_share_of_the_cores(tmp_path, monkeypatch):
+    """Two regions on two cores: each region's process gets one (its DuckDB threads and its
+    audit's workers), so neither takes the other's core for a helper thread."""
+    import os
+    from engine.warehouse import CORES_ENV, connect
+    from quality.disclosure_audit import SplitAuditor
+
+    two_at_a_time = regions.regions_run.graph.node_named("run_region").definition
+    assert two_at_a_time.tags["wijkwijzer/cores"] == str(max(1, (os.cpu_count() or 1) // 2))
+    assert regions.one_at_a_time().graph.node_named("run_region").definition.tags["wijkwijzer/cores"] \
+        == str(os.cpu_count() or 1)
+    two = regions.region_env("home", max(1, (os.cpu_count() or 1) // 2))
+    assert two[CORES_ENV] == str(max(1, (os.cpu_count() or 1) // 2)) and two["WIJKWIJZER_HOME"] == "home"
+    assert CORES_ENV not in regions.region_env("home", None)   # a machine per region: all its cores
+
+    monkeypatch.delenv("WIJKWIJZER_DUCKDB_THREADS", raising=False)
+    monkeypatch.setenv(CORES_ENV, "1")
+    con = connect(tmp_path / "w.duckdb")
+    try:
+        assert con.execute("select current_setting('threads')").fetchone() == (1,)
+    finally:
+        con.close()
+    assert SplitAuditor([], [], area_parents={}).workers == 1
+    monkeypatch.setenv(CORES_ENV, "3")
+    assert SplitAuditor([], [], area_parents={}).workers == 3
