@@ -206,12 +206,14 @@ def cached_patterns() -> str:
 
 
 def _ensure_witnesses(con: duckdb.DuckDBPyConnection) -> None:
-    """WITNESSES as WITNESSES_DDL makes it: one of an earlier layout is dropped (its points are
-    only ever a shortcut for the check, which proves by LP whatever they do not)."""
-    columns = [row[0] for row in con.execute(
-        "select column_name from information_schema.columns where table_schema = 'marts' "
-        "and table_name = 'disclosure_witnesses' order by ordinal_position").fetchall()]
-    if columns and columns != ["part", "fingerprint", "point", "cell", "value"]:
+    """WITNESSES as WITNESSES_DDL makes it: one of an earlier layout, or with other types, is
+    dropped (its points are only ever a shortcut for the check, which proves by LP whatever they
+    do not; a value as text would make the check fail on a cast instead of proving)."""
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns where table_schema = 'marts' "
+        "and table_name = 'disclosure_witnesses' order by ordinal_position").fetchall()
+    if columns and columns != [("part", "VARCHAR"), ("fingerprint", "VARCHAR"), ("point", "INTEGER"),
+                               ("cell", "INTEGER"), ("value", "DOUBLE")]:
         con.execute(f"drop table {WITNESSES}")
     con.execute(WITNESSES_DDL)
 

@@ -358,3 +358,26 @@ def test_what_a_release_shows_is_remembered_and_the_check_audits_with_that_memor
     indicator_assets.publish_indicator_values(con)
     assert derivable_cells_since_last_audit(con)[0] == []
     assert indicator_assets.audit_indicator_cells(con, PUBLISHED).given_away >= len(pinned)
+
+
+def test_kept_points_of_another_layout_or_other_types_are_dropped_not_read():
+    """The kept points are a shortcut for the check (it proves by LP what they do not): a table
+    of an earlier layout, or with a value as text (an attacker's schema change that made the
+    check fail on a cast instead of proving), is replaced by an empty one of the right types."""
+    import duckdb
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    for ddl in ("part varchar, fingerprint varchar, point integer, cell integer, value varchar",
+                "part varchar, point integer, cell integer, value double"):
+        con.execute(f"create or replace table {pattern_cache.WITNESSES} ({ddl})")
+        con.execute(f"insert into {pattern_cache.WITNESSES} select * from (values "
+                    f"{'(1, 2, 3, 4)' if ddl.count(',') == 3 else '(1, 2, 3, 4, 5)'}) ")
+        pattern_cache._ensure_witnesses(con)
+        assert con.execute("select column_name, data_type from information_schema.columns "
+                           "where table_name = 'disclosure_witnesses'").fetchall() == [
+            ("part", "VARCHAR"), ("fingerprint", "VARCHAR"), ("point", "INTEGER"),
+            ("cell", "INTEGER"), ("value", "DOUBLE")]
+        assert con.execute(f"select count(*) from {pattern_cache.WITNESSES}").fetchone() == (0,)
+    con.execute(f"insert into {pattern_cache.WITNESSES} values ('p', 'f', 1, 2, 3.0)")
+    pattern_cache._ensure_witnesses(con)   # the right layout: its points stay
+    assert con.execute(f"select count(*) from {pattern_cache.WITNESSES}").fetchone() == (1,)
