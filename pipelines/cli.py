@@ -27,7 +27,9 @@ ENVIRONMENT = """environment:
   WIJKWIJZER_HOME           the data home: inbox, landing, warehouse, Dagster instance, reports
                             (default ./data, created owner-only on first use)
   WIJKWIJZER_DUCKDB_MEMORY  DuckDB's memory limit (default 4GB; beyond it work spills to disk)
-  WIJKWIJZER_DUCKDB_THREADS DuckDB's threads (default one per core; fewer when processes share them)
+  WIJKWIJZER_CORES          the cores a run may use: DuckDB's threads and the disclosure audit's
+                            workers (default every core; a region run side by side gets its share)
+  WIJKWIJZER_DUCKDB_THREADS DuckDB's threads alone (default WIJKWIJZER_CORES)
   WIJKWIJZER_CHROMIUM       the Chromium binary for report PDFs (default: chromium on PATH)
   WIJKWIJZER_PG_HOST, _PORT, _USER, _PASSWORD, _DB
                             the Dagster instance in PostgreSQL (read when the instance config is

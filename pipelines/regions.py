@@ -37,26 +37,26 @@ def region_env(home: str, cores: int | None) -> dict[str, str]:
     return env
 
 
-def run_region_op(cores: int | None) -> dg.OpDefinition:
-    """The op that runs one region. `cores`: each region's share of this machine when regions run
-    side by side on it (WIJKWIJZER_CORES in the region's process: its DuckDB threads and its
-    audit's workers), so that two regions do not each take every core, nor one region's audit an
-    idle core's helper thread while the other region still works; None where each region has a
-    machine (Celery, Kubernetes)."""
-    @dg.op(name="run_region", description="`wijkwijzer run` in the region's own data home, in its own process.",
-           tags={"wijkwijzer/cores": str(cores or "all")})
-    def run_region(context: dg.OpExecutionContext, home: str) -> dict:
-        env = region_env(home, cores)
-        started = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run"], env=env,
-                                capture_output=True, text=True)
-        seconds = round(time.perf_counter() - started, 1)
-        if result.returncode != 0:
-            raise dg.Failure(description=f"The run of region {Path(home).name} failed.",
-                             metadata={"stderr": result.stderr[-3000:]})
-        context.log.info("Region %s done in %.1f s", Path(home).name, seconds)
-        return {"region": Path(home).name, "seconds": seconds}
-    return run_region
+# The run's tag for each region's share of the cores: a job that runs regions side by side on
+# this machine sets it, so that two regions do not each take every core (nor one region's audit
+# an idle core's helper thread while the other region still works). A job that places each
+# region on a machine of its own (Celery, Kubernetes) leaves it out.
+CORES_TAG = "wijkwijzer/cores_per_region"
+
+
+@dg.op(description="`wijkwijzer run` in the region's own data home, in its own process.")
+def run_region(context: dg.OpExecutionContext, home: str) -> dict:
+    cores = context.run.tags.get(CORES_TAG)
+    env = region_env(home, int(cores) if cores else None)
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run"], env=env,
+                            capture_output=True, text=True)
+    seconds = round(time.perf_counter() - started, 1)
+    if result.returncode != 0:
+        raise dg.Failure(description=f"The run of region {Path(home).name} failed.",
+                         metadata={"stderr": result.stderr[-3000:]})
+    context.log.info("Region %s done in %.1f s", Path(home).name, seconds)
+    return {"region": Path(home).name, "seconds": seconds}
 
 
 @dg.op(description="Every region's time.")
@@ -68,10 +68,9 @@ def regions_job(parallel: int = 2, executor: dg.ExecutorDefinition | None = None
                 name: str | None = None) -> dg.JobDefinition:
     """`parallel` regions at a time on this machine's multiprocess executor, each with its share
     of the cores; or on `executor`, which places them elsewhere."""
-    run_region = run_region_op(None if executor else max(1, (os.cpu_count() or 1) // parallel))
-
     @dg.job(name=name or ("regions_run" if parallel == 2 else f"regions_run_{parallel}"),
             executor_def=executor or dg.multiprocess_executor.configured({"max_concurrent": parallel}),
+            tags={} if executor else {CORES_TAG: str(max(1, (os.cpu_count() or 1) // parallel))},
             description="One `wijkwijzer run` per region's data home, in parallel.")
     def _job():
         regions_done(each_region().map(run_region).collect())

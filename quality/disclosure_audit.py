@@ -605,7 +605,6 @@ class Auditor:
         196. Rows with a non-zero dual in the outer LP that found a target, tried as well, hid
         3,164 more there in 369 rounds.)"""
         keys, chosen = self.model.keys, set()
-        linked_systems: list[tuple] = []   # the duals' LPs asked so far, shared by the targets in each
 
         def city(cells: np.ndarray) -> np.ndarray:
             """Which of `cells` are a gemeente's own (their area has no parent): asked of the few
@@ -624,7 +623,7 @@ class Auditor:
                 # with a memory of releases, one that keeps coming back may be given away by them
                 if self.remembers and self.set_aside([Finding(label, float(self.values[target]), 0.0, 0.0, ())]):
                     continue
-                relaxing = self._relaxing_cells(target, hidden, result, linked_systems)
+                relaxing = self._relaxing_cells(target, hidden, result)
                 if len(relaxing):
                     below = relaxing[~city(relaxing)]
                     chosen.add(ranked(below if len(below) else relaxing, measures))
@@ -670,22 +669,25 @@ class Auditor:
                     chosen.add(city_cell)
         return sorted(keys[c] for c in chosen)
 
-    def _relaxing_cells(self, target: int, hidden: np.ndarray, result: AuditResult,
-                        linked_systems: list[tuple] | None = None) -> np.ndarray:
+    def _relaxing_cells(self, target: int, hidden: np.ndarray, result: AuditResult) -> np.ndarray:
         """The visible cells whose value moves the attacker's exact bound on `target` (a hidden
         count), on each side that is too narrow: those with a non-zero sensitivity, from the
         duals of the LP over every hidden cell linked to it. Hiding one of them relaxes that
         bound, where the nearest visible cell may bind nothing. One LP per side over the whole
-        linked system: asked only for a target that keeps coming back.
-        `linked_systems`: the LPs asked before on this pattern. A target in one of them takes
-        it, and its first solve starts from the last optimal basis instead of from nothing: the
-        city's publication asked 50 of them in 7.2 s instead of 21.7 s, the same pattern (the
-        cells whose duals are not zero, then the choice among them, came out the same)."""
-        linked_systems = [] if linked_systems is None else linked_systems
-        system = next((found for found in linked_systems if found[0][target]), None)
-        if system is None:
-            linked_systems.append(system := self._linked_system(target, hidden))
-        _, columns, rows, block, solve = system
+        linked system: asked only for a target that keeps coming back."""
+        linked = np.zeros(len(self.values), dtype=bool)
+        linked[target] = True
+        frontier = np.array([target])
+        while len(frontier):
+            reached = _reach(self.matrix, _reach(self.by_cell, frontier))
+            frontier = reached[hidden[reached] & ~linked[reached]]
+            linked[frontier] = True
+        columns = np.flatnonzero(linked)
+        rows = _reach(self.by_cell, columns)
+        block = self.matrix[rows]
+        b = self.rhs[rows] - block @ np.where(hidden, 0.0, self.values)
+        solve = _highs(block[:, columns].tocsc(), self.equality[rows], b,
+                       np.zeros(len(columns)), np.full(len(columns), _cap(self.values[columns], b)))
         visible = _reach(self.matrix, rows)
         visible = visible[~hidden[visible] & ~self.public[visible]]
         costs = np.zeros(len(columns))
@@ -702,24 +704,6 @@ class Auditor:
                 sensitivity = block.T @ duals
                 found.append(visible[np.abs(sensitivity[visible]) > TOLERANCE])
         return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=int)
-
-    def _linked_system(self, target: int, hidden: np.ndarray) -> tuple:
-        """(linked, columns, rows, block, solve): the LP over every hidden cell linked to `target`
-        (`linked` marks them; `columns` are their positions), on `rows` of the relations."""
-        linked = np.zeros(len(self.values), dtype=bool)
-        linked[target] = True
-        frontier = np.array([target])
-        while len(frontier):
-            reached = _reach(self.matrix, _reach(self.by_cell, frontier))
-            frontier = reached[hidden[reached] & ~linked[reached]]
-            linked[frontier] = True
-        columns = np.flatnonzero(linked)
-        rows = _reach(self.by_cell, columns)
-        block = self.matrix[rows]
-        b = self.rhs[rows] - block @ np.where(hidden, 0.0, self.values)
-        solve = _highs(block[:, columns].tocsc(), self.equality[rows], b,
-                       np.zeros(len(columns)), np.full(len(columns), _cap(self.values[columns], b)))
-        return linked, columns, rows, block, solve
 
     def _neighbours(self, cells: np.ndarray) -> np.ndarray:
         """Every cell sharing a constraint with one of `cells` (themselves included), read from

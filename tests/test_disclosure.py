@@ -526,45 +526,6 @@ def test_an_exact_audit_shared_with_an_idle_core_finds_what_one_thread_finds(mon
     assert spare.acquire(False), "the token is given back"
 
 
-def test_counts_that_keep_coming_back_share_their_linked_systems_lp(monkeypatch):
-    """Each count that keeps coming back asks the duals of an LP over its whole linked system
-    for the cells that bind it. Counts in one linked system share its LP, each solve starting
-    from the last optimal basis instead of from nothing. Where the LP has more than one optimal
-    dual, the cells it names may differ from those of an LP of its own (either set binds by
-    those duals): the extension loop still ends in a pattern the exact audit finds safe, the
-    same pattern on every run, with fewer LPs built."""
-    import quality.disclosure_audit as disclosure_audit
-    from quality.disclosure_audit import Auditor
-    monkeypatch.setattr(disclosure_audit, "RETURNS_BEFORE_DUALS", 0)   # every finding asks the duals
-    relations = dict(protected=lambda m: True, area_parents=AREAS.parents, time_relation={"n": "events"})
-    linked_system, relaxing = Auditor._linked_system, Auditor._relaxing_cells
-
-    def loop(sharing: bool) -> tuple[frozenset, int, int]:
-        built = []
-        monkeypatch.setattr(Auditor, "_linked_system", lambda self, target, pattern: (
-            built.append(target), linked_system(self, target, pattern))[1])
-        monkeypatch.setattr(Auditor, "_relaxing_cells", relaxing if sharing else (
-            lambda self, target, pattern, result, systems=None: relaxing(self, target, pattern, result)))
-        cells, hidden = grid_world(11)
-        keys = sorted(cells)
-        values = [cells[k] for k in keys]
-        auditor, asked = Auditor(keys, values, **relations), 0
-        while True:
-            pattern = np.array([k in hidden for k in keys])
-            result = auditor.audit(pattern, local=True)
-            if not result.findings:
-                result = Auditor(keys, values, **relations).audit(pattern)   # exact, from nothing
-                if not result.findings:
-                    return frozenset(hidden), asked, len(built)
-            asked += len(result.findings)
-            hidden |= set(result.to_hide)
-
-    shared, again, alone = loop(True), loop(True), loop(False)
-    assert shared == again, "the same pattern on every run"
-    assert alone[1] == alone[2] > 0, "an LP of its own per count asked"
-    assert shared[2] < shared[1], "counts in one linked system share its LP"
-
-
 def test_a_count_an_earlier_release_showed_is_known_and_never_picked_to_hide():
     """quality/releases.py: a count an earlier release showed is known to the attacker. Here B2
     is the one complement of the small B1 (3) in a wijk of 30: shown before, it protects

@@ -1,6 +1,8 @@
 """Regions run side by side: one data home each, fanned out over Dagster's multiprocess executor."""
 from __future__ import annotations
 
+import os
+
 import dagster as dg
 
 from pipelines import regions
@@ -21,6 +23,8 @@ def test_two_regions_run_in_parallel_each_in_its_own_warehouse(tmp_path):
     result = dg.execute_job(dg.reconstructable(regions.two_at_a_time), instance=instance,
                             run_config={"ops": {"each_region": {"config": {"homes": homes}}}})
     assert result.success
+    assert instance.get_run_by_id(result.run_id).tags[regions.CORES_TAG] == str(max(1, (os.cpu_count() or 1) // 2)), \
+        "each region's process is told its share of the cores"
     for home, n in zip(homes, (30, 20)):
         with open_warehouse(f"{home}/warehouse.duckdb", read_only=True) as con:
             assert con.execute("select count(*) from core.tenancies").fetchall() == [(n,)]
@@ -34,14 +38,13 @@ def test_two_regions_run_in_parallel_each_in_its_own_warehouse(tmp_path):
 def test_regions_side_by_side_each_take_their_share_of_the_cores(tmp_path, monkeypatch):
     """Two regions on two cores: each region's process gets one (its DuckDB threads and its
     audit's workers), so neither takes the other's core for a helper thread."""
-    import os
     from engine.warehouse import CORES_ENV, connect
     from quality.disclosure_audit import SplitAuditor
 
-    two_at_a_time = regions.regions_run.graph.node_named("run_region").definition
-    assert two_at_a_time.tags["wijkwijzer/cores"] == str(max(1, (os.cpu_count() or 1) // 2))
-    assert regions.one_at_a_time().graph.node_named("run_region").definition.tags["wijkwijzer/cores"] \
-        == str(os.cpu_count() or 1)
+    assert regions.regions_run.tags[regions.CORES_TAG] == str(max(1, (os.cpu_count() or 1) // 2))
+    assert regions.one_at_a_time().tags[regions.CORES_TAG] == str(os.cpu_count() or 1)
+    elsewhere = regions.regions_job(executor=dg.in_process_executor, name="regions_elsewhere")
+    assert regions.CORES_TAG not in elsewhere.tags   # each region on a machine of its own: all its cores
     two = regions.region_env("home", max(1, (os.cpu_count() or 1) // 2))
     assert two[CORES_ENV] == str(max(1, (os.cpu_count() or 1) // 2)) and two["WIJKWIJZER_HOME"] == "home"
     assert CORES_ENV not in regions.region_env("home", None)   # a machine per region: all its cores
