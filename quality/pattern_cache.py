@@ -50,6 +50,7 @@ from pathlib import Path
 import duckdb
 
 from engine.warehouse import scalar
+from quality.contract_sql import quote
 
 CACHE = "marts.disclosure_pattern_cache"
 CACHE_DDL = f"""
@@ -205,16 +206,26 @@ def cached_patterns() -> str:
             "where part in (select part from _reused_parts)")
 
 
+WITNESS_COLUMNS = [("part", "VARCHAR"), ("fingerprint", "VARCHAR"), ("point", "INTEGER"),
+                   ("cell", "INTEGER"), ("value", "DOUBLE")]
+
+
 def _ensure_witnesses(con: duckdb.DuckDBPyConnection) -> None:
-    """WITNESSES as WITNESSES_DDL makes it: one of an earlier layout, or with other types, is
-    dropped (its points are only ever a shortcut for the check, which proves by LP whatever they
-    do not; a value as text would make the check fail on a cast instead of proving)."""
-    columns = con.execute(
-        "select column_name, data_type from information_schema.columns where table_schema = 'marts' "
-        "and table_name = 'disclosure_witnesses' order by ordinal_position").fetchall()
-    if columns and columns != [("part", "VARCHAR"), ("fingerprint", "VARCHAR"), ("point", "INTEGER"),
-                               ("cell", "INTEGER"), ("value", "DOUBLE")]:
-        con.execute(f"drop table {WITNESSES}")
+    """WITNESSES as WITNESSES_DDL makes it. Anything else under that name is dropped: a table of
+    an earlier layout or of other types, a view, or a table whose name differs only in case
+    (DuckDB finds it by WITNESSES all the same, and `create table if not exists` would keep it).
+    Its points are only ever a shortcut for the check, which proves by LP whatever they do not;
+    read as they were, a value as text, a cell too large for an integer or a view that fails
+    when read made the check error instead of proving (two outside attacks, December 2026)."""
+    schema, name = WITNESSES.split(".")
+    for found_schema, found, kind in con.execute(
+            "select table_schema, table_name, table_type from information_schema.tables "
+            "where lower(table_schema) = ? and lower(table_name) = ?", [schema, name]).fetchall():
+        columns = con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = ? and table_name = ? order by ordinal_position", [found_schema, found]).fetchall()
+        if (found_schema, found, kind) != (schema, name, "BASE TABLE") or columns != WITNESS_COLUMNS:
+            con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {quote(found_schema)}.{quote(found)}")
     con.execute(WITNESSES_DDL)
 
 

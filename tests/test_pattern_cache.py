@@ -362,8 +362,9 @@ def test_what_a_release_shows_is_remembered_and_the_check_audits_with_that_memor
 
 def test_kept_points_of_another_layout_or_other_types_are_dropped_not_read():
     """The kept points are a shortcut for the check (it proves by LP what they do not): a table
-    of an earlier layout, or with a value as text (an attacker's schema change that made the
-    check fail on a cast instead of proving), is replaced by an empty one of the right types."""
+    of an earlier layout, with a value as text, a view, or a table whose name differs only in case
+    (outside attacks that made the check error instead of proving) is replaced by an empty table
+    of the right types."""
     import duckdb
     con = duckdb.connect()
     con.execute("create schema marts")
@@ -377,6 +378,21 @@ def test_kept_points_of_another_layout_or_other_types_are_dropped_not_read():
                            "where table_name = 'disclosure_witnesses'").fetchall() == [
             ("part", "VARCHAR"), ("fingerprint", "VARCHAR"), ("point", "INTEGER"),
             ("cell", "INTEGER"), ("value", "DOUBLE")]
+        assert con.execute(f"select count(*) from {pattern_cache.WITNESSES}").fetchone() == (0,)
+    # a view, even of the right types (it may fail when read), and a table whose name differs
+    # only in case (DuckDB finds it by the lower-case name): both replaced by the table
+    con.execute("create table marts.kept as select * from (values ('p', 'f', 1, 2, 'y')) t(part, fingerprint, point, cell, value)")
+    attacks = ["create view {w} as select part, fingerprint, point, cell, cast(value as double) as value from marts.kept",
+               "create view {w} as select part, fingerprint, point, cell::bigint as cell, 1.0::double as value from marts.kept",
+               'create table marts."Disclosure_Witnesses" (part varchar, fingerprint varchar, point integer, '
+               'cell hugeint, value varchar)']
+    for attack in attacks:
+        con.execute(f"drop table {pattern_cache.WITNESSES}")
+        con.execute(attack.format(w=pattern_cache.WITNESSES))
+        pattern_cache._ensure_witnesses(con)
+        assert con.execute("select table_name, table_type from information_schema.tables "
+                           "where lower(table_name) = 'disclosure_witnesses'").fetchall() == [
+            ("disclosure_witnesses", "BASE TABLE")], attack
         assert con.execute(f"select count(*) from {pattern_cache.WITNESSES}").fetchone() == (0,)
     con.execute(f"insert into {pattern_cache.WITNESSES} values ('p', 'f', 1, 2, 3.0)")
     pattern_cache._ensure_witnesses(con)   # the right layout: its points stay
