@@ -70,11 +70,6 @@ MIN_PARTS_TO_FORK = 8
 MIN_PARTS_TO_SETTLE_FORKED = 2
 BALL_GROWTH = 8      # a target still narrow in its ball tries one this many times larger
 LOCAL_BALL = BALL * BALL_GROWTH   # the largest ball of a local audit (400: 6x the findings)
-# Beyond that, an exact audit's ball doubles on its way to the whole component: a target wide
-# only beyond 3,200 cells is mostly wide well before the whole. The first exact audit of the demo
-# city's 2025 (10,817 cells, replayed three times each in turn): 22.7-25.9 s instead of 30.9-34.2 s,
-# the same findings (they are the whole component's, whatever the balls before it).
-EXACT_BALL_GROWTH = 2
 PRESOLVE_FROM = BALL   # hidden cells above which an LP is presolved (see _highs)
 WITNESS_BATCH = 200_000   # moved cells of the points checked at once (see Auditor._proven_by)
 SHARE_FROM = BALL   # hidden cells of an exact audit's component worth an idle core's thread
@@ -1172,7 +1167,7 @@ class _Component:
                 settle(columns, t, result)
                 if len(columns) == self.n or (local and size >= LOCAL_BALL):
                     break
-                size *= BALL_GROWTH if size < LOCAL_BALL else EXACT_BALL_GROWTH
+                size *= BALL_GROWTH
             if self.short(seen_low, seen_high)[t]:
                 low, high = outer or (float(seen_low[t]), float(seen_high[t]))
                 with shared:

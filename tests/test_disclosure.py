@@ -526,41 +526,6 @@ def test_an_exact_audit_shared_with_an_idle_core_finds_what_one_thread_finds(mon
     assert spare.acquire(False), "the token is given back"
 
 
-def test_an_exact_audit_finds_the_same_whatever_its_balls_grow_by(monkeypatch):
-    """An exact audit's findings are the counts narrow over the whole component, so the balls on
-    the way there change only its cost: beyond the local audit's largest ball they double
-    (EXACT_BALL_GROWTH) instead of jumping to the whole. On every pattern of an extension loop,
-    with balls of a few cells, the findings and the cells to hide are those of the jump."""
-    import quality.disclosure_audit as disclosure_audit
-    from quality.disclosure_audit import Auditor
-    monkeypatch.setattr(disclosure_audit, "BALL", 2)
-    monkeypatch.setattr(disclosure_audit, "OUTER_BALL", 1)
-    monkeypatch.setattr(disclosure_audit, "LOCAL_BALL", 4)
-    cells, hidden = grid_world(11)
-    keys = sorted(cells)
-    values = [cells[k] for k in keys]
-    relations = dict(protected=lambda m: True, area_parents=AREAS.parents, time_relation={"n": "events"})
-    sizes = []
-    ball = disclosure_audit._Component.ball
-    monkeypatch.setattr(disclosure_audit._Component, "ball", lambda self, seed, size: (
-        sizes.append((size, self.n)), ball(self, seed, size))[1])
-    found = 0
-    for _ in range(60):
-        pattern = np.array([k in hidden for k in keys])
-        audits = {}
-        for growth in (2, 10**9):   # doubling; straight to the whole component
-            monkeypatch.setattr(disclosure_audit, "EXACT_BALL_GROWTH", growth)
-            audits[growth] = Auditor(keys, values, **relations).audit(pattern)
-        assert [f.target for f in audits[2].findings] == [f.target for f in audits[10**9].findings]
-        assert audits[2].to_hide == audits[10**9].to_hide
-        found += len(audits[2].findings) if audits[2].method == "lp" else 0
-        if not audits[2].findings:
-            break
-        hidden |= set(audits[2].to_hide)
-    assert audits[2].findings == [] and found > 0
-    assert any(4 < size < n for size, n in sizes), "a ball between the local audit's largest and the whole"
-
-
 def test_a_count_an_earlier_release_showed_is_known_and_never_picked_to_hide():
     """quality/releases.py: a count an earlier release showed is known to the attacker. Here B2
     is the one complement of the small B1 (3) in a wijk of 30: shown before, it protects
