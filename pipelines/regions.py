@@ -15,7 +15,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from engine.warehouse import CORES_ENV
+from engine.warehouse import CORES_ENV, cores
 
 
 class RegionsConfig(dg.Config):
@@ -70,7 +70,7 @@ def regions_job(parallel: int = 2, executor: dg.ExecutorDefinition | None = None
     of the cores; or on `executor`, which places them elsewhere."""
     @dg.job(name=name or ("regions_run" if parallel == 2 else f"regions_run_{parallel}"),
             executor_def=executor or dg.multiprocess_executor.configured({"max_concurrent": parallel}),
-            tags={} if executor else {CORES_TAG: str(max(1, (os.cpu_count() or 1) // parallel))},
+            tags={} if executor else {CORES_TAG: str(max(1, cores() // parallel))},
             description="One `wijkwijzer run` per region's data home, in parallel.")
     def _job():
         regions_done(each_region().map(run_region).collect())

@@ -66,9 +66,10 @@ AUDITED_DDL = f"create table if not exists {AUDITED} (part varchar, fingerprint 
 # its cells and so their order. They are counts, kept in the warehouse beside the true ones and
 # never published.
 WITNESSES = "marts.disclosure_witnesses"
-WITNESSES_DDL = f"""
-create table if not exists {WITNESSES} (
-    part varchar, fingerprint varchar, point integer, cell integer, value double)"""
+WITNESS_COLUMNS = [("part", "VARCHAR"), ("fingerprint", "VARCHAR"), ("point", "INTEGER"),
+                   ("cell", "INTEGER"), ("value", "DOUBLE")]
+WITNESSES_DDL = (f"create table if not exists {WITNESSES} ("
+                 + ", ".join(f"{column} {kind}" for column, kind in WITNESS_COLUMNS) + ")")
 LIBRARIES = ("duckdb", "scipy", "highspy", "numpy", "polars")
 
 
@@ -204,10 +205,6 @@ def cached_patterns() -> str:
     suppressed)."""
     return (f"select indicator_id, area_code, period, suppressed from {CACHE} "
             "where part in (select part from _reused_parts)")
-
-
-WITNESS_COLUMNS = [("part", "VARCHAR"), ("fingerprint", "VARCHAR"), ("point", "INTEGER"),
-                   ("cell", "INTEGER"), ("value", "DOUBLE")]
 
 
 def _ensure_witnesses(con: duckdb.DuckDBPyConnection) -> None:
