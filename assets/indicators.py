@@ -317,7 +317,8 @@ def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: b
 
 
 def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: Catalogue,
-                        progress: Callable[[str], None], start: str | None = None) -> dict:
+                        progress: Callable[[str], None], start: str | None = None,
+                        start_witnesses: str | None = None) -> dict:
     """The suppression pattern of the cells in `source` (whole gemeenten of
     marts.indicator_values) as temp table `_indicator_published`, in two passes:
 
@@ -329,7 +330,8 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
     Both passes protect the area hierarchy (buurt → wijk → gemeente) and the time hierarchy
     (month → quarter → year) together, and repeat until the attacker's audit finds nothing.
     The cells of `start` (indicator_id, area_code, period: a corrected part's last pattern) are
-    hidden in the second pass from its first run on.
+    hidden in the second pass from its first run on; the first audit checks the points of
+    `start_witnesses` (part, point, cell, value: those that proved it) first.
     """
     periods = [r[0] for r in con.execute(
         f"select distinct period from {source}").fetchall()]
@@ -395,7 +397,10 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
             raise RuntimeError("the counts changed between audit rounds")
         hidden = cells.hidden & ~known   # a count the attacker knows is visible to him
         del cells
-        audit = auditor.audit(hidden, local=True)
+        points = None
+        if start_witnesses and audit_round == 0:
+            points = _witnesses_by_part(con.sql(f"select * from {start_witnesses}").pl())
+        audit = auditor.audit(hidden, local=True, witnesses=points)
         audits += 1
         progress(f"suppression run {audit_round + 1}: {int(hidden.sum()):,} of {len(hidden):,} counts "
                  f"hidden; the audit finds {len(audit.findings):,} too narrow")
@@ -515,7 +520,12 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
     if restarted:
         progress(f"disclosure control: {restarted:,} corrected gemeente-years start from their last pattern")
     if todo:
-        reports = _suppress_and_audit(con, "_cells_to_publish", catalogue, progress, "_last_pattern")
+        # ... and its first audit checks the points that proved that pattern: those the correction
+        # did not break prove their targets again without an LP.
+        pattern_cache.witnesses_of_restarted_parts(con, "_last_witnesses")
+        reports = _suppress_and_audit(con, "_cells_to_publish", catalogue, progress, "_last_pattern",
+                                      "_last_witnesses" if restarted else None)
+        con.execute("drop view if exists _last_witnesses")
     else:
         reports = {"populations": SuppressionReport(), "indicators": SuppressionReport(),
                    "audit": AuditResult(parts=0)}

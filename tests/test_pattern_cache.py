@@ -231,6 +231,43 @@ def test_a_corrected_gemeente_year_starts_from_its_last_pattern(fresh_world):
     assert pattern_cache.restart_from_last(w, "marts.indicator_values", "_start", restart=False) == 0
 
 
+def _corrected_incidents(con) -> None:
+    """A correction in GM9001: its incidents doubled (an events measure: every sum still holds,
+    and so does each part of them <= the incidents). Its other counts stay as they were."""
+    con.execute("""update marts.indicator_values set numerator = 2 * numerator
+                   where area_code like '__9001%' and indicator_id = 'incidenten_per_1000'""")
+
+
+def test_a_corrected_gemeente_year_proves_its_pattern_with_the_points_of_its_last(fresh_world, tmp_path_factory,
+                                                                                  monkeypatch):
+    """A corrected gemeente-year's first audit checks the points its last pattern was proven
+    with: a point the correction did not break proves its targets again without an LP. Against
+    the same correction published without those points: fewer LPs, and both hold."""
+    def corrected(con) -> tuple:
+        indicator_assets.publish_indicator_values(con)
+        _corrected_incidents(con)
+        audit = indicator_assets.publish_indicator_values(con)["audit"]
+        assert (audit.restarted, audit.parts) == (1, 1)
+        assert derivable_cells(con) == [] and small_visible_cells(con) == 0
+        return audit, hidden_in(con, PUBLISHED, "9001", "2025")
+
+    with_points, pattern = corrected(fresh_world)
+    assert 0 < with_points.certified <= with_points.targets
+
+    def no_points(con, into: str) -> None:
+        con.execute(f"create or replace temp view {into} as select null::varchar as part, "
+                    "null::integer as point, null::integer as cell, null::double as value limit 0")
+    monkeypatch.setattr(pattern_cache, "witnesses_of_restarted_parts", no_points)
+    other = _world(tmp_path_factory)
+    try:
+        without, pattern_without = corrected(next(other))
+    finally:
+        other.close()
+    assert without.certified == 0
+    assert with_points.lps < without.lps, (with_points.lps, without.lps)
+    assert pattern == pattern_without, "the points spare LPs; the pattern is the same"
+
+
 def test_a_sum_of_euros_rebuilt_with_other_last_bits_is_no_new_release(fresh_world):
     """Two builds of the same data differ in the last bits of a sum of euros (parallel float
     sums). The record of releases compares counts as the audit reads them, so a rebuild adds no
