@@ -6,8 +6,12 @@ writes the delivery's profile in the load's transaction, so the next delivery ha
 """
 from __future__ import annotations
 
+import multiprocessing
+import signal
 import threading
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
+from typing import Callable
 
 import duckdb
 
@@ -31,19 +35,67 @@ def warm_up() -> None:
     threading.Thread(target=shared_validator()._gx, name="gx-import", daemon=True).start()
 
 
-def judge_against_history(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> None:
-    """GX on the rows about to load against the partner's last deliveries; findings on the outcome."""
+def _judge(contract: Contract, frame, past: list) -> list:
+    """The history suite in a judge's worker process (its own GX context, made on first use)."""
+    return shared_validator().validate_history(contract, frame, past)
+
+
+def _warm_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the intake's to handle, not the worker's
+    shared_validator()._gx()
+
+
+class Judge:
+    """Great Expectations for the history's judgements of one intake run, in a worker process of
+    its own: GX is Python through and through, so in a thread it held the GIL that the load's
+    DuckDB calls and the next file's inspection need (tried: no gain). In a process it judges one
+    file while the main thread loads that file's rows; the receipt and ledger row wait for it.
+    Forked as the intake starts, before its other threads (`spawn` would run the caller's main
+    module again), as the audit's workers are; it touches neither DuckDB nor polars. It makes its
+    GX context as it starts, while the first files (none with a history yet) are loaded."""
+
+    def __init__(self) -> None:
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                         initializer=_warm_worker)
+        self._pool.submit(int)   # fork the worker now, not at the first judgement
+
+    @staticmethod
+    def possible() -> bool:
+        return "fork" in multiprocessing.get_all_start_methods()
+
+    def submit(self, contract: Contract, frame, past: list) -> Future:
+        return self._pool.submit(_judge, contract, frame, past)
+
+    def __enter__(self) -> "Judge":
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def judge_against_history(con: duckdb.DuckDBPyConnection, outcome: Outcome,
+                          judge: Judge | None = None) -> Callable[[], None]:
+    """GX on the rows about to load against the partner's last deliveries. What it reads from the
+    warehouse it reads now, in the caller's thread (the one that holds the connection); GX itself
+    runs in `judge`'s worker while the caller goes on (loading the rows), or here and now without
+    one. Returns the wait that puts the findings on the outcome: the receipt and the ledger row
+    come after it."""
     contract, delivery = outcome.contract, outcome.delivery
     past = history(con, delivery.partner, delivery.dataset, outcome.sha256, HISTORY_DELIVERIES)
     if len(past) < MIN_HISTORY:
-        return
+        return lambda: None
     frame = con.sql(f"select {history_frame_sql(contract)} from {VALIDATED} "
                     f"where {_loaded_rows(contract)}").df()
-    outcome.history = shared_validator().validate_history(contract, frame, past)
-    for finding in outcome.history:
-        if not finding.success:
-            outcome.rules.append(RuleResult(f"history.{finding.kind}", finding.column, "warning",
-                                            len(frame), None, None, finding.nl, finding.en))
+    judged = judge.submit(contract, frame, past) if judge else None
+    findings = _judge(contract, frame, past) if judged is None else None
+
+    def put_on_the_outcome() -> None:
+        outcome.history = findings if judged is None else judged.result()
+        for finding in outcome.history:
+            if not finding.success:
+                outcome.rules.append(RuleResult(f"history.{finding.kind}", finding.column, "warning",
+                                                len(frame), None, None, finding.nl, finding.en))
+    return put_on_the_outcome
 
 
 def record_profile(con: duckdb.DuckDBPyConnection, outcome: Outcome, loaded_at: datetime) -> None:

@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,7 +28,7 @@ from engine.home import DataHome
 from engine.warehouse import checkpoints_deferred, scalar
 from quality.contract_sql import quote
 from quality.masking import shape_expr
-from quality.history import judge_against_history, record_profile, warm_up
+from quality.history import Judge, judge_against_history, record_profile, warm_up
 from quality.profiles import PROFILES_DDL
 from quality.receipts import write_receipts
 from quality.validate import (VALIDATED, Inspection, Outcome, inspect, rejected_rule_names,
@@ -40,6 +41,7 @@ SAFE_FOLDER = re.compile(r"^[a-z0-9_]{1,64}$")
 IGNORED_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", "~")
 MAX_LANDED_NAME_BYTES = 180  # a file name holds 255 bytes: the hash, '__' and this
 STABLE_AFTER_S = 2.0  # a file whose size or mtime changed this recently is still being written
+JUDGE_APART_FROM = 20  # files in a run from which GX judges in a worker process (history.Judge)
 
 LEDGER_DDL = """
 create table if not exists raw.load_ledger (
@@ -316,8 +318,10 @@ def _ledger_row(con, outcome: Outcome, run_id: str, reasons: list[dict], drop_id
 
 
 def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, run_id: str,
-          drop_id: str | None) -> None:
-    """Replace the delivery's period for this partner, in one transaction with its ledger row."""
+          drop_id: str | None, before_the_ledger: Callable[[], None] = lambda: None) -> None:
+    """Replace the delivery's period for this partner, in one transaction with its ledger row;
+    `before_the_ledger` (the history's judgement and the receipts) runs once the rows are in,
+    before the ledger row and the commit."""
     d = outcome.delivery
     table = f"raw.{quote(contract.table)}"
     rejected = ", ".join(f"'{name}'" for name in rejected_rule_names(contract))
@@ -342,6 +346,7 @@ def _load(con: duckdb.DuckDBPyConnection, outcome: Outcome, contract: Contract, 
                         [outcome.sha256, d.partner, d.dataset, d.period, now])
             con.unregister("_masked_rejects")
         record_profile(con, outcome, now)
+        before_the_ledger()
         _ledger_row(con, outcome, run_id, [], drop_id)
         con.execute("commit")
     except BaseException:
@@ -385,10 +390,11 @@ def _unjudgeable(landed: Landed, error: Exception, registry: Registry) -> Outcom
 
 def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_id: str,
             registry: Registry | None = None, already: Settled | None = None,
-            inspected: Callable[[], Inspection] | None = None) -> Outcome:
+            inspected: Callable[[], Inspection] | None = None, judge: Judge | None = None) -> Outcome:
     """Decide on one landed file; returns the outcome (receipts written, ledger updated).
 
-    `inspected`: this file's `validate.inspect`, when it was started ahead (see run_intake)."""
+    `inspected`: this file's `validate.inspect`, when it was started ahead (see run_intake).
+    `judge`: the worker that judges the file against its history while its rows load."""
     registry = registry or load_registry()
     already = Settled(con) if already is None else already
     delivery = delivery_of(landed, registry)
@@ -405,19 +411,21 @@ def process(con: duckdb.DuckDBPyConnection, home: DataHome, landed: Landed, run_
                            partner_folder=landed.partner_folder, inspected=inspected)
     except Exception as error:  # noqa: BLE001 - see _unjudgeable
         outcome = _unjudgeable(landed, error, registry)
-    if not outcome.refused:
-        judge_against_history(con, outcome)  # GX: this delivery against the partner's own history
+    # GX: this delivery against the partner's own history (in `judge`'s worker, beside the load)
+    judged = judge_against_history(con, outcome, judge) if not outcome.refused else None
     outcome.loaded_before = loaded_before(con, outcome)
     # Quarantine and receipts come before the ledger commit: a crash in between means the file is
     # still pending, is decided again, and both are rewritten; never a decision without a receipt.
     if outcome.refused:
         _quarantine(home, landed)
-    write_receipts(home, landed.partner_folder, outcome)
-    if outcome.refused:
+        write_receipts(home, landed.partner_folder, outcome)
         _ledger_row(con, outcome, run_id,
                     [{"code": p.code, "nl": p.nl, "en": p.en} for p in outcome.problems], landed.drop_id)
     else:
-        _load(con, outcome, outcome.contract, run_id, landed.drop_id)
+        def judged_and_receipted() -> None:
+            judged()
+            write_receipts(home, landed.partner_folder, outcome)
+        _load(con, outcome, outcome.contract, run_id, landed.drop_id, judged_and_receipted)
     con.execute(f"drop table if exists {VALIDATED}")
     already.record(outcome, delivery)
     return outcome
@@ -476,14 +484,19 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
                 if landed.path not in taken]
     todo = [landed for *_, landed in sorted(dropped, key=lambda d: d[:3])]
     already = Settled(con)
-    if len(todo) > 1:
+    # Many files: GX judges in a worker process beside the loads (history.Judge); a few: here,
+    # its import started in a thread (a worker's start would cost more than it saves).
+    apart = len(todo) >= JUDGE_APART_FROM and Judge.possible()
+    judging = Judge() if apart else nullcontext()
+    if len(todo) > 1 and not apart:
         warm_up()
     outcomes = []
     # The next file is read, privacy-scanned and parsed in a second thread while this one goes
     # through DuckDB, GX and the receipts: polars and DuckDB release the GIL, so both cores
     # work. One file ahead at most: memory stays bounded by two files. The warehouse is only
     # ever touched here, one file and one transaction at a time, in the order of `todo`.
-    with checkpoints_deferred(con), ThreadPoolExecutor(max_workers=1, thread_name_prefix="inspect") as ahead:
+    with checkpoints_deferred(con), ThreadPoolExecutor(max_workers=1, thread_name_prefix="inspect") as ahead, \
+            judging as judge:
         def start(landed: Landed) -> Future | None:
             if already.is_duplicate(landed.partner_folder, delivery_of(landed, registry)):
                 return None  # a duplicate needs no inspection
@@ -496,7 +509,7 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
             current = upcoming
             upcoming = start(todo[position + 1]) if position + 1 < len(todo) else None
             outcomes.append(process(con, home, landed, run_id, registry, already,
-                                    current.result if current else None))
+                                    current.result if current else None, judge))
             _drop_marker(landed.path).unlink(missing_ok=True)  # decided: the ledger says so now
             if on_decided:
                 on_decided(outcomes[-1], time.perf_counter() - started)

@@ -6,10 +6,12 @@ import pytest
 
 from assets.intake import _newest_delivery_history, intake
 from quality.intake import run_intake
+from engine.home import DataHome
 from engine.resources import DataHomeResource
 from engine.warehouse import WarehouseResource, open_warehouse
 from quality.gx_bridge import ContractValidator
 from sources.contracts import load_registry
+from tests.conftest import write_csv
 from tests.corpus.cases_dialect import ARREARS, NUISANCE, arrears, nuisance
 
 MONTHS = ["2025-01", "2025-02", "2025-03"]
@@ -180,3 +182,56 @@ def test_an_intake_run_logs_each_warning_and_the_last_delivery_per_history_check
     logged = [(r.check_name, r.metadata["delivery"].value[-11:-4], r.passed) for r in _history_events(contract, outcomes)]
     assert logged == [("history_row_count", "2025-02", False), ("history_row_count", "2025-04", True),
                       ("history_mean_amounts", "2025-04", True)]
+
+
+def _four_months_at_once(home, deliver, monkeypatch, apart_from: int):
+    """The three usual months and a short fourth in one run, judged in a worker process from
+    `apart_from` files on (quality.intake.JUDGE_APART_FROM)."""
+    import quality.history
+    import quality.intake
+    monkeypatch.setattr(quality.intake, "JUDGE_APART_FROM", apart_from)
+    workers = []
+    monkeypatch.setattr(quality.history.Judge, "submit",
+                        lambda self, *args, original=quality.history.Judge.submit:
+                        workers.append(self._pool) or original(self, *args))
+    files = [(f"havensteder__huurachterstand__{month}.csv", ARREARS, arrears(100, month=month))
+             for month in MONTHS]
+    files.append(("havensteder__huurachterstand__2025-04.csv", ARREARS, arrears(52, month="2025-04")))
+    return deliver_run(home, deliver, files), len(workers)
+
+
+def test_a_run_of_many_files_is_judged_in_a_worker_process_with_the_same_findings(home, deliver, monkeypatch,
+                                                                                 tmp_path):
+    """Each file is judged against the files loaded before it in the same run (its history is
+    committed first), in the worker as here and now: the same findings, receipts and decisions."""
+    outcomes, judged_apart = _four_months_at_once(home, deliver, monkeypatch, apart_from=1)
+    assert judged_apart == 1, "the fourth month, the first with three deliveries before it"
+    assert [o.decision for o in outcomes] == ["accepted"] * 3 + ["accepted_with_warnings"]
+    [finding] = [f for f in outcomes[-1].history if not f.success]
+    assert finding.en == "48% fewer rows than the last three deliveries (52 against 100 on average)"
+    receipt = next((home.receipts / "havensteder").glob(f"*{outcomes[-1].sha256[:12]}.en.md")).read_text()
+    assert "48% fewer rows than the last three deliveries" in receipt
+
+    monkeypatch.setenv("WIJKWIJZER_HOME", str(tmp_path / "here"))
+    here = DataHome.from_env().ensure(list(load_registry().partners))
+    in_process, judged_apart = _four_months_at_once(here, lambda partner, *a, **k: write_csv(
+        here.partner_inbox(partner) / a[0], *a[1:], **k), monkeypatch, apart_from=100)
+    assert judged_apart == 0
+    assert [(o.decision, o.rules, o.history) for o in in_process] == \
+        [(o.decision, o.rules, o.history) for o in outcomes]
+
+
+def test_a_judgement_that_fails_in_the_worker_leaves_the_file_undecided(home, deliver, monkeypatch):
+    """GX failing in the worker fails the run as it did in process: the file's rows, ledger row
+    and receipt are not there (the load's transaction is rolled back), so the next run decides it."""
+    def broken(*_):
+        raise RuntimeError("GX broke")
+    monkeypatch.setattr(ContractValidator, "validate_history", broken)   # the worker is forked after this
+    with pytest.raises(RuntimeError, match="GX broke"):
+        _four_months_at_once(home, deliver, monkeypatch, apart_from=1)
+    with open_warehouse(home.warehouse, read_only=True) as con:
+        assert con.sql("select period from raw.load_ledger order by 1").fetchall() == \
+            [(m,) for m in MONTHS]
+        assert con.sql("select count(*) from raw.wonen__huurachterstand where _period = '2025-04'"
+                       ).fetchall() == [(0,)]
+    assert len(list((home.receipts / "havensteder").glob("*.en.md"))) == 3
