@@ -519,10 +519,10 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
     restarted = pattern_cache.restart_from_last(con, "_cells_to_publish", "_last_pattern", reuse)
     if restarted:
         progress(f"disclosure control: {restarted:,} corrected gemeente-years start from their last pattern")
-    if todo:
-        # ... and its first audit checks the points that proved that pattern: those the correction
-        # did not break prove their targets again without an LP.
+        # ... and their first audit checks the points that proved those patterns: those the
+        # correction did not break prove their targets again without an LP.
         pattern_cache.witnesses_of_restarted_parts(con, "_last_witnesses")
+    if todo:
         reports = _suppress_and_audit(con, "_cells_to_publish", catalogue, progress, "_last_pattern",
                                       "_last_witnesses" if restarted else None)
         con.execute("drop view if exists _last_witnesses")
