@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import sys
 import threading
 from contextlib import nullcontext
@@ -54,6 +53,7 @@ from scipy.sparse import csc_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from engine.warehouse import cores
+from engine.workers import worker_started
 
 SMALL = 10
 PROTECTION_SHARE = 0.025  # sliding protection for counts >= SMALL: width >= 2 x max(5, 2.5% x v)
@@ -898,7 +898,7 @@ class SplitAuditor:
                 return
             largest_first = sorted(tasks, key=lambda task: -len(self.parts[task[0]][1]))
             with multiprocessing.get_context("fork").Pool(min(self.workers, len(tasks)),
-                                                          initializer=_default_signals) as pool:
+                                                          initializer=worker_started, initargs=(os.getpid(),)) as pool:
                 for *answer, proofs in pool.imap_unordered(work, largest_first):
                     self.parts[answer[0]][2].proofs = proofs
                     yield tuple(answer)
@@ -920,15 +920,6 @@ def _on_a_core():
 def _spare_core() -> bool:
     """Take an idle core's token (see SplitAuditor._map) if there is one; its taker releases it."""
     return _cores is not None and _cores.acquire(False)
-
-
-def _default_signals() -> None:
-    """A forked worker inherits its parent's signal handlers. Inside a Dagster run those turn a
-    SIGTERM into an exception raised wherever the worker is, also while it holds the pool's queue
-    lock, and the pool then waits forever for it: a worker ends on SIGTERM and ignores SIGINT (the
-    parent decides what an interrupt means)."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _audit_part(task: tuple) -> tuple[int, AuditResult, tuple]:

@@ -7,7 +7,7 @@ writes the delivery's profile in the load's transaction, so the next delivery ha
 from __future__ import annotations
 
 import multiprocessing
-import signal
+import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
@@ -15,6 +15,7 @@ from typing import Callable
 
 import duckdb
 
+from engine.workers import worker_started
 from quality.contract_sql import sql_string
 from quality.gx_bridge import HISTORY_DELIVERIES, MIN_HISTORY, shared_validator
 from quality.profiles import history, history_frame_sql, profile_of, write_profile
@@ -40,8 +41,8 @@ def _judge(contract: Contract, frame, past: list) -> list:
     return shared_validator().validate_history(contract, frame, past)
 
 
-def _warm_worker() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the intake's to handle, not the worker's
+def _warm_worker(parent: int) -> None:
+    worker_started(parent)   # its signals, and it ends with the intake (engine/workers.py)
     shared_validator()._gx()
 
 
@@ -56,7 +57,7 @@ class Judge:
 
     def __init__(self) -> None:
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                                         initializer=_warm_worker)
+                                         initializer=_warm_worker, initargs=(os.getpid(),))
         self._pool.submit(int)   # fork the worker now, not at the first judgement
 
     @staticmethod
