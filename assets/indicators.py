@@ -281,9 +281,10 @@ def witness_rows(auditor: SplitAuditor) -> pl.DataFrame:
     return pl.concat(frames).select(*columns) if frames else pl.DataFrame(schema=columns)
 
 
-def _witnesses_by_part(rows: pl.DataFrame) -> dict[tuple[str, str], tuple[np.ndarray, ...]]:
-    """witness_rows' `rows` as SplitAuditor.audit takes them: per part (gemeente, year), its
-    points' rows."""
+def _witnesses_by_part(con: duckdb.DuckDBPyConnection, relation: str) -> dict[tuple[str, str], tuple[np.ndarray, ...]]:
+    """The points in `relation` (as witness_rows gives them) as SplitAuditor.audit takes them:
+    per part (gemeente, year), its points' rows."""
+    rows = con.sql(f"select part, point, cell, value from {relation}").pl()
     return {tuple(part.split("/")): (group["point"].to_numpy(), group["cell"].to_numpy(), group["value"].to_numpy())
             for (part,), group in rows.group_by("part")}
 
@@ -301,8 +302,7 @@ def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: b
     known = known_counts(con, pattern, terms, cells.keys)
     # One audit, not a round of a loop: its workers are forked once, worth it from two parts.
     auditor = indicator_auditor(con, cells, catalogue, known)
-    points = _witnesses_by_part(con.sql(f"select part, point, cell, value from {witnesses}").pl()) \
-        if witnesses else None
+    points = _witnesses_by_part(con, witnesses) if witnesses else None
     result = auditor.audit(cells.hidden & ~known, lp=lp, fork_from=2, witnesses=points)
     # A count that what was released before the last publication gives away, whatever that
     # publication hid, is set aside (counted as given away) rather than failed: the last
@@ -397,9 +397,7 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
             raise RuntimeError("the counts changed between audit rounds")
         hidden = cells.hidden & ~known   # a count the attacker knows is visible to him
         del cells
-        points = None
-        if start_witnesses and audit_round == 0:
-            points = _witnesses_by_part(con.sql(f"select * from {start_witnesses}").pl())
+        points = _witnesses_by_part(con, start_witnesses) if start_witnesses and audit_round == 0 else None
         audit = auditor.audit(hidden, local=True, witnesses=points)
         audits += 1
         progress(f"suppression run {audit_round + 1}: {int(hidden.sum()):,} of {len(hidden):,} counts "

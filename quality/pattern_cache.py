@@ -272,30 +272,30 @@ def parts_not_audited(con: duckdb.DuckDBPyConnection, pattern: str) -> list[str]
     return [row[0] for row in con.execute("select part from _parts_to_audit").fetchall()]
 
 
-def witnesses_of_parts_to_audit(con: duckdb.DuckDBPyConnection, into: str) -> None:
-    """Temp view `into`: the kept points (part, point, cell, value) of the parts in
-    `_parts_to_audit` whose cells are those they were made for (the same fingerprint)."""
+def _kept_points(con: duckdb.DuckDBPyConnection, into: str, fingerprints: str, parts: str) -> None:
+    """Temp view `into`: the kept points (part, point, cell, value) of the parts in table `parts`,
+    under the fingerprint `fingerprints` (part, fingerprint) gives each."""
     _ensure_witnesses(con)
     con.execute(f"""
         create or replace temp view {into} as
         select w.part, w.point, w.cell, w.value from {WITNESSES} as w
-        inner join _part_fingerprints as prints using (part, fingerprint)
-        where w.part in (select part from _parts_to_audit)""")
+        inner join ({fingerprints}) as prints using (part, fingerprint)
+        where w.part in (select part from {parts})""")
+
+
+def witnesses_of_parts_to_audit(con: duckdb.DuckDBPyConnection, into: str) -> None:
+    """Temp view `into`: the kept points of the parts in `_parts_to_audit` whose cells are those
+    they were made for (the same fingerprint)."""
+    _kept_points(con, into, "select part, fingerprint from _part_fingerprints", "_parts_to_audit")
 
 
 def witnesses_of_restarted_parts(con: duckdb.DuckDBPyConnection, into: str) -> None:
-    """Temp view `into`: the kept points (part, point, cell, value) of the parts in
-    `_restarted_parts` (restart_from_last), made for their kept pattern (its fingerprint) under
-    other counts. A
-    point that moves no corrected count, nor a count tied to one, still keeps every relation;
-    the audit checks each against the present counts and the pattern (Auditor._proven_by) and
-    takes only those that pass, so a restarted part needs LPs only where the correction reaches."""
-    _ensure_witnesses(con)
-    con.execute(f"""
-        create or replace temp view {into} as
-        select w.part, w.point, w.cell, w.value from {WITNESSES} as w
-        inner join ({KEPT_PATTERNS}) as kept using (part, fingerprint)
-        where w.part in (select part from _restarted_parts)""")
+    """Temp view `into`: the kept points of the parts in `_restarted_parts` (restart_from_last),
+    made for their kept pattern (its fingerprint) under other counts. A point that moves no
+    corrected count, nor a count tied to one, still keeps every relation; the audit checks each
+    against the present counts and the pattern (Auditor._proven_by) and takes only those that
+    pass, so a restarted part needs LPs only where the correction reaches."""
+    _kept_points(con, into, f"select part, fingerprint from ({KEPT_PATTERNS})", "_restarted_parts")
 
 
 TEMP_TABLES = ("_area_gemeente", "_cell_part", "_gemeente_areas", "_part_fingerprints", "_reused_parts",
