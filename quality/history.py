@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import Callable
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
 
 from engine.workers import worker_started
 from quality.contract_sql import sql_string
@@ -36,8 +38,16 @@ def warm_up() -> None:
     threading.Thread(target=shared_validator()._gx, name="gx-import", daemon=True).start()
 
 
-def _judge(contract: Contract, frame, past: list) -> list:
-    """The history suite in a judge's worker process (its own GX context, made on first use)."""
+# Arrow integer columns as DuckDB's `.df()` gives them to pandas (nullable, not float with NaN).
+_AS_DUCKDB_GIVES = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+                    pa.int64(): pd.Int64Dtype()}
+
+
+def _judge(contract: Contract, rows: pa.Table, past: list) -> list:
+    """The history suite, in a judge's worker process or here (its own GX context, made on first
+    use). `rows` come as Arrow: the caller reads them without making Python objects, and they
+    cross to the worker as buffers; the pandas frame GX needs is made here."""
+    frame = rows.to_pandas(types_mapper=_AS_DUCKDB_GIVES.get, use_threads=False)
     return shared_validator().validate_history(contract, frame, past)
 
 
@@ -64,8 +74,8 @@ class Judge:
     def possible() -> bool:
         return "fork" in multiprocessing.get_all_start_methods()
 
-    def submit(self, contract: Contract, frame, past: list) -> Future:
-        return self._pool.submit(_judge, contract, frame, past)
+    def submit(self, contract: Contract, rows: pa.Table, past: list) -> Future:
+        return self._pool.submit(_judge, contract, rows, past)
 
     def __enter__(self) -> "Judge":
         return self
@@ -85,17 +95,17 @@ def judge_against_history(con: duckdb.DuckDBPyConnection, outcome: Outcome,
     past = history(con, delivery.partner, delivery.dataset, outcome.sha256, HISTORY_DELIVERIES)
     if len(past) < MIN_HISTORY:
         return lambda: None
-    frame = con.sql(f"select {history_frame_sql(contract)} from {VALIDATED} "
-                    f"where {_loaded_rows(contract)}").df()
-    judged = judge.submit(contract, frame, past) if judge else None
-    findings = _judge(contract, frame, past) if judged is None else None
+    rows = con.sql(f"select {history_frame_sql(contract)} from {VALIDATED} "
+                   f"where {_loaded_rows(contract)}").fetch_arrow_table()
+    judged = judge.submit(contract, rows, past) if judge else None
+    findings = _judge(contract, rows, past) if judged is None else None
 
     def put_on_the_outcome() -> None:
         outcome.history = findings if judged is None else judged.result()
         for finding in outcome.history:
             if not finding.success:
                 outcome.rules.append(RuleResult(f"history.{finding.kind}", finding.column, "warning",
-                                                len(frame), None, None, finding.nl, finding.en))
+                                                len(rows), None, None, finding.nl, finding.en))
     return put_on_the_outcome
 
 

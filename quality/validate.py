@@ -308,11 +308,12 @@ def _apply_contract(outcome: Outcome, parsed: pl.DataFrame, contract: Contract, 
             example = mask_example(value, types[spec.column])
         outcome.rules.append(RuleResult(rule, spec.column, spec.severity, n, example, first_failing_row,
                                         spec.nl, spec.en))
+    # Most deliveries break no rule: then no row has a worst severity to count.
     severity_rows = dict(con.execute(f"""
         select severity, count(*) from (
             select _row, {_worst_severity_sql(specs)} as severity from {VALIDATED}
             where len(_failures) > 0)
-        group by severity""").fetchall())
+        group by severity""").fetchall()) if counts else {}
     fatal = severity_rows.get("fatal", 0)
     outcome.rows_rejected = fatal + severity_rows.get("error", 0)
     outcome.rows_warned = severity_rows.get("warning", 0)

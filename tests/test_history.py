@@ -235,3 +235,36 @@ def test_a_judgement_that_fails_in_the_worker_leaves_the_file_undecided(home, de
         assert con.sql("select count(*) from raw.wonen__huurachterstand where _period = '2025-04'"
                        ).fetchall() == [(0,)]
     assert len(list((home.receipts / "havensteder").glob("*.en.md"))) == 3
+
+
+def test_rows_judged_from_arrow_give_the_findings_of_duckdbs_own_pandas_frame(home, deliver):
+    """The judge gets a delivery's rows as Arrow (cheap to read and to send to its worker) and
+    makes GX's pandas frame itself: empty integers, dates and categories must count as they do in
+    the frame DuckDB makes, or a delivery's empty share and mix would be judged on other numbers."""
+    from quality.history import _judge
+    from quality.profiles import history, history_frame_sql
+    for month in MONTHS:
+        rows = arrears(60, month=month)
+        for row in rows[::3]:
+            row[3] = ""   # maanden_achterstand, an optional integer, empty in a third of the rows
+        deliver_run(home, deliver, [(f"havensteder__huurachterstand__{month}.csv", ARREARS, rows)])
+        day = f"14-{month[5:]}-2025"
+        deliver_run(home, deliver, [(f"havensteder__overlastmeldingen__{month}.csv", NUISANCE,
+                                     nuisance(40, day=day))])
+    odd_arrears = [row[:3] + [""] for row in arrears(60, month="2025-04")]
+    odd_nuisance = [row[:4] + ["drugs" if i % 4 else "geluid", row[5], "16-04-2025" if i % 3 == 0 else ""]
+                    for i, row in enumerate(nuisance(40, day="14-04-2025"))]
+    outcomes = deliver_run(home, deliver, [("havensteder__huurachterstand__2025-04.csv", ARREARS, odd_arrears),
+                                           ("havensteder__overlastmeldingen__2025-04.csv", NUISANCE, odd_nuisance)])
+    registry = load_registry()
+    with open_warehouse(home.warehouse, read_only=True) as con:
+        for outcome in outcomes:
+            contract = registry.contract_for("havensteder", outcome.delivery.dataset)
+            past = history(con, "havensteder", outcome.delivery.dataset, outcome.sha256, 6)
+            select = (f"select {history_frame_sql(contract)} from raw.{contract.table} "
+                      f"where _sha256 = '{outcome.sha256}'")
+            from_arrow = _judge(contract, con.sql(select).fetch_arrow_table(), past)
+            from_pandas = ContractValidator().validate_history(contract, con.sql(select).df(), past)
+            assert from_arrow == from_pandas
+            assert not all(f.success for f in from_arrow), "the odd month is judged odd either way"
+            assert from_arrow == outcome.history, "as the intake judged it"
