@@ -43,3 +43,20 @@ def test_peak_memory_counts_a_child_process_too():
     with PeakMemory() as memory:
         child.wait()
     assert memory.peak > 300 * 2**20
+
+
+def test_peak_memory_reads_the_costly_pss_only_when_the_resident_size_passes_the_peak():
+    """Below the peak (memory given back) no PSS is read; growing past it, it is read again."""
+    import time
+
+    from benchmarks.run import PeakMemory
+    held = bytearray(b"\x01") * (400 * 2**20)
+    with PeakMemory() as memory:
+        del held                       # a large block goes straight back to the system
+        time.sleep(4 * PeakMemory.INTERVAL_S)
+        reads_below = memory.pss_reads
+        grown = bytearray(b"\x01") * (800 * 2**20)
+        time.sleep(4 * PeakMemory.INTERVAL_S)
+    assert reads_below == 1, "only the first reading, at the start"
+    assert memory.pss_reads > reads_below and memory.peak > 800 * 2**20
+    del grown
