@@ -112,10 +112,14 @@ PHONE_MIN_DIGITS = 9       # the fewest digits any of the notations above holds
 BSN_GROUPED = rf"{B}[0-9]{{2,4}}([ .\-][0-9]{{2,4}}){{1,3}}{B}"
 BSN_RUN = r"[0-9]+"
 EXCEL_NUMBER = r"^[0-9]([.,][0-9]+)?[eE]\+?[0-9]{1,2}$|^[0-9]{8,9}[.,]0+$"
+# Any one or two of these between two digits are read as nothing (111_222_333, 111/222/333,
+# 111:222:333, 111..222..333, 1-1-1-2-2-2-3-3-3 are 111222333): an id may hold _ / : as well as
+# - and . (contract_sql.ID_PATTERN). Dates and times are blanked first: 15/10/2023 is no number.
+DIGIT_SEPARATORS = r"[ .\-_/:]{1,2}"
 # What every candidate above holds once written out: a digit 1-9 and seven more digits, at most
-# one separator between two digits (a candidate is 8-9 digits not starting with "00"). A cell
+# two separators between two digits (a candidate is 8-9 digits not starting with "00"). A cell
 # without it, and not an Excel number, cannot hide a BSN: most ids are dropped by this one pass.
-BSN_DIGITS = r"[1-9]([ .,\-]?[0-9]){7}"
+BSN_DIGITS = r"[1-9]([ .,\-_/:]{0,2}[0-9]){7}"
 BSN_CONTEXT = rf"(?i){B}(bsn|burgerservice|sofi)"
 BSN_CHANCE = 1 / 11        # share of random numbers that pass the 11-test
 BSN_Z = 5.0                # one-sided margin above chance; false alarm odds ~1 in 3.5 million
@@ -475,8 +479,10 @@ def _shared_gemeente_prefix(values: pl.Series) -> str | None:
 def _iban_hits(values: pl.Series) -> pl.Series:
     """IBAN-shaped tokens that pass mod-97 (python-stdnum), judged against chance per column."""
     values = values.filter(values.str.contains(r"[A-Za-z]{2}[0-9]{2}"))  # how every IBAN starts
+    # Groups may be split by any separator an id allows, or two (NL91_ABNA_0417_1643_00,
+    # NL91--ABNA--...): each run of them is read as the one space IBAN_TOKEN expects.
     tokens = pl.DataFrame({"value": values}).with_columns(
-        token=pl.col("value").str.to_uppercase().str.extract_all(IBAN_TOKEN)
+        token=pl.col("value").str.to_uppercase().str.replace_all(r"[ .\-_/:]+", " ").str.extract_all(IBAN_TOKEN)
     ).explode("token").drop_nulls("token")
     if tokens.height == 0:
         return values.clear()
@@ -602,7 +608,7 @@ def _bsn_findings(frame: pl.DataFrame, column: str,
     if distinct is None:
         values = frame[column].drop_nulls()
         distinct = values.filter(~values.str.contains(PSEUDONYM)).unique()
-    cells = distinct.filter(distinct.str.contains("[0-9]{2}"))
+    cells = distinct.filter(distinct.str.contains(rf"[0-9]({DIGIT_SEPARATORS})?[0-9]"))
     cells = cells.filter(~cells.str.contains(PSEUDONYM))
     if cells.len() == 0:
         return []
@@ -651,6 +657,9 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
         "row", "context", number=pl.col("cell").str.strip_chars().str.replace(",", ".")
         .cast(pl.Float64, strict=False).cast(pl.Int64, strict=False).cast(pl.String))
     text = cells.filter(~pl.col("excel"))
+    # Each cell also with its digits joined across separators (DIGIT_SEPARATORS): the rules
+    # below then find a BSN written with any of them, glued to letters or not (A111_222_333).
+    text = pl.concat([text, text.with_columns(cell=_digits_joined(pl.col("cell")))]).unique(maintain_order=True)
     grouped = text.select("row", "context", number=pl.col("cell").str.extract_all(BSN_GROUPED))
     grouped = grouped.explode("number").drop_nulls("number").filter(
         ~pl.col("number").str.contains(
@@ -676,6 +685,15 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
     # Zero-padded sequence numbers (000123456) are not BSNs: a BSN has at least eight digits.
     return every.with_columns(number=pl.col("number").str.zfill(9)).filter(
         ~pl.col("number").str.starts_with("00"))
+
+
+def _digits_joined(cell: pl.Expr) -> pl.Expr:
+    """`cell` with dates and times blanked and the separators between two digits removed. Each
+    pass joins at least every other pair of a chain, so four passes join the eight gaps of 9 digits."""
+    joined = cell.str.replace_all(DATE_OR_TIME, " # ")
+    for _ in range(4):
+        joined = joined.str.replace_all(rf"([0-9]){DIGIT_SEPARATORS}([0-9])", "${1}${2}")
+    return joined
 
 
 def _passing(numbers: pl.Series) -> pl.Series:

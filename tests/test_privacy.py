@@ -510,6 +510,14 @@ def _glued(values):
         ("behind letters", [f"HC{v}" for v in valid_bsns(20)]),
         ("Excel scientific", [f"{int(v) / 1e8:.8f}E+08" for v in valid_bsns(20)]),
         ("Excel float", [f"{v}.0" for v in valid_bsns(20)]),
+        # Separators an id allows too (ID_PATTERN: - _ . : /), doubled, or between every digit
+        # (fifth outside attack: these loaded into raw tables).
+        ("underscores", [f"{v[:3]}_{v[3:6]}_{v[6:]}" for v in valid_bsns(20)]),
+        ("slashes", [f"{v[:3]}/{v[3:6]}/{v[6:]}" for v in valid_bsns(20)]),
+        ("colons", [f"{v[:3]}:{v[3:6]}:{v[6:]}" for v in valid_bsns(20)]),
+        ("doubled dots", [f"{v[:3]}..{v[3:6]}..{v[6:]}" for v in valid_bsns(20)]),
+        ("every digit", ["-".join(v) for v in valid_bsns(20)]),
+        ("behind letters, underscores", [f"A{v[:3]}_{v[3:6]}_{v[6:]}" for v in valid_bsns(20)]),
     ],
 )
 def test_bsn_in_every_notation(notation, values):
@@ -524,6 +532,8 @@ def test_bsn_in_every_notation(notation, values):
         [f"C-{i:09d}" for i in range(2_000)],                          # zero-padded sequence
         [f"202501{1 + i % 28:02d}-{i:03d}" for i in range(300)],       # date + sequence
         ["3f2a9b10-1234-4c2e-9d8f-123456789012"] * 3,                  # a UUID
+        [f"{v[:3]}_{v[3:6]}_{v[6:]}" for v in random_ids(2_000, seed=5)],  # grouped, chance passes
+        [f"DOS/{15 + i % 10}/{1 + i % 12:02d}/2023/{i:04d}" for i in range(500)],  # dates inside ids
     ],
 )
 def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
@@ -542,6 +552,8 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         ("phone", "06\u200b12345678"), ("phone", "\uff10\uff16\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18"),
         ("phone", "+32 470 12 34 56"), ("postcode_huisnummer", "3024\u00a0AB\u00a012"),
         ("iban", "NL91ABNA0417164300"), ("iban", "nl91 abna 0417 1643 00"),
+        ("iban", "NL91_ABNA_0417_1643_00"), ("iban", "nl91/abna/0417/1643/00"), ("iban", "NL91--ABNA--0417164300"),
+        ("bsn", "111_222_333"), ("bsn", "111/222/333"), ("bsn", "111:222:333"),
         ("kenteken", "GB-123-X"), ("kenteken", "12-KLM-3"), ("kenteken", "5 ZD 123"),
         ("postcode_huisnummer", "3024AB12"), ("postcode_huisnummer", "3024-ab-12"),
         ("postcode_huisnummer", "VHE-3072_AP_101"),
