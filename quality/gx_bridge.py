@@ -180,11 +180,14 @@ def _in_words(kind: str, column: str | None, observed: float | None, expected: f
     n_nl, n_en = (NUMBER_WORDS[lang][deliveries] for lang in ("nl", "en"))
     last_nl, last_en = f"de laatste {n_nl} leveringen", f"the last {n_en} deliveries"
     if kind == "row_count":
+        if not expected:   # the last deliveries were empty: no share to speak of
+            return (f"{observed or 0:.0f} rijen, tegen geen enkele in {last_nl}",
+                    f"{observed or 0:.0f} rows, against none in {last_en}")
         change = (observed or 0) / expected - 1
         return (f"{abs(change):.0%} {'minder' if change < 0 else 'meer'} rijen dan {last_nl} "
-                f"({observed:.0f} tegen gemiddeld {expected:.0f})",
+                f"({observed or 0:.0f} tegen gemiddeld {expected:.0f})",
                 f"{abs(change):.0%} {'fewer' if change < 0 else 'more'} rows than {last_en} "
-                f"({observed:.0f} against {expected:.0f} on average)")
+                f"({observed or 0:.0f} against {expected:.0f} on average)")
     if kind == "empty_share":
         empty = 1 - (observed or 0)
         return (f"{column}: {empty:.0%} leeg, tegen {expected:.0%} in {last_nl}",
@@ -198,7 +201,10 @@ def _in_words(kind: str, column: str | None, observed: float | None, expected: f
                 f"eerder {before[value]:.0%})",
                 f"{column}: the mix of values differs from {last_en} ({value}: {now.get(value, 0.0):.0%} "
                 f"now, {before[value]:.0%} before)")
-    change = (observed or 0) / expected - 1
+    if observed is None:   # every amount of the column empty in this delivery
+        return (f"{column}: geen enkel bedrag ingevuld, tegen gemiddeld {_dutch(expected)} in {last_nl}",
+                f"{column}: no amount filled in, against {expected:,.2f} on average in {last_en}")
+    change = observed / expected - 1
     return (f"{column}: gemiddeld {abs(change):.0%} {'lager' if change < 0 else 'hoger'} dan in {last_nl} "
             f"({_dutch(observed)} tegen {_dutch(expected)})",
             f"{column}: on average {abs(change):.0%} {'lower' if change < 0 else 'higher'} than in "

@@ -6,6 +6,7 @@ writes the delivery's profile in the load's transaction, so the next delivery ha
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
@@ -23,6 +24,13 @@ from quality.gx_bridge import HISTORY_DELIVERIES, MIN_HISTORY, shared_validator
 from quality.profiles import history, history_frame_sql, profile_of, write_profile
 from quality.validate import VALIDATED, Outcome, RuleResult, rejected_rule_names
 from sources.contracts import Contract
+
+
+log = logging.getLogger(__name__)
+NOT_JUDGED = ("Deze levering kon niet met de vorige leveringen worden vergeleken; het datateam is "
+              "gewaarschuwd. De rijen zijn wel geladen.",
+              "This delivery could not be compared with the earlier deliveries; the data team has been "
+              "told. Its rows were loaded all the same.")
 
 
 def _loaded_rows(contract: Contract) -> str:
@@ -88,9 +96,13 @@ def judge_against_history(con: duckdb.DuckDBPyConnection, outcome: Outcome,
                           judge: Judge | None = None) -> Callable[[], None]:
     """GX on the rows about to load against the partner's last deliveries. What it reads from the
     warehouse it reads now, in the caller's thread (the one that holds the connection); GX itself
-    runs in `judge`'s worker while the caller goes on (loading the rows), or here and now without
-    one. Returns the wait that puts the findings on the outcome: the receipt and the ledger row
-    come after it."""
+    runs in `judge`'s worker while the caller goes on (loading the rows), or here, in the wait.
+    Returns the wait that puts the findings on the outcome: the receipt and the ledger row come
+    after it.
+
+    A judgement that fails is a warning on the receipt, never a failed intake: the history only
+    ever warns, and a run that failed on one delivery failed on it again in every later run, with
+    every file dropped after it left undecided (fifth outside attack)."""
     contract, delivery = outcome.contract, outcome.delivery
     past = history(con, delivery.partner, delivery.dataset, outcome.sha256, HISTORY_DELIVERIES)
     if len(past) < MIN_HISTORY:
@@ -98,10 +110,17 @@ def judge_against_history(con: duckdb.DuckDBPyConnection, outcome: Outcome,
     rows = con.sql(f"select {history_frame_sql(contract)} from {VALIDATED} "
                    f"where {_loaded_rows(contract)}").fetch_arrow_table()
     judged = judge.submit(contract, rows, past) if judge else None
-    findings = _judge(contract, rows, past) if judged is None else None
 
     def put_on_the_outcome() -> None:
-        outcome.history = findings if judged is None else judged.result()
+        try:
+            outcome.history = judged.result() if judged is not None else _judge(contract, rows, past)
+        except Exception as error:  # noqa: BLE001 - see above; the message could quote a value
+            log.error("The history judgement of a %s delivery failed with %s; it is loaded with a "
+                      "warning instead", delivery.dataset, type(error).__name__)
+            outcome.history = []
+            outcome.rules.append(RuleResult("history.not_judged", None, "warning", len(rows), None, None,
+                                            *NOT_JUDGED))
+            return
         for finding in outcome.history:
             if not finding.success:
                 outcome.rules.append(RuleResult(f"history.{finding.kind}", finding.column, "warning",

@@ -83,7 +83,9 @@ class Outcome:
             return "duplicate"
         if self.refused:
             return "refused"
-        if self.rows_rejected or self.rows_warned or any(not h.success for h in self.history):
+        # Warnings: rows set aside or warned about, and history findings (or a history that
+        # could not be judged), which are all on `rules` as warnings.
+        if self.rows_rejected or self.rows_warned or any(r.severity == "warning" for r in self.rules):
             return "accepted_with_warnings"
         return "accepted"
 
