@@ -109,12 +109,13 @@ PHONE_MIN_DIGITS = 9       # the fewest digits any of the notations above holds
 # Candidates: a number of 8-9 digits written whole or in groups (123 456 782, 1234.56.782,
 # 123-45-6782), and 9 digits at the start or end of a longer digit run (a BSN glued to a
 # sequence number: 12345678201). Each kind is judged on its own against chance.
-BSN_GROUPED = rf"{B}[0-9]{{2,4}}([ .\-][0-9]{{2,4}}){{1,3}}{B}"
+BSN_GROUPED = rf"{B}[0-9]{{2,4}}([ .\-_/:]{{1,2}}[0-9]{{2,4}}){{1,3}}{B}"
 BSN_RUN = r"[0-9]+"
 EXCEL_NUMBER = r"^[0-9]([.,][0-9]+)?[eE]\+?[0-9]{1,2}$|^[0-9]{8,9}[.,]0+$"
-# Any one or two of these between two digits are read as nothing (111_222_333, 111/222/333,
-# 111:222:333, 111..222..333, 1-1-1-2-2-2-3-3-3 are 111222333): an id may hold _ / : as well as
-# - and . (contract_sql.ID_PATTERN). Dates and times are blanked first: 15/10/2023 is no number.
+# Between groups of a number, one or two of these (111_222_333, 111/222/333, 111..222..333): an
+# id may hold _ / : as well as - and . (contract_sql.ID_PATTERN). A cell is also read with them
+# removed between any two digits (A111_222_333, 1-1-1-2-2-2-3-3-3 hold 111222333), dates and
+# times blanked first: 15/10/2023 is no number.
 DIGIT_SEPARATORS = r"[ .\-_/:]{1,2}"
 # What every candidate above holds once written out: a digit 1-9 and seven more digits, at most
 # two separators between two digits (a candidate is 8-9 digits not starting with "00"). A cell
@@ -647,7 +648,8 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
     number: 8-9 digits standing alone, also written in groups (123 456 782, 1234.56.782,
     123-45-6782) or as an Excel number (1.23456782E8); a lost leading zero is restored.
     glued: 8-9 digits against letters (C123456782). prefix/suffix: the first or last nine
-    digits of a run of 10-14 (a BSN with a sequence number: 12345678201).
+    digits of a run of 10-14 (a BSN with a sequence number: 12345678201). joined: the same once
+    the separators between digits are removed (A111_222_333, 1-1-1-2-2-2-3-3-3).
     """
     plain = cells.filter(pl.col("cell").str.contains(r"^[0-9]{8,9}$"))  # most BSN columns: fast
     cells = cells.filter(~pl.col("cell").str.contains(r"^[0-9]{8,9}$")).with_columns(
@@ -657,13 +659,17 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
         "row", "context", number=pl.col("cell").str.strip_chars().str.replace(",", ".")
         .cast(pl.Float64, strict=False).cast(pl.Int64, strict=False).cast(pl.String))
     text = cells.filter(~pl.col("excel"))
-    # Each cell also with its digits joined across separators (DIGIT_SEPARATORS): the rules
-    # below then find a BSN written with any of them, glued to letters or not (A111_222_333).
-    text = pl.concat([text, text.with_columns(cell=_digits_joined(pl.col("cell")))]).unique(maintain_order=True)
     grouped = text.select("row", "context", number=pl.col("cell").str.extract_all(BSN_GROUPED))
     grouped = grouped.explode("number").drop_nulls("number").filter(
         ~pl.col("number").str.contains(
-            r"^[0-9]{1,2}[\-.][0-9]{1,2}[\-.][0-9]{4}$|^[0-9]{4}[\-.][0-9]{1,2}[\-.][0-9]{1,2}$"))
+            r"^[0-9]{1,2}[\-./][0-9]{1,2}[\-./][0-9]{4}$|^[0-9]{4}[\-./][0-9]{1,2}[\-./][0-9]{1,2}$"))
+    # The digits of a cell joined across separators (see DIGIT_SEPARATORS), where that changes
+    # the cell: 8-9 of them, or the first or last nine of 10-14. Judged as glued numbers are (a
+    # year and a sequence, 2024-00123, joins to nine digits too).
+    joined = text.with_columns(cell=_digits_joined(pl.col("cell"))).join(
+        text.select("row", "cell"), on=["row", "cell"], how="anti")
+    joined = joined.select("row", "context", number=pl.col("cell").str.extract_all(BSN_RUN)).explode(
+        "number").drop_nulls("number").with_columns(length=pl.col("number").str.len_chars())
     runs = text.select("row", "context", number=pl.col("cell").str.extract_all(BSN_RUN))
     runs = runs.explode("number").drop_nulls("number").with_columns(
         length=pl.col("number").str.len_chars())
@@ -675,7 +681,11 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
     parts = [
         plain.select("row", context=pl.lit(False), number=pl.col("cell"), kind=pl.lit("number")),
         pl.concat([excel, alone, grouped.with_columns(
-            number=pl.col("number").str.replace_all(r"[ .\-]", ""))]).with_columns(kind=pl.lit("number")),
+            number=pl.col("number").str.replace_all(r"[ .\-_/:]", ""))]).with_columns(kind=pl.lit("number")),
+        *(part.select("row", "context", "number", kind=pl.lit("joined")) for part in (
+            joined.filter(pl.col("length").is_between(8, 9)),
+            joined.filter(pl.col("length").is_between(10, 14)).with_columns(number=pl.col("number").str.head(9)),
+            joined.filter(pl.col("length").is_between(10, 14)).with_columns(number=pl.col("number").str.tail(9)))),
         short.select("row", "context", "number", kind=pl.lit("glued")),
         long.select("row", "context", number=pl.col("number").str.head(9), kind=pl.lit("prefix")),
         long.select("row", "context", number=pl.col("number").str.tail(9), kind=pl.lit("suffix")),

@@ -534,6 +534,10 @@ def test_bsn_in_every_notation(notation, values):
         ["3f2a9b10-1234-4c2e-9d8f-123456789012"] * 3,                  # a UUID
         [f"{v[:3]}_{v[3:6]}_{v[6:]}" for v in random_ids(2_000, seed=5)],  # grouped, chance passes
         [f"DOS/{15 + i % 10}/{1 + i % 12:02d}/2023/{i:04d}" for i in range(500)],  # dates inside ids
+        # A year and a sequence whose nine digits pass the 11-test, alone in a small file: joined
+        # numbers are judged as glued ones, never on one or two values.
+        [next(f"2024-{n:05d}" for n in range(10**5) if stdnum_bsn.is_valid(f"2024{n:05d}"))],
+        [f"2024/{n:05d}" for n in range(10**5) if stdnum_bsn.is_valid(f"2024{n:05d}")][:2],
     ],
 )
 def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
@@ -553,7 +557,7 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         ("phone", "+32 470 12 34 56"), ("postcode_huisnummer", "3024\u00a0AB\u00a012"),
         ("iban", "NL91ABNA0417164300"), ("iban", "nl91 abna 0417 1643 00"),
         ("iban", "NL91_ABNA_0417_1643_00"), ("iban", "nl91/abna/0417/1643/00"), ("iban", "NL91--ABNA--0417164300"),
-        ("bsn", "111_222_333"), ("bsn", "111/222/333"), ("bsn", "111:222:333"),
+        ("bsn", "111_222_333"), ("bsn", "111/222/333"), ("bsn", "111:222:333"), ("bsn", "111..222..333"),
         ("kenteken", "GB-123-X"), ("kenteken", "12-KLM-3"), ("kenteken", "5 ZD 123"),
         ("postcode_huisnummer", "3024AB12"), ("postcode_huisnummer", "3024-ab-12"),
         ("postcode_huisnummer", "VHE-3072_AP_101"),
