@@ -109,7 +109,16 @@ PHONE_MIN_DIGITS = 9       # the fewest digits any of the notations above holds
 # Candidates: a number of 8-9 digits written whole or in groups (123 456 782, 1234.56.782,
 # 123-45-6782), and 9 digits at the start or end of a longer digit run (a BSN glued to a
 # sequence number: 12345678201). Each kind is judged on its own against chance.
-BSN_GROUPED = rf"{B}[0-9]{{2,4}}([ .\-_/:]{{1,2}}[0-9]{{2,4}}){{1,3}}{B}"
+BSN_GROUPED = rf"{B}[0-9]{{2,4}}([ .\-][0-9]{{2,4}}){{1,3}}{B}"
+# The same with any separator an id allows, or two (111_222_333, 111/222/333, 111..222..333).
+# Both are read: the wide one alone would take a neighbouring group into the number
+# (2024/799.642.630 is 13 digits to it, 799.642.630 to the narrow one).
+BSN_GROUPED_WIDE = rf"{B}[0-9]{{2,4}}([ .\-_/:]{{1,2}}[0-9]{{2,4}}){{1,3}}{B}"
+# A number with thousands commas, as an English-locale spreadsheet writes it: 799,642,630.
+BSN_THOUSANDS = rf"{B}[0-9]{{1,3}}(,[0-9]{{3}}){{2}}{B}"
+# A year and four digits (a sequence number, or a year range: 2024/0004, 2024-2025) is never how
+# a BSN is written, while about one in eleven passes the 11-test as 8 digits.
+YEAR_AND_FOUR = r"(19|20)[0-9]{2}[ .\-_/:]{1,2}[0-9]{4}"
 BSN_RUN = r"[0-9]+"
 EXCEL_NUMBER = r"^[0-9]([.,][0-9]+)?[eE]\+?[0-9]{1,2}$|^[0-9]{8,9}[.,]0+$"
 # Between groups of a number, one or two of these (111_222_333, 111/222/333, 111..222..333): an
@@ -281,7 +290,8 @@ def _folded(frame: pl.DataFrame) -> pl.DataFrame:
         values = pl.col(column)
         if has_non_ascii:
             values = (values.str.normalize("NFKC").str.replace_all(INVISIBLE, "")
-                      .str.replace_all(r"[\u00a0\u2007\u202f]", " "))
+                      .str.replace_all(r"[\u00a0\u2007\u202f]", " ")
+                      .str.replace_all(r"[\u2010-\u2015\u2212]", "-"))   # typographic dashes
         folded.append(values)
     return frame.select(folded)
 
@@ -659,10 +669,12 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
         "row", "context", number=pl.col("cell").str.strip_chars().str.replace(",", ".")
         .cast(pl.Float64, strict=False).cast(pl.Int64, strict=False).cast(pl.String))
     text = cells.filter(~pl.col("excel"))
-    grouped = text.select("row", "context", number=pl.col("cell").str.extract_all(BSN_GROUPED))
+    grouped = pl.concat([text.select("row", "context", number=pl.col("cell").str.extract_all(pattern))
+                         for pattern in (BSN_GROUPED, BSN_GROUPED_WIDE, BSN_THOUSANDS)])
     grouped = grouped.explode("number").drop_nulls("number").filter(
         ~pl.col("number").str.contains(
-            r"^[0-9]{1,2}[\-./][0-9]{1,2}[\-./][0-9]{4}$|^[0-9]{4}[\-./][0-9]{1,2}[\-./][0-9]{1,2}$"))
+            r"^[0-9]{1,2}[\-./][0-9]{1,2}[\-./][0-9]{4}$|^[0-9]{4}[\-./][0-9]{1,2}[\-./][0-9]{1,2}$"
+            rf"|^{YEAR_AND_FOUR}$"))
     # The digits of a cell joined across separators (see DIGIT_SEPARATORS), where that changes
     # the cell: 8-9 of them, or the first or last nine of 10-14. Judged as glued numbers are (a
     # year and a sequence, 2024-00123, joins to nine digits too).
@@ -681,7 +693,7 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
     parts = [
         plain.select("row", context=pl.lit(False), number=pl.col("cell"), kind=pl.lit("number")),
         pl.concat([excel, alone, grouped.with_columns(
-            number=pl.col("number").str.replace_all(r"[ .\-_/:]", ""))]).with_columns(kind=pl.lit("number")),
+            number=pl.col("number").str.replace_all(r"[ .,\-_/:]", ""))]).with_columns(kind=pl.lit("number")),
         *(part.select("row", "context", "number", kind=pl.lit("joined")) for part in (
             joined.filter(pl.col("length").is_between(8, 9)),
             joined.filter(pl.col("length").is_between(10, 14)).with_columns(number=pl.col("number").str.head(9)),
@@ -698,9 +710,10 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
 
 
 def _digits_joined(cell: pl.Expr) -> pl.Expr:
-    """`cell` with dates and times blanked and the separators between two digits removed. Each
-    pass joins at least every other pair of a chain, so four passes join the eight gaps of 9 digits."""
-    joined = cell.str.replace_all(DATE_OR_TIME, " # ")
+    """`cell` with dates, times and a year with four digits blanked and the separators between
+    two digits removed. Each pass joins at least every other pair of a chain, so four passes join
+    the eight gaps of 9 digits."""
+    joined = cell.str.replace_all(DATE_OR_TIME, " # ").str.replace_all(rf"{B}{YEAR_AND_FOUR}{B}", " # ")
     for _ in range(4):
         joined = joined.str.replace_all(rf"([0-9]){DIGIT_SEPARATORS}([0-9])", "${1}${2}")
     return joined

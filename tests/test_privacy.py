@@ -518,6 +518,11 @@ def _glued(values):
         ("doubled dots", [f"{v[:3]}..{v[3:6]}..{v[6:]}" for v in valid_bsns(20)]),
         ("every digit", ["-".join(v) for v in valid_bsns(20)]),
         ("behind letters, underscores", [f"A{v[:3]}_{v[3:6]}_{v[6:]}" for v in valid_bsns(20)]),
+        # Sixth outside attack: an English-locale spreadsheet's thousands commas; typographic dashes.
+        ("thousands commas", [f"{int(v):,}" for v in valid_bsns(20)]),
+        ("thousands commas and cents", [f"{int(v):,}.00" for v in valid_bsns(20)]),
+        ("en dashes", [f"{v[:3]}\u2013{v[3:6]}\u2013{v[6:]}" for v in valid_bsns(20)]),
+        ("minus signs", [f"{v[:3]}\u2212{v[3:6]}\u2212{v[6:]}" for v in valid_bsns(20)]),
     ],
 )
 def test_bsn_in_every_notation(notation, values):
@@ -538,6 +543,10 @@ def test_bsn_in_every_notation(notation, values):
         # numbers are judged as glued ones, never on one or two values.
         [next(f"2024-{n:05d}" for n in range(10**5) if stdnum_bsn.is_valid(f"2024{n:05d}"))],
         [f"2024/{n:05d}" for n in range(10**5) if stdnum_bsn.is_valid(f"2024{n:05d}")][:2],
+        # A year and four digits, eight digits that pass one time in eleven: a sequence or a range.
+        [f"{y}{sep}{n:04d}" for y in (2024,) for n in range(10**4) for sep in "/-_:"
+         if stdnum_bsn.is_valid(f"0{y}{n:04d}")][:4],
+        ["boekjaar 2024/2025", "2016/2017", "HC-2024-0004"],
     ],
 )
 def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
@@ -558,6 +567,7 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         ("iban", "NL91ABNA0417164300"), ("iban", "nl91 abna 0417 1643 00"),
         ("iban", "NL91_ABNA_0417_1643_00"), ("iban", "nl91/abna/0417/1643/00"), ("iban", "NL91--ABNA--0417164300"),
         ("bsn", "111_222_333"), ("bsn", "111/222/333"), ("bsn", "111:222:333"), ("bsn", "111..222..333"),
+        ("bsn", "2024/111.222.333"), ("bsn", "111-222-333/2024"), ("bsn", "12:111.222.333"), ("bsn", "111,222,333"),
         ("kenteken", "GB-123-X"), ("kenteken", "12-KLM-3"), ("kenteken", "5 ZD 123"),
         ("postcode_huisnummer", "3024AB12"), ("postcode_huisnummer", "3024-ab-12"),
         ("postcode_huisnummer", "VHE-3072_AP_101"),
