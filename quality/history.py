@@ -12,11 +12,9 @@ import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import datetime
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from engine.workers import worker_started
 from quality.contract_sql import sql_string
@@ -24,6 +22,9 @@ from quality.gx_bridge import HISTORY_DELIVERIES, MIN_HISTORY, shared_validator
 from quality.profiles import history, history_frame_sql, profile_of, write_profile
 from quality.validate import VALIDATED, Outcome, RuleResult, rejected_rule_names
 from sources.contracts import Contract
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 log = logging.getLogger(__name__)
@@ -46,16 +47,17 @@ def warm_up() -> None:
     threading.Thread(target=shared_validator()._gx, name="gx-import", daemon=True).start()
 
 
-# Arrow integer columns as DuckDB's `.df()` gives them to pandas (nullable, not float with NaN).
-_AS_DUCKDB_GIVES = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
-                    pa.int64(): pd.Int64Dtype()}
-
-
 def _judge(contract: Contract, rows: pa.Table, past: list) -> list:
     """The history suite, in a judge's worker process or here (its own GX context, made on first
     use). `rows` come as Arrow: the caller reads them without making Python objects, and they
-    cross to the worker as buffers; the pandas frame GX needs is made here."""
-    frame = rows.to_pandas(types_mapper=_AS_DUCKDB_GIVES.get, use_threads=False)
+    cross to the worker as buffers; the pandas frame GX needs is made here, with integer columns
+    as DuckDB's `.df()` gives them (nullable, not float with NaN). pandas is imported here, not
+    by every process that loads the definitions."""
+    import pandas as pd
+    import pyarrow as pa
+    as_duckdb_gives = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+                       pa.int64(): pd.Int64Dtype()}
+    frame = rows.to_pandas(types_mapper=as_duckdb_gives.get, use_threads=False)
     return shared_validator().validate_history(contract, frame, past)
 
 
