@@ -106,29 +106,31 @@ PHONE_INTERNATIONAL = rf"\+[1-9]({SEP}[0-9]){{8,13}}{B}"
 PHONE_MIN_DIGITS = 9       # the fewest digits any of the notations above holds
 
 # --- BSN ----------------------------------------------------------------------------------------
+# What may stand between the digits of a number: a space or what an id may hold besides letters
+# and digits (contract_sql.ID_PATTERN: - . _ : /); one or two of them between groups
+# (111_222_333, 111/222/333, 111..222..333).
+ID_SEPARATOR = r"[ .\-_/:]"
+DIGIT_SEPARATORS = rf"{ID_SEPARATOR}{{1,2}}"
 # Candidates: a number of 8-9 digits written whole or in groups (123 456 782, 1234.56.782,
 # 123-45-6782), and 9 digits at the start or end of a longer digit run (a BSN glued to a
 # sequence number: 12345678201). Each kind is judged on its own against chance.
 BSN_GROUPED = rf"{B}[0-9]{{2,4}}([ .\-][0-9]{{2,4}}){{1,3}}{B}"
-# The same with any separator an id allows, or two (111_222_333, 111/222/333, 111..222..333).
-# Both are read: the wide one alone would take a neighbouring group into the number
-# (2024/799.642.630 is 13 digits to it, 799.642.630 to the narrow one).
-BSN_GROUPED_WIDE = rf"{B}[0-9]{{2,4}}([ .\-_/:]{{1,2}}[0-9]{{2,4}}){{1,3}}{B}"
+# The same with any DIGIT_SEPARATORS. Both are read: the wide one alone would take a neighbouring
+# group into the number (2024/799.642.630 is 13 digits to it, 799.642.630 to the narrow one).
+BSN_GROUPED_WIDE = rf"{B}[0-9]{{2,4}}({DIGIT_SEPARATORS}[0-9]{{2,4}}){{1,3}}{B}"
 # A number with thousands commas, as an English-locale spreadsheet writes it: 799,642,630.
 BSN_THOUSANDS = rf"{B}[0-9]{{1,3}}(,[0-9]{{3}}){{2}}{B}"
 # A year and four digits (a sequence number, or a year range: 2024/0004, 2024-2025) is never how
 # a BSN is written, while about one in eleven passes the 11-test as 8 digits.
-YEAR_AND_FOUR = r"(19|20)[0-9]{2}[ .\-_/:]{1,2}[0-9]{4}"
+YEAR_AND_FOUR = rf"(19|20)[0-9]{{2}}{DIGIT_SEPARATORS}[0-9]{{4}}"
 BSN_RUN = r"[0-9]+"
 EXCEL_NUMBER = r"^[0-9]([.,][0-9]+)?[eE]\+?[0-9]{1,2}$|^[0-9]{8,9}[.,]0+$"
-# Between groups of a number, one or two of these (111_222_333, 111/222/333, 111..222..333): an
-# id may hold _ / : as well as - and . (contract_sql.ID_PATTERN). A cell is also read with them
-# removed between any two digits (A111_222_333, 1-1-1-2-2-2-3-3-3 hold 111222333), dates and
-# times blanked first: 15/10/2023 is no number.
-DIGIT_SEPARATORS = r"[ .\-_/:]{1,2}"
+# A cell is also read with DIGIT_SEPARATORS removed between any two digits (A111_222_333,
+# 1-1-1-2-2-2-3-3-3 hold 111222333), dates and times blanked first: 15/10/2023 is no number.
 # What every candidate above holds once written out: a digit 1-9 and seven more digits, at most
-# two separators between two digits (a candidate is 8-9 digits not starting with "00"). A cell
-# without it, and not an Excel number, cannot hide a BSN: most ids are dropped by this one pass.
+# two separators (or a thousands comma) between two digits (a candidate is 8-9 digits not
+# starting with "00"). A cell without it, and not an Excel number, cannot hide a BSN: most ids
+# are dropped by this one pass.
 BSN_DIGITS = r"[1-9]([ .,\-_/:]{0,2}[0-9]){7}"
 BSN_CONTEXT = rf"(?i){B}(bsn|burgerservice|sofi)"
 BSN_CHANCE = 1 / 11        # share of random numbers that pass the 11-test
@@ -493,7 +495,7 @@ def _iban_hits(values: pl.Series) -> pl.Series:
     # Groups may be split by any separator an id allows, or two (NL91_ABNA_0417_1643_00,
     # NL91--ABNA--...): each run of them is read as the one space IBAN_TOKEN expects.
     tokens = pl.DataFrame({"value": values}).with_columns(
-        token=pl.col("value").str.to_uppercase().str.replace_all(r"[ .\-_/:]+", " ").str.extract_all(IBAN_TOKEN)
+        token=pl.col("value").str.to_uppercase().str.replace_all(rf"{ID_SEPARATOR}+", " ").str.extract_all(IBAN_TOKEN)
     ).explode("token").drop_nulls("token")
     if tokens.height == 0:
         return values.clear()
