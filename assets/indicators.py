@@ -272,20 +272,21 @@ def known_counts(con: duckdb.DuckDBPyConnection, cells: str, terms, keys: list,
 def witness_rows(auditor: SplitAuditor) -> pl.DataFrame:
     """The points the auditor proved its last patterns with (SplitAuditor.witnesses), one row per
     cell a point moves: part ('gemeente/year', as quality/pattern_cache.py names it), point, cell
-    (its position among the part's keys) and value. Numbers only: a city's run keeps millions."""
-    frames = [pl.DataFrame({"point": point, "cell": cell, "value": value},
-                           schema={"point": pl.Int32, "cell": pl.Int32, "value": pl.Float64}
+    (its position among the part's keys) and move (from the true count). Numbers only: a city's run
+    keeps millions."""
+    frames = [pl.DataFrame({"point": point, "cell": cell, "move": move},
+                           schema={"point": pl.Int32, "cell": pl.Int32, "move": pl.Float64}
                            ).with_columns(part=pl.lit(f"{root}/{year}"))
-              for (root, year), (point, cell, value) in auditor.witnesses().items()]
-    columns = {"part": pl.String, "point": pl.Int32, "cell": pl.Int32, "value": pl.Float64}
+              for (root, year), (point, cell, move) in auditor.witnesses().items()]
+    columns = {"part": pl.String, "point": pl.Int32, "cell": pl.Int32, "move": pl.Float64}
     return pl.concat(frames).select(*columns) if frames else pl.DataFrame(schema=columns)
 
 
 def _witnesses_by_part(con: duckdb.DuckDBPyConnection, relation: str) -> dict[tuple[str, str], tuple[np.ndarray, ...]]:
     """The points in `relation` (as witness_rows gives them) as SplitAuditor.audit takes them:
     per part (gemeente, year), its points' rows."""
-    rows = con.sql(f"select part, point, cell, value from {relation}").pl()
-    return {tuple(part.split("/")): (group["point"].to_numpy(), group["cell"].to_numpy(), group["value"].to_numpy())
+    rows = con.sql(f"select part, point, cell, move from {relation}").pl()
+    return {tuple(part.split("/")): (group["point"].to_numpy(), group["cell"].to_numpy(), group["move"].to_numpy())
             for (part,), group in rows.group_by("part")}
 
 
@@ -331,7 +332,7 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
     (month → quarter → year) together, and repeat until the attacker's audit finds nothing.
     The cells of `start` (indicator_id, area_code, period: a corrected part's last pattern) are
     hidden in the second pass from its first run on; the first audit checks the points of
-    `start_witnesses` (part, point, cell, value: those that proved it) first.
+    `start_witnesses` (part, point, cell, move: those that proved it) first.
     """
     periods = [r[0] for r in con.execute(
         f"select distinct period from {source}").fetchall()]
@@ -530,7 +531,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
         con.execute(f"create or replace temp table _indicator_published as "
                     f"select indicator_id, area_code, period, suppressed from {pattern_cache.CACHE} limit 0")
         con.execute("create or replace temp table _audit_witnesses "
-                    "(part varchar, point integer, cell integer, value double)")
+                    "(part varchar, point integer, cell integer, move double)")
     reports["audit"].reused, reports["audit"].restarted = len(reused), restarted
     pattern_cache.store(con, "_indicator_published", "_audit_witnesses")
     con.execute(f"insert into _indicator_published by name {pattern_cache.cached_patterns()}")

@@ -345,6 +345,39 @@ class Auditor:
         (`audit(..., witnesses=...)`) instead of solving LPs again."""
         return self._witnesses
 
+    def carried_over(self, moves: Sequence[tuple[np.ndarray, np.ndarray]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Points kept as moves from the true counts (cells, move per cell), as points of these
+        counts: each true count plus t times its move, with the largest t <= 1 that keeps every
+        inequality and no count below 0. A move that kept every relation on earlier counts keeps
+        every equality on any counts that keep them (as a correction's do) for any t; where the
+        correction took slack from an inequality or lowered a moved count, a shorter step still
+        keeps it (t = 1 elsewhere). A cell outside these counts makes its point NaN. Points
+        only: the audit checks each against every relation and the pattern (_proven_by)."""
+        values, n = self.values, len(self.values)
+        if not len(moves):
+            return []
+        sizes = np.array([len(cells) for cells, _ in moves])
+        cells = np.concatenate([c for c, _ in moves]).astype(np.int64)
+        step = np.concatenate([m for _, m in moves]).astype(float)
+        point = np.repeat(np.arange(len(moves)), sizes)
+        inside = (cells >= 0) & (cells < n) & np.isfinite(step)
+        t = np.ones(len(moves))
+        t[point[~inside]] = np.nan
+        at = np.where(inside, cells, 0)
+        # Only what the whole move breaks, beyond the tolerance the audit checks a point with
+        # (a solver's point may sit a hair past a row that is tight at the true counts).
+        below = inside & (values[at] + step < -FEASIBILITY)
+        np.minimum.at(t, point[below], np.maximum(values[at[below]], 0.0) / -step[below])
+        rows = np.flatnonzero(~self.equality)   # a step of any length keeps the equalities
+        inequalities = self.matrix[rows]
+        change = (inequalities @ csc_matrix((np.where(inside, step, 0.0), (at, point)),
+                                            shape=(n, len(moves)))).tocoo()
+        slack = np.maximum(self.rhs[rows] - inequalities @ values, 0.0)
+        broken = change.data - slack[change.row] > FEASIBILITY * (1.0 + np.abs(self.rhs[rows][change.row]))
+        np.minimum.at(t, change.col[broken], slack[change.row[broken]] / change.data[broken])
+        x = np.where(inside, values[at], np.nan) + t[point] * step
+        return list(zip(np.split(cells, np.cumsum(sizes)[:-1]), np.split(x, np.cumsum(sizes)[:-1])))
+
     def set_aside(self, findings: Sequence[Finding], earlier: np.ndarray | None = None) -> int:
         """Set aside those of `findings` (a last audit's) that no pattern can protect any more:
         too narrow even with every cell hidden that the attacker does not know anyway (what
@@ -851,28 +884,33 @@ class SplitAuditor:
 
     def witnesses(self) -> dict[tuple[str, str], tuple[np.ndarray, np.ndarray, np.ndarray]]:
         """Per part (gemeente, year), its Auditor.witnesses as rows (point, cell position among
-        the part's own keys, value). A part's keys are its cells in key order, so another
-        SplitAuditor of the same cells has them in the same places."""
+        the part's own keys, move: the point's value there less the true count). A part's keys
+        are its cells in key order, so another SplitAuditor of the same cells has them in the
+        same places. Kept as moves, a point made before a correction carries over to the
+        corrected counts: a move that kept every equality on the old counts keeps it on any
+        counts that keep the relations (their difference sums to 0 in every row), and a shorter
+        step keeps the inequalities and bounds (Auditor.carried_over)."""
         found = {}
         for root, _, auditor in self.parts:
             points = auditor.witnesses
             if points:
                 found[root] = (np.repeat(np.arange(len(points)), [len(cells) for cells, _ in points]),
                                np.concatenate([cells for cells, _ in points]),
-                               np.concatenate([x for _, x in points]))
+                               np.concatenate([x - auditor.values[cells] for cells, x in points]))
         return found
 
     def _by_part(self, witnesses: Mapping | None) -> list[list[tuple[np.ndarray, np.ndarray]]]:
-        """`witnesses()`'s rows as each part's points."""
+        """`witnesses()`'s rows as each part's points, carried over to its present true counts
+        (Auditor.carried_over)."""
         by_part: list[list] = [[] for _ in self.parts]
-        for part, (root, _, _) in enumerate(self.parts):
+        for part, (root, _, auditor) in enumerate(self.parts):
             if witnesses is None or root not in witnesses:
                 continue
-            point, cells, values = (np.asarray(w) for w in witnesses[root])
+            point, cells, moves = (np.asarray(w) for w in witnesses[root])
             order = np.argsort(point, kind="stable")
-            point, cells, values = point[order], cells[order].astype(np.int64), values[order]
+            point, cells, moves = point[order], cells[order].astype(np.int64), moves[order].astype(float)
             starts = np.flatnonzero(np.r_[True, point[1:] != point[:-1]])[1:]
-            by_part[part] = list(zip(np.split(cells, starts), np.split(values, starts)))
+            by_part[part] = auditor.carried_over(list(zip(np.split(cells, starts), np.split(moves, starts))))
         return by_part
 
     def _run(self, todo: list[int], hidden: np.ndarray, lp: bool, local: bool, fork_from: int | None,

@@ -32,7 +32,8 @@ pattern came from.
 
 The cache holds no counts, only which cells are hidden (what the published table shows anyway)
 and a one-way digest of each part's fingerprint. Beside it, WITNESSES keeps the points that prove
-each pattern wide: counts, like the true ones in the warehouse, and like them never published.
+each pattern wide: moves from the true counts, kept beside them in the warehouse and like them
+never published.
 
 The published table's check audits it afresh, as an outsider would (assets/indicators.py): it
 builds its own model of the published table, verifies the kept points against it and proves by
@@ -60,14 +61,15 @@ create table if not exists {CACHE} (
 AUDITED = "marts.disclosure_audited_parts"
 AUDITED_DDL = f"create table if not exists {AUDITED} (part varchar, fingerprint varchar, pattern varchar)"
 # The feasible points that prove each kept pattern wide (quality/disclosure_audit.py: a table of
-# counts the attacker cannot tell from the true one, as the cells it moves from the true counts,
-# each cell by its position among the part's cells in key order): the published table's check
-# verifies them instead of solving the LPs again. Kept under the part's fingerprint, which fixes
-# its cells and so their order. They are counts, kept in the warehouse beside the true ones and
+# counts the attacker cannot tell from the true one, as the cells it moves and how far from the
+# true counts, each cell by its position among the part's cells in key order): the published
+# table's check verifies them instead of solving the LPs again, and a corrected part's first audit
+# carries them over to its new counts. Kept under the part's fingerprint, which fixes its cells and
+# so their order. With the true counts they give counts: kept in the warehouse beside them and
 # never published.
 WITNESSES = "marts.disclosure_witnesses"
 WITNESS_COLUMNS = [("part", "VARCHAR"), ("fingerprint", "VARCHAR"), ("point", "INTEGER"),
-                   ("cell", "INTEGER"), ("value", "DOUBLE")]
+                   ("cell", "INTEGER"), ("move", "DOUBLE")]
 WITNESSES_DDL = (f"create table if not exists {WITNESSES} ("
                  + ", ".join(f"{column} {kind}" for column, kind in WITNESS_COLUMNS) + ")")
 LIBRARIES = ("duckdb", "scipy", "highspy", "numpy", "polars")
@@ -229,7 +231,7 @@ def _ensure_witnesses(con: duckdb.DuckDBPyConnection) -> None:
 def store(con: duckdb.DuckDBPyConnection, pattern: str, witnesses: str) -> None:
     """Keep the new patterns in `pattern` (indicator_id, area_code, period, suppressed) under
     their part's fingerprint, with the points that prove them (`witnesses`: part, point, cell,
-    value), and forget every part that was not reused: in one transaction,
+    move), and forget every part that was not reused: in one transaction,
     so a part's rows and its fingerprint never disagree."""
     _ensure_witnesses(con)
     con.execute("begin transaction")
@@ -244,7 +246,7 @@ def store(con: duckdb.DuckDBPyConnection, pattern: str, witnesses: str) -> None:
         con.execute(f"delete from {WITNESSES} where part not in (select part from _reused_parts)")
         con.execute(f"""
             insert into {WITNESSES}
-            select w.part, prints.fingerprint, w.point, w.cell, w.value
+            select w.part, prints.fingerprint, w.point, w.cell, w.move
             from {witnesses} as w inner join _part_fingerprints as prints using (part)""")
         con.execute("commit")
     except BaseException:
@@ -273,12 +275,12 @@ def parts_not_audited(con: duckdb.DuckDBPyConnection, pattern: str) -> list[str]
 
 
 def _kept_points(con: duckdb.DuckDBPyConnection, into: str, fingerprints: str, parts: str) -> None:
-    """Temp view `into`: the kept points (part, point, cell, value) of the parts in table `parts`,
+    """Temp view `into`: the kept points (part, point, cell, move) of the parts in table `parts`,
     under the fingerprint `fingerprints` (part, fingerprint) gives each."""
     _ensure_witnesses(con)
     con.execute(f"""
         create or replace temp view {into} as
-        select w.part, w.point, w.cell, w.value from {WITNESSES} as w
+        select w.part, w.point, w.cell, w.move from {WITNESSES} as w
         inner join ({fingerprints}) as prints using (part, fingerprint)
         where w.part in (select part from {parts})""")
 
@@ -291,8 +293,10 @@ def witnesses_of_parts_to_audit(con: duckdb.DuckDBPyConnection, into: str) -> No
 
 def witnesses_of_restarted_parts(con: duckdb.DuckDBPyConnection, into: str) -> None:
     """Temp view `into`: the kept points of the parts in `_restarted_parts` (restart_from_last),
-    made for their kept pattern (its fingerprint) under other counts. A point that moves no
-    corrected count, nor a count tied to one, still keeps every relation; the audit checks each
+    made for their kept pattern (its fingerprint) under other counts. A point is kept as moves
+    from the true counts, so on the corrected counts it still keeps every equality (the
+    correction's own change keeps them); where the correction took slack from an inequality or
+    lowered a moved count, it takes a shorter step (Auditor.carried_over). The audit checks each
     against the present counts and the pattern (Auditor._proven_by) and takes only those that
     pass, so a restarted part needs LPs only where the correction reaches."""
     _kept_points(con, into, f"select part, fingerprint from ({KEPT_PATTERNS})", "_restarted_parts")

@@ -745,6 +745,88 @@ def test_the_points_of_a_split_audit_prove_every_gemeente_year_to_a_fresh_one_in
     assert swapped.findings == [] and swapped.lps > 0 and swapped.certified < swapped.targets
 
 
+def proven_three_gemeente_years() -> tuple:
+    """three_gemeente_years' pattern extended until its split audit finds nothing: (keys, cells,
+    hidden, relations, pattern, the auditor that proved it, its last result)."""
+    from quality.disclosure_audit import SplitAuditor
+    keys, cells, hidden, relations = three_gemeente_years()
+    pattern = np.array([k in hidden for k in keys])
+    prover = SplitAuditor(keys, [cells[k] for k in keys], workers=1, **relations)
+    result = prover.audit(pattern)
+    for _ in range(60):
+        if not result.findings:
+            break
+        pattern[[prover.position(k) for k in result.to_hide]] = True
+        result = prover.audit(pattern)
+    return keys, cells, hidden, relations, pattern, prover, result
+
+
+def test_the_points_of_a_pattern_carry_over_to_its_corrected_counts():
+    """A correction changes counts, not cells: a hidden buurt-month one lower, and with it every
+    sum above it (wijk, gemeente; quarter, year). The points SplitAuditor.witnesses kept, as
+    moves from the true counts, still keep every relation on the corrected counts: a fresh
+    audit of the same pattern over them needs no LP for a point that moved none of the
+    corrected cells down to below 0. (Kept as values, the points moving a corrected cell broke
+    its sums: LPs again.)"""
+    from quality.disclosure_audit import SplitAuditor
+    keys, cells, hidden, relations, pattern, prover, result = proven_three_gemeente_years()
+    assert result.findings == [] and result.lps > 0
+    # of 'g' in 2025, the hidden buurt-month of at least 2 that most kept points move (ties: by
+    # key), one lower, and its sums with it
+    points = prover.witnesses()
+    point, cell, _ = points[("g", "2025")]
+    part_keys = next([keys[i] for i in ids] for root, ids, _ in prover.parts if root == ("g", "2025"))
+    moving = {k: len({p for p, c in zip(point, cell) if part_keys[c] == k}) for k in part_keys
+              if k[1] in BUURTEN and k[2] in MONTHS and k in hidden and cells[k] >= 2}
+    _, buurt, month = max(moving, key=moving.get)
+    corrected = dict(cells)
+    for area in (buurt, AREAS.parents[buurt], "g"):
+        for period in (month, period_parent(month), period_parent(period_parent(month))):
+            corrected[("n", area, period)] -= 1
+    moved = [k for k in keys if corrected[k] != cells[k]]
+    assert len(moved) == 9 and pattern[keys.index(("n", buurt, month))]
+    assert moving[("n", buurt, month)] > 0, "no kept point moves a corrected cell: this test would prove nothing"
+    fresh = SplitAuditor(keys, [corrected[k] for k in keys], workers=1, **relations)
+    audit = fresh.audit(pattern, witnesses=points)
+    assert audit.findings == []
+    assert audit.lps == 0 and audit.certified == audit.targets, (audit.lps, audit.certified, audit.targets)
+
+
+def test_a_point_a_correction_breaks_is_carried_over_by_a_shorter_step():
+    """A kept point that took a hidden buurt-month to 0, after that count (and its sums) was
+    corrected one lower: its whole move would take it below 0, which the audit's check refuses.
+    Carried over, the point takes the largest step that keeps it at 0 or above, (v - 1) / v of
+    its move everywhere: the count lands on 0, every relation holds and the check takes it."""
+    from quality.disclosure_audit import SplitAuditor
+    keys, cells, hidden, relations, pattern, prover, result = proven_three_gemeente_years()
+    points = prover.witnesses()
+    part = next(n for n, (root, _, _) in enumerate(prover.parts) if root == ("g", "2025"))
+    part_keys = [keys[i] for i in prover.parts[part][1]]
+    point, cell, move = points[("g", "2025")]
+    to_zero = sorted((part_keys[c], int(p)) for p, c, m in zip(point, cell, move)
+                     if part_keys[c][1] in BUURTEN and part_keys[c][2] in MONTHS and cells[part_keys[c]] >= 2
+                     and cells[part_keys[c]] + m == 0)
+    assert to_zero, "no kept point takes a count of 2 or more to 0: this test would prove nothing"
+    (_, buurt, month), chosen = to_zero[0]
+    corrected = dict(cells)
+    for area in (buurt, AREAS.parents[buurt], "g"):
+        for period in (month, period_parent(month), period_parent(period_parent(month))):
+            corrected[("n", area, period)] -= 1
+    fresh = SplitAuditor(keys, [corrected[k] for k in keys], workers=1, **relations)
+    auditor, part_hidden = fresh.parts[part][2], pattern[fresh.parts[part][1]]
+    moved_cells = cell[point == chosen].astype(np.int64)
+    moves = move[point == chosen]
+    values = auditor.values[moved_cells]
+    whole_move = [(moved_cells, values + moves)]
+    assert auditor._proven_by(whole_move, part_hidden, np.array([], dtype=int), [])[1] == []
+    (carried_cells, carried), = auditor.carried_over([(moved_cells, moves)])
+    v = cells[("n", buurt, month)]
+    at = part_keys.index(("n", buurt, month))
+    assert np.allclose(carried, values + (v - 1) / v * moves)
+    assert carried[list(moved_cells).index(at)] == pytest.approx(0.0, abs=1e-9)
+    assert len(auditor._proven_by([(carried_cells, carried)], part_hidden, np.array([], dtype=int), [])[1]) == 1
+
+
 def test_gemeente_years_are_audited_apart_and_only_again_when_their_pattern_changes(monkeypatch):
     """No relation crosses a gemeente or a year, so the split audit must find exactly what one
     audit of all cells finds; and a suppression loop's next audit re-runs only the gemeente-year

@@ -256,7 +256,7 @@ def test_a_corrected_gemeente_year_proves_its_pattern_with_the_points_of_its_las
 
     def no_points(con, into: str) -> None:
         con.execute(f"create or replace temp view {into} as select null::varchar as part, "
-                    "null::integer as point, null::integer as cell, null::double as value limit 0")
+                    "null::integer as point, null::integer as cell, null::double as move limit 0")
     monkeypatch.setattr(pattern_cache, "witnesses_of_restarted_parts", no_points)
     other = _world(tmp_path_factory)
     try:
@@ -405,8 +405,11 @@ def test_kept_points_of_another_layout_or_other_types_are_dropped_not_read():
     import duckdb
     con = duckdb.connect()
     con.execute("create schema marts")
-    for ddl in ("part varchar, fingerprint varchar, point integer, cell integer, value varchar",
-                "part varchar, point integer, cell integer, value double"):
+    for ddl in ("part varchar, fingerprint varchar, point integer, cell integer, move varchar",
+                "part varchar, point integer, cell integer, move double",
+                # points as values, not moves, as kept before a correction's first audit carried
+                # them over: read as moves they would only fail the check, but cost its LPs
+                "part varchar, fingerprint varchar, point integer, cell integer, value double"):
         con.execute(f"create or replace table {pattern_cache.WITNESSES} ({ddl})")
         con.execute(f"insert into {pattern_cache.WITNESSES} select * from (values "
                     f"{'(1, 2, 3, 4)' if ddl.count(',') == 3 else '(1, 2, 3, 4, 5)'}) ")
@@ -414,15 +417,15 @@ def test_kept_points_of_another_layout_or_other_types_are_dropped_not_read():
         assert con.execute("select column_name, data_type from information_schema.columns "
                            "where table_name = 'disclosure_witnesses'").fetchall() == [
             ("part", "VARCHAR"), ("fingerprint", "VARCHAR"), ("point", "INTEGER"),
-            ("cell", "INTEGER"), ("value", "DOUBLE")]
+            ("cell", "INTEGER"), ("move", "DOUBLE")]
         assert con.execute(f"select count(*) from {pattern_cache.WITNESSES}").fetchone() == (0,)
     # a view, even of the right types (it may fail when read), and a table whose name differs
     # only in case (DuckDB finds it by the lower-case name): both replaced by the table
-    con.execute("create table marts.kept as select * from (values ('p', 'f', 1, 2, 'y')) t(part, fingerprint, point, cell, value)")
-    attacks = ["create view {w} as select part, fingerprint, point, cell, cast(value as double) as value from marts.kept",
-               "create view {w} as select part, fingerprint, point, cell::bigint as cell, 1.0::double as value from marts.kept",
+    con.execute("create table marts.kept as select * from (values ('p', 'f', 1, 2, 'y')) t(part, fingerprint, point, cell, move)")
+    attacks = ["create view {w} as select part, fingerprint, point, cell, cast(move as double) as move from marts.kept",
+               "create view {w} as select part, fingerprint, point, cell::bigint as cell, 1.0::double as move from marts.kept",
                'create table marts."Disclosure_Witnesses" (part varchar, fingerprint varchar, point integer, '
-               'cell hugeint, value varchar)']
+               'cell hugeint, move varchar)']
     for attack in attacks:
         con.execute(f"drop table {pattern_cache.WITNESSES}")
         con.execute(attack.format(w=pattern_cache.WITNESSES))
