@@ -65,14 +65,21 @@ def print_pdf(html: Path, pdf: Path, timeout_s: float = 120.0) -> Path | None:
     return print_pdfs([(html, pdf)], timeout_s)[0]
 
 
-def print_pdfs(jobs: Iterable[tuple[Path, Path]], timeout_s: float = 120.0) -> list[Path | None]:
+def print_pdfs(jobs: Iterable[tuple[Path, Path]], timeout_s: float = 120.0,
+               start_at_once: bool = False) -> list[Path | None]:
     """Print each (html, pdf) in one Chromium session: one start for all PDFs of a run. Per PDF
     None, with a warning, when it fails or takes longer than `timeout_s`; Chromium is then
     restarted for the PDFs after it. Every PDF None (one warning) when Chromium is missing. Jobs
-    are taken one by one, so they may still be coming (PdfPrinter)."""
+    are taken one by one, so they may still be coming (PdfPrinter). `start_at_once`: Chromium
+    starts before the first job comes, not when it does (a failed start is tried again then)."""
     binary = find_chromium()
     printed: list[Path | None] = []
     session: PdfSession | None = None
+    if binary is not None and start_at_once:
+        try:
+            session = _start_chromium(binary, timeout_s)
+        except (TimeoutError, BrowserFailed, OSError):
+            session = None   # the first job starts it again, and says why when that fails too
     try:
         for html, pdf in jobs:
             if binary is None:
@@ -105,7 +112,9 @@ def print_pdfs(jobs: Iterable[tuple[Path, Path]], timeout_s: float = 120.0) -> l
 class PdfPrinter:
     """print_pdfs in a background thread, fed while the caller writes the next report: Chromium
     lays out one report on the other core while Python renders the next (the thread itself only
-    waits on the pipe). `add` inside the with-block; `results()` after it: html → pdf or None."""
+    waits on the pipe). Chromium starts as the printer does, while the caller still reads and
+    writes its first report (city report: about 0.3 s of start and a first page's warm-up). `add`
+    inside the with-block; `results()` after it: html → pdf or None."""
 
     def __init__(self, timeout_s: float = 120.0):
         self._queue: queue.Queue = queue.Queue()
@@ -130,7 +139,7 @@ class PdfPrinter:
 
     def _work(self) -> None:
         try:
-            self._printed = print_pdfs(self._jobs(), self._timeout_s)
+            self._printed = print_pdfs(self._jobs(), self._timeout_s, start_at_once=True)
         except Exception:  # never fail the run for a PDF: the HTML is there
             log.exception("PDFs skipped: the printer failed")
             while not self._all_taken and self._queue.get() is not None:

@@ -228,7 +228,7 @@ def test_a_broken_printer_never_stops_the_run(tmp_path, monkeypatch, taken):
     import itertools
     import threading
 
-    def broken(jobs, timeout_s):
+    def broken(jobs, timeout_s, start_at_once=False):
         list(itertools.islice(jobs, taken)) if taken < 3 else list(jobs)
         raise RuntimeError("printer broke")
     monkeypatch.setattr(browser, "print_pdfs", broken)
@@ -245,12 +245,39 @@ def test_a_broken_printer_never_stops_the_run(tmp_path, monkeypatch, taken):
     assert not worker.is_alive() and len(results) == 3 and set(results.values()) == {None}
 
 
+def test_the_printer_starts_chromium_before_its_first_report_comes(tmp_path, monkeypatch):
+    """PdfPrinter starts Chromium as it is entered, while the caller still reads its data and
+    writes its first report; that one session prints every report after it."""
+    import threading
+    started, printed = threading.Event(), []
+
+    class Session:
+        def print(self, html, timeout_s):
+            printed.append(html.name)
+            return b"%PDF " + html.read_bytes()
+
+        def close(self):
+            pass
+    starts = []
+    monkeypatch.setattr(browser, "find_chromium", lambda: "chromium")
+    monkeypatch.setattr(browser, "_start_chromium", lambda *a: starts.append(a) or started.set() or Session())
+    pages = [tmp_path / f"{name}.html" for name in "ab"]
+    for path in pages:
+        path.write_text(f"<p>{path.stem}</p>", encoding="utf-8")
+    with browser.PdfPrinter() as printer:
+        assert started.wait(10), "Chromium was not started before the first report came"
+        for path in pages:
+            printer.add(path)
+    assert len(starts) == 1 and printed == ["a.html", "b.html"]
+    assert printer.results() == {p: p.with_suffix(".pdf") for p in pages}
+
+
 def test_a_pdf_is_printed_again_only_when_its_report_text_changed(warehouse, tmp_path, monkeypatch):
     """A run whose reports read as before (a correction that moves no published figure) keeps
     their PDFs; a report whose text changed, or whose PDF is gone, is printed again."""
     printed = []
 
-    def printing(jobs, timeout_s):
+    def printing(jobs, timeout_s, start_at_once=False):
         done = []
         for html, pdf in jobs:
             printed.append(html.relative_to(tmp_path / PERIOD).as_posix())

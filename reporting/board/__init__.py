@@ -124,13 +124,14 @@ def render_board_reports(con, reports_dir: Path, period: str | None = None, lang
     if unknown:
         raise ValueError(f"not a gemeente on the buurt map: {', '.join(unknown)}")
     several = len(names) > 1
-    loaded = data.load_all(con, period, list(only or names) or [data.DEFAULT_GEMEENTE])
-    read_seconds = time.perf_counter() - started
-    folder = Path(reports_dir) / period
-    reports, summaries, kept = [], {}, {}
     printer = browser.PdfPrinter() if pdf else None
-    pdf_langs = set(langs) if len(langs) == 1 or only else set(langs) & set(RUN_PDF_LANGS)
-    with printer or contextlib.nullcontext():  # each PDF printed while the next HTML is written
+    # Chromium starts while the data is read; each PDF is printed while the next HTML is written.
+    with printer or contextlib.nullcontext():
+        loaded = data.load_all(con, period, list(only or names) or [data.DEFAULT_GEMEENTE])
+        read_seconds = time.perf_counter() - started
+        folder = Path(reports_dir) / period
+        reports, summaries, kept = [], {}, {}
+        pdf_langs = set(langs) if len(langs) == 1 or only else set(langs) & set(RUN_PDF_LANGS)
         for code, report_data in loaded.items():
             if several and not only and not report_data.has_published_data:
                 continue  # nothing published for this gemeente in the period: no report
