@@ -37,18 +37,26 @@ def delivery_status_mart(warehouse: WarehouseResource) -> dg.MaterializeResult:
                                               **table_metadata(con, "marts.delivery_status")})
 
 
-def _freshness_check(table: str, dataset: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(pool=WAREHOUSE_POOL, asset=raw_key(table), name="delivery_freshness", additional_deps=[LEDGER_KEY],
-                    automation_condition=AFTER_INTAKE_AND_DAILY,
-                    description=f"Every partner that delivers {dataset} has delivered the period now due.")
-    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-        with warehouse.connect(read_only=True) as con:
-            rows = [r for r in delivery_status(con, date.today()) if r.dataset == dataset]
+def _freshness_spec(table: str, dataset: str) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec("delivery_freshness", asset=raw_key(table), additional_deps=[LEDGER_KEY],
+                             automation_condition=AFTER_INTAKE_AND_DAILY,
+                             description=f"Every partner that delivers {dataset} has delivered the period now due.")
+
+
+_SPECS = [(_freshness_spec(c.table, c.dataset), c.dataset) for c in load_registry().contracts.values()]
+DATASET_OF = {spec.key: dataset for spec, dataset in _SPECS}
+
+
+@dg.multi_asset_check(specs=[spec for spec, _ in _SPECS],
+                      can_subset=True, pool=WAREHOUSE_POOL, name="delivery_freshness",
+                      description="Per raw table: every partner that delivers it has delivered the period now due.")
+def delivery_freshness(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource):
+    """One step for every dataset's check: the delivery status is read once (a step per check,
+    each reading it, cost about 0.6 s of every run after an intake)."""
+    with warehouse.connect(read_only=True) as con:
+        rows = delivery_status(con, date.today())
+    for key in sorted(context.selected_asset_check_keys, key=str):
         overdue = {r.partner: f"{r.expected_period} due {r.due_date}, newest {r.latest_period or 'none'}"
-                   for r in rows if r.overdue}
-        return dg.AssetCheckResult(passed=not overdue, severity=dg.AssetCheckSeverity.WARN,
-                                   metadata={"overdue": overdue or "none"})
-    return _check
-
-
-freshness_checks = [_freshness_check(c.table, c.dataset) for c in load_registry().contracts.values()]
+                   for r in rows if r.dataset == DATASET_OF[key] and r.overdue}
+        yield dg.AssetCheckResult(asset_key=key.asset_key, check_name=key.name, passed=not overdue,
+                                  severity=dg.AssetCheckSeverity.WARN, metadata={"overdue": overdue or "none"})

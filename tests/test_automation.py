@@ -180,6 +180,42 @@ def test_freshness_checks_run_after_every_intake_and_daily(home, deliver):
     assert requested_checks(tick) == {"delivery_freshness"}
 
 
+def test_the_freshness_checks_say_per_dataset_what_the_delivery_status_says_in_one_step(home, deliver):
+    """Every raw table's delivery_freshness check, run in one step that reads the delivery status
+    once: each passes exactly when no partner is overdue with its dataset, and names those who
+    are. A check requested alone (as the automation may) runs alone."""
+    from datetime import date
+
+    from assets.intake import raw_key
+    from sources.freshness import delivery_status
+    defs, instance = build_definitions(home), dg.DagsterInstance.ephemeral()
+    deliver_arrears(deliver, "2025-06")
+    assert defs.resolve_job_def(INTAKE_JOB).execute_in_process(instance=instance).success
+    contracts = load_registry().contracts.values()
+    keys = sorted((k for k in defs.resolve_asset_graph().asset_check_keys if k.name == "delivery_freshness"), key=str)
+    assert {k.asset_key for k in keys} == {raw_key(c.table) for c in contracts}
+    every_asset = defs.resolve_implicit_global_asset_job_def()
+
+    def evaluations(chosen) -> tuple[list, int]:
+        run = every_asset.get_subset(asset_selection=set(), asset_check_selection=set(chosen)).execute_in_process(
+            instance=instance)
+        assert run.success
+        return ([e.event_specific_data for e in run.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"],
+                sum(1 for e in run.all_events if e.is_step_success))
+    alone, _ = evaluations(keys[:1])
+    assert [(e.asset_key, e.check_name) for e in alone] == [(keys[0].asset_key, keys[0].name)]
+    found, steps = evaluations(keys)
+    assert steps == 1 and len(found) == len(keys)
+    with open_warehouse(home.warehouse, read_only=True) as con:
+        status = delivery_status(con, date.today())
+    for evaluation in found:
+        dataset = next(c.dataset for c in contracts if raw_key(c.table) == evaluation.asset_key)
+        overdue = {r.partner for r in status if r.dataset == dataset and r.overdue}
+        said = evaluation.metadata["overdue"].value
+        assert evaluation.passed == (not overdue) and (set(said) if overdue else said) == (overdue or "none")
+    assert any(not e.passed for e in found), "nothing overdue: this test would check only one side"
+
+
 def test_the_monthly_rebuild_is_on_and_reference_data_has_its_own_group():
     defs = build_definitions()
     assert defs.get_schedule_def("monthly_rebuild").default_status == dg.DefaultScheduleStatus.RUNNING
