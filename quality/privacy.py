@@ -111,6 +111,8 @@ PHONE_MIN_DIGITS = 9       # the fewest digits any of the notations above holds
 # (111_222_333, 111/222/333, 111..222..333).
 ID_SEPARATOR = r"[ .\-_/:]"
 DIGIT_SEPARATORS = rf"{ID_SEPARATOR}{{1,2}}"
+# The same, or a thousands comma (799,642,630): what a number written out may hold between digits.
+NUMBER_SEPARATOR = r"[ .,\-_/:]"
 # Candidates: a number of 8-9 digits written whole or in groups (123 456 782, 1234.56.782,
 # 123-45-6782), and 9 digits at the start or end of a longer digit run (a BSN glued to a
 # sequence number: 12345678201). Each kind is judged on its own against chance.
@@ -131,7 +133,7 @@ EXCEL_NUMBER = r"^[0-9]([.,][0-9]+)?[eE]\+?[0-9]{1,2}$|^[0-9]{8,9}[.,]0+$"
 # two separators (or a thousands comma) between two digits (a candidate is 8-9 digits not
 # starting with "00"). A cell without it, and not an Excel number, cannot hide a BSN: most ids
 # are dropped by this one pass.
-BSN_DIGITS = r"[1-9]([ .,\-_/:]{0,2}[0-9]){7}"
+BSN_DIGITS = rf"[1-9]({NUMBER_SEPARATOR}{{0,2}}[0-9]){{7}}"
 BSN_CONTEXT = rf"(?i){B}(bsn|burgerservice|sofi)"
 BSN_CHANCE = 1 / 11        # share of random numbers that pass the 11-test
 BSN_Z = 5.0                # one-sided margin above chance; false alarm odds ~1 in 3.5 million
@@ -695,7 +697,7 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
     parts = [
         plain.select("row", context=pl.lit(False), number=pl.col("cell"), kind=pl.lit("number")),
         pl.concat([excel, alone, grouped.with_columns(
-            number=pl.col("number").str.replace_all(r"[ .,\-_/:]", ""))]).with_columns(kind=pl.lit("number")),
+            number=pl.col("number").str.replace_all(NUMBER_SEPARATOR, ""))]).with_columns(kind=pl.lit("number")),
         *(part.select("row", "context", "number", kind=pl.lit("joined")) for part in (
             joined.filter(pl.col("length").is_between(8, 9)),
             joined.filter(pl.col("length").is_between(10, 14)).with_columns(number=pl.col("number").str.head(9)),
