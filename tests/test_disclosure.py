@@ -761,6 +761,16 @@ def proven_three_gemeente_years() -> tuple:
     return keys, cells, hidden, relations, pattern, prover, result
 
 
+def one_lower(cells: dict, buurt: str, month: str) -> dict:
+    """`cells` corrected as a correction of one row does: the buurt-month one lower, and every sum
+    above it with it (wijk, gemeente; quarter, year)."""
+    corrected = dict(cells)
+    for area in (buurt, AREAS.parents[buurt], "g"):
+        for period in (month, period_parent(month), period_parent(period_parent(month))):
+            corrected[("n", area, period)] -= 1
+    return corrected
+
+
 def test_the_points_of_a_pattern_carry_over_to_its_corrected_counts():
     """A correction changes counts, not cells: a hidden buurt-month one lower, and with it every
     sum above it (wijk, gemeente; quarter, year). The points SplitAuditor.witnesses kept, as
@@ -779,10 +789,7 @@ def test_the_points_of_a_pattern_carry_over_to_its_corrected_counts():
     moving = {k: len({p for p, c in zip(point, cell) if part_keys[c] == k}) for k in part_keys
               if k[1] in BUURTEN and k[2] in MONTHS and k in hidden and cells[k] >= 2}
     _, buurt, month = max(moving, key=moving.get)
-    corrected = dict(cells)
-    for area in (buurt, AREAS.parents[buurt], "g"):
-        for period in (month, period_parent(month), period_parent(period_parent(month))):
-            corrected[("n", area, period)] -= 1
+    corrected = one_lower(cells, buurt, month)
     moved = [k for k in keys if corrected[k] != cells[k]]
     assert len(moved) == 9 and pattern[keys.index(("n", buurt, month))]
     assert moving[("n", buurt, month)] > 0, "no kept point moves a corrected cell: this test would prove nothing"
@@ -808,10 +815,7 @@ def test_a_point_a_correction_breaks_is_carried_over_by_a_shorter_step():
                      and cells[part_keys[c]] + m == 0)
     assert to_zero, "no kept point takes a count of 2 or more to 0: this test would prove nothing"
     (_, buurt, month), chosen = to_zero[0]
-    corrected = dict(cells)
-    for area in (buurt, AREAS.parents[buurt], "g"):
-        for period in (month, period_parent(month), period_parent(period_parent(month))):
-            corrected[("n", area, period)] -= 1
+    corrected = one_lower(cells, buurt, month)
     fresh = SplitAuditor(keys, [corrected[k] for k in keys], workers=1, **relations)
     auditor, part_hidden = fresh.parts[part][2], pattern[fresh.parts[part][1]]
     moved_cells = cell[point == chosen].astype(np.int64)
