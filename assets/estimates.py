@@ -20,6 +20,9 @@ Publication (`publish_estimates`, after suppression): an estimate is a known for
   pooled rare event's estimate pins the sum of its 12 months, across the year boundary, a relation
   the disclosure audit does not hold). What a published estimate gives away is then visible
   counts, which the audit's attacker knows already;
+- a mean (euros, marks) is estimated from the published means (`released_mean`: rounded to the
+  grain one person stays open in between two releases, `release_grain`), so its estimate, interval
+  and prior are no finer than what is published;
 - a visible cell's estimate and interval are rounded to 3 significant digits;
 - a hidden cell's to 3, else 2, else 1, the finest at which an attacker who knows the prior and the
   other term exactly can tell a count under SMALL neither from 0 nor from SMALL (as the audit
@@ -194,9 +197,80 @@ def _arrays(frame: pl.DataFrame) -> tuple:
             floats("y"), floats("n"), floats("scale"), frame["direct"].to_numpy().astype(bool))
 
 
+def release_grain(unit: np.ndarray, mean: np.ndarray, count: np.ndarray,
+                  decimals: np.ndarray) -> np.ndarray:
+    """The step a published mean is rounded to: the spread of one person (MARK_SD for a mark,
+    EURO_CV × the mean for euros) over the count as published (rounded to 5), rounded up to 1, 2
+    or 5 times a power of ten, and never finer than the unit's decimals.
+
+    Why: a mean is published anew after every correction. One person more or fewer moves it by
+    (x - mean) / n, so two releases set side by side would give that person's x back as n times
+    the change. Rounded to this step, the two means leave x open over ± n × step, at least about
+    one person's spread (± the mean for euros, ± 2 points for a mark), while the step stays below
+    the mean's own standard error (spread / sqrt(n)) for every count of 10 or more."""
+    spread = np.where(unit == "score", MARK_SD, EURO_CV * np.abs(mean))
+    shown = np.maximum(np.floor(count / 5 + 0.5) * 5, 5.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = spread / shown
+        power = 10.0 ** np.floor(np.log10(ratio))
+        mantissa = ratio / power
+    nice = power * np.select([mantissa <= 1 + 1e-9, mantissa <= 2 + 1e-9, mantissa <= 5 + 1e-9],
+                             [1.0, 2.0, 5.0], 10.0)
+    finest = 10.0 ** -decimals
+    return np.where(np.isfinite(nice) & (nice > finest), nice, finest)
+
+
+def released_mean(unit: np.ndarray, mean: np.ndarray, count: np.ndarray,
+                  decimals: np.ndarray) -> np.ndarray:
+    """The mean as published: rounded to its release_grain (NaN stays NaN)."""
+    grain = release_grain(unit, mean, count, decimals)
+    with np.errstate(invalid="ignore"):
+        return np.round(np.floor(mean / grain + 0.5) * grain, 6)  # 6: float noise off a step of 0.05
+
+
+def released_means(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every cell of a mean (euros, marks) in marts.indicator_values with its released_mean: what
+    the publication shows (assets/indicators.py) and the estimates are computed from."""
+    cells = con.sql("""
+        select iv.indicator_id, iv.area_code, iv.period, catalogue.unit, iv.value, iv.denominator,
+            catalogue.decimals
+        from marts.indicator_values as iv
+        inner join core.indicator_catalogue as catalogue using (indicator_id)
+        where not catalogue.numerator_rounded""").pl()
+    mean = cells["value"].fill_null(np.nan).to_numpy().astype(float)
+    released = released_mean(cells["unit"].to_numpy(), mean,
+                             cells["denominator"].fill_null(np.nan).to_numpy().astype(float),
+                             cells["decimals"].to_numpy().astype(float))
+    return cells.select("indicator_id", "area_code", "period").with_columns(
+        released_mean=pl.Series(released).fill_nan(None))
+
+
+def with_released_means(inputs: pl.DataFrame) -> pl.DataFrame:
+    """The estimation inputs with the sum of a mean (euros, marks) replaced by its count times its
+    released_mean, so that every estimate, interval and prior of a mean is computed from published
+    means and is as coarse as they are (a prior is the rest of the wijk: the wijk's mean and the
+    buurt's, both released)."""
+    model = inputs["model"].to_numpy()
+    y = inputs["y"].fill_null(np.nan).to_numpy().astype(float)
+    n = inputs["n"].fill_null(np.nan).to_numpy().astype(float)
+    scale = inputs["scale"].to_numpy().astype(float)
+    if ((model == "normal") & (inputs["periods_pooled"].to_numpy() > 1)).any():
+        raise ValueError("a mean of euros or marks is pooled over periods: its release grain "
+                         "is defined for one period only (sources/indicators.yaml)")
+    rows = (model == "normal") & (n > 0)
+    mean = np.where(rows, scale * y / np.where(rows, n, 1.0), np.nan)
+    released = released_mean(inputs["unit"].to_numpy(), mean, n,
+                             inputs["decimals"].to_numpy().astype(float))
+    return inputs.with_columns(
+        y=pl.when(pl.Series(rows)).then(pl.Series(released * n / scale)).otherwise(pl.col("y")))
+
+
 def write_estimates(con: duckdb.DuckDBPyConnection) -> int:
     interval = scalar(con, "select interval from core.index_settings")
-    inputs = con.sql("select * from marts.indicator_estimation_inputs").pl()
+    inputs = with_released_means(con.sql("""
+        select inputs.*, catalogue.decimals
+        from marts.indicator_estimation_inputs as inputs
+        inner join core.indicator_catalogue as catalogue using (indicator_id)""").pl())
     estimates = compute_estimates(inputs, interval)
     con.execute(f"create or replace table {ESTIMATES} as select * from estimates")
     return estimates.height

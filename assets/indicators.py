@@ -22,7 +22,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from assets.estimates import ESTIMATES_KEY, TWO_SIDED_P, publish_estimates
+from assets.estimates import ESTIMATES_KEY, TWO_SIDED_P, publish_estimates, released_means
 from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource, first_row, scalar
 from quality.disclosure import SuppressionReport, area_hierarchy, period_hierarchy, suppress
@@ -539,6 +539,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
         anti join _indicator_published as p using (indicator_id, area_code, period)""")
     if missing:
         raise RuntimeError(f"{missing} cells without a suppression pattern")
+    released = released_means(con)  # noqa: F841 (read by the query below)
     con.execute(f"""
         create or replace table {PUBLISHED} as
         select
@@ -553,13 +554,15 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
             case when published.suppressed then null else rounded.denominator end as denominator,
             -- Rounding that holds: a ratio of two counts is computed from the published (rounded)
             -- counts, so it tells nothing they do not; a mean of euros or marks is published
-            -- without its sum (from which sum / mean would give the count back).
+            -- without its sum (from which sum / mean would give the count back), rounded to the
+            -- grain that keeps one person's amount open between two releases (assets/estimates.py
+            -- release_grain), the mean the estimates are computed from.
             case when published.suppressed then null
                  when catalogue.numerator_rounded and rounded.denominator > 0
                      then round(catalogue.scale * rounded.numerator / rounded.denominator,
                                 cast(catalogue.decimals as integer))
                  when catalogue.numerator_rounded then null
-                 else round(iv.value, cast(catalogue.decimals as integer)) end as value,
+                 else released.released_mean end as value,
             published.suppressed
         from marts.indicator_values as iv
         inner join core.indicator_catalogue as catalogue using (indicator_id)
@@ -570,6 +573,10 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
             on published.indicator_id = iv.indicator_id
             and published.area_code = iv.area_code
             and published.period = iv.period
+        left join released
+            on released.indicator_id = iv.indicator_id
+            and released.area_code = iv.area_code
+            and released.period = iv.period
         order by catalogue.sort_order, iv.period_type, iv.period, iv.area_level,
             iv.area_code""")
     releases.record_released(con, PUBLISHED)

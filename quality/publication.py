@@ -23,7 +23,8 @@ RULES = {
     "count_exact": "a count published unrounded for an exact ratio: empty where suppressed, "
                    "every 1-9 hidden",
     "ratio": "computed only from the published counts of the same row",
-    "mean": "a mean of euros or marks, published without its sum and rounded; empty where suppressed",
+    "mean": "a mean of euros or marks, published without its sum, rounded to a grain one person "
+            "stays open in between releases; empty where suppressed",
     "amount": "euros summed over the cell's persons; empty where suppressed",
     "derived": "computed from other published values only",
     "flag": "whether the row is suppressed (never why)",

@@ -355,11 +355,35 @@ def test_published_cells_are_rounded_blanked_and_never_small(world):
     assert cell(world, "bijstand_per_1000", C, "2025", published) == (None, None, None)            # 5 persons
     assert cell(world, "veiligheidsgevoel_score", B, "2025", published) == (None, None, None)      # 5 respondents
     assert cell(world, "veiligheidsgevoel_score", A, "2025", published) == (None, None, None)      # its complement
-    assert cell(world, "veiligheidsgevoel_score", WIJK_AB, "2025", published)[2] == pytest.approx(340 / 55, abs=0.005)
+    # 340 points of 55 respondents: 6.18, shown at the grain a mark of 55 respondents gets (2 / 55
+    # rounded up to 0.05; test_a_published_mean_is_rounded_to_a_grain_one_person_stays_open_in)
+    assert cell(world, "veiligheidsgevoel_score", WIJK_AB, "2025", published)[2] == 6.2
     assert small_visible_cells(world) == 0
     assert scalar(world, f"""select count(*) from {published}
                             where (suppressed and (numerator is not null or denominator is not null or value is not null))
                                or (not suppressed and denominator % 5 <> 0)""") == 0
+
+
+def test_a_published_mean_is_rounded_to_a_grain_one_person_stays_open_in(world):
+    """Recomputed here from the exact table: every visible mean of euros or marks is its exact mean
+    rounded to a step of 1, 2 or 5 times a power of ten, the smallest at or above one person's
+    spread (2 points; the mean itself for euros) over the published count. So the count times the
+    step, the width over which two releases around a one-person correction leave that person's
+    amount open, is at least the spread, and the step is below the mean's standard error."""
+    rows = world.execute("""
+        select c.unit, c.decimals, v.numerator / v.denominator, p.denominator, p.value, v.denominator
+        from marts.indicator_values_published as p
+        inner join marts.indicator_values as v using (indicator_id, area_code, period)
+        inner join core.indicator_catalogue as c using (indicator_id)
+        where not p.suppressed and not c.numerator_rounded and v.denominator > 0""").fetchall()
+    assert len({r[0] for r in rows}) == 2, "means of euros and of marks are visible"
+    for unit, decimals, exact, shown_count, value, count in rows:
+        spread = 2.0 if unit == "score" else abs(exact)
+        steps = sorted(k * 10.0 ** e for k in (1, 2, 5) for e in range(-decimals, 7))
+        step = next(s for s in steps if s >= spread / shown_count - 1e-12)
+        assert value == pytest.approx(math.floor(exact / step + 0.5) * step, abs=1e-9)
+        assert shown_count * step >= spread - 1e-9
+        assert step < spread / math.sqrt(count) or step == 10.0 ** -decimals
 
 
 def test_a_count_narrow_only_in_its_local_ball_is_settled_by_the_exact_audit(tmp_path, monkeypatch):
