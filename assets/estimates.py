@@ -42,6 +42,7 @@ import polars as pl
 from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource, scalar
 from quality.disclosure_audit import SMALL
+from quality.magnitudes import step_at_least
 
 ESTIMATES_KEY = dg.AssetKey(["marts", "indicator_estimates"])
 INPUTS_KEY = dg.AssetKey(["marts", "indicator_estimation_inputs"])
@@ -210,14 +211,9 @@ def release_grain(unit: np.ndarray, mean: np.ndarray, count: np.ndarray,
     the mean's own standard error (spread / sqrt(n)) for every count of 10 or more."""
     spread = np.where(unit == "score", MARK_SD, EURO_CV * np.abs(mean))
     shown = np.maximum(np.floor(count / 5 + 0.5) * 5, 5.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = spread / shown
-        power = 10.0 ** np.floor(np.log10(ratio))
-        mantissa = ratio / power
-    nice = power * np.select([mantissa <= 1 + 1e-9, mantissa <= 2 + 1e-9, mantissa <= 5 + 1e-9],
-                             [1.0, 2.0, 5.0], 10.0)
+    step = step_at_least(spread / shown)
     finest = 10.0 ** -decimals
-    return np.where(np.isfinite(nice) & (nice > finest), nice, finest)
+    return np.where(step > finest, step, finest)
 
 
 def released_mean(unit: np.ndarray, mean: np.ndarray, count: np.ndarray,

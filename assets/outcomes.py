@@ -26,6 +26,7 @@ from engine.sqlmodels import SqlModel, discover
 from engine.warehouse import WarehouseResource, first_row, scalar
 from assets import outcome_breakdowns
 from quality import disclosure
+from quality.magnitudes import round_amounts
 from sources import outcome_config
 
 AREA = "area_code"
@@ -43,8 +44,18 @@ class Publication:
     protect: tuple[str, ...]
     counts: tuple[str, ...]
     blank: tuple[str, ...]
+    ratio: tuple[str, str]      # the cost per (column, over this count), from the rounded total
+    bounds: tuple[str, ...] = ()   # the ratio's interval, if it has one
     breakdowns: bool = False   # assets/outcome_breakdowns.py decides the detail counts
     quarters_of_pools: bool = False   # quarterly cohorts whose pools another table shows
+
+
+# Costs summed over a cell's persons, published at a grain one person stays open in between two
+# releases (quality/magnitudes.py): the parts each at the grain of its mean per person, the total
+# their sum, transfers apart.
+COST_PARTS = ("cost_wonen_eur", "cost_zorg_eur", "cost_welzijn_eur")
+COST_TOTAL = "total_cost_eur"
+COSTS_APART = ("cost_transfers_eur",)
 
 
 # Counts are not rounded (rounding=1): the published cost per outcome and outcome rate are
@@ -71,14 +82,15 @@ PUBLICATIONS = {
                "excluded_share", "outcome_rate_excluded_as_failure", "cost_wonen_eur",
                "cost_zorg_eur", "cost_welzijn_eur", "total_cost_eur", "cost_transfers_eur",
                "cost_per_outcome_eur", "cost_per_outcome_low_eur", "cost_per_outcome_high_eur"),
-        breakdowns=True),
+        ratio=("cost_per_outcome_eur", "n_outcomes"),
+        bounds=("cost_per_outcome_low_eur", "cost_per_outcome_high_eur"), breakdowns=True),
     "marts.cost_per_tenancy_month": Publication(
         target="marts.cost_per_tenancy_month", source="core.cost_per_tenancy_month_cells",
         by=("programme", "cohort"), protect=("n_persons",),
         counts=("n_persons", "tenancy_months"),
         blank=("cost_wonen_eur", "cost_zorg_eur", "cost_welzijn_eur", "total_cost_eur",
                "cost_transfers_eur", "cost_per_tenancy_month_eur"),
-        quarters_of_pools=True),
+        ratio=("cost_per_tenancy_month_eur", "tenancy_months"), quarters_of_pools=True),
 }
 # columns the suppression works with that are never published
 INTERNAL = ("n_failures", "judged_group", "headline_flagged")
@@ -169,6 +181,7 @@ def publish(con, publication: Publication) -> PublicationReport:
             else:
                 raise RuntimeError("the quarters of the pools did not settle")
             con.execute(f"alter table {publication.target} drop column quarter_forced")
+            _round_costs(con, publication)
             return PublicationReport(report)
         con.execute("delete from _outcome_flags")
         con.execute(f"insert into _outcome_flags {_pools_that_pin_a_quarter(publication.source)}")
@@ -199,12 +212,18 @@ def publish(con, publication: Publication) -> PublicationReport:
         _blank_breakdowns(con, publication.target, decision)
         for column in INTERNAL:
             con.execute(f"alter table {publication.target} drop column {column}")
+        _round_costs(con, publication)
         return PublicationReport(report, sum(len(c) for c in decision.hidden.values()),
                                  scalar(con, "select count(*) from _outcome_flags"))
     finally:
         con.execute("drop view if exists _outcome_cells")
         con.execute("drop table if exists _outcome_flags")
         con.execute("drop table if exists _quarters_forced")
+
+
+def _round_costs(con, publication: Publication) -> None:
+    round_amounts(con, publication.target, persons="n_persons", parts=COST_PARTS, total=COST_TOTAL,
+                  apart=COSTS_APART, ratio=publication.ratio, bounds=publication.bounds)
 
 
 def _hidden_quarters_by_pool(target: str, decided_in: str | None = None) -> str:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import os
 import hmac
+import math
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -651,6 +652,21 @@ def test_rate_card_comparison_against_the_cumulative_price(con):
     assert late["provisional"] and late["cost_to_price_ratio"] is None, "provisional: no comparison"
 
 
+def at_grain(amount: float, persons: int) -> float:
+    """An amount summed over persons as published (recomputed here, not imported): rounded to the
+    smallest 1, 2 or 5 times a power of ten at or above its mean per person, a euro at least."""
+    steps = sorted(k * 10.0 ** e for k in (1, 2, 5) for e in range(0, 9))
+    step = next(s for s in steps if s >= abs(amount) / persons - 1e-9)
+    return math.floor(amount / step + 0.5) * step
+
+
+# The pool's costs per part (wonen: A, C's ontruiming, L after losing the home; zorg; welzijn),
+# transfers apart, and the total as published: the sum of the parts at their grains (103 persons).
+POOL_PARTS = (COPIES * (7100 + 50 * 14 / 31), 200.0 * COPIES, 500.0 * COPIES)
+POOL_TRANSFERS = COPIES * (1000 * 17 / 31 + 1000)
+POOL_COST = sum(at_grain(part, 103) for part in POOL_PARTS)
+
+
 def test_social_return_net_of_deadweight_one_path_per_person(con):
     units = {u["unit_cost_id"]: u for u in outcome_config.load()["unit_costs"].to_dicts()}
     shelter = units["shelter_place_year"]
@@ -658,11 +674,12 @@ def test_social_return_net_of_deadweight_one_path_per_person(con):
                         "and cohort = ?", [POOL])
     assert len(rows) == 1, "one counterfactual path per programme: no sum over outcomes"
     row = rows[0]
-    cost = COPIES * (600 + 50 * 14 / 31 + 7000 + 200)
+    cost = POOL_COST
+    assert cost != pytest.approx(sum(POOL_PARTS), abs=0.01), "published at its grain, not to the cent"
     assert (row["outcome_id"], row["unit_cost_id"], row["n_persons"], row["n_outcomes"]) == (
         "tenancy_sustained_12m", "shelter_place_year", 103, 73)
     assert float(row["programme_cost_eur"]) == pytest.approx(cost, abs=0.01)
-    assert float(row["cost_transfers_eur"]) == pytest.approx(COPIES * (1000 * 17 / 31 + 1000), abs=0.01)
+    assert float(row["cost_transfers_eur"]) == at_grain(POOL_TRANSFERS, 103)
     assert row["avoided_mid_eur"] == 73 * shelter["mid_eur"], "gross, for comparison only"
     assert row["deadweight_share"] == pytest.approx(0.30 * 103 / 73, abs=1e-4)
     assert row["avoided_net_mid"] == pytest.approx((73 - 0.30 * 103) * shelter["mid_eur"], abs=0.01)
@@ -687,9 +704,10 @@ def test_stakeholder_balance_who_pays_who_gains(con):
         con, "select * from marts.stakeholder_balance where programme = 'housing_first' and cohort = ?",
         [POOL])}
     assert set(rows) == {"housing_corporation", "municipality", "care", "police_justice"}
-    assert rows["housing_corporation"]["cost_eur"] == pytest.approx(COPIES * (7100 + 50 * 14 / 31), abs=0.01)
-    assert rows["care"]["cost_eur"] == 200 * COPIES and rows["municipality"]["cost_eur"] == 500 * COPIES
-    assert rows["municipality"]["transfers_eur"] == pytest.approx(15483.87, abs=0.01)
+    wonen, zorg, welzijn = (at_grain(part, 103) for part in POOL_PARTS)
+    assert rows["housing_corporation"]["cost_eur"] == wonen
+    assert rows["care"]["cost_eur"] == zorg and rows["municipality"]["cost_eur"] == welzijn
+    assert rows["municipality"]["transfers_eur"] == at_grain(POOL_TRANSFERS, 103)
     net = records(con, "select avoided_net_mid from marts.social_return where programme = "
                        "'housing_first' and cohort = ?", [POOL])[0]["avoided_net_mid"]
     assert rows["municipality"]["avoided_net_mid_eur"] == pytest.approx(net, abs=0.01), \

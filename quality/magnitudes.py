@@ -1,0 +1,76 @@
+"""Magnitudes (means and sums of euros or marks) published at a grain one person stays open in.
+
+A published table is made anew after every correction, and an attacker keeps every release. Set
+side by side, two releases around a correction of one person's row give that person away through
+any magnitude the row is in: a sum moves by exactly their amount, a mean of n by (x - mean) / n.
+Counts are protected by suppression and rounding (quality/disclosure.py); a magnitude is
+protected by its grain: rounded to a step of 1, 2 or 5 times a power of ten, the smallest at or
+above what one person typically adds (`step_at_least`). Two roundings then leave a person's
+amount open over at least about that much. The grain stays fine for a board: for a mean it is
+below its standard error (assets/estimates.py release_grain), for a sum it is the mean per person.
+
+    from quality.magnitudes import round_amounts
+    round_amounts(con, "marts.cost_per_tenancy_month", persons="n_persons",
+                  parts=["cost_wonen_eur", ...], total="total_cost_eur",
+                  apart=["cost_transfers_eur"], ratio=("cost_per_tenancy_month_eur", "tenancy_months"))
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import duckdb
+import numpy as np
+
+FINEST_EURO = 1.0   # an amount is never published finer than a euro
+_SLACK = 1e-9       # a ratio that is a step up to float noise takes that step, not the next
+
+
+def step_at_least(ratio: np.ndarray) -> np.ndarray:
+    """The smallest 1, 2 or 5 times a power of ten at or above `ratio` (NaN where ratio <= 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        power = 10.0 ** np.floor(np.log10(ratio))
+        mantissa = ratio / power
+        step = power * np.select([mantissa <= 1 + _SLACK, mantissa <= 2 + _SLACK,
+                                  mantissa <= 5 + _SLACK], [1.0, 2.0, 5.0], 10.0)
+    return np.where(np.isfinite(step) & (step > 0), step, np.nan)
+
+
+# The same step in SQL (a temporary macro of the connection).
+STEP_AT_LEAST = f"""
+    create or replace temp macro step_at_least(r) as
+        case when r is null or not isfinite(r) or r <= 0 then null
+             else 10 ^ floor(log10(r)) * case
+                 when r / 10 ^ floor(log10(r)) <= 1 + {_SLACK} then 1
+                 when r / 10 ^ floor(log10(r)) <= 2 + {_SLACK} then 2
+                 when r / 10 ^ floor(log10(r)) <= 5 + {_SLACK} then 5
+                 else 10 end end"""
+# An amount summed over `persons` at the grain of its mean per person (a euro at least).
+AMOUNT_GRAIN = f"""
+    create or replace temp macro amount_grain(amount, persons) as
+        greatest(coalesce(step_at_least(abs(amount) / nullif(persons, 0)), {FINEST_EURO}), {FINEST_EURO})"""
+
+
+def round_amounts(con: duckdb.DuckDBPyConnection, table: str, *, persons: str,
+                  parts: Sequence[str], total: str, apart: Sequence[str] = (),
+                  ratio: tuple[str, str] | None = None, bounds: Sequence[str] = ()) -> None:
+    """Rewrite `table`'s amounts at their grains: every part and every amount `apart` (summed
+    over `persons`) to the grain of its own mean per person; the total as the sum of the rounded
+    parts, so the parts still add up. `ratio` (column, base count) is computed again from the
+    rounded total, and its interval `bounds` are rounded to the total's grain over the base (and
+    kept around the ratio). NULLs (hidden cells) stay NULL."""
+    con.execute(STEP_AT_LEAST)
+    con.execute(AMOUNT_GRAIN)
+    rounded = {c: f"round({c} / amount_grain({c}, {persons})) * amount_grain({c}, {persons})"
+               for c in [*parts, *apart]}
+    rounded[total] = f"case when {total} is not null then {' + '.join(rounded[c] for c in parts)} end"
+    if ratio:
+        column, base = ratio
+        new_ratio = f"round(({rounded[total]}) / nullif({base}, 0), 2)"
+        bound_grain = (f"greatest(coalesce(step_at_least(amount_grain({total}, {persons}) "
+                       f"/ nullif({base}, 0)), 0.01), 0.01)")
+        for bound, keep in zip(bounds, ("least", "greatest")):
+            rounded[bound] = (f"case when {bound} is not null then {keep}(round({bound} / {bound_grain}) "
+                              f"* {bound_grain}, {new_ratio}) end")
+        rounded[column] = f"case when {column} is not null then {new_ratio} end"
+    con.execute(f"create or replace table {table} as select * replace ("
+                + ", ".join(f"{sql} as {c}" for c, sql in rounded.items()) + f") from {table}")
