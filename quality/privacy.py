@@ -16,6 +16,7 @@ receipt tells the partner where to look without repeating any part of the person
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 import unicodedata
 from collections.abc import Collection, Mapping
@@ -71,6 +72,11 @@ ADDRESS_SUFFIX_NUMBER = rf"({STREET_SUFFIXES}) +[0-9]"  # plain words: a fast fi
 # IBAN: country, check digits, 11-30 letters or digits, printed in groups of four or not at all.
 IBAN_TOKEN = rf"{B}[A-Z]{{2}}[0-9]{{2}}( ?[A-Z0-9]{{4}}){{2,7}}( ?[A-Z0-9]{{1,3}})?{B}"
 IBAN_CHANCE = 1 / 97       # a random string of IBAN shape passes mod-97 about once in 97
+# An IBAN glued inside an id ('HCNL91ABNA0417164300', 'HC-0000025NL91ABNA0417164300'): a letter
+# or digit right before its country code, so no word boundary. A fast first pass finds such a run
+# (15 letters and digits at least: the shortest IBAN); every start inside it is then tried.
+IBAN_GLUED = r"[A-Z0-9][A-Z]{2}[0-9]{2}[A-Z0-9]{11}"
+IBAN_GLUED_STARTS = re.compile(r"(?<=[A-Z0-9])(?=([A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}))")
 # Dutch licence plates by sidecode (RDW), '·' marking the dash. Sidecodes 4-14 use no vowels.
 L, C = "[A-Z]", "[BDFGHJKLMNPRSTVWXZ]"  # no vowels, no C or Q from sidecode 4 on
 SIDECODES = {
@@ -499,6 +505,7 @@ def _iban_hits(values: pl.Series) -> pl.Series:
     tokens = pl.DataFrame({"value": values}).with_columns(
         token=pl.col("value").str.to_uppercase().str.replace_all(rf"{ID_SEPARATOR}+", " ").str.extract_all(IBAN_TOKEN)
     ).explode("token").drop_nulls("token")
+    tokens = pl.concat([tokens, _glued_iban_tokens(values)])
     if tokens.height == 0:
         return values.clear()
     tokens = tokens.with_columns(
@@ -507,6 +514,19 @@ def _iban_hits(values: pl.Series) -> pl.Series:
     if not _beyond_chance(int(distinct["valid"].sum()), distinct.height, IBAN_CHANCE):
         return values.clear()
     return tokens.filter("valid")["value"].unique()
+
+
+def _glued_iban_tokens(values: pl.Series) -> pl.DataFrame:
+    """(value, token) for every IBAN-shaped run that starts right after a letter or digit, read
+    with the separators an id allows taken out ('HC NL91 ABNA 0417 1643 00' too): each start
+    inside the value is a token of its own, judged like any token against chance. Pseudonyms
+    (64 hex digits) hold no IBAN: every country code has a letter past 'F'."""
+    values = values.filter(~values.str.contains(PSEUDONYM))
+    joined = values.str.to_uppercase().str.replace_all(rf"{ID_SEPARATOR}+", "")
+    glued = pl.DataFrame({"value": values, "joined": joined}).filter(pl.col("joined").str.contains(IBAN_GLUED))
+    pairs = [(value, match.group(1)) for value, text in glued.iter_rows()
+             for match in IBAN_GLUED_STARTS.finditer(text)]
+    return pl.DataFrame(pairs, schema={"value": pl.String, "token": pl.String}, orient="row")
 
 
 def _valid_iban_prefix(token: str) -> bool:

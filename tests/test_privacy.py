@@ -566,6 +566,8 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         ("phone", "+32 470 12 34 56"), ("postcode_huisnummer", "3024\u00a0AB\u00a012"),
         ("iban", "NL91ABNA0417164300"), ("iban", "nl91 abna 0417 1643 00"),
         ("iban", "NL91_ABNA_0417_1643_00"), ("iban", "nl91/abna/0417/1643/00"), ("iban", "NL91--ABNA--0417164300"),
+        ("iban", "HCNL91ABNA0417164300"), ("iban", "HC-0000025NL91ABNA0417164300"),
+        ("iban", "x7nl91abna0417164300"), ("iban", "HCNL91 ABNA 0417 1643 00"),
         ("bsn", "111_222_333"), ("bsn", "111/222/333"), ("bsn", "111:222:333"), ("bsn", "111..222..333"),
         ("bsn", "2024/111.222.333"), ("bsn", "111-222-333/2024"), ("bsn", "12:111.222.333"), ("bsn", "111,222,333"),
         ("kenteken", "GB-123-X"), ("kenteken", "12-KLM-3"), ("kenteken", "5 ZD 123"),
@@ -591,6 +593,9 @@ def test_normalised_notations_are_found(rule, value):
         [f"CX-{10 + i}-{i % 9}0" for i in range(40)],       # old-sidecode shape, constant letters
         [f"HC{i:04d}" for i in range(40)],                  # glued letters + digits
         ["NL91ABNA0417164301"] * 3,                         # IBAN shape failing mod-97
+        ["HCNL91ABNA0417164301"] * 3,                       # ... glued inside an id
+        [hashlib.sha1(str(i).encode()).hexdigest()[:24].upper() for i in range(3000)],  # random codes
+        [f"ORD{hashlib.md5(str(i).encode()).hexdigest()[:18].upper()}" for i in range(3000)],
     ],
 )
 def test_structured_codes_are_not_personal(values):
