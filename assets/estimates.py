@@ -41,6 +41,7 @@ import polars as pl
 
 from assets.reference import WAREHOUSE_POOL
 from engine.warehouse import WarehouseResource, scalar
+from quality.disclosure import ROUNDING
 from quality.disclosure_audit import SMALL
 from quality.magnitudes import step_at_least
 
@@ -201,7 +202,7 @@ def _arrays(frame: pl.DataFrame) -> tuple:
 def release_grain(unit: np.ndarray, mean: np.ndarray, count: np.ndarray,
                   decimals: np.ndarray) -> np.ndarray:
     """The step a published mean is rounded to: the spread of one person (MARK_SD for a mark,
-    EURO_CV × the mean for euros) over the count as published (rounded to 5), rounded up to 1, 2
+    EURO_CV × the mean for euros) over the count as published (rounded to ROUNDING), up to 1, 2
     or 5 times a power of ten, and never finer than the unit's decimals.
 
     Why: a mean is published anew after every correction. One person more or fewer moves it by
@@ -210,7 +211,7 @@ def release_grain(unit: np.ndarray, mean: np.ndarray, count: np.ndarray,
     one person's spread (± the mean for euros, ± 2 points for a mark), while the step stays below
     the mean's own standard error (spread / sqrt(n)) for every count of 10 or more."""
     spread = np.where(unit == "score", MARK_SD, EURO_CV * np.abs(mean))
-    shown = np.maximum(np.floor(count / 5 + 0.5) * 5, 5.0)
+    shown = np.maximum(np.floor(count / ROUNDING + 0.5) * ROUNDING, ROUNDING)
     step = step_at_least(spread / shown)
     finest = 10.0 ** -decimals
     return np.where(step > finest, step, finest)
