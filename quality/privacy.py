@@ -50,7 +50,7 @@ DATE_OR_TIME = (
 )
 # A Dutch number in any notation: +31 / 0031 / 0, then nine digits with spaces, dots, dashes,
 # slashes or brackets between them (06-12345678, 010 - 123 45 67, +31 (0)6 1234 5678, 06.12.34.56.78).
-SEP = r"[ .\-/()]{0,3}"
+SEP = r"[ .\-_/()]{0,3}"
 PHONE = (
     rf"(\+31|{B}0031){SEP}(\(0\){SEP})?[1-9]({SEP}[0-9]){{8}}{B}"
     rf"|{B}31{SEP}6({SEP}[0-9]){{8}}{B}"  # a mobile number as E.164 without its plus: 31612345678
@@ -69,6 +69,10 @@ ADDRESS = (                                                   # Schiedamseweg 12
     rf"{B}\p{{Lu}}[\p{{L}}'.\-]*({STREET_SUFFIXES}) +[0-9]{{1,5}}( ?[a-zA-Z]{B}|{B})"
 )
 ADDRESS_SUFFIX_NUMBER = rf"({STREET_SUFFIXES}) +[0-9]"  # plain words: a fast first pass
+# The same as a code (a VHE key): any case, the number glued or after a dash or underscore
+# (SCHIEDAMSEWEG-12B, ZWART_JANSTRAAT_3, Mathenesserlaan_110); a letter before the suffix.
+ADDRESS_CODE = rf"(?i)\p{{L}}({STREET_SUFFIXES})[\-_]?[0-9]{{1,5}}[a-z]?([^0-9a-z]|$)"
+ADDRESS_CODE_SUFFIX_NUMBER = rf"(?i)({STREET_SUFFIXES})[\-_]?[0-9]"
 # IBAN: country, check digits, 11-30 letters or digits, printed in groups of four or not at all.
 IBAN_TOKEN = rf"{B}[A-Z]{{2}}[0-9]{{2}}( ?[A-Z0-9]{{4}}){{2,7}}( ?[A-Z0-9]{{1,3}})?{B}"
 IBAN_CHANCE = 1 / 97       # a random string of IBAN shape passes mod-97 about once in 97
@@ -110,6 +114,15 @@ INVISIBLE = r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]"
 # Any international number: +32 470 12 34 56, +49 30 1234567 (a Dutch one is matched above too).
 PHONE_INTERNATIONAL = rf"\+[1-9]({SEP}[0-9]){{8,13}}{B}"
 PHONE_MIN_DIGITS = 9       # the fewest digits any of the notations above holds
+# Mobile numbers pasted among codes of another form: glued to the letters of an id
+# (HC0612345678, HC31612345678, HC0031612345678 among HC204017..), or a number that lost its
+# leading 0 (Excel reads 0612345678 as 612345678, among VHE-00017..). Without a checksum such a
+# value is told from a numbering scheme only by being the odd shape out: judged where at most
+# PASTED_SHARE of the column's values have its shape (a column of VHE0612345678.. is a scheme,
+# a column of 9-digit contract numbers holds 61.. to 69.. by chance).
+PHONE_GLUED = r"\p{L}(0031|31|0)6[1-9][0-9]{7}([^0-9]|$)"
+PHONE_ZERO_LOST = r"^6[1-9][0-9]{7}$"
+PASTED_SHARE = 0.2
 
 # --- BSN ----------------------------------------------------------------------------------------
 # What may stand between the digits of a number: a space or what an id may hold besides letters
@@ -316,7 +329,7 @@ GATES = {
     "iban": lambda v: v.str.contains(r"[A-Za-z]{2}[0-9]{2}"),
     "kenteken": lambda v: v.str.contains(r"[A-Za-z]") & v.str.contains(r"[0-9]"),
     "postcode_huisnummer": lambda v: v.str.contains(r"[1-9][0-9]{3}[ \-_.]?[A-Za-z]{2}"),
-    "address": lambda v: v.str.contains(ADDRESS_SUFFIX_NUMBER),
+    "address": lambda v: v.str.contains(ADDRESS_SUFFIX_NUMBER) | v.str.contains(ADDRESS_CODE_SUFFIX_NUMBER),
     "name": lambda v: v.str.contains(TITLED_NAME),
     "bsn": lambda v: (v.str.contains(r"^[0-9]{8,9}$") | v.str.contains(BSN_DIGITS)
                       | v.str.strip_chars().str.contains(EXCEL_NUMBER)),
@@ -480,10 +493,15 @@ def _phone_hits(values: pl.Series) -> pl.Series:
     candidates = values.filter(values.str.count_matches(r"[0-9]") >= PHONE_MIN_DIGITS)
     text = candidates.str.replace_all(DATE_OR_TIME, " # ")
     hits = candidates.filter(text.str.contains(PHONE) | text.str.contains(PHONE_INTERNATIONAL))
-    if hits.len() == 0:
-        return hits
-    prefix = _shared_gemeente_prefix(values)
-    return hits.filter(~hits.str.starts_with(prefix)) if prefix else hits
+    prefix = _shared_gemeente_prefix(values) if hits.len() else None
+    if prefix:
+        hits = hits.filter(~hits.str.starts_with(prefix))
+    # the odd shape out: glued to letters; or nine digits where nine-digit numbers are few
+    glued = candidates.filter(candidates.str.contains(PHONE_GLUED))
+    numbers = candidates.filter(candidates.str.contains(r"^[0-9]{9}$"))
+    pasted = [glued, numbers.filter(numbers.str.contains(PHONE_ZERO_LOST))]
+    shares = [glued.len(), numbers.len()]
+    return pl.concat([hits, *(p for p, n in zip(pasted, shares) if n <= PASTED_SHARE * values.len())]).unique()
 
 
 def _shared_gemeente_prefix(values: pl.Series) -> str | None:
@@ -580,8 +598,9 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
 
 def _address_hits(values: pl.Series) -> pl.Series:
     """'Schiedamseweg 12': a street word and a house number, sought only where both occur."""
-    values = values.filter(values.str.contains(ADDRESS_SUFFIX_NUMBER))
-    return values.filter(values.str.contains(ADDRESS))
+    values = values.filter(values.str.contains(ADDRESS_SUFFIX_NUMBER)
+                           | values.str.contains(ADDRESS_CODE_SUFFIX_NUMBER))
+    return values.filter(values.str.contains(ADDRESS) | values.str.contains(ADDRESS_CODE))
 
 
 def _titled_name_hits(values: pl.Series) -> pl.Series:

@@ -568,6 +568,8 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         ("iban", "NL91_ABNA_0417_1643_00"), ("iban", "nl91/abna/0417/1643/00"), ("iban", "NL91--ABNA--0417164300"),
         ("iban", "HCNL91ABNA0417164300"), ("iban", "HC-0000025NL91ABNA0417164300"),
         ("iban", "x7nl91abna0417164300"), ("iban", "HCNL91 ABNA 0417 1643 00"),
+        ("phone", "06_123_456_78"), ("address", "SCHIEDAMSEWEG-12B"), ("address", "ZWART_JANSTRAAT_3"),
+        ("address", "Mathenesserlaan_110"), ("address", "schiedamseweg12"),
         ("bsn", "111_222_333"), ("bsn", "111/222/333"), ("bsn", "111:222:333"), ("bsn", "111..222..333"),
         ("bsn", "2024/111.222.333"), ("bsn", "111-222-333/2024"), ("bsn", "12:111.222.333"), ("bsn", "111,222,333"),
         ("kenteken", "GB-123-X"), ("kenteken", "12-KLM-3"), ("kenteken", "5 ZD 123"),
@@ -600,6 +602,32 @@ def test_normalised_notations_are_found(rule, value):
 )
 def test_structured_codes_are_not_personal(values):
     assert scan(one_column("code", values)) == []
+
+
+@pytest.mark.parametrize(
+    ("codes", "pasted"),
+    [
+        ([f"HC{204000 + i}" for i in range(300)], ["HC0612345678", "HC31687654321", "HC0031612345678"]),
+        ([f"VHE-{i:05d}" for i in range(300)], ["612345678", "687654321"]),   # Excel dropped the 0
+    ],
+)
+def test_a_mobile_number_pasted_among_codes_of_another_form_is_found(codes, pasted):
+    values = codes[:17] + pasted + codes[17:]
+    findings = scan(one_column("contract_id", values))
+    assert [(f.rule, f.count) for f in findings] == [("phone", len(pasted))]
+    assert not any(p in f.example + f.message_en + f.message_nl for f in findings for p in pasted)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [f"VHE06{12345678 + 7919 * i}" for i in range(40)],        # a scheme: every code so
+        [f"{600000000 + 7919 * i}" for i in range(1, 400)],        # 9-digit numbers from 60..
+        [f"{100000000 + 2_345_671 * i}" for i in range(1, 400)],   # ... and across 10-99
+    ],
+)
+def test_a_numbering_scheme_shaped_like_mobile_numbers_is_not_a_phone(values):
+    assert "phone" not in {f.rule for f in scan(one_column("code", values))}
 
 
 def test_a_phone_number_among_gemeente_prefixed_ids_is_still_found():
