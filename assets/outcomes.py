@@ -51,11 +51,14 @@ class Publication:
 
 
 # Costs summed over a cell's persons, published at a grain one person stays open in between two
-# releases (quality/magnitudes.py): the parts each at the grain of its mean per person, the total
-# their sum, transfers apart.
+# releases (quality/magnitudes.py): each part at the grain of the largest amount one entry adds
+# to it (core.outcome_cells largest_*, never published), the total their sum, transfers apart.
 COST_PARTS = ("cost_wonen_eur", "cost_zorg_eur", "cost_welzijn_eur")
 COST_TOTAL = "total_cost_eur"
 COSTS_APART = ("cost_transfers_eur",)
+COST_LARGEST = {"cost_wonen_eur": "largest_wonen_eur", "cost_zorg_eur": "largest_zorg_eur",
+                "cost_welzijn_eur": "largest_welzijn_eur", "total_cost_eur": "largest_total_eur",
+                "cost_transfers_eur": "largest_transfers_eur"}
 
 
 # Counts are not rounded (rounding=1): the published cost per outcome and outcome rate are
@@ -222,7 +225,7 @@ def publish(con, publication: Publication) -> PublicationReport:
 
 
 def _round_costs(con, publication: Publication) -> None:
-    round_amounts(con, publication.target, persons="n_persons", parts=COST_PARTS, total=COST_TOTAL,
+    round_amounts(con, publication.target, largest=COST_LARGEST, parts=COST_PARTS, total=COST_TOTAL,
                   apart=COSTS_APART, ratio=publication.ratio, bounds=publication.bounds)
 
 

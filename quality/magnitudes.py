@@ -4,19 +4,22 @@ A published table is made anew after every correction, and an attacker keeps eve
 side by side, two releases around a correction of one person's row give that person away through
 any magnitude the row is in: a sum moves by exactly their amount, a mean of n by (x - mean) / n.
 Counts are protected by suppression and rounding (quality/disclosure.py); a magnitude is
-protected by its grain: rounded to a step of 1, 2 or 5 times a power of ten, the smallest at or
-above what one person typically adds (`step_at_least`). Two roundings then leave a person's
-amount open over at least about that much. The grain stays fine for a board: for a mean it is
-below its standard error (assets/estimates.py release_grain), for a sum it is the mean per person.
+protected by its grain: rounded to a step of 1, 2 or 5 times a power of ten (`step_at_least`).
+- A mean: the step at or above one person's spread over the count (assets/estimates.py
+  release_grain); it stays below the mean's standard error.
+- A sum of costs: the step at or above the largest amount one person adds to it. Two roundings
+  then leave a corrected person's amount open over at least its own size, whoever they are: a
+  grain at the mean per person did not, where most persons add nothing (an outside attack pinned
+  one tenant's EUR 340 of care costs to EUR 340-342 in a comparison-group pool of 1,235).
 
     from quality.magnitudes import round_amounts
-    round_amounts(con, "marts.cost_per_tenancy_month", persons="n_persons",
-                  parts=["cost_wonen_eur", ...], total="total_cost_eur",
-                  apart=["cost_transfers_eur"], ratio=("cost_per_tenancy_month_eur", "tenancy_months"))
+    round_amounts(con, "marts.cost_per_tenancy_month", largest={"cost_zorg_eur": "largest_zorg_eur", ...},
+                  parts=["cost_wonen_eur", ...], total="total_cost_eur", apart=["cost_transfers_eur"],
+                  ratio=("cost_per_tenancy_month_eur", "tenancy_months"))
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import duckdb
 import numpy as np
@@ -44,33 +47,34 @@ STEP_AT_LEAST = f"""
                  when r / 10 ^ floor(log10(r)) <= 2 + {_SLACK} then 2
                  when r / 10 ^ floor(log10(r)) <= 5 + {_SLACK} then 5
                  else 10 end end"""
-# An amount summed over `persons` at the grain of its mean per person (a euro at least).
+# An amount at the grain of the largest amount one person adds to it (a euro at least).
 AMOUNT_GRAIN = f"""
-    create or replace temp macro amount_grain(amount, persons) as
-        greatest(coalesce(step_at_least(abs(amount) / nullif(persons, 0)), {FINEST_EURO}), {FINEST_EURO})"""
+    create or replace temp macro amount_grain(largest) as
+        greatest(coalesce(step_at_least(largest), {FINEST_EURO}), {FINEST_EURO})"""
 
 
-def round_amounts(con: duckdb.DuckDBPyConnection, table: str, *, persons: str,
+def round_amounts(con: duckdb.DuckDBPyConnection, table: str, *, largest: Mapping[str, str],
                   parts: Sequence[str], total: str, apart: Sequence[str] = (),
                   ratio: tuple[str, str] | None = None, bounds: Sequence[str] = ()) -> None:
-    """Rewrite `table`'s amounts at their grains: every part and every amount `apart` (summed
-    over `persons`) to the grain of its own mean per person; the total as the sum of the rounded
-    parts, so the parts still add up. `ratio` (column, base count) is computed again from the
-    rounded total, and its interval `bounds` are rounded to the total's grain over the base (and
-    kept around the ratio). NULLs (hidden cells) stay NULL."""
+    """Rewrite `table`'s amounts at their grains and drop the `largest` columns (never published):
+    every part and every amount `apart` to the grain of its largest single amount (`largest`:
+    amount column -> the column holding that); the total as the sum of the rounded parts, so the
+    parts still add up. `ratio` (column, base count) is computed again from the rounded total,
+    and its interval `bounds` rounded to the total's grain over the base (and kept around the
+    ratio). NULLs (hidden cells) stay NULL."""
     con.execute(STEP_AT_LEAST)
     con.execute(AMOUNT_GRAIN)
-    rounded = {c: f"round({c} / amount_grain({c}, {persons})) * amount_grain({c}, {persons})"
+    rounded = {c: f"round({c} / amount_grain({largest[c]})) * amount_grain({largest[c]})"
                for c in [*parts, *apart]}
     rounded[total] = f"case when {total} is not null then {' + '.join(rounded[c] for c in parts)} end"
     if ratio:
         column, base = ratio
         new_ratio = f"round(({rounded[total]}) / nullif({base}, 0), 2)"
-        bound_grain = (f"greatest(coalesce(step_at_least(amount_grain({total}, {persons}) "
+        bound_grain = (f"greatest(coalesce(step_at_least(amount_grain({largest[total]}) "
                        f"/ nullif({base}, 0)), 0.01), 0.01)")
         for bound, keep in zip(bounds, ("least", "greatest")):
             rounded[bound] = (f"case when {bound} is not null then {keep}(round({bound} / {bound_grain}) "
                               f"* {bound_grain}, {new_ratio}) end")
         rounded[column] = f"case when {column} is not null then {new_ratio} end"
-    con.execute(f"create or replace table {table} as select * replace ("
-                + ", ".join(f"{sql} as {c}" for c, sql in rounded.items()) + f") from {table}")
+    con.execute(f"create or replace table {table} as select * exclude ({', '.join(sorted(set(largest.values())))}) "
+                "replace (" + ", ".join(f"{sql} as {c}" for c, sql in rounded.items()) + f") from {table}")

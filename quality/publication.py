@@ -25,8 +25,8 @@ RULES = {
     "ratio": "computed only from the published counts of the same row",
     "mean": "a mean of euros or marks, published without its sum, rounded to a grain one person "
             "stays open in between releases; empty where suppressed",
-    "amount": "euros summed over the cell's persons, rounded to the grain of its mean per person; "
-              "empty where suppressed",
+    "amount": "euros summed over the cell's persons, rounded to the grain of the largest amount one "
+              "person adds; empty where suppressed",
     "derived": "computed from other published values only",
     "flag": "whether the row is suppressed (never why)",
     "reference": "public open data or configuration",

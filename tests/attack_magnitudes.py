@@ -5,9 +5,9 @@ after a correction, set side by side to read a changed person's amount from the 
 The outsider here is stronger than the method assumes: it knows every exact count (not counts
 rounded to 5) and the grain each magnitude was rounded to (from the truth). For a mean of n its
 interval for the change of the sum is n1 x (m1 ± g1/2) - n2 x (m2 ± g2/2), for a sum of costs
-(s1 - s2) ± (g1 + g2)/2. The method promises a width of at least PROMISE x one person's share:
-the spread of one person for a mean (the mean for euros, 2 points for a mark), the mean per person
-for a sum. Only cells visible in both releases whose true sum changed are judged. Cells whose sums
+(s1 - s2) ± (g1 + g2)/2. The method promises for a mean a width of at least PROMISE x one
+person's spread (the mean for euros, 2 points for a mark), and for a sum of costs a width of at
+least the change itself (the corrected amount cannot be told from nothing). Only cells visible in both releases whose true sum changed are judged. Cells whose sums
 changed by the same amount (one person's, in the buurt, wijk and gemeente) are intersected too,
 and the intersection printed. The warehouses are opened read-only, to know the truth.
 
@@ -23,10 +23,10 @@ import duckdb
 import numpy as np
 
 from assets.estimates import MARK_SD, release_grain
-from assets.outcomes import COST_PARTS, COSTS_APART
+from assets.outcomes import COST_LARGEST, COST_PARTS, COSTS_APART
 from quality.magnitudes import FINEST_EURO, step_at_least
 
-PROMISE = 0.8
+PROMISE = 0.8   # x one person's spread: the width two releases must leave open around a mean
 
 
 def _connect(before: Path, after: Path) -> duckdb.DuckDBPyConnection:
@@ -73,20 +73,19 @@ def changed_costs(con, before: Path, after: Path) -> list[tuple]:
     for part in (*COST_PARTS, *COSTS_APART):
         rows = con.execute(f"""
             select concat_ws(' ', {keys}), a.{part}, b.{part}, t1.{part}, t2.{part}, t1.n_persons,
-                t2.n_persons
+                t2.n_persons, t1.{COST_LARGEST[part]}, t2.{COST_LARGEST[part]}
             from {_export(before, 'cost_per_outcome')} as a
             inner join {_export(after, 'cost_per_outcome')} as b using ({keys})
             inner join w1.core.cost_per_outcome_cells as t1 using ({keys})
             inner join w2.core.cost_per_outcome_cells as t2 using ({keys})
             where not a.suppressed and not b.suppressed and abs(t1.{part} - t2.{part}) > 0.005
             order by all""").fetchall()
-        for label, shown1, shown2, exact1, exact2, n1, n2 in rows:
-            g1, g2 = (max(float(np.nan_to_num(step_at_least(np.array([abs(x) / n]))[0], nan=FINEST_EURO)),
-                          FINEST_EURO) for x, n in ((exact1, n1), (exact2, n2)))
-            change = float(shown1) - float(shown2)
+        for label, shown1, shown2, exact1, exact2, n1, n2, largest1, largest2 in rows:
+            g1, g2 = (max(float(np.nan_to_num(step_at_least(np.array([float(top)]))[0], nan=FINEST_EURO)),
+                          FINEST_EURO) for top in (largest1, largest2))
+            change, truth = float(shown1) - float(shown2), float(exact1) - float(exact2)
             judged.append((f"{part} {label}: shown {shown1:,.0f} -> {shown2:,.0f} (n {n1} -> {n2})",
-                           change - (g1 + g2) / 2, change + (g1 + g2) / 2,
-                           float(exact1) - float(exact2), PROMISE * abs(float(exact1)) / n1))
+                           change - (g1 + g2) / 2, change + (g1 + g2) / 2, truth, abs(truth)))
     return judged
 
 

@@ -1,7 +1,7 @@
 """Sums of euros published at a grain one person stays open in (quality/magnitudes.py): the step
 in numpy and in SQL agree, the rounded parts still add up to the total, a ratio is made again from
 the rounded total, hidden cells stay empty; and two releases around a correction of one person's
-costs no longer give those costs away."""
+costs no longer give those costs away, also where almost nobody else adds to the sum."""
 from __future__ import annotations
 
 import duckdb
@@ -27,13 +27,21 @@ def test_the_step_is_the_smallest_one_two_or_five_at_or_above_in_numpy_and_sql()
             assert a == pytest.approx(want) and b == pytest.approx(want)
 
 
+LARGEST = {"cost_wonen_eur": "largest_wonen", "cost_zorg_eur": "largest_zorg",
+           "cost_welzijn_eur": "largest_welzijn", "total_cost_eur": "largest_total",
+           "cost_transfers_eur": "largest_transfers"}
+
+
 def cells(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
-    con.execute("create or replace table cells (cell varchar, n_persons integer, n_outcomes integer, "
+    """Cells (cell, n_outcomes, the three parts, total, transfers, ratio, low, high, and the
+    largest single amount of each part, of the total and of the transfers), rounded."""
+    con.execute("create or replace table cells (cell varchar, n_outcomes integer, "
                 "cost_wonen_eur double, cost_zorg_eur double, cost_welzijn_eur double, "
                 "total_cost_eur double, cost_transfers_eur double, cost_per_outcome_eur double, "
-                "low double, high double)")
-    con.executemany("insert into cells values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    round_amounts(con, "cells", persons="n_persons", parts=PARTS, total="total_cost_eur",
+                "low double, high double, largest_wonen double, largest_zorg double, "
+                "largest_welzijn double, largest_total double, largest_transfers double)")
+    con.executemany(f"insert into cells values ({', '.join(['?'] * 15)})", rows)
+    round_amounts(con, "cells", largest=LARGEST, parts=PARTS, total="total_cost_eur",
                   apart=["cost_transfers_eur"], ratio=("cost_per_outcome_eur", "n_outcomes"),
                   bounds=["low", "high"])
 
@@ -42,46 +50,53 @@ def test_parts_add_up_the_ratio_is_made_again_and_hidden_cells_stay_empty():
     con = duckdb.connect()
     wonen, zorg, welzijn, transfers = 71_225.81, 2_000.0, 5_000.0, 15_483.87
     total = wonen + zorg + welzijn
-    cells(con, [("shown", 103, 73, wonen, zorg, welzijn, total, transfers, total / 73, 900.0, 1_200.0),
-                ("hidden", None, None, None, None, None, None, None, None, None, None),
-                ("provisional", 40, 0, 400.0, 0.0, 0.0, 400.0, 0.0, None, None, None)])
+    cells(con, [("shown", 73, wonen, zorg, welzijn, total, transfers, total / 73, 900.0, 1_200.0,
+                 7_000.0, 200.0, 300.0, 7_020.0, 1_548.39),
+                ("hidden", *[None] * 14),
+                ("provisional", 0, 400.0, 0.0, 0.0, 400.0, 0.0, None, None, None,
+                 400.0, 0.0, 0.0, 400.0, 0.0)])
+    assert [c[0] for c in con.execute("describe cells").fetchall()][-2:] == ["low", "high"], \
+        "the largest amounts are never published"
     shown = con.execute("select * from cells where cell = 'shown'").fetchone()
-    # 71,225.81 over 103 persons: 691.5 each, so a step of 1,000; 2,000: 19.4 -> 20; 5,000: 48.5 -> 50
-    assert shown[3:8] == (71_000, 2_000, 5_000, 78_000, 15_400)  # transfers: 150.3 -> 200
-    assert shown[8] == pytest.approx(round(78_000 / 73, 2))
-    # the total's grain (1,000) over 73 outcomes: 13.7 -> a step of 20, kept around the ratio
-    assert (shown[9], shown[10]) == (900, 1_200)
-    assert con.execute("select * from cells where cell = 'hidden'").fetchone()[1:] == (None,) * 10
+    # largest 7,000 -> a step of 10,000; 200 -> 200; 300 -> 500; transfers 1,548.39 -> 2,000
+    assert shown[2:7] == (70_000, 2_000, 5_000, 77_000, 16_000)
+    assert shown[7] == pytest.approx(round(77_000 / 73, 2))
+    # the total's grain (7,020 -> 10,000) over 73 outcomes: 137 -> a step of 200, kept around the ratio
+    assert (shown[8], shown[9]) == (1_000, 1_200)
+    assert con.execute("select * from cells where cell = 'hidden'").fetchone()[1:] == (None,) * 9
     provisional = con.execute("select * from cells where cell = 'provisional'").fetchone()
-    assert provisional[6] == 400 and provisional[8] is None, "no ratio where none was published"
+    assert provisional[5] == 500 and provisional[7] is None, "no ratio where none was published"
 
 
-def test_two_releases_around_a_correction_of_one_persons_costs_leave_them_open():
-    """A care provider corrects one person's costs (removes them). To the cent, the two releases
-    of the cell give the amount back exactly; at the grain, over 2,000 simulated cells of 10-300
-    persons with skewed costs, at least the mean cost per person stays open either way."""
+@pytest.mark.parametrize("others_add", [True, False])
+def test_two_releases_around_a_correction_of_one_persons_costs_leave_them_open(others_add):
+    """A care provider removes one person's costs. To the cent, the two releases of the cell give
+    the amount back exactly. At the grain, over 2,000 simulated cells of 10-1,300 persons with
+    skewed costs, the attacker's interval for the amount is at least as wide as the amount, so it
+    cannot be told from nothing; also where nobody else has costs of this kind (a comparison
+    group's care costs: the outside attack of 6 December pinned EUR 340 to EUR 340-342 there with
+    a grain at the mean per person)."""
     rng = np.random.default_rng(20261206)
     con = duckdb.connect()
-    wide = 0
     trials = 2_000
-    rows = []
+    rows, truths = [], []
     for trial in range(trials):
-        n = int(rng.integers(10, 301))
+        n = int(rng.integers(10, 1_301))
         costs = rng.lognormal(np.log(3_000), 1.2, n)
+        if not others_add:
+            costs[1:] = np.where(rng.random(n - 1) < 0.98, 0.0, costs[1:])
+        truths.append(float(costs[0]))
         for release, kept in (("before", costs), ("after", np.concatenate([[0.0], costs[1:]]))):
-            total = float(kept.sum())
-            rows.append((f"{trial}/{release}", n, n, 0.0, total, 0.0, total, 0.0, total / n, None, None))
+            total, top = float(kept.sum()), float(kept.max())
+            rows.append((f"{trial}/{release}", n, 0.0, total, 0.0, total, 0.0, total / n, None, None,
+                         0.0, top, 0.0, top, 0.0))
     cells(con, rows)
     shown = dict(con.execute("select cell, cost_zorg_eur from cells").fetchall())
-    for trial in range(trials):
-        before, after = shown[f"{trial}/before"], shown[f"{trial}/after"]
-        n_costs = rows[2 * trial][4]
-        grain_before = step_at_least(np.array([n_costs / rows[2 * trial][1]]))[0]
-        grain_after = step_at_least(np.array([rows[2 * trial + 1][4] / rows[2 * trial][1]]))[0]
-        # the attacker: x = before - after, each known within half its grain
-        low = before - after - (grain_before + grain_after) / 2
-        high = before - after + (grain_before + grain_after) / 2
-        truth = rows[2 * trial][4] - rows[2 * trial + 1][4]
-        assert low - 1e-6 <= truth <= high + 1e-6
-        wide += high - low >= n_costs / rows[2 * trial][1]
-    assert wide == trials
+    for trial, truth in enumerate(truths):
+        # the grain of each release, a euro at least (where nobody is left with such costs)
+        grains = [max(np.nan_to_num(step_at_least(np.array([rows[2 * trial + k][11]]))[0], nan=1.0), 1.0)
+                  for k in (0, 1)]
+        change = shown[f"{trial}/before"] - shown[f"{trial}/after"]
+        low, high = change - sum(grains) / 2, change + sum(grains) / 2
+        assert low - 1e-6 <= truth <= high + 1e-6, "the attacker's interval holds the truth"
+        assert high - low >= truth, f"pinned: {truth:.2f} in {low:.0f}..{high:.0f}"

@@ -652,19 +652,37 @@ def test_rate_card_comparison_against_the_cumulative_price(con):
     assert late["provisional"] and late["cost_to_price_ratio"] is None, "provisional: no comparison"
 
 
-def at_grain(amount: float, persons: int) -> float:
+def at_grain(amount: float, largest: float) -> float:
     """An amount summed over persons as published (recomputed here, not imported): rounded to the
-    smallest 1, 2 or 5 times a power of ten at or above its mean per person, a euro at least."""
+    smallest 1, 2 or 5 times a power of ten at or above the largest amount one person adds, a euro
+    at least."""
     steps = sorted(k * 10.0 ** e for k in (1, 2, 5) for e in range(0, 9))
-    step = next(s for s in steps if s >= abs(amount) / persons - 1e-9)
+    step = next(s for s in steps if s >= largest - 1e-9)
     return math.floor(amount / step + 0.5) * step
 
 
 # The pool's costs per part (wonen: A, C's ontruiming, L after losing the home; zorg; welzijn),
-# transfers apart, and the total as published: the sum of the parts at their grains (103 persons).
+# transfers apart, with the largest single entry's amount of each (C's ontruiming, A's care, A's
+# welfare, A's bijstand), and the total as published: the sum of the parts at their grains.
 POOL_PARTS = (COPIES * (7100 + 50 * 14 / 31), 200.0 * COPIES, 500.0 * COPIES)
-POOL_TRANSFERS = COPIES * (1000 * 17 / 31 + 1000)
-POOL_COST = sum(at_grain(part, 103) for part in POOL_PARTS)
+POOL_LARGEST = (7000.0, 200.0, 300.0)
+POOL_TRANSFERS, POOL_TRANSFERS_LARGEST = COPIES * (1000 * 17 / 31 + 1000), 1000 * 17 / 31 + 1000
+POOL_COST = sum(at_grain(part, largest) for part, largest in zip(POOL_PARTS, POOL_LARGEST))
+
+
+def test_a_cost_is_published_at_the_grain_of_the_largest_amount_one_person_adds(con):
+    """The largest entry of each part, from the planted persons: a cost part rounded to it leaves
+    any one person's amount open between two releases, however few persons add to the part."""
+    pool = cell(con, "core.cost_per_outcome_cells", "tenancy_sustained_12m", "totaal", cohort=POOL)
+    assert (pool["largest_wonen_eur"], pool["largest_zorg_eur"], pool["largest_welzijn_eur"]) == \
+        pytest.approx(POOL_LARGEST)
+    assert pool["largest_transfers_eur"] == pytest.approx(POOL_TRANSFERS_LARGEST, abs=0.01)
+    published = cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", "totaal", cohort=POOL)
+    assert (published["cost_wonen_eur"], published["cost_zorg_eur"], published["cost_welzijn_eur"]) == \
+        (70_000, 2_000, 5_000)
+    assert published["total_cost_eur"] == POOL_COST == 77_000
+    assert published["cost_per_outcome_eur"] == pytest.approx(77_000 / 73, abs=0.005)
+    assert not {k for k in published if k.startswith("largest_")}, "never published"
 
 
 def test_social_return_net_of_deadweight_one_path_per_person(con):
@@ -679,7 +697,7 @@ def test_social_return_net_of_deadweight_one_path_per_person(con):
     assert (row["outcome_id"], row["unit_cost_id"], row["n_persons"], row["n_outcomes"]) == (
         "tenancy_sustained_12m", "shelter_place_year", 103, 73)
     assert float(row["programme_cost_eur"]) == pytest.approx(cost, abs=0.01)
-    assert float(row["cost_transfers_eur"]) == at_grain(POOL_TRANSFERS, 103)
+    assert float(row["cost_transfers_eur"]) == at_grain(POOL_TRANSFERS, POOL_TRANSFERS_LARGEST)
     assert row["avoided_mid_eur"] == 73 * shelter["mid_eur"], "gross, for comparison only"
     assert row["deadweight_share"] == pytest.approx(0.30 * 103 / 73, abs=1e-4)
     assert row["avoided_net_mid"] == pytest.approx((73 - 0.30 * 103) * shelter["mid_eur"], abs=0.01)
@@ -704,10 +722,10 @@ def test_stakeholder_balance_who_pays_who_gains(con):
         con, "select * from marts.stakeholder_balance where programme = 'housing_first' and cohort = ?",
         [POOL])}
     assert set(rows) == {"housing_corporation", "municipality", "care", "police_justice"}
-    wonen, zorg, welzijn = (at_grain(part, 103) for part in POOL_PARTS)
+    wonen, zorg, welzijn = (at_grain(part, largest) for part, largest in zip(POOL_PARTS, POOL_LARGEST))
     assert rows["housing_corporation"]["cost_eur"] == wonen
     assert rows["care"]["cost_eur"] == zorg and rows["municipality"]["cost_eur"] == welzijn
-    assert rows["municipality"]["transfers_eur"] == at_grain(POOL_TRANSFERS, 103)
+    assert rows["municipality"]["transfers_eur"] == at_grain(POOL_TRANSFERS, POOL_TRANSFERS_LARGEST)
     net = records(con, "select avoided_net_mid from marts.social_return where programme = "
                        "'housing_first' and cohort = ?", [POOL])[0]["avoided_net_mid"]
     assert rows["municipality"]["avoided_net_mid_eur"] == pytest.approx(net, abs=0.01), \

@@ -87,7 +87,12 @@ final as (
         round(rates.cost_transfers_eur, 2) as cost_transfers_eur,
         round(rates.total_cost_eur / nullif(rates.n_outcomes, 0), 2) as cost_per_outcome_eur,
         round(intervals.cost_per_outcome_low_eur, 2) as cost_per_outcome_low_eur,
-        round(intervals.cost_per_outcome_high_eur, 2) as cost_per_outcome_high_eur
+        round(intervals.cost_per_outcome_high_eur, 2) as cost_per_outcome_high_eur,
+        rates.largest_wonen_eur,
+        rates.largest_zorg_eur,
+        rates.largest_welzijn_eur,
+        rates.largest_total_eur,
+        rates.largest_transfers_eur
     from rates
     inner join definitions using (outcome_id)
     left join intervals

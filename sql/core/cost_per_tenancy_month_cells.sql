@@ -25,7 +25,12 @@ final as (
         round(cells.cost_welzijn_eur, 2) as cost_welzijn_eur,
         round(cells.total_cost_eur, 2) as total_cost_eur,
         round(cells.cost_transfers_eur, 2) as cost_transfers_eur,
-        round(cells.total_cost_eur / nullif(cells.n_outcomes, 0), 2) as cost_per_tenancy_month_eur
+        round(cells.total_cost_eur / nullif(cells.n_outcomes, 0), 2) as cost_per_tenancy_month_eur,
+        cells.largest_wonen_eur,
+        cells.largest_zorg_eur,
+        cells.largest_welzijn_eur,
+        cells.largest_total_eur,
+        cells.largest_transfers_eur
     from cells
     order by cells.programme, cells.cohort, cells.area_level, cells.area_code
 )

@@ -140,6 +140,18 @@ final as (
             as total_cost_eur,
         coalesce(sum(areas.cost_transfers_eur) filter (where areas.status in ('success', 'failure')), 0)
             as cost_transfers_eur,
+        -- one entry's largest amount per part: the grain a published cost is rounded to, so two
+        -- releases around a correction of one person's costs leave them open (quality/magnitudes.py)
+        coalesce(max(abs(areas.cost_wonen_eur)) filter (where areas.status in ('success', 'failure')), 0)
+            as largest_wonen_eur,
+        coalesce(max(abs(areas.cost_zorg_eur)) filter (where areas.status in ('success', 'failure')), 0)
+            as largest_zorg_eur,
+        coalesce(max(abs(areas.cost_welzijn_eur)) filter (where areas.status in ('success', 'failure')), 0)
+            as largest_welzijn_eur,
+        coalesce(max(abs(areas.cost_total_eur)) filter (where areas.status in ('success', 'failure')), 0)
+            as largest_total_eur,
+        coalesce(max(abs(areas.cost_transfers_eur)) filter (where areas.status in ('success', 'failure')), 0)
+            as largest_transfers_eur,
         -- housing paths: NULL for rules without one (a sum of NULLs)
         sum(case when areas.housing_path is null then null
                  when areas.status <> 'censored' and areas.housing_path = 'same_home' then 1 else 0 end)
