@@ -8,9 +8,9 @@ protected by its grain: rounded to a step of 1, 2 or 5 times a power of ten (`st
 - A mean: the step at or above one person's spread over the count (assets/estimates.py
   release_grain); it stays below the mean's standard error.
 - A sum of costs: the step at or above the largest amount one person adds to it. Two roundings
-  then leave a corrected person's amount open over at least its own size, whoever they are: a
-  grain at the mean per person did not, where most persons add nothing (an outside attack pinned
-  one tenant's EUR 340 of care costs to EUR 340-342 in a comparison-group pool of 1,235).
+  then leave a corrected person's amount open over an interval at least as wide as the amount,
+  whoever they are. A grain at the mean per person did not, where most persons add nothing (an
+  outside attack pinned one tenant's EUR 340 of care costs to EUR 340-342 in a pool of 1,235).
 
     from quality.magnitudes import round_amounts
     round_amounts(con, "marts.cost_per_tenancy_month", largest={"cost_zorg_eur": "largest_zorg_eur", ...},

@@ -7,7 +7,7 @@ rounded to 5) and the grain each magnitude was rounded to (from the truth). For 
 interval for the change of the sum is n1 x (m1 ± g1/2) - n2 x (m2 ± g2/2), for a sum of costs
 (s1 - s2) ± (g1 + g2)/2. The method promises for a mean a width of at least PROMISE x one
 person's spread (the mean for euros, 2 points for a mark), and for a sum of costs a width of at
-least the change itself (the corrected amount cannot be told from nothing). Only cells visible in both releases whose true sum changed are judged. Cells whose sums
+least the change itself (the best guess may be 50% off). Only cells visible in both releases whose true sum changed are judged. Cells whose sums
 changed by the same amount (one person's, in the buurt, wijk and gemeente) are intersected too,
 and the intersection printed. The warehouses are opened read-only, to know the truth.
 

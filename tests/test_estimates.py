@@ -142,7 +142,7 @@ def test_two_releases_around_a_one_person_correction_leave_that_persons_arrears_
     """Means are published anew after a correction. With the mean rounded to its release grain,
     one tenant's arrears removed between two releases stay open over at least about their spread
     (the mean), for 2,000 simulated cells of 10 to 300 tenants in arrears with skewed amounts; to
-    the euro (as before 6 December 2026) the same attacker pinned them to within 2n euros, which
+    the euro (as before 5 December 2026) the same attacker pinned them to within 2n euros, which
     is what the outside attack on the demo city did (wijk WK059901: about EUR 530 +- 60)."""
     rng = np.random.default_rng(20261206)
     narrow_before = wide_now = 0

@@ -72,9 +72,9 @@ def test_parts_add_up_the_ratio_is_made_again_and_hidden_cells_stay_empty():
 def test_two_releases_around_a_correction_of_one_persons_costs_leave_them_open(others_add):
     """A care provider removes one person's costs. To the cent, the two releases of the cell give
     the amount back exactly. At the grain, over 2,000 simulated cells of 10-1,300 persons with
-    skewed costs, the attacker's interval for the amount is at least as wide as the amount, so it
-    cannot be told from nothing; also where nobody else has costs of this kind (a comparison
-    group's care costs: the outside attack of 6 December pinned EUR 340 to EUR 340-342 there with
+    skewed costs, the attacker's interval for the amount is at least as wide as the amount (its
+    midpoint may be 50% off); also where nobody else has costs of this kind (a comparison
+    group's care costs: the outside attack of 5 December pinned EUR 340 to EUR 340-342 there with
     a grain at the mean per person)."""
     rng = np.random.default_rng(20261206)
     con = duckdb.connect()
