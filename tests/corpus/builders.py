@@ -187,11 +187,26 @@ def with_core_title(workbook: bytes, title: str) -> bytes:
     return _rewritten_zip(workbook, titled)
 
 
-def parquet_bytes(rows: Rows, metadata: dict[str, str] | None = None) -> bytes:
-    """Parquet from text rows; `metadata` becomes the file's key-value metadata."""
+def with_workbook_xml(workbook: bytes, part: str, closing: str, inserted: str) -> bytes:
+    """Insert XML before the `closing` tag of a workbook part: a page header in a sheet, a defined
+    name in the workbook, a manager or company in the document's app properties."""
+    def edited(name: str, data: bytes) -> bytes:
+        return data.replace(closing.encode(), (inserted + closing).encode(), 1) if name == part else data
+    return _rewritten_zip(workbook, edited)
+
+
+def parquet_bytes(rows: Rows, metadata: dict[str, str] | None = None,
+                  column_metadata: dict[str, dict[str, str]] | None = None) -> bytes:
+    """Parquet from text rows; `metadata` becomes the file's key-value metadata,
+    `column_metadata` (column -> key -> value) a column's."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = pl.DataFrame(rows).to_arrow()
+    if column_metadata:
+        table = table.cast(pa.schema([field.with_metadata(column_metadata[field.name])
+                                      if field.name in column_metadata else field
+                                      for field in table.schema]))
     if metadata:
         table = table.replace_schema_metadata({**(table.schema.metadata or {}),
                                                **{k.encode(): v.encode() for k, v in metadata.items()}})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from tests.corpus.builders import (PERIOD, case, csv_bytes, huurcontracten, overlastmeldingen,
                                    parquet_bytes, pseudonym, random_ids, trajecten, valid_bsns,
                                    verhuureenheden, voorzieningen, with_column, with_core_title,
-                                   with_pivot_cache, with_zip_part, xlsx_bytes)
+                                   with_pivot_cache, with_workbook_xml, with_zip_part, xlsx_bytes)
 
 TRAJECTEN = f"zorgaanbieder__trajecten__{PERIOD}"
 VOORZIENINGEN = f"gemeente__voorzieningen__{PERIOD}"
@@ -354,6 +354,24 @@ def _found_by_attacking() -> list[dict]:
                  with_core_title(xlsx_bytes({"trajecten": trajecten()}),
                                  f"Overdracht dhr. Jansen bsn {b[1]}"),
                  "privacy:", [b[1], "dhr. Jansen"]),
+        _refused("client_in_page_header", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/worksheets/sheet1.xml",
+                                   "</worksheet>", "<headerFooter><oddHeader>&amp;LClient dhr. J. de Vries "
+                                   f"BSN {b[2]}&amp;R06-12345678</oddHeader></headerFooter>"),
+                 "privacy:", [b[2], "J. de Vries"]),
+        _refused("client_in_defined_name", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/workbook.xml",
+                                   "</workbook>", '<definedNames><definedName name="contact">'
+                                   f'"bsn {b[3]} tel 06-98765432"</definedName></definedNames>'),
+                 "privacy:", [b[3], "06-98765432"]),
+        _refused("client_as_workbook_manager", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "docProps/app.xml",
+                                   "</Properties>", "<Manager>mw. K. Bakker 06-11223344</Manager>"),
+                 "privacy:", ["06-11223344", "K. Bakker"]),
+        _refused("parquet_column_metadata_note", "gemeente", "gemeente__voorzieningen__2025-08.parquet",
+                 parquet_bytes(voorzieningen(), column_metadata={
+                     "voorziening_id": {"note": f"klant dhr. de Vries, bsn {b[4]}"}}),
+                 "privacy:", [b[4], "dhr. de Vries"]),
         _refused("parquet_metadata_note", "gemeente", "gemeente__voorzieningen__2025-08.parquet",
                  parquet_bytes(voorzieningen(), {"opmerking": "voor mevr. Yilmaz, bel 06-11223344"}),
                  "privacy:", ["06-11223344", "Yilmaz"]),
