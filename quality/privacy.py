@@ -169,6 +169,11 @@ STRAY_DATE = (
     r"|((?:19|20)[0-9]{2})-[0-9]{1,2}-[0-9]{1,2})(?-u:\b)"
 )
 STRAY_DATE_MIN_AGE = 12
+# The same date written without separators, glued to the letters of a client code (JV19850312,
+# KB12031985: initials and a date of birth, as older care systems build them). Eight digits after
+# a letter are also a counter's shape, so such a value counts only as the odd shape out of its
+# column (PASTED_SHARE), and only when the digits read as a real date (yyyymmdd or ddmmyyyy).
+COMPACT_DATE = r"\p{L}([0-9]{8})([^0-9]|$)"
 
 # --- free text ----------------------------------------------------------------------------------
 NOTE_WORDS = 12            # one value this long is a note, never a category label
@@ -333,7 +338,7 @@ GATES = {
     "name": lambda v: v.str.contains(TITLED_NAME),
     "bsn": lambda v: (v.str.contains(r"^[0-9]{8,9}$") | v.str.contains(BSN_DIGITS)
                       | v.str.strip_chars().str.contains(EXCEL_NUMBER)),
-    "birth_date": lambda v: v.str.contains(r"[\-/.](19|20)[0-9]{2}|(19|20)[0-9]{2}-"),
+    "birth_date": lambda v: v.str.contains(r"[\-/.](19|20)[0-9]{2}|(19|20)[0-9]{2}-|\p{L}[0-9]{8}"),
     "person_name": lambda v: v.str.contains(r"\p{Lu}\p{Ll}"),
     # A finding needs a value of at least three words (CATEGORY_NOTE_WORDS, the fewest).
     "free_text": lambda v: v.str.count_matches(" ", literal=True) >= CATEGORY_NOTE_WORDS - 1,
@@ -893,11 +898,12 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
     """A full date at least twelve years old outside the agreed date columns (in an id, a
     category): a date of birth until proven otherwise. `distinct`: the column's distinct values."""
     # A year with a date separator beside it, as both forms of STRAY_DATE have.
+    compact = _compact_birth_dates(distinct)
     distinct = distinct.filter(distinct.str.contains(r"[\-/.](19|20)[0-9]{2}|(19|20)[0-9]{2}-"))
     years = distinct.str.extract(STRAY_DATE, 1).fill_null(distinct.str.extract(STRAY_DATE, 2))
     years = years.cast(pl.Int32, strict=False)
-    old = distinct.filter(years.is_not_null() & (years <= date.today().year - STRAY_DATE_MIN_AGE)
-                          & (years >= 1900))
+    old = pl.concat([compact, distinct.filter(years.is_not_null() & (years >= 1900)
+                                              & (years <= date.today().year - STRAY_DATE_MIN_AGE))])
     if old.len() == 0:
         return []
     return [_finding(
@@ -907,6 +913,20 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
         "Een volledige datum buiten de afgesproken datumkolommen lijkt op een geboortedatum; "
         "lever alleen het geboortejaar aan (een kolom 'geboortejaar'), nooit de volledige datum.",
     )]
+
+
+def _compact_birth_dates(distinct: pl.Series) -> pl.Series:
+    """Values with a date of birth glued to letters (COMPACT_DATE), where they are the odd shape out."""
+    digits = distinct.str.extract(COMPACT_DATE, 1)
+    shaped = distinct.filter(digits.is_not_null())
+    if shaped.len() == 0 or shaped.len() > PASTED_SHARE * distinct.len():
+        return shaped.clear()
+    newest = date.today().year - STRAY_DATE_MIN_AGE
+    dates = pl.DataFrame({"value": shaped, "digits": shaped.str.extract(COMPACT_DATE, 1)}).with_columns(
+        ymd=pl.col("digits").str.to_date("%Y%m%d", strict=False),
+        dmy=pl.col("digits").str.to_date("%d%m%Y", strict=False))
+    born = pl.col("ymd").dt.year().is_between(1900, newest) | pl.col("dmy").dt.year().is_between(1900, newest)
+    return dates.filter(born)["value"]
 
 
 __all__ = ["PrivacyFinding", "scan", "mask", "personal_column_kind"]

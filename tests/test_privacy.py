@@ -662,6 +662,18 @@ def test_old_full_dates_outside_date_columns_are_birth_dates():
     assert scan(recent, date_columns=set()) == []
 
 
+def test_a_date_of_birth_glued_into_a_client_code_is_found_where_it_is_the_odd_shape_out():
+    codes = [f"HC{204000 + i}" for i in range(300)]
+    pasted = codes[:10] + ["JV19850312", "KB12031985"] + codes[10:]   # initials and a date of birth
+    findings = scan(one_column("contract_id", pasted), date_columns={"startdatum"})
+    assert [(f.rule, f.count) for f in findings] == [("birth_date", 2)]
+    assert not any("1985" in f.example + f.message_en + f.message_nl for f in findings)
+    for values in ([f"HC{19850000 + 7 * i}" for i in range(300)],              # a counter of 8 digits
+                   codes[:10] + ["HC20240312"] + codes[10:],                    # a date, but recent
+                   codes[:10] + ["JV19851332"] + codes[10:]):                   # no date at all
+        assert scan(one_column("contract_id", values), date_columns={"startdatum"}) == []
+
+
 # --------------------------------------------------------------------------------------------
 # Shapes: what receipts, ledger and rejects may say about a value
 # --------------------------------------------------------------------------------------------
