@@ -917,14 +917,13 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
 
 def _compact_birth_dates(distinct: pl.Series) -> pl.Series:
     """Values with a date of birth glued to letters (COMPACT_DATE), where they are the odd shape out."""
-    digits = distinct.str.extract(COMPACT_DATE, 1)
-    shaped = distinct.filter(digits.is_not_null())
-    if shaped.len() == 0 or shaped.len() > PASTED_SHARE * distinct.len():
-        return shaped.clear()
+    dates = pl.DataFrame({"value": distinct, "digits": distinct.str.extract(COMPACT_DATE, 1)}
+                         ).drop_nulls("digits")
+    if dates.height == 0 or dates.height > PASTED_SHARE * distinct.len():
+        return distinct.clear()
     newest = date.today().year - STRAY_DATE_MIN_AGE
-    dates = pl.DataFrame({"value": shaped, "digits": shaped.str.extract(COMPACT_DATE, 1)}).with_columns(
-        ymd=pl.col("digits").str.to_date("%Y%m%d", strict=False),
-        dmy=pl.col("digits").str.to_date("%d%m%Y", strict=False))
+    dates = dates.with_columns(ymd=pl.col("digits").str.to_date("%Y%m%d", strict=False),
+                               dmy=pl.col("digits").str.to_date("%d%m%Y", strict=False))
     born = pl.col("ymd").dt.year().is_between(1900, newest) | pl.col("dmy").dt.year().is_between(1900, newest)
     return dates.filter(born)["value"]
 
