@@ -52,7 +52,8 @@ class Publication:
 
 # Costs summed over a cell's persons, published at a grain one person stays open in between two
 # releases (quality/magnitudes.py): each part at the grain of the largest amount one entry adds
-# to it (core.outcome_cells largest_*, never published), the total their sum, transfers apart.
+# to it anywhere in the programme (core.outcome_cells largest_*, never published), the total
+# their sum, transfers apart.
 COST_PARTS = ("cost_wonen_eur", "cost_zorg_eur", "cost_welzijn_eur")
 COST_TOTAL = "total_cost_eur"
 COSTS_APART = ("cost_transfers_eur",)
@@ -225,8 +226,8 @@ def publish(con, publication: Publication) -> PublicationReport:
 
 
 def _round_costs(con, publication: Publication) -> None:
-    round_amounts(con, publication.target, largest=COST_LARGEST, parts=COST_PARTS, total=COST_TOTAL,
-                  apart=COSTS_APART, ratio=publication.ratio, bounds=publication.bounds)
+    round_amounts(con, publication.target, largest=COST_LARGEST, within=["programme"], parts=COST_PARTS,
+                  total=COST_TOTAL, apart=COSTS_APART, ratio=publication.ratio, bounds=publication.bounds)
 
 
 def _hidden_quarters_by_pool(target: str, decided_in: str | None = None) -> str:

@@ -7,15 +7,18 @@ Counts are protected by suppression and rounding (quality/disclosure.py); a magn
 protected by its grain: rounded to a step of 1, 2 or 5 times a power of ten (`step_at_least`).
 - A mean: the step at or above one person's spread over the count (assets/estimates.py
   release_grain); it stays below the mean's standard error.
-- A sum of costs: the step at or above the largest amount one person adds to it. Two roundings
-  then leave a corrected person's amount open over an interval at least as wide as the amount,
-  whoever they are. A grain at the mean per person did not, where most persons add nothing (an
-  outside attack pinned one tenant's EUR 340 of care costs to EUR 340-342 in a pool of 1,235).
+- A sum of costs: the step at or above the largest amount one person adds to that part anywhere in
+  the table's programme (all its cohorts, areas and outcomes). Two roundings then leave a
+  corrected person's amount open over an interval at least as wide as the amount, and the step
+  says nothing about the cell. A step per cell did: an outside attack read from the steps of two
+  releases (and from a positive sum shown as 0) that the corrected tenant was the cell's largest,
+  and pinned EUR 931 to 750-1,000; a step at the cell's mean per person let EUR 340 of care costs
+  be pinned to 340-342 where almost nobody else had any.
 
     from quality.magnitudes import round_amounts
     round_amounts(con, "marts.cost_per_tenancy_month", largest={"cost_zorg_eur": "largest_zorg_eur", ...},
-                  parts=["cost_wonen_eur", ...], total="total_cost_eur", apart=["cost_transfers_eur"],
-                  ratio=("cost_per_tenancy_month_eur", "tenancy_months"))
+                  within=["programme"], parts=["cost_wonen_eur", ...], total="total_cost_eur",
+                  apart=["cost_transfers_eur"], ratio=("cost_per_tenancy_month_eur", "tenancy_months"))
 """
 from __future__ import annotations
 
@@ -54,24 +57,25 @@ AMOUNT_GRAIN = f"""
 
 
 def round_amounts(con: duckdb.DuckDBPyConnection, table: str, *, largest: Mapping[str, str],
-                  parts: Sequence[str], total: str, apart: Sequence[str] = (),
+                  within: Sequence[str], parts: Sequence[str], total: str, apart: Sequence[str] = (),
                   ratio: tuple[str, str] | None = None, bounds: Sequence[str] = ()) -> None:
     """Rewrite `table`'s amounts at their grains and drop the `largest` columns (never published):
-    every part and every amount `apart` to the grain of its largest single amount (`largest`:
-    amount column -> the column holding that); the total as the sum of the rounded parts, so the
-    parts still add up. `ratio` (column, base count) is computed again from the rounded total,
-    and its interval `bounds` rounded to the total's grain over the base (and kept around the
-    ratio). NULLs (hidden cells) stay NULL."""
+    every part and every amount `apart` to the grain of the largest single amount (`largest`:
+    amount column -> the column holding a cell's largest) over all rows alike in `within` (a
+    programme); the total as the sum of the rounded parts, so the parts still add up. `ratio`
+    (column, base count) is computed again from the rounded total, and its interval `bounds`
+    rounded to the total's grain over the base (and kept around the ratio). NULLs (hidden cells)
+    stay NULL."""
     con.execute(STEP_AT_LEAST)
     con.execute(AMOUNT_GRAIN)
-    rounded = {c: f"round({c} / amount_grain({largest[c]})) * amount_grain({largest[c]})"
-               for c in [*parts, *apart]}
+    over = f"over (partition by {', '.join(within)})" if within else "over ()"
+    grain = {c: f"amount_grain(max({largest[c]}) {over})" for c in largest}
+    rounded = {c: f"round({c} / {grain[c]}) * {grain[c]}" for c in [*parts, *apart]}
     rounded[total] = f"case when {total} is not null then {' + '.join(rounded[c] for c in parts)} end"
     if ratio:
         column, base = ratio
         new_ratio = f"round(({rounded[total]}) / nullif({base}, 0), 2)"
-        bound_grain = (f"greatest(coalesce(step_at_least(amount_grain({largest[total]}) "
-                       f"/ nullif({base}, 0)), 0.01), 0.01)")
+        bound_grain = f"greatest(coalesce(step_at_least({grain[total]} / nullif({base}, 0)), 0.01), 0.01)"
         for bound, keep in zip(bounds, ("least", "greatest")):
             rounded[bound] = (f"case when {bound} is not null then {keep}(round({bound} / {bound_grain}) "
                               f"* {bound_grain}, {new_ratio}) end")

@@ -73,7 +73,12 @@ def changed_costs(con, before: Path, after: Path) -> list[tuple]:
     for part in (*COST_PARTS, *COSTS_APART):
         rows = con.execute(f"""
             select concat_ws(' ', {keys}), a.{part}, b.{part}, t1.{part}, t2.{part}, t1.n_persons,
-                t2.n_persons, t1.{COST_LARGEST[part]}, t2.{COST_LARGEST[part]}
+                t2.n_persons,
+                -- the grain: the programme's largest single amount of the part, in each release
+                (select max({COST_LARGEST[part]}) from w1.core.cost_per_outcome_cells as p
+                 where p.programme = a.programme),
+                (select max({COST_LARGEST[part]}) from w2.core.cost_per_outcome_cells as p
+                 where p.programme = a.programme)
             from {_export(before, 'cost_per_outcome')} as a
             inner join {_export(after, 'cost_per_outcome')} as b using ({keys})
             inner join w1.core.cost_per_outcome_cells as t1 using ({keys})

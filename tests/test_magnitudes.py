@@ -33,15 +33,15 @@ LARGEST = {"cost_wonen_eur": "largest_wonen", "cost_zorg_eur": "largest_zorg",
 
 
 def cells(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
-    """Cells (cell, n_outcomes, the three parts, total, transfers, ratio, low, high, and the
-    largest single amount of each part, of the total and of the transfers), rounded."""
-    con.execute("create or replace table cells (cell varchar, n_outcomes integer, "
+    """Cells (cell, programme, n_outcomes, the three parts, total, transfers, ratio, low, high, and
+    the largest single amount of each part, of the total and of the transfers), rounded."""
+    con.execute("create or replace table cells (cell varchar, programme varchar, n_outcomes integer, "
                 "cost_wonen_eur double, cost_zorg_eur double, cost_welzijn_eur double, "
                 "total_cost_eur double, cost_transfers_eur double, cost_per_outcome_eur double, "
                 "low double, high double, largest_wonen double, largest_zorg double, "
                 "largest_welzijn double, largest_total double, largest_transfers double)")
-    con.executemany(f"insert into cells values ({', '.join(['?'] * 15)})", rows)
-    round_amounts(con, "cells", largest=LARGEST, parts=PARTS, total="total_cost_eur",
+    con.executemany(f"insert into cells values ({', '.join(['?'] * 16)})", rows)
+    round_amounts(con, "cells", largest=LARGEST, within=["programme"], parts=PARTS, total="total_cost_eur",
                   apart=["cost_transfers_eur"], ratio=("cost_per_outcome_eur", "n_outcomes"),
                   bounds=["low", "high"])
 
@@ -50,22 +50,25 @@ def test_parts_add_up_the_ratio_is_made_again_and_hidden_cells_stay_empty():
     con = duckdb.connect()
     wonen, zorg, welzijn, transfers = 71_225.81, 2_000.0, 5_000.0, 15_483.87
     total = wonen + zorg + welzijn
-    cells(con, [("shown", 73, wonen, zorg, welzijn, total, transfers, total / 73, 900.0, 1_200.0,
+    cells(con, [("shown", "hf", 73, wonen, zorg, welzijn, total, transfers, total / 73, 900.0, 1_200.0,
                  7_000.0, 200.0, 300.0, 7_020.0, 1_548.39),
-                ("hidden", *[None] * 14),
-                ("provisional", 0, 400.0, 0.0, 0.0, 400.0, 0.0, None, None, None,
+                ("hidden", "hf", *[None] * 14),
+                # a cell of the same programme with a larger care entry sets the programme's care grain
+                ("other", "hf", 10, 0.0, 900.0, 0.0, 900.0, 0.0, 90.0, None, None, 0.0, 900.0, 0.0, 900.0, 0.0),
+                ("provisional", "sh", 0, 400.0, 0.0, 0.0, 400.0, 0.0, None, None, None,
                  400.0, 0.0, 0.0, 400.0, 0.0)])
     assert [c[0] for c in con.execute("describe cells").fetchall()][-2:] == ["low", "high"], \
         "the largest amounts are never published"
     shown = con.execute("select * from cells where cell = 'shown'").fetchone()
-    # largest 7,000 -> a step of 10,000; 200 -> 200; 300 -> 500; transfers 1,548.39 -> 2,000
-    assert shown[2:7] == (70_000, 2_000, 5_000, 77_000, 16_000)
-    assert shown[7] == pytest.approx(round(77_000 / 73, 2))
+    # largest 7,000 -> a step of 10,000; care 900 (the other cell) -> 1,000; 300 -> 500; 1,548.39 -> 2,000
+    assert shown[3:8] == (70_000, 2_000, 5_000, 77_000, 16_000)
+    assert shown[8] == pytest.approx(round(77_000 / 73, 2))
     # the total's grain (7,020 -> 10,000) over 73 outcomes: 137 -> a step of 200, kept around the ratio
-    assert (shown[8], shown[9]) == (1_000, 1_200)
-    assert con.execute("select * from cells where cell = 'hidden'").fetchone()[1:] == (None,) * 9
+    assert (shown[9], shown[10]) == (1_000, 1_200)
+    assert con.execute("select cost_zorg_eur from cells where cell = 'other'").fetchone() == (1_000,)
+    assert con.execute("select * from cells where cell = 'hidden'").fetchone()[2:] == (None,) * 9
     provisional = con.execute("select * from cells where cell = 'provisional'").fetchone()
-    assert provisional[5] == 500 and provisional[7] is None, "no ratio where none was published"
+    assert provisional[6] == 500 and provisional[8] is None, "no ratio where none was published"
 
 
 @pytest.mark.parametrize("others_add", [True, False])
@@ -88,13 +91,13 @@ def test_two_releases_around_a_correction_of_one_persons_costs_leave_them_open(o
         truths.append(float(costs[0]))
         for release, kept in (("before", costs), ("after", np.concatenate([[0.0], costs[1:]]))):
             total, top = float(kept.sum()), float(kept.max())
-            rows.append((f"{trial}/{release}", n, 0.0, total, 0.0, total, 0.0, total / n, None, None,
-                         0.0, top, 0.0, top, 0.0))
+            rows.append((f"{trial}/{release}", f"{trial}/{release}", n, 0.0, total, 0.0, total, 0.0,
+                         total / n, None, None, 0.0, top, 0.0, top, 0.0))
     cells(con, rows)
     shown = dict(con.execute("select cell, cost_zorg_eur from cells").fetchall())
     for trial, truth in enumerate(truths):
         # the grain of each release, a euro at least (where nobody is left with such costs)
-        grains = [max(np.nan_to_num(step_at_least(np.array([rows[2 * trial + k][11]]))[0], nan=1.0), 1.0)
+        grains = [max(np.nan_to_num(step_at_least(np.array([rows[2 * trial + k][12]]))[0], nan=1.0), 1.0)
                   for k in (0, 1)]
         change = shown[f"{trial}/before"] - shown[f"{trial}/after"]
         low, high = change - sum(grains) / 2, change + sum(grains) / 2

@@ -666,16 +666,22 @@ def at_grain(amount: float, largest: float) -> float:
 # welfare, A's bijstand), and the total as published: the sum of the parts at their grains.
 POOL_PARTS = (COPIES * (7100 + 50 * 14 / 31), 200.0 * COPIES, 500.0 * COPIES)
 POOL_LARGEST = (7000.0, 200.0, 300.0)
+PROGRAMME_LARGEST = (7000.0, 200.0, 310.0)  # a welfare entry of 310 in another cohort: the same step
 POOL_TRANSFERS, POOL_TRANSFERS_LARGEST = COPIES * (1000 * 17 / 31 + 1000), 1000 * 17 / 31 + 1000
-POOL_COST = sum(at_grain(part, largest) for part, largest in zip(POOL_PARTS, POOL_LARGEST))
+POOL_COST = sum(at_grain(part, largest) for part, largest in zip(POOL_PARTS, PROGRAMME_LARGEST))
 
 
 def test_a_cost_is_published_at_the_grain_of_the_largest_amount_one_person_adds(con):
-    """The largest entry of each part, from the planted persons: a cost part rounded to it leaves
-    any one person's amount open between two releases, however few persons add to the part."""
+    """The largest entry of each part in the programme, from the planted persons: a cost part
+    rounded to it leaves any one person's amount open between two releases, however few persons
+    add to the part, and its step says nothing about the cell."""
     pool = cell(con, "core.cost_per_outcome_cells", "tenancy_sustained_12m", "totaal", cohort=POOL)
     assert (pool["largest_wonen_eur"], pool["largest_zorg_eur"], pool["largest_welzijn_eur"]) == \
         pytest.approx(POOL_LARGEST)
+    # the grain is the programme's, over every cell of Housing First
+    assert con.execute("""select max(largest_wonen_eur), max(largest_zorg_eur), max(largest_welzijn_eur)
+                          from core.cost_per_outcome_cells where programme = 'housing_first'""").fetchone() == \
+        pytest.approx(PROGRAMME_LARGEST)
     assert pool["largest_transfers_eur"] == pytest.approx(POOL_TRANSFERS_LARGEST, abs=0.01)
     published = cell(con, "marts.cost_per_outcome", "tenancy_sustained_12m", "totaal", cohort=POOL)
     assert (published["cost_wonen_eur"], published["cost_zorg_eur"], published["cost_welzijn_eur"]) == \
@@ -722,7 +728,7 @@ def test_stakeholder_balance_who_pays_who_gains(con):
         con, "select * from marts.stakeholder_balance where programme = 'housing_first' and cohort = ?",
         [POOL])}
     assert set(rows) == {"housing_corporation", "municipality", "care", "police_justice"}
-    wonen, zorg, welzijn = (at_grain(part, largest) for part, largest in zip(POOL_PARTS, POOL_LARGEST))
+    wonen, zorg, welzijn = (at_grain(part, largest) for part, largest in zip(POOL_PARTS, PROGRAMME_LARGEST))
     assert rows["housing_corporation"]["cost_eur"] == wonen
     assert rows["care"]["cost_eur"] == zorg and rows["municipality"]["cost_eur"] == welzijn
     assert rows["municipality"]["transfers_eur"] == at_grain(POOL_TRANSFERS, POOL_TRANSFERS_LARGEST)
