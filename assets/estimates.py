@@ -22,7 +22,7 @@ Publication (`publish_estimates`, after suppression): an estimate is a known for
   counts, which the audit's attacker knows already;
 - a mean (euros, marks) is estimated from the published means (`released_mean`: rounded to the
   grain one person stays open in between two releases, `release_grain`), so its estimate, interval
-  and prior are no finer than what is published;
+  and prior are no finer than what is published, and the rounding is in its variance;
 - a visible cell's estimate and interval are rounded to 3 significant digits;
 - a hidden cell's to 3, else 2, else 1, the finest at which an attacker who knows the prior and the
   other term exactly can tell a count under SMALL neither from 0 nor from SMALL (as the audit
@@ -116,8 +116,8 @@ def _method_of_moments(frame: pl.DataFrame) -> pl.DataFrame:
     rate = y / n
     group = ["indicator_id", "period_type", "period", "area_level"]
     frame = frame.with_columns(
-        sigma=pl.when(pl.col("unit") == "score").then(pl.lit(MARK_SD))
-        .otherwise(EURO_CV * pl.col("m")).clip(lower_bound=1e-9))
+        sigma=_with_rounding(pl.when(pl.col("unit") == "score").then(pl.lit(MARK_SD))
+                             .otherwise(EURO_CV * pl.col("m")).clip(lower_bound=1e-9), frame))
     with_base = frame.filter(n > 0)
     moments = with_base.group_by(group).agg(
         gamma_s=(n * (rate - m) ** 2 - m).sum(), gamma_d=(n * m ** 2).sum(),
@@ -139,6 +139,14 @@ def _method_of_moments(frame: pl.DataFrame) -> pl.DataFrame:
         .when(model == "beta").then(m * beta_strength).otherwise(m),
         b=pl.when(model == "gamma").then(gamma_shape / m)
         .when(model == "beta").then((1 - m) * beta_strength).otherwise(normal_var))
+
+
+def _with_rounding(sigma: pl.Expr, frame: pl.DataFrame) -> pl.Expr:
+    """One person's spread widened so that spread² / n also holds the rounding of a released mean
+    (uniform over its grain: variance grain² / 12), where the inputs carry a `grain`."""
+    if "grain" not in frame.columns:
+        return sigma
+    return (sigma ** 2 + pl.col("n") * pl.col("grain").fill_null(0.0) ** 2 / 12).sqrt()
 
 
 def compute_estimates(inputs: pl.DataFrame, interval: float = 0.90) -> pl.DataFrame:
@@ -177,7 +185,7 @@ def compute_estimates(inputs: pl.DataFrame, interval: float = 0.90) -> pl.DataFr
                                .when(pl.col("model") == "gamma").then(0.0)
                                .otherwise(float("inf"))).otherwise(pl.col("b")).fill_nan(None),
         sigma=pl.when(direct & (pl.col("unit") == "eur"))
-        .then(EURO_CV * pl.col("y") / pl.col("n")).otherwise(pl.col("sigma")),
+        .then(_with_rounding(EURO_CV * pl.col("y") / pl.col("n"), frame)).otherwise(pl.col("sigma")),
         direct=direct)
     usable = pl.col("a").is_not_null() & pl.col("b").is_not_null() & pl.col("a").is_finite()
     frame = frame.with_columns(a=pl.when(usable).then(pl.col("a")),
@@ -199,45 +207,55 @@ def _arrays(frame: pl.DataFrame) -> tuple:
             floats("y"), floats("n"), floats("scale"), frame["direct"].to_numpy().astype(bool))
 
 
-def release_grain(unit: np.ndarray, mean: np.ndarray, count: np.ndarray,
-                  decimals: np.ndarray) -> np.ndarray:
-    """The step a published mean is rounded to: the spread of one person (MARK_SD for a mark,
-    EURO_CV × the mean for euros) over the count as published (rounded to ROUNDING), up to 1, 2
-    or 5 times a power of ten, and never finer than the unit's decimals.
+def release_grain(unit: np.ndarray, mean: np.ndarray, count: np.ndarray, decimals: np.ndarray,
+                  largest: np.ndarray) -> np.ndarray:
+    """The step a published mean is rounded to: what one person can add (for euros the largest
+    single amount of the indicator in that period anywhere in the data, `largest`; for a mark
+    MARK_SD, its spread: a mark is bounded) over the count as published (rounded to ROUNDING), up
+    to 1, 2 or 5 times a power of ten, and never finer than the unit's decimals.
 
     Why: a mean is published anew after every correction. One person more or fewer moves it by
     (x - mean) / n, so two releases set side by side would give that person's x back as n times
-    the change. Rounded to this step, the two means leave x open over ± n × step, at least about
-    one person's spread (± the mean for euros, ± 2 points for a mark), while the step stays below
-    the mean's own standard error (spread / sqrt(n)) for every count of 10 or more."""
-    spread = np.where(unit == "score", MARK_SD, EURO_CV * np.abs(mean))
+    the change. Rounded to this step, the two means leave x open over an interval as wide as the
+    largest amount anyone has: a grain at an ordinary tenant's spread let an outside attack pin
+    one tenant ten times above the mean to ±16%. The estimates carry the rounding in their
+    variance (`_with_rounding`)."""
+    spread = np.where(unit == "score", MARK_SD, np.fmax(np.nan_to_num(largest, nan=0.0), EURO_CV * np.abs(mean)))
     shown = np.maximum(np.floor(count / ROUNDING + 0.5) * ROUNDING, ROUNDING)
     step = step_at_least(spread / shown)
     finest = 10.0 ** -decimals
     return np.where(step > finest, step, finest)
 
 
-def released_mean(unit: np.ndarray, mean: np.ndarray, count: np.ndarray,
-                  decimals: np.ndarray) -> np.ndarray:
-    """The mean as published: rounded to its release_grain (NaN stays NaN)."""
-    grain = release_grain(unit, mean, count, decimals)
+def released_mean(unit: np.ndarray, mean: np.ndarray, count: np.ndarray, decimals: np.ndarray,
+                  largest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The mean as published, rounded to its release_grain (NaN stays NaN), and that grain."""
+    grain = release_grain(unit, mean, count, decimals, largest)
     with np.errstate(invalid="ignore"):
-        return np.round(np.floor(mean / grain + 0.5) * grain, 6)  # 6: float noise off a step of 0.05
+        return np.round(np.floor(mean / grain + 0.5) * grain, 6), grain  # 6: float noise off a step of 0.05
+
+
+def largest_amounts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """(indicator_id, period_type, period, largest): for every sum of euros, its largest single
+    amount in each period over every area (marts.indicator_values `largest`, from the catalogue's
+    `largest` aggregate), the same for every cell of the period."""
+    return con.sql("""select indicator_id, period_type, period, max(largest) as largest
+                      from marts.indicator_values group by all""").pl()
 
 
 def released_means(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every cell of a mean (euros, marks) in marts.indicator_values with its released_mean: what
     the publication shows (assets/indicators.py) and the estimates are computed from."""
+    largest = largest_amounts(con)  # noqa: F841 (read by the query below)
     cells = con.sql("""
         select iv.indicator_id, iv.area_code, iv.period, catalogue.unit, iv.value, iv.denominator,
-            catalogue.decimals
+            catalogue.decimals, largest.largest
         from marts.indicator_values as iv
         inner join core.indicator_catalogue as catalogue using (indicator_id)
+        left join largest using (indicator_id, period_type, period)
         where not catalogue.numerator_rounded""").pl()
-    mean = cells["value"].fill_null(np.nan).to_numpy().astype(float)
-    released = released_mean(cells["unit"].to_numpy(), mean,
-                             cells["denominator"].fill_null(np.nan).to_numpy().astype(float),
-                             cells["decimals"].to_numpy().astype(float))
+    released, _ = released_mean(cells["unit"].to_numpy(), _floats(cells, "value"), _floats(cells, "denominator"),
+                                _floats(cells, "decimals"), _floats(cells, "largest"))
     return cells.select("indicator_id", "area_code", "period").with_columns(
         released_mean=pl.Series(released).fill_nan(None))
 
@@ -246,28 +264,33 @@ def with_released_means(inputs: pl.DataFrame) -> pl.DataFrame:
     """The estimation inputs with the sum of a mean (euros, marks) replaced by its count times its
     released_mean, so that every estimate, interval and prior of a mean is computed from published
     means and is as coarse as they are (a prior is the rest of the wijk: the wijk's mean and the
-    buurt's, both released)."""
+    buurt's, both released); `grain` is the step each was rounded to (0 for other rows)."""
     model = inputs["model"].to_numpy()
-    y = inputs["y"].fill_null(np.nan).to_numpy().astype(float)
-    n = inputs["n"].fill_null(np.nan).to_numpy().astype(float)
-    scale = inputs["scale"].to_numpy().astype(float)
+    y, n, scale = _floats(inputs, "y"), _floats(inputs, "n"), _floats(inputs, "scale")
     if ((model == "normal") & (inputs["periods_pooled"].to_numpy() > 1)).any():
         raise ValueError("a mean of euros or marks is pooled over periods: its release grain "
                          "is defined for one period only (sources/indicators.yaml)")
     rows = (model == "normal") & (n > 0)
     mean = np.where(rows, scale * y / np.where(rows, n, 1.0), np.nan)
-    released = released_mean(inputs["unit"].to_numpy(), mean, n,
-                             inputs["decimals"].to_numpy().astype(float))
+    released, grain = released_mean(inputs["unit"].to_numpy(), mean, n, _floats(inputs, "decimals"),
+                                    _floats(inputs, "largest"))
     return inputs.with_columns(
-        y=pl.when(pl.Series(rows)).then(pl.Series(released * n / scale)).otherwise(pl.col("y")))
+        y=pl.when(pl.Series(rows)).then(pl.Series(released * n / scale)).otherwise(pl.col("y")),
+        grain=pl.Series(np.where(rows, grain / scale, 0.0)))
+
+
+def _floats(frame: pl.DataFrame, name: str) -> np.ndarray:
+    return frame[name].fill_null(np.nan).to_numpy().astype(float)
 
 
 def write_estimates(con: duckdb.DuckDBPyConnection) -> int:
     interval = scalar(con, "select interval from core.index_settings")
+    largest = largest_amounts(con)  # noqa: F841 (read by the query below)
     inputs = with_released_means(con.sql("""
-        select inputs.*, catalogue.decimals
+        select inputs.*, catalogue.decimals, largest.largest
         from marts.indicator_estimation_inputs as inputs
-        inner join core.indicator_catalogue as catalogue using (indicator_id)""").pl())
+        inner join core.indicator_catalogue as catalogue using (indicator_id)
+        left join largest using (indicator_id, period_type, period)""").pl())
     estimates = compute_estimates(inputs, interval)
     con.execute(f"create or replace table {ESTIMATES} as select * from estimates")
     return estimates.height

@@ -54,6 +54,7 @@ class Term:
     counts: str
     time_relation: str
     public: bool = False
+    largest: str | None = None   # a sum of euros: the aggregate of its largest single amount
 
     @property
     def rounded(self) -> bool:
@@ -208,8 +209,15 @@ def _term(spec: dict, where: str) -> Term:
         raise CatalogueError(f"{where}: `sql` is one aggregate expression")
     if spec["time_relation"] not in TIME_RELATIONS:
         raise CatalogueError(f"{where}: `time_relation` must be one of {', '.join(TIME_RELATIONS)}")
+    # The published mean of a sum of euros is rounded to a grain set by its largest single amount
+    # (assets/estimates.py release_grain), so the sum must say how to find that amount.
+    if spec["counts"] == "euros" and not spec.get("largest"):
+        raise CatalogueError(f"{where}: a sum of euros needs `largest` (the aggregate of its largest amount)")
+    if ";" in spec.get("largest", "") or "--" in spec.get("largest", ""):
+        raise CatalogueError(f"{where}: `largest` is one aggregate expression")
     return Term(spec["nl"], spec["en"], spec["from"], " ".join(spec["sql"].split()), spec["counts"],
-                spec["time_relation"], bool(spec.get("public", False)))
+                spec["time_relation"], bool(spec.get("public", False)),
+                " ".join(spec["largest"].split()) if spec.get("largest") else None)
 
 
 def _band(spec: dict) -> Band:
@@ -362,25 +370,29 @@ def _cte(indicator: Indicator) -> str:
     num, den = indicator.numerator, indicator.denominator
     head = (f"{indicator.id} as (\n"
             f"    -- {indicator.name_en}: {num.en} / {den.en}\n")
+    # a sum of euros: its largest single amount, which sets its published mean's grain
+    largest = f"cast({num.largest} as double)" if num.largest else "cast(null as double)"
     if num.table == den.table:
         return head + (
             f"    select '{indicator.id}' as indicator_id, buurtcode, period_type, period,\n"
             f"        coalesce(cast({num.sql} as double), 0) as numerator,\n"
-            f"        coalesce(cast({den.sql} as double), 0) as denominator\n"
+            f"        coalesce(cast({den.sql} as double), 0) as denominator,\n"
+            f"        {largest} as largest\n"
             f"    from {num.table}\n"
             f"    group by buurtcode, period_type, period\n"
             f")")
     return head + (
         f"    select '{indicator.id}' as indicator_id, buurtcode, period_type, period,\n"
-        f"        sum(numerator) as numerator, sum(denominator) as denominator\n"
+        f"        sum(numerator) as numerator, sum(denominator) as denominator, max(largest) as largest\n"
         f"    from (\n"
         f"        select buurtcode, period_type, period,\n"
-        f"            coalesce(cast({num.sql} as double), 0) as numerator, 0.0 as denominator\n"
+        f"            coalesce(cast({num.sql} as double), 0) as numerator, 0.0 as denominator,\n"
+        f"            {largest} as largest\n"
         f"        from {num.table}\n"
         f"        group by buurtcode, period_type, period\n"
         f"        union all\n"
         f"        select buurtcode, period_type, period,\n"
-        f"            0.0, coalesce(cast({den.sql} as double), 0)\n"
+        f"            0.0, coalesce(cast({den.sql} as double), 0), cast(null as double)\n"
         f"        from {den.table}\n"
         f"        group by buurtcode, period_type, period\n"
         f"    )\n"

@@ -5,9 +5,9 @@ after a correction, set side by side to read a changed person's amount from the 
 The outsider here is stronger than the method assumes: it knows every exact count (not counts
 rounded to 5) and the grain each magnitude was rounded to (from the truth). For a mean of n its
 interval for the change of the sum is n1 x (m1 ± g1/2) - n2 x (m2 ± g2/2), for a sum of costs
-(s1 - s2) ± (g1 + g2)/2. The method promises for a mean a width of at least PROMISE x one
-person's spread (the mean for euros, 2 points for a mark), and for a sum of costs a width of at
-least the change itself (the best guess may be 50% off). Only cells visible in both releases whose true sum changed are judged. Cells whose sums
+(s1 - s2) ± (g1 + g2)/2. The method promises a width of at least the change itself (the best
+guess may be 50% off) for euros, and for a mean at least PROMISE x one person's spread (the mean
+for euros, 2 points for a mark). Only cells visible in both releases whose true sum changed are judged. Cells whose sums
 changed by the same amount (one person's, in the buurt, wijk and gemeente) are intersected too,
 and the intersection printed. The warehouses are opened read-only, to know the truth.
 
@@ -45,7 +45,12 @@ def changed_means(con, before: Path, after: Path) -> list[tuple]:
     rows = con.execute(f"""
         select a.indicator_id || ' ' || a.area_code || ' ' || a.period, c.unit, c.decimals,
             a.value, b.value, t1.numerator, t1.denominator, t2.numerator, t2.denominator,
-            t1.value, t2.value
+            t1.value, t2.value,
+            -- the grain's largest single amount of the indicator and period, in each release
+            (select max(x.largest) from w1.marts.indicator_values as x
+             where x.indicator_id = a.indicator_id and x.period = a.period),
+            (select max(x.largest) from w2.marts.indicator_values as x
+             where x.indicator_id = a.indicator_id and x.period = a.period)
         from {_export(before, 'indicator_values_published')} as a
         inner join {_export(after, 'indicator_values_published')} as b using (indicator_id, area_code, period)
         inner join w1.marts.indicator_values as t1 using (indicator_id, area_code, period)
@@ -55,14 +60,15 @@ def changed_means(con, before: Path, after: Path) -> list[tuple]:
           and abs(t1.numerator - t2.numerator) > 0.005
         order by all""").fetchall()
     judged = []
-    for label, unit, decimals, m1, m2, s1, n1, s2, n2, exact1, exact2 in rows:
-        g1, g2 = (float(release_grain(np.array([unit]), np.array([m]), np.array([n]), np.array([decimals]))[0])
-                  for m, n in ((exact1, n1), (exact2, n2)))
+    for label, unit, decimals, m1, m2, s1, n1, s2, n2, exact1, exact2, largest1, largest2 in rows:
+        g1, g2 = (float(release_grain(np.array([unit]), np.array([m]), np.array([n]), np.array([decimals]),
+                                      np.array([np.nan if top is None else float(top)]))[0])
+                  for m, n, top in ((exact1, n1, largest1), (exact2, n2, largest2)))
         low = n1 * (m1 - g1 / 2) - n2 * (m2 + g2 / 2)
         high = n1 * (m1 + g1 / 2) - n2 * (m2 - g2 / 2)
         share = MARK_SD if unit == "score" else abs(exact1)
         judged.append((f"mean {label}: shown {m1:,.2f} -> {m2:,.2f} (n {n1:.0f} -> {n2:.0f})",
-                       low, high, s1 - s2, PROMISE * share))
+                       low, high, s1 - s2, max(PROMISE * share, abs(s1 - s2) if unit != "score" else 0)))
     return judged
 
 

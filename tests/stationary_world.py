@@ -267,5 +267,7 @@ def write_values(con, periods: pl.DataFrame) -> None:
         )
         select levels.indicator_id, levels.area_level, levels.area_code, levels.area_code as area_name,
             levels.period_type, levels.period, levels.numerator, levels.denominator,
-            case when levels.denominator > 0 then c.scale * levels.numerator / levels.denominator end as value
+            case when levels.denominator > 0 then c.scale * levels.numerator / levels.denominator end as value,
+            -- simulated sums have no single amounts: a released mean's grain falls back to the mean
+            cast(null as double) as largest
         from levels inner join core.indicator_catalogue as c using (indicator_id)""")

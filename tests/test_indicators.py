@@ -365,25 +365,31 @@ def test_published_cells_are_rounded_blanked_and_never_small(world):
 
 
 def test_a_published_mean_is_rounded_to_a_grain_one_person_stays_open_in(world):
-    """Recomputed here from the exact table: every visible mean of euros or marks is its exact mean
-    rounded to a step of 1, 2 or 5 times a power of ten, the smallest at or above one person's
-    spread (2 points; the mean itself for euros) over the published count. So the count times the
-    step, the width over which two releases around a one-person correction leave that person's
-    amount open, is at least the spread, and the step is below the mean's standard error."""
+    """Recomputed here from the exact tables: every visible mean of euros or marks is its exact
+    mean rounded to a step of 1, 2 or 5 times a power of ten, the smallest at or above what one
+    person can add (for euros the largest tenancy's arrears of that period anywhere; for a mark its
+    spread of 2 points) over the published count. So the count times the step, the width over
+    which two releases around a one-person correction leave that person's amount open, is at least
+    that much; for a mark the step stays below the mean's standard error."""
     rows = world.execute("""
-        select c.unit, c.decimals, v.numerator / v.denominator, p.denominator, p.value, v.denominator
+        select c.unit, c.decimals, v.numerator / v.denominator, p.denominator, p.value, v.denominator,
+            largest.largest
         from marts.indicator_values_published as p
         inner join marts.indicator_values as v using (indicator_id, area_code, period)
         inner join core.indicator_catalogue as c using (indicator_id)
+        left join (select period_type, period, cast(max(arrears_eur) filter (where in_arrears) as double) as largest
+                   from core.tenancy_periods group by all) as largest
+            on c.unit = 'eur' and largest.period_type = v.period_type and largest.period = v.period
         where not p.suppressed and not c.numerator_rounded and v.denominator > 0""").fetchall()
     assert len({r[0] for r in rows}) == 2, "means of euros and of marks are visible"
-    for unit, decimals, exact, shown_count, value, count in rows:
-        spread = 2.0 if unit == "score" else abs(exact)
+    for unit, decimals, exact, shown_count, value, count, largest in rows:
+        spread = 2.0 if unit == "score" else max(largest, abs(exact))
         steps = sorted(k * 10.0 ** e for k in (1, 2, 5) for e in range(-decimals, 7))
         step = next(s for s in steps if s >= spread / shown_count - 1e-12)
         assert value == pytest.approx(math.floor(exact / step + 0.5) * step, abs=1e-9)
         assert shown_count * step >= spread - 1e-9
-        assert step < spread / math.sqrt(count) or step == 10.0 ** -decimals
+        if unit == "score":
+            assert step < spread / math.sqrt(count) or step == 10.0 ** -decimals
 
 
 def test_a_count_narrow_only_in_its_local_ball_is_settled_by_the_exact_audit(tmp_path, monkeypatch):

@@ -6,7 +6,8 @@ with huurachterstand_pct as (
     -- Rent arrears: tenancies with arrears above 0 euro in a month of the period / tenancies running in the period
     select 'huurachterstand_pct' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(count(*) filter (where in_arrears) as double), 0) as numerator,
-        coalesce(cast(count(*) as double), 0) as denominator
+        coalesce(cast(count(*) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.tenancy_periods
     group by buurtcode, period_type, period
 ),
@@ -15,7 +16,8 @@ achterstand_diepte_eur as (
     -- Depth of rent arrears: sum of each tenancy's highest arrears (euro) in the period / tenancies in arrears in the period
     select 'achterstand_diepte_eur' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(arrears_eur) filter (where in_arrears) as double), 0) as numerator,
-        coalesce(cast(count(*) filter (where in_arrears) as double), 0) as denominator
+        coalesce(cast(count(*) filter (where in_arrears) as double), 0) as denominator,
+        cast(max(arrears_eur) filter (where in_arrears) as double) as largest
     from core.tenancy_periods
     group by buurtcode, period_type, period
 ),
@@ -24,7 +26,8 @@ ernstige_achterstand_pct as (
     -- Serious rent arrears: tenancies 3 or more months in arrears / tenancies running in the period
     select 'ernstige_achterstand_pct' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(count(*) filter (where severe_arrears) as double), 0) as numerator,
-        coalesce(cast(count(*) as double), 0) as denominator
+        coalesce(cast(count(*) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.tenancy_periods
     group by buurtcode, period_type, period
 ),
@@ -33,7 +36,8 @@ huisuitzettingen_per_1000 as (
     -- Evictions: tenancies ending in the period with end reason eviction / tenancies running in the period
     select 'huisuitzettingen_per_1000' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(count(*) filter (where evicted) as double), 0) as numerator,
-        coalesce(cast(count(*) as double), 0) as denominator
+        coalesce(cast(count(*) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.tenancy_periods
     group by buurtcode, period_type, period
 ),
@@ -42,7 +46,8 @@ mutatiegraad_pct as (
     -- Tenancy turnover: tenancies ending in the period / tenancies running in the period
     select 'mutatiegraad_pct' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(count(*) filter (where ended) as double), 0) as numerator,
-        coalesce(cast(count(*) as double), 0) as denominator
+        coalesce(cast(count(*) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.tenancy_periods
     group by buurtcode, period_type, period
 ),
@@ -50,15 +55,16 @@ mutatiegraad_pct as (
 leegstand_pct as (
     -- Vacancy: homes without a running tenancy on the period's last day / corporation homes in the newest snapshot, not sold
     select 'leegstand_pct' as indicator_id, buurtcode, period_type, period,
-        sum(numerator) as numerator, sum(denominator) as denominator
+        sum(numerator) as numerator, sum(denominator) as denominator, max(largest) as largest
     from (
         select buurtcode, period_type, period,
-            coalesce(cast(count(*) filter (where vacant) as double), 0) as numerator, 0.0 as denominator
+            coalesce(cast(count(*) filter (where vacant) as double), 0) as numerator, 0.0 as denominator,
+            cast(null as double) as largest
         from core.unit_periods
         group by buurtcode, period_type, period
         union all
         select buurtcode, period_type, period,
-            0.0, coalesce(cast(sum(homes) as double), 0)
+            0.0, coalesce(cast(sum(homes) as double), 0), cast(null as double)
         from core.buurt_periods
         group by buurtcode, period_type, period
     )
@@ -69,7 +75,8 @@ incidenten_per_1000 as (
     -- Incidents: incidents in the period (all kinds) / inhabitants according to CBS key figures for wijken and buurten 2025
     select 'incidenten_per_1000' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(incidents_total) as double), 0) as numerator,
-        coalesce(cast(sum(inwoners) as double), 0) as denominator
+        coalesce(cast(sum(inwoners) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.buurt_periods
     group by buurtcode, period_type, period
 ),
@@ -78,7 +85,8 @@ verward_gedrag_per_1000 as (
     -- Incidents with confused persons: incidents of kind verward_persoon / inhabitants according to CBS key figures for wijken and buurten 2025
     select 'verward_gedrag_per_1000' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(incidents_verward_persoon) as double), 0) as numerator,
-        coalesce(cast(sum(inwoners) as double), 0) as denominator
+        coalesce(cast(sum(inwoners) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.buurt_periods
     group by buurtcode, period_type, period
 ),
@@ -87,7 +95,8 @@ jeugdoverlast_per_1000 as (
     -- Youth nuisance: incidents of kind overlast_jeugd / inhabitants according to CBS key figures for wijken and buurten 2025
     select 'jeugdoverlast_per_1000' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(incidents_overlast_jeugd) as double), 0) as numerator,
-        coalesce(cast(sum(inwoners) as double), 0) as denominator
+        coalesce(cast(sum(inwoners) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.buurt_periods
     group by buurtcode, period_type, period
 ),
@@ -96,7 +105,8 @@ burenruzie_per_1000 as (
     -- Neighbour disputes: incidents of kind burenruzie / inhabitants according to CBS key figures for wijken and buurten 2025
     select 'burenruzie_per_1000' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(incidents_burenruzie) as double), 0) as numerator,
-        coalesce(cast(sum(inwoners) as double), 0) as denominator
+        coalesce(cast(sum(inwoners) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.buurt_periods
     group by buurtcode, period_type, period
 ),
@@ -105,7 +115,8 @@ woninginbraak_per_1000 as (
     -- Burglaries: incidents of kind woninginbraak / inhabitants according to CBS key figures for wijken and buurten 2025
     select 'woninginbraak_per_1000' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(incidents_woninginbraak) as double), 0) as numerator,
-        coalesce(cast(sum(inwoners) as double), 0) as denominator
+        coalesce(cast(sum(inwoners) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.buurt_periods
     group by buurtcode, period_type, period
 ),
@@ -114,7 +125,8 @@ geweld_per_1000 as (
     -- Violent incidents: incidents of kind geweld / inhabitants according to CBS key figures for wijken and buurten 2025
     select 'geweld_per_1000' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(incidents_geweld) as double), 0) as numerator,
-        coalesce(cast(sum(inwoners) as double), 0) as denominator
+        coalesce(cast(sum(inwoners) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.buurt_periods
     group by buurtcode, period_type, period
 ),
@@ -123,7 +135,8 @@ vernieling_per_1000 as (
     -- Vandalism: incidents of kind vernieling / inhabitants according to CBS key figures for wijken and buurten 2025
     select 'vernieling_per_1000' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(incidents_vernieling) as double), 0) as numerator,
-        coalesce(cast(sum(inwoners) as double), 0) as denominator
+        coalesce(cast(sum(inwoners) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.buurt_periods
     group by buurtcode, period_type, period
 ),
@@ -132,7 +145,8 @@ drugsoverlast_per_1000 as (
     -- Drug nuisance: incidents of kind drugsoverlast / inhabitants according to CBS key figures for wijken and buurten 2025
     select 'drugsoverlast_per_1000' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(incidents_drugsoverlast) as double), 0) as numerator,
-        coalesce(cast(sum(inwoners) as double), 0) as denominator
+        coalesce(cast(sum(inwoners) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.buurt_periods
     group by buurtcode, period_type, period
 ),
@@ -141,7 +155,8 @@ overlastmeldingen_per_1000_woningen as (
     -- Nuisance reports to the corporation: nuisance reports dated in the period / corporation homes in the newest snapshot, not sold
     select 'overlastmeldingen_per_1000_woningen' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(nuisance_reports) as double), 0) as numerator,
-        coalesce(cast(sum(homes) as double), 0) as denominator
+        coalesce(cast(sum(homes) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.buurt_periods
     group by buurtcode, period_type, period
 ),
@@ -149,15 +164,16 @@ overlastmeldingen_per_1000_woningen as (
 voorzieningen_per_1000 as (
     -- Residents with a welfare provision: persons with a provision running in the period, in the provision's buurt / inhabitants according to CBS key figures for wijken and buurten 2025
     select 'voorzieningen_per_1000' as indicator_id, buurtcode, period_type, period,
-        sum(numerator) as numerator, sum(denominator) as denominator
+        sum(numerator) as numerator, sum(denominator) as denominator, max(largest) as largest
     from (
         select buurtcode, period_type, period,
-            coalesce(cast(count(*) as double), 0) as numerator, 0.0 as denominator
+            coalesce(cast(count(*) as double), 0) as numerator, 0.0 as denominator,
+            cast(null as double) as largest
         from core.resident_periods
         group by buurtcode, period_type, period
         union all
         select buurtcode, period_type, period,
-            0.0, coalesce(cast(sum(inwoners) as double), 0)
+            0.0, coalesce(cast(sum(inwoners) as double), 0), cast(null as double)
         from core.buurt_periods
         group by buurtcode, period_type, period
     )
@@ -167,15 +183,16 @@ voorzieningen_per_1000 as (
 schuldhulp_per_1000 as (
     -- Residents in debt help: persons with debt help running in the period / inhabitants according to CBS key figures for wijken and buurten 2025
     select 'schuldhulp_per_1000' as indicator_id, buurtcode, period_type, period,
-        sum(numerator) as numerator, sum(denominator) as denominator
+        sum(numerator) as numerator, sum(denominator) as denominator, max(largest) as largest
     from (
         select buurtcode, period_type, period,
-            coalesce(cast(count(*) filter (where schuldhulp) as double), 0) as numerator, 0.0 as denominator
+            coalesce(cast(count(*) filter (where schuldhulp) as double), 0) as numerator, 0.0 as denominator,
+            cast(null as double) as largest
         from core.resident_periods
         group by buurtcode, period_type, period
         union all
         select buurtcode, period_type, period,
-            0.0, coalesce(cast(sum(inwoners) as double), 0)
+            0.0, coalesce(cast(sum(inwoners) as double), 0), cast(null as double)
         from core.buurt_periods
         group by buurtcode, period_type, period
     )
@@ -185,15 +202,16 @@ schuldhulp_per_1000 as (
 bijstand_per_1000 as (
     -- Residents on income support: persons with income support running in the period / inhabitants according to CBS key figures for wijken and buurten 2025
     select 'bijstand_per_1000' as indicator_id, buurtcode, period_type, period,
-        sum(numerator) as numerator, sum(denominator) as denominator
+        sum(numerator) as numerator, sum(denominator) as denominator, max(largest) as largest
     from (
         select buurtcode, period_type, period,
-            coalesce(cast(count(*) filter (where bijstand) as double), 0) as numerator, 0.0 as denominator
+            coalesce(cast(count(*) filter (where bijstand) as double), 0) as numerator, 0.0 as denominator,
+            cast(null as double) as largest
         from core.resident_periods
         group by buurtcode, period_type, period
         union all
         select buurtcode, period_type, period,
-            0.0, coalesce(cast(sum(inwoners) as double), 0)
+            0.0, coalesce(cast(sum(inwoners) as double), 0), cast(null as double)
         from core.buurt_periods
         group by buurtcode, period_type, period
     )
@@ -203,15 +221,16 @@ bijstand_per_1000 as (
 wmo_per_1000 as (
     -- Residents with social support (Wmo): persons with Wmo support or day activities running in the period / inhabitants according to CBS key figures for wijken and buurten 2025
     select 'wmo_per_1000' as indicator_id, buurtcode, period_type, period,
-        sum(numerator) as numerator, sum(denominator) as denominator
+        sum(numerator) as numerator, sum(denominator) as denominator, max(largest) as largest
     from (
         select buurtcode, period_type, period,
-            coalesce(cast(count(*) filter (where wmo) as double), 0) as numerator, 0.0 as denominator
+            coalesce(cast(count(*) filter (where wmo) as double), 0) as numerator, 0.0 as denominator,
+            cast(null as double) as largest
         from core.resident_periods
         group by buurtcode, period_type, period
         union all
         select buurtcode, period_type, period,
-            0.0, coalesce(cast(sum(inwoners) as double), 0)
+            0.0, coalesce(cast(sum(inwoners) as double), 0), cast(null as double)
         from core.buurt_periods
         group by buurtcode, period_type, period
     )
@@ -222,7 +241,8 @@ zrm_vooruitgang_pct as (
     -- Progress in self-reliance (ZRM): tenants whose latest measurement in the period is higher on more domains than lower than the previous one / tenants with a measurement in the period and an earlier one
     select 'zrm_vooruitgang_pct' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(count(*) filter (where zrm_improved) as double), 0) as numerator,
-        coalesce(cast(count(*) filter (where zrm_compared) as double), 0) as denominator
+        coalesce(cast(count(*) filter (where zrm_compared) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.tenancy_periods
     group by buurtcode, period_type, period
 ),
@@ -231,7 +251,8 @@ zorgtrajecten_per_1000 as (
     -- Tenants in a care trajectory: tenancies whose tenant (pseudonym) had a trajectory overlapping the tenancy and the period / tenancies running in the period
     select 'zorgtrajecten_per_1000' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(count(*) filter (where in_care) as double), 0) as numerator,
-        coalesce(cast(count(*) as double), 0) as denominator
+        coalesce(cast(count(*) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.tenancy_periods
     group by buurtcode, period_type, period
 ),
@@ -240,7 +261,8 @@ crisismomenten_per_1000 as (
     -- Crisis events: crisis events of tenants dated within the tenancy and the period / tenancies running in the period
     select 'crisismomenten_per_1000' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(crisis_events) as double), 0) as numerator,
-        coalesce(cast(count(*) as double), 0) as denominator
+        coalesce(cast(count(*) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.tenancy_periods
     group by buurtcode, period_type, period
 ),
@@ -249,7 +271,8 @@ trajecten_doel_bereikt_pct as (
     -- Care trajectories that reached their goal: ended trajectories with end reason doel_bereikt / trajectories of tenants ending within the tenancy and the period
     select 'trajecten_doel_bereikt_pct' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(trajectories_goal_reached) as double), 0) as numerator,
-        coalesce(cast(sum(trajectories_ended) as double), 0) as denominator
+        coalesce(cast(sum(trajectories_ended) as double), 0) as denominator,
+        cast(null as double) as largest
     from core.tenancy_periods
     group by buurtcode, period_type, period
 ),
@@ -258,7 +281,8 @@ veiligheidsgevoel_score as (
     -- Feeling safe: sum of score x respondents for question veiligheidsgevoel / respondents to question veiligheidsgevoel
     select 'veiligheidsgevoel_score' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(score_points) filter (where vraag = 'veiligheidsgevoel') as double), 0) as numerator,
-        coalesce(cast(sum(n_respondenten) filter (where vraag = 'veiligheidsgevoel') as double), 0) as denominator
+        coalesce(cast(sum(n_respondenten) filter (where vraag = 'veiligheidsgevoel') as double), 0) as denominator,
+        cast(null as double) as largest
     from core.survey_periods
     group by buurtcode, period_type, period
 ),
@@ -267,7 +291,8 @@ overlast_ervaren_score as (
     -- Nuisance experienced: sum of score x respondents for question overlast_ervaren / respondents to question overlast_ervaren
     select 'overlast_ervaren_score' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(score_points) filter (where vraag = 'overlast_ervaren') as double), 0) as numerator,
-        coalesce(cast(sum(n_respondenten) filter (where vraag = 'overlast_ervaren') as double), 0) as denominator
+        coalesce(cast(sum(n_respondenten) filter (where vraag = 'overlast_ervaren') as double), 0) as denominator,
+        cast(null as double) as largest
     from core.survey_periods
     group by buurtcode, period_type, period
 ),
@@ -276,7 +301,8 @@ tevredenheid_buurt_score as (
     -- Satisfaction with the buurt: sum of score x respondents for question tevredenheid_buurt / respondents to question tevredenheid_buurt
     select 'tevredenheid_buurt_score' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(score_points) filter (where vraag = 'tevredenheid_buurt') as double), 0) as numerator,
-        coalesce(cast(sum(n_respondenten) filter (where vraag = 'tevredenheid_buurt') as double), 0) as denominator
+        coalesce(cast(sum(n_respondenten) filter (where vraag = 'tevredenheid_buurt') as double), 0) as denominator,
+        cast(null as double) as largest
     from core.survey_periods
     group by buurtcode, period_type, period
 ),
@@ -285,7 +311,8 @@ sociale_cohesie_score as (
     -- Social cohesion: sum of score x respondents for question sociale_cohesie / respondents to question sociale_cohesie
     select 'sociale_cohesie_score' as indicator_id, buurtcode, period_type, period,
         coalesce(cast(sum(score_points) filter (where vraag = 'sociale_cohesie') as double), 0) as numerator,
-        coalesce(cast(sum(n_respondenten) filter (where vraag = 'sociale_cohesie') as double), 0) as denominator
+        coalesce(cast(sum(n_respondenten) filter (where vraag = 'sociale_cohesie') as double), 0) as denominator,
+        cast(null as double) as largest
     from core.survey_periods
     group by buurtcode, period_type, period
 ),

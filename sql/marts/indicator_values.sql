@@ -34,7 +34,8 @@ buurt_values as (
         indicator_periods.period_type,
         indicator_periods.period,
         coalesce(computed.numerator, 0) as numerator,
-        coalesce(computed.denominator, 0) as denominator
+        coalesce(computed.denominator, 0) as denominator,
+        computed.largest
     from indicator_periods
     cross join buurten
     left join core.indicator_buurt_values as computed
@@ -46,15 +47,16 @@ buurt_values as (
 
 levels as (
     select indicator_id, 'buurt' as area_level, buurtcode as area_code, period_type, period,
-        numerator, denominator
+        numerator, denominator, largest
     from buurt_values
     union all
-    select indicator_id, 'wijk', wijkcode, period_type, period, sum(numerator), sum(denominator)
+    select indicator_id, 'wijk', wijkcode, period_type, period, sum(numerator), sum(denominator),
+        max(largest)
     from buurt_values
     group by indicator_id, wijkcode, period_type, period
     union all
     select indicator_id, 'gemeente', gemeentecode, period_type, period, sum(numerator),
-        sum(denominator)
+        sum(denominator), max(largest)
     from buurt_values
     group by indicator_id, gemeentecode, period_type, period
 ),
@@ -78,7 +80,9 @@ final as (
         levels.numerator,
         levels.denominator,
         case when levels.denominator > 0
-            then catalogue.scale * levels.numerator / levels.denominator end as value
+            then catalogue.scale * levels.numerator / levels.denominator end as value,
+        -- a sum of euros: its largest single amount (unpublished; the grain of the released mean)
+        levels.largest
     from levels
     inner join catalogue using (indicator_id)
     left join area_names using (area_code)
