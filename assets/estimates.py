@@ -200,11 +200,9 @@ def compute_estimates(inputs: pl.DataFrame, interval: float = 0.90) -> pl.DataFr
 
 def _arrays(frame: pl.DataFrame) -> tuple:
     """The arguments of `posterior` (without z) from a frame of priors and data."""
-    def floats(name: str) -> np.ndarray:
-        return frame[name].fill_null(np.nan).to_numpy().astype(float)
     prior = ("a", "b") if "a" in frame.columns else ("prior_a", "prior_b")
-    return (frame["model"].to_numpy(), floats(prior[0]), floats(prior[1]), floats("sigma"),
-            floats("y"), floats("n"), floats("scale"), frame["direct"].to_numpy().astype(bool))
+    return (frame["model"].to_numpy(), *(_floats(frame, c) for c in (*prior, "sigma", "y", "n", "scale")),
+            frame["direct"].to_numpy().astype(bool))
 
 
 def release_grain(unit: np.ndarray, mean: np.ndarray, count: np.ndarray, decimals: np.ndarray,

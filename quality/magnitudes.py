@@ -5,8 +5,9 @@ side by side, two releases around a correction of one person's row give that per
 any magnitude the row is in: a sum moves by exactly their amount, a mean of n by (x - mean) / n.
 Counts are protected by suppression and rounding (quality/disclosure.py); a magnitude is
 protected by its grain: rounded to a step of 1, 2 or 5 times a power of ten (`step_at_least`).
-- A mean: the step at or above one person's spread over the count (assets/estimates.py
-  release_grain); it stays below the mean's standard error.
+- A mean: the step at or above what one person can add over the count (for euros the largest
+  single amount of its period, for a mark its spread; assets/estimates.py release_grain); the
+  estimates carry the rounding in their variance.
 - A sum of costs: the step at or above the largest amount one person adds to that part anywhere in
   the table's programme (all its cohorts, areas and outcomes). Two roundings then leave a
   corrected person's amount open over an interval at least as wide as the amount, and the step
