@@ -664,6 +664,25 @@ def test_a_count_earlier_releases_give_away_is_set_aside_and_one_a_pattern_can_p
     assert (split.audit(hidden).findings, split.audit(hidden).given_away) == ([], 1)
 
 
+def test_a_count_found_protectable_is_not_asked_again_of_the_same_knowledge():
+    """Whether a pattern can protect a count depends on the counts and on what the attacker
+    knows, not on the pattern: a count that keeps coming back is asked once (an audit over every
+    cell he does not know each time cost a city year 17 s), unless the question is of other
+    knowledge (`earlier`)."""
+    from quality.disclosure_audit import Auditor
+    keys = [("m", "A", "2025-01"), ("m", "B", "2025-01"), ("m", "W", "2025-01")]
+    auditor = Auditor(keys, [5.0, 20.0, 25.0], protected=lambda m: True,
+                      area_parents={"A": "W", "B": "W", "W": None}, time_relation={"m": "events"})
+    found = auditor.audit(np.array([True, False, False])).findings
+    asked = []
+    audit = auditor.audit
+    auditor.audit = lambda *args, **kwargs: asked.append(kwargs.get("only")) or audit(*args, **kwargs)
+    assert auditor.set_aside(found) == 0 and asked == [{f.target for f in found}]
+    assert auditor.set_aside(found) == 0 and len(asked) == 1
+    assert auditor.set_aside(found, earlier=np.array([False, True, True])) == 1 and len(asked) == 2
+    assert auditor.set_aside(found) == 1 and len(asked) == 2   # now given away: counted, not asked
+
+
 def three_gemeente_years() -> tuple[list, dict, set, dict]:
     """(keys, cells, hidden, relations): gemeente 'g' in 2025 and 2024, gemeente 'xg' in 2025."""
     first, hidden_first = grid_world(2)
