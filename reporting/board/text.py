@@ -93,6 +93,15 @@ class Fmt:
             return MISSING
         return ("€\u00a0" if self.lang == "nl" else "€") + self.number(float(value), 0)
 
+    def eur_per_person(self, value: float | None) -> str:
+        """A cost per person or per outcome to two significant digits (12.727 reads 13.000): the
+        totals it is divided from are published at coarse steps, so one person's costs stay open
+        (quality/magnitudes.py), and its last digits would claim a precision they do not have."""
+        if value is None or float(value) == 0:
+            return self.eur(value)
+        step = 10.0 ** max(0, math.floor(math.log10(abs(float(value)))) - 1)
+        return self.eur(round(float(value) / step) * step)
+
     def pct(self, rate: float | None, decimals: int = 0) -> str:
         if rate is None:
             return MISSING

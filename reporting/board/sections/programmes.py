@@ -32,7 +32,7 @@ def rate_text(r: dict, fmt: Fmt) -> dict:
     return {"state": "shown", "rate": fmt.pct(r["outcome_rate"]),
             "interval": fmt.span(r["outcome_rate_low"], r["outcome_rate_high"], fmt.pct),
             "n": fmt.number(r["n_persons"]), "provisional": bool(r["provisional"]),
-            "cost": fmt.eur(r["cost_per_outcome_eur"]),
+            "cost": fmt.eur_per_person(r["cost_per_outcome_eur"]),
             "cost_interval": fmt.span(r["cost_per_outcome_low_eur"], r["cost_per_outcome_high_eur"], fmt.eur)}
 
 
@@ -87,10 +87,10 @@ def costs(rows: list[dict], t: Strings, fmt: Fmt) -> list[dict]:
         if r["outcome_id"] != HEADLINE or not _shown(r) or not r["n_outcomes"]:
             continue
         def per(v, n=r["n_outcomes"]):
-            return fmt.eur(v / n) if v is not None else "–"
+            return fmt.eur_per_person(v / n) if v is not None else "–"
         out.append({"cohort": fmt.cohort(r["cohort"], t), "provisional": bool(r["provisional"]),
                     "wonen": per(r["cost_wonen_eur"]), "zorg": per(r["cost_zorg_eur"]),
-                    "welzijn": per(r["cost_welzijn_eur"]), "total": fmt.eur(r["cost_per_outcome_eur"]),
+                    "welzijn": per(r["cost_welzijn_eur"]), "total": fmt.eur_per_person(r["cost_per_outcome_eur"]),
                     "interval": fmt.span(r["cost_per_outcome_low_eur"], r["cost_per_outcome_high_eur"], fmt.eur),
                     "transfers": per(r["cost_transfers_eur"])})
     return out
@@ -150,7 +150,7 @@ def rate_card(rows: list[dict], programme: str, t: Strings, fmt: Fmt) -> list[di
         return int(match.group(1)) if match else 999
     return [{"outcome": t("sustained_months", n=SUSTAINED.match(oid).group(1)) if SUSTAINED.match(oid) else oid,
              "cohort": fmt.cohort(r["cohort"], t), "price": fmt.eur(r["cumulative_price_eur"] or r["price_eur"]),
-             "cost": fmt.eur(r["cost_per_outcome_eur"]),
+             "cost": fmt.eur_per_person(r["cost_per_outcome_eur"]),
              "status": t(f"rate_card_status_{r['rate_card_status']}") if r["rate_card_status"] in ("illustrative", "contracted") else ""}
             for oid, r in sorted(newest.items(), key=lambda kv: order(kv[0]))]
 
