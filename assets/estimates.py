@@ -40,7 +40,8 @@ import numpy as np
 import polars as pl
 
 from assets.reference import WAREHOUSE_POOL
-from engine.warehouse import WarehouseResource, scalar
+from engine.resources import WarehouseResource
+from engine.warehouse import scalar
 from quality.disclosure import ROUNDING
 from quality.disclosure_audit import SMALL
 from quality.magnitudes import step_at_least

@@ -10,8 +10,8 @@ from pathlib import Path
 import dagster as dg
 
 from assets.reference import WAREHOUSE_POOL
-from engine.resources import DataHomeResource
-from engine.warehouse import WarehouseResource, scalar
+from engine.resources import DataHomeResource, WarehouseResource
+from engine.warehouse import scalar
 from quality import publication
 
 # What leaves the warehouse is declared in one place, with a disclosure rule per column: the

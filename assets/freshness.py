@@ -3,12 +3,12 @@ from datetime import date
 
 import dagster as dg
 import polars as pl
+from engine.resources import WarehouseResource
 
 from assets.intake import LEDGER_KEY, raw_key
 from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
 from sources.freshness import delivery_status
-from engine.warehouse import WarehouseResource
 from sources.contracts import load_registry
 
 STATUS_KEY = dg.AssetKey(["marts", "delivery_status"])

@@ -7,7 +7,8 @@ import dagster as dg
 import duckdb
 
 from assets.reference import WAREHOUSE_POOL
-from engine.warehouse import WarehouseResource, scalar
+from engine.resources import WarehouseResource
+from engine.warehouse import scalar
 
 INDEX_KEY = dg.AssetKey(["marts", "liveability_index"])
 MAX_CITY_GAP = 2.0

@@ -24,7 +24,8 @@ import polars as pl
 
 from assets.estimates import ESTIMATES_KEY, TWO_SIDED_P, publish_estimates, released_means
 from assets.reference import WAREHOUSE_POOL
-from engine.warehouse import WarehouseResource, first_row, scalar
+from engine.resources import WarehouseResource
+from engine.warehouse import first_row, scalar
 from quality.disclosure import SuppressionReport, area_hierarchy, period_hierarchy, suppress
 from quality import pattern_cache, releases
 from quality.disclosure_audit import AuditResult, SplitAuditor

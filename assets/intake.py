@@ -15,8 +15,8 @@ from assets.reference import WAREHOUSE_POOL
 from quality.intake import register_known_buurten, run_intake
 from engine.partitions import delivery_months
 from engine.sqlmodels import discover, ensure_table, stale_staging
-from engine.resources import DataHomeResource
-from engine.warehouse import WarehouseResource, first_row, scalar
+from engine.resources import DataHomeResource, WarehouseResource
+from engine.warehouse import first_row, scalar
 from quality.contract_sql import quote
 from quality.gx_bridge import (HISTORY_CHECKS, HISTORY_DELIVERIES, ContractValidator, HistoryFinding,
                                shared_validator)

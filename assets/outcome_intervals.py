@@ -21,7 +21,8 @@ import polars as pl
 
 from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
-from engine.warehouse import WarehouseResource, first_row
+from engine.resources import WarehouseResource
+from engine.warehouse import first_row
 
 TABLE = "core.cost_per_outcome_intervals"
 KEY = ("programme", "cohort", "outcome_id")

@@ -22,8 +22,9 @@ import dagster as dg
 
 from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL, yaml_config_asset
+from engine.resources import WarehouseResource
 from engine.sqlmodels import SqlModel, discover
-from engine.warehouse import WarehouseResource, first_row, scalar
+from engine.warehouse import first_row, scalar
 from assets import outcome_breakdowns
 from quality import disclosure
 from quality.magnitudes import round_amounts

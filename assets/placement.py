@@ -23,8 +23,8 @@ from assets.metadata import table_metadata
 from assets.outcomes import area_hierarchy_of
 from assets.reference import WAREHOUSE_POOL, yaml_config_asset
 from reporting.planner import plan_placements
-from engine.resources import DataHomeResource
-from engine.warehouse import WarehouseResource, scalar
+from engine.resources import DataHomeResource, WarehouseResource
+from engine.warehouse import scalar
 from quality import disclosure
 from sources import placement
 

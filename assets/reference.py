@@ -3,7 +3,8 @@
 import dagster as dg
 
 from assets.metadata import table_metadata
-from engine.warehouse import WarehouseResource, first_row, scalar
+from engine.resources import WarehouseResource
+from engine.warehouse import first_row, scalar
 from sources.geography import load_rotterdam_buurten, to_arrow_table
 
 WAREHOUSE_POOL = "warehouse"

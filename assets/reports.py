@@ -6,8 +6,7 @@ import pkgutil
 import dagster as dg
 
 from assets.reference import WAREHOUSE_POOL
-from engine.resources import DataHomeResource
-from engine.warehouse import WarehouseResource
+from engine.resources import DataHomeResource, WarehouseResource
 from quality import publication
 from reporting import slice_report
 from reporting.board import RUN_PDF_LANGS, render_board_reports

@@ -1,15 +1,7 @@
-"""Our own small DuckDB resource.
-
-Why not dagster-duckdb's DuckDBResource: it keeps the file locked when an asset raises, has no
-read-only mode and retries silently for ~100 s. Here the connection is always closed in
-`finally`, readers can open read-only, and a lock held by another process becomes a clear error
-naming the file after a bounded wait.
-
-A run holds the warehouse open from its first step to its last when the instance admits one
-warehouse run at a time (pool granularity `run`, as shipped): each step then takes a cursor in a
-millisecond, where opening the file cost about 50 ms per step and check (a tenth of a run of a
-hundred small models). Where the instance hands the pool out per step instead, another run's step
-may need the file between two of ours, so each step opens and closes it.
+"""The DuckDB warehouse file: connections that always close, read-only readers, and a lock held
+by another process as a clear error naming the file after a bounded wait. Plain DuckDB, no
+Dagster: the intake, `wijkwijzer check` and the quality modules use it without importing Dagster
+(a third of a second); the Dagster resource around it is engine/resources.py.
 """
 from __future__ import annotations
 
@@ -21,10 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-import dagster as dg
 import duckdb
-from dagster._core.instance.config import PoolGranularity
-from pydantic import PrivateAttr
 
 LAYERS = ("raw", "staging", "core", "marts")
 # DuckDB takes 80% of RAM by default; bounded, it spills to disk beside the warehouse instead.
@@ -126,49 +115,6 @@ def checkpoints_deferred(con: duckdb.DuckDBPyConnection, wal_size: str = "1GB") 
         yield
     finally:
         con.execute("set checkpoint_threshold = ?", [before])
-
-
-def runs_hold_the_warehouse(instance: dg.DagsterInstance | None) -> bool:
-    """Whether a run may keep the warehouse open between its steps: no other run's step can need
-    it meanwhile, because the instance admits one run of the pool at a time (granularity `run`)
-    or coordinates nothing at all (no pool limit, as in an ephemeral test instance)."""
-    if instance is None:
-        return False
-    config = instance.event_log_storage.get_pool_config()
-    return config.pool_granularity == PoolGranularity.RUN or config.default_pool_limit is None
-
-
-class WarehouseResource(dg.ConfigurableResource):
-    """The DuckDB warehouse file under the data home."""
-
-    path: str
-    lock_timeout_s: float = 120.0
-    _held: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
-
-    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
-        # Only a warehouse that exists: a run that finds none (a report asked for too early)
-        # must not create one by holding it.
-        if Path(self.path).exists() and runs_hold_the_warehouse(context.instance):
-            self._held = connect(self.path, lock_timeout_s=self.lock_timeout_s)
-
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._held is not None:
-            self._held.close()
-            self._held = None
-
-    @contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A connection for one step. In a run that holds the warehouse, a cursor of the run's own
-        connection, also for readers (DuckDB opens a file once per process, read-only or not)."""
-        if self._held is not None:
-            cursor = self._held.cursor()
-            try:
-                yield cursor
-            finally:
-                cursor.close()
-            return
-        with open_warehouse(self.path, read_only=read_only, lock_timeout_s=self.lock_timeout_s) as con:
-            yield con
 
 
 def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:

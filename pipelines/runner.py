@@ -25,9 +25,9 @@ from dagster._serdes import deserialize_value, serialize_value
 
 from engine.home import DataHome
 from engine.partitions import contiguous_ranges
-from engine.resources import resources_for
+from engine.resources import WarehouseResource, resources_for
 from engine.sqlmodels import stale_staging
-from engine.warehouse import WarehouseResource, open_warehouse
+from engine.warehouse import open_warehouse
 from pipelines.definitions import build_definitions
 from pipelines.sensors import ALL_JOB, INTAKE_JOB
 from sources.contracts import load_registry

@@ -34,7 +34,7 @@ from quality.receipts import write_receipts
 from quality.validate import (VALIDATED, Inspection, Outcome, inspect, rejected_rule_names,
                               reported_file_name, validate)
 from sources.contracts import BadFileName, Contract, Registry, load_registry, parse_file_name
-from sources.geography import load_rotterdam_buurten
+from sources.geography import rotterdam_buurtcodes
 
 log = logging.getLogger(__name__)
 SAFE_FOLDER = re.compile(r"^[a-z0-9_]{1,64}$")
@@ -247,8 +247,8 @@ def register_known_buurten(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("create or replace temp table known_buurten as "
                     "select distinct buurtcode from core.dim_buurt")
     else:
-        codes = load_rotterdam_buurten()[["buurtcode"]]
-        con.execute("create or replace temp table known_buurten as select distinct buurtcode from codes")
+        con.execute("create or replace temp table known_buurten as "
+                    "select distinct unnest(?::varchar[]) as buurtcode", [rotterdam_buurtcodes()])
 
 
 class Settled:

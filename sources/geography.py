@@ -6,6 +6,7 @@ the columns of `core.dim_buurt`.
 """
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ if TYPE_CHECKING:  # imported where used: geopandas and pandas cost every proces
     import geopandas as gpd
 
 REFERENCE_DIR = Path(__file__).with_name("reference")
+ROTTERDAM_MAP = "buurten_2022_rotterdam_generalised.geojson"
 RD_NEW = "EPSG:28992"
 BUURTCODE = re.compile(r"^BU[0-9]{4}[0-9A-Z]{4}$")
 CBS_SECRET_MAX = -99990  # CBS marks secret/missing values with sentinels at or below this
@@ -58,11 +60,18 @@ def wijk_names(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
     return dict(lbm.select("wk_code", "wk_naam").unique().iter_rows())
 
 
+def rotterdam_buurtcodes(reference_dir: Path = REFERENCE_DIR) -> list[str]:
+    """The buurtcodes of the shipped map, read as plain JSON: what a partner's `wijkwijzer check`
+    and a first intake look codes up in, without the second geopandas takes to import."""
+    features = json.loads((reference_dir / ROTTERDAM_MAP).read_text(encoding="utf-8"))["features"]
+    return sorted(str(feature["properties"]["statcode"]) for feature in features)
+
+
 def load_rotterdam_buurten(reference_dir: Path = REFERENCE_DIR) -> gpd.GeoDataFrame:
     """The shipped CBS 2022 buurten of Rotterdam with KWB 2025 inhabitants and households."""
     import geopandas as gpd
     import pandas as pd
-    shapes = gpd.read_file(reference_dir / "buurten_2022_rotterdam_generalised.geojson")
+    shapes = gpd.read_file(reference_dir / ROTTERDAM_MAP)
     shapes = shapes.rename(columns={"statcode": "buurtcode", "statnaam": "buurtnaam",
                                     "gmCode": "gemeentecode"})
     kwb = pd.read_csv(reference_dir / "kwb_2025_rotterdam_buurten.csv")

@@ -12,9 +12,9 @@ from shapely.geometry import box
 
 import engine.warehouse
 from engine.home import DataHome
-from engine.warehouse import (WarehouseLockedError, WarehouseResource, checkpoints_deferred, first_row,
-                              open_warehouse)
-from sources.geography import load_cbs_geopackage, load_rotterdam_buurten
+from engine.resources import WarehouseResource
+from engine.warehouse import WarehouseLockedError, checkpoints_deferred, first_row, open_warehouse
+from sources.geography import load_cbs_geopackage, load_rotterdam_buurten, rotterdam_buurtcodes
 from tests.conftest import REPO_ROOT
 
 
@@ -168,6 +168,7 @@ def test_rotterdam_buurten_are_real_repaired_and_in_rd_new():
     assert buurten.crs.to_epsg() == 28992
     assert buurten.geometry.is_valid.all()
     assert (buurten.area_m2 > 0).all()
+    assert rotterdam_buurtcodes() == sorted(buurten.buurtcode)   # the codes alone, without geopandas
     bospolder = buurten[buurten.buurtcode == "BU05990321"].iloc[0]
     assert bospolder.buurtnaam == "Bospolder" and bospolder.wijknaam == "Delfshaven"
     assert bospolder.inwoners == 7565 and bospolder.huishoudens == 3750

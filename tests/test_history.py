@@ -7,8 +7,8 @@ import pytest
 from assets.intake import _newest_delivery_history, intake
 from quality.intake import run_intake
 from engine.home import DataHome
-from engine.resources import DataHomeResource
-from engine.warehouse import WarehouseResource, open_warehouse
+from engine.resources import DataHomeResource, WarehouseResource
+from engine.warehouse import open_warehouse
 from quality.gx_bridge import ContractValidator
 from sources.contracts import load_registry
 from tests.conftest import write_csv

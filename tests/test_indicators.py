@@ -20,10 +20,11 @@ from assets.estimates import published_estimates_cannot_be_inverted
 from assets.index_checks import liveability_index_agrees_with_the_city
 from assets.indicators import (city_base_scores, derivable_cells, missing_buurten, out_of_range,
                                small_visible_cells, write_catalogue)
+from engine.resources import WarehouseResource
 from engine.home import DataHome
 from quality.intake import ensure_tables, run_intake
 from engine.sqlmodels import build, discover
-from engine.warehouse import WarehouseResource, connect, open_warehouse, scalar
+from engine.warehouse import connect, open_warehouse, scalar
 from pipelines.runner import materialize_tables
 from quality.disclosure import period_parent
 from reporting import methodology
