@@ -29,6 +29,13 @@ from stdnum.nl import bsn as stdnum_bsn
 from quality.masking import safe_column_name, shape
 
 PSEUDONYM = r"^[0-9a-f]{64}$"
+# A keyed hash (HMAC-SHA256 of the trusted third party) looks random: about 24 of its 64 hex
+# characters are a-f, no character repeats long, and it is no text. Well-formed values that are
+# not (at most 2 of a-f, 12 equal characters in a row, or every other character 2-7: printable
+# ASCII written as hex) come by chance about once in 10^10 values: a number or text written as
+# hex, such as a BSN padded with zeros (an outside attack, December 2026).
+NOT_HASHED = (r"^[0-9]*(?:[a-f][0-9]*){0,2}$|" + "|".join(f"{c}{{12}}" for c in "0123456789abcdef")
+              + r"|^(?:[2-7][0-9a-f]){32}$")
 
 # --- value patterns (Rust regex syntax: no look-around, so word boundaries do the work) -------
 # Word boundaries are ASCII-only ("(?-u:\b)"): Unicode boundaries make the regex engine five
@@ -238,6 +245,10 @@ RULE_TEXT = {
     "kenteken": ("kentekens", "licence plates"),
     "birth_date": ("exacte geboortedata", "exact dates of birth"),
     "free_text": ("vrije tekst", "free-text notes"),
+    "pseudonym_not_hashed": ("waarden die geen pseudoniem van de vertrouwde derde partij kunnen zijn "
+                             "(een nummer of tekst, als hexadecimaal geschreven)",
+                             "values that cannot be a pseudonym from the trusted third party (a number or "
+                             "text written as hex)"),
 }
 
 
@@ -362,6 +373,7 @@ MASKS = {
     "bsn": "[9 cijfers]", "email": "[e-mail]", "phone": "[telefoonnummer]", "iban": "[IBAN]",
     "kenteken": "[kenteken]", "postcode_huisnummer": "[postcode + huisnummer]",
     "address": "[adres]", "name": "[naam]", "birth_date": "[datum]",
+    "pseudonym_not_hashed": "[64 hexadecimale tekens]",
 }
 
 
@@ -389,6 +401,12 @@ def _finding(rule: str, column: str, count: int, example: str, fix_en: str, fix_
     )
 
 
+FIX_PSEUDONYM = (
+    "Deliver the pseudonym from the trusted third party (a keyed hash), never a BSN or another "
+    "number padded or written as hex.",
+    "Lever het pseudoniem van de vertrouwde derde partij (een sleutel-hash), nooit een BSN of "
+    "ander nummer, opgevuld of als hexadecimaal geschreven.",
+)
 FIX_REMOVE = (
     "Remove these values (or the column) from the export; personal data may not be delivered.",
     "Verwijder deze waarden (of de kolom) uit de levering; persoonsgegevens mogen niet worden "
@@ -799,11 +817,15 @@ def _beyond_chance(passing: int, total: int, chance: float) -> bool:
 # --------------------------------------------------------------------------------------------
 
 def _pseudonym_findings(frame: pl.DataFrame, column: str) -> tuple[list[PrivacyFinding], pl.Series]:
-    """The finding for malformed pseudonyms, and those values (the BSN rule looks at them)."""
+    """The findings for malformed pseudonyms and for well-formed ones that are no keyed hash,
+    and those values (the BSN rule looks at them)."""
     values = frame[column].drop_nulls()
     bad = values.filter(~values.str.contains(PSEUDONYM))
+    unhashed = values.filter(values.str.contains(PSEUDONYM) & values.str.contains(NOT_HASHED))
+    findings = [_finding("pseudonym_not_hashed", column, unhashed.len(), mask(unhashed[0], "pseudonym_not_hashed"),
+                         *FIX_PSEUDONYM)] if unhashed.len() else []
     if bad.len() == 0:
-        return [], bad
+        return findings, unhashed
     count, example = bad.len(), mask(bad[0], "pseudonym_malformed")
     rows_nl = "rij voldoet" if count == 1 else "rijen voldoen"
     rows_en = "row does" if count == 1 else "rows do"
@@ -823,7 +845,7 @@ def _pseudonym_findings(frame: pl.DataFrame, column: str) -> tuple[list[PrivacyF
             f"row; {count} {rows_en} not (for example {example}). Deliver the pseudonym from the "
             "trusted third party, never a BSN or another number."
         ),
-    )], bad
+    ), *findings], pl.concat([bad, unhashed])
 
 
 def _free_text_findings(frame: pl.DataFrame, column: str,
