@@ -7,6 +7,10 @@ to find the row (the receipt also gives the row number) and never enough to iden
 """
 from __future__ import annotations
 
+import difflib
+import re
+from functools import lru_cache
+
 import polars as pl
 
 # Numbers as people write them: digits with spaces, dots, dashes, slashes, plus or brackets.
@@ -38,16 +42,55 @@ def shape(value: object) -> str | None:
     return series.to_frame().select(shape_expr(pl.col("v"))).item()
 
 
-def safe_column_name(name: str) -> str:
-    """A header as a receipt may quote it: plain snake_case words only, otherwise its shape.
+# Words a header is quoted with besides those of the agreed column names and of the headers the
+# privacy rules know: what partners write above a column, and the labels the file scan gives the
+# parts of a workbook (`hidden:naam`, `sheet:...`).
+HEADER_WORDS = frozenset({
+    "opmerking", "opmerkingen", "notitie", "notities", "toelichting", "memo", "omschrijving",
+    "beschrijving", "commentaar", "reden", "datum", "nummer", "nr", "code", "id", "e", "adres",
+    "cliënt", "clienten", "cliënten", "klanten", "bewoners", "hidden", "sheet", "comment",
+    "werkblad", "extra", "oud", "nieuw", "totaal", "bedrag", "aantal", "van", "de", "het", "en",
+    "kenmerk", "kenmerken", "referentie", "dossier", "veld", "waarde", "info", "informatie",
+    "gegevens", "notes", "note", "remarks", "description", "number", "date", "amount",
+})
 
-    A header row can be a data row (a file without header), so a header is quoted only when it
-    reads like a column name: lower-case letters (accents too), spaces, dashes and underscores, no digits.
+
+@lru_cache(maxsize=1)
+def _known_words() -> frozenset[str]:
+    """Every word a quoted header may hold (imported late: the privacy rules import this module)."""
+    from quality.privacy import ENTITY_WORDS, FORBIDDEN_NAMES, PERSON_PREFIXES
+    from sources.contracts import load_registry
+    words = set(HEADER_WORDS) | set(ENTITY_WORDS) | set(PERSON_PREFIXES)
+    words |= {word for names in FORBIDDEN_NAMES.values() for word in names}
+    words |= {word for contract in load_registry().contracts.values()
+              for column in contract.column_names for word in _words(column)}
+    return frozenset(words)
+
+
+def _words(name: str) -> list[str]:
+    return [word for word in re.split(r"[\s_\-:]+", name.lower()) if word]
+
+
+def safe_column_name(name: str) -> str:
+    """A header as a receipt may quote it: plain words it knows, otherwise its shape.
+
+    A header row can be a data row (a file without header) and a sheet can be named after a
+    client ('dossier jan de vries'), so a header is quoted only when it reads like a column name
+    (lower-case letters, spaces, dashes, underscores and colons, no digits) *and* every word in it
+    is one a column name is made of: of the agreed column names, the headers the privacy rules
+    know, or HEADER_WORDS (an outside attack, December 2026, had names quoted back otherwise).
     """
     text = str(name).strip()
-    if text and len(text) <= 40 and all(ch.isalpha() and ch.islower() or ch in "_-: " for ch in text):
+    if (text and len(text) <= 40 and all(ch.isalpha() and ch.islower() or ch in "_-: " for ch in text)
+            and all(_known(word) for word in _words(text))):
         return text
     return shape(text) or "[leeg]"
+
+
+def _known(word: str) -> bool:
+    """A word of a column name, or a long one a typo away from it ('achterstnad')."""
+    return word in _known_words() or (
+        len(word) >= 8 and bool(difflib.get_close_matches(word, _known_words(), n=1, cutoff=0.85)))
 
 
 __all__ = ["shape", "shape_expr", "safe_column_name"]

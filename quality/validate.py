@@ -118,11 +118,13 @@ def _check_columns(outcome: Outcome, headers: list[str], contract: Contract) -> 
                        f"Verplichte kolommen ontbreken: {', '.join(missing)}.",
                        f"Required columns are missing: {', '.join(missing)}.")
     if unknown:
-        shown = ", ".join(safe_column_name(h) for h in unknown[:5])
+        # By position as well: a header the receipt does not know is shown by its shape only.
+        shown_nl = ", ".join(f"{safe_column_name(h)} (kolom {headers.index(h) + 1})" for h in unknown[:5])
+        shown_en = ", ".join(f"{safe_column_name(h)} (column {headers.index(h) + 1})" for h in unknown[:5])
         outcome.refuse("unknown_columns",
-                       f"Onbekende kolommen ({len(unknown)}), bijvoorbeeld: {shown}. Lever alleen de "
+                       f"Onbekende kolommen ({len(unknown)}), bijvoorbeeld: {shown_nl}. Lever alleen de "
                        f"kolommen uit de afspraak: {', '.join(contract.column_names)}.",
-                       f"Unknown columns ({len(unknown)}), for example: {shown}. Deliver only the "
+                       f"Unknown columns ({len(unknown)}), for example: {shown_en}. Deliver only the "
                        f"agreed columns: {', '.join(contract.column_names)}.")
 
 

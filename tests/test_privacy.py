@@ -691,7 +691,10 @@ def test_shape_shows_no_part_of_the_value(value, expected):
 @pytest.mark.parametrize(
     ("name", "quoted"),
     [("opmerking", True), ("e-mail adres", True), ("naam cliënt", True), ("hidden:naam", True),
-     ("123456782", False), ("j.jansen@example.nl", False), ("Jan de Vries", False), ("", False)],
+     ("achterstnad_eur", True), ("huurachterstnad", False), ("persoon_pseudoniem", True), ("klant_naam", True),
+     ("123456782", False), ("j.jansen@example.nl", False), ("Jan de Vries", False), ("", False),
+     # lower-case names as headers or sheet names (an outside attack, December 2026)
+     ("dossier jan de vries", False), ("jansen", False), ("fatima yilmaz", False), ("de vries", False)],
 )
 def test_column_names_are_quoted_only_when_they_read_as_names(name, quoted):
     assert (safe_column_name(name) == name) is quoted
