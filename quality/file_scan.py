@@ -59,8 +59,12 @@ WHERE = {
 # Document properties that describe the content (not the author: an employee's name is fine).
 PROPERTY_TAGS = ("}title", "}subject", "}description", "}keywords", "}category", "}lpwstr",
                  "}Manager", "}Company")
-# Parquet key-value metadata written by the tools themselves, not by people.
-TECHNICAL_PARQUET_KEYS = (b"pandas", b"ARROW:schema", b"org.apache.spark", b"polars")
+# Parquet key-value metadata written by the tools themselves, not by people: these keys exactly
+# (a key that merely starts so, `pandas_notes`, is a person's; an outside attack, December 2026).
+TECHNICAL_PARQUET_KEYS = frozenset({
+    b"pandas", b"ARROW:schema", b"org.apache.spark.version", b"org.apache.spark.sql.parquet.row.metadata",
+    b"org.apache.spark.legacyDateTime", b"org.apache.spark.legacyINT96", b"org.apache.spark.timeZone",
+})
 
 
 def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = (),
@@ -269,7 +273,7 @@ def _parquet_properties(path: Path) -> list[str]:
     for field in schema:
         pairs += list((field.metadata or {}).items())
     return [f"{key.decode(errors='replace')}: {value.decode(errors='replace')}"
-            for key, value in pairs if not key.startswith(TECHNICAL_PARQUET_KEYS)]
+            for key, value in pairs if key not in TECHNICAL_PARQUET_KEYS]
 
 
 def _read_part(archive: zipfile.ZipFile, name: str) -> str:

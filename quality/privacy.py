@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
 import unicodedata
+from datetime import date
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -117,7 +117,10 @@ GEMEENTE_PREFIX = r"^(?<prefix>0[0-9]{3})[ \-_./]"
 GEMEENTE_PREFIX_SHARE, GEMEENTE_PREFIX_MIN = 0.9, 5
 
 # Characters that show nothing but split a number or address for a regex.
-INVISIBLE = r"[\u00ad\u200b-\u200f\u2060-\u2064\ufeff]"
+# Invisible inside a number or a word: soft hyphen, zero-width characters, bidi controls, the
+# Mongolian vowel separator, word joiners and variation selectors (an outside attack split a BSN
+# with U+202C and U+FE0F, a phone number with U+180E).
+INVISIBLE = r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff]"
 # Any international number: +32 470 12 34 56, +49 30 1234567 (a Dutch one is matched above too).
 PHONE_INTERNATIONAL = rf"\+[1-9]({SEP}[0-9]){{8,13}}{B}"
 PHONE_MIN_DIGITS = 9       # the fewest digits any of the notations above holds
@@ -315,6 +318,16 @@ def scan(
     return sorted(findings, key=lambda finding: order[finding.column])
 
 
+# Decimal digits of other scripts, which NFKC leaves as they are (Arabic-Indic, Devanagari, ...):
+# every Unicode digit 0-9 of the Basic Multilingual Plane, mapped to ASCII.
+_OTHER_DIGITS = [chr(c) for c in range(0x80, 0x10000) if unicodedata.category(chr(c)) == "Nd"]
+_DIGIT_OF = [str(unicodedata.digit(c)) for c in _OTHER_DIGITS]
+
+
+def _ascii_digits(values: pl.Expr) -> pl.Expr:
+    return values.str.replace_many(_OTHER_DIGITS, _DIGIT_OF)
+
+
 def _folded(frame: pl.DataFrame) -> pl.DataFrame:
     """Unicode tricks undone before any rule looks: full-width digits and letters folded (NFKC),
     zero-width characters and soft hyphens removed, no-break spaces made spaces. Only columns
@@ -328,7 +341,7 @@ def _folded(frame: pl.DataFrame) -> pl.DataFrame:
     for column, has_non_ascii in zip(frame.columns, non_ascii):
         values = pl.col(column)
         if has_non_ascii:
-            values = (values.str.normalize("NFKC").str.replace_all(INVISIBLE, "")
+            values = (_ascii_digits(values.str.normalize("NFKC")).str.replace_all(INVISIBLE, "")
                       .str.replace_all(r"[\u00a0\u2007\u202f]", " ")
                       .str.replace_all(r"[\u2010-\u2015\u2212]", "-"))   # typographic dashes
         folded.append(values)

@@ -32,6 +32,8 @@ PEOPLE = ["Jan de Vries", "Fatima Yilmaz", "Pieter van der Berg", "Mohamed El Am
           "Kees Bakker"]
 FIRST = ["Jan", "Fatima", "Pieter", "Mohamed", "Anna", "Kees", "Sanne", "Ahmed", "Lotte", "Yusuf"]
 LAST = ["de Vries", "Yilmaz", "van der Berg", "El Amrani", "Jansen", "Bakker"]
+DEVANAGARI = str.maketrans("0123456789", "".join(chr(0x966 + i) for i in range(10)))
+ARABIC_INDIC = str.maketrans("0123456789", "".join(chr(0x660 + i) for i in range(10)))
 FULL_WIDTH = str.maketrans("0123456789", "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19")
 NOTE = ("Meneer belde opnieuw over de buren, hij slaapt slecht en drinkt weer veel sinds zijn "
         "vrouw is overleden")
@@ -403,6 +405,22 @@ def _found_by_attacking() -> list[dict]:
                  csv_bytes(with_column(voorzieningen(), "voorziening_id",
                                        [v.translate(FULL_WIDTH) for v in b[10:40]])),
                  "privacy:bsn", b[10:12]),
+        # digits of other scripts (NFKC leaves them) and invisible separators beyond zero-width
+        # ones (an outside attack, December 2026: all accepted, the row set aside)
+        _refused("bsn_in_devanagari_digits", "gemeente", "gemeente__voorzieningen__2025-06.csv",
+                 csv_bytes(with_column(voorzieningen(), "voorziening_id",
+                                       [v.translate(DEVANAGARI) for v in b[10:40]])),
+                 "privacy:bsn", [b[10], b[10].translate(DEVANAGARI)]),
+        _refused("phone_in_arabic_indic_digits", "woonstad", "woonstad__overlastmeldingen__2024-12.csv",
+                 csv_bytes(with_column(nuisance("2024-12"), "complex_id", ["0698765432".translate(ARABIC_INDIC)],
+                                       every=8)), "privacy:phone", ["0698765432".translate(ARABIC_INDIC)]),
+        _refused("bsn_split_by_bidi_control", "gemeente", "gemeente__voorzieningen__2025-06.csv",
+                 csv_bytes(with_column(voorzieningen(), "voorziening_id",
+                                       [f"{v[:4]}\u202c{v[4:]}" for v in b[10:40]])),
+                 "privacy:bsn", [b[11][4:]]),
+        _refused("parquet_metadata_under_a_tool_prefix", "gemeente", "gemeente__voorzieningen__2025-08.parquet",
+                 parquet_bytes(voorzieningen(), {"pandas_notes": "voor mevr. Yilmaz, bel 06-11223344"}),
+                 "privacy:", ["06-11223344", "Yilmaz"]),
         _refused("belgian_phone_number", "havensteder", "havensteder__overlastmeldingen__2024-11.csv",
                  csv_bytes(with_column(nuisance("2024-11"), "veroorzaker_contract_id",
                                        ["+32 470 12 34 56"], every=12)),
