@@ -655,6 +655,23 @@ VALUE_RULES = {
 }
 
 
+# Ids join their parts with underscores or colons: HC_0612345678, 3024AB:12, Schiedamseweg:12,
+# Dhr_Jansen_01 (an outside attack, December 2026, had each loaded). Every rule also reads such
+# values with those as spaces; a hit found only so counts as the odd shape out of its column
+# (PASTED_SHARE), as a phone glued to letters does: a column of VHE_06... ids is a scheme.
+JOINED = r"[_:]+"
+
+
+def _joined_hits(rule: str, joined: pl.Series, spaced: pl.Series, found: pl.Series, of: int) -> pl.Series:
+    """Those of the `joined` values (`spaced`: with their underscores and colons as spaces) that
+    `rule` finds only as spaced, when they are few enough among the column's `of` distinct values
+    to be pasted in, else none."""
+    if joined.len() == 0 or not GATES[rule](spaced).any():
+        return joined.clear()
+    hits = joined.filter(spaced.is_in(VALUE_RULES[rule](spaced).implode()) & ~joined.is_in(found.implode()))
+    return hits if hits.len() <= PASTED_SHARE * of else joined.clear()
+
+
 def _pattern_findings(frame: pl.DataFrame, columns: list[str],
                       distinct_values: Mapping[str, pl.Series],
                       gates: Mapping[str, set[str]]) -> list[PrivacyFinding]:
@@ -665,10 +682,11 @@ def _pattern_findings(frame: pl.DataFrame, columns: list[str],
         distinct = distinct_values[column]
         if distinct.len() == 0:
             continue
+        joined = distinct.filter(distinct.str.contains(JOINED))
+        spaced = joined.str.replace_all(JOINED, " ")
         for rule, hits_of in VALUE_RULES.items():
-            if rule not in gates[column]:
-                continue
-            hits = hits_of(distinct)
+            hits = hits_of(distinct) if rule in gates[column] else distinct.clear()
+            hits = pl.concat([hits, _joined_hits(rule, joined, spaced, hits, distinct.len())])
             if hits.len():
                 count = int(frame[column].is_in(hits.implode()).sum())
                 findings.append(_finding(rule, column, count, mask("", rule), *FIX_REMOVE))
