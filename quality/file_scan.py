@@ -58,7 +58,12 @@ WHERE = {
 }
 # Document properties that describe the content (not the author: an employee's name is fine).
 PROPERTY_TAGS = ("}title", "}subject", "}description", "}keywords", "}category", "}lpwstr",
-                 "}Manager", "}Company")
+                 "}Manager", "}Company",
+                 # and what an outside attack (December 2026) hid a BSN, phone and e-mail in: the
+                 # core identifier, status and language, the hyperlink base, a custom number
+                 "}identifier", "}contentStatus", "}language", "}HyperlinkBase", "}bstr",
+                 "}i1", "}i2", "}i4", "}i8", "}int", "}ui1", "}ui2", "}ui4", "}ui8", "}uint",
+                 "}r4", "}r8", "}decimal")
 # Parquet key-value metadata written by the tools themselves, not by people: these keys exactly
 # (a key that merely starts so, `pandas_notes`, is a person's; an outside attack, December 2026).
 TECHNICAL_PARQUET_KEYS = frozenset({
@@ -227,7 +232,8 @@ def _item_values(field: ElementTree.Element) -> list[str]:
 
 
 def _workbook_properties(path: Path) -> list[str]:
-    """Title, subject, description, keywords and custom properties of the workbook."""
+    """Title, subject, description, keywords, status, identifier and custom properties (names
+    and values) of the workbook."""
     texts = []
     with zipfile.ZipFile(path) as archive:
         for name in ("docProps/core.xml", "docProps/custom.xml", "docProps/app.xml"):
@@ -235,6 +241,9 @@ def _workbook_properties(path: Path) -> list[str]:
                 root = ElementTree.fromstring(_read_part(archive, name))
                 texts += [e.text.strip() for e in root.iter()
                           if e.tag.endswith(PROPERTY_TAGS) and e.text and e.text.strip()]
+                # a custom property's name is the partner's own text too
+                texts += [e.get("name").strip() for e in root.iter()
+                          if e.tag.endswith("}property") and (e.get("name") or "").strip()]
     return texts
 
 

@@ -387,6 +387,20 @@ def _found_by_attacking() -> list[dict]:
                  with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "docProps/app.xml",
                                    "</Properties>", "<Manager>mw. K. Bakker 06-11223344</Manager>"),
                  "privacy:", ["06-11223344", "K. Bakker"]),
+        _refused("client_as_core_identifier", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "docProps/core.xml",
+                                   "</cp:coreProperties>",
+                                   f"<dc:identifier>bsn {b[6]}</dc:identifier>"
+                                   "<cp:contentStatus>J. Jansen 06-12345679</cp:contentStatus>"),
+                 "privacy:", [b[6], "06-12345679"]),
+        _refused("client_as_custom_property_name", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_zip_part(xlsx_bytes({"trajecten": trajecten()}), "docProps/custom.xml",
+                               '<?xml version="1.0" encoding="UTF-8"?><Properties xmlns="http://schemas.'
+                               'openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://'
+                               'schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><property '
+                               'fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="2" name="mevr. Yilmaz '
+                               'tel 06-22334455"><vt:bool>true</vt:bool></property></Properties>'),
+                 "privacy:", ["06-22334455", "Yilmaz"]),
         _refused("parquet_column_metadata_note", "gemeente", "gemeente__voorzieningen__2025-08.parquet",
                  parquet_bytes(voorzieningen(), column_metadata={
                      "voorziening_id": {"note": f"klant dhr. de Vries, bsn {b[4]}"}}),
