@@ -123,6 +123,10 @@ GEMEENTE_PREFIX_SHARE, GEMEENTE_PREFIX_MIN = 0.9, 5
 INVISIBLE = r"[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff]"
 # Any international number: +32 470 12 34 56, +49 30 1234567 (a Dutch one is matched above too).
 PHONE_INTERNATIONAL = rf"\+[1-9]({SEP}[0-9]){{8,13}}{B}"
+# ... or dialled from here with 00 and a neighbour's or a frequent country's code (0032 470 12 34
+# 56, 0049-30-1234567): judged as the odd shape out below, as zero-padded ids start with 00 too.
+PHONE_DIALLED_ABROAD = (rf"{B}00{SEP}(32|33|34|39|41|43|44|45|46|47|48|49|90|212|213|216|351|352|353|"
+                        rf"355|358|420|597|599)({SEP}[0-9]){{7,11}}{B}")
 PHONE_MIN_DIGITS = 9       # the fewest digits any of the notations above holds
 # Mobile numbers pasted among codes of another form: glued to the letters of an id
 # (HC0612345678, HC31612345678, HC0031612345678 among HC204017..), or a number that lost its
@@ -535,8 +539,9 @@ def _phone_hits(values: pl.Series) -> pl.Series:
     # the odd shape out: glued to letters; or nine digits where nine-digit numbers are few
     glued = candidates.filter(candidates.str.contains(PHONE_GLUED))
     numbers = candidates.filter(candidates.str.contains(r"^[0-9]{9}$"))
-    pasted = [glued, numbers.filter(numbers.str.contains(PHONE_ZERO_LOST))]
-    shares = [glued.len(), numbers.len()]
+    abroad = candidates.filter(text.str.contains(PHONE_DIALLED_ABROAD))
+    pasted = [glued, numbers.filter(numbers.str.contains(PHONE_ZERO_LOST)), abroad]
+    shares = [glued.len(), numbers.len(), abroad.len()]
     return pl.concat([hits, *(p for p, n in zip(pasted, shares) if n <= PASTED_SHARE * values.len())]).unique()
 
 
