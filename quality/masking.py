@@ -13,6 +13,9 @@ from functools import lru_cache
 
 import polars as pl
 
+from quality.header_words import ENTITY_WORDS, FORBIDDEN_NAMES, PERSON_PREFIXES
+from sources.contracts import load_registry
+
 # Numbers as people write them: digits with spaces, dots, dashes, slashes, plus or brackets.
 NUMBER_LIKE = r"^[0-9\s.,\-/+()]+$"
 EMAIL_LIKE = r"@|(?i)[(\[{<]\s*at\s*[)\]}>]"
@@ -57,9 +60,7 @@ HEADER_WORDS = frozenset({
 
 @lru_cache(maxsize=1)
 def _known_words() -> frozenset[str]:
-    """Every word a quoted header may hold (imported late: the privacy rules import this module)."""
-    from quality.privacy import ENTITY_WORDS, FORBIDDEN_NAMES, PERSON_PREFIXES
-    from sources.contracts import load_registry
+    """Every word a quoted header may hold."""
     words = set(HEADER_WORDS) | set(ENTITY_WORDS) | set(PERSON_PREFIXES)
     words |= {word for names in FORBIDDEN_NAMES.values() for word in names}
     words |= {word for contract in load_registry().contracts.values()

@@ -26,6 +26,7 @@ import polars as pl
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
 
+from quality.header_words import ENTITY_WORDS, FORBIDDEN_NAMES, PERSON_PREFIXES
 from quality.masking import safe_column_name, shape
 
 PSEUDONYM = r"^[0-9a-f]{64}$"
@@ -203,41 +204,7 @@ PERSON_NAME = rf"^(({CAPITALISED} ){{1,2}}|(\p{{Lu}}\. ?)+)({TUSSENVOEGSEL} )?{C
 NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
 
 # --- column names -------------------------------------------------------------------------------
-# Checked in this order: 'E-mail adres' is an e-mail column before it is an address.
-FORBIDDEN_NAMES = {
-    "bsn": {"bsn", "burgerservicenummer", "sofinummer", "sofi", "bsnnummer"},
-    "email": {"email", "emailadres", "mail", "mailadres", "emailaddress"},
-    "phone": {
-        "telefoon", "telefoonnummer", "telnr", "tel", "mobiel", "mobielnummer", "gsm", "phone",
-        "phonenumber", "mobile", "telephone",
-    },
-    "birth_date": {
-        "geboortedatum", "gebdatum", "geboortedag", "dob", "birthdate", "dateofbirth", "birthday",
-    },
-    "name": {
-        "naam", "namen", "name", "voornaam", "voornamen", "achternaam", "roepnaam",
-        "geslachtsnaam", "familienaam", "meisjesnaam", "tussenvoegsel", "tussenvoegsels",
-        "voorletters", "initialen", "firstname", "lastname", "surname", "fullname", "givenname",
-        "contactpersoon",
-    },
-    "address": {
-        "straat", "straatnaam", "adres", "address", "woonadres", "postadres", "huisnummer",
-        "huisnr", "huisletter", "huisnummertoevoeging", "postcode", "zipcode", "postalcode",
-        "streetaddress", "street",
-    },
-}
-# "naam" next to one of these names a place or organisation, not a person (buurt_naam).
-ENTITY_WORDS = (
-    "buurt", "wijk", "gemeente", "stadsdeel", "stad", "plaats", "complex", "project", "locatie",
-    "organisatie", "bedrijf", "instelling", "team", "bestand", "product", "regio", "aanbieder",
-    "corporatie", "dataset", "vraag", "categorie", "school", "voorziening", "sheet", "kolom",
-    "soort", "type", "status", "label", "omschrijving", "partner",
-)
-# Compound person words such as klantnaam, huurdernaam.
-PERSON_PREFIXES = (
-    "klant", "client", "huurder", "bewoner", "persoon", "persoons", "patient", "melder",
-    "contact", "ouder", "moeder", "vader", "eigenaar", "medewerker", "behandelaar",
-)
+# The header words (FORBIDDEN_NAMES, ENTITY_WORDS, PERSON_PREFIXES) are in quality/header_words.py.
 COARSE_POSTCODE_NAMES = {"pc4", "postcode4", "postcode_4", "pc_4", "postcode_pc4"}
 BIRTH_PREFIXES = ("geboorte", "geboren", "gebdat", "dob", "birth")
 
