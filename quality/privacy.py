@@ -112,9 +112,10 @@ TITLED_NAME = (
 )
 INITIALS_NAME = (r"^(\p{Lu}\. ?){1,4}((van|de|der|den|het|ter|ten|te|op|in|el) ){0,3}"
                  r"\p{Lu}\p{Ll}+(-\p{Lu}\p{Ll}+)?$")
-# Ids prefixed with a CBS gemeente code (0599-1234567) are codes, not phone numbers: judged
-# over the column (one shared 4-digit prefix before a separator in almost every value).
-GEMEENTE_PREFIX = r"^(?<prefix>0[0-9]{3})[ \-_./]"
+# Ids prefixed with a CBS gemeente code (0599-1234567, also after the id's letters:
+# VHE-0599-001234) are codes, not phone numbers: judged over the column (one shared 4-digit
+# prefix before a separator in almost every value).
+GEMEENTE_PREFIX = r"^(?:[A-Za-z]+[ \-_./]?)?(?<prefix>0[0-9]{3})[ \-_./]"
 GEMEENTE_PREFIX_SHARE, GEMEENTE_PREFIX_MIN = 0.9, 5
 
 # Characters that show nothing but split a number or address for a regex.
@@ -502,7 +503,7 @@ def _phone_hits(values: pl.Series) -> pl.Series:
     hits = candidates.filter(text.str.contains(PHONE) | text.str.contains(PHONE_INTERNATIONAL))
     prefix = _shared_gemeente_prefix(values) if hits.len() else None
     if prefix:
-        hits = hits.filter(~hits.str.starts_with(prefix))
+        hits = hits.filter(~(hits.str.extract(GEMEENTE_PREFIX, 1) == prefix).fill_null(False))
     # the odd shape out: glued to letters; or nine digits where nine-digit numbers are few
     glued = candidates.filter(candidates.str.contains(PHONE_GLUED))
     numbers = candidates.filter(candidates.str.contains(r"^[0-9]{9}$"))

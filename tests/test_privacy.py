@@ -592,6 +592,8 @@ def test_normalised_notations_are_found(rule, value):
         [f"2024HV{i}" for i in range(100, 160)],            # one prefix, one width: a scheme
         [f"0599-{1234567 + 7919 * i}" for i in range(60)],  # CBS gemeente code prefix
         [f"0599-{123456 + 791 * i}" for i in range(60)],    # ... also when phone-shaped
+        [f"VHE-0599-{i:06d}" for i in range(1, 300)],       # ... also after the id's letters
+        [f"VHE.0599.{i:06d}" for i in range(1, 300)],
         [f"CX-{10 + i}-{i % 9}0" for i in range(40)],       # old-sidecode shape, constant letters
         [f"HC{i:04d}" for i in range(40)],                  # glued letters + digits
         ["NL91ABNA0417164301"] * 3,                         # IBAN shape failing mod-97
@@ -632,6 +634,8 @@ def test_a_numbering_scheme_shaped_like_mobile_numbers_is_not_a_phone(values):
 
 def test_a_phone_number_among_gemeente_prefixed_ids_is_still_found():
     values = [f"0599-{123456 + 791 * i}" for i in range(60)] + ["06-12345678"]
+    assert rules_of(scan(one_column("code", values))) == {("phone", "code")}
+    values = [f"VHE-0599-{i:06d}" for i in range(1, 300)] + ["VHE-06-12345678"]
     assert rules_of(scan(one_column("code", values))) == {("phone", "code")}
 
 
