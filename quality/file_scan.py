@@ -61,7 +61,7 @@ PROPERTY_TAGS = ("}title", "}subject", "}description", "}keywords", "}category",
                  "}Manager", "}Company",
                  # and what an outside attack (December 2026) hid a BSN, phone and e-mail in: the
                  # core identifier, status and language, the hyperlink base, a custom number
-                 "}identifier", "}contentStatus", "}language", "}HyperlinkBase", "}bstr",
+                 "}identifier", "}contentStatus", "}language", "}HyperlinkBase", "}bstr", "}lpstr",
                  "}i1", "}i2", "}i4", "}i8", "}int", "}ui1", "}ui2", "}ui4", "}ui8", "}uint",
                  "}r4", "}r8", "}decimal")
 # Parquet key-value metadata written by the tools themselves, not by people: these keys exactly
@@ -236,6 +236,10 @@ def _workbook_properties(path: Path) -> list[str]:
     and values) of the workbook."""
     texts = []
     with zipfile.ZipFile(path) as archive:
+        # custom XML parts (customXml/item1.xml) are the partner's own data too: all their text
+        custom = [n for n in archive.namelist() if re.match(r"^customXml/item[0-9]*\.xml$", n)]
+        for name in custom:
+            texts += [t.strip() for t in ElementTree.fromstring(_read_part(archive, name)).itertext() if t.strip()]
         for name in ("docProps/core.xml", "docProps/custom.xml", "docProps/app.xml"):
             if name in archive.namelist():
                 root = ElementTree.fromstring(_read_part(archive, name))
