@@ -637,15 +637,15 @@ VALUE_RULES = {
 }
 
 
-# Ids join their parts with underscores, colons or dots: HC_0612345678, 3024AB:12,
-# Schiedamseweg.12B, Dhr_Jansen_01, 99.XXB.1 (an outside attack, December 2026, had each
-# loaded). Every rule also reads such values with those as spaces; a hit found only so counts as the odd shape out of its column
+# Ids join their parts with underscores, colons, dots, slashes or plus signs: HC_0612345678,
+# 3024AB:12, Schiedamseweg.12B, Dhr/Jansen/01, Mathenesserlaan+110, 99.XXB.1 (two outside attacks,
+# December 2026, had each loaded). Every rule also reads such values with those as spaces; a hit found only so counts as the odd shape out of its column
 # (PASTED_SHARE), as a phone glued to letters does: a column of VHE_06... ids is a scheme.
-JOINED = r"[_:.]+"
+JOINED = r"[_:./+]+"
 
 
 def _joined_hits(rule: str, joined: pl.Series, spaced: pl.Series, found: pl.Series, of: int) -> pl.Series:
-    """Those of the `joined` values (`spaced`: with their underscores, colons and dots as spaces) that
+    """Those of the `joined` values (`spaced`: with those joining characters as spaces) that
     `rule` finds only as spaced, when they are few enough among the column's `of` distinct values
     to be pasted in, else none."""
     if joined.len() == 0 or not GATES[rule](spaced).any():
