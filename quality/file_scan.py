@@ -59,8 +59,8 @@ WHERE = {
 # Document properties that describe the content (not the author: an employee's name is fine).
 PROPERTY_TAGS = ("}title", "}subject", "}description", "}keywords", "}category", "}lpwstr",
                  "}Manager", "}Company",
-                 # and what an outside attack (December 2026) hid a BSN, phone and e-mail in: the
-                 # core identifier, status and language, the hyperlink base, a custom number
+                 # and what two outside attacks (December 2026) hid a BSN, phone and e-mail in: the
+                 # core identifier, status and language, the hyperlink base, custom strings and numbers
                  "}identifier", "}contentStatus", "}language", "}HyperlinkBase", "}bstr", "}lpstr",
                  "}i1", "}i2", "}i4", "}i8", "}int", "}ui1", "}ui2", "}ui4", "}ui8", "}uint",
                  "}r4", "}r8", "}decimal")
@@ -233,7 +233,7 @@ def _item_values(field: ElementTree.Element) -> list[str]:
 
 def _workbook_properties(path: Path) -> list[str]:
     """Title, subject, description, keywords, status, identifier and custom properties (names
-    and values) of the workbook."""
+    and values) of the workbook, and the text of its custom XML parts."""
     texts = []
     with zipfile.ZipFile(path) as archive:
         # custom XML parts (customXml/item1.xml) are the partner's own data too: all their text

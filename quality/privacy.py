@@ -18,9 +18,9 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from datetime import date
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 import polars as pl

@@ -119,8 +119,9 @@ def _check_columns(outcome: Outcome, headers: list[str], contract: Contract) -> 
                        f"Required columns are missing: {', '.join(missing)}.")
     if unknown:
         # By position as well: a header the receipt does not know is shown by its shape only.
-        shown_nl = ", ".join(f"{safe_column_name(h)} (kolom {headers.index(h) + 1})" for h in unknown[:5])
-        shown_en = ", ".join(f"{safe_column_name(h)} (column {headers.index(h) + 1})" for h in unknown[:5])
+        named = [(safe_column_name(h), headers.index(h) + 1) for h in unknown[:5]]
+        shown_nl = ", ".join(f"{name} (kolom {position})" for name, position in named)
+        shown_en = ", ".join(f"{name} (column {position})" for name, position in named)
         outcome.refuse("unknown_columns",
                        f"Onbekende kolommen ({len(unknown)}), bijvoorbeeld: {shown_nl}. Lever alleen de "
                        f"kolommen uit de afspraak: {', '.join(contract.column_names)}.",
