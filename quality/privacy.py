@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+import phonenumbers
 import polars as pl
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
@@ -46,12 +47,12 @@ NOT_HASHED = (r"^[0-9]*(?:[a-f][0-9]*){0,2}$|" + "|".join(f"{c}{{12}}" for c in 
 # obfuscated "(at)" or " dot ", Excel's 1.23456782E8. The patterns below run on those forms.
 B = r"(?-u:\b)"
 EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
-# E-mail obfuscations people type to fool harvesters: (at) [at] {at} <at> " at " apenstaartje.
+# E-mail obfuscations people type to fool harvesters: (at) [at] {at} <at> " at " -at- apenstaartje.
 # Also URL and HTML escapes (%40, &#64;); full-width forms are folded by NFKC first.
-AT_WORD = (r"(?i)\s*[(\[{<]\s*(at|@|apenstaartje)\s*[)\]}>]\s*|\s+(at|apenstaartje)\s+|\s*@\s*"
+AT_WORD = (r"(?i)\s*[(\[{<]\s*(at|@|apenstaartje)\s*[)\]}>]\s*|[\s\-_]+(at|apenstaartje)[\s\-_]+|\s*@\s*"
            r"|%40|&#0*64;|&#x0*40;|&commat;")
 EMAIL_HINT = r"(?i)@|at|%40|&#|&commat;|\uff20|\ufe6b"
-DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt)\s*[)\]}>]\s*|\s+(dot|punt)\s+"
+DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt)\s*[)\]}>]\s*|[\s\-_]+(dot|punt)[\s\-_]+"
 # Dates and times are blanked before phone numbers are sought: 06-12-2023 10:00 is no number.
 DATE_OR_TIME = (
     rf"{B}[0-9]{{1,2}}[\-/.][0-9]{{1,2}}[\-/.][0-9]{{4}}{B}|{B}[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}{B}"
@@ -86,10 +87,12 @@ ADDRESS_CODE_SUFFIX_NUMBER = rf"(?i)({STREET_SUFFIXES})[\-_]?[0-9]"
 IBAN_TOKEN = rf"{B}[A-Z]{{2}}[0-9]{{2}}( ?[A-Z0-9]{{4}}){{2,7}}( ?[A-Z0-9]{{1,3}})?{B}"
 IBAN_CHANCE = 1 / 97       # a random string of IBAN shape passes mod-97 about once in 97
 # An IBAN glued inside an id ('HCNL91ABNA0417164300', 'HC-0000025NL91ABNA0417164300'): a letter
-# or digit right before its country code, so no word boundary. A fast first pass finds such a run
-# (15 letters and digits at least: the shortest IBAN); every start inside it is then tried.
-IBAN_GLUED = r"[A-Z0-9][A-Z]{2}[0-9]{2}[A-Z0-9]{11}"
-IBAN_GLUED_STARTS = re.compile(r"(?<=[A-Z0-9])(?=([A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}))")
+# or digit right before its country code, so no word boundary; or at the start of a value grouped
+# otherwise than in fours ('NL9 1AB NA0 417 164 300', an outside attack). Read with the separators
+# taken out, a fast first pass finds such a run (15 letters and digits at least: the shortest
+# IBAN); every start inside it is then tried.
+IBAN_GLUED = r"(^|[A-Z0-9])[A-Z]{2}[0-9]{2}[A-Z0-9]{11}"
+IBAN_GLUED_STARTS = re.compile(r"(?:^|(?<=[A-Z0-9]))(?=([A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}))")
 # Dutch licence plates by sidecode (RDW), '·' marking the dash. Sidecodes 4-14 use no vowels.
 L, C = "[A-Z]", "[BDFGHJKLMNPRSTVWXZ]"  # no vowels, no C or Q from sidecode 4 on
 SIDECODES = {
@@ -127,10 +130,11 @@ INVISIBLE = (r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-
              r"\U000e0000-\U000e01ef]")   # and the tag and supplementary variation selector blocks
 # Any international number: +32 470 12 34 56, +49 30 1234567 (a Dutch one is matched above too).
 PHONE_INTERNATIONAL = rf"\+[1-9]({SEP}[0-9]){{8,13}}{B}"
-# ... or dialled from here with 00 and a neighbour's or a frequent country's code (0032 470 12 34
-# 56, 0049-30-1234567): judged as the odd shape out below, as zero-padded ids start with 00 too.
-PHONE_DIALLED_ABROAD = (rf"{B}00{SEP}(32|33|34|39|41|43|44|45|46|47|48|49|90|212|213|216|351|352|353|"
-                        rf"355|358|420|597|599)({SEP}[0-9]){{7,11}}{B}")
+# ... or dialled from here with 00 (0032 470 12 34 56, 0040-721-234-567): zero-padded ids start
+# with 00 too, so such a value counts only as the odd shape out of its column, and only when it is
+# a valid number of its country's numbering plan (phonenumbers, Google's libphonenumber data: a
+# hand-kept list of country codes let 0040, 0030, 001 and 0061 through, an outside attack).
+PHONE_DIALLED_ABROAD = rf"{B}00{SEP}[1-9]({SEP}[0-9]){{7,13}}{B}"
 PHONE_MIN_DIGITS = 9       # the fewest digits any of the notations above holds
 # Mobile numbers pasted among codes of another form: glued to the letters of an id
 # (HC0612345678, HC31612345678, HC0031612345678 among HC204017..), or a number that lost its
@@ -147,6 +151,8 @@ PASTED_SHARE = 0.2
 # and digits (contract_sql.ID_PATTERN: - . _ : /); one or two of them between groups
 # (111_222_333, 111/222/333, 111..222..333).
 ID_SEPARATOR = r"[ .\-_/:]"
+# How every IBAN starts: country code and check digits, perhaps split ('NL9 1AB NA0 ...').
+IBAN_START = rf"[A-Za-z]{{2}}[0-9]{ID_SEPARATOR}*[0-9]"
 DIGIT_SEPARATORS = rf"{ID_SEPARATOR}{{1,2}}"
 # The same, or a thousands comma (799,642,630): what a number written out may hold between digits.
 NUMBER_SEPARATOR = r"[ .,\-_/:]"
@@ -332,7 +338,7 @@ def _folded(frame: pl.DataFrame) -> pl.DataFrame:
 GATES = {
     "email": lambda v: v.str.contains(EMAIL_HINT),
     "phone": lambda v: v.str.contains(r"[0-9](?:[^0-9]*[0-9]){%d}" % (PHONE_MIN_DIGITS - 1)),
-    "iban": lambda v: v.str.contains(r"[A-Za-z]{2}[0-9]{2}"),
+    "iban": lambda v: v.str.contains(IBAN_START),
     "kenteken": lambda v: v.str.contains(r"[A-Za-z]") & v.str.contains(r"[0-9]"),
     "postcode_huisnummer": lambda v: v.str.contains(r"[1-9][0-9]{3}[ \-_.]?[A-Za-z]{2}"),
     "address": lambda v: v.str.contains(ADDRESS_SUFFIX_NUMBER) | v.str.contains(ADDRESS_CODE_SUFFIX_NUMBER),
@@ -512,10 +518,21 @@ def _phone_hits(values: pl.Series) -> pl.Series:
     # the odd shape out: glued to letters; or nine digits where nine-digit numbers are few
     glued = candidates.filter(candidates.str.contains(PHONE_GLUED))
     numbers = candidates.filter(candidates.str.contains(r"^[0-9]{9}$"))
-    abroad = candidates.filter(text.str.contains(PHONE_DIALLED_ABROAD))
-    pasted = [glued, numbers.filter(numbers.str.contains(PHONE_ZERO_LOST)), abroad]
-    shares = [glued.len(), numbers.len(), abroad.len()]
+    dialled = pl.DataFrame({"value": candidates, "number": text.str.extract(PHONE_DIALLED_ABROAD, 0)}
+                           ).drop_nulls("number")
+    pasted = [glued, numbers.filter(numbers.str.contains(PHONE_ZERO_LOST)), dialled["value"]]
+    shares = [glued.len(), numbers.len(), dialled.height]
+    if dialled.height <= PASTED_SHARE * values.len():   # only then worth checking each number
+        pasted[2] = dialled.filter(pl.col("number").map_elements(_dialled_abroad, return_dtype=pl.Boolean))["value"]
     return pl.concat([hits, *(p for p, n in zip(pasted, shares) if n <= PASTED_SHARE * values.len())]).unique()
+
+
+def _dialled_abroad(number: str) -> bool:
+    """Is '00 40 721 234 567' a valid foreign number (country code and national number)?"""
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse("+" + re.sub(r"[^0-9]", "", number)[2:]))
+    except phonenumbers.NumberParseException:
+        return False
 
 
 def _shared_gemeente_prefix(values: pl.Series) -> str | None:
@@ -531,7 +548,7 @@ def _shared_gemeente_prefix(values: pl.Series) -> str | None:
 
 def _iban_hits(values: pl.Series) -> pl.Series:
     """IBAN-shaped tokens that pass mod-97 (python-stdnum), judged against chance per column."""
-    values = values.filter(values.str.contains(r"[A-Za-z]{2}[0-9]{2}"))  # how every IBAN starts
+    values = values.filter(values.str.contains(IBAN_START))
     # Groups may be split by any separator an id allows, or two (NL91_ABNA_0417_1643_00,
     # NL91--ABNA--...): each run of them is read as the one space IBAN_TOKEN expects.
     tokens = pl.DataFrame({"value": values}).with_columns(
@@ -549,15 +566,19 @@ def _iban_hits(values: pl.Series) -> pl.Series:
 
 
 def _glued_iban_tokens(values: pl.Series) -> pl.DataFrame:
-    """(value, token) for every IBAN-shaped run that starts right after a letter or digit, read
-    with the separators an id allows taken out ('HC NL91 ABNA 0417 1643 00' too): each start
-    inside the value is a token of its own, judged like any token against chance. Pseudonyms
+    """(value, token) for every IBAN-shaped run that starts right after a letter or digit, or at
+    the value's start, read with the separators an id allows taken out ('HC NL91 ABNA 0417 1643
+    00', 'NL9 1AB NA0 417 164 300' too): each start inside the value is a token of its own,
+    judged like any token against chance. Pseudonyms
     (64 hex digits) hold no IBAN: every country code has a letter past 'F'."""
     values = values.filter(~values.str.contains(PSEUDONYM))
     joined = values.str.to_uppercase().str.replace_all(rf"{ID_SEPARATOR}+", "")
     glued = pl.DataFrame({"value": values, "joined": joined}).filter(pl.col("joined").str.contains(IBAN_GLUED))
+    # A run at the value's very start is how many ids begin ('HC-0000025…' reads 'HC0000025…'):
+    # kept only when it is a valid IBAN, so it does not count as a chance failure of the column.
     pairs = [(value, match.group(1)) for value, text in glued.iter_rows()
-             for match in IBAN_GLUED_STARTS.finditer(text)]
+             for match in IBAN_GLUED_STARTS.finditer(text)
+             if match.start() or _valid_iban_prefix(match.group(1))]
     return pl.DataFrame(pairs, schema={"value": pl.String, "token": pl.String}, orient="row")
 
 
