@@ -209,7 +209,14 @@ CATEGORY_NOTE_WORDS = 3    # an unlisted value this long in a category column is
 # --- names by value -----------------------------------------------------------------------------
 TUSSENVOEGSEL = r"(van|de|der|den|het|ter|ten|te|op|in|'t|van de|van der|van den|van het|in 't|op de)"
 CAPITALISED = r"\p{Lu}\p{Ll}+(-\p{Lu}\p{Ll}+)?"
+SURNAME = r"(\p{Lu}\p{Ll}+|\p{Lu}{2,})"   # capitalised, or in capitals
 PERSON_NAME = rf"^(({CAPITALISED} ){{1,2}}|(\p{{Lu}}\. ?)+)({TUSSENVOEGSEL} )?{CAPITALISED}$"
+# A surname before its initials, as registers list people ('Jansen, J.', 'DE VRIES, J.P.',
+# 'Jansen J.'; an outside attack typed them into category columns): a name in any column. Bare,
+# with neither comma nor dots ('JANSEN J'), it reads as a category does ('Fase B', 'LABEL A')
+# and is left.
+SURNAME_FIRST = rf"^((?i:{TUSSENVOEGSEL}) )?{SURNAME}([\- ]((?i:{TUSSENVOEGSEL}) )?{SURNAME})?"
+SURNAME_INITIALS = SURNAME_FIRST + r"(, ?(\p{Lu}\.? ?){1,4}| (\p{Lu}\. ?){1,4})$"
 NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
 
 # --- column names -------------------------------------------------------------------------------
@@ -346,7 +353,7 @@ GATES = {
     "bsn": lambda v: (v.str.contains(r"^[0-9]{8,9}$") | v.str.contains(BSN_DIGITS)
                       | v.str.strip_chars().str.contains(EXCEL_NUMBER)),
     "birth_date": lambda v: v.str.contains(r"[\-/.](19|20)[0-9]{2}|(19|20)[0-9]{2}-|\p{L}[0-9]{8}"),
-    "person_name": lambda v: v.str.contains(r"\p{Lu}\p{Ll}"),
+    "person_name": lambda v: v.str.contains(r"\p{Lu}\p{Ll}|\p{Lu}, ?\p{Lu}|\p{Lu} \p{Lu}\."),
     # A finding needs a value of at least three words (CATEGORY_NOTE_WORDS, the fewest).
     "free_text": lambda v: v.str.count_matches(" ", literal=True) >= CATEGORY_NOTE_WORDS - 1,
 }
@@ -921,8 +928,9 @@ def _free_text_findings(frame: pl.DataFrame, column: str,
 def _person_name_findings(frame: pl.DataFrame, column: str,
                           agreed: Collection[str] | None = None) -> list[PrivacyFinding]:
     """Names: most values look like 'Jan de Vries' and are mostly distinct; or any value written
-    as initials and a surname ('J.P. de Vries'); or, in a category column, any value outside the
-    agreed list that reads as a name (one name typed among the categories)."""
+    as initials and a surname ('J.P. de Vries') or the other way round ('Jansen, J.'); or, in a
+    category column, any value outside the agreed list that reads as a name (one name typed among
+    the categories)."""
     values = frame[column].drop_nulls()
     # Every name pattern below holds a capital followed by a small letter; codes are dropped here.
     candidates = values.filter(values.str.contains(r"\p{Lu}\p{Ll}"))
@@ -934,11 +942,13 @@ def _person_name_findings(frame: pl.DataFrame, column: str,
                        and names.n_unique() >= NAME_DISTINCT_SHARE * names.len())
     if not column_of_names:
         stray = candidates.str.contains(INITIALS_NAME)
+        surname_first = values.str.contains(SURNAME_INITIALS)
         if agreed is not None:  # 'Doel Bereikt' is the agreed doel_bereikt written by hand
             allowed = [value.lower().replace("_", " ") for value in agreed]
+
             written = candidates.str.to_lowercase().str.replace_all(r"[_\s]+", " ").str.strip_chars()
             stray = stray | (candidates.str.contains(PERSON_NAME) & ~written.is_in(allowed))
-        names = candidates.filter(stray)
+        names = pl.concat([candidates.filter(stray), values.filter(surname_first)])
     if names.len() == 0:
         return []
     return [_finding(
