@@ -57,6 +57,8 @@ DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt)\s*[)\]}>]\s*|[\s\-_]+(dot|punt)[\s\-_]+
 DATE_OR_TIME = (
     rf"{B}[0-9]{{1,2}}[\-/.][0-9]{{1,2}}[\-/.][0-9]{{4}}{B}|{B}[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}{B}"
     rf"|{B}[0-9]{{1,2}}:[0-9]{{2}}(:[0-9]{{2}})?{B}"
+    # joined by underscores inside an id (TR_01_03_2025_7): no word boundary, a year's century
+    r"|(?:^|[^0-9])([0-9]{1,2}_[0-9]{1,2}_(19|20)[0-9]{2}|(19|20)[0-9]{2}_[0-9]{1,2}_[0-9]{1,2})(?:[^0-9]|$)"
 )
 # A Dutch number in any notation: +31 / 0031 / 0, then nine digits with spaces, dots, dashes,
 # slashes or brackets between them (06-12345678, 010 - 123 45 67, +31 (0)6 1234 5678, 06.12.34.56.78).
@@ -188,9 +190,11 @@ BSN_OUTLIER_CELLS = 10     # ...unless the rest of the column (this many cells) 
 FULL_DATE = r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{4})([ T].*)?$"
 
 # A full date, ISO or Dutch, also inside an id (2019-03-12-01): its year is what is judged.
+# Underscores join a date too (KB_12_03_1985, an outside attack): no word boundary there, so
+# the digits on either side are what may not run on.
 STRAY_DATE = (
-    r"(?-u:\b)(?:[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.]((?:19|20)[0-9]{2})"
-    r"|((?:19|20)[0-9]{2})-[0-9]{1,2}-[0-9]{1,2})(?-u:\b)"
+    r"(?:^|[^0-9])(?:[0-9]{1,2}[\-/._][0-9]{1,2}[\-/._]((?:19|20)[0-9]{2})"
+    r"|((?:19|20)[0-9]{2})[\-_][0-9]{1,2}[\-_][0-9]{1,2})(?:[^0-9]|$)"
 )
 STRAY_DATE_MIN_AGE = 12
 # The same date written without separators, glued to the letters of a client code (JV19850312,
@@ -352,7 +356,7 @@ GATES = {
     "name": lambda v: v.str.contains(TITLED_NAME),
     "bsn": lambda v: (v.str.contains(r"^[0-9]{8,9}$") | v.str.contains(BSN_DIGITS)
                       | v.str.strip_chars().str.contains(EXCEL_NUMBER)),
-    "birth_date": lambda v: v.str.contains(r"[\-/.](19|20)[0-9]{2}|(19|20)[0-9]{2}-|\p{L}[0-9]{8}"),
+    "birth_date": lambda v: v.str.contains(r"[\-/._](19|20)[0-9]{2}|(19|20)[0-9]{2}[\-_]|\p{L}[0-9]{8}"),
     "person_name": lambda v: v.str.contains(r"\p{Lu}\p{Ll}|\p{Lu}, ?\p{Lu}|\p{Lu} \p{Lu}\."),
     # A finding needs a value of at least three words (CATEGORY_NOTE_WORDS, the fewest).
     "free_text": lambda v: v.str.count_matches(" ", literal=True) >= CATEGORY_NOTE_WORDS - 1,
@@ -693,7 +697,9 @@ def _pattern_findings(frame: pl.DataFrame, columns: list[str],
         if distinct.len() == 0:
             continue
         joined = distinct.filter(distinct.str.contains(JOINED))
-        spaced = joined.str.replace_all(JOINED, " ")
+        # a date is blanked before its joins become spaces, as it is for the phone rule
+        # (TR_02_03_2025_29 spaced read as 020-3202529)
+        spaced = joined.str.replace_all(DATE_OR_TIME, " # ").str.replace_all(JOINED, " ")
         for rule, hits_of in VALUE_RULES.items():
             hits = hits_of(distinct) if rule in gates[column] else distinct.clear()
             hits = pl.concat([hits, _joined_hits(rule, joined, spaced, hits, distinct.len())])
@@ -965,7 +971,7 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
     category): a date of birth until proven otherwise. `distinct`: the column's distinct values."""
     # A year with a date separator beside it, as both forms of STRAY_DATE have.
     compact = _compact_birth_dates(distinct)
-    distinct = distinct.filter(distinct.str.contains(r"[\-/.](19|20)[0-9]{2}|(19|20)[0-9]{2}-"))
+    distinct = distinct.filter(distinct.str.contains(r"[\-/._](19|20)[0-9]{2}|(19|20)[0-9]{2}[\-_]"))
     years = distinct.str.extract(STRAY_DATE, 1).fill_null(distinct.str.extract(STRAY_DATE, 2))
     years = years.cast(pl.Int32, strict=False)
     old = pl.concat([compact, distinct.filter(years.is_not_null() & (years >= 1900)
