@@ -57,7 +57,8 @@ DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt)\s*[)\]}>]\s*|[\s\-_]+(dot|punt)[\s\-_]+
 DATE_OR_TIME = (
     rf"{B}[0-9]{{1,2}}[\-/.][0-9]{{1,2}}[\-/.][0-9]{{4}}{B}|{B}[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}{B}"
     rf"|{B}[0-9]{{1,2}}:[0-9]{{2}}(:[0-9]{{2}})?{B}"
-    # joined by underscores inside an id (TR_01_03_2025_7): no word boundary, a year's century
+    # joined by underscores inside an id (TR_01_03_2025_7): no word boundary there, so a year
+    # of 19xx or 20xx and no digit running on either side
     r"|(?:^|[^0-9])([0-9]{1,2}_[0-9]{1,2}_(19|20)[0-9]{2}|(19|20)[0-9]{2}_[0-9]{1,2}_[0-9]{1,2})(?:[^0-9]|$)"
 )
 # A Dutch number in any notation: +31 / 0031 / 0, then nine digits with spaces, dots, dashes,
@@ -580,8 +581,8 @@ def _glued_iban_tokens(values: pl.Series) -> pl.DataFrame:
     """(value, token) for every IBAN-shaped run that starts right after a letter or digit, or at
     the value's start, read with the separators an id allows taken out ('HC NL91 ABNA 0417 1643
     00', 'NL9 1AB NA0 417 164 300' too): each start inside the value is a token of its own,
-    judged like any token against chance. Pseudonyms
-    (64 hex digits) hold no IBAN: every country code has a letter past 'F'."""
+    judged like any token against chance. Pseudonyms (64 hex digits) hold no IBAN: every
+    country code has a letter past 'F'."""
     values = values.filter(~values.str.contains(PSEUDONYM))
     joined = values.str.to_uppercase().str.replace_all(rf"{ID_SEPARATOR}+", "")
     glued = pl.DataFrame({"value": values, "joined": joined}).filter(pl.col("joined").str.contains(IBAN_GLUED))
@@ -951,7 +952,6 @@ def _person_name_findings(frame: pl.DataFrame, column: str,
         surname_first = values.str.contains(SURNAME_INITIALS)
         if agreed is not None:  # 'Doel Bereikt' is the agreed doel_bereikt written by hand
             allowed = [value.lower().replace("_", " ") for value in agreed]
-
             written = candidates.str.to_lowercase().str.replace_all(r"[_\s]+", " ").str.strip_chars()
             stray = stray | (candidates.str.contains(PERSON_NAME) & ~written.is_in(allowed))
         names = pl.concat([candidates.filter(stray), values.filter(surname_first)])
