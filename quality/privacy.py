@@ -47,19 +47,30 @@ NOT_HASHED = (r"^[0-9]*(?:[a-f][0-9]*){0,2}$|" + "|".join(f"{c}{{12}}" for c in 
 # obfuscated "(at)" or " dot ", Excel's 1.23456782E8. The patterns below run on those forms.
 B = r"(?-u:\b)"
 EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
-# E-mail obfuscations people type to fool harvesters: (at) [at] {at} <at> " at " -at- apenstaartje.
+# E-mail obfuscations people type to fool harvesters: (at) [at] {at} <at> " at " -at-
+# apenstaartje (and (a), see AT_LETTER), and a dot as (dot), " dot ", -punt- or %2E.
 # Also URL and HTML escapes (%40, &#64;); full-width forms are folded by NFKC first.
 AT_WORD = (r"(?i)\s*[(\[{<]\s*(at|@|apenstaartje)\s*[)\]}>]\s*|[\s\-_]+(at|apenstaartje)[\s\-_]+|\s*@\s*"
            r"|%40|&#0*64;|&#x0*40;|&commat;")
-EMAIL_HINT = r"(?i)@|at|%40|&#|&commat;|\uff20|\ufe6b"
-DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt)\s*[)\]}>]\s*|[\s\-_]+(dot|punt)[\s\-_]+"
+EMAIL_HINT = r"(?i)@|at|[(\[]a[)\]]|%40|&#|&commat;|\uff20|\ufe6b"
+# '(a)' for the @ only between the address's letters (j.jansen(a)example.nl), not 'Groep (A) 2.'
+AT_LETTER = r"(?i)([a-z0-9])[(\[]a[)\]]([a-z0-9])"
+DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt)\s*[)\]}>]\s*|[\s\-_]+(dot|punt)[\s\-_]+|%2e"
 # Dates and times are blanked before phone numbers are sought: 06-12-2023 10:00 is no number.
+# Only what can be one: a day and month of 1-31 (either order), a year of 19xx or 20xx, a time
+# of the day ('00-44-7911-123456' is a phone number dialled abroad, not 00-44-7911; an outside
+# attack).
+DAY = r"(0?[1-9]|[12][0-9]|3[01])"
+YEAR = r"(19|20)[0-9]{2}"
 DATE_OR_TIME = (
-    rf"{B}[0-9]{{1,2}}[\-/.][0-9]{{1,2}}[\-/.][0-9]{{4}}{B}|{B}[0-9]{{4}}-[0-9]{{1,2}}-[0-9]{{1,2}}{B}"
-    rf"|{B}[0-9]{{1,2}}:[0-9]{{2}}(:[0-9]{{2}})?{B}"
-    # joined by underscores inside an id (TR_01_03_2025_7): no word boundary there, so a year
-    # of 19xx or 20xx and no digit running on either side
-    r"|(?:^|[^0-9])([0-9]{1,2}_[0-9]{1,2}_(19|20)[0-9]{2}|(19|20)[0-9]{2}_[0-9]{1,2}_[0-9]{1,2})(?:[^0-9]|$)"
+    rf"{B}{DAY}[\-/.]{DAY}[\-/.]{YEAR}{B}|{B}{YEAR}-{DAY}-{DAY}{B}"
+    rf"|{B}([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?{B}"
+    # joined by underscores inside an id (TR_01_03_2025_7): no word boundary there, so no digit
+    # may run on either side
+    rf"|(?:^|[^0-9])({DAY}_{DAY}_{YEAR}|{YEAR}_{DAY}_{DAY})(?:[^0-9]|$)"
+    # or written without separators as an id's first part (01012024-00 is no 010 number)
+    r"|(?:^|[^0-9])((0[1-9]|[12][0-9]|3[01])(0[1-9]|1[0-2])(19|20)[0-9]{2}"
+    r"|(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01]))(?:[^0-9]|$)"
 )
 # A Dutch number in any notation: +31 / 0031 / 0, then nine digits with spaces, dots, dashes,
 # slashes or brackets between them (06-12345678, 010 - 123 45 67, +31 (0)6 1234 5678, 06.12.34.56.78).
@@ -137,7 +148,7 @@ PHONE_INTERNATIONAL = rf"\+[1-9]({SEP}[0-9]){{8,13}}{B}"
 # with 00 too, so such a value counts only as the odd shape out of its column, and only when it is
 # a valid number of its country's numbering plan (phonenumbers, Google's libphonenumber data: a
 # hand-kept list of country codes let 0040, 0030, 001 and 0061 through, an outside attack).
-PHONE_DIALLED_ABROAD = rf"{B}00{SEP}[1-9]({SEP}[0-9]){{7,13}}{B}"
+PHONE_DIALLED_ABROAD = rf"(?:^|[^0-9])00{SEP}[1-9]({SEP}[0-9]){{7,13}}{B}"   # also behind letters (TEL0044…)
 PHONE_MIN_DIGITS = 9       # the fewest digits any of the notations above holds
 # Mobile numbers pasted among codes of another form: glued to the letters of an id
 # (HC0612345678, HC31612345678, HC0031612345678 among HC204017..), or a number that lost its
@@ -154,11 +165,14 @@ PASTED_SHARE = 0.2
 # and digits (contract_sql.ID_PATTERN: - . _ : /); one or two of them between groups
 # (111_222_333, 111/222/333, 111..222..333).
 ID_SEPARATOR = r"[ .\-_/:]"
-# How every IBAN starts: country code and check digits, perhaps split ('NL9 1AB NA0 ...').
-IBAN_START = rf"[A-Za-z]{{2}}[0-9]{ID_SEPARATOR}*[0-9]"
-DIGIT_SEPARATORS = rf"{ID_SEPARATOR}{{1,2}}"
+# How every IBAN starts: country code and check digits, perhaps split ('NL9 1AB NA0 ...', 'NL:91:AB').
+IBAN_START = rf"[A-Za-z]{ID_SEPARATOR}*[A-Za-z]{ID_SEPARATOR}*[0-9]{ID_SEPARATOR}*[0-9]"
+# Between the digits of a number typed by hand also a plus, a bar, a middle dot or a tab, and up
+# to three of them (111 - 222 - 333, 111+222+333, 111|222|333: an outside attack).
+DIGIT_JOINER = r"[ .\-_/:+|\u00b7\t]"
+DIGIT_SEPARATORS = rf"{DIGIT_JOINER}{{1,3}}"
 # The same, or a thousands comma (799,642,630): what a number written out may hold between digits.
-NUMBER_SEPARATOR = r"[ .,\-_/:]"
+NUMBER_SEPARATOR = r"[ .,\-_/:+|\u00b7\t]"
 # Candidates: a number of 8-9 digits written whole or in groups (123 456 782, 1234.56.782,
 # 123-45-6782), and 9 digits at the start or end of a longer digit run (a BSN glued to a
 # sequence number: 12345678201). Each kind is judged on its own against chance.
@@ -179,7 +193,7 @@ EXCEL_NUMBER = r"^[0-9]([.,][0-9]+)?[eE]\+?[0-9]{1,2}$|^[0-9]{8,9}[.,]0+$"
 # two separators (or a thousands comma) between two digits (a candidate is 8-9 digits not
 # starting with "00"). A cell without it, and not an Excel number, cannot hide a BSN: most ids
 # are dropped by this one pass.
-BSN_DIGITS = rf"[1-9]({NUMBER_SEPARATOR}{{0,2}}[0-9]){{7}}"
+BSN_DIGITS = rf"[1-9]({NUMBER_SEPARATOR}{{0,3}}[0-9]){{7}}"
 BSN_CONTEXT = rf"(?i){B}(bsn|burgerservice|sofi)"
 BSN_CHANCE = 1 / 11        # share of random numbers that pass the 11-test
 BSN_Z = 5.0                # one-sided margin above chance; false alarm odds ~1 in 3.5 million
@@ -193,16 +207,19 @@ FULL_DATE = r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2}|[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][
 # A full date, ISO or Dutch, also inside an id (2019-03-12-01): its year is what is judged.
 # Underscores join a date too (KB_12_03_1985, an outside attack): no word boundary there, so
 # the digits on either side are what may not run on.
+# A month written as a word (12mrt1985, 12-maart-1985, KB_12_MAR_1985) is a date too.
+MONTH_WORD = r"(?i:jan|feb|mrt|maa|mar|apr|mei|may|jun|jul|aug|sep|okt|oct|nov|dec)\p{L}*\.?"
 STRAY_DATE = (
     r"(?:^|[^0-9])(?:[0-9]{1,2}[\-/._][0-9]{1,2}[\-/._]((?:19|20)[0-9]{2})"
-    r"|((?:19|20)[0-9]{2})[\-_][0-9]{1,2}[\-_][0-9]{1,2})(?:[^0-9]|$)"
+    r"|((?:19|20)[0-9]{2})[\-_][0-9]{1,2}[\-_][0-9]{1,2}"
+    rf"|[0-9]{{1,2}}[\-/._ ]?{MONTH_WORD}[\-/._ ]?((?:19|20)[0-9]{{2}}))(?:[^0-9]|$)"
 )
 STRAY_DATE_MIN_AGE = 12
 # The same date written without separators, glued to the letters of a client code (JV19850312,
 # KB12031985: initials and a date of birth, as older care systems build them). Eight digits after
 # a letter are also a counter's shape, so such a value counts only as the odd shape out of its
 # column (PASTED_SHARE), and only when the digits read as a real date (yyyymmdd or ddmmyyyy).
-COMPACT_DATE = r"\p{L}([0-9]{8})([^0-9]|$)"
+COMPACT_DATE = r"(?:\p{L}[\-_.]?|^)([0-9]{8})([^0-9]|$)"   # HC-12031985 and 12031985-01 too
 
 # --- free text ----------------------------------------------------------------------------------
 NOTE_WORDS = 12            # one value this long is a note, never a category label
@@ -217,11 +234,11 @@ CAPITALISED = r"\p{Lu}\p{Ll}+(-\p{Lu}\p{Ll}+)?"
 SURNAME = r"(\p{Lu}\p{Ll}+|\p{Lu}{2,})"   # capitalised, or in capitals
 PERSON_NAME = rf"^(({CAPITALISED} ){{1,2}}|(\p{{Lu}}\. ?)+)({TUSSENVOEGSEL} )?{CAPITALISED}$"
 # A surname before its initials, as registers list people ('Jansen, J.', 'DE VRIES, J.P.',
-# 'Jansen J.'; an outside attack typed them into category columns): a name in any column. Bare,
-# with neither comma nor dots ('JANSEN J'), it reads as a category does ('Fase B', 'LABEL A')
-# and is left.
+# 'Jansen J.P.'; an outside attack typed them into category columns): a name in any column.
+# Without a comma one initial reads as a category does ('Blok C.', 'Fase B', 'LABEL A': a second
+# attack's false refusals), so it takes two, with dots.
 SURNAME_FIRST = rf"^((?i:{TUSSENVOEGSEL}) )?{SURNAME}([\- ]((?i:{TUSSENVOEGSEL}) )?{SURNAME})?"
-SURNAME_INITIALS = SURNAME_FIRST + r"(, ?(\p{Lu}\.? ?){1,4}| (\p{Lu}\. ?){1,4})$"
+SURNAME_INITIALS = SURNAME_FIRST + r"(, ?(\p{Lu}\.? ?){1,4}| (\p{Lu}\. ?){2,4})$"
 NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
 
 # --- column names -------------------------------------------------------------------------------
@@ -357,7 +374,7 @@ GATES = {
     "name": lambda v: v.str.contains(TITLED_NAME),
     "bsn": lambda v: (v.str.contains(r"^[0-9]{8,9}$") | v.str.contains(BSN_DIGITS)
                       | v.str.strip_chars().str.contains(EXCEL_NUMBER)),
-    "birth_date": lambda v: v.str.contains(r"[\-/._](19|20)[0-9]{2}|(19|20)[0-9]{2}[\-_]|\p{L}[0-9]{8}"),
+    "birth_date": lambda v: v.str.contains(r"[\-/._\p{L}](19|20)[0-9]{2}|(19|20)[0-9]{2}[\-_]|[0-9]{8}"),
     "person_name": lambda v: v.str.contains(r"\p{Lu}\p{Ll}|\p{Lu}, ?\p{Lu}|\p{Lu} \p{Lu}\."),
     # A finding needs a value of at least three words (CATEGORY_NOTE_WORDS, the fewest).
     "free_text": lambda v: v.str.count_matches(" ", literal=True) >= CATEGORY_NOTE_WORDS - 1,
@@ -513,7 +530,8 @@ def _column_name_findings(frame: pl.DataFrame, column: str, allowed: set[str]) -
 def _email_hits(values: pl.Series) -> pl.Series:
     """Plain and obfuscated: 'j.jansen (at) example (dot) nl' is normalised to an address."""
     values = values.filter(values.str.contains(EMAIL_HINT))  # cheap first pass over ids
-    normal = values.str.normalize("NFKC").str.replace_all(AT_WORD, "@").str.replace_all(DOT_WORD, ".")
+    normal = (values.str.normalize("NFKC").str.replace_all(AT_LETTER, "${1}@${2}")
+              .str.replace_all(AT_WORD, "@").str.replace_all(DOT_WORD, "."))
     return values.filter(normal.str.contains(EMAIL))
 
 
@@ -571,6 +589,9 @@ def _iban_hits(values: pl.Series) -> pl.Series:
         return values.clear()
     tokens = tokens.with_columns(
         valid=pl.col("token").map_elements(_valid_iban_prefix, return_dtype=pl.Boolean))
+    # A value read as a valid IBAN one way is not also a chance failure read another way
+    # ('HC00012NL91ABNA…' whole, beside the IBAN from its 'NL'): one reading per value counts.
+    tokens = tokens.filter(pl.col("valid") | ~pl.col("valid").any().over("value"))
     distinct = tokens.unique("token")
     if not _beyond_chance(int(distinct["valid"].sum()), distinct.height, IBAN_CHANCE):
         return values.clear()
@@ -971,8 +992,9 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
     category): a date of birth until proven otherwise. `distinct`: the column's distinct values."""
     # A year with a date separator beside it, as both forms of STRAY_DATE have.
     compact = _compact_birth_dates(distinct)
-    distinct = distinct.filter(distinct.str.contains(r"[\-/._](19|20)[0-9]{2}|(19|20)[0-9]{2}[\-_]"))
-    years = distinct.str.extract(STRAY_DATE, 1).fill_null(distinct.str.extract(STRAY_DATE, 2))
+    distinct = distinct.filter(distinct.str.contains(r"[\-/._\p{L}](19|20)[0-9]{2}|(19|20)[0-9]{2}[\-_]"))
+    years = (distinct.str.extract(STRAY_DATE, 1).fill_null(distinct.str.extract(STRAY_DATE, 2))
+             .fill_null(distinct.str.extract(STRAY_DATE, 3)))
     years = years.cast(pl.Int32, strict=False)
     old = pl.concat([compact, distinct.filter(years.is_not_null() & (years >= 1900)
                                               & (years <= date.today().year - STRAY_DATE_MIN_AGE))])
