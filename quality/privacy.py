@@ -161,14 +161,13 @@ PHONE_ZERO_LOST = r"^6[1-9][0-9]{7}$"
 PASTED_SHARE = 0.2
 
 # --- BSN ----------------------------------------------------------------------------------------
-# What may stand between the digits of a number: a space or what an id may hold besides letters
-# and digits (contract_sql.ID_PATTERN: - . _ : /); one or two of them between groups
-# (111_222_333, 111/222/333, 111..222..333).
+# What may stand between the parts of an id: a space or what an id may hold besides letters and
+# digits (contract_sql.ID_PATTERN: - . _ : /). Between the digits of a number see DIGIT_JOINER.
 ID_SEPARATOR = r"[ .\-_/:]"
 # How every IBAN starts: country code and check digits, perhaps split ('NL9 1AB NA0 ...', 'NL:91:AB').
 IBAN_START = rf"[A-Za-z]{ID_SEPARATOR}*[A-Za-z]{ID_SEPARATOR}*[0-9]{ID_SEPARATOR}*[0-9]"
-# Between the digits of a number typed by hand also a plus, a bar, a middle dot or a tab, and up
-# to three of them (111 - 222 - 333, 111+222+333, 111|222|333: an outside attack).
+# Between the digits of a number typed by hand: those, or a plus, a bar, a middle dot or a tab,
+# up to three of them (111_222_333, 111..222..333, 111 - 222 - 333, 111+222+333: an outside attack).
 DIGIT_JOINER = r"[ .\-_/:+|\u00b7\t]"
 DIGIT_SEPARATORS = rf"{DIGIT_JOINER}{{1,3}}"
 # The same, or a thousands comma (799,642,630): what a number written out may hold between digits.
@@ -190,7 +189,7 @@ EXCEL_NUMBER = r"^[0-9]([.,][0-9]+)?[eE]\+?[0-9]{1,2}$|^[0-9]{8,9}[.,]0+$"
 # A cell is also read with DIGIT_SEPARATORS removed between any two digits (A111_222_333,
 # 1-1-1-2-2-2-3-3-3 hold 111222333), dates and times blanked first: 15/10/2023 is no number.
 # What every candidate above holds once written out: a digit 1-9 and seven more digits, at most
-# two separators (or a thousands comma) between two digits (a candidate is 8-9 digits not
+# three separators (or a thousands comma) between two digits (a candidate is 8-9 digits not
 # starting with "00"). A cell without it, and not an Excel number, cannot hide a BSN: most ids
 # are dropped by this one pass.
 BSN_DIGITS = rf"[1-9]({NUMBER_SEPARATOR}{{0,3}}[0-9]){{7}}"
@@ -990,7 +989,7 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
                                distinct: pl.Series) -> list[PrivacyFinding]:
     """A full date at least twelve years old outside the agreed date columns (in an id, a
     category): a date of birth until proven otherwise. `distinct`: the column's distinct values."""
-    # A year with a date separator beside it, as both forms of STRAY_DATE have.
+    # A year with a date separator or a month word's letter beside it, as each form of STRAY_DATE has.
     compact = _compact_birth_dates(distinct)
     distinct = distinct.filter(distinct.str.contains(r"[\-/._\p{L}](19|20)[0-9]{2}|(19|20)[0-9]{2}[\-_]"))
     years = (distinct.str.extract(STRAY_DATE, 1).fill_null(distinct.str.extract(STRAY_DATE, 2))
