@@ -85,6 +85,12 @@ POSTCODE_HOUSE_NUMBER = (
     rf"{B}(?<pc>[1-9][0-9]{{3}})(?<sep>[ \-_.]?)(?<letters>[A-Z]{{2}}|[a-z]{{2}})"
     rf"[ \-_.,/]*(?<number>[0-9]{{1,5}})([ \-]?[A-Za-z]{B}|{B})"
 )
+# The same glued behind an id's letters (HC3024AB12, an outside attack): as the odd shape out of
+# its column only (PASTED_SHARE), as VHE2024AB12 may be a scheme of year and block.
+POSTCODE_GLUED = (   # the whole value: random codes hold the shape by chance (1% of 24 hex digits)
+    r"^\p{L}{1,4}(?<pc>[1-9][0-9]{3})(?<sep>[\-_.]?)(?<letters>[A-Z]{2}|[a-z]{2})[\-_.]?"
+    r"(?<number>[1-9][0-9]{0,4})[A-Za-z]?$"
+)
 STREET_SUFFIXES = (
     "straat|laan|weg|plein|kade|singel|dijk|gracht|hof|park|dreef|steeg|pad|markt|wal|"
     "boulevard|plantsoen|haven"
@@ -646,14 +652,22 @@ def _plate_hits(values: pl.Series) -> pl.Series:
 
 
 def _postcode_hits(values: pl.Series) -> pl.Series:
-    """Postcode-6 with a house number, also glued into ids; not structured codes.
+    """Postcode-6 with a house number, also glued into ids (behind letters: as the odd shape out);
+    not structured codes.
 
     A house number never starts with 0 ('2024HV0012' is a sequence number), and a column whose
     every match shares the same four digits, letters and number width is a code scheme.
     """
+    total = values.len()
     values = values.filter(values.str.contains(r"[1-9][0-9]{3}[ \-_.]?[A-Za-z]{2}"))
     parts = pl.DataFrame({"value": values}).with_columns(
         part=pl.col("value").str.extract_groups(POSTCODE_HOUSE_NUMBER)).unnest("part")
+    glued = pl.DataFrame({"value": values}).with_columns(
+        part=pl.col("value").str.extract_groups(POSTCODE_GLUED)).unnest("part").filter(
+        pl.col("pc").is_not_null() & pl.col("value").is_in(parts.filter(pl.col("pc").is_null())["value"].implode()))
+    if 0 < glued.height <= PASTED_SHARE * total:
+        named = ["value", "pc", "sep", "letters", "number"]
+        parts = pl.concat([parts.filter(pl.col("pc").is_not_null()).select(named), glued.select(named)])
     parts = parts.filter(
         pl.col("pc").is_not_null() & ~pl.col("number").str.starts_with("0")
         # lower-case letters only glued on ('3024ab12'); '2024 en 2025' is a sentence
