@@ -3,11 +3,11 @@ from datetime import date
 
 import dagster as dg
 import polars as pl
-from engine.resources import WarehouseResource
 
 from assets.intake import LEDGER_KEY, raw_key
 from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
+from engine.resources import WarehouseResource
 from sources.freshness import delivery_status
 from sources.contracts import load_registry
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 import dagster as dg
 import duckdb
 import polars as pl
-from engine.resources import WarehouseResource
 
 from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
+from engine.resources import WarehouseResource
 from sources.geography import REFERENCE_DIR
 from sources.leefbaarometer import load_classes
 

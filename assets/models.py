@@ -10,8 +10,8 @@ import dagster as dg
 
 from assets.metadata import ROW_COUNT, table_metadata
 from assets.reference import WAREHOUSE_POOL
-from engine.resources import WarehouseResource
 from engine.partitions import delivery_months
+from engine.resources import WarehouseResource
 from engine.sqlmodels import SqlModel, build, build_months, discover
 from sources.contracts import first_delivery_month
 

@@ -4,10 +4,10 @@ per area and period are the SQL model sql/marts/targets.sql."""
 import dagster as dg
 import duckdb
 import polars as pl
-from engine.resources import WarehouseResource
 
 from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
+from engine.resources import WarehouseResource
 from sources.targets import target_rows
 
 TARGETS_KEY = dg.AssetKey(["core", "targets"])

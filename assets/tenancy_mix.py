@@ -26,11 +26,11 @@ tenancies away: an outsider proved 70 of them to be 1-9 on the demo of 3 Decembe
 """
 
 import dagster as dg
-from engine.resources import WarehouseResource
 
 from assets.metadata import table_metadata
 from assets.outcomes import area_hierarchy_of
 from assets.reference import WAREHOUSE_POOL
+from engine.resources import WarehouseResource
 from quality import disclosure
 
 CELLS = "core.tenancy_mix_cells"

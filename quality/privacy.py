@@ -662,9 +662,8 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
     values = values.filter(values.str.contains(r"[1-9][0-9]{3}[ \-_.]?[A-Za-z]{2}"))
     parts = pl.DataFrame({"value": values}).with_columns(
         part=pl.col("value").str.extract_groups(POSTCODE_HOUSE_NUMBER)).unnest("part")
-    glued = pl.DataFrame({"value": values}).with_columns(
-        part=pl.col("value").str.extract_groups(POSTCODE_GLUED)).unnest("part").filter(
-        pl.col("pc").is_not_null() & pl.col("value").is_in(parts.filter(pl.col("pc").is_null())["value"].implode()))
+    glued = parts.filter(pl.col("pc").is_null()).select("value").with_columns(
+        part=pl.col("value").str.extract_groups(POSTCODE_GLUED)).unnest("part").filter(pl.col("pc").is_not_null())
     if 0 < glued.height <= PASTED_SHARE * total:
         named = ["value", "pc", "sep", "letters", "number"]
         parts = pl.concat([parts.filter(pl.col("pc").is_not_null()).select(named), glued.select(named)])
@@ -706,8 +705,9 @@ VALUE_RULES = {
 
 # Ids join their parts with underscores, colons, dots, slashes or plus signs: HC_0612345678,
 # 3024AB:12, Schiedamseweg.12B, Dhr/Jansen/01, Mathenesserlaan+110, 99.XXB.1 (two outside attacks,
-# December 2026, had each loaded). Every rule also reads such values with those as spaces; a hit found only so counts as the odd shape out of its column
-# (PASTED_SHARE), as a phone glued to letters does: a column of VHE_06... ids is a scheme.
+# December 2026, had each loaded). Every rule also reads such values with those as spaces; a hit
+# found only so counts as the odd shape out of its column (PASTED_SHARE), as a phone glued to
+# letters does: a column of VHE_06... ids is a scheme.
 JOINED = r"[_:./+]+"
 
 
