@@ -97,8 +97,8 @@ def note_automation_state(defs: dg.Definitions, instance: dg.DagsterInstance) ->
 
 def _automation_ticks(defs: dg.Definitions, instance: dg.DagsterInstance, run: PipelineRun, options: dict,
                       tags: dict) -> None:
-    """Evaluate the automation conditions and run what they request, until nothing is requested.
-    The cursor is saved only after its runs finished, so a killed run is evaluated again."""
+    """Evaluate the automation conditions and run what they request, until a tick builds no
+    month. The cursor is saved only after its runs finished, so a killed run is evaluated again."""
     graph = defs.resolve_asset_graph()
     every_asset = defs.resolve_implicit_global_asset_job_def()
     cursor = _load_cursor(instance)
@@ -128,7 +128,12 @@ def _automation_ticks(defs: dg.Definitions, instance: dg.DagsterInstance, run: P
                 return
         cursor = tick.cursor
         _save_cursor(instance, cursor)
-        if not (by_month or whole or checks):
+        if not by_month:
+            # A tick that built no month built what it requested and, in the same run, all that
+            # reads it (eager requests the assets above a requested one in the same tick); the
+            # next evaluation, the next run's, sees nothing left of it (a parent built in the
+            # same run as its child is no reason to build the child again). Only what reads a
+            # month waits for it, so only a tick that built months is followed by another.
             return
     raise RuntimeError(f"Automation did not settle after {MAX_TICKS} evaluations.")
 

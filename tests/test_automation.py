@@ -11,6 +11,7 @@ import pytest
 
 from assets.intake import LEDGER_KEY
 from pipelines.definitions import build_definitions
+from pipelines import runner
 from pipelines.runner import run_pipeline
 from pipelines.sensors import INTAKE_JOB
 from engine.warehouse import open_warehouse
@@ -140,6 +141,23 @@ def test_automation_follows_a_correction_to_its_month_and_what_depends_on_it(del
     intake_done = latest_storage_id(instance, LEDGER_KEY)
     built = builds_after(instance, graph, intake_done)
     assert built and max(built.values()) == 1, f"one delivery builds every asset once: {built}"
+
+
+def test_a_run_leaves_the_next_evaluation_nothing_to_build(delivered, deliver):
+    """A CLI run stops after the tick that built no month, without evaluating once more: the next
+    run's evaluation (from the cursor this run saved) must find nothing left of it to build."""
+    defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
+    assert run_pipeline(defs, instance, delivered).success
+    deliver_arrears(deliver, "2025-05", amount="250,00")
+    corrected = run_pipeline(defs, instance, delivered)
+    rebuilt = {e.asset_key for r in corrected.results for e in r.get_asset_materialization_events()}
+    above_month = dg.AssetSelection.assets(ARREARS).downstream(include_self=False).resolve(
+        defs.resolve_asset_graph())
+    assert corrected.success and above_month <= rebuilt
+    requested, _ = tick_and_run(defs, instance, runner._load_cursor(instance))
+    assert not requested, "the parents built in the same run as their children request nothing"
+    again = run_pipeline(defs, instance, delivered)
+    assert again.success and len(again.results) == 1, "a run with nothing new runs the intake only"
 
 
 def test_a_month_without_a_partition_is_refused(home, deliver):
