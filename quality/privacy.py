@@ -48,14 +48,15 @@ NOT_HASHED = (r"^[0-9]*(?:[a-f][0-9]*){0,2}$|" + "|".join(f"{c}{{12}}" for c in 
 B = r"(?-u:\b)"
 EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 # E-mail obfuscations people type to fool harvesters: (at) [at] {at} <at> " at " -at-
-# apenstaartje (and (a), see AT_LETTER), and a dot as (dot), " dot ", -punt- or %2E.
+# apenstaartje (and (a), see AT_LETTER), and a dot as (dot), " dot ", -punt-, %2E or " . "
+# (spaces around the @ and the dots: 'j.jansen @ example . nl').
 # Also URL and HTML escapes (%40, &#64;); full-width forms are folded by NFKC first.
 AT_WORD = (r"(?i)\s*[(\[{<]\s*(at|@|apenstaartje)\s*[)\]}>]\s*|[\s\-_]+(at|apenstaartje)[\s\-_]+|\s*@\s*"
            r"|%40|&#0*64;|&#x0*40;|&commat;")
-EMAIL_HINT = r"(?i)@|at|[(\[]a[)\]]|%40|&#|&commat;|\uff20|\ufe6b"
+EMAIL_HINT = r"(?i)@|at|apenstaartje|[(\[]a[)\]]|%40|&#|&commat;|\uff20|\ufe6b"
 # '(a)' for the @ only between the address's letters (j.jansen(a)example.nl), not 'Groep (A) 2.'
 AT_LETTER = r"(?i)([a-z0-9])[(\[]a[)\]]([a-z0-9])"
-DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt)\s*[)\]}>]\s*|[\s\-_]+(dot|punt)[\s\-_]+|%2e"
+DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt)\s*[)\]}>]\s*|[\s\-_]+(dot|punt)[\s\-_]+|%2e|\s+\.\s*|\s*\.\s+"
 # Dates and times are blanked before phone numbers are sought: 06-12-2023 10:00 is no number.
 # Only what can be one: a day and month of 1-31 (either order), a year of 19xx or 20xx, a time
 # of the day ('00-44-7911-123456' is a phone number dialled abroad, not 00-44-7911; an outside
