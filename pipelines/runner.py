@@ -1,5 +1,5 @@
 """One whole run, as `wijkwijzer run` does it: the intake, then the staging months that are stale,
-then what the daemon's automation would build, until nothing more is requested.
+then what the daemon's automation would build, until a tick builds no month (see _automation_ticks).
 
 Stale months come from the warehouse (loads newer than the partition's last build), not from
 Dagster's event log, so a run killed between the intake and staging is caught up by the next; the
@@ -35,7 +35,7 @@ from sources.contracts import load_registry
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 # The CLI's own automation cursor, in the instance's key-value store: what it has already handled.
 CURSOR_KEY = "wijkwijzer/cli_automation_cursor"
-MAX_TICKS = 10  # a graph this deep settles in three; more means something requests itself
+MAX_TICKS = 10  # a run takes one tick, two when the first built months; more means something requests itself
 
 
 @dataclass
