@@ -518,7 +518,7 @@ def _found_by_attacking() -> list[dict]:
                  "privacy:birth_date", ["12_03_1985", "12031985"]),
         _accepted("ids_with_a_recent_date_joined_by_underscores", "zorgaanbieder", f"{TRAJECTEN}.csv",
                   csv_bytes(with_column(trajecten(), "traject_id", lambda i: f"TR_{1 + i % 28:02d}_03_2025_{i}"))),
-        # The second outside attack of December 2026, after the fixes above
+        # Left by the second outside attack of December 2026, mended at the next stop
         _refused("email_with_spaces_around_at_and_dots", "havensteder", f"{CONTRACTS}.csv",
                  csv_bytes(with_column(huurcontracten(), "contract_id", ["j.jansen84 @ ziggo . nl"], every=40)),
                  "privacy:email", ["j.jansen84", "ziggo"]),
@@ -526,6 +526,7 @@ def _found_by_attacking() -> list[dict]:
                  csv_bytes(with_column(huurcontracten(), "contract_id",
                                        ["j.jansen84 apenstaartje ziggo punt nl"], every=40)),
                  "privacy:email", ["j.jansen84", "ziggo"]),
+        # The second outside attack of December 2026, after the fixes above
         _refused("phone_abroad_in_dashed_pairs", "havensteder", f"{CONTRACTS}.csv",
                  csv_bytes(with_column(huurcontracten(), "contract_id", ["00-44-7911-123456"], every=40)),
                  "privacy:phone", ["00-44-7911-123456", "7911123456"]),
