@@ -25,10 +25,10 @@ Publication (`publish_estimates`, after suppression): an estimate is a known for
   and prior are no finer than what is published, and the rounding is in its variance;
 - a visible cell's estimate and interval are rounded to 3 significant digits;
 - a hidden cell's to 3, else 2, else 1, the finest at which an attacker who knows the prior and the
-  other term exactly can tell a count under SMALL neither from 0 nor from SMALL (as the audit
-  demands) nor pin a larger count, or the base, within ±2 (`protection_interval`); where no
-  precision protects, its estimate and interval stay NULL (the index then reports it from the
-  wijk up).
+  other term exactly can tell a count under SMALL neither from 0 nor from SMALL, nor narrow a
+  larger count, or the base, below the audit's width of 2 x max(5, 2.5%) (`protection_interval`:
+  what the audit demands of the count itself); where no precision protects, its estimate and
+  interval stay NULL (the index then reports it from the wijk up).
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ from assets.reference import WAREHOUSE_POOL
 from engine.resources import WarehouseResource
 from engine.warehouse import scalar
 from quality.disclosure import ROUNDING
-from quality.disclosure_audit import SMALL
+from quality.disclosure_audit import PROTECTION_MIN, PROTECTION_SHARE, SMALL
 from quality.magnitudes import step_at_least
 
 ESTIMATES_KEY = dg.AssetKey(["marts", "indicator_estimates"])
@@ -55,7 +55,6 @@ PRIOR_CAP = 4.0        # a prior never weighs more than 4 × the median base of 
 MARK_SD = 2.0          # spread of one resident's 0-10 mark (assumption: typical of such surveys)
 EURO_CV = 1.0          # spread of one tenant's arrears relative to the mean (assumption)
 PRECISIONS = (3, 2, 1)  # significant digits tried, finest first
-PINNED = 3              # a hidden count of SMALL or more stays possible 3 either side: not pinned within ±2
 # The two-sided normal p-value of a z-statistic for the SQL change tests (DuckDB has no erf):
 # Abramowitz & Stegun 26.2.17, error below 1e-7.
 TWO_SIDED_P = """
@@ -325,13 +324,15 @@ def _same(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def protection_interval(value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The counts a hidden count's published estimate must stay consistent with: 0 and SMALL for a
-    count under SMALL, as the disclosure audit demands (quality/disclosure_audit.py: an attacker can
-    say neither "there is someone" nor "there are few"); a larger count is not pinned within
-    ±PINNED (the audit asks ± max(5, 2.5%), which a rounded interval of a large hidden count
-    rarely allows: a known gap, docs/methodology.md)."""
+    """The counts a hidden count's published estimate must stay consistent with, as the disclosure
+    audit demands of the count itself (quality/disclosure_audit.py): 0 and SMALL for a count under
+    SMALL (an attacker can say neither "there is someone" nor "there are few"), a larger count v
+    anything within v ± max(PROTECTION_MIN, PROTECTION_SHARE x v). (Until December 2026 only ±3:
+    an outside attacker read the city's 1,780 ended tenancies of 2025, hidden, to within 8 from
+    the gemeente's rate and interval and a base another indicator shows.)"""
     small = value < SMALL
-    return (np.where(small, 0.0, value - PINNED), np.where(small, float(SMALL), value + PINNED))
+    reach = np.maximum(PROTECTION_MIN, PROTECTION_SHARE * value)
+    return (np.where(small, 0.0, value - reach), np.where(small, float(SMALL), value + reach))
 
 
 def protected_precision(frame: pl.DataFrame, z: float) -> np.ndarray:
@@ -466,8 +467,9 @@ def unsafe_estimates(con: duckdb.DuckDBPyConnection) -> int:
 
 @dg.asset_check(pool=WAREHOUSE_POOL, asset=dg.AssetKey(["marts", "indicator_values_published"]), blocking=True,
                 description="No hidden cell publishes an estimate or interval finer than the "
-                            "rounding that keeps its count and base from being recovered (a count "
-                            "under 10 from 0 and 10, a larger one within ±2), and no estimate that "
+                            "rounding that keeps its count and base as open as the audit demands (a "
+                            "count under 10 both 0 and 10, a larger one a width of 2 x max(5, 2.5%)), "
+                            "and no estimate that "
                             "reads a hidden count, through its prior or its window, is published.")
 def published_estimates_cannot_be_inverted(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
