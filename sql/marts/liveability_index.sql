@@ -61,11 +61,31 @@ areas as (
     select distinct 'gemeente', gemeentecode, gemeentenaam, null, gemeentecode from core.dim_buurt
 ),
 
-published as (
+-- A hidden cell's estimate and interval are rounded to as few as one significant digit
+-- (assets/estimates.py: to keep its count open), the interval at times to a single value
+-- (20, 20-20): the unrounded interval lies up to half a rounding step further out at each end,
+-- and the index takes it so. Its digits: the fewest that give all three values back.
+published_rounded as (
     select published.indicator_id, published.area_code, published.period_type,
-        published.period, published.estimate, published.value_low, published.value_high
+        published.period, published.estimate, published.value_low, published.value_high,
+        published.suppressed,
+        case when not published.suppressed or published.estimate is null then null
+             when list_bool_and(list_transform([published.estimate, published.value_low, published.value_high],
+                  lambda x: x = 0 or abs(x - round(x, (0 - floor(log10(abs(x))))::integer)) <= 1e-9 * abs(x))) then 1
+             when list_bool_and(list_transform([published.estimate, published.value_low, published.value_high],
+                  lambda x: x = 0 or abs(x - round(x, (1 - floor(log10(abs(x))))::integer)) <= 1e-9 * abs(x))) then 2
+             else 3 end as digits
     from marts.indicator_values_published as published
     inner join themes using (indicator_id)
+),
+
+published as (
+    select indicator_id, area_code, period_type, period, estimate,
+        value_low - case when digits is null or value_low = 0 then 0
+                         else 0.5 * pow(10, floor(log10(abs(value_low))) - digits + 1) end as value_low,
+        value_high + case when digits is null or value_high = 0 then 0
+                          else 0.5 * pow(10, floor(log10(abs(value_high))) - digits + 1) end as value_high
+    from published_rounded
 ),
 
 -- The survey is yearly, and a rare event (catalogue `pooling`) is scored by calendar year too:
@@ -208,11 +228,15 @@ indicator_scores as (
             * coalesce(settings.points_per_sd / nullif(reference.sd_base, 0), 0) as slope,
         100 + slope * (filled.estimate - reference.city_base) as raw_score,
         -- the score's standard error from the width of the estimate's interval; a borrowed
-        -- estimate says nothing about where the area sits around its wijk: one sd (the spread)
+        -- estimate says nothing about where the area sits around its wijk: one sd (the spread),
+        -- on top of the borrowed estimate's own error (a hidden wijk's, rounded to one digit,
+        -- moved all its buurten when it was borrowed in one year and not in the other)
         case when filled.source_level = 'own'
                   or (filled.source_level = 'buurten' and filled.area_level = 'gemeente')
             then abs(slope) * (filled.value_high - filled.value_low) / (2 * settings.z)
-            else abs(slope) * reference.sd_base end as se
+            else abs(slope) * sqrt(reference.sd_base ** 2
+                                   + coalesce((filled.value_high - filled.value_low) / (2 * settings.z), 0) ** 2)
+        end as se
     from filled
     inner join themes using (indicator_id)
     inner join catalogue using (indicator_id)
