@@ -328,7 +328,7 @@ def protection_interval(value: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     audit demands of the count itself (quality/disclosure_audit.py): 0 and SMALL for a count under
     SMALL (an attacker can say neither "there is someone" nor "there are few"), a larger count v
     anything within v ± max(PROTECTION_MIN, PROTECTION_SHARE x v). (Until December 2026 only ±3:
-    an outside attacker read the city's 1,780 ended tenancies of 2025, hidden, to within 8 from
+    an outside attacker read the city's 1,781 ended tenancies of 2025, hidden, to within 8 from
     the gemeente's rate and interval and a base another indicator shows.)"""
     small = value < SMALL
     reach = np.maximum(PROTECTION_MIN, PROTECTION_SHARE * value)
@@ -469,8 +469,8 @@ def unsafe_estimates(con: duckdb.DuckDBPyConnection) -> int:
                 description="No hidden cell publishes an estimate or interval finer than the "
                             "rounding that keeps its count and base as open as the audit demands (a "
                             "count under 10 both 0 and 10, a larger one a width of 2 x max(5, 2.5%)), "
-                            "and no estimate that "
-                            "reads a hidden count, through its prior or its window, is published.")
+                            "and no estimate that reads a hidden count, through its prior or its "
+                            "window, is published.")
 def published_estimates_cannot_be_inverted(warehouse: WarehouseResource) -> dg.AssetCheckResult:
     with warehouse.connect(read_only=True) as con:
         bad = unsafe_estimates(con)
