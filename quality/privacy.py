@@ -220,6 +220,8 @@ STRAY_DATE = (
     r"|((?:19|20)[0-9]{2})[\-_][0-9]{1,2}[\-_][0-9]{1,2}"
     rf"|[0-9]{{1,2}}[\-/._ ]?{MONTH_WORD}[\-/._ ]?((?:19|20)[0-9]{{2}}))(?:[^0-9]|$)"
 )
+# What each form of STRAY_DATE holds: a year with a date separator or a month word's letter beside it.
+STRAY_DATE_HINT = r"[\-/._\p{L}](19|20)[0-9]{2}|(19|20)[0-9]{2}[\-_]"
 STRAY_DATE_MIN_AGE = 12
 # The same date written without separators, glued to the letters of a client code (JV19850312,
 # KB12031985: initials and a date of birth, as older care systems build them). Eight digits after
@@ -380,7 +382,7 @@ GATES = {
     "name": lambda v: v.str.contains(TITLED_NAME),
     "bsn": lambda v: (v.str.contains(r"^[0-9]{8,9}$") | v.str.contains(BSN_DIGITS)
                       | v.str.strip_chars().str.contains(EXCEL_NUMBER)),
-    "birth_date": lambda v: v.str.contains(r"[\-/._\p{L}](19|20)[0-9]{2}|(19|20)[0-9]{2}[\-_]|[0-9]{8}"),
+    "birth_date": lambda v: v.str.contains(rf"{STRAY_DATE_HINT}|[0-9]{{8}}"),   # or a compact date
     "person_name": lambda v: v.str.contains(r"\p{Lu}\p{Ll}|\p{Lu}, ?\p{Lu}|\p{Lu} \p{Lu}\."),
     # A finding needs a value of at least three words (CATEGORY_NOTE_WORDS, the fewest).
     "free_text": lambda v: v.str.count_matches(" ", literal=True) >= CATEGORY_NOTE_WORDS - 1,
@@ -1004,9 +1006,8 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
                                distinct: pl.Series) -> list[PrivacyFinding]:
     """A full date at least twelve years old outside the agreed date columns (in an id, a
     category): a date of birth until proven otherwise. `distinct`: the column's distinct values."""
-    # A year with a date separator or a month word's letter beside it, as each form of STRAY_DATE has.
     compact = _compact_birth_dates(distinct)
-    distinct = distinct.filter(distinct.str.contains(r"[\-/._\p{L}](19|20)[0-9]{2}|(19|20)[0-9]{2}[\-_]"))
+    distinct = distinct.filter(distinct.str.contains(STRAY_DATE_HINT))
     years = (distinct.str.extract(STRAY_DATE, 1).fill_null(distinct.str.extract(STRAY_DATE, 2))
              .fill_null(distinct.str.extract(STRAY_DATE, 3)))
     years = years.cast(pl.Int32, strict=False)
