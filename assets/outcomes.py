@@ -70,13 +70,15 @@ COST_LARGEST = {"cost_wonen_eur": "largest_wonen_eur", "cost_zorg_eur": "largest
 # so a hidden quarter cannot be recomputed from its pool and the other quarters.
 # The count rule (issue 14; docs/outcomes.md "Breakdowns"): a cell is a primary suppression when
 # its entries, persons decided, outcomes or failures (n_persons - n_outcomes: lost housing for the
-# sustainment rules, which the rate gives back) are 1-9. Outcomes that judge the same entries
-# (tenancy_sustained at one horizon: 12 months housed and 12 months same home) share persons and
-# paths, so they share one suppression pattern (`judged_group`). The breakdowns (entries,
-# censored, excluded, housing paths and the shares made from them) are detail: published only in
-# the pooled city totals the board reads, a breakdown of 1-9 hidden there with what would give it
-# back (assets/outcome_breakdowns.py); a cell whose breakdown only its headline gives back is
-# suppressed whole.
+# sustainment rules, which the rate gives back) are 1-9, and so is one in which nobody decided had
+# the outcome (0 of 10 or more: 'all of them lost their home' holds for each of them; group
+# disclosure), alone or as the hidden quarters or areas under a visible total. Outcomes that
+# judge the same entries (tenancy_sustained at one horizon: 12 months housed and 12 months same
+# home) share persons and paths, so they share one suppression pattern (`judged_group`). The
+# breakdowns (entries, censored, excluded, housing paths and the shares made from them) are
+# detail: published only in the pooled city totals the board reads, a breakdown of 1-9 hidden
+# there with what would give it back (assets/outcome_breakdowns.py); a cell whose breakdown only
+# its headline gives back is suppressed whole.
 PUBLICATIONS = {
     "marts.cost_per_outcome": Publication(
         target="marts.cost_per_outcome", source="core.cost_per_outcome_cells",
@@ -201,7 +203,7 @@ def publish(con, publication: Publication) -> PublicationReport:
                 by=["programme", "judged_group", *publication.by[1:]],
                 shared_by=["programme", "judged_group"], base="n_persons", protect=protect,
                 primary=primary, counts=list(publication.counts), blank=list(publication.blank),
-                rounding=1)
+                rounding=1, none_of=("n_outcomes", "n_persons"))
             decision = outcome_breakdowns.decide(
                 con.sql(outcome_breakdowns.rows_sql("_outcome_cells", publication.target)).pl().to_dicts(),
                 public_cohorts=public_cohorts, earlier=decided)
@@ -516,8 +518,8 @@ def costs_non_negative(warehouse: WarehouseResource) -> dg.AssetCheckResult:
 
 def disclosure_problems(con, table: str = "marts.cost_per_outcome") -> dict[str, int]:
     """What is wrong with a published cost table (all zero when it is sound): counts above their
-    population, small counts shown (every count, and the failures n_persons - n_outcomes),
-    numbers in suppressed rows, hidden cells the visible ones give away (quality.disclosure.audit
+    population, small counts shown (every count, and the failures n_persons - n_outcomes), a
+    group shown in which nobody decided had the outcome, numbers in suppressed rows, hidden cells the visible ones give away (quality.disclosure.audit
     over the area tree)."""
     publication = PUBLICATIONS[table]
     shown = [*publication.counts]
@@ -526,14 +528,17 @@ def disclosure_problems(con, table: str = "marts.cost_per_outcome") -> dict[str,
     small = " or ".join(f"{c} between 1 and {DISCLOSURE_MIN - 1}" for c in shown)
     leaking = " or ".join(f"{c} is not null" for c in publication.counts + publication.blank)
     above = "n_outcomes > n_persons" if "n_outcomes" in publication.counts else "false"
-    too_many, shown_small, hidden_numbers = first_row(con, f"""
+    none_had_it = "n_persons > 0 and n_outcomes = 0" if "n_outcomes" in publication.counts else "false"
+    too_many, shown_small, hidden_numbers, all_failed = first_row(con, f"""
         select count(*) filter (where {above}),
                count(*) filter (where not suppressed and ({small})),
-               count(*) filter (where suppressed and ({leaking}))
+               count(*) filter (where suppressed and ({leaking})),
+               count(*) filter (where not suppressed and ({none_had_it}))
         from {table}""")
     given_away = disclosure.audit(con, table, hierarchies=hierarchies_of(con, publication.source),
                                   by=list(publication.by))
     return {"n_outcomes_above_n_persons": too_many, "small_counts_shown": shown_small,
+            "groups_none_of_whom_had_the_outcome_shown": all_failed,
             "suppressed_rows_with_numbers": hidden_numbers, "hidden_cells_given_away": len(given_away)}
 
 
@@ -543,7 +548,7 @@ def _disclosure_check(table: str):
     @dg.asset_check(asset=dg.AssetKey([layer, name]), blocking=True, name="disclosure_sound",
                     pool=WAREHOUSE_POOL,
                     description="n_outcomes <= n_persons; no shown count (nor failures) of 1-9; "
-                                "suppressed rows show no numbers; the audit finds no hidden cell "
+                                "no shown cell in which nobody decided had the outcome; suppressed rows show no numbers; the audit finds no hidden cell "
                                 "that the visible cells give away.")
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect() as con:  # the audit needs temp tables: not read-only

@@ -130,8 +130,10 @@ class _Grid:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, relation: str, *, hierarchies: Sequence[Hierarchy],
                  by: Sequence[str], shared_by: Sequence[str], protect: Sequence[str], base: str,
-                 hidden: str):
+                 hidden: str, none_of: tuple[str, str] | None = None):
         self.con = con
+        # (part, whole) as indices of the protected columns: see suppress()
+        self.none_of = tuple(list(protect).index(c) for c in none_of) if none_of else None
         self.hierarchies = list(hierarchies)
         if not self.hierarchies:
             raise ValueError("at least one hierarchy is needed")
@@ -190,6 +192,9 @@ class _Grid:
     def _broken_families_sql(self, threshold: int) -> str:
         small = " or ".join(f"(hidden_child_p{i} > 0 and hidden_child_p{i} < {threshold})"
                             for i in range(self.n_protect)) or "false"
+        if self.none_of:  # the hidden children together: a group none of whom has the part
+            part, whole = self.none_of
+            small = f"{small} or (hidden_child_p{whole} > 0 and hidden_child_p{part} = 0)"
         sums = "".join(f", sum(c.p{i}) filter (where c.hidden and not m.is_parent) as hidden_child_p{i}"
                        for i in range(self.n_protect))
         return f"""
@@ -368,7 +373,7 @@ def suppress(con: duckdb.DuckDBPyConnection, source: str, target: str, *,
              counts: Sequence[str] = (), blank: Sequence[str] = (),
              protect: Sequence[str] | None = None, primary: str | None = None,
              shared_by: Sequence[str] = (), threshold: int = THRESHOLD, rounding: int = ROUNDING,
-             max_rounds: int = 500) -> SuppressionReport:
+             none_of: tuple[str, str] | None = None, max_rounds: int = 500) -> SuppressionReport:
     """Write `target`: every row and column of `source` plus `suppressed`, with hidden cells
     blanked and visible counts rounded. Returns what was done.
 
@@ -382,17 +387,26 @@ def suppress(con: duckdb.DuckDBPyConnection, source: str, target: str, *,
     counts     columns rounded to `rounding` when visible and NULL when hidden
     blank      further columns NULL when hidden (values, amounts)
     shared_by  columns (a subset of `by`) whose tables share one pattern
+    none_of    (part, whole), both in `protect`: a group of persons in which nobody has the part
+               (whole > 0, part 0: 'all of them failed') says it of each member, however many
+               they are (group disclosure). Such a cell is primary, and the hidden children of a
+               visible parent must not together form one.
     """
     protect = list(protect if protect is not None else [base])
     if primary is None:
         primary = " or ".join(f"coalesce({_q(c)}, 0) between 1 and {threshold - 1}"
                               for c in protect) or "false"
+    if none_of:
+        if not set(none_of) <= set(protect):
+            raise ValueError("none_of must name two protected counts")
+        part, whole = (_q(c) for c in none_of)
+        primary = f"({primary}) or (coalesce({whole}, 0) > 0 and coalesce({part}, 0) = 0)"
     if not set(shared_by) <= set(by):
         raise ValueError("shared_by must be a subset of by")
     con.execute(f"create or replace temp table _sdc_source as "
                 f"select row_number() over () as _cell, * from {source}")
     grid = _Grid(con, "_sdc_source", hierarchies=hierarchies, by=by, shared_by=shared_by,
-                 protect=protect, base=base, hidden=f"({primary})")
+                 protect=protect, base=base, hidden=f"({primary})", none_of=none_of)
     report = SuppressionReport(cells=scalar(con, "select count(*) from _sdc_cells"))
     try:
         while True:

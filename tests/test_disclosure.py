@@ -86,6 +86,27 @@ def test_hidden_children_together_must_not_be_a_small_cell():
     assert hidden == {"b1", "b2", "b3"}
 
 
+def test_a_group_none_of_whom_has_the_outcome_is_not_shown_alone_or_as_hidden_children():
+    # (persons, outcomes): 'all of them failed' says it of each one, however many they are
+    rows = {"b1": (3, 0), "b2": (8, 0), "b3": (41, 30), "b4": (20, 15), "b5": (20, 15),
+            "b6": (12, 0), "w1": (52, 30), "w2": (52, 30), "g": (104, 60)}
+    con = duckdb.connect()
+    con.execute("create table t (area varchar, n bigint, ok bigint)")
+    con.executemany("insert into t values (?, ?, ?)", [(a, *v) for a, v in rows.items()])
+
+    def hidden(**kwargs) -> set[str]:
+        suppress(con, "t", "p", hierarchies=[AREAS], base="n", protect=["n", "ok"], counts=["n", "ok"],
+                 rounding=1, **kwargs)
+        return {a for a, *_, s in con.execute("select * from p").fetchall() if s}
+
+    # without the rule: b6 shows 0 of 12, and w1 - b3 shows b1 and b2 together as 0 of 11
+    assert hidden() == {"b1", "b2"}
+    # with it: b6 is primary (with a sibling), and b3 goes too, so w1 - b3 tells nothing
+    assert hidden(none_of=("ok", "n")) == {"b1", "b2", "b3", "b6", "b4"}
+    with pytest.raises(ValueError, match="two protected counts"):
+        hidden(none_of=("ok", "eur"))
+
+
 @pytest.mark.parametrize("seed", range(25))
 def test_no_hidden_cell_follows_from_siblings_or_any_chain_of_equations(seed):
     con = duckdb.connect()

@@ -629,9 +629,38 @@ def test_published_tables_pass_the_disclosure_audit(warehouse):
         for table in ("marts.cost_per_outcome", "marts.cost_per_tenancy_month"):
             assert disclosure_problems(con, table) == {
                 "n_outcomes_above_n_persons": 0, "small_counts_shown": 0,
+                "groups_none_of_whom_had_the_outcome_shown": 0,
                 "suppressed_rows_with_numbers": 0, "hidden_cells_given_away": 0}
         assert con.execute("select count(*) from marts.cost_per_outcome where total_cost_eur < 0"
                            ).fetchall() == [(0,)]
+
+
+def test_a_cell_in_which_nobody_had_the_outcome_is_hidden_however_many_they_are(warehouse, tmp_path):
+    """Group disclosure: '0 of 12 kept their home' says of each of the 12 that they lost it.
+    Planted in a copy of the world: a shown buurt-quarter of 10 or more decided whose outcomes
+    are set to 0. Published again, it is hidden, and the check finds nothing; shown, the check
+    counts it."""
+    import shutil
+
+    from assets.outcomes import PUBLICATIONS, publish
+
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, copy)
+    with open_warehouse(copy) as con:
+        key = ("programme", "outcome_id", "cohort", "area_code")
+        planted = con.execute(f"""select {', '.join(key)} from marts.cost_per_outcome
+            where not suppressed and n_persons >= 10 and n_outcomes > 0 and area_level = 'buurt'
+            order by all limit 1""").fetchone()
+        assert planted, "the world has a shown buurt cell to plant in"
+        where = " and ".join(f"{c} = ?" for c in key)
+        con.execute("begin")
+        con.execute(f"update marts.cost_per_outcome set n_outcomes = 0 where {where}", planted)
+        assert disclosure_problems(con)["groups_none_of_whom_had_the_outcome_shown"] == 1
+        con.execute("rollback")
+        con.execute(f"update core.cost_per_outcome_cells set n_outcomes = 0 where {where}", planted)
+        publish(con, PUBLICATIONS["marts.cost_per_outcome"])
+        assert con.execute(f"select suppressed from marts.cost_per_outcome where {where}", planted).fetchone() == (True,)
+        assert not any(disclosure_problems(con).values())
 
 
 # --- rate card, social return --------------------------------------------------------------------
