@@ -28,6 +28,7 @@ import polars as pl
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
 
+from quality.contract_sql import ID_PATTERN
 from quality.header_words import ENTITY_WORDS, FORBIDDEN_NAMES, PERSON_PREFIXES
 from quality.masking import safe_column_name, shape
 
@@ -86,6 +87,14 @@ POSTCODE_HOUSE_NUMBER = (
     rf"{B}(?<pc>[1-9][0-9]{{3}})(?<sep>[ \-_.]?)(?<letters>[A-Z]{{2}}|[a-z]{{2}})"
     rf"[ \-_.,/]*(?<number>[0-9]{{1,5}})([ \-]?[A-Za-z]{B}|{B})"
 )
+# Hex codes (UUIDs, hashes) hold a postcode's, a glued phone number's or a BSN's shape by chance:
+# 3188ea6c-... reads as 3188 EA 6c, ...-3F0691657580 as F + 06-91657580; almost every column of
+# 500 random UUIDs held a postcode (a check of false refusals, 5 December 2026). In a column of
+# them, a value of their form is therefore judged for none of these (see _hex_codes_of): a value
+# of another form among them (a phone number, a postcode, a BSN of its own) still is.
+HEX_CODE = r"^[0-9A-Fa-f]+(-[0-9A-Fa-f]+)*$"
+HEX_CODE_SHARE = 0.8          # 1 - PASTED_SHARE: the rest may be pasted in
+HEX_CODE_MIN = 20             # a column of fewer is no scheme: 3024AB12 alone is a postcode
 # The same glued behind an id's letters (HC3024AB12, an outside attack): as the odd shape out of
 # its column only (PASTED_SHARE), as VHE2024AB12 may be a scheme of year and block.
 POSTCODE_GLUED = (   # the whole value: random codes hold the shape by chance (1% of 24 hex digits)
@@ -251,6 +260,19 @@ NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
 
 # --- column names -------------------------------------------------------------------------------
 # The header words (FORBIDDEN_NAMES, ENTITY_WORDS, PERSON_PREFIXES) are in quality/header_words.py.
+# A word in an id (HC-jansen-01, HC-JDEVRIES, VHE-Jan.de.Vries, Fam-Yilmaz: an outside attack
+# had each accepted): ids are codes, and a word of three or more letters that the column's other
+# ids do not share is taken for a name. Judged as the odd shape out (at most PASTED_SHARE of the
+# distinct ids hold such a word: a column of building names is a scheme); a word in more than
+# that share of the ids (the prefix VHE, a district) is the scheme's own, and a word of hex
+# letters only (a-f) a random code's chance. A few words stand for "no id" and are no name. A
+# street's name is not spared (CX-Mathenesserlaan alone among numbers is refused): van Dijk and
+# van der Wal end as streets do. An id not of an id's form (contract_sql.ID_PATTERN: a space, a
+# formula) never loads: the contract sets its row aside.
+ID_WORD = r"\p{L}{3,}"
+ID_PLACEHOLDER_WORDS = ("onbekend", "unknown", "nvt", "geen", "none", "null", "nil", "leeg", "empty",
+                        "anoniem", "anonymous", "test", "dummy", "tijdelijk", "temp", "oud", "nieuw",
+                        "new", "old", "vervallen", "overig", "other")
 COARSE_POSTCODE_NAMES = {"pc4", "postcode4", "postcode_4", "pc_4", "postcode_pc4"}
 BIRTH_PREFIXES = ("geboorte", "geboren", "gebdat", "dob", "birth")
 
@@ -288,12 +310,14 @@ def scan(
     allowed_columns: Collection[str] | None = None,
     date_columns: Collection[str] | None = None,
     categories: Mapping[str, Collection[str]] | None = None,
+    id_columns: Collection[str] = (),
 ) -> list[PrivacyFinding]:
     """All privacy findings in an all-string frame; an empty list means the file may load.
 
     `date_columns`: the columns agreed to hold dates; when given, an old full date anywhere else
     is taken for a date of birth. `categories`: agreed values per category column; a value
-    outside the list that reads as a person's name is a name.
+    outside the list that reads as a person's name is a name. `id_columns`: the columns agreed
+    to hold codes; a word only a few of their values hold is a name.
     """
     frame = _folded(frame.select(pl.all().cast(pl.String)))
     pseudonyms = {_key(name) for name in pseudonym_columns}
@@ -331,6 +355,8 @@ def scan(
         if (date_columns is not None and column not in date_columns and column not in named
                 and "birth_date" in gates[column]):
             findings += _stray_birth_date_findings(frame, column, distinct[column])
+        if column in id_columns and column not in named and "id_word" in gates[column]:
+            findings += _word_in_id_findings(frame, column, distinct[column])
     order = {name: position for position, name in enumerate(frame.columns)}
     return sorted(findings, key=lambda finding: order[finding.column])
 
@@ -384,6 +410,7 @@ GATES = {
                       | v.str.strip_chars().str.contains(EXCEL_NUMBER)),
     "birth_date": lambda v: v.str.contains(rf"{STRAY_DATE_HINT}|[0-9]{{8}}"),   # or a compact date
     "person_name": lambda v: v.str.contains(r"\p{Lu}\p{Ll}|\p{Lu}, ?\p{Lu}|\p{Lu} \p{Lu}\."),
+    "id_word": lambda v: v.str.contains(ID_WORD),
     # A finding needs a value of at least three words (CATEGORY_NOTE_WORDS, the fewest).
     "free_text": lambda v: v.str.count_matches(" ", literal=True) >= CATEGORY_NOTE_WORDS - 1,
 }
@@ -558,11 +585,25 @@ def _phone_hits(values: pl.Series) -> pl.Series:
     numbers = candidates.filter(candidates.str.contains(r"^[0-9]{9}$"))
     dialled = pl.DataFrame({"value": candidates, "number": text.str.extract(PHONE_DIALLED_ABROAD, 0)}
                            ).drop_nulls("number")
+    chance = _hex_codes_of(values) if glued.len() or dialled.height else values.clear()
+    glued, dialled = glued.filter(~glued.is_in(chance.implode())), dialled.filter(~pl.col("value").is_in(chance.implode()))
     pasted = [glued, numbers.filter(numbers.str.contains(PHONE_ZERO_LOST)), dialled["value"]]
     shares = [glued.len(), numbers.len(), dialled.height]
     if dialled.height <= PASTED_SHARE * values.len():   # only then worth checking each number
         pasted[2] = dialled.filter(pl.col("number").map_elements(_dialled_abroad, return_dtype=pl.Boolean))["value"]
     return pl.concat([hits, *(p for p, n in zip(pasted, shares) if n <= PASTED_SHARE * values.len())]).unique()
+
+
+def _hex_codes_of(values: pl.Series) -> pl.Series:
+    """The values that are hex codes of the column's usual length (HEX_CODE, with a letter: a
+    column of numbers is no hex code), where at least HEX_CODE_SHARE of the column are: shapes a
+    random code holds by chance are no finding there. A value of another length (a phone number
+    among UUIDs) is judged as any other."""
+    codes = values.filter(values.str.contains(HEX_CODE) & values.str.contains("[A-Fa-f]"))
+    if codes.len() < max(HEX_CODE_SHARE * values.len(), HEX_CODE_MIN):
+        return values.clear()
+    usual = codes.str.len_chars().mode()[0]
+    return codes.filter(codes.str.len_chars() == usual)
 
 
 def _dialled_abroad(number: str) -> bool:
@@ -585,8 +626,10 @@ def _shared_gemeente_prefix(values: pl.Series) -> str | None:
 
 
 def _iban_hits(values: pl.Series) -> pl.Series:
-    """IBAN-shaped tokens that pass mod-97 (python-stdnum), judged against chance per column."""
+    """IBAN-shaped tokens that pass mod-97 (python-stdnum), judged against chance per column;
+    not in the hex codes of a column of them (UUIDs: reading each for IBANs took 70 s a million)."""
     values = values.filter(values.str.contains(IBAN_START))
+    values = values.filter(~values.is_in(_hex_codes_of(values).implode()))
     # Groups may be split by any separator an id allows, or two (NL91_ABNA_0417_1643_00,
     # NL91--ABNA--...): each run of them is read as the one space IBAN_TOKEN expects.
     tokens = pl.DataFrame({"value": values}).with_columns(
@@ -659,9 +702,11 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
     not structured codes.
 
     A house number never starts with 0 ('2024HV0012' is a sequence number), and a column whose
-    every match shares the same four digits, letters and number width is a code scheme.
+    every match shares the same four digits, letters and number width is a code scheme. In a
+    column of hex codes (UUIDs), a hex code whose 'postcode' letters are hex digits too is chance.
     """
     total = values.len()
+    hex_codes = _hex_codes_of(values)
     values = values.filter(values.str.contains(r"[1-9][0-9]{3}[ \-_.]?[A-Za-z]{2}"))
     parts = pl.DataFrame({"value": values}).with_columns(
         part=pl.col("value").str.extract_groups(POSTCODE_HOUSE_NUMBER)).unnest("part")
@@ -670,6 +715,8 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
     if 0 < glued.height <= PASTED_SHARE * total:
         named = ["value", "pc", "sep", "letters", "number"]
         parts = pl.concat([parts.filter(pl.col("pc").is_not_null()).select(named), glued.select(named)])
+    parts = parts.filter(~(pl.col("value").is_in(hex_codes.implode())
+                           & pl.col("letters").str.contains("(?i)^[a-f]{2}$")))
     parts = parts.filter(
         pl.col("pc").is_not_null() & ~pl.col("number").str.starts_with("0")
         # lower-case letters only glued on ('3024ab12'); '2024 en 2025' is a sentence
@@ -771,7 +818,9 @@ def _bsn_findings(frame: pl.DataFrame, column: str,
         values = frame[column].drop_nulls()
         distinct = values.filter(~values.str.contains(PSEUDONYM)).unique()
     cells = distinct.filter(distinct.str.contains(rf"[0-9]({DIGIT_SEPARATORS})?[0-9]"))
-    cells = cells.filter(~cells.str.contains(PSEUDONYM))
+    # in a column of UUIDs, digit runs between their letters are chance (one column of 500 in
+    # about a hundred held two or three that pass the 11-test)
+    cells = cells.filter(~cells.str.contains(PSEUDONYM) & ~cells.is_in(_hex_codes_of(distinct).implode()))
     if cells.len() == 0:
         return []
     outlier = cells.len() >= BSN_OUTLIER_CELLS
@@ -999,6 +1048,28 @@ def _person_name_findings(frame: pl.DataFrame, column: str,
         "Person names may not be delivered; remove the column and use persoon_pseudoniem.",
         "Namen van personen mogen niet worden aangeleverd; verwijder de kolom en gebruik "
         "persoon_pseudoniem.",
+    )]
+
+
+def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series) -> list[PrivacyFinding]:
+    """Ids holding a word (ID_WORD) that the column's other ids do not, where they are the odd
+    shape out. `distinct`: the column's distinct values. Only ids of an id's form are judged: any
+    other (a formula, SQL, a space) is set aside by the contract with only its shape kept."""
+    words = (pl.DataFrame({"value": distinct.filter(distinct.str.contains(ID_PATTERN))})
+             .with_columns(word=pl.col("value").str.to_lowercase().str.extract_all(ID_WORD))
+             .explode("word").drop_nulls("word").unique()
+             .filter(pl.col("word").str.contains("[^a-f]")))
+    scheme = words.group_by("word").len().filter(pl.col("len") > PASTED_SHARE * distinct.len())["word"]
+    odd = words.filter(~pl.col("word").is_in(scheme.implode())
+                       & ~pl.col("word").is_in(ID_PLACEHOLDER_WORDS))["value"].unique()
+    if odd.len() == 0 or odd.len() > PASTED_SHARE * distinct.len():
+        return []
+    return [_finding(
+        "name", column, int(frame[column].is_in(odd.implode()).sum()), mask("", "name"),
+        "An id holds a word that the column's other ids do not: a name? Ids are codes; take names "
+        "and words out of them (a missing id stays empty).",
+        "Een code bevat een woord dat de andere codes in de kolom niet hebben: een naam? Codes "
+        "zijn nummers; haal namen en woorden eruit (een ontbrekende code blijft leeg).",
     )]
 
 

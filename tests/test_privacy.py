@@ -678,6 +678,47 @@ def test_a_date_of_birth_glued_into_a_client_code_is_found_where_it_is_the_odd_s
         assert scan(one_column("contract_id", values), date_columns={"startdatum"}) == []
 
 
+def test_a_word_only_a_few_ids_hold_is_a_name_and_a_scheme_of_words_is_not():
+    codes = [f"HC-{i:07d}" for i in range(200)]
+    for name in ("HC-jansen-01", "HC-JDEVRIES", "HC-0000001-Jansen_J", "Fam-Yilmaz", "VHE-Jan.de.Vries"):
+        findings = scan(one_column("contract_id", codes[:50] + [name] + codes[50:]), id_columns={"contract_id"})
+        assert [(f.rule, f.count) for f in findings] == [("name", 1)], name
+        assert not any(part in f.example + f.message_en + f.message_nl for f in findings
+                       for part in ("jansen", "Jansen", "DEVRIES", "Yilmaz", "Vries"))
+    schemes = {
+        "a prefix every id holds": [f"VHE-{i:06d}" for i in range(200)],
+        "district words spread over the ids": [f"CX-{w}-{i:03d}" for i in range(40)
+                                               for w in ("Noord", "Zuid", "Kralingen", "Centrum", "Charlois")],
+        "random hex codes": [f"{random.Random(i).getrandbits(32):08x}" for i in range(200)],
+        "a placeholder for no id": codes + ["onbekend", "NVT"],
+        "a formula, set aside by the contract": codes + ["=HYPERLINK(\"http://x\")"],
+    }
+    for why, values in schemes.items():
+        assert scan(one_column("contract_id", values), id_columns={"contract_id"}) == [], why
+    pasted = codes[:50] + ["HC-jansen-01"] + codes[50:]
+    assert scan(one_column("contract_id", pasted)) == [], "only the columns agreed to hold ids"
+
+
+def test_a_column_of_uuids_is_refused_for_nothing_they_hold_by_chance_but_a_value_pasted_among_them_is():
+    """Random UUIDs hold a postcode's shape (3188ea6c: 3188 EA 6c), a glued mobile number or digit
+    runs that pass the 11-test: almost every column of 500 was refused for a postcode before."""
+    import uuid
+
+    rng = random.Random(5)
+    for _ in range(20):
+        for upper in (False, True):
+            ids = [str(uuid.UUID(int=rng.getrandbits(128))) for _ in range(500)]
+            ids = [i.upper() for i in ids] if upper else ids
+            assert scan(one_column("traject_id", ids), id_columns={"traject_id"}) == []
+    for planted, rule in (("3024ab12", "postcode_huisnummer"), ("3024 AB 12", "postcode_huisnummer"),
+                          ("0612345678", "phone"), ("HC0612345678", "phone"), ("123456782", "bsn"),
+                          ("NL91ABNA0417164300", "iban")):
+        findings = scan(one_column("traject_id", ids[:100] + [planted] + ids[100:]), id_columns={"traject_id"})
+        assert rule in {f.rule for f in findings}, planted
+    numbers = ["123456782", "111222333", "100000009"] * 100   # digits only: no hex code
+    assert {f.rule for f in scan(one_column("traject_id", numbers))} == {"bsn"}
+
+
 # --------------------------------------------------------------------------------------------
 # Shapes: what receipts, ledger and rejects may say about a value
 # --------------------------------------------------------------------------------------------

@@ -461,6 +461,12 @@ def _found_by_attacking() -> list[dict]:
                             "privacy:address", ["Mathenesserlaan"]),
         _typed_in_contracts("titled_name_joined_by_underscores", "contract_id", "Dhr_Jansen_01",
                             "privacy:name", ["Jansen"]),
+        # a name written into an id (an outside attack, 5 December 2026: each was accepted)
+        _typed_in_contracts("surname_in_contract_id", "contract_id", "HC-jansen-01", "privacy:name", ["jansen"]),
+        _typed_in_contracts("initial_and_surname_glued_in_contract_id", "contract_id", "HC-JDEVRIES",
+                            "privacy:name", ["JDEVRIES", "devries"]),
+        _typed_in_contracts("full_name_dotted_in_vhe_id", "vhe_id", "VHE-Jan.de.Vries", "privacy:name",
+                            ["Vries"]),
         _typed_in_contracts("licence_plate_joined_by_underscore", "vhe_id", "VHE_99-XXB-1",
                             "privacy:kenteken", ["99-XXB-1"]),
         _typed_in_contracts("street_address_joined_by_dot", "vhe_id", "Schiedamseweg.12B",
