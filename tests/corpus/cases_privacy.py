@@ -8,6 +8,9 @@ code), never (planted values), optional before ([(filename, bytes)] delivered fi
 """
 from __future__ import annotations
 
+import random
+import uuid
+
 from tests.corpus.builders import (PERIOD, case, csv_bytes, huurcontracten, overlastmeldingen,
                                    parquet_bytes, pseudonym, random_ids, trajecten, valid_bsns,
                                    verhuureenheden, voorzieningen, with_column, with_core_title,
@@ -312,6 +315,11 @@ def _negative_cases() -> list[dict]:
         _accepted("ok_structured_unpadded_codes", "woonstad", "woonstad__huurcontracten__2025-03.csv",
                   csv_bytes(with_column(huurcontracten(), "contract_id",
                                         lambda i: f"2023HC{101 + i}"))),
+        # random UUIDs hold postcodes (3188ea6c), glued mobile numbers and 11-test digit runs by
+        # chance: before 5 December 2026 almost every file of 500 was refused
+        _accepted("ok_uuid_ids", "zorgaanbieder", "zorgaanbieder__trajecten__2026-05.csv",
+                  csv_bytes(with_column(trajecten(500), "traject_id",
+                                        lambda i: str(uuid.UUID(int=random.Random(i).getrandbits(128)))))),
         _accepted("ok_gemeente_prefixed_ids", "gemeente", "gemeente__voorzieningen__2025-11.csv",
                   csv_bytes(with_column(voorzieningen(), "voorziening_id",
                                         lambda i: f"0599-{1234567 + 7919 * i}"))),
