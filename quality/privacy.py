@@ -1057,7 +1057,7 @@ def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series) 
     other (a formula, SQL, a space) is set aside by the contract with only its shape kept."""
     words = (pl.DataFrame({"value": distinct.filter(distinct.str.contains(ID_PATTERN))})
              .with_columns(word=pl.col("value").str.to_lowercase().str.extract_all(ID_WORD))
-             .explode("word").drop_nulls("word").unique()
+             .explode("word").drop_nulls("word")   # a word twice in one id counts twice: no matter
              .filter(pl.col("word").str.contains("[^a-f]")))
     scheme = words.group_by("word").len().filter(pl.col("len") > PASTED_SHARE * distinct.len())["word"]
     odd = words.filter(~pl.col("word").is_in(scheme.implode())
