@@ -519,8 +519,8 @@ def costs_non_negative(warehouse: WarehouseResource) -> dg.AssetCheckResult:
 def disclosure_problems(con, table: str = "marts.cost_per_outcome") -> dict[str, int]:
     """What is wrong with a published cost table (all zero when it is sound): counts above their
     population, small counts shown (every count, and the failures n_persons - n_outcomes), a
-    group shown in which nobody decided had the outcome, numbers in suppressed rows, hidden cells the visible ones give away (quality.disclosure.audit
-    over the area tree)."""
+    group shown in which nobody decided had the outcome, numbers in suppressed rows, hidden
+    cells the visible ones give away (quality.disclosure.audit over the area tree)."""
     publication = PUBLICATIONS[table]
     shown = [*publication.counts]
     if "n_outcomes" in publication.counts:
@@ -548,8 +548,9 @@ def _disclosure_check(table: str):
     @dg.asset_check(asset=dg.AssetKey([layer, name]), blocking=True, name="disclosure_sound",
                     pool=WAREHOUSE_POOL,
                     description="n_outcomes <= n_persons; no shown count (nor failures) of 1-9; "
-                                "no shown cell in which nobody decided had the outcome; suppressed rows show no numbers; the audit finds no hidden cell "
-                                "that the visible cells give away.")
+                                "no shown cell in which nobody decided had the outcome; suppressed "
+                                "rows show no numbers; the audit finds no hidden cell that the "
+                                "visible cells give away.")
     def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect() as con:  # the audit needs temp tables: not read-only
             problems = disclosure_problems(con, table)

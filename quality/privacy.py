@@ -257,9 +257,6 @@ PERSON_NAME = rf"^(({CAPITALISED} ){{1,2}}|(\p{{Lu}}\. ?)+)({TUSSENVOEGSEL} )?{C
 SURNAME_FIRST = rf"^((?i:{TUSSENVOEGSEL}) )?{SURNAME}([\- ]((?i:{TUSSENVOEGSEL}) )?{SURNAME})?"
 SURNAME_INITIALS = SURNAME_FIRST + r"(, ?(\p{Lu}\.? ?){1,4}| (\p{Lu}\. ?){2,4})$"
 NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
-
-# --- column names -------------------------------------------------------------------------------
-# The header words (FORBIDDEN_NAMES, ENTITY_WORDS, PERSON_PREFIXES) are in quality/header_words.py.
 # A word in an id (HC-jansen-01, HC-JDEVRIES, VHE-Jan.de.Vries, Fam-Yilmaz: an outside attack
 # had each accepted): ids are codes, and a word of three or more letters that the column's other
 # ids do not share is taken for a name. Judged as the odd shape out (at most PASTED_SHARE of the
@@ -273,6 +270,9 @@ ID_WORD = r"\p{L}{3,}"
 ID_PLACEHOLDER_WORDS = ("onbekend", "unknown", "nvt", "geen", "none", "null", "nil", "leeg", "empty",
                         "anoniem", "anonymous", "test", "dummy", "tijdelijk", "temp", "oud", "nieuw",
                         "new", "old", "vervallen", "overig", "other")
+
+# --- column names -------------------------------------------------------------------------------
+# The header words (FORBIDDEN_NAMES, ENTITY_WORDS, PERSON_PREFIXES) are in quality/header_words.py.
 COARSE_POSTCODE_NAMES = {"pc4", "postcode4", "postcode_4", "pc_4", "postcode_pc4"}
 BIRTH_PREFIXES = ("geboorte", "geboren", "gebdat", "dob", "birth")
 
@@ -602,8 +602,9 @@ def _hex_codes_of(values: pl.Series) -> pl.Series:
     codes = values.filter(values.str.contains(HEX_CODE) & values.str.contains("[A-Fa-f]"))
     if codes.len() < max(HEX_CODE_SHARE * values.len(), HEX_CODE_MIN):
         return values.clear()
-    usual = codes.str.len_chars().mode()[0]
-    return codes.filter(codes.str.len_chars() == usual)
+    lengths = codes.str.len_chars().rename("length")
+    usual = lengths.value_counts().sort(["count", "length"], descending=[True, False])["length"][0]
+    return codes.filter(lengths == usual)
 
 
 def _dialled_abroad(number: str) -> bool:
