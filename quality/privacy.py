@@ -1067,10 +1067,10 @@ def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series) 
         return []
     return [_finding(
         "name", column, int(frame[column].is_in(odd.implode()).sum()), mask("", "name"),
-        "An id holds a word that the column's other ids do not: a name? Ids are codes; take names "
-        "and words out of them (a missing id stays empty).",
-        "Een code bevat een woord dat de andere codes in de kolom niet hebben: een naam? Codes "
-        "zijn nummers; haal namen en woorden eruit (een ontbrekende code blijft leeg).",
+        "An id holds a word that the column's other ids do not: a name? An id is a code, never a "
+        "name; take names and words out of it (a missing id stays empty).",
+        "Een code bevat een woord dat de andere codes in de kolom niet hebben: een naam? Een code "
+        "is nooit een naam; haal namen en woorden eruit (een ontbrekende code blijft leeg).",
     )]
 
 
