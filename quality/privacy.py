@@ -261,8 +261,8 @@ NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
 # had each accepted): ids are codes, and a word of three or more letters that the column's other
 # ids do not share is taken for a name. Judged as the odd shape out (at most PASTED_SHARE of the
 # distinct ids hold such a word: a column of building names is a scheme); a word in more than
-# that share of the ids (the prefix VHE, a district) is the scheme's own, and a word of hex
-# letters only (a-f) a random code's chance. A few words stand for "no id" and are no name. A
+# that share of the ids (the prefix VHE, a district) is the scheme's own, and in a column of hex
+# codes a word of hex letters only (a-f) is a random code's chance. A few words stand for "no id" and are no name. A
 # street's name is not spared (CX-Mathenesserlaan alone among numbers is refused): van Dijk and
 # van der Wal end as streets do. An id not of an id's form (contract_sql.ID_PATTERN: a space, a
 # formula) never loads: the contract sets its row aside.
@@ -1058,8 +1058,9 @@ def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series) 
     other (a formula, SQL, a space) is set aside by the contract with only its shape kept."""
     words = (pl.DataFrame({"value": distinct.filter(distinct.str.contains(ID_PATTERN))})
              .with_columns(word=pl.col("value").str.to_lowercase().str.extract_all(ID_WORD))
-             .explode("word").drop_nulls("word")   # a word twice in one id counts twice: no matter
-             .filter(pl.col("word").str.contains("[^a-f]")))
+             .explode("word").drop_nulls("word"))   # a word twice in one id counts twice: no matter
+    if _hex_codes_of(distinct).len():   # in hex codes, a word of a-f only is chance ('Aad' is not)
+        words = words.filter(pl.col("word").str.contains("[^a-f]"))
     scheme = words.group_by("word").len().filter(pl.col("len") > PASTED_SHARE * distinct.len())["word"]
     odd = words.filter(~pl.col("word").is_in(scheme.implode())
                        & ~pl.col("word").is_in(ID_PLACEHOLDER_WORDS))["value"].unique()
