@@ -90,11 +90,15 @@ POSTCODE_HOUSE_NUMBER = (
 # Hex codes (UUIDs, hashes) hold a postcode's, a glued phone number's or a BSN's shape by chance:
 # 3188ea6c-... reads as 3188 EA 6c, ...-3F0691657580 as F + 06-91657580; almost every column of
 # 500 random UUIDs held a postcode (a check of false refusals, 5 December 2026). In a column of
-# them, a value of their form is therefore judged for none of these (see _hex_codes_of): a value
-# of another form among them (a phone number, a postcode, a BSN of its own) still is.
+# them, such shapes in values of their form count only beyond chance (see _hex_codes_of); a value
+# of another form among them (a phone number, a postcode, a BSN of its own) is judged as ever.
 HEX_CODE = r"^[0-9A-Fa-f]+(-[0-9A-Fa-f]+)*$"
 HEX_CODE_SHARE = 0.8          # 1 - PASTED_SHARE: the rest may be pasted in
 HEX_CODE_MIN = 20             # a column of fewer is no scheme: 3024AB12 alone is a postcode
+# ... and how many of its codes may hold a shape by chance: a random UUID holds a postcode's 3.2%
+# of the time (200,000 tried), a glued mobile number's 0.01%. More is no chance: a column whose
+# every UUID ends in a BSN or starts with a postcode (an outside attack) is judged as any other.
+HEX_CHANCE_SHARE, HEX_CHANCE_MIN = 0.1, 3
 # The same glued behind an id's letters (HC3024AB12, an outside attack): as the odd shape out of
 # its column only (PASTED_SHARE), as VHE2024AB12 may be a scheme of year and block.
 POSTCODE_GLUED = (   # the whole value: random codes hold the shape by chance (1% of 24 hex digits)
@@ -585,8 +589,10 @@ def _phone_hits(values: pl.Series) -> pl.Series:
     numbers = candidates.filter(candidates.str.contains(r"^[0-9]{9}$"))
     dialled = pl.DataFrame({"value": candidates, "number": text.str.extract(PHONE_DIALLED_ABROAD, 0)}
                            ).drop_nulls("number")
-    chance = _hex_codes_of(values) if glued.len() or dialled.height else values.clear()
-    glued, dialled = glued.filter(~glued.is_in(chance.implode())), dialled.filter(~pl.col("value").is_in(chance.implode()))
+    codes = _hex_codes_of(values) if glued.len() or dialled.height else values.clear()
+    in_codes = glued.filter(glued.is_in(codes.implode())).len() + dialled.filter(pl.col("value").is_in(codes.implode())).height
+    if in_codes and _by_chance_in(codes, in_codes):
+        glued, dialled = glued.filter(~glued.is_in(codes.implode())), dialled.filter(~pl.col("value").is_in(codes.implode()))
     pasted = [glued, numbers.filter(numbers.str.contains(PHONE_ZERO_LOST)), dialled["value"]]
     shares = [glued.len(), numbers.len(), dialled.height]
     if dialled.height <= PASTED_SHARE * values.len():   # only then worth checking each number
@@ -605,6 +611,11 @@ def _hex_codes_of(values: pl.Series) -> pl.Series:
     lengths = codes.str.len_chars().rename("length")
     usual = lengths.value_counts().sort(["count", "length"], descending=[True, False])["length"][0]
     return codes.filter(lengths == usual)
+
+
+def _by_chance_in(codes: pl.Series, hits: int) -> bool:
+    """Are `hits` of a column's hex `codes` few enough to be the chance of random codes?"""
+    return hits <= max(HEX_CHANCE_MIN, HEX_CHANCE_SHARE * codes.len())
 
 
 def _dialled_abroad(number: str) -> bool:
@@ -627,10 +638,19 @@ def _shared_gemeente_prefix(values: pl.Series) -> str | None:
 
 
 def _iban_hits(values: pl.Series) -> pl.Series:
-    """IBAN-shaped tokens that pass mod-97 (python-stdnum), judged against chance per column;
-    not in the hex codes of a column of them (UUIDs: reading each for IBANs took 70 s a million)."""
+    """IBAN-shaped tokens that pass mod-97 (python-stdnum), judged against chance per column; in
+    a column of hex codes, its codes apart from the rest: the tokens random UUIDs hold by chance
+    would hide one IBAN pasted among them, and a column of Belgian IBANs (BE68539007547034) is hex
+    codes too."""
+    codes = _hex_codes_of(values)
+    if codes.len() == 0:
+        return _iban_hits_judged(values)
+    return pl.concat([_iban_hits_judged(values.filter(~values.is_in(codes.implode()))), _iban_hits_judged(codes)])
+
+
+def _iban_hits_judged(values: pl.Series) -> pl.Series:
+    """The values of `values` holding an IBAN, judged against chance together."""
     values = values.filter(values.str.contains(IBAN_START))
-    values = values.filter(~values.is_in(_hex_codes_of(values).implode()))
     # Groups may be split by any separator an id allows, or two (NL91_ABNA_0417_1643_00,
     # NL91--ABNA--...): each run of them is read as the one space IBAN_TOKEN expects.
     tokens = pl.DataFrame({"value": values}).with_columns(
@@ -704,7 +724,8 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
 
     A house number never starts with 0 ('2024HV0012' is a sequence number), and a column whose
     every match shares the same four digits, letters and number width is a code scheme. In a
-    column of hex codes (UUIDs), a hex code whose 'postcode' letters are hex digits too is chance.
+    column of hex codes (UUIDs), hex codes whose 'postcode' letters are hex digits too are chance
+    while they are few.
     """
     total = values.len()
     hex_codes = _hex_codes_of(values)
@@ -716,8 +737,9 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
     if 0 < glued.height <= PASTED_SHARE * total:
         named = ["value", "pc", "sep", "letters", "number"]
         parts = pl.concat([parts.filter(pl.col("pc").is_not_null()).select(named), glued.select(named)])
-    parts = parts.filter(~(pl.col("value").is_in(hex_codes.implode())
-                           & pl.col("letters").str.contains("(?i)^[a-f]{2}$")))
+    in_codes = pl.col("value").is_in(hex_codes.implode()) & pl.col("letters").str.contains("(?i)^[a-f]{2}$")
+    if _by_chance_in(hex_codes, parts.filter(in_codes & pl.col("pc").is_not_null())["value"].n_unique()):
+        parts = parts.filter(~in_codes)
     parts = parts.filter(
         pl.col("pc").is_not_null() & ~pl.col("number").str.starts_with("0")
         # lower-case letters only glued on ('3024ab12'); '2024 en 2025' is a sentence
@@ -819,9 +841,10 @@ def _bsn_findings(frame: pl.DataFrame, column: str,
         values = frame[column].drop_nulls()
         distinct = values.filter(~values.str.contains(PSEUDONYM)).unique()
     cells = distinct.filter(distinct.str.contains(rf"[0-9]({DIGIT_SEPARATORS})?[0-9]"))
-    # in a column of UUIDs, digit runs between their letters are chance (one column of 500 in
-    # about a hundred held two or three that pass the 11-test)
-    cells = cells.filter(~cells.str.contains(PSEUDONYM) & ~cells.is_in(_hex_codes_of(distinct).implode()))
+    cells = cells.filter(~cells.str.contains(PSEUDONYM))
+    # In a column of UUIDs, digit runs between their letters pass the 11-test by chance (one or two
+    # refused a column of 500 in about a hundred): there, each kind is judged on three or more.
+    codes = _hex_codes_of(distinct)
     if cells.len() == 0:
         return []
     outlier = cells.len() >= BSN_OUTLIER_CELLS
@@ -830,6 +853,10 @@ def _bsn_findings(frame: pl.DataFrame, column: str,
         cells.str.contains(r"^[0-9]{8,9}$") | cells.str.contains(BSN_DIGITS)
         | cells.str.strip_chars().str.contains(EXCEL_NUMBER))}).with_row_index("row")
     candidates = _bsn_candidates(cells)
+    if codes.len():
+        in_codes = cells.filter(pl.col("cell").is_in(codes.implode()))["row"]
+        candidates = candidates.with_columns(kind=pl.when(pl.col("row").is_in(in_codes.implode()))
+                                             .then(pl.col("kind") + "_in_hex").otherwise(pl.col("kind")))
     hits = []
     for (kind,), group in candidates.group_by("kind"):
         distinct = group["number"].unique()
@@ -837,7 +864,8 @@ def _bsn_findings(frame: pl.DataFrame, column: str,
         passing_sample = _passing(sample)
         # One or two glued numbers in a column of short ids are not its numbering scheme but
         # values pasted in (HC12345678201 among HC2001..): judged like a lone 9-digit number.
-        enough = kind == "number" or distinct.len() >= BSN_GLUED_MIN or outlier
+        enough = (distinct.len() >= BSN_GLUED_MIN if kind.endswith("_in_hex")
+                  else kind == "number" or distinct.len() >= BSN_GLUED_MIN or outlier)
         if enough and _beyond_chance(passing_sample.len(), sample.len(), BSN_CHANCE):
             valid = _passing(distinct) if sample.len() < distinct.len() else passing_sample
             hits.append(group.filter(pl.col("number").is_in(valid.implode())))

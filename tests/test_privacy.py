@@ -718,6 +718,13 @@ def test_a_column_of_uuids_is_refused_for_nothing_they_hold_by_chance_but_a_valu
         assert rule in {f.rule for f in findings}, planted
     numbers = ["123456782", "111222333", "100000009"] * 100   # digits only: no hex code
     assert {f.rule for f in scan(one_column("traject_id", numbers))} == {"bsn"}
+    # beyond chance, a shape in the UUIDs themselves is found (an outside attack: every contract_id a
+    # UUID ending in a BSN was accepted for a while)
+    valid = [n for n in (f"{rng.randrange(10**8, 10**9)}" for _ in range(20_000)) if stdnum_bsn.is_valid(n)]
+    ending_in_a_bsn = [i[:-9] + n for i, n in zip(ids, valid)]
+    assert {f.rule for f in scan(one_column("traject_id", ending_in_a_bsn), id_columns={"traject_id"})} >= {"bsn"}
+    starting_with_a_postcode = ["3024ab12" + i[8:] for i in ids]
+    assert "postcode_huisnummer" in {f.rule for f in scan(one_column("traject_id", starting_with_a_postcode))}
 
 
 # --------------------------------------------------------------------------------------------
