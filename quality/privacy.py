@@ -1135,7 +1135,13 @@ def _compact_birth_dates(distinct: pl.Series) -> pl.Series:
     dates = dates.with_columns(ymd=pl.col("digits").str.to_date("%Y%m%d", strict=False),
                                dmy=pl.col("digits").str.to_date("%d%m%Y", strict=False))
     born = pl.col("ymd").dt.year().is_between(1900, newest) | pl.col("dmy").dt.year().is_between(1900, newest)
-    return dates.filter(born)["value"]
+    found = dates.filter(born)["value"]
+    # a random UUID holds eight digits that read as a date now and then (…4a23091957c8)
+    codes = _hex_codes_of(distinct) if found.len() else distinct.clear()
+    in_codes = found.filter(found.is_in(codes.implode()))
+    if in_codes.len() and _by_chance_in(codes, in_codes.len()):
+        found = found.filter(~found.is_in(codes.implode()))
+    return found
 
 
 __all__ = ["PrivacyFinding", "scan", "mask", "personal_column_kind"]

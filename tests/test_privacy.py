@@ -723,6 +723,8 @@ def test_a_column_of_uuids_is_refused_for_nothing_they_hold_by_chance_but_a_valu
     valid = [n for n in (f"{rng.randrange(10**8, 10**9)}" for _ in range(20_000)) if stdnum_bsn.is_valid(n)]
     ending_in_a_bsn = [i[:-9] + n for i, n in zip(ids, valid)]
     assert {f.rule for f in scan(one_column("traject_id", ending_in_a_bsn), id_columns={"traject_id"})} >= {"bsn"}
+    dated = ids[:200] + ["5d3b8a6e-1c2f-4e7a-9b0d-4a23091957c8"] + ids[200:]   # 23-09-1957 by chance
+    assert scan(one_column("traject_id", dated), date_columns=set(), id_columns={"traject_id"}) == []
     starting_with_a_postcode = ["3024ab12" + i[8:] for i in ids]
     assert "postcode_huisnummer" in {f.rule for f in scan(one_column("traject_id", starting_with_a_postcode))}
 
