@@ -87,11 +87,11 @@ POSTCODE_HOUSE_NUMBER = (
     rf"{B}(?<pc>[1-9][0-9]{{3}})(?<sep>[ \-_.]?)(?<letters>[A-Z]{{2}}|[a-z]{{2}})"
     rf"[ \-_.,/]*(?<number>[0-9]{{1,5}})([ \-]?[A-Za-z]{B}|{B})"
 )
-# Hex codes (UUIDs, hashes) hold a postcode's, a glued phone number's or a BSN's shape by chance:
-# 3188ea6c-... reads as 3188 EA 6c, ...-3F0691657580 as F + 06-91657580; almost every column of
-# 500 random UUIDs held a postcode (a check of false refusals, 5 December 2026). In a column of
-# them, such shapes in values of their form count only beyond chance (see _hex_codes_of); a value
-# of another form among them (a phone number, a postcode, a BSN of its own) is judged as ever.
+# Hex codes (UUIDs, hashes) hold the shape of a postcode, a glued phone number, a BSN, an IBAN or a
+# compact date by chance: 3188ea6c-... reads as 3188 EA 6c, ...-3F0691657580 as F + 06-91657580,
+# ...4a23091957c8 as 23-09-1957; almost every column of 500 random UUIDs held a postcode (a check of
+# false refusals, 5 December 2026). In a column of them, such shapes in values of their form count
+# only beyond chance (see _hex_codes_of); a value of another form among them is judged as ever.
 HEX_CODE = r"^[0-9A-Fa-f]+(-[0-9A-Fa-f]+)*$"
 HEX_CODE_SHARE = 0.8          # 1 - PASTED_SHARE: the rest may be pasted in
 HEX_CODE_MIN = 20             # a column of fewer is no scheme: 3024AB12 alone is a postcode
@@ -261,15 +261,15 @@ PERSON_NAME = rf"^(({CAPITALISED} ){{1,2}}|(\p{{Lu}}\. ?)+)({TUSSENVOEGSEL} )?{C
 SURNAME_FIRST = rf"^((?i:{TUSSENVOEGSEL}) )?{SURNAME}([\- ]((?i:{TUSSENVOEGSEL}) )?{SURNAME})?"
 SURNAME_INITIALS = SURNAME_FIRST + r"(, ?(\p{Lu}\.? ?){1,4}| (\p{Lu}\. ?){2,4})$"
 NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
-# A word in an id (HC-jansen-01, HC-JDEVRIES, VHE-Jan.de.Vries, Fam-Yilmaz: an outside attack
-# had each accepted): ids are codes, and a word of three or more letters that the column's other
-# ids do not share is taken for a name. Judged as the odd shape out (at most PASTED_SHARE of the
-# distinct ids hold such a word: a column of building names is a scheme); a word in more than
-# that share of the ids (the prefix VHE, a district) is the scheme's own, and in a column of hex
-# codes a word of hex letters only (a-f) is a random code's chance. A few words stand for "no id" and are no name. A
-# street's name is not spared (CX-Mathenesserlaan alone among numbers is refused): van Dijk and
-# van der Wal end as streets do. An id not of an id's form (contract_sql.ID_PATTERN: a space, a
-# formula) never loads: the contract sets its row aside.
+# A word in an id (HC-jansen-01, HC-JDEVRIES, VHE-Jan.de.Vries, Fam-Yilmaz: an outside attack had
+# each accepted): ids are codes, and a word of three or more letters that the column's other ids
+# do not share is taken for a name. Judged as the odd shape out (at most PASTED_SHARE of the
+# distinct ids hold such a word: a column of building names is a scheme); a word in more than that
+# share of the ids (the prefix VHE, a district) is the scheme's own, and in a column of hex codes
+# a word of hex letters only (a-f) is a random code's chance. A few words stand for "no id" and
+# are no name. A street's name is not spared (CX-Mathenesserlaan alone among numbers is refused):
+# van Dijk and van der Wal end as streets do. An id not of an id's form (contract_sql.ID_PATTERN:
+# a space, a formula) never loads: the contract sets its row aside.
 ID_WORD = r"\p{L}{3,}"
 ID_PLACEHOLDER_WORDS = ("onbekend", "unknown", "nvt", "geen", "none", "null", "nil", "leeg", "empty",
                         "anoniem", "anonymous", "test", "dummy", "tijdelijk", "temp", "oud", "nieuw",
@@ -590,9 +590,9 @@ def _phone_hits(values: pl.Series) -> pl.Series:
     dialled = pl.DataFrame({"value": candidates, "number": text.str.extract(PHONE_DIALLED_ABROAD, 0)}
                            ).drop_nulls("number")
     codes = _hex_codes_of(values) if glued.len() or dialled.height else values.clear()
-    in_codes = glued.filter(glued.is_in(codes.implode())).len() + dialled.filter(pl.col("value").is_in(codes.implode())).height
-    if in_codes and _by_chance_in(codes, in_codes):
-        glued, dialled = glued.filter(~glued.is_in(codes.implode())), dialled.filter(~pl.col("value").is_in(codes.implode()))
+    in_glued, in_dialled = glued.is_in(codes.implode()), pl.col("value").is_in(codes.implode())
+    if _by_chance_in(codes.len(), int(in_glued.sum()) + dialled.filter(in_dialled).height):
+        glued, dialled = glued.filter(~in_glued), dialled.filter(~in_dialled)
     pasted = [glued, numbers.filter(numbers.str.contains(PHONE_ZERO_LOST)), dialled["value"]]
     shares = [glued.len(), numbers.len(), dialled.height]
     if dialled.height <= PASTED_SHARE * values.len():   # only then worth checking each number
@@ -613,9 +613,9 @@ def _hex_codes_of(values: pl.Series) -> pl.Series:
     return codes.filter(lengths == usual)
 
 
-def _by_chance_in(codes: pl.Series, hits: int) -> bool:
-    """Are `hits` of a column's hex `codes` few enough to be the chance of random codes?"""
-    return hits <= max(HEX_CHANCE_MIN, HEX_CHANCE_SHARE * codes.len())
+def _by_chance_in(codes: int, hits: int) -> bool:
+    """Are `hits` among a column's `codes` hex codes few enough to be random codes' chance?"""
+    return hits <= max(HEX_CHANCE_MIN, HEX_CHANCE_SHARE * codes)
 
 
 def _dialled_abroad(number: str) -> bool:
@@ -645,7 +645,8 @@ def _iban_hits(values: pl.Series) -> pl.Series:
     codes = _hex_codes_of(values)
     if codes.len() == 0:
         return _iban_hits_judged(values)
-    return pl.concat([_iban_hits_judged(values.filter(~values.is_in(codes.implode()))), _iban_hits_judged(codes)])
+    others = values.filter(~values.is_in(codes.implode()))
+    return pl.concat([_iban_hits_judged(others), _iban_hits_judged(codes)])
 
 
 def _iban_hits_judged(values: pl.Series) -> pl.Series:
@@ -738,7 +739,7 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
         named = ["value", "pc", "sep", "letters", "number"]
         parts = pl.concat([parts.filter(pl.col("pc").is_not_null()).select(named), glued.select(named)])
     in_codes = pl.col("value").is_in(hex_codes.implode()) & pl.col("letters").str.contains("(?i)^[a-f]{2}$")
-    if _by_chance_in(hex_codes, parts.filter(in_codes & pl.col("pc").is_not_null())["value"].n_unique()):
+    if _by_chance_in(hex_codes.len(), parts.filter(in_codes & pl.col("pc").is_not_null())["value"].n_unique()):
         parts = parts.filter(~in_codes)
     parts = parts.filter(
         pl.col("pc").is_not_null() & ~pl.col("number").str.starts_with("0")
@@ -1139,7 +1140,7 @@ def _compact_birth_dates(distinct: pl.Series) -> pl.Series:
     # a random UUID holds eight digits that read as a date now and then (…4a23091957c8)
     codes = _hex_codes_of(distinct) if found.len() else distinct.clear()
     in_codes = found.filter(found.is_in(codes.implode()))
-    if in_codes.len() and _by_chance_in(codes, in_codes.len()):
+    if in_codes.len() and _by_chance_in(codes.len(), in_codes.len()):
         found = found.filter(~found.is_in(codes.implode()))
     return found
 
