@@ -68,7 +68,6 @@ areas as (
 published_rounded as (
     select published.indicator_id, published.area_code, published.period_type,
         published.period, published.estimate, published.value_low, published.value_high,
-        published.suppressed,
         case when not published.suppressed or published.estimate is null then null
              when list_bool_and(list_transform([published.estimate, published.value_low, published.value_high],
                   lambda x: x = 0 or abs(x - round(x, (0 - floor(log10(abs(x))))::integer)) <= 1e-9 * abs(x))) then 1
