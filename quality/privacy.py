@@ -92,7 +92,10 @@ POSTCODE_HOUSE_NUMBER = (
 # ...4a23091957c8 as 23-09-1957; almost every column of 500 random UUIDs held a postcode (a check of
 # false refusals, 5 December 2026). In a column of them, such shapes in values of their form count
 # only beyond chance (see _hex_codes_of); a value of another form among them is judged as ever.
-HEX_CODE = r"^[0-9A-Fa-f]+(-[0-9A-Fa-f]+)*$"
+# A code may stand behind the scheme's letters (HC-3188ea6c-...) or in braces ({3188ea6c-...}, how
+# Windows writes a GUID): an outside attack saw every clean column of such UUIDs refused. (A space:
+# the joined rules read TRJ_3188... as TRJ 3188..., see JOINED.)
+HEX_CODE = r"^(?<prefix>[A-Za-z]{1,8}[-_.:/ ])??\{?(?<body>[0-9A-Fa-f]+(?:-[0-9A-Fa-f]+)*)\}?$"
 HEX_CODE_SHARE = 0.8          # 1 - PASTED_SHARE: the rest may be pasted in
 HEX_CODE_MIN = 20             # a column of fewer is no scheme: 3024AB12 alone is a postcode
 # ... and how many of its codes may hold a shape by chance: a random UUID holds a postcode's 3.2%
@@ -216,6 +219,7 @@ BSN_DIGITS = rf"[1-9]({NUMBER_SEPARATOR}{{0,3}}[0-9]){{7}}"
 BSN_CONTEXT = rf"(?i){B}(bsn|burgerservice|sofi)"
 BSN_CHANCE = 1 / 11        # share of random numbers that pass the 11-test
 BSN_Z = 5.0                # one-sided margin above chance; false alarm odds ~1 in 3.5 million
+BSN_FALSE_ALARM = 2.87e-7  # ... those odds, for an exact binomial tail (see _beyond_chance)
 BSN_SAMPLE = 20_000        # distinct candidates tested per column to decide
 BSN_GLUED_MIN = 3          # a glued BSN needs this many distinct values before it is judged
 BSN_OUTLIER_CELLS = 10     # ...unless the rest of the column (this many cells) has no such run
@@ -601,16 +605,19 @@ def _phone_hits(values: pl.Series) -> pl.Series:
 
 
 def _hex_codes_of(values: pl.Series) -> pl.Series:
-    """The values that are hex codes of the column's usual length (HEX_CODE, with a letter: a
-    column of numbers is no hex code), where at least HEX_CODE_SHARE of the column are: shapes a
-    random code holds by chance are no finding there. A value of another length (a phone number
-    among UUIDs) is judged as any other."""
-    codes = values.filter(values.str.contains(HEX_CODE) & values.str.contains("[A-Fa-f]"))
-    if codes.len() < max(HEX_CODE_SHARE * values.len(), HEX_CODE_MIN):
+    """The values that are hex codes of the column's usual form (HEX_CODE, with a letter in the
+    code: a column of numbers is no hex code; the same prefix and length), where at least
+    HEX_CODE_SHARE of the column are: shapes a random code holds by chance are no finding there.
+    A value of another form (a phone number among UUIDs) is judged as any other."""
+    parts = values.str.extract_groups(HEX_CODE)
+    forms = pl.DataFrame({"value": values, "prefix": parts.struct.field("prefix").fill_null(""),
+                          "length": values.str.len_chars()}).filter(
+        parts.struct.field("body").str.contains("[A-Fa-f]").fill_null(False))
+    if forms.height < max(HEX_CODE_SHARE * values.len(), HEX_CODE_MIN):
         return values.clear()
-    lengths = codes.str.len_chars().rename("length")
-    usual = lengths.value_counts().sort(["count", "length"], descending=[True, False])["length"][0]
-    return codes.filter(lengths == usual)
+    usual = forms.group_by("prefix", "length").len().sort(
+        ["len", "prefix", "length"], descending=[True, False, False]).row(0, named=True)
+    return forms.filter((pl.col("prefix") == usual["prefix"]) & (pl.col("length") == usual["length"]))["value"]
 
 
 def _by_chance_in(codes: int, hits: int) -> bool:
@@ -807,8 +814,12 @@ def _pattern_findings(frame: pl.DataFrame, columns: list[str],
             continue
         joined = distinct.filter(distinct.str.contains(JOINED))
         # a date is blanked before its joins become spaces, as it is for the phone rule
-        # (TR_02_03_2025_29 spaced read as 020-3202529)
-        spaced = joined.str.replace_all(DATE_OR_TIME, " # ").str.replace_all(JOINED, " ")
+        # (TR_02_03_2025_29 spaced read as 020-3202529); not in a hex code of the column's form
+        # (TRJ_<uuid>), whose digits read as a date by chance and whose form the rules spare
+        codes = _hex_codes_of(distinct) if joined.len() else distinct.clear()
+        spaced = pl.select(pl.when(joined.is_in(codes.implode())).then(joined)
+                           .otherwise(joined.str.replace_all(DATE_OR_TIME, " # "))
+                           .str.replace_all(JOINED, " ")).to_series()
         for rule, hits_of in VALUE_RULES.items():
             hits = hits_of(distinct) if rule in gates[column] else distinct.clear()
             hits = pl.concat([hits, _joined_hits(rule, joined, spaced, hits, distinct.len())])
@@ -844,7 +855,8 @@ def _bsn_findings(frame: pl.DataFrame, column: str,
     cells = distinct.filter(distinct.str.contains(rf"[0-9]({DIGIT_SEPARATORS})?[0-9]"))
     cells = cells.filter(~cells.str.contains(PSEUDONYM))
     # In a column of UUIDs, digit runs between their letters pass the 11-test by chance (one or two
-    # refused a column of 500 in about a hundred): there, each kind is judged on three or more.
+    # refused a column of 500 in about a hundred; two of a kind's four, one in forty): there, a
+    # kind needs three or more that pass, five standard deviations above chance.
     codes = _hex_codes_of(distinct)
     if cells.len() == 0:
         return []
@@ -865,9 +877,10 @@ def _bsn_findings(frame: pl.DataFrame, column: str,
         passing_sample = _passing(sample)
         # One or two glued numbers in a column of short ids are not its numbering scheme but
         # values pasted in (HC12345678201 among HC2001..): judged like a lone 9-digit number.
-        enough = (distinct.len() >= BSN_GLUED_MIN if kind.endswith("_in_hex")
+        in_hex = kind.endswith("_in_hex")
+        enough = (passing_sample.len() >= BSN_GLUED_MIN if in_hex
                   else kind == "number" or distinct.len() >= BSN_GLUED_MIN or outlier)
-        if enough and _beyond_chance(passing_sample.len(), sample.len(), BSN_CHANCE):
+        if enough and _beyond_chance(passing_sample.len(), sample.len(), BSN_CHANCE, few=not in_hex):
             valid = _passing(distinct) if sample.len() < distinct.len() else passing_sample
             hits.append(group.filter(pl.col("number").is_in(valid.implode())))
         else:
@@ -956,24 +969,38 @@ def _passing(numbers: pl.Series) -> pl.Series:
     return numbers.filter(numbers.map_elements(stdnum_bsn.is_valid, return_dtype=pl.Boolean))
 
 
-def _beyond_chance(passing: int, total: int, chance: float) -> bool:
+def _beyond_chance(passing: int, total: int, chance: float, few: bool = True) -> bool:
     """True when the share passing a checksum cannot be explained by chance (1 in 11 for the
     11-test, 1 in 97 for mod-97).
 
     Few values: all must pass (two random numbers both pass the 11-test 1 time in 121). From
     three values: half passing, or more than five standard deviations above the chance rate,
     which finds a BSN column mixed into an id column while 10,000 random ids (about 9% passing)
-    stay clear.
+    stay clear. `few=False`: where a column offers a few candidates of a kind by chance (the digit
+    runs of UUIDs: 3 of 6 passed in one column of 500 in 150), the binomial tail itself, at the
+    odds five standard deviations promise: at 11 candidates the normal approximation let 6
+    passing through as beyond chance, which happens once in 6,000.
     """
     if total == 0 or passing == 0:
         return False
-    if total < 3:
+    if not few:
+        return _binomial_tail(passing, total, chance) < BSN_FALSE_ALARM
+    if few and total < 3:
         return passing == total
-    if passing >= 0.5 * total:
+    if few and passing >= 0.5 * total:
         return True
     expected = total * chance
     spread = math.sqrt(total * chance * (1 - chance))
     return passing > expected + BSN_Z * spread
+
+
+def _binomial_tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p), summed in log space (scipy.stats would cost the
+    `check` command half a second to import)."""
+    def term(j: int) -> float:
+        return math.exp(math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1)
+                        + j * math.log(p) + (n - j) * math.log1p(-p))
+    return sum(term(j) for j in range(k, n + 1))
 
 
 # --------------------------------------------------------------------------------------------

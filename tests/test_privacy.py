@@ -729,6 +729,30 @@ def test_a_column_of_uuids_is_refused_for_nothing_they_hold_by_chance_but_a_valu
     assert "postcode_huisnummer" in {f.rule for f in scan(one_column("traject_id", starting_with_a_postcode))}
 
 
+@pytest.mark.parametrize("form", [lambda u: "{" + u + "}", lambda u: "HC-" + u,
+                                  lambda u: "TRJ_" + u.upper(), lambda u: u.replace("-", "")],
+                         ids=["braces", "prefix", "prefix_underscore_upper", "hex32"])
+def test_uuids_behind_a_prefix_or_in_braces_are_codes_too_and_what_is_pasted_among_them_is_found(form):
+    """An outside attack (5 December 2026) saw every clean column of UUIDs in braces or behind the
+    scheme's letters refused for a postcode; and two of a kind's four digit runs passing the
+    11-test refused one column of plain UUIDs in forty."""
+    import uuid
+
+    rng = random.Random(11)
+    columns = [[form(str(uuid.UUID(int=rng.getrandbits(128)))) for _ in range(500)] for _ in range(60)]
+    refused = [c for c in columns if scan(one_column("traject_id", c), id_columns={"traject_id"})]
+    assert refused == []
+    ids = columns[0]
+    # the prefix or the braces in front of a UUID do not hide what is pasted among them
+    for planted, rule in (("3024ab12", "postcode_huisnummer"), ("HC-0612345678", "phone"),
+                          ("123456782", "bsn"), ("NL91ABNA0417164300", "iban")):
+        findings = scan(one_column("traject_id", ids[:100] + [planted] + ids[100:]), id_columns={"traject_id"})
+        assert rule in {f.rule for f in findings}, planted
+    valid = [n for n in (f"{rng.randrange(10**8, 10**9)}" for _ in range(20_000)) if stdnum_bsn.is_valid(n)]
+    ending_in_a_bsn = [i[:-10] + n + i[-1:] if i.endswith("}") else i[:-9] + n for i, n in zip(ids, valid)]
+    assert "bsn" in {f.rule for f in scan(one_column("traject_id", ending_in_a_bsn), id_columns={"traject_id"})}
+
+
 # --------------------------------------------------------------------------------------------
 # Shapes: what receipts, ledger and rejects may say about a value
 # --------------------------------------------------------------------------------------------
