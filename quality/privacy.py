@@ -851,9 +851,9 @@ def _bsn_findings(frame: pl.DataFrame, column: str,
     # rules need not. Rows are counted only for the cells found.
     if distinct is None:
         values = frame[column].drop_nulls()
-        distinct = values.filter(~values.str.contains(PSEUDONYM)).unique()
+        distinct = values.filter(~_hashed(values)).unique()
     cells = distinct.filter(distinct.str.contains(rf"[0-9]({DIGIT_SEPARATORS})?[0-9]"))
-    cells = cells.filter(~cells.str.contains(PSEUDONYM))
+    cells = cells.filter(~_hashed(cells))
     # In a column of UUIDs, digit runs between their letters pass the 11-test by chance (one or two
     # refused a column of 500 in about a hundred; two of a kind's four, one in forty): there, a
     # kind needs three or more that pass, five standard deviations above chance.
@@ -905,6 +905,10 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
     the separators between digits are removed (A111_222_333, 1-1-1-2-2-2-3-3-3).
     """
     plain = cells.filter(pl.col("cell").str.contains(r"^[0-9]{8,9}$"))  # most BSN columns: fast
+    # Zeros far beyond a sequence number's before 8-9 digits: that number, padded (a BSN padded to
+    # a 64-digit contract_id, in the shape of a pseudonym: an outside attack, December 2026).
+    padded = cells.filter(pl.col("cell").str.contains(r"^0{6,}[1-9][0-9]{7,8}$")
+                          & (pl.col("cell").str.len_chars() > 14))
     cells = cells.filter(~pl.col("cell").str.contains(r"^[0-9]{8,9}$")).with_columns(
         excel=pl.col("cell").str.strip_chars().str.contains(EXCEL_NUMBER),
         context=pl.col("cell").str.contains(BSN_CONTEXT))
@@ -935,6 +939,8 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
     long = runs.filter(pl.col("length").is_between(10, 14))
     parts = [
         plain.select("row", context=pl.lit(False), number=pl.col("cell"), kind=pl.lit("number")),
+        padded.select("row", context=pl.lit(False), number=pl.col("cell").str.tail(9).str.strip_chars_start("0"),
+                      kind=pl.lit("number")),
         pl.concat([excel, alone, grouped.with_columns(
             number=pl.col("number").str.replace_all(NUMBER_SEPARATOR, ""))]).with_columns(kind=pl.lit("number")),
         *(part.select("row", "context", "number", kind=pl.lit("joined")) for part in (
@@ -1006,6 +1012,12 @@ def _binomial_tail(k: int, n: int, p: float) -> float:
 # --------------------------------------------------------------------------------------------
 # Pseudonyms, free text, names
 # --------------------------------------------------------------------------------------------
+
+def _hashed(values: pl.Series) -> pl.Series:
+    """Per value: a pseudonym that looks like a keyed hash (PSEUDONYM, not NOT_HASHED). Those hold
+    no BSN; a number padded to that shape (000...123456782) may, in any column."""
+    return values.str.contains(PSEUDONYM) & ~values.str.contains(NOT_HASHED)
+
 
 def _pseudonym_findings(frame: pl.DataFrame, column: str) -> tuple[list[PrivacyFinding], pl.Series]:
     """The findings for malformed pseudonyms and for well-formed ones that are no keyed hash,

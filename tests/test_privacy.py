@@ -173,6 +173,20 @@ def test_bsn_in_pseudonym_column_is_reported_as_bsn_too():
     }
 
 
+def test_a_bsn_padded_to_a_pseudonyms_shape_is_found_in_any_column():
+    """An outside attack (December 2026) padded a BSN with zeros to 64 digits in contract_id: the
+    BSN rule skipped every value of a pseudonym's shape outside persoon_pseudoniem."""
+    hashes = [hashlib.sha256(f"contract {i}".encode()).hexdigest() for i in range(300)]
+    padded = "123456782".zfill(64)
+    assert scan(one_column("contract_id", hashes), id_columns={"contract_id"}) == []
+    planted = one_column("contract_id", hashes[:100] + [padded] + hashes[100:])
+    assert rules_of(scan(planted, id_columns={"contract_id"})) == {("bsn", "contract_id")}
+    numbered = [str(n).zfill(64) for n in range(10_000_000, 10_000_000 + 37 * 300, 37)]
+    assert scan(one_column("contract_id", numbered), id_columns={"contract_id"}) == []
+    assert rules_of(scan(one_column("persoon_pseudoniem", hashes[:50] + [padded]))) == {
+        ("pseudonym_not_hashed", "persoon_pseudoniem"), ("bsn", "persoon_pseudoniem")}
+
+
 # --------------------------------------------------------------------------------------------
 # Forbidden column names
 # --------------------------------------------------------------------------------------------
