@@ -113,12 +113,13 @@ STREET_SUFFIXES = (
     "boulevard|plantsoen|haven"
 )
 ADDRESS = (                                                   # Schiedamseweg 12, Mathenesserlaan 110b
-    rf"{B}\p{{Lu}}[\p{{L}}'.\-]*({STREET_SUFFIXES}) +[0-9]{{1,5}}( ?[a-zA-Z]{B}|{B})"
+    rf"{B}\p{{Lu}}[\p{{L}}'.\-]*({STREET_SUFFIXES}) +[1-9][0-9]{{0,4}}( ?[a-zA-Z]{B}|{B})"
 )
 ADDRESS_SUFFIX_NUMBER = rf"({STREET_SUFFIXES}) +[0-9]"  # plain words: a fast first pass
 # The same as a code (a VHE key): any case, the number glued or after a dash or underscore
-# (SCHIEDAMSEWEG-12B, ZWART_JANSTRAAT_3, Mathenesserlaan_110); a letter before the suffix.
-ADDRESS_CODE = rf"(?i)\p{{L}}({STREET_SUFFIXES})[\-_]?[0-9]{{1,5}}[a-z]?([^0-9a-z]|$)"
+# (SCHIEDAMSEWEG-12B, ZWART_JANSTRAAT_3, Mathenesserlaan_110); a letter before the suffix. A
+# house number never starts with 0: CX-Delfshaven-012 is a district's complex 12, not an address.
+ADDRESS_CODE = rf"(?i)\p{{L}}({STREET_SUFFIXES})[\-_]?[1-9][0-9]{{0,4}}[a-z]?([^0-9a-z]|$)"
 ADDRESS_CODE_SUFFIX_NUMBER = rf"(?i)({STREET_SUFFIXES})[\-_]?[0-9]"
 # IBAN: country, check digits, 11-30 letters or digits, printed in groups of four or not at all.
 IBAN_TOKEN = rf"{B}[A-Z]{{2}}[0-9]{{2}}( ?[A-Z0-9]{{4}}){{2,7}}( ?[A-Z0-9]{{1,3}})?{B}"
@@ -275,6 +276,15 @@ NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
 # van Dijk and van der Wal end as streets do. An id not of an id's form (contract_sql.ID_PATTERN:
 # a space, a formula) never loads: the contract sets its row aside.
 ID_WORD = r"\p{L}{3,}"
+# ... and in the ids of records (a contract, a trajectory, a report), where the odd words are most
+# of the ids: names, when there is about one word for each id and they read as words (a second
+# outside attack: every melding_id a surname and a number, every veroorzaker id a surname, a lone
+# one alone in its file). Dutch and other names hold a vowel in about two letters of five; the
+# letters of a random code (base 32) one in four. A place's id may be named (a complex after its
+# street): the contract marks it (`place: true`).
+ID_NAMES_PER_ID = 0.5
+ID_NAME_VOWELS = 0.32
+VOWEL = "[aeiouyàáâäãåèéêëìíîïòóôöõùúûüÿ]"
 ID_PLACEHOLDER_WORDS = ("onbekend", "unknown", "nvt", "geen", "none", "null", "nil", "leeg", "empty",
                         "anoniem", "anonymous", "test", "dummy", "tijdelijk", "temp", "oud", "nieuw",
                         "new", "old", "vervallen", "overig", "other")
@@ -319,13 +329,16 @@ def scan(
     date_columns: Collection[str] | None = None,
     categories: Mapping[str, Collection[str]] | None = None,
     id_columns: Collection[str] = (),
+    place_id_columns: Collection[str] = (),
 ) -> list[PrivacyFinding]:
     """All privacy findings in an all-string frame; an empty list means the file may load.
 
     `date_columns`: the columns agreed to hold dates; when given, an old full date anywhere else
     is taken for a date of birth. `categories`: agreed values per category column; a value
     outside the list that reads as a person's name is a name. `id_columns`: the columns agreed
-    to hold codes; a word only a few of their values hold is a name.
+    to hold codes; a word only a few of their values hold is a name, and so are words that read
+    as words and each stand in about one id, unless the id is a place's (`place_id_columns`, of
+    `id_columns`: a complex may be named after its street).
     """
     frame = _folded(frame.select(pl.all().cast(pl.String)))
     pseudonyms = {_key(name) for name in pseudonym_columns}
@@ -364,7 +377,8 @@ def scan(
                 and "birth_date" in gates[column]):
             findings += _stray_birth_date_findings(frame, column, distinct[column])
         if column in id_columns and column not in named and "id_word" in gates[column]:
-            findings += _word_in_id_findings(frame, column, distinct[column])
+            findings += _word_in_id_findings(frame, column, distinct[column],
+                                             record=column not in place_id_columns)
     order = {name: position for position, name in enumerate(frame.columns)}
     return sorted(findings, key=lambda finding: order[finding.column])
 
@@ -1120,19 +1134,24 @@ def _person_name_findings(frame: pl.DataFrame, column: str,
     )]
 
 
-def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series) -> list[PrivacyFinding]:
+def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series,
+                         record: bool = True) -> list[PrivacyFinding]:
     """Ids holding a word (ID_WORD) that the column's other ids do not, where they are the odd
-    shape out. `distinct`: the column's distinct values. Only ids of an id's form are judged: any
-    other (a formula, SQL, a space) is set aside by the contract with only its shape kept."""
+    shape out; or, in the ids of records (`record`: not a place's), where such words are many but
+    each stands in about one id and they read as words (_read_as_names). `distinct`: the column's
+    distinct values. Only ids of an id's form are judged: any other (a formula, SQL, a space) is
+    set aside by the contract with only its shape kept."""
     words = (pl.DataFrame({"value": distinct.filter(distinct.str.contains(ID_PATTERN))})
              .with_columns(word=pl.col("value").str.to_lowercase().str.extract_all(ID_WORD))
              .explode("word").drop_nulls("word"))   # a word twice in one id counts twice: no matter
     if _hex_codes_of(distinct).len():   # in hex codes, a word of a-f only is chance ('Aad' is not)
         words = words.filter(pl.col("word").str.contains("[^a-f]"))
     scheme = words.group_by("word").len().filter(pl.col("len") > PASTED_SHARE * distinct.len())["word"]
-    odd = words.filter(~pl.col("word").is_in(scheme.implode())
-                       & ~pl.col("word").is_in(ID_PLACEHOLDER_WORDS))["value"].unique()
-    if odd.len() == 0 or odd.len() > PASTED_SHARE * distinct.len():
+    odd_words = words.filter(~pl.col("word").is_in(scheme.implode())
+                             & ~pl.col("word").is_in(ID_PLACEHOLDER_WORDS))
+    odd = odd_words["value"].unique()
+    if odd.len() == 0 or (odd.len() > PASTED_SHARE * distinct.len()
+                          and not (record and _read_as_names(odd_words, odd.len()))):
         return []
     return [_finding(
         "name", column, int(frame[column].is_in(odd.implode()).sum()), mask("", "name"),
@@ -1141,6 +1160,16 @@ def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series) 
         "Een code bevat een woord dat de andere codes in de kolom niet hebben: een naam? Een code "
         "is nooit een naam; haal namen en woorden eruit (een ontbrekende code blijft leeg).",
     )]
+
+
+def _read_as_names(words: pl.DataFrame, ids: int) -> bool:
+    """Do the odd `words` (value, word) of `ids` distinct ids read as names rather than as a
+    scheme's words? Names are many: about one for each id (ID_NAMES_PER_ID), where a scheme's
+    districts or months each come back in many ids. And they read as words: their share of vowels
+    (ID_NAME_VOWELS) is a language's, not that of random letters in a code (a base-32 id)."""
+    distinct = words["word"].unique()
+    vowels = (distinct.str.count_matches(VOWEL) / distinct.str.len_chars()).mean()
+    return distinct.len() >= ID_NAMES_PER_ID * ids and vowels >= ID_NAME_VOWELS
 
 
 def _stray_birth_date_findings(frame: pl.DataFrame, column: str,

@@ -261,9 +261,10 @@ def _inspect(path: Path, registry: Registry, sha256: str, file_name: str | None,
     dates = {c.name for c in contract.columns if c.type in ("date", "month")}
     categories = {c.name: c.values for c in contract.columns if c.values}
     ids = {c.name for c in contract.columns if c.type == "id"}
+    places = {c.name for c in contract.columns if c.type == "id" and c.place}
     findings = privacy_scan(frame, pseudonym_columns=pseudonyms,
                             allowed_columns=set(contract.column_names), date_columns=dates,
-                            categories=categories, id_columns=ids)
+                            categories=categories, id_columns=ids, place_id_columns=places)
     try:
         findings += scan_file_extras(path, result.detected.sheet, result.original_headers,
                                      result.sheet_names)

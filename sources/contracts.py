@@ -42,6 +42,7 @@ class Column:
     max: float | None = None
     severity: str = "error"  # for value checks: allowed values, range, known buurt
     group: str | None = None
+    place: bool = False  # an id of a building or complex: it may be named (after its street)
 
     @property
     def duckdb_type(self) -> str:
@@ -119,7 +120,7 @@ def _column(name: str, spec: dict) -> Column:
     return Column(name=name, type=spec["type"], required=bool(spec.get("required", False)),
                   values=tuple(str(v) for v in values) if values else None,
                   min=spec.get("min"), max=spec.get("max"), severity=severity,
-                  group=spec.get("group"))
+                  group=spec.get("group"), place=bool(spec.get("place", False)))
 
 
 def load_contract(path: Path) -> Contract:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import string
 import time
 
 import polars as pl
@@ -712,6 +713,44 @@ def test_a_word_only_a_few_ids_hold_is_a_name_and_a_scheme_of_words_is_not():
         assert scan(one_column("contract_id", values), id_columns={"contract_id"}) == [], why
     pasted = codes[:50] + ["HC-jansen-01"] + codes[50:]
     assert scan(one_column("contract_id", pasted)) == [], "only the columns agreed to hold ids"
+
+
+SURNAMES = ("Jansen", "deVries", "Bakker", "Visser", "Smit", "Meijer", "deBoer", "Mulder", "deGroot",
+            "Peters", "Hendriks", "vanLeeuwen", "Dekker", "Brouwer", "Dijkstra", "Yilmaz", "Kaya",
+            "ElAmrani", "Bouzid", "Demir", "Sahin", "Vermeulen", "Jacobs", "vandenBerg")
+
+
+def test_names_as_the_ids_of_records_are_refused_however_many_and_a_places_names_are_not():
+    """A second outside attack (December 2026) had these accepted: a name in more than a fifth of
+    the ids was taken for the scheme's word."""
+    numbered = [f"HC-{i:07d}" for i in range(18)]
+    named = {
+        "every melding_id a surname and a number": [f"{n}-{i:04d}" for i, n in enumerate(SURNAMES)],
+        "in capitals, glued": [f"M{i:04d}{n.upper()}" for i, n in enumerate(SURNAMES)],
+        "6 of 24 veroorzaker ids a surname": numbered + list(SURNAMES[:6]),
+    }
+    for why, values in named.items():
+        findings = scan(one_column("melding_id", values), id_columns={"melding_id"})
+        assert [f.rule for f in findings] == ["name"], why
+    rng = random.Random(3)
+    codes = {
+        "base-32 codes": ["".join(rng.choice(string.ascii_uppercase + "234567") for _ in range(10))
+                          for _ in range(400)],
+        "letters and a number": ["".join(rng.choice(string.ascii_uppercase) for _ in range(6)) + f"{i:03d}"
+                                 for i in range(400)],
+        "months": [f"TR-{m}-{i:03d}" for i, m in enumerate(("jan", "feb", "mrt", "apr", "mei", "jun", "jul",
+                                                             "aug", "sep", "okt", "nov", "dec") * 30)],
+        "care forms": [f"{z}-{i:05d}" for i, z in enumerate(("BW", "HF", "AMB", "FACT", "VZ") * 60)],
+        "districts, Delfshaven among them": [f"CX-{d}-{i:03d}" for i, d in enumerate(
+            ("Noord", "Delfshaven", "Charlois", "Feijenoord", "Kralingen") * 19)],
+    }
+    for why, values in codes.items():
+        assert scan(one_column("traject_id", values), id_columns={"traject_id"}) == [], why
+    # a complex is named after its street or project: its id is a place's (contract: place)
+    streets = [f"CX-{n}straat" for n in SURNAMES]
+    assert scan(one_column("complex_id", streets), id_columns={"complex_id"},
+                place_id_columns={"complex_id"}) == []
+    assert [f.rule for f in scan(one_column("complex_id", streets), id_columns={"complex_id"})] == ["name"]
 
 
 def test_a_column_of_uuids_is_refused_for_nothing_they_hold_by_chance_but_a_value_pasted_among_them_is():
