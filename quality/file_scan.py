@@ -15,6 +15,7 @@ the file).
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 import zipfile
 from functools import lru_cache
@@ -55,7 +56,22 @@ WHERE = {
     "page": ("In de kop- of voettekst van een werkblad (alleen zichtbaar bij afdrukken)",
              "In a worksheet's page header or footer (shown only when printed)"),
     "names": ("In de gedefinieerde namen van het werkboek", "In the workbook's defined names"),
+    "internals": ("In de onderdelen van het werkboek (invoerhulp bij cellen, alternatieve tekst van "
+                  "afbeeldingen, tabelnamen, getalnotaties of tekst in formules)",
+                  "In the workbook's internals (input and error messages of cells, alt text of images, "
+                  "table names, number formats or text in formulas)"),
 }
+# Texts a workbook keeps that no cell shows (the first outside attack, December 2026, had a phone
+# number accepted in each): a data validation's input and error messages and list, the text
+# literals of formulas (the cell shows the result), a picture's alt text and a table's names.
+# Attributes and elements of the sheet parts, read while streaming them (a data sheet is large).
+SHEET_INTERNALS = re.compile(
+    rb'<(?:\w+:)?dataValidation\b[^>]*>|<(?:\w+:)?formula1>([^<]*)</|<(?:\w+:)?f\b[^>]*>([^<]*)</')
+MESSAGE_ATTRIBUTES = re.compile(rb'\b(?:promptTitle|prompt|errorTitle|error)="([^"]*)"')
+FORMULA_TEXT = re.compile(r'"((?:[^"]|"")*)"')   # a formula's text literals ("" is one quote)
+DRAWING_TEXT = ("descr", "title")   # alt text of a picture, shape or chart (cNvPr)
+TABLE_PARTS = re.compile(r"^xl/tables/[^/]+\.xml$")
+DRAWING_PARTS = re.compile(r"^xl/drawings/[^/]+\.xml$")
 # Document properties that describe the content (not the author: an employee's name is fine).
 PROPERTY_TAGS = ("}title", "}subject", "}description", "}keywords", "}category", "}lpwstr",
                  "}Manager", "}Company",
@@ -87,6 +103,7 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
         findings += _placed(_text_scan("eigenschappen", _workbook_properties(path)), "properties")
         findings += _placed(_text_scan("kop- en voetteksten", _headers_and_footers(path)), "page")
         findings += _placed(_text_scan("werkboekdefinities", _defined_names(path)), "names")
+        findings += _placed(_text_scan("werkboekonderdelen", _workbook_internals(path)), "internals")
     elif _starts_with(path, b"PAR1"):
         findings += _placed(_text_scan("eigenschappen", _parquet_properties(path)), "properties")
     return findings
@@ -274,6 +291,47 @@ def _defined_names(path: Path) -> list[str]:
     with zipfile.ZipFile(path) as archive:
         root = ElementTree.fromstring(_read_part(archive, "xl/workbook.xml"))
     return [f"{e.get('name', '')} {e.text or ''}".strip() for e in root.iter() if e.tag.endswith("}definedName")]
+
+
+def _workbook_internals(path: Path) -> list[str]:
+    """The texts of SHEET_INTERNALS, alt text in drawings, table and column names of tables, and
+    number formats (a format can print text before every value: "Jansen "@)."""
+    texts: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+        for name in (n for n in names if SHEET_PARTS.match(n)):
+            texts += _sheet_internals(archive, name)
+        for name in (n for n in names if DRAWING_PARTS.match(n)):
+            root = ElementTree.fromstring(_read_part(archive, name))
+            texts += [e.get(a) for e in root.iter() if e.tag.endswith("}cNvPr")
+                      for a in DRAWING_TEXT if (e.get(a) or "").strip()]
+        for name in (n for n in names if TABLE_PARTS.match(n)):
+            root = ElementTree.fromstring(_read_part(archive, name))
+            texts += [e.get(a) for e in root.iter() if e.tag.endswith(("}table", "}tableColumn"))
+                      for a in ("name", "displayName") if (e.get(a) or "").strip()]
+        if "xl/styles.xml" in names:
+            root = ElementTree.fromstring(_read_part(archive, "xl/styles.xml"))
+            texts += [e.get("formatCode") for e in root.iter() if e.tag.endswith("}numFmt") and e.get("formatCode")]
+    return [" ".join(html.unescape(text).split()) for text in texts if text.strip()]
+
+
+def _sheet_internals(archive: zipfile.ZipFile, name: str) -> list[str]:
+    """A sheet part's validation messages and lists and its formulas' text literals, streamed."""
+    texts, tail = [], b""
+    with archive.open(name) as part:
+        while chunk := part.read(CHUNK):
+            buffer = tail + chunk
+            found = list(SHEET_INTERNALS.finditer(buffer))
+            for match in found:
+                if match.group(0).lstrip(b"<").split(b" ")[0].endswith(b"dataValidation"):
+                    texts += [m.decode("utf-8", errors="replace") for m in MESSAGE_ATTRIBUTES.findall(match.group(0))]
+                elif match.group(1) is not None:
+                    texts.append(match.group(1).decode("utf-8", errors="replace"))
+                else:
+                    formula = html.unescape(match.group(2).decode("utf-8", errors="replace"))
+                    texts += [literal.replace('""', '"') for literal in FORMULA_TEXT.findall(formula)]
+            tail = (buffer[found[-1].end():] if found else buffer)[-(64 << 10):]
+    return texts
 
 
 def _parquet_properties(path: Path) -> list[str]:

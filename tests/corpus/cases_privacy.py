@@ -397,6 +397,32 @@ def _found_by_attacking() -> list[dict]:
                                    "</workbook>", '<definedNames><definedName name="contact">'
                                    f'"bsn {b[3]} tel 06-98765432"</definedName></definedNames>'),
                  "privacy:", [b[3], "06-98765432"]),
+        # texts a workbook keeps that no cell shows (the first outside attack, December 2026)
+        _refused("phone_in_a_cells_input_message", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/worksheets/sheet1.xml",
+                                   "<pageMargins", '<dataValidations count="1"><dataValidation type="list" '
+                                   'showInputMessage="1" promptTitle="Behandelaar" prompt="bel 06-12345671" '
+                                   'sqref="C2:C31"><formula1>"ja,nee"</formula1></dataValidation>'
+                                   "</dataValidations>"),
+                 "privacy:phone", ["06-12345671", "12345671"]),
+        _refused("phone_in_a_pictures_alt_text", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_zip_part(xlsx_bytes({"trajecten": trajecten()}), "xl/drawings/drawing1.xml",
+                               '<?xml version="1.0"?><xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/'
+                               'drawingml/2006/spreadsheetDrawing"><xdr:oneCellAnchor><xdr:pic><xdr:nvPicPr>'
+                               '<xdr:cNvPr id="2" name="Afbeelding 1" descr="pasfoto, bel 06-12345672"/>'
+                               "</xdr:nvPicPr></xdr:pic></xdr:oneCellAnchor></xdr:wsDr>"),
+                 "privacy:phone", ["06-12345672", "12345672"]),
+        _refused("email_in_a_formulas_text", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten(), "berekening": [["x"]]}),
+                                   "xl/worksheets/sheet2.xml", "</sheetData>",
+                                   '<row r="5"><c r="B5" t="str"><f>IF(A1="","j.jansen@example.nl","x")</f>'
+                                   "<v>x</v></c></row>"),
+                 "privacy:email", ["j.jansen@example.nl", "jansen"]),
+        _refused("phone_in_a_number_format", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/styles.xml", "<fonts",
+                                   '<numFmts count="1"><numFmt numFmtId="164" '
+                                   'formatCode="&quot;tel 06-12345673 &quot;@"/></numFmts>'),
+                 "privacy:phone", ["06-12345673", "12345673"]),
         _refused("client_as_workbook_manager", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
                  with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "docProps/app.xml",
                                    "</Properties>", "<Manager>mw. K. Bakker 06-11223344</Manager>"),
