@@ -24,7 +24,7 @@ from xml.etree import ElementTree
 
 import polars as pl
 
-from quality.privacy import PrivacyFinding, scan
+from quality.privacy import RULE_TEXT, PrivacyFinding, scan
 
 MAX_PART_BYTES = 20 << 20  # a comment part larger than this is itself suspicious: refuse reading
 SHEET_STATES = re.compile(r"<sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\bstate=\"(hidden|veryHidden)\"")
@@ -72,6 +72,11 @@ FORMULA_TEXT = re.compile(r'"((?:[^"]|"")*)"')   # a formula's text literals (""
 DRAWING_TEXT = ("descr", "title")   # alt text of a picture, shape or chart (cNvPr)
 TABLE_PARTS = re.compile(r"^xl/tables/[^/]+\.xml$")
 DRAWING_PARTS = re.compile(r"^xl/drawings/[^/]+\.xml$")
+FIX_OUTSIDE_COLUMNS = (
+    "Take it out of the file (Excel's File > Info > Check for Issues > Inspect Document finds most "
+    "hidden text); personal data may not be delivered.",
+    "Haal het uit het bestand (in Excel vindt Bestand > Info > Controleren op problemen > Document "
+    "inspecteren de meeste verborgen tekst); persoonsgegevens mogen niet worden aangeleverd.")
 # Document properties that describe the content (not the author: an employee's name is fine).
 PROPERTY_TAGS = ("}title", "}subject", "}description", "}keywords", "}category", "}lpwstr",
                  "}Manager", "}Company",
@@ -113,15 +118,29 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
 def _header_findings(headers: tuple[str, ...]) -> tuple[PrivacyFinding, ...]:
     """The header row through the guard; a partner's monthly files repeat theirs, so each
     distinct header row is scanned once per process (findings are immutable)."""
-    frame = pl.DataFrame({"kolomnamen": list(headers)}, schema={"kolomnamen": pl.String})
-    return tuple(_placed(scan(frame, pseudonym_columns=()), "headers"))
+    return tuple(_placed(_text_scan("kolomnamen", list(headers)), "headers"))
 
 
 def _text_scan(name: str, texts: list[str]) -> list[PrivacyFinding]:
-    """Texts through the guard as one column named `name` (a name no column rule reads as personal)."""
+    """Texts through the guard as one column named `name` (a name no column rule reads as
+    personal); each finding says what was found and how often (_counted)."""
     if not texts:
         return []
-    return scan(pl.DataFrame({name: texts}, schema={name: pl.String}), pseudonym_columns=())
+    return [_counted(f) for f in scan(pl.DataFrame({name: texts}, schema={name: pl.String}), pseudonym_columns=())]
+
+
+def _counted(finding: PrivacyFinding) -> PrivacyFinding:
+    """A finding in texts outside the data's columns, told as what and how often: "Kolom
+    '[tekst, 18 tekens]' bevat telefoonnummers in 1 rij" named a column the partner does not have."""
+    if finding.rule not in RULE_TEXT:
+        return finding
+    what_nl, what_en = RULE_TEXT[finding.rule]
+    times_en = "once" if finding.count == 1 else f"{finding.count} times"
+    example_nl, example_en = ((f", bijvoorbeeld {finding.example}", f", for example {finding.example}")
+                              if finding.example else ("", ""))
+    fix_en, fix_nl = FIX_OUTSIDE_COLUMNS
+    return dataclasses.replace(finding, message_nl=f"{what_nl} ({finding.count} keer{example_nl}). {fix_nl}",
+                               message_en=f"{what_en} ({times_en}{example_en}). {fix_en}")
 
 
 def _starts_with(path: Path, magic: bytes) -> bool:

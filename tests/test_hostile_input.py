@@ -142,3 +142,23 @@ def test_empty_full_history_file_is_refused(home):
     with open_warehouse(home.warehouse) as con:
         [outcome] = run_intake(con, home, "hostile")
     assert [p.code for p in outcome.problems] == ["no_rows"]
+
+
+def test_a_finding_outside_the_columns_says_where_and_what_not_a_column_the_partner_does_not_have(tmp_path):
+    """A receipt said "Kolom '[tekst, 18 tekens]' bevat telefoonnummers in 1 rij" of a phone number
+    in a picture's alt text: a column the partner's file does not have."""
+    from quality.file_scan import scan_file_extras
+    from tests.corpus.builders import trajecten, with_workbook_xml, xlsx_bytes
+
+    path = tmp_path / "zorgaanbieder__trajecten__2025-09.xlsx"
+    path.write_bytes(with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/worksheets/sheet1.xml",
+                                       "</worksheet>", "<headerFooter><oddFooter>&amp;Lbel 06-12345671</oddFooter>"
+                                       "</headerFooter>"))
+    [finding] = scan_file_extras(path, "trajecten", ["traject_id"])
+    assert finding.rule == "phone"
+    assert finding.message_nl.startswith("In de kop- of voettekst van een werkblad (alleen zichtbaar bij "
+                                         "afdrukken): telefoonnummers (1 keer, bijvoorbeeld [")
+    assert finding.message_en.startswith("In a worksheet's page header or footer (shown only when printed): "
+                                         "phone numbers (once, for example [")
+    assert "Kolom" not in finding.message_nl and "Column" not in finding.message_en
+    assert "12345671" not in finding.message_nl + finding.message_en
