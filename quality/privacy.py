@@ -16,6 +16,7 @@ receipt tells the partner where to look without repeating any part of the person
 from __future__ import annotations
 
 import math
+import os
 import re
 import unicodedata
 from collections.abc import Collection, Mapping
@@ -245,7 +246,7 @@ STRAY_DATE_MIN_AGE = 12
 # KB12031985: initials and a date of birth, as older care systems build them). Eight digits after
 # a letter are also a counter's shape, so such a value counts only as the odd shape out of its
 # column (PASTED_SHARE), and only when the digits read as a real date (yyyymmdd or ddmmyyyy).
-COMPACT_DATE = r"(?:\p{L}[\-_.]?|^)([0-9]{8})([^0-9]|$)"   # HC-12031985 and 12031985-01 too
+COMPACT_DATE = r"(?:\p{L}[\-_.]?|^\{?)([0-9]{8})([^0-9]|$)"   # HC-12031985, 12031985-01, {12031985-…} too
 
 # --- free text ----------------------------------------------------------------------------------
 NOTE_WORDS = 12            # one value this long is a note, never a category label
@@ -282,7 +283,7 @@ ID_WORD = r"\p{L}{3,}"
 # one alone in its file). Dutch and other names hold a vowel in about two letters of five; the
 # letters of a random code (base 32) one in four. A place's id may be named (a complex after its
 # street): the contract marks it (`place: true`).
-ID_NAMES_PER_ID = 0.5
+ID_NAMES_PER_ID = 0.5    # a surname in two ids at most on average; 45 buurt names in 150 ids are 0.3
 ID_NAME_VOWELS = 0.32
 VOWEL = "[aeiouyàáâäãåèéêëìíîïòóôöõùúûüÿ]"
 ID_PLACEHOLDER_WORDS = ("onbekend", "unknown", "nvt", "geen", "none", "null", "nil", "leeg", "empty",
@@ -611,6 +612,8 @@ def _phone_hits(values: pl.Series) -> pl.Series:
     in_glued, in_dialled = glued.is_in(codes.implode()), pl.col("value").is_in(codes.implode())
     if _by_chance_in(codes.len(), int(in_glued.sum()) + dialled.filter(in_dialled).height):
         glued, dialled = glued.filter(~in_glued), dialled.filter(~in_dialled)
+    else:   # beyond chance in random codes: no scheme, however many (every UUID ending in ab06…)
+        hits = pl.concat([hits, glued.filter(in_glued), dialled.filter(in_dialled)["value"]])
     pasted = [glued, numbers.filter(numbers.str.contains(PHONE_ZERO_LOST)), dialled["value"]]
     shares = [glued.len(), numbers.len(), dialled.height]
     if dialled.height <= PASTED_SHARE * values.len():   # only then worth checking each number
@@ -667,11 +670,14 @@ def _iban_hits(values: pl.Series) -> pl.Series:
     if codes.len() == 0:
         return _iban_hits_judged(values)
     others = values.filter(~values.is_in(codes.implode()))
-    return pl.concat([_iban_hits_judged(others), _iban_hits_judged(codes)])
+    return pl.concat([_iban_hits_judged(others), _iban_hits_judged(codes, chance=False)])
 
 
-def _iban_hits_judged(values: pl.Series) -> pl.Series:
-    """The values of `values` holding an IBAN, judged against chance together."""
+def _iban_hits_judged(values: pl.Series, chance: bool = True) -> pl.Series:
+    """The values of `values` holding an IBAN, judged against chance together; or not
+    (`chance=False`, hex codes): of 118,097 IBAN-shaped runs in 100,000 random UUIDs none was a
+    valid IBAN of its country's format, so one that is (BE68539007547034 across a UUID's dashes, a
+    third outside attack) is no chance there."""
     values = values.filter(values.str.contains(IBAN_START))
     # Groups may be split by any separator an id allows, or two (NL91_ABNA_0417_1643_00,
     # NL91--ABNA--...): each run of them is read as the one space IBAN_TOKEN expects.
@@ -687,7 +693,7 @@ def _iban_hits_judged(values: pl.Series) -> pl.Series:
     # ('HC00012NL91ABNA…' whole, beside the IBAN from its 'NL'): one reading per value counts.
     tokens = tokens.filter(pl.col("valid") | ~pl.col("valid").any().over("value"))
     distinct = tokens.unique("token")
-    if not _beyond_chance(int(distinct["valid"].sum()), distinct.height, IBAN_CHANCE):
+    if chance and not _beyond_chance(int(distinct["valid"].sum()), distinct.height, IBAN_CHANCE):
         return values.clear()
     return tokens.filter("valid")["value"].unique()
 
@@ -920,9 +926,10 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
     """
     plain = cells.filter(pl.col("cell").str.contains(r"^[0-9]{8,9}$"))  # most BSN columns: fast
     # Zeros far beyond a sequence number's before 8-9 digits: that number, padded (a BSN padded to
-    # a 64-digit contract_id, in the shape of a pseudonym: an outside attack, December 2026).
-    padded = cells.filter(pl.col("cell").str.contains(r"^0{6,}[1-9][0-9]{7,8}$")
-                          & (pl.col("cell").str.len_chars() > 14))
+    # a 64-digit contract_id, in the shape of a pseudonym, also behind HC-: outside attacks,
+    # December 2026).
+    padded = cells.filter(pl.col("cell").str.contains(r"(^|[^0-9])0{6,}[1-9][0-9]{7,8}$")
+                          & (pl.col("cell").str.extract(r"([0-9]+)$", 1).str.len_chars() > 14))
     cells = cells.filter(~pl.col("cell").str.contains(r"^[0-9]{8,9}$")).with_columns(
         excel=pl.col("cell").str.strip_chars().str.contains(EXCEL_NUMBER),
         context=pl.col("cell").str.contains(BSN_CONTEXT))
@@ -1168,7 +1175,10 @@ def _read_as_names(words: pl.DataFrame, ids: int) -> bool:
     districts or months each come back in many ids. And they read as words: their share of vowels
     (ID_NAME_VOWELS) is a language's, not that of random letters in a code (a base-32 id)."""
     distinct = words["word"].unique()
-    vowels = (distinct.str.count_matches(VOWEL) / distinct.str.len_chars()).mean()
+    # letters every word starts with are the scheme's, glued on (HCJansen0001, hcbakker0002)
+    shared = os.path.commonprefix(distinct.to_list()) if distinct.len() > 1 else ""
+    names = distinct.str.slice(len(shared)).filter(distinct.str.len_chars() > len(shared) + 2)
+    vowels = (names.str.count_matches(VOWEL) / names.str.len_chars()).mean() if names.len() else 0.0
     return distinct.len() >= ID_NAMES_PER_ID * ids and vowels >= ID_NAME_VOWELS
 
 
@@ -1198,19 +1208,24 @@ def _compact_birth_dates(distinct: pl.Series) -> pl.Series:
     """Values with a date of birth glued to letters (COMPACT_DATE), where they are the odd shape out."""
     dates = pl.DataFrame({"value": distinct, "digits": distinct.str.extract(COMPACT_DATE, 1)}
                          ).drop_nulls("digits")
-    if dates.height == 0 or dates.height > PASTED_SHARE * distinct.len():
+    if dates.height == 0:
         return distinct.clear()
+    # A random UUID holds eight digits that read as a date now and then (…4a23091957c8): in a
+    # column of hex codes, dates in its codes count beyond chance, and then however many (every
+    # UUID starting with a date of birth, a third outside attack); elsewhere as the odd shape out.
+    codes = _hex_codes_of(distinct)
+    coded = dates.filter(pl.col("value").is_in(codes.implode()))
+    dates = dates.filter(~pl.col("value").is_in(codes.implode()))
+    if dates.height > PASTED_SHARE * distinct.len():
+        dates = dates.clear()
     newest = date.today().year - STRAY_DATE_MIN_AGE
-    dates = dates.with_columns(ymd=pl.col("digits").str.to_date("%Y%m%d", strict=False),
-                               dmy=pl.col("digits").str.to_date("%d%m%Y", strict=False))
-    born = pl.col("ymd").dt.year().is_between(1900, newest) | pl.col("dmy").dt.year().is_between(1900, newest)
-    found = dates.filter(born)["value"]
-    # a random UUID holds eight digits that read as a date now and then (…4a23091957c8)
-    codes = _hex_codes_of(distinct) if found.len() else distinct.clear()
-    in_codes = found.filter(found.is_in(codes.implode()))
-    if in_codes.len() and _by_chance_in(codes.len(), in_codes.len()):
-        found = found.filter(~found.is_in(codes.implode()))
-    return found
+    found = [part.with_columns(ymd=pl.col("digits").str.to_date("%Y%m%d", strict=False),
+                               dmy=pl.col("digits").str.to_date("%d%m%Y", strict=False)).filter(
+        pl.col("ymd").dt.year().is_between(1900, newest) | pl.col("dmy").dt.year().is_between(1900, newest)
+    )["value"] for part in (dates, coded)]
+    if _by_chance_in(codes.len(), found[1].len()):
+        found[1] = found[1].clear()
+    return pl.concat(found)
 
 
 __all__ = ["PrivacyFinding", "scan", "mask", "personal_column_kind"]

@@ -182,6 +182,8 @@ def test_a_bsn_padded_to_a_pseudonyms_shape_is_found_in_any_column():
     assert scan(one_column("contract_id", hashes), id_columns={"contract_id"}) == []
     planted = one_column("contract_id", hashes[:100] + [padded] + hashes[100:])
     assert rules_of(scan(planted, id_columns={"contract_id"})) == {("bsn", "contract_id")}
+    prefixed = [f"HC-{i:07d}" for i in range(100)] + ["HC-" + "123456782".zfill(64)]   # a third attack
+    assert rules_of(scan(one_column("contract_id", prefixed), id_columns={"contract_id"})) == {("bsn", "contract_id")}
     numbered = [str(n).zfill(64) for n in range(10_000_000, 10_000_000 + 37 * 300, 37)]
     assert scan(one_column("contract_id", numbered), id_columns={"contract_id"}) == []
     assert rules_of(scan(one_column("persoon_pseudoniem", hashes[:50] + [padded]))) == {
@@ -728,6 +730,9 @@ def test_names_as_the_ids_of_records_are_refused_however_many_and_a_places_names
         "every melding_id a surname and a number": [f"{n}-{i:04d}" for i, n in enumerate(SURNAMES)],
         "in capitals, glued": [f"M{i:04d}{n.upper()}" for i, n in enumerate(SURNAMES)],
         "6 of 24 veroorzaker ids a surname": numbered + list(SURNAMES[:6]),
+        "glued to the scheme's letters (a third attack)": [f"HC{n}{i:04d}" for i, n in enumerate(SURNAMES)],
+        "and so in lower case": [f"hc{n.lower()}{i:04d}" for i, n in enumerate(SURNAMES)],
+        "each surname in two ids": [f"HC-{n}-{i:04d}" for i, n in enumerate(SURNAMES * 2)],
     }
     for why, values in named.items():
         findings = scan(one_column("melding_id", values), id_columns={"melding_id"})
@@ -804,6 +809,18 @@ def test_uuids_behind_a_prefix_or_in_braces_are_codes_too_and_what_is_pasted_amo
     valid = [n for n in (f"{rng.randrange(10**8, 10**9)}" for _ in range(20_000)) if stdnum_bsn.is_valid(n)]
     ending_in_a_bsn = [i[:-10] + n + i[-1:] if i.endswith("}") else i[:-9] + n for i, n in zip(ids, valid)]
     assert "bsn" in {f.rule for f in scan(one_column("traject_id", ending_in_a_bsn), id_columns={"traject_id"})}
+    # a third outside attack: an IBAN of hex digits across one UUID's dashes, and a phone number or
+    # a date of birth in every UUID (too many to be the odd shape out, too many for chance)
+    iban = form("14344688-9362-4b3f-be68-539007547034")
+    assert "iban" in {f.rule for f in scan(one_column("traject_id", ids[:100] + [iban] + ids[100:]),
+                                           id_columns={"traject_id"})}
+    phoned = [form(str(uuid.UUID(int=rng.getrandbits(128)))[:24] + f"ab06{rng.randrange(10**7, 10**8)}")
+              for _ in range(200)]
+    assert "phone" in {f.rule for f in scan(one_column("traject_id", phoned), id_columns={"traject_id"})}
+    born = [form(f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(1940, 2005)}"
+                 + str(uuid.UUID(int=rng.getrandbits(128)))[8:]) for _ in range(200)]
+    assert "birth_date" in {f.rule for f in scan(one_column("traject_id", born), date_columns=set(),
+                                                 id_columns={"traject_id"})}
 
 
 # --------------------------------------------------------------------------------------------
