@@ -876,7 +876,7 @@ def _bsn_findings(frame: pl.DataFrame, column: str,
     cells = cells.filter(~_hashed(cells))
     # In a column of UUIDs, digit runs between their letters pass the 11-test by chance (one or two
     # refused a column of 500 in about a hundred; two of a kind's four, one in forty): there, a
-    # kind needs three or more that pass, five standard deviations above chance.
+    # kind needs three or more that pass, at odds of chance under 1 in 3.5 million.
     codes = _hex_codes_of(distinct)
     if cells.len() == 0:
         return []
