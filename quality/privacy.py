@@ -1160,12 +1160,18 @@ def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series,
     if odd.len() == 0 or (odd.len() > PASTED_SHARE * distinct.len()
                           and not (record and _read_as_names(odd_words, odd.len()))):
         return []
+    if odd.len() > PASTED_SHARE * distinct.len():   # names as the scheme (_read_as_names)
+        why = ("Most ids hold a word of their own, as names do. ",
+               "De meeste codes bevatten een eigen woord, zoals namen. ")
+    else:
+        why = ("An id holds a word that the column's other ids do not: a name? ",
+               "Een code bevat een woord dat de andere codes in de kolom niet hebben: een naam? ")
     return [_finding(
         "name", column, int(frame[column].is_in(odd.implode()).sum()), mask("", "name"),
-        "An id holds a word that the column's other ids do not: a name? An id is a code, never a "
-        "name; take names and words out of it (a missing id stays empty).",
-        "Een code bevat een woord dat de andere codes in de kolom niet hebben: een naam? Een code "
-        "is nooit een naam; haal namen en woorden eruit (een ontbrekende code blijft leeg).",
+        why[0] + "An id is a code, never a name; take names and words out of it (a missing id "
+        "stays empty).",
+        why[1] + "Een code is nooit een naam; haal namen en woorden eruit (een ontbrekende code "
+        "blijft leeg).",
     )]
 
 
