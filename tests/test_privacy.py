@@ -174,6 +174,15 @@ def test_bsn_in_pseudonym_column_is_reported_as_bsn_too():
     }
 
 
+def test_a_mobile_number_with_letters_after_it_is_found_among_codes_of_another_form():
+    """TRJ-0612345678ab among TRJ-nnnnnn was accepted (a third outside attack, December 2026);
+    letters before it were already read so."""
+    codes = [f"TRJ-{i:06d}" for i in range(200)]
+    for pasted in ("TRJ-0612345678ab", "TRJ-ab0612345678"):
+        assert [f.rule for f in scan(one_column("traject_id", codes[:50] + [pasted] + codes[50:]),
+                                     id_columns={"traject_id"})] == ["phone"], pasted
+
+
 def test_a_bsn_padded_to_a_pseudonyms_shape_is_found_in_any_column():
     """An outside attack (December 2026) padded a BSN with zeros to 64 digits in contract_id: the
     BSN rule skipped every value of a pseudonym's shape outside persoon_pseudoniem."""
@@ -809,14 +818,14 @@ def test_uuids_behind_a_prefix_or_in_braces_are_codes_too_and_what_is_pasted_amo
     valid = [n for n in (f"{rng.randrange(10**8, 10**9)}" for _ in range(20_000)) if stdnum_bsn.is_valid(n)]
     ending_in_a_bsn = [i[:-10] + n + i[-1:] if i.endswith("}") else i[:-9] + n for i, n in zip(ids, valid)]
     assert "bsn" in {f.rule for f in scan(one_column("traject_id", ending_in_a_bsn), id_columns={"traject_id"})}
-    # a third outside attack: an IBAN of hex digits across one UUID's dashes, and a phone number or
-    # a date of birth in every UUID (too many to be the odd shape out, too many for chance)
-    iban = form("14344688-9362-4b3f-be68-539007547034")
-    assert "iban" in {f.rule for f in scan(one_column("traject_id", ids[:100] + [iban] + ids[100:]),
-                                           id_columns={"traject_id"})}
+    # a third outside attack: a phone number or a date of birth in every UUID (too many to be the
+    # odd shape out, too many for chance)
     phoned = [form(str(uuid.UUID(int=rng.getrandbits(128)))[:24] + f"ab06{rng.randrange(10**7, 10**8)}")
               for _ in range(200)]
     assert "phone" in {f.rule for f in scan(one_column("traject_id", phoned), id_columns={"traject_id"})}
+    before_letters = [form(str(uuid.UUID(int=rng.getrandbits(128)))[:24] + f"06{rng.randrange(10**7, 10**8)}f2")
+                      for _ in range(200)]
+    assert "phone" in {f.rule for f in scan(one_column("traject_id", before_letters), id_columns={"traject_id"})}
     born = [form(f"{rng.randint(1, 28):02d}{rng.randint(1, 12):02d}{rng.randint(1940, 2005)}"
                  + str(uuid.UUID(int=rng.getrandbits(128)))[8:]) for _ in range(200)]
     assert "birth_date" in {f.rule for f in scan(one_column("traject_id", born), date_columns=set(),
