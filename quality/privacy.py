@@ -97,6 +97,9 @@ POSTCODE_HOUSE_NUMBER = (
 # Windows writes a GUID): an outside attack saw every clean column of such UUIDs refused. (A space:
 # the joined rules read TRJ_3188... as TRJ 3188..., see JOINED.)
 HEX_CODE = r"^(?<prefix>[A-Za-z]{1,8}[-_.:/ ])??\{?(?<body>[0-9A-Fa-f]+(?:-[0-9A-Fa-f]+)*)\}?$"
+# Codes of random letters and digits (base 32, base 36) hold a postcode's shape by chance as well.
+RANDOM_CODE = r"^(?<prefix>[A-Za-z]{1,8}[-_.:/ ])??(?<body>[0-9A-Za-z]{6,40})$"
+RANDOM_CODE_SHAPES = 10       # where letters and digits stand: random codes differ, schemes do not
 HEX_CODE_SHARE = 0.8          # 1 - PASTED_SHARE: the rest may be pasted in
 HEX_CODE_MIN = 20             # a column of fewer is no scheme: 3024AB12 alone is a postcode
 # ... and how many of its codes may hold a shape by chance: a random UUID holds a postcode's 3.2%
@@ -639,6 +642,25 @@ def _hex_codes_of(values: pl.Series) -> pl.Series:
     return forms.filter((pl.col("prefix") == usual["prefix"]) & (pl.col("length") == usual["length"]))["value"]
 
 
+def _random_codes_of(values: pl.Series) -> pl.Series:
+    """The values that are codes of random letters and digits (RANDOM_CODE: base 32, base 36) of
+    the column's usual form, where at least HEX_CODE_SHARE of the column are and their letters
+    and digits stand in many different places (RANDOM_CODE_SHAPES; HC0000123 is a numbered scheme,
+    with one). A random code may hold no digit (a fifth of 8-character base-32 codes) or no letter."""
+    parts = values.str.extract_groups(RANDOM_CODE)
+    body = parts.struct.field("body")
+    forms = pl.DataFrame({"value": values, "prefix": parts.struct.field("prefix").fill_null(""),
+                          "length": values.str.len_chars(),
+                          "shape": body.str.replace_all("[0-9]", "0").str.replace_all("[A-Za-z]", "a")}).filter(
+        body.is_not_null())
+    if forms.height < max(HEX_CODE_SHARE * values.len(), HEX_CODE_MIN):
+        return values.clear()
+    usual = forms.group_by("prefix", "length").len().sort(
+        ["len", "prefix", "length"], descending=[True, False, False]).row(0, named=True)
+    codes = forms.filter((pl.col("prefix") == usual["prefix"]) & (pl.col("length") == usual["length"]))
+    return codes["value"] if codes["shape"].n_unique() >= RANDOM_CODE_SHAPES else values.clear()
+
+
 def _by_chance_in(codes: int, hits: int) -> bool:
     """Are `hits` among a column's `codes` hex codes few enough to be random codes' chance?"""
     return hits <= max(HEX_CHANCE_MIN, HEX_CHANCE_SHARE * codes)
@@ -759,6 +781,10 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
     """
     total = values.len()
     hex_codes = _hex_codes_of(values)
+    # codes of random letters and digits (base 32: TRJ-3352du5b reads as 3352 DU 5; a third outside
+    # attack saw one clean file of 300 such ids in five refused) likewise, with letters of any kind
+    code_letters = "(?i)^[a-f]{2}$" if hex_codes.len() else "(?i)^[a-z]{2}$"
+    hex_codes = hex_codes if hex_codes.len() else _random_codes_of(values)
     values = values.filter(values.str.contains(r"[1-9][0-9]{3}[ \-_.]?[A-Za-z]{2}"))
     parts = pl.DataFrame({"value": values}).with_columns(
         part=pl.col("value").str.extract_groups(POSTCODE_HOUSE_NUMBER)).unnest("part")
@@ -767,7 +793,7 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
     if 0 < glued.height <= PASTED_SHARE * total:
         named = ["value", "pc", "sep", "letters", "number"]
         parts = pl.concat([parts.filter(pl.col("pc").is_not_null()).select(named), glued.select(named)])
-    in_codes = pl.col("value").is_in(hex_codes.implode()) & pl.col("letters").str.contains("(?i)^[a-f]{2}$")
+    in_codes = pl.col("value").is_in(hex_codes.implode()) & pl.col("letters").str.contains(code_letters)
     if _by_chance_in(hex_codes.len(), parts.filter(in_codes & pl.col("pc").is_not_null())["value"].n_unique()):
         parts = parts.filter(~in_codes)
     parts = parts.filter(
@@ -784,10 +810,14 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
 
 
 def _address_hits(values: pl.Series) -> pl.Series:
-    """'Schiedamseweg 12': a street word and a house number, sought only where both occur."""
-    values = values.filter(values.str.contains(ADDRESS_SUFFIX_NUMBER)
-                           | values.str.contains(ADDRESS_CODE_SUFFIX_NUMBER))
-    return values.filter(values.str.contains(ADDRESS) | values.str.contains(ADDRESS_CODE))
+    """'Schiedamseweg 12': a street word and a house number, sought only where both occur. Codes
+    of random letters and digits hold one now and then (TRJ-…hof2…): there, only beyond chance."""
+    candidates = values.filter(values.str.contains(ADDRESS_SUFFIX_NUMBER)
+                               | values.str.contains(ADDRESS_CODE_SUFFIX_NUMBER))
+    hits = candidates.filter(candidates.str.contains(ADDRESS) | candidates.str.contains(ADDRESS_CODE))
+    codes = _random_codes_of(values) if hits.len() else values.clear()
+    in_codes = hits.is_in(codes.implode())
+    return hits.filter(~in_codes) if _by_chance_in(codes.len(), int(in_codes.sum())) else hits
 
 
 def _titled_name_hits(values: pl.Series) -> pl.Series:
