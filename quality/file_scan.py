@@ -37,6 +37,7 @@ HEADER_FOOTER = re.compile(rb"<(?:\w+:)?(?:odd|even|first)(?:Header|Footer)>(.*?
                            re.DOTALL)
 HEADER_FOOTER_CODES = re.compile(r'&(?:"[^"]*"|[0-9]+|[A-Za-z])')
 CHUNK = 1 << 20  # a sheet part is streamed: the data sheet may be larger than MAX_PART_BYTES
+STREAM_OVERLAP = 64 << 10  # read again with the next chunk: longer than any element sought
 LINK_PARTS = re.compile(r"^xl/(worksheets|drawings)/_rels/[^/]+\.rels$")
 PIVOT_DEFINITION = re.compile(r"^xl/pivotCache/pivotCacheDefinition[0-9]*\.xml$")
 ITEM_TAGS = ("}s", "}n", "}d")  # text, number and date items of a pivot cache
@@ -106,9 +107,10 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
         for field, values in _cached_values(path).items():
             findings += _placed(_text_scan(field, values), "caches")
         findings += _placed(_text_scan("eigenschappen", _workbook_properties(path)), "properties")
-        findings += _placed(_text_scan("kop- en voetteksten", _headers_and_footers(path)), "page")
+        page, internals = _sheet_texts(path)
+        findings += _placed(_text_scan("kop- en voetteksten", page), "page")
         findings += _placed(_text_scan("werkboekdefinities", _defined_names(path)), "names")
-        findings += _placed(_text_scan("werkboekonderdelen", _workbook_internals(path)), "internals")
+        findings += _placed(_text_scan("werkboekonderdelen", internals + _workbook_internals(path)), "internals")
     elif _starts_with(path, b"PAR1"):
         findings += _placed(_text_scan("eigenschappen", _parquet_properties(path)), "properties")
     return findings
@@ -287,22 +289,38 @@ def _workbook_properties(path: Path) -> list[str]:
     return texts
 
 
-def _headers_and_footers(path: Path) -> list[str]:
-    """The page headers and footers of every sheet, streamed (they close a sheet's XML)."""
-    texts = []
+def _sheet_texts(path: Path) -> tuple[list[str], list[str]]:
+    """Per sheet, streamed once (a data sheet is large): its page headers and footers (they close
+    a sheet's XML), and its SHEET_INTERNALS (validation messages and lists, formulas' text
+    literals)."""
+    page, internals = [], []
     with zipfile.ZipFile(path) as archive:
         for name in (n for n in archive.namelist() if SHEET_PARTS.match(n)):
-            with archive.open(name) as part:
-                tail = b""
-                while chunk := part.read(CHUNK):
-                    buffer = tail + chunk
-                    found = list(HEADER_FOOTER.finditer(buffer))
-                    texts += [HEADER_FOOTER_CODES.sub(" ", m.group(1).decode("utf-8", errors="replace"))
-                              for m in found]
-                    # keep what may be an element cut by the chunk's end (headers are short)
-                    tail = buffer[found[-1].end():] if found else buffer
-                    tail = tail[-(64 << 10):]
-    return [" ".join(text.split()) for text in texts if text.strip()]
+            for match in _streamed(archive, name, (HEADER_FOOTER, SHEET_INTERNALS)):
+                if match.re is HEADER_FOOTER:
+                    page.append(HEADER_FOOTER_CODES.sub(" ", match.group(1).decode("utf-8", errors="replace")))
+                elif match.group(0).lstrip(b"<").split(b" ")[0].endswith(b"dataValidation"):
+                    internals += [m.decode("utf-8", errors="replace") for m in MESSAGE_ATTRIBUTES.findall(match.group(0))]
+                elif match.group(1) is not None:
+                    internals.append(match.group(1).decode("utf-8", errors="replace"))
+                else:
+                    formula = html.unescape(match.group(2).decode("utf-8", errors="replace"))
+                    internals += [literal.replace('""', '"') for literal in FORMULA_TEXT.findall(formula)]
+    return ([" ".join(text.split()) for text in page if text.strip()],
+            [" ".join(html.unescape(text).split()) for text in internals if text.strip()])
+
+
+def _streamed(archive: zipfile.ZipFile, name: str, patterns: tuple[re.Pattern, ...]):
+    """Every match of `patterns` in a part, read in chunks. The last STREAM_OVERLAP bytes are
+    read again with the next chunk, so an element cut by a chunk's end is found whole; a match
+    that lay in them entirely was found before."""
+    tail = b""
+    with archive.open(name) as part:
+        while chunk := part.read(CHUNK):
+            buffer = tail + chunk
+            for pattern in patterns:
+                yield from (m for m in pattern.finditer(buffer) if m.end() > len(tail))
+            tail = buffer[-STREAM_OVERLAP:]
 
 
 def _defined_names(path: Path) -> list[str]:
@@ -313,13 +331,11 @@ def _defined_names(path: Path) -> list[str]:
 
 
 def _workbook_internals(path: Path) -> list[str]:
-    """The texts of SHEET_INTERNALS, alt text in drawings, table and column names of tables, and
-    number formats (a format can print text before every value: "Jansen "@)."""
+    """Alt text in drawings, table and column names of tables, and number formats (a format can
+    print text before every value: "Jansen "@); the sheets' own are _sheet_texts's."""
     texts: list[str] = []
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
-        for name in (n for n in names if SHEET_PARTS.match(n)):
-            texts += _sheet_internals(archive, name)
         for name in (n for n in names if DRAWING_PARTS.match(n)):
             root = ElementTree.fromstring(_read_part(archive, name))
             texts += [e.get(a) for e in root.iter() if e.tag.endswith("}cNvPr")
@@ -332,25 +348,6 @@ def _workbook_internals(path: Path) -> list[str]:
             root = ElementTree.fromstring(_read_part(archive, "xl/styles.xml"))
             texts += [e.get("formatCode") for e in root.iter() if e.tag.endswith("}numFmt") and e.get("formatCode")]
     return [" ".join(html.unescape(text).split()) for text in texts if text.strip()]
-
-
-def _sheet_internals(archive: zipfile.ZipFile, name: str) -> list[str]:
-    """A sheet part's validation messages and lists and its formulas' text literals, streamed."""
-    texts, tail = [], b""
-    with archive.open(name) as part:
-        while chunk := part.read(CHUNK):
-            buffer = tail + chunk
-            found = list(SHEET_INTERNALS.finditer(buffer))
-            for match in found:
-                if match.group(0).lstrip(b"<").split(b" ")[0].endswith(b"dataValidation"):
-                    texts += [m.decode("utf-8", errors="replace") for m in MESSAGE_ATTRIBUTES.findall(match.group(0))]
-                elif match.group(1) is not None:
-                    texts.append(match.group(1).decode("utf-8", errors="replace"))
-                else:
-                    formula = html.unescape(match.group(2).decode("utf-8", errors="replace"))
-                    texts += [literal.replace('""', '"') for literal in FORMULA_TEXT.findall(formula)]
-            tail = (buffer[found[-1].end():] if found else buffer)[-(64 << 10):]
-    return texts
 
 
 def _parquet_properties(path: Path) -> list[str]:

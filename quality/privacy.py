@@ -632,14 +632,8 @@ def _hex_codes_of(values: pl.Series) -> pl.Series:
     HEX_CODE_SHARE of the column are: shapes a random code holds by chance are no finding there.
     A value of another form (a phone number among UUIDs) is judged as any other."""
     parts = values.str.extract_groups(HEX_CODE)
-    forms = pl.DataFrame({"value": values, "prefix": parts.struct.field("prefix").fill_null(""),
-                          "length": values.str.len_chars()}).filter(
-        parts.struct.field("body").str.contains("[A-Fa-f]").fill_null(False))
-    if forms.height < max(HEX_CODE_SHARE * values.len(), HEX_CODE_MIN):
-        return values.clear()
-    usual = forms.group_by("prefix", "length").len().sort(
-        ["len", "prefix", "length"], descending=[True, False, False]).row(0, named=True)
-    return forms.filter((pl.col("prefix") == usual["prefix"]) & (pl.col("length") == usual["length"]))["value"]
+    codes = _of_usual_form(values, parts, parts.struct.field("body").str.contains("[A-Fa-f]").fill_null(False))
+    return codes["value"]
 
 
 def _random_codes_of(values: pl.Series) -> pl.Series:
@@ -648,17 +642,22 @@ def _random_codes_of(values: pl.Series) -> pl.Series:
     and digits stand in many different places (RANDOM_CODE_SHAPES; HC0000123 is a numbered scheme,
     with one). A random code may hold no digit (a fifth of 8-character base-32 codes) or no letter."""
     parts = values.str.extract_groups(RANDOM_CODE)
-    body = parts.struct.field("body")
+    codes = _of_usual_form(values, parts, parts.struct.field("body").is_not_null())
+    shapes = codes["body"].str.replace_all("[0-9]", "0").str.replace_all("[A-Za-z]", "a").n_unique()
+    return codes["value"] if shapes >= RANDOM_CODE_SHAPES else values.clear()
+
+
+def _of_usual_form(values: pl.Series, parts: pl.Series, is_code: pl.Series) -> pl.DataFrame:
+    """(value, body) of the codes (`is_code`; `parts`: their prefix and body) of the column's usual
+    prefix and length, or none where fewer than HEX_CODE_SHARE of the column (and HEX_CODE_MIN)
+    are codes."""
     forms = pl.DataFrame({"value": values, "prefix": parts.struct.field("prefix").fill_null(""),
-                          "length": values.str.len_chars(),
-                          "shape": body.str.replace_all("[0-9]", "0").str.replace_all("[A-Za-z]", "a")}).filter(
-        body.is_not_null())
+                          "body": parts.struct.field("body"), "length": values.str.len_chars()}).filter(is_code)
     if forms.height < max(HEX_CODE_SHARE * values.len(), HEX_CODE_MIN):
-        return values.clear()
+        return forms.clear()
     usual = forms.group_by("prefix", "length").len().sort(
         ["len", "prefix", "length"], descending=[True, False, False]).row(0, named=True)
-    codes = forms.filter((pl.col("prefix") == usual["prefix"]) & (pl.col("length") == usual["length"]))
-    return codes["value"] if codes["shape"].n_unique() >= RANDOM_CODE_SHAPES else values.clear()
+    return forms.filter((pl.col("prefix") == usual["prefix"]) & (pl.col("length") == usual["length"]))
 
 
 def _by_chance_in(codes: int, hits: int) -> bool:
@@ -779,12 +778,7 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
     column of hex codes (UUIDs), hex codes whose 'postcode' letters are hex digits too are chance
     while they are few.
     """
-    total = values.len()
-    hex_codes = _hex_codes_of(values)
-    # codes of random letters and digits (base 32: TRJ-3352du5b reads as 3352 DU 5; a third outside
-    # attack saw one clean file of 300 such ids in five refused) likewise, with letters of any kind
-    code_letters = "(?i)^[a-f]{2}$" if hex_codes.len() else "(?i)^[a-z]{2}$"
-    hex_codes = hex_codes if hex_codes.len() else _random_codes_of(values)
+    column, total = values, values.len()
     values = values.filter(values.str.contains(r"[1-9][0-9]{3}[ \-_.]?[A-Za-z]{2}"))
     parts = pl.DataFrame({"value": values}).with_columns(
         part=pl.col("value").str.extract_groups(POSTCODE_HOUSE_NUMBER)).unnest("part")
@@ -793,8 +787,15 @@ def _postcode_hits(values: pl.Series) -> pl.Series:
     if 0 < glued.height <= PASTED_SHARE * total:
         named = ["value", "pc", "sep", "letters", "number"]
         parts = pl.concat([parts.filter(pl.col("pc").is_not_null()).select(named), glued.select(named)])
-    in_codes = pl.col("value").is_in(hex_codes.implode()) & pl.col("letters").str.contains(code_letters)
-    if _by_chance_in(hex_codes.len(), parts.filter(in_codes & pl.col("pc").is_not_null())["value"].n_unique()):
+    if parts.filter(pl.col("pc").is_not_null()).height == 0:
+        return column.clear()
+    # codes of random letters and digits (base 32: TRJ-3352du5b reads as 3352 DU 5; a third outside
+    # attack saw one clean file of 300 such ids in five refused) likewise, with letters of any kind
+    codes = _hex_codes_of(column)
+    code_letters = "(?i)^[a-f]{2}$" if codes.len() else "(?i)^[a-z]{2}$"
+    codes = codes if codes.len() else _random_codes_of(column)
+    in_codes = pl.col("value").is_in(codes.implode()) & pl.col("letters").str.contains(code_letters)
+    if _by_chance_in(codes.len(), parts.filter(in_codes & pl.col("pc").is_not_null())["value"].n_unique()):
         parts = parts.filter(~in_codes)
     parts = parts.filter(
         pl.col("pc").is_not_null() & ~pl.col("number").str.starts_with("0")
