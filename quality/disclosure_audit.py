@@ -1120,9 +1120,10 @@ class _Component:
         solution is checked against all constraints and is a feasible point; the lowest and
         highest value seen per target settle most targets without an LP of their own.
         A target still open when its turn comes gets an outer LP first (over the constraints
-        touching its first ball, the cells beyond it free within their propagation bounds: a
-        relaxation, so its interval holds the attacker's); narrow there, it is narrow for him,
-        and a finding without any ball LP.
+        touching a ball of OUTER_BALL cells around it, the cells beyond free within their
+        propagation bounds: a relaxation, so its interval holds the attacker's); narrow there, it
+        is narrow for him, and a finding without any ball LP. One still open after its first
+        ball's LP gets the outer LP around that ball.
         `local`: stop growing at LOCAL_BALL and call what is still narrow a finding.
         An exact audit of a component over SHARE_FROM cells takes a second thread when a core is
         idle (see _spare_core).
