@@ -907,12 +907,12 @@ def _bsn_findings(frame: pl.DataFrame, column: str,
         distinct = values.filter(~_hashed(values)).unique()
     cells = distinct.filter(distinct.str.contains(rf"[0-9]({DIGIT_SEPARATORS})?[0-9]"))
     cells = cells.filter(~_hashed(cells))
+    if cells.len() == 0:
+        return []
     # In a column of UUIDs, digit runs between their letters pass the 11-test by chance (one or two
     # refused a column of 500 in about a hundred; two of a kind's four, one in forty): there, a
     # kind needs three or more that pass, at odds of chance under 1 in 3.5 million.
     codes = _hex_codes_of(distinct)
-    if cells.len() == 0:
-        return []
     outlier = cells.len() >= BSN_OUTLIER_CELLS
     # Only cells that can hold a candidate go on (see BSN_DIGITS): most ids stop here.
     cells = pl.DataFrame({"cell": cells.filter(
@@ -1184,7 +1184,7 @@ def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series,
     words = (pl.DataFrame({"value": distinct.filter(distinct.str.contains(ID_PATTERN))})
              .with_columns(word=pl.col("value").str.to_lowercase().str.extract_all(ID_WORD))
              .explode("word").drop_nulls("word"))   # a word twice in one id counts twice: no matter
-    if _hex_codes_of(distinct).len():   # in hex codes, a word of a-f only is chance ('Aad' is not)
+    if words.height and _hex_codes_of(distinct).len():   # in hex codes, a word of a-f only is chance ('Aad' is not)
         words = words.filter(pl.col("word").str.contains("[^a-f]"))
     scheme = words.group_by("word").len().filter(pl.col("len") > PASTED_SHARE * distinct.len())["word"]
     odd_words = words.filter(~pl.col("word").is_in(scheme.implode())
