@@ -1,5 +1,5 @@
 """One whole run, as `wijkwijzer run` does it: the intake, then the staging months that are stale,
-then what the daemon's automation would build, until a tick builds no month (see _automation_ticks).
+then what the daemon's automation would build, until a tick requests nothing (see _automation_ticks).
 
 Stale months come from the warehouse (loads newer than the partition's last build), not from
 Dagster's event log, so a run killed between the intake and staging is caught up by the next; the
@@ -35,7 +35,7 @@ from sources.contracts import load_registry
 RANGE_START, RANGE_END = "dagster/asset_partition_range_start", "dagster/asset_partition_range_end"
 # The CLI's own automation cursor, in the instance's key-value store: what it has already handled.
 CURSOR_KEY = "wijkwijzer/cli_automation_cursor"
-MAX_TICKS = 10  # a run takes one tick, two when the first built months; more means something requests itself
+MAX_TICKS = 10  # after a change a run takes two ticks (build, then nothing left), three when the first built months
 
 
 @dataclass
@@ -97,8 +97,8 @@ def note_automation_state(defs: dg.Definitions, instance: dg.DagsterInstance) ->
 
 def _automation_ticks(defs: dg.Definitions, instance: dg.DagsterInstance, run: PipelineRun, options: dict,
                       tags: dict) -> None:
-    """Evaluate the automation conditions and run what they request, until a tick builds no
-    month. The cursor is saved only after its runs finished, so a killed run is evaluated again."""
+    """Evaluate the automation conditions and run what they request, until a tick requests
+    nothing. The cursor is saved only after its runs finished, so a killed run is evaluated again."""
     graph = defs.resolve_asset_graph()
     every_asset = defs.resolve_implicit_global_asset_job_def()
     cursor = _load_cursor(instance)
@@ -128,12 +128,12 @@ def _automation_ticks(defs: dg.Definitions, instance: dg.DagsterInstance, run: P
                 return
         cursor = tick.cursor
         _save_cursor(instance, cursor)
-        if not by_month:
-            # A tick that built no month built what it requested and, in the same run, all that
-            # reads it (eager requests the assets above a requested one in the same tick); the
-            # next evaluation, the next run's, sees nothing left of it (a parent built in the
-            # same run as its child is no reason to build the child again). Only what reads a
-            # month waits for it, so only a tick that built months is followed by another.
+        if not (by_month or whole or checks):
+            # The run ends on a tick that requests nothing, as the daemon's next tick would be. A
+            # tick that built something must be followed by one that sees those builds: the
+            # eager condition forgets an asset's trigger when the same evaluation also sees the
+            # asset requested or built since the last one, so the next run's first tick would
+            # take a new correction below for the builds of this run and build nothing above it.
             return
     raise RuntimeError(f"Automation did not settle after {MAX_TICKS} evaluations.")
 

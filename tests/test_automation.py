@@ -144,8 +144,8 @@ def test_automation_follows_a_correction_to_its_month_and_what_depends_on_it(del
 
 
 def test_a_run_leaves_the_next_evaluation_nothing_to_build(delivered, deliver):
-    """A CLI run stops after the tick that built no month, without evaluating once more: the next
-    run's evaluation (from the cursor this run saved) must find nothing left of it to build."""
+    """A CLI run ends on a tick that requests nothing: the next run's evaluation (from the cursor
+    this run saved) must find nothing left of it to build."""
     defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
     assert run_pipeline(defs, instance, delivered).success
     deliver_arrears(deliver, "2025-05", amount="250,00")
@@ -158,6 +158,24 @@ def test_a_run_leaves_the_next_evaluation_nothing_to_build(delivered, deliver):
     assert not requested, "the parents built in the same run as their children request nothing"
     again = run_pipeline(defs, instance, delivered)
     assert again.success and len(again.results) == 1, "a run with nothing new runs the intake only"
+
+
+def test_each_of_two_corrections_in_a_row_rebuilds_everything_above_its_month(delivered, deliver):
+    """The second correction's run must not take the first's builds for its own: Dagster's eager
+    condition forgets a trigger seen in the same evaluation as the asset's last request or build."""
+    defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
+    assert run_pipeline(defs, instance, delivered).success
+    above_month = dg.AssetSelection.assets(ARREARS).downstream(include_self=False).resolve(
+        defs.resolve_asset_graph())
+    for amount in ("250,00", "260,00", "270,00"):
+        deliver_arrears(deliver, "2025-05", amount=amount)
+        corrected = run_pipeline(defs, instance, delivered)
+        rebuilt = {e.asset_key for r in corrected.results for e in r.get_asset_materialization_events()}
+        assert corrected.success and above_month <= rebuilt, f"the correction to {amount}"
+        with open_warehouse(delivered.warehouse, read_only=True) as con:
+            arrears = con.execute("""select max(arrears_eur) from core.tenancy_periods
+                                     where period_type = 'month' and period = '2025-05'""").fetchone()[0]
+        assert float(arrears) == float(amount.replace(",", ".")), "the tenancies above carry the correction"
 
 
 def test_a_month_without_a_partition_is_refused(home, deliver):
