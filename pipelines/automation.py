@@ -16,8 +16,6 @@ import dagster as dg
 
 from assets.intake import LEDGER_KEY
 
-MONTH_FOLLOWS_RAW = dg.AutomationCondition.eager().without(dg.AutomationCondition.in_latest_time_window())
-FOLLOWS_UPSTREAM = dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing())
 # A month whose raw month changed after the month was last built, or whose build is running. (Not
 # `will_be_requested`: Dagster only sees that for assets that can run in the same run, and a
 # partitioned month and an unpartitioned mart cannot.) A failed build keeps the month stale, so what
@@ -25,9 +23,28 @@ FOLLOWS_UPSTREAM = dg.AutomationCondition.eager().without(~dg.AutomationConditio
 # which no run builds (the intake reports it), so `any_deps_updated` comes down to the raw month
 # newly updated, said here without the parts that never hold for it: this is evaluated for every
 # month below every other asset, and the shorter form takes 10 nodes a month instead of 15.
-MONTH_STALE = dg.AutomationCondition.any_deps_match(
-    dg.AutomationCondition.newly_updated()).since(dg.AutomationCondition.newly_updated())
+RAW_UPDATED = dg.AutomationCondition.any_deps_match(dg.AutomationCondition.newly_updated())
+MONTH_STALE = RAW_UPDATED.since(dg.AutomationCondition.newly_updated())
 BEING_BUILT = (MONTH_STALE | dg.AutomationCondition.in_progress()).with_label("stale or building")
+
+# Dagster's eager takes a change below as handled once the asset is requested or *built* after the
+# change's tick. But a build that read the month before a correction came in may end after it
+# (runs on the warehouse take turns), and the first tick that sees the correction often sees that
+# build too: the correction was then never built. Here a change is handled only by what came after
+# it. A month compares times, which Dagster keeps for a single operand on each side of `since`: the
+# raw month against the month's last build, and against its last request. What is above a month
+# has no such times (its trigger combines many), so only a request handles its changes; the CLI
+# ends each run on a tick that sees its builds, so a run's requests are not taken for the next's.
+MONTH_FOLLOWS_RAW = (
+    ((MONTH_STALE & RAW_UPDATED.since(dg.AutomationCondition.newly_requested())).with_label("raw month newer")
+     | dg.AutomationCondition.newly_missing().since_last_handled())
+    & ~dg.AutomationCondition.any_deps_missing()
+    & ~dg.AutomationCondition.any_deps_in_progress()
+    & ~dg.AutomationCondition.in_progress()).with_label("follows its raw month")
+HANDLED = (dg.AutomationCondition.newly_requested()
+           | dg.AutomationCondition.initial_evaluation()).with_label("requested since")
+FOLLOWS_UPSTREAM = dg.AutomationCondition.eager().without(
+    ~dg.AutomationCondition.any_deps_missing()).replace("handled", HANDLED)
 
 
 def waits_for_months(partitioned_below: list[dg.AssetKey]) -> dg.AutomationCondition:

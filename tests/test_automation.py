@@ -274,3 +274,67 @@ def test_a_month_waits_only_for_what_no_run_builds():
     built_by_a_run = {key.to_user_string(): [dep.to_user_string() for dep in graph.get(key).parent_keys
                                              if graph.get(dep).is_executable] for key in months}
     assert not any(built_by_a_run.values()), built_by_a_run
+
+
+def test_a_correction_taken_in_while_the_last_rebuild_is_pending_is_built_after_it(delivered, deliver):
+    """Under the daemon: a tick requests the assets above a corrected month; before that run
+    builds them, a second correction of the month is taken in and its staging month rebuilt. The
+    first run read the older month, so the ticks after it must build everything above once more
+    (Dagster's eager takes an asset built after the trigger for a build that saw it)."""
+    defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
+    assert run_pipeline(defs, instance, delivered).success
+    graph = defs.resolve_asset_graph()
+    intake = defs.resolve_job_def(INTAKE_JOB)
+    every_asset = defs.resolve_implicit_global_asset_job_def()
+    cursor = runner._load_cursor(instance)
+    deliver_arrears(deliver, "2025-05", amount="250,00")
+    assert intake.execute_in_process(instance=instance).success
+    requested, cursor = tick_and_run(defs, instance, cursor)
+    assert {(k, p) for k, p in requested if p} == {(ARREARS, "2025-05")}
+    tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=cursor)
+    pending = [k for k in graph.get_all_asset_keys() if None in tick.get_requested_partitions(k)]
+    assert pending, "the tick after the month requests what is above it"
+    cursor = tick.cursor
+    # the second correction comes in before that run has built anything
+    deliver_arrears(deliver, "2025-05", amount="260,00")
+    assert intake.execute_in_process(instance=instance).success
+    tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=cursor)
+    assert tick.get_requested_partitions(ARREARS) == {"2025-05"}
+    cursor = tick.cursor
+    # the pending run builds, from the first correction's month; then the second's month
+    assert every_asset.execute_in_process(instance=instance, asset_selection=pending).success
+    assert every_asset.execute_in_process(instance=instance, partition_key="2025-05",
+                                          asset_selection=[ARREARS]).success
+    for _ in range(5):
+        requested, cursor = tick_and_run(defs, instance, cursor)
+        if not requested:
+            break
+    assert not requested, "automation settles"
+    corrected = latest_storage_id(instance, ARREARS, "2025-05")
+    above_month = dg.AssetSelection.assets(ARREARS).downstream(include_self=False).resolve(graph)
+    stale = sorted(k.to_user_string() for k in above_month if latest_storage_id(instance, k) < corrected)
+    assert not stale, f"built before the second correction's month, and not after it: {stale}"
+    with open_warehouse(delivered.warehouse, read_only=True) as con:
+        assert con.execute("""select max(arrears_eur) from core.tenancy_periods
+                              where period_type = 'month' and period = '2025-05'""").fetchone()[0] == 260
+
+
+def test_a_correction_taken_in_just_after_its_months_last_build_rebuilds_the_month(delivered, deliver):
+    """Under the daemon: the month is built for one correction, and a second correction of the
+    month comes in before the next tick (runs on the warehouse take turns, so it lands as soon as
+    that build is done). The tick sees both; the month must be built again, from the second."""
+    defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
+    assert run_pipeline(defs, instance, delivered).success
+    intake = defs.resolve_job_def(INTAKE_JOB)
+    every_asset = defs.resolve_implicit_global_asset_job_def()
+    cursor = runner._load_cursor(instance)
+    deliver_arrears(deliver, "2025-05", amount="250,00")
+    assert intake.execute_in_process(instance=instance).success
+    tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=cursor)
+    assert tick.get_requested_partitions(ARREARS) == {"2025-05"}
+    assert every_asset.execute_in_process(instance=instance, partition_key="2025-05",
+                                          asset_selection=[ARREARS]).success
+    deliver_arrears(deliver, "2025-05", amount="260,00")
+    assert intake.execute_in_process(instance=instance).success
+    tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=tick.cursor)
+    assert tick.get_requested_partitions(ARREARS) == {"2025-05"}, "the month again, for the second"
