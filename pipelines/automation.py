@@ -7,6 +7,8 @@
   intake announces the ledger and the raw months of one delivery together, and an asset that reads
   the ledger (directly or through another model) would otherwise build once right away, from
   staging that is not rebuilt yet, and once more after it. So one delivery builds every asset once.
+- A change is handled only by what comes after it, so a correction that comes in while the last
+  one is being built is built after it (HANDLED, below).
 - The delivery freshness checks carry their own condition (assets/freshness.py): after every
   intake and every morning.
 """

@@ -130,10 +130,10 @@ def _automation_ticks(defs: dg.Definitions, instance: dg.DagsterInstance, run: P
         _save_cursor(instance, cursor)
         if not (by_month or whole or checks):
             # The run ends on a tick that requests nothing, as the daemon's next tick would be. A
-            # tick that built something must be followed by one that sees those builds: the
-            # eager condition forgets an asset's trigger when the same evaluation also sees the
-            # asset requested or built since the last one, so the next run's first tick would
-            # take a new correction below for the builds of this run and build nothing above it.
+            # tick that requested something must be followed by one that sees those requests:
+            # a change below is forgotten when the same evaluation also sees the asset's last
+            # request (pipelines/automation.py, HANDLED), so the next run's first tick would take
+            # a new correction below for this run's request and build nothing above it.
             return
     raise RuntimeError(f"Automation did not settle after {MAX_TICKS} evaluations.")
 
