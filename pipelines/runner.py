@@ -134,8 +134,46 @@ def _automation_ticks(defs: dg.Definitions, instance: dg.DagsterInstance, run: P
             # a change below is forgotten when the same evaluation also sees the asset's last
             # request (pipelines/automation.py, HANDLED), so the next run's first tick would take
             # a new correction below for this run's request and build nothing above it.
-            return
+            behind = _behind_a_month_below(graph, instance)
+            if not behind:
+                return
+            # A run killed between its build and that tick did leave such a request: what is
+            # above a month built after it is then built here, and the next tick sees it.
+            checks = {key for key in graph.asset_check_keys if key.asset_key in behind}
+            if not run.add(every_asset.get_subset(asset_selection=behind, asset_check_selection=checks)
+                           .execute_in_process(tags=tags, **options)):
+                return
     raise RuntimeError(f"Automation did not settle after {MAX_TICKS} evaluations.")
+
+
+def _behind_a_month_below(graph, instance: dg.DagsterInstance) -> set[dg.AssetKey]:
+    """The unpartitioned assets (and all above them) last built by a run that started before the
+    latest build of a month below them: a change the automation lost, whatever lost it. Read from
+    the instance's latest materializations, not from the automation's memory of them."""
+    automated = {key for key in graph.get_all_asset_keys() if graph.get(key).automation_condition is not None}
+    months = [key for key in automated if graph.get(key).partitions_def is not None]
+
+    def above(keys) -> set[dg.AssetKey]:
+        found, todo = set(), list(keys)
+        while todo:
+            for child in graph.get(todo.pop()).child_keys:
+                if child in automated and child not in found and graph.get(child).partitions_def is None:
+                    found.add(child)
+                    todo.append(child)
+        return found
+
+    last = {record.asset_entry.asset_key: record.asset_entry.last_materialization_record
+            for record in instance.get_asset_records([*months, *above(months)])}
+    started: dict[str, float] = {}
+
+    def run_started(run_id: str) -> float:
+        if run_id not in started:
+            started[run_id] = instance.get_run_record_by_id(run_id).start_time or 0.0
+        return started[run_id]
+
+    behind = {key for month in months if last.get(month) for key in above([month])
+              if last.get(key) and run_started(last[key].run_id) < last[month].timestamp}
+    return behind | above(behind)
 
 
 def run_pipeline(defs: dg.Definitions, instance: dg.DagsterInstance, home, tags: dict | None = None,

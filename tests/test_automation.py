@@ -338,3 +338,31 @@ def test_a_correction_taken_in_just_after_its_months_last_build_rebuilds_the_mon
     assert intake.execute_in_process(instance=instance).success
     tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=tick.cursor)
     assert tick.get_requested_partitions(ARREARS) == {"2025-05"}, "the month again, for the second"
+
+
+def test_a_run_killed_before_its_closing_tick_leaves_the_next_correction_built(delivered, deliver, monkeypatch):
+    """A `wijkwijzer run` killed after it built what is above a corrected month but before the
+    tick that would have seen those builds (its cursor then holds that tick's requests): the next
+    run's correction must still be built through to everything above its month."""
+    defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
+    assert run_pipeline(defs, instance, delivered).success
+    deliver_arrears(deliver, "2025-05", amount="250,00")
+    evaluations = []
+    real_evaluate = runner._evaluate
+
+    def killed_at_the_closing_tick(*args, **kwargs):
+        if evaluations:
+            raise KeyboardInterrupt("killed")
+        evaluations.append(1)
+        return real_evaluate(*args, **kwargs)
+    monkeypatch.setattr(runner, "_evaluate", killed_at_the_closing_tick)
+    with pytest.raises(KeyboardInterrupt):
+        run_pipeline(defs, instance, delivered)
+    monkeypatch.setattr(runner, "_evaluate", real_evaluate)
+    deliver_arrears(deliver, "2025-05", amount="260,00")
+    assert run_pipeline(defs, instance, delivered).success
+    graph = defs.resolve_asset_graph()
+    corrected = latest_storage_id(instance, ARREARS, "2025-05")
+    above_month = dg.AssetSelection.assets(ARREARS).downstream(include_self=False).resolve(graph)
+    stale = sorted(k.to_user_string() for k in above_month if latest_storage_id(instance, k) < corrected)
+    assert not stale, f"built before the second correction's month, and not after it: {stale}"
