@@ -46,7 +46,8 @@ MONTH_FOLLOWS_RAW = (
 HANDLED = (dg.AutomationCondition.newly_requested()
            | dg.AutomationCondition.initial_evaluation()).with_label("requested since")
 FOLLOWS_UPSTREAM = dg.AutomationCondition.eager().without(
-    ~dg.AutomationCondition.any_deps_missing()).replace("handled", HANDLED)
+    ~dg.AutomationCondition.any_deps_missing()).replace("handled", HANDLED).with_label(
+    "eager, a change handled by a request after it")
 
 
 def waits_for_months(partitioned_below: list[dg.AssetKey]) -> dg.AutomationCondition:
