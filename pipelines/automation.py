@@ -45,19 +45,34 @@ MONTH_FOLLOWS_RAW = (
     & ~dg.AutomationCondition.in_progress()).with_label("follows its raw month")
 HANDLED = (dg.AutomationCondition.newly_requested()
            | dg.AutomationCondition.initial_evaluation()).with_label("requested since")
-FOLLOWS_UPSTREAM = dg.AutomationCondition.eager().without(
-    ~dg.AutomationCondition.any_deps_missing()).replace("handled", HANDLED).with_label(
-    "eager, a change handled by a request after it")
+# The ledger is only ever written by the intake, never in a run with its readers, so its update
+# and a reader's last request can be ordered by time as a month's are: an intake that lands
+# between the tick that requested a reader and the next one is not taken as handled by it.
+LEDGER_NEWER = dg.AutomationCondition.any_deps_match(dg.AutomationCondition.newly_updated()).allow(
+    dg.AssetSelection.assets(LEDGER_KEY)).since(dg.AutomationCondition.newly_requested()).with_label(
+    "ledger newer than the last request")
 
 
-def waits_for_months(partitioned_below: list[dg.AssetKey]) -> dg.AutomationCondition:
-    """FOLLOWS_UPSTREAM, but not while one of these partitioned assets is requested or building."""
+def follows_upstream(reads_ledger: bool) -> dg.AutomationCondition:
+    """Dagster's eager (without its wait for missing dependencies), a change handled by a request
+    after it; for a reader of the ledger, also a ledger written after its last request."""
+    changed = (dg.AutomationCondition.newly_missing()
+               | dg.AutomationCondition.any_deps_updated()).since(HANDLED)
+    if reads_ledger:
+        changed = changed | LEDGER_NEWER
+    return (dg.AutomationCondition.in_latest_time_window() & changed
+            & ~dg.AutomationCondition.any_deps_in_progress()
+            & ~dg.AutomationCondition.in_progress()).with_label("eager, a change handled by a request after it")
+
+
+def waits_for_months(partitioned_below: list[dg.AssetKey], reads_ledger: bool = False) -> dg.AutomationCondition:
+    """follows_upstream, but not while one of these partitioned assets is requested or building."""
     if not partitioned_below:
-        return FOLLOWS_UPSTREAM
+        return follows_upstream(reads_ledger)
     building = dg.AutomationCondition.asset_matches(partitioned_below[0], BEING_BUILT)
     for key in partitioned_below[1:]:
         building = building | dg.AutomationCondition.asset_matches(key, BEING_BUILT)
-    return (FOLLOWS_UPSTREAM & ~building.with_label("a month below is being built")).with_label(
+    return (follows_upstream(reads_ledger) & ~building.with_label("a month below is being built")).with_label(
         "follows upstream, once the months below are built")
 
 
@@ -91,6 +106,7 @@ def automate(assets_defs: list) -> list:
         if not isinstance(asset, dg.AssetsDefinition) or LEDGER_KEY in asset.keys or not asset.is_executable:
             return asset
         return asset.map_asset_specs(lambda spec: spec.replace_attributes(
-            automation_condition=MONTH_FOLLOWS_RAW if spec.partitions_def else waits_for_months(below[spec.key])))
+            automation_condition=MONTH_FOLLOWS_RAW if spec.partitions_def else waits_for_months(
+                below[spec.key], any(dep.asset_key == LEDGER_KEY for dep in spec.deps))))
 
     return [_automated(a) for a in assets_defs]

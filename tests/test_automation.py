@@ -366,3 +366,23 @@ def test_a_run_killed_before_its_closing_tick_leaves_the_next_correction_built(d
     above_month = dg.AssetSelection.assets(ARREARS).downstream(include_self=False).resolve(graph)
     stale = sorted(k.to_user_string() for k in above_month if latest_storage_id(instance, k) < corrected)
     assert not stale, f"built before the second correction's month, and not after it: {stale}"
+
+
+def test_an_intake_between_a_readers_request_and_the_next_tick_is_requested_again(delivered, deliver):
+    """Under the daemon: a tick requests what reads the ledger after one delivery; a second
+    delivery's intake lands before the next tick. The run requested first may have read the
+    ledger before it, so the next tick requests the readers again."""
+    defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
+    assert run_pipeline(defs, instance, delivered).success
+    intake = defs.resolve_job_def(INTAKE_JOB)
+    status = dg.AssetKey(["marts", "delivery_status"])
+    assert LEDGER_KEY in defs.resolve_asset_graph().get(status).parent_keys
+    cursor = runner._load_cursor(instance)
+    deliver_arrears(deliver, "2025-05", amount="250,00")
+    assert intake.execute_in_process(instance=instance).success
+    tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=cursor)
+    assert tick.get_requested_partitions(status) == {None}, "the ledger's reader after the intake"
+    deliver_arrears(deliver, "2025-06", amount="260,00")
+    assert intake.execute_in_process(instance=instance).success
+    tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=tick.cursor)
+    assert tick.get_requested_partitions(status) == {None}, "again, for the intake after its request"
