@@ -18,6 +18,10 @@ import dagster as dg
 
 from assets.intake import LEDGER_KEY
 
+# A dependency updated since the last tick, with the time of its update (unlike eager's
+# `any_deps_updated`, an `Or` of several parts, which Dagster gives no times): for a month, its raw month.
+DEP_UPDATED = dg.AutomationCondition.any_deps_match(dg.AutomationCondition.newly_updated())
+
 # A month whose raw month changed after the month was last built, or whose build is running. (Not
 # `will_be_requested`: Dagster only sees that for assets that can run in the same run, and a
 # partitioned month and an unpartitioned mart cannot.) A failed build keeps the month stale, so what
@@ -25,8 +29,7 @@ from assets.intake import LEDGER_KEY
 # which no run builds (the intake reports it), so `any_deps_updated` comes down to the raw month
 # newly updated, said here without the parts that never hold for it: this is evaluated for every
 # month below every other asset, and the shorter form takes 10 nodes a month instead of 15.
-RAW_UPDATED = dg.AutomationCondition.any_deps_match(dg.AutomationCondition.newly_updated())
-MONTH_STALE = RAW_UPDATED.since(dg.AutomationCondition.newly_updated())
+MONTH_STALE = DEP_UPDATED.since(dg.AutomationCondition.newly_updated())
 BEING_BUILT = (MONTH_STALE | dg.AutomationCondition.in_progress()).with_label("stale or building")
 
 # Dagster's eager takes a change below as handled once the asset is requested or *built* after the
@@ -38,7 +41,7 @@ BEING_BUILT = (MONTH_STALE | dg.AutomationCondition.in_progress()).with_label("s
 # has no such times (its trigger combines many), so only a request handles its changes; the CLI
 # ends each run on a tick that sees its builds, so a run's requests are not taken for the next's.
 MONTH_FOLLOWS_RAW = (
-    ((MONTH_STALE & RAW_UPDATED.since(dg.AutomationCondition.newly_requested())).with_label("raw month newer")
+    ((MONTH_STALE & DEP_UPDATED.since(dg.AutomationCondition.newly_requested())).with_label("raw month newer")
      | dg.AutomationCondition.newly_missing().since_last_handled())
     & ~dg.AutomationCondition.any_deps_missing()
     & ~dg.AutomationCondition.any_deps_in_progress()
@@ -48,9 +51,8 @@ HANDLED = (dg.AutomationCondition.newly_requested()
 # The ledger is only ever written by the intake, never in a run with its readers, so its update
 # and a reader's last request can be ordered by time as a month's are: an intake that lands
 # between the tick that requested a reader and the next one is not taken as handled by it.
-LEDGER_NEWER = dg.AutomationCondition.any_deps_match(dg.AutomationCondition.newly_updated()).allow(
-    dg.AssetSelection.assets(LEDGER_KEY)).since(dg.AutomationCondition.newly_requested()).with_label(
-    "ledger newer than the last request")
+LEDGER_NEWER = DEP_UPDATED.allow(dg.AssetSelection.assets(LEDGER_KEY)).since(
+    dg.AutomationCondition.newly_requested()).with_label("ledger newer than the last request")
 
 
 def follows_upstream(reads_ledger: bool) -> dg.AutomationCondition:

@@ -7,6 +7,9 @@ intake announces those months as changed too, so the daemon sees the same months
 that is decided by the same automation conditions the daemon evaluates (pipelines/automation.py):
 the CLI and the daemon share one notion of what is stale, and a CLI run leaves the daemon nothing
 to redo (Dagster's conditions compare update times, so an asset built after its inputs is done).
+Only after the last tick does the CLI look at build times itself: what is above a month but was
+last built by a run that started before that month's last build is built then (a change a killed
+run made the conditions lose, see _behind_a_month_below), which the conditions would have asked for.
 
 Tests and benchmarks build tables the same way (`materialize_tables`): a selection of the same
 definitions, so there is one graph, walked by Dagster only.
@@ -154,13 +157,8 @@ def _behind_a_month_below(graph, instance: dg.DagsterInstance) -> set[dg.AssetKe
     months = [key for key in automated if graph.get(key).partitions_def is not None]
 
     def above(keys) -> set[dg.AssetKey]:
-        found, todo = set(), list(keys)
-        while todo:
-            for child in graph.get(todo.pop()).child_keys:
-                if child in automated and child not in found and graph.get(child).partitions_def is None:
-                    found.add(child)
-                    todo.append(child)
-        return found
+        return {key for key in dg.AssetSelection.assets(*keys).downstream(include_self=False).resolve(graph)
+                if key in automated and graph.get(key).partitions_def is None}
 
     last = {record.asset_entry.asset_key: record.asset_entry.last_materialization_record
             for record in instance.get_asset_records([*months, *above(months)])}
@@ -174,7 +172,7 @@ def _behind_a_month_below(graph, instance: dg.DagsterInstance) -> set[dg.AssetKe
 
     behind = {key for month in months if last.get(month) for key in above([month])
               if last.get(key) and run_started(last[key].run_id) < last[month].timestamp}
-    behind |= above(behind)
+    behind |= above(behind) if behind else set()
     # with the tables that one step builds together (a YAML file of models cannot be subset)
     return {other for key in behind for other in graph.get(key).execution_set_asset_keys}
 

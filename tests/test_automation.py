@@ -103,6 +103,13 @@ def latest_storage_id(instance, key, partition=None) -> int:
     return records.records[0].storage_id
 
 
+def built_before_the_month(instance, graph, month: str) -> list[str]:
+    """The assets above the arrears that were last built before `month` of it was."""
+    corrected = latest_storage_id(instance, ARREARS, month)
+    above_month = dg.AssetSelection.assets(ARREARS).downstream(include_self=False).resolve(graph)
+    return sorted(k.to_user_string() for k in above_month if latest_storage_id(instance, k) < corrected)
+
+
 def builds_after(instance, graph, storage_id: int) -> Counter:
     """Materializations per asset (and partition) recorded after `storage_id`."""
     built = Counter()
@@ -310,9 +317,7 @@ def test_a_correction_taken_in_while_the_last_rebuild_is_pending_is_built_after_
         if not requested:
             break
     assert not requested, "automation settles"
-    corrected = latest_storage_id(instance, ARREARS, "2025-05")
-    above_month = dg.AssetSelection.assets(ARREARS).downstream(include_self=False).resolve(graph)
-    stale = sorted(k.to_user_string() for k in above_month if latest_storage_id(instance, k) < corrected)
+    stale = built_before_the_month(instance, graph, "2025-05")
     assert not stale, f"built before the second correction's month, and not after it: {stale}"
     with open_warehouse(delivered.warehouse, read_only=True) as con:
         assert con.execute("""select max(arrears_eur) from core.tenancy_periods
@@ -362,9 +367,7 @@ def test_a_run_killed_before_its_closing_tick_leaves_the_next_correction_built(d
     deliver_arrears(deliver, "2025-05", amount="260,00")
     assert run_pipeline(defs, instance, delivered).success
     graph = defs.resolve_asset_graph()
-    corrected = latest_storage_id(instance, ARREARS, "2025-05")
-    above_month = dg.AssetSelection.assets(ARREARS).downstream(include_self=False).resolve(graph)
-    stale = sorted(k.to_user_string() for k in above_month if latest_storage_id(instance, k) < corrected)
+    stale = built_before_the_month(instance, graph, "2025-05")
     assert not stale, f"built before the second correction's month, and not after it: {stale}"
 
 
