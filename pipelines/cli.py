@@ -111,6 +111,12 @@ def release_dead_runs(instance) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from quality.history import judge_from_the_start
+    with judge_from_the_start():   # GX imported in its worker while Dagster loads here
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     import logging
     import time
     home = _home()
@@ -175,6 +181,12 @@ def latest_report(home) -> Path | None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Generate the city-scale synthetic world, deliver it to the inbox, run, print the report path."""
+    from quality.history import judge_from_the_start
+    with judge_from_the_start():   # GX imported in its worker while the world is made here
+        return _demo(args)
+
+
+def _demo(args: argparse.Namespace) -> int:
     from sources.synthetic import generate
     home = _home()
     world = home.root / "demo_world" / f"city-{args.months}m-seed{DEMO_SEED}"

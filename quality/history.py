@@ -10,7 +10,9 @@ import logging
 import multiprocessing
 import os
 import threading
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import TYPE_CHECKING, Callable
 
@@ -47,6 +49,12 @@ def warm_up() -> None:
     threading.Thread(target=shared_validator()._gx, name="gx-import", daemon=True).start()
 
 
+def _validate(contract: Contract, frame) -> list:
+    """The contract's suite on `frame` (a raw table's check), in a judge's worker process: the
+    frame DuckDB's `.df()` made, pickled across, so GX sees what it sees here."""
+    return shared_validator().validate(contract, frame)
+
+
 def _judge(contract: Contract, rows: pa.Table, past: list) -> list:
     """The history suite, in a judge's worker process or here (its own GX context, made on first
     use). `rows` come as Arrow: the caller reads them without making Python objects, and they
@@ -72,8 +80,9 @@ class Judge:
     DuckDB calls and the next file's inspection need (tried: no gain). In a process it judges one
     file while the main thread loads that file's rows; the receipt and ledger row wait for it.
     Forked as the intake starts, before its other threads (`spawn` would run the caller's main
-    module again), as the audit's workers are; it touches neither DuckDB nor polars. It makes its
-    GX context as it starts, while the first files (none with a history yet) are loaded."""
+    module again), as the audit's workers are, or as a command starts (judge_from_the_start); it
+    touches neither DuckDB nor polars. It makes its GX context as it starts, while the first files
+    (none with a history yet) are loaded. It also runs the raw tables' contract checks (validate)."""
 
     def __init__(self) -> None:
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
@@ -87,11 +96,47 @@ class Judge:
     def submit(self, contract: Contract, rows: pa.Table, past: list) -> Future:
         return self._pool.submit(_judge, contract, rows, past)
 
+    def validate(self, contract: Contract, frame) -> list:
+        """The contract's suite on `frame` (GX's ExpectationOutcomes), in the worker; here when
+        the worker is gone (killed: the check still runs)."""
+        try:
+            return self._pool.submit(_validate, contract, frame).result()
+        except BrokenProcessPool:
+            return _validate(contract, frame)
+
     def __enter__(self) -> "Judge":
         return self
 
     def __exit__(self, *_) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+_early: Judge | None = None
+
+
+@contextmanager
+def judge_from_the_start():
+    """A judge forked as a command starts (`wijkwijzer run`, `demo`), before its threads and its
+    run lock: GX's import (1.5-2.3 s) then runs in the worker beside the command's own start
+    (Dagster's import, the definitions, the instance), not in the intake's way; the intake judges
+    in it whatever its number of files, and the raw tables' contract checks run there too, so
+    the command's own process never imports GX. Ends with the command; nested, the outer one
+    serves."""
+    global _early
+    if _early is not None or not Judge.possible():
+        yield
+        return
+    _early = Judge()
+    try:
+        with _early:
+            yield
+    finally:
+        _early = None
+
+
+def early_judge() -> Judge | None:
+    """The judge `judge_from_the_start` forked, while its command runs."""
+    return _early
 
 
 def judge_against_history(con: duckdb.DuckDBPyConnection, outcome: Outcome,

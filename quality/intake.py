@@ -28,7 +28,7 @@ from engine.home import DataHome
 from engine.warehouse import checkpoints_deferred, scalar
 from quality.contract_sql import quote
 from quality.masking import shape_expr
-from quality.history import Judge, judge_against_history, record_profile, warm_up
+from quality.history import Judge, early_judge, judge_against_history, record_profile, warm_up
 from quality.profiles import PROFILES_DDL
 from quality.receipts import write_receipts
 from quality.validate import (VALIDATED, Inspection, Outcome, inspect, rejected_rule_names,
@@ -485,10 +485,12 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
     todo = [landed for *_, landed in sorted(dropped, key=lambda d: d[:3])]
     already = Settled(con)
     # Many files: GX judges in a worker process beside the loads (history.Judge); a few: here,
-    # its import started in a thread (a worker's start would cost more than it saves).
-    apart = len(todo) >= JUDGE_APART_FROM and Judge.possible()
-    judging = Judge() if apart else nullcontext()
-    if len(todo) > 1 and not apart:
+    # its import started in a thread (a worker's start would cost more than it saves), unless
+    # the command forked its judge as it started (history.judge_from_the_start).
+    early = early_judge()
+    apart = early is None and len(todo) >= JUDGE_APART_FROM and Judge.possible()
+    judging = nullcontext(early) if early else Judge() if apart else nullcontext()
+    if len(todo) > 1 and not apart and not early:
         warm_up()
     outcomes = []
     # The next file is read, privacy-scanned and parsed in a second thread while this one goes

@@ -299,3 +299,68 @@ def test_rows_judged_from_arrow_give_the_findings_of_duckdbs_own_pandas_frame(ho
             assert from_arrow == from_pandas
             assert not all(f.success for f in from_arrow), "the odd month is judged odd either way"
             assert from_arrow == outcome.history, "as the intake judged it"
+
+
+# A command's start as `wijkwijzer run` makes it (pipelines/cli.py), in a fresh interpreter: its
+# judge forked first, then the intake of one file and the raw table's contract check.
+FROM_THE_START = """
+import json, sys
+from engine.home import DataHome
+from engine.warehouse import open_warehouse
+from quality.history import judge_from_the_start
+with judge_from_the_start():
+    from assets.intake import _contract_check
+    from quality.gx_bridge import shared_validator
+    from quality.intake import run_intake
+    home = DataHome.from_env()
+    with open_warehouse(home.warehouse) as con:
+        [outcome] = run_intake(con, home, "from-the-start")
+        check = _contract_check(con, shared_validator(), outcome.contract, [outcome.sha256])
+print(json.dumps({"decision": outcome.decision, "history": [[f.kind, f.success, f.en] for f in outcome.history],
+                  "check": [check.passed, check.metadata["failed_rules"].value],
+                  "gx_here": "great_expectations" in sys.modules}))
+"""
+
+
+def test_a_command_judges_and_checks_in_the_judge_it_forked_as_it_started_and_never_imports_gx(home, deliver):
+    """`wijkwijzer run` forks its judge before anything else, so GX's import (1.5-2.3 s) runs there
+    beside Dagster's start instead of in a one-file correction's way. The intake's history
+    judgement and the raw table's contract check then both run in that worker: the same findings
+    and check as here, and the command's own process never imports GX."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from assets.intake import _contract_check
+    from quality.gx_bridge import shared_validator
+    arrears_history(home, deliver)
+    deliver("havensteder", "havensteder__huurachterstand__2025-04.csv", ARREARS, arrears(52, month="2025-04"))
+    repo = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", FROM_THE_START], cwd=repo, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "PYTHONPATH": str(repo)})
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["gx_here"] is False
+    assert found["decision"] == "accepted_with_warnings"
+    assert ["row_count", False, "48% fewer rows than the last three deliveries (52 against 100 on average)"] \
+        in found["history"]
+    with open_warehouse(home.warehouse) as con:
+        [(sha,)] = con.execute("select sha256 from raw.load_ledger where period = '2025-04'").fetchall()
+        here = _contract_check(con, shared_validator(), load_registry().contract_for("havensteder", "huurachterstand"),
+                               [sha])
+    assert found["check"] == [here.passed, here.metadata["failed_rules"].value]
+
+
+def test_run_and_demo_fork_their_judge_as_they_start(monkeypatch):
+    import argparse
+
+    import pipelines.cli as cli
+    from quality.history import early_judge
+    seen = []
+    monkeypatch.setattr(cli, "_run", lambda args: seen.append(early_judge()) or 0)
+    monkeypatch.setattr(cli, "_demo", lambda args: seen.append(early_judge()) or 0)
+    assert cli.cmd_run(argparse.Namespace()) == 0 and cli.cmd_demo(argparse.Namespace()) == 0
+    assert all(judge is not None for judge in seen) and len(seen) == 2
+    assert early_judge() is None, "it ends with the command"
