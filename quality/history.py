@@ -104,6 +104,10 @@ class Judge:
         except BrokenProcessPool:
             return _validate(contract, frame)
 
+    def ready(self) -> None:
+        """Wait until the worker has imported GX and made its context (its initializer)."""
+        self._pool.submit(int).result()
+
     def __enter__(self) -> "Judge":
         return self
 
