@@ -112,14 +112,14 @@ def release_dead_runs(instance) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from quality.history import judge_from_the_start
+    home = _home()   # a data home that cannot be made fails at once, before a worker is forked
     with judge_from_the_start():   # GX imported in its worker while Dagster loads here
-        return _run(args)
+        return _run(args, home)
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, home) -> int:
     import logging
     import time
-    home = _home()
     say = _console().print
     import dagster as dg
     from pipelines import progress
@@ -182,13 +182,13 @@ def latest_report(home) -> Path | None:
 def cmd_demo(args: argparse.Namespace) -> int:
     """Generate the city-scale synthetic world, deliver it to the inbox, run, print the report path."""
     from quality.history import judge_from_the_start
+    home = _home()   # as cmd_run: a data home that cannot be made fails before a worker is forked
     with judge_from_the_start():   # GX imported in its worker while the world is made here
-        return _demo(args)
+        return _demo(args, home)
 
 
-def _demo(args: argparse.Namespace) -> int:
+def _demo(args: argparse.Namespace, home) -> int:
     from sources.synthetic import generate
-    home = _home()
     world = home.root / "demo_world" / f"city-{args.months}m-seed{DEMO_SEED}"
     if not (world / "truth.json").exists():  # deterministic: generated once per data home
         summary = generate(scale="city", months=args.months, seed=DEMO_SEED, out=world)

@@ -94,7 +94,17 @@ class Judge:
         return "fork" in multiprocessing.get_all_start_methods()
 
     def submit(self, contract: Contract, rows: pa.Table, past: list) -> Future:
-        return self._pool.submit(_judge, contract, rows, past)
+        """The judgement in the worker; here when the worker is gone (killed: a judge that lives
+        as long as its command may be), its outcome or error in the Future either way."""
+        try:
+            return self._pool.submit(_judge, contract, rows, past)
+        except BrokenProcessPool:
+            judged: Future = Future()
+            try:
+                judged.set_result(_judge(contract, rows, past))
+            except Exception as error:  # noqa: BLE001 - judge_against_history decides what it means
+                judged.set_exception(error)
+            return judged
 
     def validate(self, contract: Contract, frame) -> list:
         """The contract's suite on `frame` (GX's ExpectationOutcomes), in the worker; here when

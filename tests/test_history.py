@@ -353,14 +353,36 @@ def test_a_command_judges_and_checks_in_the_judge_it_forked_as_it_started_and_ne
     assert found["check"] == [here.passed, here.metadata["failed_rules"].value]
 
 
-def test_run_and_demo_fork_their_judge_as_they_start(monkeypatch):
+def test_run_and_demo_fork_their_judge_as_they_start(home, monkeypatch):
     import argparse
 
     import pipelines.cli as cli
     from quality.history import early_judge
     seen = []
-    monkeypatch.setattr(cli, "_run", lambda args: seen.append(early_judge()) or 0)
-    monkeypatch.setattr(cli, "_demo", lambda args: seen.append(early_judge()) or 0)
+    monkeypatch.setattr(cli, "_run", lambda *args: seen.append(early_judge()) or 0)
+    monkeypatch.setattr(cli, "_demo", lambda *args: seen.append(early_judge()) or 0)
     assert cli.cmd_run(argparse.Namespace()) == 0 and cli.cmd_demo(argparse.Namespace()) == 0
     assert all(judge is not None for judge in seen) and len(seen) == 2
     assert early_judge() is None, "it ends with the command"
+
+
+def test_a_judge_killed_before_the_judgement_judges_here(home, deliver):
+    """A judge that lives as long as its command may be killed (out of memory) before the intake
+    asks it: the judgement and the contract check then run here, with the same findings."""
+    import os
+    import signal
+
+    from quality.history import early_judge, judge_from_the_start
+    arrears_history(home, deliver)
+    deliver("havensteder", "havensteder__huurachterstand__2025-04.csv", ARREARS, arrears(52, month="2025-04"))
+    with judge_from_the_start():
+        judge = early_judge()
+        judge.ready()
+        [worker] = judge._pool._processes.values()
+        os.kill(worker.pid, signal.SIGKILL)
+        worker.join(10)
+        with open_warehouse(home.warehouse) as con:
+            [outcome] = run_intake(con, home, "killed-judge")
+    assert outcome.decision == "accepted_with_warnings"
+    assert [f.en for f in outcome.history if not f.success] == \
+        ["48% fewer rows than the last three deliveries (52 against 100 on average)"]
