@@ -172,9 +172,19 @@ def judge_against_history(con: duckdb.DuckDBPyConnection, outcome: Outcome,
                    f"where {_loaded_rows(contract)}").fetch_arrow_table()
     judged = judge.submit(contract, rows, past) if judge else None
 
+    def findings() -> list:
+        """The worker's findings; judged here when there is no worker or it died with the job
+        (killed: a judge that lives as long as its command may be; an outside attack)."""
+        if judged is not None:
+            try:
+                return judged.result()
+            except BrokenProcessPool:
+                pass
+        return _judge(contract, rows, past)
+
     def put_on_the_outcome() -> None:
         try:
-            outcome.history = judged.result() if judged is not None else _judge(contract, rows, past)
+            outcome.history = findings()
         except Exception as error:  # noqa: BLE001 - see above; the message could quote a value
             log.error("The history judgement of a %s delivery failed with %s; it is loaded with a "
                       "warning instead", delivery.dataset, type(error).__name__)

@@ -386,3 +386,38 @@ def test_a_judge_killed_before_the_judgement_judges_here(home, deliver):
     assert outcome.decision == "accepted_with_warnings"
     assert [f.en for f in outcome.history if not f.success] == \
         ["48% fewer rows than the last three deliveries (52 against 100 on average)"]
+
+
+_JUDGING_HERE = None   # the test's own process: the judgement is killed anywhere else
+_JUDGE = None   # quality.history._judge, while the test below replaces it
+
+
+def _dies_in_the_worker(*args):
+    """quality.history._judge, but a worker process that runs it is killed (SIGKILL) there."""
+    import os
+    import signal
+    if os.getpid() != _JUDGING_HERE:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return _JUDGE(*args)
+
+
+def test_a_judge_killed_while_it_judges_a_file_has_it_judged_here(home, deliver, monkeypatch):
+    """The judge dies (killed) with a file's judgement in it: that file is judged here, with the
+    findings it would have had, not loaded as 'not judged' (an outside attack on the judge a
+    command forks as it starts)."""
+    import os
+
+    import quality.history
+    from quality.history import judge_from_the_start
+    arrears_history(home, deliver)
+    deliver("havensteder", "havensteder__huurachterstand__2025-04.csv", ARREARS, arrears(52, month="2025-04"))
+    monkeypatch.setattr(f"{__name__}._JUDGING_HERE", os.getpid())
+    monkeypatch.setattr(f"{__name__}._JUDGE", quality.history._judge)
+    monkeypatch.setattr(quality.history, "_judge", _dies_in_the_worker)   # forked after this
+    with judge_from_the_start():
+        with open_warehouse(home.warehouse) as con:
+            [outcome] = run_intake(con, home, "judge-killed-mid-judgement")
+    assert outcome.decision == "accepted_with_warnings"
+    assert [r.rule for r in outcome.rules] == ["history.row_count"]
+    assert [f.en for f in outcome.history if not f.success] == \
+        ["48% fewer rows than the last three deliveries (52 against 100 on average)"]
