@@ -154,13 +154,17 @@ def _run(args: argparse.Namespace, home) -> int:
     if decided:
         say("Files decided: " + ", ".join(f"{n} {decision}" for decision, n in decided))
         say(f"Receipts: {home.receipts}")
-    else:
+    elif result.results and result.results[0].success:   # the intake ran to its end: found nothing
         say("Nothing new in the inbox.")
     if result.staging_months:
         say("Staging months rebuilt: " + ", ".join(
             f"{name} {months[0]}" + (f"…{months[-1]} ({len(months)})" if len(months) > 1 else "")
             for name, months in sorted(result.staging_months.items())))
     runs = ", ".join(result.run_ids)
+    if not result.success and not result.failed_steps:   # interrupted (Ctrl-C, SIGTERM): no step failed
+        _console(stderr=True).print(f"wijkwijzer run: stopped before it finished (runs {runs}); the next "
+                                    "`wijkwijzer run` takes up what it left.")
+        return EXIT_FAILED
     if not result.success:
         _console(stderr=True).print(f"wijkwijzer run: failed in {', '.join(result.failed_steps)} "
                                     f"(runs {runs}; details in `wijkwijzer dev`, Runs).")

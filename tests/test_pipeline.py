@@ -134,3 +134,24 @@ def test_demo_end_to_end_twice_in_a_fresh_home(tmp_path):
         duplicates = scalar(con, """select count(*) - count(distinct (_partner, contract_id, _period))
                                 from raw.wonen__huurcontracten""")
     assert duplicates == 0
+
+
+def test_a_run_stopped_before_it_finished_says_so_not_nothing_new(home, capsys, monkeypatch):
+    """Interrupted (Ctrl-C) during the intake, no step failed and nothing was decided: the CLI
+    said 'Nothing new in the inbox.' and 'failed in  (runs …)' (an outside attack). It says it
+    stopped, and that the next run takes up what it left."""
+    from types import SimpleNamespace
+
+    import pipelines.runner
+    from quality.intake import ensure_tables
+    from sources.contracts import load_registry
+    with open_warehouse(home.warehouse) as con:   # as the intake leaves it, whatever it decided
+        ensure_tables(con, load_registry())
+    stopped = SimpleNamespace(success=False, run_id="stopped-run", all_events=[])
+    monkeypatch.setattr(pipelines.runner, "run_pipeline",
+                        lambda *args, **kwargs: pipelines.runner.PipelineRun(results=[stopped]))
+    assert cli.main(["run"]) == 1
+    out, err = capsys.readouterr()
+    assert "Nothing new in the inbox." not in out
+    assert err.strip() == ("wijkwijzer run: stopped before it finished (runs stopped-run); the next "
+                           "`wijkwijzer run` takes up what it left.")
