@@ -94,17 +94,7 @@ class Judge:
         return "fork" in multiprocessing.get_all_start_methods()
 
     def submit(self, contract: Contract, rows: pa.Table, past: list) -> Future:
-        """The judgement in the worker; here when the worker is gone (killed: a judge that lives
-        as long as its command may be), its outcome or error in the Future either way."""
-        try:
-            return self._pool.submit(_judge, contract, rows, past)
-        except BrokenProcessPool:
-            judged: Future = Future()
-            try:
-                judged.set_result(_judge(contract, rows, past))
-            except Exception as error:  # noqa: BLE001 - judge_against_history decides what it means
-                judged.set_exception(error)
-            return judged
+        return self._pool.submit(_judge, contract, rows, past)
 
     def validate(self, contract: Contract, frame) -> list:
         """The contract's suite on `frame` (GX's ExpectationOutcomes), in the worker; here when
@@ -170,11 +160,14 @@ def judge_against_history(con: duckdb.DuckDBPyConnection, outcome: Outcome,
         return lambda: None
     rows = con.sql(f"select {history_frame_sql(contract)} from {VALIDATED} "
                    f"where {_loaded_rows(contract)}").fetch_arrow_table()
-    judged = judge.submit(contract, rows, past) if judge else None
+    try:
+        judged = judge.submit(contract, rows, past) if judge else None
+    except BrokenProcessPool:   # the worker is gone (killed): judged here, in the wait
+        judged = None
 
     def findings() -> list:
-        """The worker's findings; judged here when there is no worker or it died with the job
-        (killed: a judge that lives as long as its command may be; an outside attack)."""
+        """The worker's findings; judged here when there is no worker or it died, before or with
+        the job (killed: a judge that lives as long as its command may be; an outside attack)."""
         if judged is not None:
             try:
                 return judged.result()
