@@ -12,7 +12,7 @@ import dagster as dg
 
 from assets.metadata import table_metadata
 from assets.reference import WAREHOUSE_POOL
-from quality.history import early_judge
+from quality.history import contract_outcomes
 from quality.intake import register_known_buurten, run_intake
 from engine.partitions import delivery_months
 from engine.sqlmodels import discover, ensure_table, stale_staging
@@ -54,7 +54,7 @@ raw_tables = [raw_spec(c) for c in load_registry().contracts.values()]
 GX_MAX_ROWS = 1_000_000  # beyond this a run's deliveries are validated on a seeded sample
 
 
-def _contract_check(con, validator: ContractValidator, contract: Contract, shas: list[str]):
+def _contract_check(con, contract: Contract, shas: list[str]):
     """GX on the deliveries loaded this run as one batch (or on the newest delivery when none was)."""
     table = f"raw.{quote(contract.table)}"
     if not shas:
@@ -65,8 +65,7 @@ def _contract_check(con, validator: ContractValidator, contract: Contract, shas:
     sample = f"using sample {GX_MAX_ROWS} rows (reservoir, 42)" if rows > GX_MAX_ROWS else ""
     frame = con.execute(f"select {columns}, _sha256 from {table} where list_contains(?, _sha256) {sample}",
                         [shas]).df() if shas else None
-    judge = early_judge()   # the command's own judge, GX imported there: not here (quality/history.py)
-    outcomes = [] if frame is None else judge.validate(contract, frame) if judge else validator.validate(contract, frame)
+    outcomes = contract_outcomes(contract, frame) if frame is not None else []
     failed = {o.rule: o.unexpected for o in outcomes if not o.success}
     only_warnings = all(o.severity == "warning" for o in outcomes if not o.success)
     return dg.AssetCheckResult(
@@ -156,7 +155,7 @@ def _raw_checks(contract: Contract) -> list[dg.AssetChecksDefinition]:
                     "contract on the newest delivery (the intake checks every delivery it loads).")
     def contract_check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
-            return _contract_check(con, shared_validator(), contract, [])
+            return _contract_check(con, contract, [])
 
     @dg.multi_asset_check(pool=WAREHOUSE_POOL, specs=[dg.AssetCheckSpec(KEY_CHECK, asset=key, description=f"({', '.join(contract.key)}) "
                                                    "is unique within every delivery.")]
@@ -215,7 +214,6 @@ def changed_partitions(con, run_id: str, registry) -> dict[str, set[str | None]]
                       "table (or quarantined), and every decision recorded here.")
 def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource, warehouse: WarehouseResource):
     registry = load_registry()
-    validator = shared_validator()
     with warehouse.connect() as con:
         outcomes = run_intake(con, data_home.home, context.run_id, registry)
         for model in discover():
@@ -237,7 +235,7 @@ def intake(context: dg.AssetExecutionContext, data_home: DataHomeResource, wareh
                             if month else table_metadata(con, f"raw.{table}"))
                 context.log_event(dg.AssetMaterialization(asset_key=raw_key(table), partition=month,
                                                           metadata=metadata))
-            context.log_event(_as_event(_contract_check(con, validator, contract, loaded.get(table, []))))
+            context.log_event(_as_event(_contract_check(con, contract, loaded.get(table, []))))
             for result in _history_events(contract, outcomes):
                 context.log_event(_as_event(result))
             for result in _sql_checks(con, contract):

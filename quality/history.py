@@ -143,6 +143,12 @@ def early_judge() -> Judge | None:
     return _early
 
 
+def contract_outcomes(contract: Contract, frame) -> list:
+    """The contract's GX suite on `frame` (a raw table's check): in the command's judge when it
+    forked one, where GX is imported already, else here."""
+    return _early.validate(contract, frame) if _early else _validate(contract, frame)
+
+
 def judge_against_history(con: duckdb.DuckDBPyConnection, outcome: Outcome,
                           judge: Judge | None = None) -> Callable[[], None]:
     """GX on the rows about to load against the partner's last deliveries. What it reads from the

@@ -489,8 +489,8 @@ def run_intake(con: duckdb.DuckDBPyConnection, home: DataHome, run_id: str,
     # the command forked its judge as it started (history.judge_from_the_start).
     early = early_judge()
     apart = early is None and len(todo) >= JUDGE_APART_FROM and Judge.possible()
-    judging = nullcontext(early) if early else Judge() if apart else nullcontext()
-    if len(todo) > 1 and not apart and not early:
+    judging = Judge() if apart else nullcontext(early)
+    if len(todo) > 1 and early is None and not apart:
         warm_up()
     outcomes = []
     # The next file is read, privacy-scanned and parsed in a second thread while this one goes

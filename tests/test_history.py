@@ -310,12 +310,11 @@ from engine.warehouse import open_warehouse
 from quality.history import judge_from_the_start
 with judge_from_the_start():
     from assets.intake import _contract_check
-    from quality.gx_bridge import shared_validator
     from quality.intake import run_intake
     home = DataHome.from_env()
     with open_warehouse(home.warehouse) as con:
         [outcome] = run_intake(con, home, "from-the-start")
-        check = _contract_check(con, shared_validator(), outcome.contract, [outcome.sha256])
+        check = _contract_check(con, outcome.contract, [outcome.sha256])
 print(json.dumps({"decision": outcome.decision, "history": [[f.kind, f.success, f.en] for f in outcome.history],
                   "check": [check.passed, check.metadata["failed_rules"].value],
                   "gx_here": "great_expectations" in sys.modules}))
@@ -334,7 +333,6 @@ def test_a_command_judges_and_checks_in_the_judge_it_forked_as_it_started_and_ne
     from pathlib import Path
 
     from assets.intake import _contract_check
-    from quality.gx_bridge import shared_validator
     arrears_history(home, deliver)
     deliver("havensteder", "havensteder__huurachterstand__2025-04.csv", ARREARS, arrears(52, month="2025-04"))
     repo = Path(__file__).resolve().parents[1]
@@ -348,7 +346,7 @@ def test_a_command_judges_and_checks_in_the_judge_it_forked_as_it_started_and_ne
         in found["history"]
     with open_warehouse(home.warehouse) as con:
         [(sha,)] = con.execute("select sha256 from raw.load_ledger where period = '2025-04'").fetchall()
-        here = _contract_check(con, shared_validator(), load_registry().contract_for("havensteder", "huurachterstand"),
+        here = _contract_check(con, load_registry().contract_for("havensteder", "huurachterstand"),
                                [sha])
     assert found["check"] == [here.passed, here.metadata["failed_rules"].value]
 
