@@ -16,8 +16,6 @@ definitions, so there is one graph, walked by Dagster only.
 """
 from __future__ import annotations
 
-import logging
-import time
 import warnings
 from dataclasses import dataclass, field
 from functools import cache
@@ -26,11 +24,6 @@ from typing import Iterable
 
 import dagster as dg
 from dagster._core.definitions.asset_daemon_cursor import AssetDaemonCursor
-from dagster._core.definitions.declarative_automation.automation_condition_evaluator import (
-    AutomationConditionEvaluator)
-from dagster._core.definitions.declarative_automation.automation_condition_tester import (
-    EvaluateAutomationConditionsResult)
-from dagster._core.definitions.partitions.context import partition_loading_context
 from dagster._serdes import deserialize_value, serialize_value
 
 from engine.home import DataHome
@@ -90,31 +83,10 @@ def _save_cursor(instance: dg.DagsterInstance, cursor: AssetDaemonCursor) -> Non
     instance.run_storage.set_cursor_values({CURSOR_KEY: serialize_value(cursor)})
 
 
-def _evaluate(defs: dg.Definitions, instance: dg.DagsterInstance,
-              cursor: AssetDaemonCursor | None) -> EvaluateAutomationConditionsResult:
-    """One tick of the automation over every asset and check with a condition, as
-    `dg.evaluate_automation_conditions` does, without the round trip of the cursor through
-    serialization that it makes "to simulate actual usage" in tests: the cursor of this graph is
-    about 1.7 MB, and the round trip cost 0.3 s a tick. (A run's first tick gets its cursor from the
-    instance, deserialized as the daemon's are; the later ones take the one the last tick made.)"""
-    graph = defs.resolve_asset_graph()
-    every = dg.AssetSelection.all(include_sources=True) | dg.AssetSelection.all_asset_checks()
-    conditioned = {key for key in every.resolve(graph) | every.resolve_checks(graph)
-                   if graph.get(key).automation_condition is not None}
-    cursor = cursor or AssetDaemonCursor.empty()
+def _evaluate(defs: dg.Definitions, instance: dg.DagsterInstance, cursor: AssetDaemonCursor | None):
     with warnings.catch_warnings():  # Dagster's evaluator warns about its own beta parameter
         warnings.simplefilter("ignore", dg.BetaWarning)
-        results, requested = AutomationConditionEvaluator(
-            asset_graph=graph, instance=instance, entity_keys=conditioned | graph.automatable_asset_job_keys,
-            evaluation_time=None, emit_backfills=False, logger=logging.getLogger("wijkwijzer.automation"),
-            cursor=cursor, evaluation_id=cursor.evaluation_id).evaluate()
-        with partition_loading_context(effective_dt=None, dynamic_partitions_store=instance) as context:
-            return EvaluateAutomationConditionsResult(
-                cursor=cursor.with_updates(
-                    evaluation_timestamp=time.time(), newly_observe_requested_asset_keys=[],
-                    evaluation_id=cursor.evaluation_id + 1,
-                    condition_cursors=[result.get_new_cursor() for result in results], asset_graph=graph),
-                requested_subsets=requested, results=results, partition_loading_context=context)
+        return dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=cursor)
 
 
 def note_automation_state(defs: dg.Definitions, instance: dg.DagsterInstance) -> None:
