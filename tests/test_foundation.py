@@ -69,6 +69,10 @@ def test_data_home_is_created_owner_only_with_instance_config(tmp_path):
     assert stat.S_IMODE(home.root.stat().st_mode) == 0o700
     config = (home.dagster_home / "dagster.yaml").read_text()
     assert "default_limit: 1" in config and "enabled: false" in config
+    instance = dg.DagsterInstance.from_config(str(home.dagster_home))
+    # no sign-up pop-up over the webserver's first page (it asks the instance, the UI's GraphQL)
+    assert instance.nux_enabled is False
+    assert instance.get_settings("telemetry") == {"enabled": False}
 
 
 @pytest.mark.parametrize("granularity, opened", [("run", 1), ("op", 3)])
