@@ -36,14 +36,34 @@ OFFLINE_FLAGS = (
 )
 
 
-def find_chromium() -> str | None:
-    """$WIJKWIJZER_CHROMIUM, /usr/bin/chromium (installed by `make browser`), else on PATH."""
-    wanted = os.environ.get(CHROMIUM_ENV)
-    for candidate in ((wanted,) if wanted else ()) + CANDIDATES:
+# PDFs are printed by chromium-headless-shell when it is there: Chromium's headless mode as a
+# binary of its own, made for automation (`make browser` installs both). It starts in 0.15 s
+# against 0.4 s and prints the city's board report in 1.7 s against 2.4 s, with the same 58
+# pages, fonts, tags and language. The layout probe and screenshots keep the full browser: what
+# a reader's browser lays out.
+PRINTER_CANDIDATES = ("/usr/bin/chromium-headless-shell", "chromium-headless-shell")
+
+
+def _first_executable(candidates: Iterable[str]) -> str | None:
+    for candidate in candidates:
         found = candidate if os.path.isabs(candidate) else shutil.which(candidate)
         if found and os.path.isfile(found) and os.access(found, os.X_OK):
             return found
     return None
+
+
+def find_chromium() -> str | None:
+    """$WIJKWIJZER_CHROMIUM, /usr/bin/chromium (installed by `make browser`), else on PATH."""
+    wanted = os.environ.get(CHROMIUM_ENV)
+    return _first_executable(((wanted,) if wanted else ()) + CANDIDATES)
+
+
+def find_printer() -> str | None:
+    """The Chromium that prints PDFs: the one $WIJKWIJZER_CHROMIUM names when it is set, else
+    chromium-headless-shell, else find_chromium()."""
+    if os.environ.get(CHROMIUM_ENV):
+        return find_chromium()
+    return _first_executable(PRINTER_CANDIDATES) or find_chromium()
 
 
 def run_chromium(args: list[str], timeout_s: float = 120.0) -> subprocess.CompletedProcess:
@@ -72,7 +92,7 @@ def print_pdfs(jobs: Iterable[tuple[Path, Path]], timeout_s: float = 120.0,
     restarted for the PDFs after it. Every PDF None (one warning) when Chromium is missing. Jobs
     are taken one by one, so they may still be coming (PdfPrinter). `start_at_once`: Chromium
     starts before the first job comes, not when it does (a failed start is tried again then)."""
-    binary = find_chromium()
+    binary = find_printer()
     printed: list[Path | None] = []
     session: PdfSession | None = None
     if binary is not None and start_at_once:

@@ -261,6 +261,24 @@ def test_pdf_is_skipped_with_a_warning_without_chromium(warehouse, tmp_path, mon
     assert any("PDF skipped" in r.message for r in caplog.records)
 
 
+def test_pdfs_come_from_the_headless_shell_unless_a_chromium_is_named(tmp_path, monkeypatch):
+    def executable(name):
+        path = tmp_path / name
+        path.write_text("#!/bin/sh\n")
+        path.chmod(0o755)
+        return str(path)
+    shell, full, named = executable("chromium-headless-shell"), executable("chromium"), executable("mine")
+    monkeypatch.delenv(browser.CHROMIUM_ENV, raising=False)
+    monkeypatch.setattr(browser, "PRINTER_CANDIDATES", (shell,))
+    monkeypatch.setattr(browser, "CANDIDATES", (full,))
+    assert browser.find_printer() == shell and browser.find_chromium() == full   # probes: the browser
+    monkeypatch.setenv(browser.CHROMIUM_ENV, named)
+    assert browser.find_printer() == named == browser.find_chromium()
+    monkeypatch.delenv(browser.CHROMIUM_ENV)
+    monkeypatch.setattr(browser, "PRINTER_CANDIDATES", (str(tmp_path / "not-installed"),))
+    assert browser.find_printer() == full
+
+
 def test_a_run_prints_the_dutch_pdf_and_the_english_one_on_request(warehouse, tmp_path, monkeypatch):
     queued = []
 
@@ -279,7 +297,7 @@ def test_a_run_prints_the_dutch_pdf_and_the_english_one_on_request(warehouse, tm
 
 def test_dagster_assets_and_the_blocking_contract_check(warehouse, tmp_path, monkeypatch):
     from assets.reports import board_report_assets, contract_checks
-    monkeypatch.setattr(browser, "find_chromium", lambda: None)  # the PDF is tested above; keep this fast
+    monkeypatch.setattr(browser, "find_printer", lambda: None)  # the PDF is tested above; keep this fast
     home = DataHome(tmp_path / "home").ensure()
     home.warehouse.write_bytes(warehouse.read_bytes())
     result = dg.materialize(board_report_assets, resources=resources_for(home),
