@@ -16,7 +16,9 @@ definitions, so there is one graph, walked by Dagster only.
 """
 from __future__ import annotations
 
+import gc
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -74,18 +76,37 @@ def _month_ranges(months_by_key: dict[dg.AssetKey, list[str]]):
         yield [k for k, ms in months_by_key.items() if any(first <= m <= last for m in ms)], first, last
 
 
+@contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector off for a burst of short-lived objects, on again after
+    it (what the burst left in cycles is collected then). A tick builds a tree of evaluations
+    for 5,300 condition nodes and a cursor of 1.7 MB from it; the full collections that set off,
+    each over the half a million objects of the loaded definitions, took 0.05-0.9 s of a tick of
+    0.7-1.8 s. Paused, a tick takes 0.6-0.7 s and the process grows by about 5 MB."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _load_cursor(instance: dg.DagsterInstance) -> AssetDaemonCursor | None:
     stored = instance.run_storage.get_cursor_values({CURSOR_KEY}).get(CURSOR_KEY)
-    return deserialize_value(stored, AssetDaemonCursor) if stored else None
+    with _collector_paused():
+        return deserialize_value(stored, AssetDaemonCursor) if stored else None
 
 
 def _save_cursor(instance: dg.DagsterInstance, cursor: AssetDaemonCursor) -> None:
-    instance.run_storage.set_cursor_values({CURSOR_KEY: serialize_value(cursor)})
+    with _collector_paused():
+        serialized = serialize_value(cursor)
+    instance.run_storage.set_cursor_values({CURSOR_KEY: serialized})
 
 
 def _evaluate(defs: dg.Definitions, instance: dg.DagsterInstance, cursor: AssetDaemonCursor | None):
-    with warnings.catch_warnings():  # Dagster's evaluator warns about its own beta parameter
-        warnings.simplefilter("ignore", dg.BetaWarning)
+    with warnings.catch_warnings(), _collector_paused():
+        warnings.simplefilter("ignore", dg.BetaWarning)  # Dagster's evaluator warns about its own beta parameter
         return dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=cursor)
 
 

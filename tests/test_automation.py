@@ -389,3 +389,26 @@ def test_an_intake_between_a_readers_request_and_the_next_tick_is_requested_agai
     assert intake.execute_in_process(instance=instance).success
     tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=tick.cursor)
     assert tick.get_requested_partitions(status) == {None}, "again, for the intake after its request"
+
+
+def test_a_tick_runs_with_the_cyclic_collector_paused_and_leaves_it_on(monkeypatch):
+    """The collector is off while a tick evaluates (its full collections over the loaded
+    definitions were half a tick's time) and on again after it, also after a tick that failed."""
+    import gc
+    seen = []
+
+    def failing_tick(**kwargs):
+        seen.append(gc.isenabled())
+        raise RuntimeError("the instance went away")
+    monkeypatch.setattr(dg, "evaluate_automation_conditions", failing_tick)
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError, match="went away"):
+        runner._evaluate(dg.Definitions(), dg.DagsterInstance.ephemeral(), None)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()   # a caller that paused it itself keeps it paused
+    try:
+        with pytest.raises(RuntimeError):
+            runner._evaluate(dg.Definitions(), dg.DagsterInstance.ephemeral(), None)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
