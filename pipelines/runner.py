@@ -83,12 +83,12 @@ def _collector_paused():
     for 5,300 condition nodes and a cursor of 1.7 MB from it; the full collections that set off,
     each over the half a million objects of the loaded definitions, took 0.05-0.9 s of a tick of
     0.7-1.8 s. Paused, a tick takes 0.6-0.7 s and the process grows by about 5 MB."""
-    paused = gc.isenabled()
+    was_on = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_on:
             gc.enable()
 
 
