@@ -2,9 +2,10 @@
 
 All PDFs of a run come from one Chromium session (`print_pdfs`): starting Chromium costs more
 than printing a report. Chromium runs offline: a fresh profile per session or call, no background
-networking, no component updates, no QUIC; the page itself forbids every network load through its Content-Security-Policy. When
-Chromium is missing the caller gets None and a clear warning, never an exception: a report
-without PDF is still a report.
+networking, no component updates, no QUIC, and every connection sent to a closed port with no
+host name looked up (OFFLINE_FLAGS); the page itself forbids every load through its
+Content-Security-Policy, which does not govern a navigation. When Chromium is missing the caller
+gets None and a clear warning, never an exception: a report without PDF is still a report.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import os
 import queue
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -33,6 +35,12 @@ OFFLINE_FLAGS = (
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--disable-extensions", "--disable-default-apps", "--disable-dev-shm-usage", "--mute-audio",
     "--hide-scrollbars", "--no-default-browser-check", "--disable-features=Translate,MediaRouter",
+    # Offline whatever the page holds: the report's Content-Security-Policy forbids every load, but
+    # a meta refresh is a navigation, which that policy does not govern (an outside attack sent one
+    # to a local listener). Every connection goes to a proxy on a closed port, loopback included,
+    # no host name is looked up, and WebRTC sends no UDP past the proxy.
+    "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+    "--host-resolver-rules=MAP * ~NOTFOUND", "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
 )
 
 
@@ -53,9 +61,11 @@ def _first_executable(candidates: Iterable[str]) -> str | None:
 
 
 def find_chromium() -> str | None:
-    """$WIJKWIJZER_CHROMIUM, /usr/bin/chromium (installed by `make browser`), else on PATH."""
+    """$WIJKWIJZER_CHROMIUM when it is set (None when it names no executable: a typo must not
+    fall back to another browser unnoticed), else /usr/bin/chromium (installed by `make
+    browser`), else on PATH."""
     wanted = os.environ.get(CHROMIUM_ENV)
-    return _first_executable(((wanted,) if wanted else ()) + CANDIDATES)
+    return _first_executable((wanted,) if wanted else CANDIDATES)
 
 
 def find_printer() -> str | None:
@@ -103,7 +113,10 @@ def print_pdfs(jobs: Iterable[tuple[Path, Path]], timeout_s: float = 120.0,
     try:
         for html, pdf in jobs:
             if binary is None:
-                if not printed:
+                if not printed and os.environ.get(CHROMIUM_ENV):
+                    log.warning("PDF skipped: %s names no executable Chromium. The HTML report is at %s.",
+                                CHROMIUM_ENV, html)
+                elif not printed:
                     log.warning("PDF skipped: Chromium not found (install it with `make browser`, or set "
                                 "%s). The HTML report is at %s.", CHROMIUM_ENV, html)
                 printed.append(None)
@@ -199,7 +212,10 @@ class PdfSession:
             self._process = subprocess.Popen(
                 [sys.executable, "-c", trampoline, binary, *OFFLINE_FLAGS, "--remote-debugging-pipe",
                  f"--user-data-dir={self._profile.name}", "about:blank"],
-                pass_fds=ours, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr)
+                pass_fds=ours, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self._stderr,
+                # a group of its own: Debian's chromium-headless-shell is a script that starts the
+                # browser as its child (no exec), which a kill of the script alone leaves running
+                start_new_session=True)
         finally:
             for fd in ours:
                 os.close(fd)
@@ -241,12 +257,16 @@ class PdfSession:
         return bytes(pdf)
 
     def close(self) -> None:
-        try:
+        try:  # Chromium closes in a tenth of a second; one that does not answer is not waited for
             self._send("Browser.close", {})
-            self._process.wait(timeout=10)
+            self._process.wait(timeout=2)
         except (OSError, subprocess.TimeoutExpired):
-            self._process.kill()
-            self._process.wait()
+            pass
+        try:  # whatever of the group is left: the browser under a wrapper script, its helpers
+            os.killpg(self._process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self._process.wait()
         for fd in (self._commands, self._answers):
             try:
                 os.close(fd)

@@ -6,7 +6,9 @@ under tests/artefacts/) and its PDF read back with pypdf."""
 from __future__ import annotations
 
 import re
+import socket
 import subprocess
+import time
 from datetime import date
 from pathlib import Path
 
@@ -274,6 +276,8 @@ def test_pdfs_come_from_the_headless_shell_unless_a_chromium_is_named(tmp_path, 
     assert browser.find_printer() == shell and browser.find_chromium() == full   # probes: the browser
     monkeypatch.setenv(browser.CHROMIUM_ENV, named)
     assert browser.find_printer() == named == browser.find_chromium()
+    monkeypatch.setenv(browser.CHROMIUM_ENV, str(tmp_path / "typo"))   # no other browser instead
+    assert browser.find_printer() is None and browser.find_chromium() is None
     monkeypatch.delenv(browser.CHROMIUM_ENV)
     monkeypatch.setattr(browser, "PRINTER_CANDIDATES", (str(tmp_path / "not-installed"),))
     assert browser.find_printer() == full
@@ -382,3 +386,44 @@ def test_chromium_flags_keep_it_offline():
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"):
         assert flag in browser.OFFLINE_FLAGS
+
+
+@needs_chromium
+def test_the_printer_reaches_no_network_whatever_the_page_holds(tmp_path):
+    """The report's CSP forbids every load, but not a navigation: a page without it, loading from a
+    listener on loopback and from a host name and refreshing to them, makes no connection."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    port = listener.getsockname()[1]
+    page = tmp_path / "hostile.html"
+    page.write_text(
+        f'<!doctype html><meta http-equiv="refresh" content="0;url=http://127.0.0.1:{port}/refresh">'
+        f'<link rel="stylesheet" href="http://127.0.0.1:{port}/css"><img src="http://127.0.0.1:{port}/img">'
+        f'<img src="http://wijkwijzer-test.example/img"><script>fetch("http://127.0.0.1:{port}/fetch")</script>'
+        "<p>hostile</p>", encoding="utf-8")
+    connections = []
+    browser.print_pdfs([(page, tmp_path / "hostile.pdf")], timeout_s=30)
+    deadline = time.monotonic() + 2   # a refresh may fire after the print
+    while time.monotonic() < deadline:
+        try:
+            connections.append(listener.accept()[0].recv(200))
+        except TimeoutError:
+            pass
+    listener.close()
+    assert connections == []
+
+
+def test_a_browser_behind_a_wrapper_script_is_stopped_with_it(tmp_path):
+    """Debian's chromium-headless-shell is a script that starts the browser as its child: a
+    browser that never answers is stopped with its whole process group, not the script alone."""
+    marker = f"{time.time_ns() % 10**6}.5"
+    wrapper = tmp_path / "chromium-headless-shell"
+    wrapper.write_text(f"#!/bin/sh\nsleep {marker} &\nsleep {marker}\n", encoding="utf-8")
+    wrapper.chmod(0o755)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        browser.PdfSession(str(wrapper), timeout_s=1)
+    assert time.monotonic() - started < 5   # its timeout, and a short grace to close
+    time.sleep(0.3)
+    left = subprocess.run(["pgrep", "-f", f"sleep {marker}"], capture_output=True, text=True).stdout
+    assert left == "", f"left running: {left}"
