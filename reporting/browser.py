@@ -4,8 +4,9 @@ All PDFs of a run come from one Chromium session (`print_pdfs`): starting Chromi
 than printing a report. Chromium runs offline: a fresh profile per session or call, no background
 networking, no component updates, no QUIC, and every connection sent to a closed port with no
 host name looked up (OFFLINE_FLAGS); the page itself forbids every load through its
-Content-Security-Policy, which does not govern a navigation. When Chromium is missing the caller
-gets None and a clear warning, never an exception: a report without PDF is still a report.
+Content-Security-Policy, which does not govern a navigation: a page that asks to open another is
+not printed (PdfSession.print). When Chromium is missing the caller gets None and a clear
+warning, never an exception: a report without PDF is still a report.
 """
 from __future__ import annotations
 
@@ -236,11 +237,11 @@ class PdfSession:
         """The PDF of `html` as bytes."""
         deadline = time.monotonic() + timeout_s
         self._events.clear()
-        navigated = self._call("Page.navigate", {"url": html.resolve().as_uri()}, session=True,
-                               deadline=deadline)
+        uri = html.resolve().as_uri()
+        navigated = self._call("Page.navigate", {"url": uri}, session=True, deadline=deadline)
         if navigated.get("errorText"):
             raise BrowserFailed(f"Chromium could not open {html.name}: {navigated['errorText']}")
-        self._wait_for("Page.loadEventFired", deadline)
+        self._wait_for_load_of(uri, deadline)
         stream = self._call("Page.printToPDF", {
             "printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False,
             "transferMode": "ReturnAsStream"}, session=True, deadline=deadline)["stream"]
@@ -252,6 +253,7 @@ class PdfSession:
             if chunk.get("eof"):
                 break
         self._call("IO.close", {"handle": stream}, session=True, deadline=deadline)
+        self._refuse_if_it_left(uri, html)
         if not pdf:
             raise BrowserFailed(f"Chromium printed an empty PDF of {html.name}")
         return bytes(pdf)
@@ -295,11 +297,27 @@ class PdfSession:
             if "method" in message:
                 self._events.append(message)
 
-    def _wait_for(self, event: str, deadline: float) -> None:
-        while not any(e["method"] == event for e in self._events):
+    def _wait_for_load_of(self, uri: str, deadline: float) -> None:
+        """Until the page at `uri` has loaded: its own load, after it was navigated to (not the
+        load of a page the last one went on to open)."""
+        def loaded() -> bool:
+            arrived = [e for e in self._events if e["method"] == "Page.frameNavigated"
+                       and e["params"]["frame"].get("url") == uri and not e["params"]["frame"].get("parentId")]
+            return bool(arrived) and any(e["method"] == "Page.loadEventFired"
+                                         for e in self._events[self._events.index(arrived[0]):])
+        while not loaded():
             message = self._receive(deadline)
             if "method" in message:
                 self._events.append(message)
+
+    def _refuse_if_it_left(self, uri: str, html: Path) -> None:
+        """A page that asked to open another (a meta refresh: the CSP does not govern navigation)
+        or opened one is not printed: what was printed may be that other page, a local file."""
+        for event in self._events:
+            params = event["params"]
+            url = params.get("url", params.get("frame", {}).get("url"))
+            if event["method"] in LEAVING or (event["method"] in ARRIVING and url != uri):
+                raise BrowserFailed(f"{html.name} asked to open another page ({event['method']}): not printed")
 
     def _receive(self, deadline: float) -> dict:
         while (end := self._buffer.find(b"\0")) < 0:
@@ -314,6 +332,12 @@ class PdfSession:
         message = json.loads(self._buffer[:end])
         del self._buffer[:end + 1]
         return message
+
+
+# A page asking to go elsewhere (scheduled: a meta refresh; requested: by the renderer), and a
+# frame starting or finishing a navigation, whose URL must then be the report's own.
+LEAVING = {"Page.frameScheduledNavigation", "Page.frameRequestedNavigation"}
+ARRIVING = {"Page.frameStartedNavigating", "Page.frameNavigated"}
 
 
 def _start_chromium(binary: str, timeout_s: float) -> PdfSession:

@@ -427,3 +427,21 @@ def test_a_browser_behind_a_wrapper_script_is_stopped_with_it(tmp_path):
     time.sleep(0.3)
     left = subprocess.run(["pgrep", "-f", f"sleep {marker}"], capture_output=True, text=True).stdout
     assert left == "", f"left running: {left}"
+
+
+@needs_chromium
+def test_a_page_that_asks_to_open_another_is_not_printed(tmp_path, caplog):
+    """A meta refresh is a navigation, which no CSP governs: to a local file, the PDF could show
+    that file instead of the report. Such a page is not printed (the next one is, by a fresh
+    browser), and a PDF never shows the other page."""
+    (tmp_path / "secret.html").write_text("<p>SECRET</p>", encoding="utf-8")
+    pages = {"before": "<p>REPORT</p>", "refresh": '<meta http-equiv="refresh" content="0;url=secret.html"><p>REPORT</p>',
+             "later": '<meta http-equiv="refresh" content="5;url=secret.html"><p>REPORT</p>', "after": "<p>REPORT</p>"}
+    for name, body in pages.items():
+        (tmp_path / f"{name}.html").write_text(f"<!doctype html>{body}", encoding="utf-8")
+    printed = browser.print_pdfs([(tmp_path / f"{name}.html", tmp_path / f"{name}.pdf") for name in pages], timeout_s=30)
+    assert [pdf is not None for pdf in printed] == [True, False, False, True]
+    for pdf in filter(None, printed):
+        assert "".join(page.extract_text() for page in PdfReader(pdf).pages).strip() == "REPORT"
+    refused = [r.message for r in caplog.records if "asked to open another page" in r.message]
+    assert len(refused) == 2
