@@ -237,11 +237,13 @@ class PdfSession:
         """The PDF of `html` as bytes."""
         deadline = time.monotonic() + timeout_s
         self._events.clear()
-        uri = html.resolve().as_uri()
-        navigated = self._call("Page.navigate", {"url": uri}, session=True, deadline=deadline)
+        navigated = self._call("Page.navigate", {"url": html.resolve().as_uri()}, session=True,
+                               deadline=deadline)
         if navigated.get("errorText"):
             raise BrowserFailed(f"Chromium could not open {html.name}: {navigated['errorText']}")
-        self._wait_for_load_of(uri, deadline)
+        # Chromium's own id of this navigation: a URL it writes back may be escaped otherwise
+        ours = navigated.get("loaderId")
+        self._wait_for_load_of(ours, deadline)
         stream = self._call("Page.printToPDF", {
             "printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False,
             "transferMode": "ReturnAsStream"}, session=True, deadline=deadline)["stream"]
@@ -253,7 +255,7 @@ class PdfSession:
             if chunk.get("eof"):
                 break
         self._call("IO.close", {"handle": stream}, session=True, deadline=deadline)
-        self._refuse_if_it_left(uri, html)
+        self._refuse_if_it_left(ours, html)
         if not pdf:
             raise BrowserFailed(f"Chromium printed an empty PDF of {html.name}")
         return bytes(pdf)
@@ -297,26 +299,25 @@ class PdfSession:
             if "method" in message:
                 self._events.append(message)
 
-    def _wait_for_load_of(self, uri: str, deadline: float) -> None:
-        """Until the page at `uri` has loaded: its own load, after it was navigated to (not the
-        load of a page the last one went on to open)."""
+    def _wait_for_load_of(self, loader: str | None, deadline: float) -> None:
+        """Until the page of navigation `loader` has loaded and stopped loading, after it arrived
+        (not the load of a page the last one went on to open). A meta refresh is scheduled
+        between the two: waiting for both is what lets _refuse_if_it_left see it every time."""
         def loaded() -> bool:
-            arrived = [e for e in self._events if e["method"] == "Page.frameNavigated"
-                       and e["params"]["frame"].get("url") == uri and not e["params"]["frame"].get("parentId")]
-            return bool(arrived) and any(e["method"] == "Page.loadEventFired"
-                                         for e in self._events[self._events.index(arrived[0]):])
+            arrived = [n for n, e in enumerate(self._events) if e["method"] == "Page.frameNavigated"
+                       and _loader(e) == loader and not e["params"]["frame"].get("parentId")]
+            since = {e["method"] for e in self._events[arrived[0]:]} if arrived else set()
+            return {"Page.loadEventFired", "Page.frameStoppedLoading"} <= since
         while not loaded():
             message = self._receive(deadline)
             if "method" in message:
                 self._events.append(message)
 
-    def _refuse_if_it_left(self, uri: str, html: Path) -> None:
+    def _refuse_if_it_left(self, loader: str | None, html: Path) -> None:
         """A page that asked to open another (a meta refresh: the CSP does not govern navigation)
         or opened one is not printed: what was printed may be that other page, a local file."""
         for event in self._events:
-            params = event["params"]
-            url = params.get("url", params.get("frame", {}).get("url"))
-            if event["method"] in LEAVING or (event["method"] in ARRIVING and url != uri):
+            if event["method"] in LEAVING or (event["method"] in ARRIVING and _loader(event) != loader):
                 raise BrowserFailed(f"{html.name} asked to open another page ({event['method']}): not printed")
 
     def _receive(self, deadline: float) -> dict:
@@ -335,9 +336,15 @@ class PdfSession:
 
 
 # A page asking to go elsewhere (scheduled: a meta refresh; requested: by the renderer), and a
-# frame starting or finishing a navigation, whose URL must then be the report's own.
+# frame starting or finishing a navigation, which must then be the report's own.
 LEAVING = {"Page.frameScheduledNavigation", "Page.frameRequestedNavigation"}
 ARRIVING = {"Page.frameStartedNavigating", "Page.frameNavigated"}
+
+
+def _loader(event: dict) -> str | None:
+    """The navigation an ARRIVING event belongs to."""
+    params = event.get("params", {})
+    return params.get("loaderId", params.get("frame", {}).get("loaderId"))
 
 
 def _start_chromium(binary: str, timeout_s: float) -> PdfSession:
