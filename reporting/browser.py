@@ -244,6 +244,7 @@ class PdfSession:
         # Chromium's own id of this navigation: a URL it writes back may be escaped otherwise
         ours = navigated.get("loaderId")
         self._wait_for_load_of(ours, deadline)
+        self._refuse_if_it_left(ours, html)   # before the print, and after it (below)
         stream = self._call("Page.printToPDF", {
             "printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False,
             "transferMode": "ReturnAsStream"}, session=True, deadline=deadline)["stream"]

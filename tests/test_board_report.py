@@ -445,5 +445,7 @@ def test_a_page_that_asks_to_open_another_is_not_printed(tmp_path, caplog):
     assert [pdf is not None for pdf in printed] == [True, False, False, True]
     for pdf in filter(None, printed):
         assert "".join(page.extract_text() for page in PdfReader(pdf).pages).strip() == "REPORT"
-    refused = [r.message for r in caplog.records if "asked to open another page" in r.message]
-    assert len(refused) == 2
+    # refused before the print, as a rule; a navigation that comes during it fails the print
+    skipped = [r.message for r in caplog.records if r.message.startswith("PDF skipped for")]
+    assert [m.split("/")[-1].split(":")[0] for m in skipped] == ["refresh.html", "later.html"]
+    assert any("asked to open another page" in m for m in skipped)
