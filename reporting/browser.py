@@ -114,12 +114,10 @@ def print_pdfs(jobs: Iterable[tuple[Path, Path]], timeout_s: float = 120.0,
     try:
         for html, pdf in jobs:
             if binary is None:
-                if not printed and os.environ.get(CHROMIUM_ENV):
-                    log.warning("PDF skipped: %s names no executable Chromium. The HTML report is at %s.",
-                                CHROMIUM_ENV, html)
-                elif not printed:
-                    log.warning("PDF skipped: Chromium not found (install it with `make browser`, or set "
-                                "%s). The HTML report is at %s.", CHROMIUM_ENV, html)
+                if not printed:
+                    why = (f"{CHROMIUM_ENV} names no executable Chromium" if os.environ.get(CHROMIUM_ENV)
+                           else f"Chromium not found (install it with `make browser`, or set {CHROMIUM_ENV})")
+                    log.warning("PDF skipped: %s. The HTML report is at %s.", why, html)
                 printed.append(None)
                 continue
             partial = pdf.with_name(f".{pdf.name}.partial")
