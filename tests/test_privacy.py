@@ -921,3 +921,29 @@ def test_gates_never_change_a_finding(monkeypatch):
     assert {finding.rule for found in gated for finding in found} >= {  # the corpus does hit
         "email", "phone", "iban", "kenteken", "postcode_huisnummer", "address", "name", "bsn",
         "birth_date", "free_text"}
+
+
+def test_a_whole_date_holds_no_bsn_candidate():
+    """The BSN gate and rule skip cells that are one date (WHOLE_DATE): sound only while the
+    candidates find nothing in any of them, every day and month form, separator and year form."""
+    import quality.privacy as privacy
+
+    days = [f"{d}" for d in range(1, 10)] + [f"{d:02d}" for d in range(1, 32)]
+    dates = [f"{a}{s}{b}{t}{year}" for a in days for b in days for s in "-/." for t in "-/."
+             for year in (1900, 1979, 2000, 2099)]
+    dates += [f"{year}-{a}-{b}" for a in days for b in days for year in (1900, 1985, 2024, 2099)]
+    cells = pl.Series(dates)
+    assert cells.str.contains(privacy.WHOLE_DATE).all()
+    assert cells.str.contains(privacy.BSN_DIGITS).any()    # what opened the rule on every date column
+    candidates = privacy._bsn_candidates(pl.DataFrame({"cell": cells}).with_row_index("row"))
+    assert candidates.height == 0
+    # ... and dates are all they leave out: a date glued to more digits may hold one
+    assert privacy._may_hold_bsn(pl.Series(["21-11-19790", "121-11-1979", "21-11-1979 123456782"])).all()
+
+
+def test_a_bsn_among_dates_is_found():
+    """A date column with one BSN pasted in, in each notation, is refused all the same."""
+    dates = [f"{day:02d}-{month:02d}-{1950 + day}" for day in range(1, 29) for month in range(1, 13)]
+    for bsn in ("123456782", "123 456 782", "1234.56.782", "12-34-56-782"):
+        found = scan(one_column("startdatum", [*dates, bsn]), date_columns={"startdatum"})
+        assert [finding.rule for finding in found] == ["bsn"], bsn
