@@ -128,6 +128,7 @@ ADDRESS_CODE_SUFFIX_NUMBER = rf"(?i)({STREET_SUFFIXES})[\-_]?[0-9]"
 # IBAN: country, check digits, 11-30 letters or digits, printed in groups of four or not at all.
 IBAN_TOKEN = rf"{B}[A-Z]{{2}}[0-9]{{2}}( ?[A-Z0-9]{{4}}){{2,7}}( ?[A-Z0-9]{{1,3}})?{B}"
 IBAN_CHANCE = 1 / 97       # a random string of IBAN shape passes mod-97 about once in 97
+IBAN_MIN_LENGTH = 15       # the shortest IBAN (Norway): what fewer letters and digits hold is none
 # An IBAN glued inside an id ('HCNL91ABNA0417164300', 'HC-0000025NL91ABNA0417164300'): a letter
 # or digit right before its country code, so no word boundary; or at the start of a value grouped
 # otherwise than in fours ('NL9 1AB NA0 417 164 300', an outside attack). Read with the separators
@@ -434,8 +435,11 @@ def _folded(frame: pl.DataFrame) -> pl.DataFrame:
 GATES = {
     "email": lambda v: v.str.contains(EMAIL_HINT),
     "phone": lambda v: v.str.contains(r"[0-9](?:[^0-9]*[0-9]){%d}" % (PHONE_MIN_DIGITS - 1)),
-    "iban": lambda v: v.str.contains(IBAN_START),
-    "kenteken": lambda v: v.str.contains(r"[A-Za-z]") & v.str.contains(r"[0-9]"),
+    # A token is IBAN_MIN_LENGTH letters and digits of the upper-cased value, and no character
+    # upper-cases to more of them than its UTF-8 bytes (test_privacy checks each): HC-0000001
+    # holds none.
+    "iban": lambda v: v.str.contains(IBAN_START) & (v.str.len_bytes() >= IBAN_MIN_LENGTH),
+    "kenteken": lambda v: _may_be_plate(v),
     "postcode_huisnummer": lambda v: v.str.contains(r"[1-9][0-9]{3}[ \-_.]?[A-Za-z]{2}"),
     "address": lambda v: v.str.contains(ADDRESS_SUFFIX_NUMBER) | v.str.contains(ADDRESS_CODE_SUFFIX_NUMBER),
     "name": lambda v: v.str.contains(TITLED_NAME),
@@ -749,7 +753,17 @@ def _valid_iban_prefix(token: str) -> bool:
     IBAN passed as an unknown bank's, December 2026)."""
     compact = token.replace(" ", "")
     return any(stdnum_iban.is_valid(compact[:end], check_country=False)
-               for end in range(len(compact), 14, -1))
+               for end in range(len(compact), IBAN_MIN_LENGTH - 1, -1))
+
+
+def _may_be_plate(values: pl.Series | pl.Expr) -> pl.Series | pl.Expr:
+    """What every hit of _plate_hits is: letters and digits, with two dashes or spaces (a dashed
+    plate) or at most six characters besides them (a compact one is six once upper-cased, and
+    upper-casing makes no character fewer, nor a dash or space: test_privacy checks each). An id
+    such as HC-0000001 is neither."""
+    separators = values.str.count_matches("-", literal=True) + values.str.count_matches(" ", literal=True)
+    return (values.str.contains(r"[A-Za-z]") & values.str.contains(r"[0-9]")
+            & ((separators >= 2) | (values.str.len_chars() - separators <= 6)))
 
 
 def _plate_hits(values: pl.Series) -> pl.Series:

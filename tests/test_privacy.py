@@ -885,7 +885,8 @@ GATE_CORPUS = [
     "j.jansen@example.nl", "j.jansen (at) example (dot) nl", "info&#64;example.nl",
     "06-12345678", "010 - 123 45 67", "+31 (0)6 1234 5678", "31612345678", "+32 470 12 34 56",
     "NL91 ABNA 0417 1643 00", "NL91ABNA0417164300 betaald", "GB82WEST12345698765432",
-    "GF-123-B", "12-GBB-4", "XB-PG-12", "3024 AB 12", "3024ab12", "3024_AB_0012a",
+    "NO93 8601 1117 947", "HCNL91ABNA0417164300", "NL91_ABNA_0417_1643_00",
+    "GF-123-B", "12-GBB-4", "XB-PG-12", "gf 123 b", "VHE-GF-123-B", "3024 AB 12", "3024ab12", "3024_AB_0012a",
     "Schiedamseweg 12", "Mathenesserlaan 110b", "dhr. Jansen", "Mw. J. Bakker", "de heer El Amrani",
     "123456782", "123 456 782", "1234.56.782", "1.23456782E8", "C123456782", "12345678201",
     "bsn 111222333", "HC-2019-03-12-01", "12-03-1985", "1985-03-12", *PEOPLE, *NOTES,
@@ -921,6 +922,20 @@ def test_gates_never_change_a_finding(monkeypatch):
     assert {finding.rule for found in gated for finding in found} >= {  # the corpus does hit
         "email", "phone", "iban", "kenteken", "postcode_huisnummer", "address", "name", "bsn",
         "birth_date", "free_text"}
+
+
+def test_upper_casing_keeps_the_iban_and_plate_gates_sound():
+    """The IBAN gate counts a value's UTF-8 bytes for the letters and digits its upper case holds,
+    and the plate gate its characters for those of its upper case: sound only while no character
+    upper-cases to more ASCII letters and digits than its bytes, to no character, or to a dash or
+    space it was not. Checked for every code point, as polars upper-cases them."""
+    chars = pl.Series([chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF])
+    upper = chars.str.to_uppercase()
+    assert (upper.str.count_matches("[A-Z0-9]") <= chars.str.len_bytes()).all()
+    assert (upper.str.len_chars() >= 1).all()
+    for separator in "- ":
+        assert (upper.str.count_matches(separator, literal=True)
+                == chars.str.count_matches(separator, literal=True)).all()
 
 
 def test_a_whole_date_holds_no_bsn_candidate():
