@@ -452,11 +452,11 @@ GATES = {
 }
 
 
-def _open_gates(distinct: Mapping[str, pl.Series]) -> dict[str, set[str]]:
-    """Per column, the rules whose gate some distinct value passes."""
+def _open_gates(distinct: Mapping[str, pl.Series], rules: Collection[str] = GATES) -> dict[str, set[str]]:
+    """Per column, those of `rules` whose gate some distinct value passes."""
     value = pl.col("value")
     queries = [series.rename("value").to_frame().lazy().select(
-        **{rule: gate(value).any() for rule, gate in GATES.items()}) for series in distinct.values()]
+        **{rule: GATES[rule](value).any() for rule in rules}) for series in distinct.values()]
     return {column: {rule for rule, open_ in result.row(0, named=True).items() if open_}
             for column, result in zip(distinct, pl.collect_all(queries))}
 
@@ -864,11 +864,9 @@ JOINED = r"[_:./+]+"
 
 
 def _joined_hits(rule: str, joined: pl.Series, spaced: pl.Series, found: pl.Series, of: int) -> pl.Series:
-    """Those of the `joined` values (`spaced`: with those joining characters as spaces) that
-    `rule` finds only as spaced, when they are few enough among the column's `of` distinct values
-    to be pasted in, else none."""
-    if joined.len() == 0 or not GATES[rule](spaced).any():
-        return joined.clear()
+    """Those of the `joined` values (`spaced`: with those joining characters as spaces, and the
+    rule's gate open on them) that `rule` finds only as spaced, when they are few enough among the
+    column's `of` distinct values to be pasted in, else none."""
     hits = joined.filter(spaced.is_in(VALUE_RULES[rule](spaced).implode()) & ~joined.is_in(found.implode()))
     return hits if hits.len() <= PASTED_SHARE * of else joined.clear()
 
@@ -891,9 +889,12 @@ def _pattern_findings(frame: pl.DataFrame, columns: list[str],
         spaced = pl.select(pl.when(joined.is_in(codes.implode())).then(joined)
                            .otherwise(joined.str.replace_all(DATE_OR_TIME, " # "))
                            .str.replace_all(JOINED, " ")).to_series()
+        # the gates on the spaced values, all in one call (a column of amounts, 12.50, has them all)
+        spaced_gates = _open_gates({column: spaced}, VALUE_RULES)[column] if joined.len() else set()
         for rule, hits_of in VALUE_RULES.items():
             hits = hits_of(distinct) if rule in gates[column] else distinct.clear()
-            hits = pl.concat([hits, _joined_hits(rule, joined, spaced, hits, distinct.len())])
+            if rule in spaced_gates:
+                hits = pl.concat([hits, _joined_hits(rule, joined, spaced, hits, distinct.len())])
             if hits.len():
                 count = int(frame[column].is_in(hits.implode()).sum())
                 findings.append(_finding(rule, column, count, mask("", rule), *FIX_REMOVE))
