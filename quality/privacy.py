@@ -149,7 +149,7 @@ SIDECODES = {
 }
 # Written with its dashes (or spaces) a modern plate is unmistakable; glued (AB1234) or an old
 # sidecode, it could be any code, so that is judged over the column (varied letters, most rows).
-PLATE_DASHED = B + "(" + "|".join(SIDECODES[n].replace("·", "[- ]") for n in range(4, 15)) + ")" + B
+PLATE_DASHED = B + "(" + "|".join(SIDECODES[n].replace("·", "[- ]{1,3}") for n in range(4, 15)) + ")" + B
 PLATE_ANY = "^(" + "|".join(code.replace("·", "") for code in SIDECODES.values()) + ")$"
 PLATE_SHARE = 0.5
 # Titles before a name: dhr. Jansen, mevr. de Vries, Mw. J. Bakker, de heer El Amrani.
@@ -192,17 +192,17 @@ PHONE_ZERO_LOST = r"^6[1-9][0-9]{7}$"
 PASTED_SHARE = 0.2
 
 # --- BSN ----------------------------------------------------------------------------------------
-# What may stand between the parts of an id: a space or what an id may hold besides letters and
-# digits (contract_sql.ID_PATTERN: - . _ : /). Between the digits of a number see DIGIT_JOINER.
-ID_SEPARATOR = r"[ .\-_/:]"
+# Between the digits of a number typed by hand: those, or a plus, a bar, a middle dot, a tab, a
+# semicolon, a tilde, a hash or an equals sign, up to three of them (111_222_333, 111..222..333,
+# 111 - 222 - 333, 111+222+333, 123~456~782: outside attacks).
+DIGIT_JOINER = r"[ .\-_/:+|\u00b7\t;~#=]"
+# Between the groups of an IBAN typed by hand: those, or a comma (NL91|ABNA|..., DK50;0040;...).
+IBAN_SEPARATOR = r"[ .\-_/:+|\u00b7\t;~#=,]"
 # How every IBAN starts: country code and check digits, perhaps split ('NL9 1AB NA0 ...', 'NL:91:AB').
-IBAN_START = rf"[A-Za-z]{ID_SEPARATOR}*[A-Za-z]{ID_SEPARATOR}*[0-9]{ID_SEPARATOR}*[0-9]"
-# Between the digits of a number typed by hand: those, or a plus, a bar, a middle dot or a tab,
-# up to three of them (111_222_333, 111..222..333, 111 - 222 - 333, 111+222+333: an outside attack).
-DIGIT_JOINER = r"[ .\-_/:+|\u00b7\t]"
+IBAN_START = rf"[A-Za-z]{IBAN_SEPARATOR}*[A-Za-z]{IBAN_SEPARATOR}*[0-9]{IBAN_SEPARATOR}*[0-9]"
 DIGIT_SEPARATORS = rf"{DIGIT_JOINER}{{1,3}}"
 # The same, or a thousands comma (799,642,630): what a number written out may hold between digits.
-NUMBER_SEPARATOR = r"[ .,\-_/:+|\u00b7\t]"
+NUMBER_SEPARATOR = r"[ .,\-_/:+|\u00b7\t;~#=]"
 # Candidates: a number of 8-9 digits written whole or in groups (123 456 782, 1234.56.782,
 # 123-45-6782), and 9 digits at the start or end of a longer digit run (a BSN glued to a
 # sequence number: 12345678201). Each kind is judged on its own against chance.
@@ -423,7 +423,9 @@ def _folded(frame: pl.DataFrame) -> pl.DataFrame:
         if has_non_ascii:
             values = (_ascii_digits(values.str.normalize("NFKC")).str.replace_all(INVISIBLE, "")
                       .str.replace_all(r"[\u00a0\u2007\u202f]", " ")
-                      .str.replace_all(r"[\u2010-\u2015\u2212]", "-"))   # typographic dashes
+                      .str.replace_all(r"[\u2010-\u2015\u2212]", "-")   # typographic dashes
+                      # the dotless i, which NFKC keeps and upper-cases to I (ıt60X054...: an attack)
+                      .str.replace_all("\u0131", "i", literal=True))
         folded.append(values)
     return frame.select(folded)
 
@@ -713,7 +715,7 @@ def _iban_hits_judged(values: pl.Series) -> pl.Series:
     # Groups may be split by any separator an id allows, or two (NL91_ABNA_0417_1643_00,
     # NL91--ABNA--...): each run of them is read as the one space IBAN_TOKEN expects.
     tokens = pl.DataFrame({"value": values}).with_columns(
-        token=pl.col("value").str.to_uppercase().str.replace_all(rf"{ID_SEPARATOR}+", " ").str.extract_all(IBAN_TOKEN)
+        token=pl.col("value").str.to_uppercase().str.replace_all(rf"{IBAN_SEPARATOR}+", " ").str.extract_all(IBAN_TOKEN)
     ).explode("token").drop_nulls("token")
     tokens = pl.concat([tokens, _glued_iban_tokens(values)])
     if tokens.height == 0:
@@ -736,7 +738,7 @@ def _glued_iban_tokens(values: pl.Series) -> pl.DataFrame:
     judged like any token against chance. Pseudonyms (64 hex digits) hold no IBAN: every
     country code has a letter past 'F'."""
     values = values.filter(~values.str.contains(PSEUDONYM))
-    joined = values.str.to_uppercase().str.replace_all(rf"{ID_SEPARATOR}+", "")
+    joined = values.str.to_uppercase().str.replace_all(rf"{IBAN_SEPARATOR}+", "")
     glued = pl.DataFrame({"value": values, "joined": joined}).filter(pl.col("joined").str.contains(IBAN_GLUED))
     # A run at the value's very start is how many ids begin ('HC-0000025…' reads 'HC0000025…'):
     # kept only when it is a valid IBAN, so it does not count as a chance failure of the column.

@@ -567,6 +567,11 @@ def _glued(values):
         ("thousands commas and cents", [f"{int(v):,}.00" for v in valid_bsns(20)]),
         ("en dashes", [f"{v[:3]}\u2013{v[3:6]}\u2013{v[6:]}" for v in valid_bsns(20)]),
         ("minus signs", [f"{v[:3]}\u2212{v[3:6]}\u2212{v[6:]}" for v in valid_bsns(20)]),
+        # An outside attack (December 2026): other characters typed between the groups.
+        ("tildes", [f"{v[:3]}~{v[3:6]}~{v[6:]}" for v in valid_bsns(20)]),
+        ("semicolons", [f"{v[:2]};{v[2:4]};{v[4:6]};{v[6:]}" for v in valid_bsns(20)]),
+        ("hashes", [f"{v[:2]}#{v[2:4]}#{v[4:]}" for v in valid_bsns(20)]),
+        ("equals signs", [f"{v[:2]}={v[2:5]}={v[5:]}" for v in valid_bsns(20)]),
     ],
 )
 def test_bsn_in_every_notation(notation, values):
@@ -612,6 +617,10 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         ("iban", "NL91_ABNA_0417_1643_00"), ("iban", "nl91/abna/0417/1643/00"), ("iban", "NL91--ABNA--0417164300"),
         ("iban", "HCNL91ABNA0417164300"), ("iban", "HC-0000025NL91ABNA0417164300"),
         ("iban", "x7nl91abna0417164300"), ("iban", "HCNL91 ABNA 0417 1643 00"),
+        ("iban", "NL91|ABNA|0417|1643|00"), ("iban", "DK50;0040;0440;1162;43"),
+        ("iban", "NL91,ABNA,0417,1643,00"), ("iban", "\u0131t60x0542811101000000123456"),
+        ("kenteken", "GF--123--B"), ("kenteken", "GF - 123 - B"),
+        ("bsn", "123~456~782"), ("bsn", "12;34;56;782"), ("bsn", "12#345#6782"), ("bsn", "12=345=6782"),
         ("phone", "06_123_456_78"), ("address", "SCHIEDAMSEWEG-12B"), ("address", "ZWART_JANSTRAAT_3"),
         ("address", "Mathenesserlaan_110"), ("address", "schiedamseweg12"),
         ("bsn", "111_222_333"), ("bsn", "111/222/333"), ("bsn", "111:222:333"), ("bsn", "111..222..333"),
