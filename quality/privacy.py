@@ -193,16 +193,17 @@ PASTED_SHARE = 0.2
 
 # --- BSN ----------------------------------------------------------------------------------------
 # Between the digits of a number typed by hand: those, or a plus, a bar, a middle dot, a tab, a
-# semicolon, a tilde, a hash or an equals sign, up to three of them (111_222_333, 111..222..333,
-# 111 - 222 - 333, 111+222+333, 123~456~782: outside attacks).
-DIGIT_JOINER = r"[ .\-_/:+|\u00b7\t;~#=]"
+# semicolon, a tilde or an equals sign, up to three of them (111_222_333, 111..222..333,
+# 111 - 222 - 333, 111+222+333, 123~456~782: outside attacks). Not '#': a date or time is blanked
+# to ' # ' before digits are joined (_digits_joined), and must stay a wall between them.
+DIGIT_JOINER = r"[ .\-_/:+|\u00b7\t;~=]"
 # Between the groups of an IBAN typed by hand: those, or a comma (NL91|ABNA|..., DK50;0040;...).
 IBAN_SEPARATOR = r"[ .\-_/:+|\u00b7\t;~#=,]"
 # How every IBAN starts: country code and check digits, perhaps split ('NL9 1AB NA0 ...', 'NL:91:AB').
 IBAN_START = rf"[A-Za-z]{IBAN_SEPARATOR}*[A-Za-z]{IBAN_SEPARATOR}*[0-9]{IBAN_SEPARATOR}*[0-9]"
 DIGIT_SEPARATORS = rf"{DIGIT_JOINER}{{1,3}}"
 # The same, or a thousands comma (799,642,630): what a number written out may hold between digits.
-NUMBER_SEPARATOR = r"[ .,\-_/:+|\u00b7\t;~#=]"
+NUMBER_SEPARATOR = r"[ .,\-_/:+|\u00b7\t;~=]"
 # Candidates: a number of 8-9 digits written whole or in groups (123 456 782, 1234.56.782,
 # 123-45-6782), and 9 digits at the start or end of a longer digit run (a BSN glued to a
 # sequence number: 12345678201). Each kind is judged on its own against chance.
@@ -712,8 +713,8 @@ def _iban_hits_judged(values: pl.Series) -> pl.Series:
     as never chance, it refused one clean column of 500 braced UUIDs in a hundred, for an Andorran
     IBAN, whose account part may hold letters, read in a UUID's hex.)"""
     values = values.filter(values.str.contains(IBAN_START))
-    # Groups may be split by any separator an id allows, or two (NL91_ABNA_0417_1643_00,
-    # NL91--ABNA--...): each run of them is read as the one space IBAN_TOKEN expects.
+    # Groups may be split by any separator a hand-typed IBAN holds, or two (NL91_ABNA_0417_1643_00,
+    # NL91--ABNA--..., NL91|ABNA|...): each run of them is read as the one space IBAN_TOKEN expects.
     tokens = pl.DataFrame({"value": values}).with_columns(
         token=pl.col("value").str.to_uppercase().str.replace_all(rf"{IBAN_SEPARATOR}+", " ").str.extract_all(IBAN_TOKEN)
     ).explode("token").drop_nulls("token")
