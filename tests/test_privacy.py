@@ -567,10 +567,6 @@ def _glued(values):
         ("thousands commas and cents", [f"{int(v):,}.00" for v in valid_bsns(20)]),
         ("en dashes", [f"{v[:3]}\u2013{v[3:6]}\u2013{v[6:]}" for v in valid_bsns(20)]),
         ("minus signs", [f"{v[:3]}\u2212{v[3:6]}\u2212{v[6:]}" for v in valid_bsns(20)]),
-        # An outside attack (December 2026): other characters typed between the groups.
-        ("tildes", [f"{v[:3]}~{v[3:6]}~{v[6:]}" for v in valid_bsns(20)]),
-        ("semicolons", [f"{v[:2]};{v[2:4]};{v[4:6]};{v[6:]}" for v in valid_bsns(20)]),
-        ("equals signs", [f"{v[:2]}={v[2:5]}={v[5:]}" for v in valid_bsns(20)]),
     ],
 )
 def test_bsn_in_every_notation(notation, values):
@@ -617,9 +613,7 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         ("iban", "HCNL91ABNA0417164300"), ("iban", "HC-0000025NL91ABNA0417164300"),
         ("iban", "x7nl91abna0417164300"), ("iban", "HCNL91 ABNA 0417 1643 00"),
         ("iban", "NL91|ABNA|0417|1643|00"), ("iban", "DK50;0040;0440;1162;43"),
-        ("iban", "NL91,ABNA,0417,1643,00"), ("iban", "\u0131t60x0542811101000000123456"),
-        ("kenteken", "GF--123--B"), ("kenteken", "GF - 123 - B"),
-        ("bsn", "123~456~782"), ("bsn", "12;34;56;782"), ("bsn", "12=345=6782"),
+        ("iban", "NL91,ABNA,0417,1643,00"), ("iban", "NL91~ABNA~0417~1643~00"),
         ("phone", "06_123_456_78"), ("address", "SCHIEDAMSEWEG-12B"), ("address", "ZWART_JANSTRAAT_3"),
         ("address", "Mathenesserlaan_110"), ("address", "schiedamseweg12"),
         ("bsn", "111_222_333"), ("bsn", "111/222/333"), ("bsn", "111:222:333"), ("bsn", "111..222..333"),
@@ -962,6 +956,16 @@ def test_a_whole_date_holds_no_bsn_candidate():
     assert candidates.height == 0
     # ... and dates are all they leave out: a date glued to more digits may hold one
     assert privacy._may_hold_bsn(pl.Series(["21-11-19790", "121-11-1979", "21-11-1979 123456782"])).all()
+
+
+@pytest.mark.parametrize("value", [
+    # An outside review (December 2026) of wider separators: ranges read as padded plates, and
+    # lists of numbers as BSNs by chance (eight digits pass the 11-test one time in eleven).
+    "wk 12 - wk 14", "nr 12 - nr 18", "kw 12 - kw 13", "12 - BV - ZW",
+    "1614;2743", "3406;6913", "10:15~20:15", "2800~7700", "REF=9065=4043", "39;85;40;36", "#6416 #6557",
+])
+def test_ranges_and_lists_in_a_cell_are_not_personal(value):
+    assert scan(one_column("kenmerk", [value])) == [], value
 
 
 def test_a_blanked_date_stays_a_wall_between_digits():
