@@ -77,13 +77,19 @@ def find_printer() -> str | None:
     return _first_executable(PRINTER_CANDIDATES) or find_chromium()
 
 
+def why_no_chromium() -> str:
+    """Why find_chromium() or find_printer() found none, in the words a warning or error gives."""
+    if os.environ.get(CHROMIUM_ENV):
+        return f"{CHROMIUM_ENV} names no executable Chromium"
+    return f"Chromium not found (install it with `make browser`, or set {CHROMIUM_ENV})"
+
+
 def run_chromium(args: list[str], timeout_s: float = 120.0) -> subprocess.CompletedProcess:
     """Chromium with the offline flags and a fresh, temporary profile. Raises FileNotFoundError
     when there is no Chromium, subprocess.TimeoutExpired on a hang (the process is killed)."""
     binary = find_chromium()
     if binary is None:
-        raise FileNotFoundError("Chromium not found (install it with `make browser`, or set "
-                                f"{CHROMIUM_ENV})")
+        raise FileNotFoundError(why_no_chromium())
     with tempfile.TemporaryDirectory(prefix="wijkwijzer-chromium-") as profile:
         command = [binary, *OFFLINE_FLAGS, f"--user-data-dir={profile}", *args]
         return subprocess.run(command, capture_output=True, text=True, timeout=timeout_s,
@@ -115,9 +121,7 @@ def print_pdfs(jobs: Iterable[tuple[Path, Path]], timeout_s: float = 120.0,
         for html, pdf in jobs:
             if binary is None:
                 if not printed:
-                    why = (f"{CHROMIUM_ENV} names no executable Chromium" if os.environ.get(CHROMIUM_ENV)
-                           else f"Chromium not found (install it with `make browser`, or set {CHROMIUM_ENV})")
-                    log.warning("PDF skipped: %s. The HTML report is at %s.", why, html)
+                    log.warning("PDF skipped: %s. The HTML report is at %s.", why_no_chromium(), html)
                 printed.append(None)
                 continue
             partial = pdf.with_name(f".{pdf.name}.partial")
