@@ -192,20 +192,23 @@ PHONE_ZERO_LOST = r"^6[1-9][0-9]{7}$"
 PASTED_SHARE = 0.2
 
 # --- BSN ----------------------------------------------------------------------------------------
-# Between the digits of a number typed by hand: those, or a plus, a bar, a middle dot or a tab,
-# up to three of them (111_222_333, 111..222..333, 111 - 222 - 333, 111+222+333: an outside attack).
+# What may stand between the digits of a number or the groups of an IBAN typed by hand: a space,
+# what an id may hold besides letters and digits (contract_sql.ID_PATTERN: - . _ : /), a plus, a
+# bar, a middle dot or a tab (111_222_333, 111 - 222 - 333, 111+222+333: an outside attack).
+HAND_TYPED_SEPARATORS = r" .\-_/:+|\u00b7\t"
+# Between the digits of a number: one of those (DIGIT_SEPARATORS: one to three, 111..222..333).
 # Not ; ~ = or #: lists and ranges in a cell (1614;2743, 10:15~20:15, REF=9065=4043) hold eight
 # digits that pass the 11-test one time in eleven, which refused one small clean file in ten (an
 # outside review, December 2026); and a date is blanked to ' # ', a wall between digits.
-DIGIT_JOINER = r"[ .\-_/:+|\u00b7\t]"
-# Between the groups of an IBAN typed by hand: those, or a semicolon, tilde, hash, equals sign or
-# comma (NL91|ABNA|..., DK50;0040;...); a token needs letters and mod-97, so lists do not read as one.
-IBAN_SEPARATOR = r"[ .\-_/:+|\u00b7\t;~#=,]"
+DIGIT_JOINER = rf"[{HAND_TYPED_SEPARATORS}]"
+# Between the groups of an IBAN: those, or a semicolon, tilde, hash, equals sign or comma
+# (NL91|ABNA|..., DK50;0040;...); a token needs letters and mod-97, so lists do not read as one.
+IBAN_SEPARATOR = rf"[{HAND_TYPED_SEPARATORS};~#=,]"
 # How every IBAN starts: country code and check digits, perhaps split ('NL9 1AB NA0 ...', 'NL:91:AB').
 IBAN_START = rf"[A-Za-z]{IBAN_SEPARATOR}*[A-Za-z]{IBAN_SEPARATOR}*[0-9]{IBAN_SEPARATOR}*[0-9]"
 DIGIT_SEPARATORS = rf"{DIGIT_JOINER}{{1,3}}"
-# The same, or a thousands comma (799,642,630): what a number written out may hold between digits.
-NUMBER_SEPARATOR = r"[ .,\-_/:+|\u00b7\t]"
+# Those, or a thousands comma (799,642,630): what a number written out may hold between digits.
+NUMBER_SEPARATOR = rf"[{HAND_TYPED_SEPARATORS},]"
 # Candidates: a number of 8-9 digits written whole or in groups (123 456 782, 1234.56.782,
 # 123-45-6782), and 9 digits at the start or end of a longer digit run (a BSN glued to a
 # sequence number: 12345678201). Each kind is judged on its own against chance.
