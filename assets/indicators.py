@@ -283,21 +283,19 @@ def witness_rows(auditor: SplitAuditor) -> pl.DataFrame:
     return pl.concat(frames).select(*columns) if frames else pl.DataFrame(schema=columns)
 
 
-def _witnesses_by_part(con: duckdb.DuckDBPyConnection, relation: str) -> dict[tuple[str, str], tuple[np.ndarray, ...]]:
-    """The points in `relation` (as witness_rows gives them) as SplitAuditor.audit takes them:
-    per part (gemeente, year), its points' rows."""
-    rows = con.sql(f"select part, point, cell, move from {relation}").pl()
-    return {tuple(part.split("/")): (group["point"].to_numpy(), group["cell"].to_numpy(), group["move"].to_numpy())
-            for (part,), group in rows.group_by("part")}
+def _witnesses_by_part(con: duckdb.DuckDBPyConnection, wanted: str) -> dict[tuple[str, str], tuple[np.ndarray, ...]]:
+    """The kept points of the parts in `wanted` (quality/pattern_cache.py: kept_points) as
+    SplitAuditor.audit takes them: per part (gemeente, year), its points' rows."""
+    return {tuple(part.split("/")): rows for part, rows in pattern_cache.kept_points(con, wanted).items()}
 
 
 def audit_indicator_cells(con: duckdb.DuckDBPyConnection, pattern: str, *, lp: bool = True,
                           catalogue: Catalogue | None = None, witnesses: str | None = None) -> AuditResult:
     """The attacker's audit (quality/disclosure_audit.py) of a suppression pattern over
     marts.indicator_values: `pattern` has indicator_id, area_code, period, suppressed. A count an
-    earlier release showed as it is now is visible to him (quality/releases.py). `witnesses`: a
-    relation of points to check first (as witness_rows gives them): a target they prove wide
-    needs no LP."""
+    earlier release showed as it is now is visible to him (quality/releases.py). `witnesses`: the
+    parts whose kept points to check first (quality/pattern_cache.py: kept_points): a target they
+    prove wide needs no LP."""
     catalogue = catalogue or load_catalogue()
     terms = _measures(catalogue)[0]
     cells = _measure_cells(con, pattern, terms)
@@ -332,8 +330,8 @@ def _suppress_and_audit(con: duckdb.DuckDBPyConnection, source: str, catalogue: 
     Both passes protect the area hierarchy (buurt → wijk → gemeente) and the time hierarchy
     (month → quarter → year) together, and repeat until the attacker's audit finds nothing.
     The cells of `start` (indicator_id, area_code, period: a corrected part's last pattern) are
-    hidden in the second pass from its first run on; the first audit checks the points of
-    `start_witnesses` (part, point, cell, move: those that proved it) first.
+    hidden in the second pass from its first run on; the first audit checks the points that
+    proved it first (`start_witnesses`: its part and fingerprint, pattern_cache.kept_points).
     """
     periods = [r[0] for r in con.execute(
         f"select distinct period from {source}").fetchall()]
@@ -525,7 +523,7 @@ def publish_indicator_values(con: duckdb.DuckDBPyConnection, progress: Callable[
     if todo:
         reports = _suppress_and_audit(con, "_cells_to_publish", catalogue, progress, "_last_pattern",
                                       "_last_witnesses" if restarted else None)
-        con.execute("drop view if exists _last_witnesses")
+        con.execute("drop table if exists _last_witnesses")
     else:
         reports = {"populations": SuppressionReport(), "indicators": SuppressionReport(),
                    "audit": AuditResult(parts=0)}
@@ -699,8 +697,9 @@ def derivable_cells_since_last_audit(con) -> tuple[list, int, int, AuditResult]:
     findings = result.findings
     if not findings:
         pattern_cache.record_audited(con)
-    for view in ("_pattern_to_audit", "_published_as_known", "_witnesses_to_check"):
+    for view in ("_pattern_to_audit", "_published_as_known"):
         con.execute(f"drop view if exists {view}")
+    con.execute("drop table if exists _witnesses_to_check")
     _forget_parts(con)
     return findings, len(todo), covered, result
 

@@ -49,6 +49,7 @@ from importlib import metadata
 from pathlib import Path
 
 import duckdb
+import numpy as np
 
 from engine.warehouse import scalar
 from quality.contract_sql import quote
@@ -275,25 +276,39 @@ def parts_not_audited(con: duckdb.DuckDBPyConnection, pattern: str) -> list[str]
 
 
 def _kept_points(con: duckdb.DuckDBPyConnection, into: str, fingerprints: str, parts: str) -> None:
-    """Temp view `into`: the kept points (part, point, cell, move) of the parts in table `parts`,
-    under the fingerprint `fingerprints` (part, fingerprint) gives each."""
+    """Temp table `into`: per part in table `parts`, the fingerprint (`fingerprints`: part,
+    fingerprint) under which its kept points are read (`kept_points`)."""
     _ensure_witnesses(con)
     con.execute(f"""
-        create or replace temp view {into} as
-        select w.part, w.point, w.cell, w.move from {WITNESSES} as w
-        inner join ({fingerprints}) as prints using (part, fingerprint)
-        where w.part in (select part from {parts})""")
+        create or replace temp table {into} as
+        select part, fingerprint from ({fingerprints})
+        where part in (select part from {parts})""")
+
+
+def kept_points(con: duckdb.DuckDBPyConnection, wanted: str) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per part in `wanted` (part, fingerprint: as _kept_points makes it) that has kept points
+    under that fingerprint, their point, cell and move columns. Read part by part, the part and
+    its fingerprint bound: joining every kept point on its 64-character fingerprint took 0.3-0.6 s
+    of the city's corrected month (its publication took 4 s), reading one part 0.01-0.03 s."""
+    _ensure_witnesses(con)
+    points = {}
+    for part, fingerprint in con.execute(f"select part, fingerprint from {wanted} order by part").fetchall():
+        rows = con.sql(f"select point, cell, move from {WITNESSES} where part = ? and fingerprint = ?",
+                       params=[part, fingerprint]).pl()
+        if rows.height:
+            points[part] = (rows["point"].to_numpy(), rows["cell"].to_numpy(), rows["move"].to_numpy())
+    return points
 
 
 def witnesses_of_parts_to_audit(con: duckdb.DuckDBPyConnection, into: str) -> None:
-    """Temp view `into`: the kept points of the parts in `_parts_to_audit` whose cells are those
-    they were made for (the same fingerprint)."""
+    """Temp table `into`, read by `kept_points`: the kept points of the parts in `_parts_to_audit`
+    whose cells are those they were made for (the same fingerprint)."""
     _kept_points(con, into, "select part, fingerprint from _part_fingerprints", "_parts_to_audit")
 
 
 def witnesses_of_restarted_parts(con: duckdb.DuckDBPyConnection, into: str) -> None:
-    """Temp view `into`: the kept points of the parts in `_restarted_parts` (restart_from_last),
-    made for their kept pattern (its fingerprint) under other counts. A point is kept as moves
+    """Temp table `into`, read by `kept_points`: the kept points of the parts in `_restarted_parts`
+    (restart_from_last), made for their kept pattern (its fingerprint) under other counts. A point is kept as moves
     from the true counts, so on the corrected counts it still keeps every equality (the
     correction's own change keeps them); where the correction took slack from an inequality or
     lowered a moved count, it takes a shorter step (Auditor.carried_over). The audit checks each
