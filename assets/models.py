@@ -1,7 +1,8 @@
 """Staging, core and marts: one asset per SQL file, thin on purpose.
 
 A staging model with a partition column is partitioned by delivery month: a run (or a backfill
-from the UI, one run per range) rebuilds just its months.
+from the UI, one run per range) rebuilds just its months. Any other model keeps its table when a
+build would make it again (engine/sqlmodels.py: up_to_date; "rebuilt" in its metadata says which).
 """
 
 import warnings
@@ -12,7 +13,7 @@ from assets.metadata import ROW_COUNT, table_metadata
 from assets.reference import WAREHOUSE_POOL
 from engine.partitions import delivery_months
 from engine.resources import WarehouseResource
-from engine.sqlmodels import SqlModel, build, build_months, discover
+from engine.sqlmodels import SqlModel, build, build_months, discover, up_to_date
 from sources.contracts import first_delivery_month
 
 
@@ -35,8 +36,12 @@ def _model_asset(model: SqlModel) -> dg.AssetsDefinition:
                 if len(months) > 1:  # one result for every month of the range: not a month's count
                     metadata["rows_in_months_built"] = metadata.pop(ROW_COUNT)
                 return dg.MaterializeResult(metadata={"months": len(months), **metadata})
-            build(con, model)
-            return dg.MaterializeResult(metadata=table_metadata(con, model.table))
+            # What a build would make again is kept (engine/sqlmodels.py: up_to_date), so a
+            # correction rebuilds only the models its change reaches.
+            rebuilt = not up_to_date(con, model)
+            if rebuilt:
+                build(con, model)
+            return dg.MaterializeResult(metadata={**table_metadata(con, model.table), "rebuilt": rebuilt})
 
     return _asset
 
