@@ -13,7 +13,7 @@ from assets.metadata import ROW_COUNT, table_metadata
 from assets.reference import WAREHOUSE_POOL
 from engine.partitions import delivery_months
 from engine.resources import WarehouseResource
-from engine.sqlmodels import SqlModel, build, build_months, discover, up_to_date
+from engine.sqlmodels import SqlModel, build_months, build_unless_up_to_date, discover
 from sources.contracts import first_delivery_month
 
 
@@ -38,9 +38,7 @@ def _model_asset(model: SqlModel) -> dg.AssetsDefinition:
                 return dg.MaterializeResult(metadata={"months": len(months), **metadata})
             # What a build would make again is kept (engine/sqlmodels.py: up_to_date), so a
             # correction rebuilds only the models its change reaches.
-            rebuilt = not up_to_date(con, model)
-            if rebuilt:
-                build(con, model)
+            rebuilt = build_unless_up_to_date(con, model)
             return dg.MaterializeResult(metadata={**table_metadata(con, model.table), "rebuilt": rebuilt})
 
     return _asset

@@ -14,7 +14,7 @@ from pipelines.definitions import build_definitions
 from pipelines import runner
 from pipelines.runner import run_pipeline
 from pipelines.sensors import INTAKE_JOB
-from engine.sqlmodels import content_stamp, discover
+from engine.sqlmodels import content_stamps, discover
 from engine.warehouse import open_warehouse
 from sources.contracts import load_registry
 from tests.conftest import CONTRACTS_HEADER, UNITS_HEADER, contract_rows, units_rows
@@ -205,8 +205,10 @@ def test_a_correction_keeps_the_models_it_does_not_reach_and_every_table_is_what
         for model in discover():
             if model.partition_column:
                 continue
-            made_now = content_stamp(con, f"({model.sql})")
-            assert content_stamp(con, f'{model.layer}."{model.name}"') == made_now, model.table
+            con.execute(f"create or replace table {model.layer}._made_now as {model.sql}")
+            held, made_now = content_stamps(con, [(model.layer, model.name), (model.layer, "_made_now")])
+            con.execute(f"drop table {model.layer}._made_now")
+            assert held == made_now, model.table
 
 
 def test_a_month_without_a_partition_is_refused(home, deliver):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from engine.sqlmodels import SqlModel, build, up_to_date
+from engine.sqlmodels import SqlModel, build, build_unless_up_to_date, up_to_date
 
 
 @pytest.fixture
@@ -37,6 +37,11 @@ def test_a_model_is_up_to_date_only_after_a_build_and_while_nothing_it_reads_cha
     assert up_to_date(con, model) and rows(con) == [("2025-01", 6), ("2025-02", 10)]
     con.execute("insert into staging.months values ('2025-02', 5)")
     assert not up_to_date(con, model), "a row twice is a change too"
+    assert build_unless_up_to_date(con, model) and rows(con)[-1] == ("2025-02", 10) and len(rows(con)) == 3
+    con.execute("delete from core.totals")   # would show, were the build not skipped
+    con.execute("insert into core.totals values ('x', 0)")
+    assert build_unless_up_to_date(con, model), "its table was altered: built again"
+    assert not build_unless_up_to_date(con, model) and len(rows(con)) == 3, "then kept"
 
 
 def test_its_sql_a_macro_or_its_own_table_changed_make_it_stale(warehouse):
