@@ -1,8 +1,7 @@
 """Staging, core and marts: one asset per SQL file, thin on purpose.
 
 A staging model with a partition column is partitioned by delivery month: a run (or a backfill
-from the UI, one run per range) rebuilds just its months. Any other model keeps its table when a
-build would make it again (engine/sqlmodels.py: up_to_date; "rebuilt" in its metadata says which).
+from the UI, one run per range) rebuilds just its months.
 """
 
 import warnings
@@ -13,7 +12,7 @@ from assets.metadata import ROW_COUNT, table_metadata
 from assets.reference import WAREHOUSE_POOL
 from engine.partitions import delivery_months
 from engine.resources import WarehouseResource
-from engine.sqlmodels import SqlModel, build_months, build_unless_up_to_date, discover
+from engine.sqlmodels import SqlModel, build, build_months, discover
 from sources.contracts import first_delivery_month
 
 
@@ -36,10 +35,8 @@ def _model_asset(model: SqlModel) -> dg.AssetsDefinition:
                 if len(months) > 1:  # one result for every month of the range: not a month's count
                     metadata["rows_in_months_built"] = metadata.pop(ROW_COUNT)
                 return dg.MaterializeResult(metadata={"months": len(months), **metadata})
-            # What a build would make again is kept (engine/sqlmodels.py: up_to_date), so a
-            # correction rebuilds only the models its change reaches.
-            rebuilt = build_unless_up_to_date(con, model)
-            return dg.MaterializeResult(metadata={**table_metadata(con, model.table), "rebuilt": rebuilt})
+            build(con, model)
+            return dg.MaterializeResult(metadata=table_metadata(con, model.table))
 
     return _asset
 

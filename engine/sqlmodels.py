@@ -5,11 +5,9 @@ model is adding a file.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import duckdb
 
@@ -26,13 +24,6 @@ _PARTITION_COLUMN = re.compile(r"^-- partition column: ([a-z_]+)", re.MULTILINE)
 BUILDS_DDL = """create table if not exists staging._partition_builds (
     model varchar, partition varchar, built_at timestamptz, primary key (model, partition))"""
 LOADING_DECISIONS = ("accepted", "accepted_with_warnings")
-# What each unpartitioned model's last build read and made, so that a build which would make the
-# same table is skipped (`up_to_date`): a corrected month of rent arrears rebuilt the calendar,
-# and after it every model that reads periods, though the calendar came out the same. `inputs`
-# digests the model's SQL, DuckDB's version, the warehouse's macros and the content of every table
-# it reads; `made` is the content of the table it made. Written in the build's transaction.
-MODEL_BUILDS_DDL = """create table if not exists staging._model_builds (
-    model varchar primary key, inputs varchar, made varchar)"""
 
 
 @dataclass(frozen=True)
@@ -85,84 +76,20 @@ def discover(sql_dir: Path = SQL_DIR) -> list[SqlModel]:
             for layer in MODEL_LAYERS for path in sorted((sql_dir / layer).glob("*.sql"))]
 
 
-def build(con: duckdb.DuckDBPyConnection, model: SqlModel, inputs: str | None = None) -> int:
-    """Rebuild the model's table in one transaction; returns its row count. `inputs`: the digest
-    of what it reads, when the caller has just taken it (build_unless_up_to_date)."""
-    con.execute(BUILDS_DDL if model.partition_column else MODEL_BUILDS_DDL)
+def build(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
+    """Rebuild the model's table in one transaction; returns its row count."""
+    if model.partition_column:
+        con.execute(BUILDS_DDL)
     con.execute("begin transaction")
     try:
-        if not model.partition_column:
-            inputs = inputs or _inputs(con, model)
         con.execute(f'create or replace table {model.layer}."{model.name}" as\n{model.sql}')
         if model.partition_column:
             _record_builds(con, model, _months_in_table(con, model))
-        else:
-            made, = content_stamps(con, [(model.layer, model.name)])
-            con.execute("insert or replace into staging._model_builds values (?, ?, ?)",
-                        [model.table, inputs, made])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     return scalar(con, f'select count(*) from {model.layer}."{model.name}"')
-
-
-def up_to_date(con: duckdb.DuckDBPyConnection, model: SqlModel) -> bool:
-    """Whether building this unpartitioned model again would make the table it holds: the table
-    is as its last build made it, and its SQL, DuckDB, the macros and every table it reads are as
-    that build found them. (A partitioned model is rebuilt by the months it is asked for.)"""
-    return not model.partition_column and _last_build_holds(con, model, _inputs(con, model))
-
-
-def build_unless_up_to_date(con: duckdb.DuckDBPyConnection, model: SqlModel) -> bool:
-    """Build the unpartitioned `model` unless it is up to date; returns whether it was built."""
-    inputs = _inputs(con, model)
-    if _last_build_holds(con, model, inputs):
-        return False
-    build(con, model, inputs)
-    return True
-
-
-def _last_build_holds(con: duckdb.DuckDBPyConnection, model: SqlModel, inputs: str | None) -> bool:
-    con.execute(MODEL_BUILDS_DDL)
-    last = con.execute("select inputs, made from staging._model_builds where model = ?", [model.table]).fetchall()
-    if inputs is None or not last or last[0][0] != inputs:
-        return False
-    made = content_stamps(con, [(model.layer, model.name)])   # None: dropped since
-    return made is not None and made[0] == last[0][1]
-
-
-def content_stamps(con: duckdb.DuckDBPyConnection, tables: Sequence[tuple[str, str]]) -> list[str] | None:
-    """Per table (layer, name), its content in a line: its columns and their types, its rows and
-    the sum of the rows' hashes, in any order. Two tables with the same line differ only by a
-    collision of 64-bit hashes. Two queries for all (740,000 rows: 12 ms); None when one is missing."""
-    if not tables:
-        return []
-    names = [f"{layer}.{name}" for layer, name in tables]
-    columns = dict(con.execute("""
-        select schema_name || '.' || table_name, list((column_name, data_type) order by column_index)
-        from duckdb_columns()
-        where database_name = current_database() and list_contains(?, schema_name || '.' || table_name)
-        group by all""", [names]).fetchall())
-    if len(columns) < len(set(names)):
-        return None
-    counted = dict((i, (rows, hashed)) for i, rows, hashed in con.execute(" union all ".join(
-        f'select {i}, count(*), sum(hash(t)::hugeint) from {layer}."{name}" as t'
-        for i, (layer, name) in enumerate(tables))).fetchall())
-    return [f"{columns[name]}|{counted[i][0]}|{counted[i][1]}" for i, name in enumerate(names)]
-
-
-def _inputs(con: duckdb.DuckDBPyConnection, model: SqlModel) -> str | None:
-    """The digest of what a build of `model` reads (MODEL_BUILDS_DDL); None when a table it reads
-    is missing (the build then says which)."""
-    macros = con.execute("select schema_name, function_name, macro_definition from duckdb_functions() "
-                         "where function_type like '%macro' and not internal order by all").fetchall()
-    stamps = content_stamps(con, model.depends_on)
-    if stamps is None:
-        return None
-    parts = [model.sql, duckdb.__version__, repr(macros)]
-    parts += [f"{layer}.{name}: {stamp}" for (layer, name), stamp in zip(model.depends_on, stamps)]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _months_in_table(con, model: SqlModel) -> list[str]:

@@ -14,7 +14,6 @@ from pipelines.definitions import build_definitions
 from pipelines import runner
 from pipelines.runner import run_pipeline
 from pipelines.sensors import INTAKE_JOB
-from engine.sqlmodels import content_stamps, discover
 from engine.warehouse import open_warehouse
 from sources.contracts import load_registry
 from tests.conftest import CONTRACTS_HEADER, UNITS_HEADER, contract_rows, units_rows
@@ -184,31 +183,6 @@ def test_each_of_two_corrections_in_a_row_rebuilds_everything_above_its_month(de
             arrears = con.execute("""select max(arrears_eur) from core.tenancy_periods
                                      where period_type = 'month' and period = '2025-05'""").fetchone()[0]
         assert float(arrears) == float(amount.replace(",", ".")), "the tenancies above carry the correction"
-
-
-def test_a_correction_keeps_the_models_it_does_not_reach_and_every_table_is_what_its_sql_makes(
-        delivered, deliver):
-    """A corrected month rebuilds the calendar, which comes out the same: the models that read
-    periods but not the arrears keep their tables (engine/sqlmodels.py: up_to_date). Re-derived:
-    after the correction every unpartitioned model's table holds what its SQL makes now."""
-    defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
-    assert run_pipeline(defs, instance, delivered).success
-    deliver_arrears(deliver, "2025-05", amount="250,00")
-    corrected = run_pipeline(defs, instance, delivered)
-    rebuilt = {"/".join(e.asset_key.path): e.materialization.metadata["rebuilt"].value
-               for r in corrected.results for e in r.get_asset_materialization_events()
-               if "rebuilt" in e.materialization.metadata}
-    assert corrected.success
-    assert rebuilt["core/calendar_months"] and rebuilt["core/tenancy_periods"], "what reads the arrears"
-    assert not rebuilt["core/calendar_periods"] and not rebuilt["core/unit_periods"], rebuilt
-    with open_warehouse(delivered.warehouse) as con:
-        for model in discover():
-            if model.partition_column:
-                continue
-            con.execute(f"create or replace table {model.layer}._made_now as {model.sql}")
-            held, made_now = content_stamps(con, [(model.layer, model.name), (model.layer, "_made_now")])
-            con.execute(f"drop table {model.layer}._made_now")
-            assert held == made_now, model.table
 
 
 def test_a_month_without_a_partition_is_refused(home, deliver):
