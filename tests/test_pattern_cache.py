@@ -436,3 +436,21 @@ def test_kept_points_of_another_layout_or_other_types_are_dropped_not_read():
     con.execute(f"insert into {pattern_cache.WITNESSES} values ('p', 'f', 1, 2, 3.0)")
     pattern_cache._ensure_witnesses(con)   # the right layout: its points stay
     assert con.execute(f"select count(*) from {pattern_cache.WITNESSES}").fetchone() == (1,)
+
+
+def test_kept_points_are_read_only_for_the_parts_asked_and_under_their_fingerprint():
+    """What a part's first audit or the check reads (pattern_cache.kept_points): the points kept
+    under the fingerprint asked for, not those of the part's earlier cells nor of other parts."""
+    import duckdb
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    pattern_cache._ensure_witnesses(con)
+    con.execute(f"""insert into {pattern_cache.WITNESSES} values
+        ('GM0599/2025', 'new', 0, 7, 1.0), ('GM0599/2025', 'new', 0, 8, -1.0), ('GM0599/2025', 'old', 0, 9, 2.0),
+        ('GM0599/2026', 'new', 1, 3, 4.0), ('GM0363/2025', 'other', 0, 5, 6.0)""")
+    con.execute("create table asked as select * from (values ('GM0599/2025', 'new'), ('GM0599/2026', 'gone'), "
+                "('GM0518/2025', 'new')) t(part, fingerprint)")
+    points = pattern_cache.kept_points(con, "asked")
+    assert list(points) == ["GM0599/2025"], "a part without points under its fingerprint has none"
+    point, cell, move = points["GM0599/2025"]
+    assert sorted(zip(point.tolist(), cell.tolist(), move.tolist())) == [(0, 7, 1.0), (0, 8, -1.0)]
