@@ -275,7 +275,7 @@ def parts_not_audited(con: duckdb.DuckDBPyConnection, pattern: str) -> list[str]
     return [row[0] for row in con.execute("select part from _parts_to_audit").fetchall()]
 
 
-def _kept_points(con: duckdb.DuckDBPyConnection, into: str, fingerprints: str, parts: str) -> None:
+def _points_to_read(con: duckdb.DuckDBPyConnection, into: str, fingerprints: str, parts: str) -> None:
     """Temp table `into`: per part in table `parts`, the fingerprint (`fingerprints`: part,
     fingerprint) under which its kept points are read (`kept_points`)."""
     _ensure_witnesses(con)
@@ -286,10 +286,10 @@ def _kept_points(con: duckdb.DuckDBPyConnection, into: str, fingerprints: str, p
 
 
 def kept_points(con: duckdb.DuckDBPyConnection, wanted: str) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Per part in `wanted` (part, fingerprint: as _kept_points makes it) that has kept points
+    """Per part in `wanted` (part, fingerprint: as _points_to_read makes it) that has kept points
     under that fingerprint, their point, cell and move columns. Read part by part, the part and
     its fingerprint bound: joining every kept point on its 64-character fingerprint took 0.3-0.6 s
-    of the city's corrected month (its publication took 4 s), reading one part 0.01-0.03 s."""
+    of the city's corrected month (its publication took 3-4 s), reading one part 0.01-0.03 s."""
     _ensure_witnesses(con)
     points = {}
     for part, fingerprint in con.execute(f"select part, fingerprint from {wanted} order by part").fetchall():
@@ -303,18 +303,19 @@ def kept_points(con: duckdb.DuckDBPyConnection, wanted: str) -> dict[str, tuple[
 def witnesses_of_parts_to_audit(con: duckdb.DuckDBPyConnection, into: str) -> None:
     """Temp table `into`, read by `kept_points`: the kept points of the parts in `_parts_to_audit`
     whose cells are those they were made for (the same fingerprint)."""
-    _kept_points(con, into, "select part, fingerprint from _part_fingerprints", "_parts_to_audit")
+    _points_to_read(con, into, "select part, fingerprint from _part_fingerprints", "_parts_to_audit")
 
 
 def witnesses_of_restarted_parts(con: duckdb.DuckDBPyConnection, into: str) -> None:
-    """Temp table `into`, read by `kept_points`: the kept points of the parts in `_restarted_parts`
-    (restart_from_last), made for their kept pattern (its fingerprint) under other counts. A point is kept as moves
-    from the true counts, so on the corrected counts it still keeps every equality (the
-    correction's own change keeps them); where the correction took slack from an inequality or
-    lowered a moved count, it takes a shorter step (Auditor.carried_over). The audit checks each
-    against the present counts and the pattern (Auditor._proven_by) and takes only those that
-    pass, so a restarted part needs LPs only where the correction reaches."""
-    _kept_points(con, into, f"select part, fingerprint from ({KEPT_PATTERNS})", "_restarted_parts")
+    """Temp table `into`, read by `kept_points`: the kept points of the parts in
+    `_restarted_parts` (restart_from_last), made for their kept pattern (its fingerprint) under
+    other counts. A point is kept as moves from the true counts, so on the corrected counts it
+    still keeps every equality (the correction's own change keeps them); where the correction
+    took slack from an inequality or lowered a moved count, it takes a shorter step
+    (Auditor.carried_over). The audit checks each against the present counts and the pattern
+    (Auditor._proven_by) and takes only those that pass, so a restarted part needs LPs only
+    where the correction reaches."""
+    _points_to_read(con, into, f"select part, fingerprint from ({KEPT_PATTERNS})", "_restarted_parts")
 
 
 TEMP_TABLES = ("_area_gemeente", "_cell_part", "_gemeente_areas", "_part_fingerprints", "_reused_parts",
