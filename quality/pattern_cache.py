@@ -277,8 +277,7 @@ def parts_not_audited(con: duckdb.DuckDBPyConnection, pattern: str) -> list[str]
 
 def _points_to_read(con: duckdb.DuckDBPyConnection, into: str, fingerprints: str, parts: str) -> None:
     """Temp table `into`: per part in table `parts`, the fingerprint (`fingerprints`: part,
-    fingerprint) under which its kept points are read (`kept_points`)."""
-    _ensure_witnesses(con)
+    fingerprint) under which its kept points are read (`kept_points`, which guards their table)."""
     con.execute(f"""
         create or replace temp table {into} as
         select part, fingerprint from ({fingerprints})
