@@ -43,6 +43,7 @@ month costs its own gemeente-year there too. Same inputs, same audit: the record
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable
 from importlib import metadata
@@ -216,7 +217,10 @@ def _ensure_witnesses(con: duckdb.DuckDBPyConnection) -> None:
     (DuckDB finds it by WITNESSES all the same, and `create table if not exists` would keep it).
     Its points are only ever a shortcut for the check, which proves by LP whatever they do not;
     read as they were, a value as text, a cell too large for an integer or a view that fails
-    when read made the check error instead of proving (two outside attacks, December 2026)."""
+    when read made the check error instead of proving (two outside attacks, December 2026). Nor
+    is a collation, default, generated column or constraint kept, which information_schema does
+    not show: under `collate nocase` a part's points took in another part's (a third attack), so
+    the table's own DDL must be the one WITNESSES_DDL makes."""
     schema, name = WITNESSES.split(".")
     for found_schema, found, kind in con.execute(
             "select table_schema, table_name, table_type from information_schema.tables "
@@ -224,9 +228,22 @@ def _ensure_witnesses(con: duckdb.DuckDBPyConnection) -> None:
         columns = con.execute(
             "select column_name, data_type from information_schema.columns "
             "where table_schema = ? and table_name = ? order by ordinal_position", [found_schema, found]).fetchall()
-        if (found_schema, found, kind) != (schema, name, "BASE TABLE") or columns != WITNESS_COLUMNS:
+        ddl = con.execute("select sql from duckdb_tables() where database_name = current_database() "
+                          "and schema_name = ? and table_name = ?", [found_schema, found]).fetchall()
+        if ((found_schema, found, kind) != (schema, name, "BASE TABLE") or columns != WITNESS_COLUMNS
+                or ddl != [(_witnesses_ddl_as_kept(),)]):
             con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {quote(found_schema)}.{quote(found)}")
     con.execute(WITNESSES_DDL)
+
+
+@functools.cache
+def _witnesses_ddl_as_kept() -> str:
+    """The DDL DuckDB keeps for a table WITNESSES_DDL made (duckdb_tables().sql), from a scratch
+    database: the text depends on DuckDB's version, not on this module."""
+    with duckdb.connect() as scratch:
+        scratch.execute(f"create schema {WITNESSES.split('.')[0]}")
+        scratch.execute(WITNESSES_DDL)
+        return scratch.execute("select sql from duckdb_tables()").fetchall()[0][0]
 
 
 def store(con: duckdb.DuckDBPyConnection, pattern: str, witnesses: str) -> None:

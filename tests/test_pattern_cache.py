@@ -454,3 +454,27 @@ def test_kept_points_are_read_only_for_the_parts_asked_and_under_their_fingerpri
     assert list(points) == ["GM0599/2025"], "a part without points under its fingerprint has none"
     point, cell, move = points["GM0599/2025"]
     assert sorted(zip(point.tolist(), cell.tolist(), move.tolist())) == [(0, 7, 1.0), (0, 8, -1.0)]
+
+
+def test_a_witness_table_with_a_collation_default_generated_column_or_constraint_is_replaced():
+    """information_schema shows these columns as the right names and types; under `collate
+    nocase` a part's kept points took in those of another part and fingerprint (an outside attack,
+    December 2026). Each is replaced by the table WITNESSES_DDL makes, its rows dropped."""
+    import duckdb
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    plain = "part varchar, fingerprint varchar, point integer, cell integer, move double"
+    for ddl in (plain.replace("part varchar", "part varchar collate nocase"),
+                plain.replace("fingerprint varchar", "fingerprint varchar collate nocase.noaccent"),
+                plain.replace("move double", "move double default 1.0"),
+                plain.replace("move double", "move double generated always as (1.0)"),
+                plain + ", check (cell >= 0)"):
+        con.execute(f"drop table if exists {pattern_cache.WITNESSES}")
+        con.execute(f"create table {pattern_cache.WITNESSES} ({ddl})")
+        con.execute(f"insert into {pattern_cache.WITNESSES} (part, fingerprint, point, cell) values ('p', 'f', 1, 2)")
+        pattern_cache._ensure_witnesses(con)
+        assert con.execute(f"select count(*) from {pattern_cache.WITNESSES}").fetchone() == (0,), ddl
+        con.execute(f"insert into {pattern_cache.WITNESSES} values ('GM1/2024', 'abc', 0, 1, 1.0), "
+                    "('gm1/2024', 'ABC', 0, 2, 1.0)")
+        con.execute("create or replace table asked as select 'GM1/2024' as part, 'abc' as fingerprint")
+        assert pattern_cache.kept_points(con, "asked")["GM1/2024"][1].tolist() == [1], ddl
