@@ -926,6 +926,23 @@ def test_gates_never_change_a_finding(monkeypatch):
         "birth_date", "free_text"}
 
 
+def test_gates_of_columns_judged_together_are_each_columns_own():
+    """_open_gates judges every column's values in one frame, grouped by column: what opens a gate
+    in one column never opens it in another, a column without values opens none, and each column
+    gets what it gets alone."""
+    import quality.privacy as privacy
+
+    columns = {f"kolom{i}": pl.Series([value]) for i, value in enumerate(GATE_CORPUS)}
+    columns["leeg"] = pl.Series([], dtype=pl.String)
+    columns["gemengd"] = pl.Series(GATE_CORPUS)
+    together = privacy._open_gates(columns)
+    assert together == {name: privacy._open_gates({name: values})[name] for name, values in columns.items()}
+    assert together["leeg"] == set()
+    assert together["gemengd"] == set().union(*(together[f"kolom{i}"] for i in range(len(GATE_CORPUS))))
+    assert len({frozenset(gates) for gates in together.values()}) > 5   # the columns do differ
+    assert privacy._open_gates({}) == {}
+
+
 def test_upper_casing_keeps_the_iban_and_plate_gates_sound():
     """The IBAN gate counts a value's UTF-8 bytes for the letters and digits its upper case holds,
     and the plate gate its characters for those of its upper case: sound only while no character
