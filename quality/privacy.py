@@ -895,23 +895,32 @@ def _pattern_findings(frame: pl.DataFrame, columns: list[str],
     """Each rule on the distinct values of each column (a category column has few), normalised
     by the rule; the findings count the rows holding a hit. `gates`: the rules that may hit."""
     findings = []
+    # Per column, its values with joining characters (`joined`) and those read with them as spaces
+    # (`spaced`); then the gates of every column's spaced values in one call (a column of
+    # amounts, 12.50, has them all).
+    joined_of, spaced_of = {}, {}
+    for column in columns:
+        distinct = distinct_values[column]
+        joined = distinct.filter(distinct.str.contains(JOINED))
+        if joined.len() == 0:
+            continue
+        # a date is blanked before its joins become spaces, as it is for the phone rule
+        # (TR_02_03_2025_29 spaced read as 020-3202529); not in a hex code of the column's form
+        # (TRJ_<uuid>), whose digits read as a date by chance and whose form the rules spare
+        codes = _hex_codes_of(distinct)
+        joined_of[column] = joined
+        spaced_of[column] = pl.select(pl.when(joined.is_in(codes.implode())).then(joined)
+                                      .otherwise(joined.str.replace_all(DATE_OR_TIME, " # "))
+                                      .str.replace_all(JOINED, " ")).to_series()
+    spaced_gates = _open_gates(spaced_of, VALUE_RULES)
     for column in columns:
         distinct = distinct_values[column]
         if distinct.len() == 0:
             continue
-        joined = distinct.filter(distinct.str.contains(JOINED))
-        # a date is blanked before its joins become spaces, as it is for the phone rule
-        # (TR_02_03_2025_29 spaced read as 020-3202529); not in a hex code of the column's form
-        # (TRJ_<uuid>), whose digits read as a date by chance and whose form the rules spare
-        codes = _hex_codes_of(distinct) if joined.len() else distinct.clear()
-        spaced = pl.select(pl.when(joined.is_in(codes.implode())).then(joined)
-                           .otherwise(joined.str.replace_all(DATE_OR_TIME, " # "))
-                           .str.replace_all(JOINED, " ")).to_series()
-        # the gates on the spaced values, all in one call (a column of amounts, 12.50, has them all)
-        spaced_gates = _open_gates({column: spaced}, VALUE_RULES)[column] if joined.len() else set()
+        joined, spaced = joined_of.get(column), spaced_of.get(column)
         for rule, hits_of in VALUE_RULES.items():
             hits = hits_of(distinct) if rule in gates[column] else distinct.clear()
-            if rule in spaced_gates:
+            if rule in spaced_gates.get(column, ()):
                 hits = pl.concat([hits, _joined_hits(rule, joined, spaced, hits, distinct.len())])
             if hits.len():
                 count = int(frame[column].is_in(hits.implode()).sum())
