@@ -225,13 +225,9 @@ def _ensure_witnesses(con: duckdb.DuckDBPyConnection) -> None:
     for found_schema, found, kind in con.execute(
             "select table_schema, table_name, table_type from information_schema.tables "
             "where lower(table_schema) = ? and lower(table_name) = ?", [schema, name]).fetchall():
-        columns = con.execute(
-            "select column_name, data_type from information_schema.columns "
-            "where table_schema = ? and table_name = ? order by ordinal_position", [found_schema, found]).fetchall()
         ddl = con.execute("select sql from duckdb_tables() where database_name = current_database() "
                           "and schema_name = ? and table_name = ?", [found_schema, found]).fetchall()
-        if ((found_schema, found, kind) != (schema, name, "BASE TABLE") or columns != WITNESS_COLUMNS
-                or ddl != [(_witnesses_ddl_as_kept(),)]):
+        if (found_schema, found, kind) != (schema, name, "BASE TABLE") or ddl != [(_witnesses_ddl_as_kept(),)]:
             con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {quote(found_schema)}.{quote(found)}")
     con.execute(WITNESSES_DDL)
 

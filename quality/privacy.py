@@ -469,7 +469,7 @@ def _open_gates(distinct: Mapping[str, pl.Series], rules: Collection[str] = GATE
     columns = list(distinct)
     lengths = [series.len() for series in distinct.values()]
     values = pl.DataFrame({
-        "value": pl.concat([series.rename("value").cast(pl.String) for series in distinct.values()]),
+        "value": pl.concat([series.rename("value") for series in distinct.values()]),
         "column": np.repeat(np.arange(len(columns), dtype=np.uint32), lengths)})
     value = pl.col("value")
     for row in values.lazy().group_by("column").agg(
