@@ -84,9 +84,17 @@ def test_a_run_killed_after_the_intake_is_caught_up_by_the_next(delivered):
 def tick_and_run(defs, instance, cursor):
     """One automation tick, as the daemon's sensor does it, then its runs: returns what the tick
     requested as {(key, partition)} and the new cursor."""
-    graph = defs.resolve_asset_graph()
     tick = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=cursor)
-    requested = {(key, p) for key in graph.get_all_asset_keys() for p in tick.get_requested_partitions(key)}
+    requested = requested_by(tick, defs.resolve_asset_graph())
+    run_requested(defs, instance, requested)
+    return requested, tick.cursor
+
+
+def requested_by(tick, graph) -> set:
+    return {(key, p) for key in graph.get_all_asset_keys() for p in tick.get_requested_partitions(key)}
+
+
+def run_requested(defs, instance, requested: set) -> None:
     every_asset = defs.resolve_implicit_global_asset_job_def()
     for key, partition in sorted((k, p) for k, p in requested if p is not None):
         assert every_asset.execute_in_process(instance=instance, partition_key=partition,
@@ -94,7 +102,6 @@ def tick_and_run(defs, instance, cursor):
     unpartitioned = [key for key, p in requested if p is None]
     if unpartitioned:
         assert every_asset.execute_in_process(instance=instance, asset_selection=unpartitioned).success
-    return requested, tick.cursor
 
 
 def latest_storage_id(instance, key, partition=None) -> int:
@@ -397,10 +404,10 @@ def test_a_tick_runs_with_the_cyclic_collector_paused_and_leaves_it_on(monkeypat
     import gc
     seen = []
 
-    def failing_tick(**kwargs):
+    def failing_tick(*args, **kwargs):
         seen.append(gc.isenabled())
         raise RuntimeError("the instance went away")
-    monkeypatch.setattr(dg, "evaluate_automation_conditions", failing_tick)
+    monkeypatch.setattr(runner, "_tick", failing_tick)
     assert gc.isenabled()
     with pytest.raises(RuntimeError, match="went away"):
         runner._evaluate(dg.Definitions(), dg.DagsterInstance.ephemeral(), None)
@@ -412,3 +419,35 @@ def test_a_tick_runs_with_the_cyclic_collector_paused_and_leaves_it_on(monkeypat
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_the_runners_tick_is_dagsters_evaluation_without_the_cursors_round_trip(delivered, deliver):
+    """The CLI's tick (runner._tick, Dagster's evaluator called without the test helper's round
+    trip of the cursor through its serialized form) requests what `dg.evaluate_automation_conditions`
+    requests, tick by tick through a correction, and leaves the same cursor; the cursor it was
+    given can still be written (Dagster caches a lookup on the cursor it reads)."""
+    import re
+    from dagster._serdes import serialize_value
+
+    def untimed(cursor) -> str:  # the two evaluations ran at different times
+        return re.sub(r"\b1[6-9][0-9]{8}\.[0-9]+", "T", serialize_value(cursor))  # epoch seconds
+
+    defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
+    graph = defs.resolve_asset_graph()
+    assert run_pipeline(defs, instance, delivered).success
+    cursor = runner._load_cursor(instance)
+    deliver_arrears(deliver, "2025-05", amount="250,00")
+    assert defs.resolve_job_def(INTAKE_JOB).execute_in_process(instance=instance).success
+    asked = []
+    for _ in range(3):
+        theirs = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=cursor)
+        ours = runner._evaluate(defs, instance, cursor)
+        serialize_value(cursor)
+        assert requested_by(ours, graph) == requested_by(theirs, graph)
+        assert [(r.key, r.true_subset.size) for r in ours.results] == [
+            (r.key, r.true_subset.size) for r in theirs.results]
+        assert untimed(ours.cursor) == untimed(theirs.cursor)
+        asked.append(requested_by(ours, graph))
+        run_requested(defs, instance, asked[-1])
+        cursor = ours.cursor
+    assert (ARREARS, "2025-05") in asked[0] and not asked[-1], "a correction's tick, then a settled one"
