@@ -8,8 +8,8 @@ that is decided by the same automation conditions the daemon evaluates (pipeline
 the CLI and the daemon share one notion of what is stale, and a CLI run leaves the daemon nothing
 to redo (Dagster's conditions compare update times, so an asset built after its inputs is done).
 Only after the last tick does the CLI look at build times itself: what is above a month but was
-last built by a run that started before that month's last build is built then (a change a killed
-run made the conditions lose, see _behind_a_month_below), which the conditions would have asked for.
+last built by a run that started before that month's last build is built then (a change the
+conditions lost, see _behind_a_month_below), which the conditions would have asked for.
 
 Tests and benchmarks build tables the same way (`materialize_tables`): a selection of the same
 definitions, so there is one graph, walked by Dagster only.
@@ -154,7 +154,9 @@ def note_automation_state(defs: dg.Definitions, instance: dg.DagsterInstance) ->
 def _automation_ticks(defs: dg.Definitions, instance: dg.DagsterInstance, run: PipelineRun, options: dict,
                       tags: dict) -> None:
     """Evaluate the automation conditions and run what they request, until a tick requests
-    nothing. The cursor is saved only after its runs finished, so a killed run is evaluated again."""
+    nothing. The cursor is saved at that tick only: a run killed before it is evaluated again from
+    where the last finished run left it, and builds once more what it had built. (Writing the
+    1.7 MB cursor took 0.15 s a tick in the city, one tick in two of a corrected month.)"""
     graph = defs.resolve_asset_graph()
     every_asset = defs.resolve_implicit_global_asset_job_def()
     cursor = _load_cursor(instance)
@@ -183,8 +185,8 @@ def _automation_ticks(defs: dg.Definitions, instance: dg.DagsterInstance, run: P
                            .execute_in_process(tags=tags, **options)):
                 return
         cursor = tick.cursor
-        _save_cursor(instance, cursor)
         if not (by_month or whole or checks):
+            _save_cursor(instance, cursor)
             # The run ends on a tick that requests nothing, as the daemon's next tick would be. A
             # tick that requested something must be followed by one that sees those requests:
             # a change below is forgotten when the same evaluation also sees the asset's last
@@ -193,8 +195,9 @@ def _automation_ticks(defs: dg.Definitions, instance: dg.DagsterInstance, run: P
             behind = _behind_a_month_below(graph, instance)
             if not behind:
                 return
-            # A run killed between its build and that tick did leave such a request: what is
-            # above a month built after it is then built here, and the next tick sees it.
+            # Should a saved cursor hold such a request all the same (the CLI saved every tick's
+            # cursor before, and a run killed before its closing tick left one), what is above a
+            # month built after it is built here, and the next tick sees it.
             checks = {key for key in graph.asset_check_keys if key.asset_key in behind}
             if not run.add(every_asset.get_subset(asset_selection=behind, asset_check_selection=checks)
                            .execute_in_process(tags=tags, **options)):

@@ -354,8 +354,8 @@ def test_a_correction_taken_in_just_after_its_months_last_build_rebuilds_the_mon
 
 def test_a_run_killed_before_its_closing_tick_leaves_the_next_correction_built(delivered, deliver, monkeypatch):
     """A `wijkwijzer run` killed after it built what is above a corrected month but before the
-    tick that would have seen those builds (its cursor then holds that tick's requests): the next
-    run's correction must still be built through to everything above its month."""
+    tick that would have seen those builds: the next run's correction must still be built through
+    to everything above its month (the cursor saved is the last finished run's)."""
     defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
     assert run_pipeline(defs, instance, delivered).success
     deliver_arrears(deliver, "2025-05", amount="250,00")
@@ -375,6 +375,24 @@ def test_a_run_killed_before_its_closing_tick_leaves_the_next_correction_built(d
     assert run_pipeline(defs, instance, delivered).success
     graph = defs.resolve_asset_graph()
     stale = built_before_the_month(instance, graph, "2025-05")
+    assert not stale, f"built before the second correction's month, and not after it: {stale}"
+
+
+def test_a_request_the_saved_cursor_holds_unseen_is_built_after_all(delivered, deliver):
+    """A saved cursor that holds a tick's requests but no tick that saw their builds (what a run
+    killed before its closing tick left while the CLI saved every tick's cursor; now only the
+    closing tick's is saved): the next run's correction is still built through to everything
+    above its month, by _behind_a_month_below, as Dagster's conditions then see nothing new."""
+    defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
+    assert run_pipeline(defs, instance, delivered).success
+    deliver_arrears(deliver, "2025-05", amount="250,00")
+    assert run_pipeline(defs, instance, delivered, stages=("intake", "staging")).success
+    tick = runner._evaluate(defs, instance, runner._load_cursor(instance))
+    run_requested(defs, instance, requested_by(tick, defs.resolve_asset_graph()))
+    runner._save_cursor(instance, tick.cursor)   # ... and killed before the next tick
+    deliver_arrears(deliver, "2025-05", amount="260,00")
+    assert run_pipeline(defs, instance, delivered).success
+    stale = built_before_the_month(instance, defs.resolve_asset_graph(), "2025-05")
     assert not stale, f"built before the second correction's month, and not after it: {stale}"
 
 
