@@ -417,8 +417,9 @@ def _ascii_digits(values: pl.Expr) -> pl.Expr:
 
 def _folded(frame: pl.DataFrame) -> pl.DataFrame:
     """Unicode tricks undone before any rule looks: full-width digits and letters folded (NFKC),
-    zero-width characters and soft hyphens removed, no-break spaces made spaces. Only columns
-    holding non-ASCII text pay for it."""
+    accents and dots taken off letters (ṄL91 ABNA..., 5-ŻD-123 read as an IBAN and a plate, as a
+    reader reads them), zero-width characters and soft hyphens removed, no-break spaces made
+    spaces. Only columns holding non-ASCII text pay for it."""
     # A non-ASCII character takes more than one byte: comparing lengths finds those columns
     # without a regex over every byte (all columns in one call).
     if frame.width == 0:
@@ -428,7 +429,9 @@ def _folded(frame: pl.DataFrame) -> pl.DataFrame:
     for column, has_non_ascii in zip(frame.columns, non_ascii):
         values = pl.col(column)
         if has_non_ascii:
-            values = (_ascii_digits(values.str.normalize("NFKC")).str.replace_all(INVISIBLE, "")
+            # decomposed first, so a letter's accents are marks of their own (\p{Mn}) to drop
+            values = (_ascii_digits(values.str.normalize("NFKD").str.replace_all(r"\p{Mn}", "")
+                                    .str.normalize("NFKC")).str.replace_all(INVISIBLE, "")
                       .str.replace_all(r"[\u00a0\u2007\u202f]", " ")
                       .str.replace_all(r"[\u2010-\u2015\u2212]", "-"))   # typographic dashes
         folded.append(values)

@@ -619,6 +619,9 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         ("bsn", "111_222_333"), ("bsn", "111/222/333"), ("bsn", "111:222:333"), ("bsn", "111..222..333"),
         ("bsn", "2024/111.222.333"), ("bsn", "111-222-333/2024"), ("bsn", "12:111.222.333"), ("bsn", "111,222,333"),
         ("kenteken", "GB-123-X"), ("kenteken", "12-KLM-3"), ("kenteken", "5 ZD 123"),
+        # accents and dots on capitals, as a reader reads past them (outside review, December 2026)
+        ("iban", "\u1e44L91ABNA0417164300"), ("iban", "\u0130E29 AIBK 9311 5212 3456 78"),
+        ("iban", "NL91 A\u0301BNA 0417 1643 00"), ("kenteken", "12-\u1e30LM-3"), ("kenteken", "5-\u017bD-123"),
         ("postcode_huisnummer", "3024AB12"), ("postcode_huisnummer", "3024-ab-12"),
         ("postcode_huisnummer", "VHE-3072_AP_101"),
         ("name", "dhr. Jansen"), ("name", "mevr. de Vries"), ("name", "J.P. de Vries"),
@@ -983,6 +986,13 @@ def test_a_whole_date_holds_no_bsn_candidate():
 ])
 def test_ranges_and_lists_in_a_cell_are_not_personal(value):
     assert scan(one_column("kenmerk", [value])) == [], value
+
+
+def test_accented_words_stay_words():
+    """Taking the accents off letters (so an accented IBAN or plate is read) makes no finding of
+    ordinary Dutch and place names."""
+    words = ["café", "één keer", "Curaçao", "coöperatie", "Ñandú", "İzmir", "Łódź", "naïef", "crème brûlée"]
+    assert scan(one_column("kenmerk", words)) == []
 
 
 def test_a_blanked_date_stays_a_wall_between_digits():
