@@ -49,7 +49,10 @@ NOT_HASHED = (r"^[0-9]*(?:[a-f][0-9]*){0,2}$|" + "|".join(f"{c}{{12}}" for c in 
 # Values are normalised before they are judged (see `_normalised_*`): separators, case, an
 # obfuscated "(at)" or " dot ", Excel's 1.23456782E8. The patterns below run on those forms.
 B = r"(?-u:\b)"
-EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+# Letters of any script, not ASCII only: pawel.michał@wp.pl, m.yazıcı@hotmail.com (ı and ł have no
+# accent to take off) and domains such as yıldız.com.tr are addresses all the same (an outside
+# attack, December 2026).
+EMAIL = r"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}"
 # E-mail obfuscations people type to fool harvesters: (at) [at] {at} <at> " at " -at-
 # apenstaartje (and (a), see AT_LETTER), and a dot as (dot), " dot ", -punt-, %2E or " . "
 # (spaces around the @ and the dots: 'j.jansen @ example . nl').
@@ -429,11 +432,13 @@ def _folded(frame: pl.DataFrame) -> pl.DataFrame:
     for column, has_non_ascii in zip(frame.columns, non_ascii):
         values = pl.col(column)
         if has_non_ascii:
-            # decomposed first, so a letter's accents are marks of their own (\p{Mn}) to drop
-            values = (_ascii_digits(values.str.normalize("NFKD").str.replace_all(r"\p{Mn}", "")
+            # decomposed first, so a letter's accents are marks of their own (\p{Mn}) to drop, as
+            # are enclosing marks (\p{Me}: U+20E3 makes a digit a keycap)
+            values = (_ascii_digits(values.str.normalize("NFKD").str.replace_all(r"[\p{Mn}\p{Me}]", "")
                                     .str.normalize("NFKC")).str.replace_all(INVISIBLE, "")
                       .str.replace_all(r"[\u00a0\u2007\u202f]", " ")
-                      .str.replace_all(r"[\u2010-\u2015\u2212]", "-"))   # typographic dashes
+                      # typographic dashes, and middle dots and bullets between groups as dashes
+                      .str.replace_all(r"[\u2010-\u2015\u2212\u00b7\u2022\u2219]", "-"))
         folded.append(values)
     return frame.select(folded)
 

@@ -622,6 +622,11 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         # accents and dots on capitals, as a reader reads past them (outside review, December 2026)
         ("iban", "\u1e44L91ABNA0417164300"), ("iban", "\u0130E29 AIBK 9311 5212 3456 78"),
         ("iban", "NL91 A\u0301BNA 0417 1643 00"), ("kenteken", "12-\u1e30LM-3"), ("kenteken", "5-\u017bD-123"),
+        # letters of other alphabets in an address; middle dots, bullets and keycaps between digits
+        ("email", "pawe\u0142@wp.pl"), ("email", "m.yaz\u0131c\u0131@hotmail.com"), ("email", "j.strau\u00df@web.de"),
+        ("email", "ayse@y\u0131ld\u0131z.com.tr"), ("phone", "06\u00b712345678"), ("kenteken", "12\u00b7KLM\u00b73"),
+        ("postcode_huisnummer", "3024AB\u00b712"), ("bsn", "111\u2022222\u2022333"),
+        ("bsn", "".join(digit + "\ufe0f\u20e3" for digit in "123456782")),
         ("postcode_huisnummer", "3024AB12"), ("postcode_huisnummer", "3024-ab-12"),
         ("postcode_huisnummer", "VHE-3072_AP_101"),
         ("name", "dhr. Jansen"), ("name", "mevr. de Vries"), ("name", "J.P. de Vries"),
@@ -989,9 +994,10 @@ def test_ranges_and_lists_in_a_cell_are_not_personal(value):
 
 
 def test_accented_words_stay_words():
-    """Taking the accents off letters (so an accented IBAN or plate is read) makes no finding of
-    ordinary Dutch and place names."""
-    words = ["café", "één keer", "Curaçao", "coöperatie", "Ñandú", "İzmir", "Łódź", "naïef", "crème brûlée"]
+    """Taking the accents off letters (so an accented IBAN or plate is read), and middle dots read
+    as dashes, make no finding of ordinary Dutch and place names."""
+    words = ["café", "één keer", "Curaçao", "coöperatie", "Ñandú", "İzmir", "Łódź", "naïef", "crème brûlée",
+             "wk 12 · wk 14", "Noord · Zuid", "team@zuid", "Ayşe & Çiğdem"]
     assert scan(one_column("kenmerk", words)) == []
 
 
