@@ -627,6 +627,11 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         ("email", "ayse@y\u0131ld\u0131z.com.tr"), ("phone", "06\u00b712345678"), ("kenteken", "12\u00b7KLM\u00b73"),
         ("postcode_huisnummer", "3024AB\u00b712"), ("bsn", "111\u2022222\u2022333"),
         ("bsn", "".join(digit + "\ufe0f\u20e3" for digit in "123456782")),
+        # Greek and Cyrillic look-alikes of Latin capitals, and letters with a stroke
+        ("iban", "\u039dL91ABNA0417164300"), ("iban", "NL91\u0410\u0412NA0417164300"),
+        ("iban", "\u0406E29AI\u0412K93115212345678"), ("iban", "N\u014191ABNA0417164300"),
+        ("kenteken", "12-\u039aL\u039c-3"), ("kenteken", "12-\u041aL\u041c-3"), ("kenteken", "5-\u01b5D-123"),
+        ("postcode_huisnummer", "3024\u0391\u0392 12"), ("postcode_huisnummer", "3024\u0410\u0412 12"),
         ("postcode_huisnummer", "3024AB12"), ("postcode_huisnummer", "3024-ab-12"),
         ("postcode_huisnummer", "VHE-3072_AP_101"),
         ("name", "dhr. Jansen"), ("name", "mevr. de Vries"), ("name", "J.P. de Vries"),
@@ -994,10 +999,12 @@ def test_ranges_and_lists_in_a_cell_are_not_personal(value):
 
 
 def test_accented_words_stay_words():
-    """Taking the accents off letters (so an accented IBAN or plate is read), and middle dots read
-    as dashes, make no finding of ordinary Dutch and place names."""
+    """Taking the accents off letters (so an accented IBAN or plate is read), Greek and Cyrillic
+    look-alikes read as Latin letters, and middle dots read as dashes make no finding of ordinary
+    Dutch, Turkish, Polish, Greek or Russian words and place names."""
     words = ["café", "één keer", "Curaçao", "coöperatie", "Ñandú", "İzmir", "Łódź", "naïef", "crème brûlée",
-             "wk 12 · wk 14", "Noord · Zuid", "team@zuid", "Ayşe & Çiğdem"]
+             "wk 12 · wk 14", "Noord · Zuid", "team@zuid", "Ayşe & Çiğdem",
+             "Москва", "Αθήνα", "Øresund", "Yıldız", "ООО Ромашка", "ΚΤΕΛ 12"]
     assert scan(one_column("kenmerk", words)) == []
 
 
