@@ -173,20 +173,29 @@ GEMEENTE_PREFIX_SHARE, GEMEENTE_PREFIX_MIN = 0.9, 5
 # Invisible inside a number or a word: soft hyphen, zero-width characters, bidi controls, the
 # Mongolian vowel separator, word joiners and variation selectors (an outside attack split a BSN
 # with U+202C and U+FE0F, a phone number with U+180E; a second one with U+061C and U+E0100).
+# Also the Hangul fillers and the blank braille pattern, letters that show nothing (an outside
+# attack put them between a BSN's groups, December 2026).
 INVISIBLE = (r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff"
+             r"\u115f\u1160\u3164\uffa0\u2800"
              r"\U000e0000-\U000e01ef]")   # and the tag and supplementary variation selector blocks
 # Letters that look like Latin ones but are others, read as the Latin letter they show: Greek and
-# Cyrillic capitals (and Cyrillic small letters) that share a Latin letter's shape, and Latin
-# letters with a stroke or a dotless i, which have no accent to take off (an outside attack
-# wrote IBANs, plates and postcodes with them, December 2026: "ΝL91 ABNA ...", "12-ΚLΜ-3"). By
-# shape, not by sound (Cyrillic В is read B, not V), and only these: Unicode's full confusables
-# also map Latin letters onto each other ("rn" for "m"), which would change ordinary text.
+# Cyrillic letters that share a Latin letter's shape, and Latin letters with a stroke or a dotless
+# i, which have no accent to take off (an outside attack wrote IBANs, plates and postcodes with
+# them, December 2026: "ΝL91 ABNA ...", "12-ΚLΜ-3", "12-klм-3"). By shape, not by sound (Cyrillic
+# В is read B, not V), and only these: Unicode's full confusables also map Latin letters onto
+# each other ("rn" for "m"), which would change ordinary text.
 LOOKALIKES = {
     **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX")),   # Greek capitals
+    **dict(zip("αεικνορτυχ", "aeikvoptux")),   # Greek small letters
     **dict(zip("АВЕКМНОРСТХІЈЅУ", "ABEKMHOPCTXIJSY")),   # Cyrillic capitals
-    **dict(zip("аеорсхуіјѕ", "aeopcxyijs")),   # Cyrillic small letters
+    **dict(zip("аеорсхуіјѕкмтнвь", "aeopcxyijskmthbb")),   # Cyrillic small letters
     **dict(zip("ŁłØøĐđĦħŦŧƵƶıƗɨɃƀ", "LlOoDdHhTtZziIiBb")),   # strokes, and the dotless i
 }
+# ... but only in a value where one stands next to a Latin letter or digit (at most a space or
+# dash between), as in a code written to slip past: a Greek or Ukrainian sentence is left as it
+# is ("АТ Укрпошта" is a company, not " at ", which reads as an e-mail's @; a second attack).
+_LOOKALIKE = "[" + "".join(LOOKALIKES) + "]"
+LOOKALIKE_IN_A_CODE = rf"[A-Za-z0-9][ \-]?{_LOOKALIKE}|{_LOOKALIKE}[ \-]?[A-Za-z0-9]"
 # Any international number: +32 470 12 34 56, +49 30 1234567 (a Dutch one is matched above too).
 PHONE_INTERNATIONAL = rf"\+[1-9]({SEP}[0-9]){{8,13}}{B}"
 # ... or dialled from here with 00 (0032 470 12 34 56, 0040-721-234-567): zero-padded ids start
@@ -433,7 +442,7 @@ def _ascii_digits(values: pl.Expr) -> pl.Expr:
 def _folded(frame: pl.DataFrame) -> pl.DataFrame:
     """Unicode tricks undone before any rule looks: full-width digits and letters folded (NFKC),
     accents and dots taken off letters (ṄL91 ABNA..., 5-ŻD-123 read as an IBAN and a plate, as a
-    reader reads them), look-alike letters read as the Latin ones they show (LOOKALIKES),
+    reader reads them), look-alike letters in a code read as the Latin ones they show (LOOKALIKES),
     zero-width characters and soft hyphens removed, no-break spaces made spaces. Only columns
     holding non-ASCII text pay for it."""
     # A non-ASCII character takes more than one byte: comparing lengths finds those columns
@@ -449,10 +458,13 @@ def _folded(frame: pl.DataFrame) -> pl.DataFrame:
             # are enclosing marks (\p{Me}: U+20E3 makes a digit a keycap)
             values = (_ascii_digits(values.str.normalize("NFKD").str.replace_all(r"[\p{Mn}\p{Me}]", "")
                                     .str.normalize("NFKC")).str.replace_all(INVISIBLE, "")
-                      .str.replace_many(list(LOOKALIKES), list(LOOKALIKES.values()))
-                      .str.replace_all(r"[\u00a0\u2007\u202f]", " ")
-                      # typographic dashes, and middle dots and bullets between groups as dashes
-                      .str.replace_all(r"[\u2010-\u2015\u2212\u00b7\u2022\u2219]", "-"))
+                      .str.replace_all(r"[\u00a0\u2007\u202f\u1680\u2028\u2029]", " ")   # spaces NFKC keeps
+                      # typographic dashes, and a middle dot between groups as a dash (not a
+                      # bullet: that ends an item of a list, '3046 • 3087', which is no BSN)
+                      .str.replace_all(r"[\u2010-\u2015\u2212\u00b7]", "-"))
+            values = (pl.when(values.str.contains(LOOKALIKE_IN_A_CODE))
+                      .then(values.str.replace_many(list(LOOKALIKES), list(LOOKALIKES.values())))
+                      .otherwise(values))
         folded.append(values)
     return frame.select(folded)
 

@@ -625,13 +625,18 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         # letters of other alphabets in an address; middle dots, bullets and keycaps between digits
         ("email", "pawe\u0142@wp.pl"), ("email", "m.yaz\u0131c\u0131@hotmail.com"), ("email", "j.strau\u00df@web.de"),
         ("email", "ayse@y\u0131ld\u0131z.com.tr"), ("phone", "06\u00b712345678"), ("kenteken", "12\u00b7KLM\u00b73"),
-        ("postcode_huisnummer", "3024AB\u00b712"), ("bsn", "111\u2022222\u2022333"),
+        ("postcode_huisnummer", "3024AB\u00b712"),
         ("bsn", "".join(digit + "\ufe0f\u20e3" for digit in "123456782")),
         # Greek and Cyrillic look-alikes of Latin capitals, and letters with a stroke
         ("iban", "\u039dL91ABNA0417164300"), ("iban", "NL91\u0410\u0412NA0417164300"),
         ("iban", "\u0406E29AI\u0412K93115212345678"), ("iban", "N\u014191ABNA0417164300"),
         ("kenteken", "12-\u039aL\u039c-3"), ("kenteken", "12-\u041aL\u041c-3"), ("kenteken", "5-\u01b5D-123"),
         ("postcode_huisnummer", "3024\u0391\u0392 12"), ("postcode_huisnummer", "3024\u0410\u0412 12"),
+        ("kenteken", "12-kl\u043c-3"), ("kenteken", "12-\u03balm-3"), ("iban", "gb82 w\u03b5st 1234 5698 7654 32"),
+        ("postcode_huisnummer", "3024\u03b1b12"), ("postcode_huisnummer", "3024 \u0410\u0412 12"),
+        # letters that show nothing (Hangul fillers, the blank braille pattern) and spaces NFKC keeps
+        ("bsn", "111\u3164222\u3164333"), ("bsn", "111\u2800222\u2800333"), ("phone", "06\uffa012345678"),
+        ("postcode_huisnummer", "3024\u3164AB\u316412"), ("phone", "06\u168012345678"), ("phone", "06\u202812345678"),
         ("postcode_huisnummer", "3024AB12"), ("postcode_huisnummer", "3024-ab-12"),
         ("postcode_huisnummer", "VHE-3072_AP_101"),
         ("name", "dhr. Jansen"), ("name", "mevr. de Vries"), ("name", "J.P. de Vries"),
@@ -993,6 +998,8 @@ def test_a_whole_date_holds_no_bsn_candidate():
     # lists of numbers as BSNs by chance (eight digits pass the 11-test one time in eleven).
     "wk 12 - wk 14", "nr 12 - nr 18", "kw 12 - kw 13", "12 - BV - ZW",
     "1614;2743", "3406;6913", "10:15~20:15", "2800~7700", "REF=9065=4043", "39;85;40;36", "#6416 #6557",
+    # and a list with bullets, of postcode areas that would pass the 11-test joined (as with '/')
+    "3018 \u2022 3078", "3025\u20223056", "3032 \u2022 3034",
 ])
 def test_ranges_and_lists_in_a_cell_are_not_personal(value):
     assert scan(one_column("kenmerk", [value])) == [], value
@@ -1000,11 +1007,13 @@ def test_ranges_and_lists_in_a_cell_are_not_personal(value):
 
 def test_accented_words_stay_words():
     """Taking the accents off letters (so an accented IBAN or plate is read), Greek and Cyrillic
-    look-alikes read as Latin letters, and middle dots read as dashes make no finding of ordinary
-    Dutch, Turkish, Polish, Greek or Russian words and place names."""
+    look-alikes in a code read as Latin letters, and middle dots read as dashes make no finding of
+    ordinary Dutch, Turkish, Polish, Greek, Russian or Ukrainian words and place names."""
     words = ["café", "één keer", "Curaçao", "coöperatie", "Ñandú", "İzmir", "Łódź", "naïef", "crème brûlée",
              "wk 12 · wk 14", "Noord · Zuid", "team@zuid", "Ayşe & Çiğdem",
-             "Москва", "Αθήνα", "Øresund", "Yıldız", "ООО Ромашка", "ΚΤΕΛ 12"]
+             "Москва", "Αθήνα", "Øresund", "Yıldız", "ООО Ромашка", "ΚΤΕΛ 12",
+             # a Ukrainian company (АТ) before a full stop: look-alikes are read only in a code
+             "Договір з АТ Укрпошта. Оплата щомісяця", "Київ - АТ Укрпошта. Відділення 5"]
     assert scan(one_column("kenmerk", words)) == []
 
 
