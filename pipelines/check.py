@@ -25,5 +25,5 @@ def check_file(path: Path, lang: str = "nl", as_json: bool = False) -> int:
     if as_json:
         print(json.dumps(receipt_data(outcome), indent=2, ensure_ascii=False, default=str))
     else:
-        print(render(outcome, lang))
+        print(render(outcome, lang, check_only=True))
     return EXIT_REFUSED if outcome.refused else EXIT_ACCEPTED

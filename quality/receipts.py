@@ -55,10 +55,11 @@ def receipt_data(outcome: Outcome) -> dict:
 NAME_PROBLEMS = {"bad_file_name", "unknown_dataset", "wrong_folder"}
 
 
-def render(outcome: Outcome, lang: str) -> str:
+def render(outcome: Outcome, lang: str, check_only: bool = False) -> str:
+    """`check_only`: the receipt of `wijkwijzer check`, which delivers, loads and keeps nothing."""
     return _env.get_template(f"receipt.{lang}.md.j2").render(
         r=receipt_data(outcome), decision_text=DECISION_TEXT[lang][outcome.decision],
-        name_is_wrong=any(p.code in NAME_PROBLEMS for p in outcome.problems))
+        name_is_wrong=any(p.code in NAME_PROBLEMS for p in outcome.problems), check_only=check_only)
 
 
 def receipt_stem(outcome: Outcome) -> str:

@@ -398,10 +398,13 @@ def test_check_command_exit_codes_and_receipt_without_loading(tmp_path):
     good = write_csv(tmp_path / "havensteder__huurcontracten__2025-06.csv", CONTRACTS_HEADER, contract_rows(20))
     result = run_check(good)
     assert result.returncode == 0 and "Geaccepteerd" in result.stdout
+    assert "Alleen een controle" in result.stdout   # nothing delivered: the receipt says so
     bad = write_csv(tmp_path / "havensteder__huurachterstand__2025-06.csv", ARREARS,
                     [[bsn, "2025-06", "1,00", "1"] for bsn in VALID_BSNS * 3])
     refused = run_check(bad, "--lang", "en")
     assert refused.returncode == 1 and "Refused" in refused.stdout
+    assert "A check only" in refused.stdout and "check it again before you deliver" in refused.stdout
+    assert "quarantine" not in refused.stdout and "deliver it again" not in refused.stdout
     assert not any(bsn in refused.stdout + refused.stderr for bsn in VALID_BSNS)
     as_json = json.loads(run_check(good, "--json").stdout)
     assert as_json["decision"] == "accepted" and as_json["rows"]["read"] == 20
