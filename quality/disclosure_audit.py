@@ -185,9 +185,86 @@ RETURNS_BEFORE_DUALS = 8
 CITY_CELL_SPARES_IN_ALL = 30
 
 
+def _codes(values) -> tuple[dict, np.ndarray]:
+    """Each distinct value's code, in order of first appearance, and the values as codes."""
+    codes: dict = {}
+    return codes, np.fromiter((codes.setdefault(v, len(codes)) for v in values), dtype=np.int64)
+
+
+class _Rows:
+    """Constraints gathered in blocks of numpy arrays and put in order at the end: each row has an
+    order key (a tuple of integers) and its cells an order within the row, so the matrix is the
+    same, row for row, whatever order the blocks came in."""
+
+    def __init__(self):
+        self._reset()
+
+    def _reset(self) -> None:
+        self._order, self._equality, self._rhs = [], [], []
+        self._row, self._place, self._cell, self._coef = [], [], [], []
+        self._rows = 0
+
+    def add(self, order: Sequence, cells: np.ndarray, coefs: Sequence[float], equality: bool,
+            rhs: np.ndarray | float = 0.0, present: np.ndarray | None = None) -> None:
+        """Rows of `cells` (one row of len(coefs) cells each, `present` masking those left out)
+        with those coefficients; `order`: per row, its order key (columns of equal length)."""
+        cells = np.asarray(cells, dtype=np.int64).reshape(len(cells), len(coefs))
+        n = len(cells)
+        if not n:
+            return
+        present = np.ones(cells.shape, dtype=bool) if present is None else present
+        row, place = np.nonzero(present)
+        self._row.append(row + self._rows)
+        self._place.append(place)
+        self._cell.append(cells[row, place])
+        self._coef.append(np.asarray(coefs, dtype=float)[place])
+        self._order.append(np.column_stack([np.broadcast_to(np.asarray(o, dtype=np.int64), n) for o in order]))
+        self._equality.append(np.full(n, equality))
+        self._rhs.append(np.broadcast_to(np.asarray(rhs, dtype=float), n))
+        self._rows += n
+
+    def add_flat(self, order: Sequence, row: np.ndarray, place: np.ndarray, cell: np.ndarray,
+                 coef: np.ndarray, equality: bool) -> None:
+        """Rows given cell by cell: `row` (0..n-1, each row's key in `order`), its place in the
+        row, the cell and its coefficient."""
+        n = len(order[0])
+        if not n:
+            return
+        self._row.append(np.asarray(row, dtype=np.int64) + self._rows)
+        self._place.append(np.asarray(place, dtype=np.int64))
+        self._cell.append(np.asarray(cell, dtype=np.int64))
+        self._coef.append(np.asarray(coef, dtype=float))
+        self._order.append(np.column_stack([np.broadcast_to(np.asarray(o, dtype=np.int64), n) for o in order]))
+        self._equality.append(np.full(n, equality))
+        self._rhs.append(np.zeros(n))
+        self._rows += n
+
+    def matrix(self, columns: int) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+        if not self._rows:
+            return csr_matrix((0, columns)), np.zeros(0, dtype=bool), np.zeros(0)
+        order = np.concatenate(self._order)
+        ranked = np.lexsort(order.T[::-1])
+        rank = np.empty(self._rows, dtype=np.int64)
+        rank[ranked] = np.arange(self._rows)
+        row = rank[np.concatenate(self._row)]
+        place = np.concatenate(self._place)
+        by_row = np.lexsort((place, row))
+        starts = np.zeros(self._rows + 1, dtype=np.int32)
+        np.cumsum(np.bincount(row, minlength=self._rows), out=starts[1:])
+        built = (csr_matrix((np.concatenate(self._coef)[by_row], np.concatenate(self._cell)[by_row].astype(np.int32),
+                             starts), shape=(self._rows, columns)),
+                 np.concatenate(self._equality)[ranked], np.concatenate(self._rhs)[ranked])
+        self._reset()
+        return built
+
+
 class _Model:
     """Every constraint an attacker knows, over all cells (built once; the hidden pattern may
-    change between audits)."""
+    change between audits). Built with numpy over codes of measures, areas and periods, not per
+    cell: a national audit has millions of cells. Rows come in this order: areas add up (per
+    measure and period, in order of first appearance, then per parent), the time relations (per
+    measure and area, then per period; a stock's runs-on rows after its period rows), the subset
+    relations."""
 
     def __init__(self, keys: Sequence[Key], values: np.ndarray,
                  area_parents: Mapping[str, str | None], time_relation: Mapping[str, str],
@@ -198,91 +275,159 @@ class _Model:
         self.index = {k: i for i, k in enumerate(self.keys)}
         if len(self.index) != len(self.keys):
             raise ValueError("a (measure, area, period) occurs more than once")
-        # constraints, meaning sum(coef x) (=|<=) rhs, gathered flat (CSR rows): a list per
-        # constraint would cost gigabytes at national scale; rhs is 0 but across a year's edge
-        self._indices: list[int] = []
-        self._coefs: list[float] = []
-        self._starts: list[int] = [0]
-        self._equality: list[bool] = []
-        self._rhs: list[float] = []
-        by_measure_period: dict[tuple[str, str], dict[str, int]] = {}
-        by_measure_area: dict[tuple[str, str], dict[str, int]] = {}
-        for i, (m, a, p) in enumerate(self.keys):
-            by_measure_period.setdefault((m, p), {})[a] = i
-            by_measure_area.setdefault((m, a), {})[p] = i
-        children_of: dict[str, list[str]] = {}
-        for child, parent in area_parents.items():
-            if parent is not None:
-                children_of.setdefault(parent, []).append(child)
-        for areas in by_measure_period.values():
-            for parent, children in children_of.items():
-                if parent in areas and all(c in areas for c in children):
-                    self._add([areas[parent]] + [areas[c] for c in children],
-                              [1.0] + [-1.0] * len(children), True)
-        for (m, a), periods in by_measure_area.items():
-            relation = time_relation.get(m, "none")
-            if relation not in RELATIONS:
-                raise ValueError(f"unknown time relation {relation!r} for {m}")
-            if relation == "none":
-                continue
-            exits = by_measure_area.get((stock_exits.get(m), a), {})   # a declared stock's exits
-            for period, parent in periods.items():
-                expected = _expected_children(period)
-                if not expected:
-                    continue
-                present = [periods[c] for c in expected if c in periods]
-                complete = len(present) == len(expected)
-                if relation == "events":
-                    if complete:
-                        self._add([parent] + present, [1.0] + [-1.0] * len(present), True)
-                    elif present:   # a partial sum is still at most the whole
-                        self._add(present + [parent], [1.0] * len(present) + [-1.0], False)
-                elif relation == "distinct":
-                    for child in present:
-                        self._add([child, parent], [1.0, -1.0], False)
-                    if complete:
-                        self._add([parent] + present, [1.0] + [-1.0] * len(present), False)
-                    before = [exits.get(c) for c in expected[:-1]]
-                    if complete and before and None not in before:   # last part + what ended before
-                        self._add([parent, present[-1]] + before, [1.0, -1.0] + [-1.0] * len(before), True)
-                elif relation == "stock" and expected[-1] in periods:
-                    self._add([parent, periods[expected[-1]]], [1.0, -1.0], True)
-            for period, cell in (periods.items() if exits else ()):
-                # what ran and did not end runs on: next >= this - ended
-                if period not in exits:
-                    continue
-                following = _next_period(period)
-                january = (m, a, f"{following[:4]}-01")
-                if following in periods:
-                    self._add([cell, exits[period], periods[following]], [1.0, -1.0, -1.0], False)
-                elif following[:4] != period[:4] and january in beyond:
-                    # across the year's edge (December, Q4, the year), next January's count
-                    # known: this - ended runs on into it (so into its Q1 and year, if shown)
-                    self._add([cell, exits[period]], [1.0, -1.0], False, beyond[january])
-        self.pairs: list[tuple[int, int]] = []
-        for part, whole in subsets:
-            for (m, a, p), i in self.index.items():
-                if m == part and (whole, a, p) in self.index:
-                    j = self.index[(whole, a, p)]
-                    self.pairs.append((i, j))
-                    self._add([i, j], [1.0, -1.0], False)
+        self.pairs = np.zeros((0, 2), dtype=np.int64)
+        self._rows = _Rows()
+        measure_codes, m = _codes(k[0] for k in self.keys)
+        self.measures, self.measure_of = list(measure_codes), m   # names, and each cell's as a code
+        if not self.keys:
+            return
+        area_codes, a = _codes(k[1] for k in self.keys)
+        period_codes, p = _codes(k[2] for k in self.keys)
+        for child, parent in area_parents.items():   # areas without cells still count as children
+            for area in (child, parent):
+                if area is not None:
+                    area_codes.setdefault(area, len(area_codes))
+        periods, areas = len(period_codes), len(area_codes)
+        cell_ids = (m * periods + p) * areas + a
+        by_id = np.argsort(cell_ids)
+        sorted_ids = cell_ids[by_id]
 
-    def _add(self, cells: list[int], coefs: list[float], equality: bool, rhs: float = 0.0) -> None:
-        self._indices += cells
-        self._coefs += coefs
-        self._starts.append(len(self._indices))
-        self._equality.append(equality)
-        self._rhs.append(rhs)
+        def cell(measure: np.ndarray, period: np.ndarray, area: np.ndarray) -> np.ndarray:
+            """The position of each (measure, period, area) among the keys, -1 when not a cell."""
+            known = (measure >= 0) & (period >= 0) & (area >= 0)
+            wanted = (np.where(known, measure, 0) * periods + np.where(known, period, 0)) * areas + np.where(known, area, 0)
+            at = np.minimum(np.searchsorted(sorted_ids, wanted), len(sorted_ids) - 1)
+            return np.where(known & (sorted_ids[at] == wanted), by_id[at], -1)
+
+        n = len(self.keys)
+        positions = np.arange(n)
+        self._areas_add_up(m, a, p, periods, areas, area_codes, area_parents, cell)
+        self._time_relations(m, a, p, measure_codes, period_codes, time_relation, stock_exits, beyond, cell)
+        pairs = []
+        for s, (part, whole) in enumerate(subsets):
+            if part not in measure_codes:
+                continue
+            mine = positions[m == measure_codes[part]]
+            wholes = cell(np.full(len(mine), measure_codes.get(whole, -1)), p[mine], a[mine])
+            mine, wholes = mine[wholes >= 0], wholes[wholes >= 0]
+            pairs.append(np.column_stack([mine, wholes]))
+            self._rows.add((2, s, mine, 0, 0), np.column_stack([mine, wholes]), [1.0, -1.0], False)
+        if pairs:
+            self.pairs = np.concatenate(pairs)
+
+    def _areas_add_up(self, m, a, p, periods, areas, area_codes, area_parents, cell) -> None:
+        """parent = sum of its children, per measure and period where the parent and every child
+        are cells."""
+        parent_of = np.full(areas, -1)
+        child_rank = np.zeros(areas, dtype=np.int64)
+        parent_rank: dict[int, int] = {}
+        for rank, (child, parent) in enumerate(area_parents.items()):
+            if parent is not None:
+                parent_of[area_codes[child]] = area_codes[parent]
+                child_rank[area_codes[child]] = rank
+                parent_rank.setdefault(area_codes[parent], len(parent_rank))
+        children = np.bincount(parent_of[parent_of >= 0], minlength=areas)
+        rank_of_parent = np.full(areas, -1)
+        rank_of_parent[list(parent_rank)] = list(parent_rank.values())
+        child = np.flatnonzero(parent_of[a] >= 0)
+        parent = cell(m[child], p[child], parent_of[a[child]])
+        child, parent = child[parent >= 0], parent[parent >= 0]
+        groups, group, present = np.unique(parent, return_inverse=True, return_counts=True)
+        complete = present == children[a[groups]]
+        child, group = child[complete[group]], group[complete[group]]
+        groups = groups[complete]
+        renumber = np.cumsum(complete) - 1
+        group = renumber[group]
+        # rows in order of their (measure, period)'s first cell, then of the parent
+        _, first, inverse = np.unique(m * periods + p, return_index=True, return_inverse=True)
+        row_mp = first[inverse.ravel()][groups]
+        order = (np.zeros(len(groups), dtype=np.int64), row_mp, rank_of_parent[a[groups]],
+                 np.zeros(len(groups), dtype=np.int64), np.zeros(len(groups), dtype=np.int64))
+        self._rows.add_flat(order, np.r_[np.arange(len(groups)), group],
+                            np.r_[np.full(len(groups), -1), child_rank[a[child]]],
+                            np.r_[groups, child], np.r_[np.ones(len(groups)), -np.ones(len(child))], True)
+
+    def _time_relations(self, m, a, p, measure_codes, period_codes, time_relation, stock_exits,
+                        beyond, cell) -> None:
+        """The measures' time relations between a quarter (year) and its months (quarters), and a
+        declared stock's runs-on rows."""
+        relation = np.zeros(len(measure_codes), dtype=np.int64)
+        exits_of = np.full(len(measure_codes), -1)
+        for measure, code in measure_codes.items():
+            name = time_relation.get(measure, "none")
+            if name not in RELATIONS:
+                raise ValueError(f"unknown time relation {name!r} for {measure}")
+            relation[code] = RELATIONS.index(name)
+            exits_of[code] = measure_codes.get(stock_exits.get(measure), -1)
+        events, distinct, stock, none = (RELATIONS.index(r) for r in ("events", "distinct", "stock", "none"))
+        # per period: its parts (months of a quarter, quarters of a year), what follows it
+        parts = np.full((len(period_codes), 4), -1)
+        width = np.zeros(len(period_codes), dtype=np.int64)
+        following = np.full(len(period_codes), -1)
+        edge = np.zeros(len(period_codes), dtype=bool)
+        januaries: list[str] = []
+        for period, code in period_codes.items():
+            expected = _expected_children(period) or []
+            width[code] = len(expected)
+            parts[code, :len(expected)] = [period_codes.get(c, -1) for c in expected]
+            after = _next_period(period)
+            following[code] = period_codes.get(after, -1)
+            edge[code] = after[:4] != period[:4]
+            januaries.append(f"{after[:4]}-01")
+        # rows per (measure, area) in order of its first cell, then per period cell
+        ma = m * (int(a.max()) + 1) + a
+        uniq, first, inverse = np.unique(ma, return_index=True, return_inverse=True)
+        ma_first = first[inverse.ravel()]
+        related = relation[m] != none
+        for w in (3, 4):
+            parent = np.flatnonzero(related & (width[p] == w))
+            if not len(parent):
+                continue
+            kids = np.column_stack([cell(m[parent], parts[p[parent], j], a[parent]) for j in range(w)])
+            have = kids >= 0
+            complete, some = have.all(axis=1), have.any(axis=1)
+            kind = relation[m[parent]]
+            first_of = ma_first[parent]
+
+            def order(rows, sub, first_of=first_of, parent=parent):
+                return (1, first_of[rows], 0, parent[rows], sub)
+            rows = np.flatnonzero((kind == events) & complete)
+            self._rows.add(order(rows, 0), np.column_stack([parent[rows], kids[rows]]), [1.0] + [-1.0] * w, True)
+            rows = np.flatnonzero((kind == events) & some & ~complete)
+            self._rows.add(order(rows, 0), np.column_stack([kids[rows], parent[rows]]), [1.0] * w + [-1.0], False,
+                           present=np.column_stack([have[rows], np.ones(len(rows), dtype=bool)]))
+            for j in range(w):   # distinct: each part at most the whole
+                rows = np.flatnonzero((kind == distinct) & have[:, j])
+                self._rows.add(order(rows, j), np.column_stack([kids[rows, j], parent[rows]]), [1.0, -1.0], False)
+            rows = np.flatnonzero((kind == distinct) & complete)
+            self._rows.add(order(rows, w), np.column_stack([parent[rows], kids[rows]]), [1.0] + [-1.0] * w, False)
+            # a distinct stock's whole = its last part + what ended in the parts before it
+            before = np.column_stack([cell(exits_of[m[parent]], parts[p[parent], j], a[parent]) for j in range(w - 1)])
+            rows = np.flatnonzero((kind == distinct) & complete & (before >= 0).all(axis=1))
+            self._rows.add(order(rows, w + 1), np.column_stack([parent[rows], kids[rows, w - 1], before[rows]]),
+                           [1.0, -1.0] + [-1.0] * (w - 1), True)
+            rows = np.flatnonzero((kind == stock) & have[:, w - 1])
+            self._rows.add(order(rows, 0), np.column_stack([parent[rows], kids[rows, w - 1]]), [1.0, -1.0], True)
+        # what ran and did not end runs on: next >= this - ended
+        this = np.flatnonzero(related & (exits_of[m] >= 0))
+        ended = cell(exits_of[m[this]], p[this], a[this])
+        this, ended = this[ended >= 0], ended[ended >= 0]
+        next_cell = cell(m[this], following[p[this]], a[this])
+        rows = np.flatnonzero(next_cell >= 0)
+        self._rows.add((1, ma_first[this[rows]], 1, this[rows], 0),
+                       np.column_stack([this[rows], ended[rows], next_cell[rows]]), [1.0, -1.0, -1.0], False)
+        # across the year's edge (December, Q4, the year), next January's count known: this -
+        # ended runs on into it (so into its Q1 and year, if shown)
+        rows = np.flatnonzero((next_cell < 0) & edge[p[this]])
+        known = [beyond.get((self.keys[i][0], self.keys[i][1], januaries[p[i]])) for i in this[rows].tolist()]
+        rows = rows[[k is not None for k in known]]
+        self._rows.add((1, ma_first[this[rows]], 1, this[rows], 0), np.column_stack([this[rows], ended[rows]]),
+                       [1.0, -1.0], False, rhs=np.array([k for k in known if k is not None], dtype=float))
 
     def matrix(self) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
         """The constraints as one sparse matrix (sum(coef x) (=|<=) rhs per row), the equality
-        flags and the right-hand sides. Asked once: the lists are freed."""
-        shape = (len(self._equality), len(self.keys))
-        built = (csr_matrix((np.array(self._coefs, dtype=float), np.array(self._indices, dtype=np.int32),
-                             np.array(self._starts, dtype=np.int32)), shape=shape),
-                 np.array(self._equality, dtype=bool), np.array(self._rhs, dtype=float))
-        self._indices, self._coefs, self._starts, self._equality, self._rhs = [], [], [0], [], []
-        return built
+        flags and the right-hand sides. Asked once: the rows are freed."""
+        return self._rows.matrix(len(self.keys))
 
 
 class Auditor:
@@ -308,17 +453,19 @@ class Auditor:
         self.matrix, self.equality, self.rhs = self.model.matrix()
         self.by_cell = self.matrix.tocsc()
         self.values = self.model.values
-        measures = [k[0] for k in self.model.keys]
-        self.protected = np.array([protected(m) and not public(m) for m in measures], dtype=bool)
-        self.public_measure = np.array([public(m) for m in measures], dtype=bool)
+        # asked per measure, given per cell
+        measure_of, measures = self.model.measure_of, self.model.measures
+        needs = np.array([protected(m) for m in measures], dtype=bool)
+        public_measure = np.array([public(m) for m in measures], dtype=bool)
+        self.protected = (needs & ~public_measure)[measure_of]
+        self.public_measure = public_measure[measure_of]
         self.public = self.public_measure.copy()
         self.area_parents = area_parents
         if known is not None:
             self.public |= np.asarray(known, dtype=bool)
         self.remembers = bool((self.public & ~self.public_measure).any())   # earlier releases showed a cell
-        self.pairs = np.array(self.model.pairs, dtype=int).reshape(-1, 2)
-        self.pair_protected = np.array([protected(measures[a]) and protected(measures[b])
-                                        for a, b in self.pairs], dtype=bool)
+        self.pairs = self.model.pairs
+        self.pair_protected = needs[measure_of[self.pairs[:, 0]]] & needs[measure_of[self.pairs[:, 1]]]
         self._proven: set = set()   # labels of group targets proven wide on `_proven_on`
         self._proven_cell = np.zeros(len(self.values), dtype=bool)   # cells proven wide there
         self._proven_on: np.ndarray | None = None

@@ -1043,3 +1043,93 @@ def test_a_chain_of_families_is_followed_by_linear_algebra():
     assert pattern.hidden & {"cens2", "excl2"}, "the cohort must not follow from the other outcome"
     assert pattern.unprotectable == []
 
+
+
+def relations_read_cell_by_cell(keys, area_parents, time_relation, subsets, stock_exits, beyond):
+    """The attacker's constraints written out per cell, in the order the audit's model keeps them
+    (areas per measure and period, then time per measure and area, then subsets): rows of
+    (cells, coefficients, equality, rhs)."""
+    from quality.disclosure_audit import _expected_children, _next_period
+    index = {k: i for i, k in enumerate(keys)}
+    rows = []
+    by_mp, by_ma = {}, {}
+    for i, (m, a, p) in enumerate(keys):
+        by_mp.setdefault((m, p), {})[a] = i
+        by_ma.setdefault((m, a), {})[p] = i
+    children_of = {}
+    for child, parent in area_parents.items():
+        if parent is not None:
+            children_of.setdefault(parent, []).append(child)
+    for areas in by_mp.values():
+        for parent, children in children_of.items():
+            if parent in areas and all(c in areas for c in children):
+                rows.append(([areas[parent]] + [areas[c] for c in children], [1] + [-1] * len(children), True, 0))
+    for (m, a), periods in by_ma.items():
+        relation = time_relation.get(m, "none")
+        if relation == "none":
+            continue
+        exits = by_ma.get((stock_exits.get(m), a), {})
+        for period, whole in periods.items():
+            expected = _expected_children(period) or []
+            parts = [periods[c] for c in expected if c in periods]
+            complete = bool(expected) and len(parts) == len(expected)
+            if relation == "events" and complete:
+                rows.append(([whole] + parts, [1] + [-1] * len(parts), True, 0))
+            elif relation == "events" and parts:
+                rows.append((parts + [whole], [1] * len(parts) + [-1], False, 0))
+            elif relation == "distinct":
+                rows += [([part, whole], [1, -1], False, 0) for part in parts]
+                if complete:
+                    rows.append(([whole] + parts, [1] + [-1] * len(parts), False, 0))
+                    ended = [exits.get(c) for c in expected[:-1]]
+                    if None not in ended:
+                        rows.append(([whole, parts[-1]] + ended, [1, -1] + [-1] * len(ended), True, 0))
+            elif relation == "stock" and expected and expected[-1] in periods:
+                rows.append(([whole, periods[expected[-1]]], [1, -1], True, 0))
+        for period, this in periods.items():
+            if period in exits:
+                following = _next_period(period)
+                january = (m, a, f"{following[:4]}-01")
+                if following in periods:
+                    rows.append(([this, exits[period], periods[following]], [1, -1, -1], False, 0))
+                elif following[:4] != period[:4] and january in beyond:
+                    rows.append(([this, exits[period]], [1, -1], False, beyond[january]))
+    for part, whole in subsets:
+        for (m, a, p), i in index.items():
+            if m == part and (whole, a, p) in index:
+                rows.append(([i, index[(whole, a, p)]], [1, -1], False, 0))
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_audits_model_holds_every_relation_read_cell_by_cell_in_the_same_order(seed):
+    """The model is built with numpy over codes, not per cell (a national audit has millions of
+    cells); its rows are those the relations give read cell by cell, in the same order (the LP's
+    points, and so the patterns, depend on the order). A world with every kind of relation, some
+    cells missing (an area without all its children, a quarter without all its months, a year's
+    edge with and without next January known) and the keys in random order."""
+    from quality.disclosure_audit import _Model
+    rng = random.Random(seed)
+    months = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)]
+    periods = months + [f"{y}-Q{q}" for y in (2025, 2026) for q in range(1, 5)] + ["2025", "2026"]
+    areas = BUURTEN + ["w1", "w2", "g"]
+    time_relation = {"ev": "events", "part": "events", "st": "distinct", "ex": "events", "sk": "stock",
+                     "no": "none", "un": "distinct"}
+    keys = [(m, a, p) for m in time_relation for a in areas for p in periods if rng.random() > 0.08]
+    rng.shuffle(keys)
+    beyond = {(m, a, "2027-01"): float(rng.randint(0, 9)) for m in ("st", "ex") for a in areas
+              if rng.random() > 0.3}
+    beyond[("st", "b1", "2027-01")] = 4.0
+    model = _Model(keys, np.arange(len(keys), dtype=float), AREAS.parents, time_relation,
+                   subsets=[("part", "ev"), ("ex", "st")], stock_exits={"st": "ex", "un": "gone"}, beyond=beyond)
+    matrix, equality, rhs = model.matrix()
+    expected = relations_read_cell_by_cell(keys, AREAS.parents, time_relation, [("part", "ev"), ("ex", "st")],
+                                           {"st": "ex", "un": "gone"}, beyond)
+    built = [(matrix.indices[matrix.indptr[r]:matrix.indptr[r + 1]].tolist(),
+              matrix.data[matrix.indptr[r]:matrix.indptr[r + 1]].tolist(), bool(equality[r]), float(rhs[r]))
+             for r in range(matrix.shape[0])]
+    assert built == [(cells, [float(c) for c in coefs], eq, float(b)) for cells, coefs, eq, b in expected]
+    assert {kind for _, _, kind, _ in expected} == {True, False} and any(b for *_, b in expected)
+    assert model.pairs.tolist() == [[c[0], c[1]] for c, _, _, _ in expected[-len(model.pairs):]]
+    with pytest.raises(ValueError, match="unknown time relation 'flow' for ev"):
+        _Model(keys, np.zeros(len(keys)), AREAS.parents, {**time_relation, "ev": "flow"}, [], {}, {})
