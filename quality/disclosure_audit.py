@@ -185,10 +185,10 @@ RETURNS_BEFORE_DUALS = 8
 CITY_CELL_SPARES_IN_ALL = 30
 
 
-def _codes(values) -> tuple[dict, np.ndarray]:
+def _codes(values: Sequence) -> tuple[dict, np.ndarray]:
     """Each distinct value's code, in order of first appearance, and the values as codes."""
-    codes: dict = {}
-    return codes, np.fromiter((codes.setdefault(v, len(codes)) for v in values), dtype=np.int64)
+    codes = {v: i for i, v in enumerate(dict.fromkeys(values))}
+    return codes, np.fromiter(map(codes.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 class _Rows:
@@ -277,12 +277,12 @@ class _Model:
             raise ValueError("a (measure, area, period) occurs more than once")
         self.pairs = np.zeros((0, 2), dtype=np.int64)
         self._rows = _Rows()
-        measure_codes, m = _codes(k[0] for k in self.keys)
+        measure_codes, m = _codes([k[0] for k in self.keys])
         self.measures, self.measure_of = list(measure_codes), m   # names, and each cell's as a code
         if not self.keys:
             return
-        area_codes, a = _codes(k[1] for k in self.keys)
-        period_codes, p = _codes(k[2] for k in self.keys)
+        area_codes, a = _codes([k[1] for k in self.keys])
+        period_codes, p = _codes([k[2] for k in self.keys])
         for child, parent in area_parents.items():   # areas without cells still count as children
             for area in (child, parent):
                 if area is not None:
@@ -940,9 +940,14 @@ class SplitAuditor:
         self.known = np.zeros(len(self.keys), dtype=bool) if known is None else np.asarray(known, dtype=bool)
         values = np.asarray(values, dtype=float)
         self._root_of = root_of = _roots(area_parents)
-        members: dict[tuple[str, str], list[int]] = {}
-        for i, (_, area, period) in enumerate(self.keys):
-            members.setdefault((root_of.get(area, area), period[:4]), []).append(i)
+        # the cells of each part, in key order: by codes of areas and periods, not per cell
+        areas, area = _codes([k[1] for k in self.keys])
+        periods, period = _codes([k[2] for k in self.keys])
+        parts, part = _codes([(root_of.get(a, a), p[:4]) for a in areas for p in periods])
+        part = part.reshape(len(areas), len(periods))[area, period] if self.keys else part
+        by_part = np.argsort(part, kind="stable")
+        starts = np.searchsorted(part[by_part], np.arange(len(parts) + 1))
+        members = {name: by_part[starts[c]:starts[c + 1]] for name, c in parts.items() if starts[c + 1] > starts[c]}
         parents: dict[str, dict[str, str | None]] = {}
         for area, parent in area_parents.items():
             parents.setdefault(root_of[area], {})[area] = parent
@@ -953,8 +958,8 @@ class SplitAuditor:
                 edges.setdefault(part, {})[key] = float(count)
         self.parts: list[tuple[tuple[str, str], np.ndarray, Auditor]] = []
         for (root, year), ids in sorted(members.items()):
-            self.parts.append(((root, year), np.array(ids), Auditor(
-                [self.keys[i] for i in ids], values[ids], area_parents=parents.get(root, {}),
+            self.parts.append(((root, year), ids, Auditor(
+                [self.keys[i] for i in ids.tolist()], values[ids], area_parents=parents.get(root, {}),
                 known=self.known[ids], beyond=edges.get((root, year)), **relations)))
         self._part_of = {root: part for part, (root, _, _) in enumerate(self.parts)}
         self._last: dict[tuple, tuple[np.ndarray, AuditResult]] = {}
