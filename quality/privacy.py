@@ -62,7 +62,7 @@ AT_WORD = (r"(?i)\s*[(\[{<]\s*(at|@|apenstaartje)\s*[)\]}>]\s*|[\s\-_]+(at|apens
 EMAIL_HINT = r"(?i)@|at|apenstaartje|[(\[]a[)\]]|%40|&#|&commat;|\uff20|\ufe6b"
 # '(a)' for the @ only between the address's letters (j.jansen(a)example.nl), not 'Groep (A) 2.'
 AT_LETTER = r"(?i)([a-z0-9])[(\[]a[)\]]([a-z0-9])"
-DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt)\s*[)\]}>]\s*|[\s\-_]+(dot|punt)[\s\-_]+|%2e|\s+\.\s*|\s*\.\s+"
+DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt|\.)\s*[)\]}>]\s*|[\s\-_]+(dot|punt)[\s\-_]+|%2e|\s+\.\s*|\s*\.\s+"
 # Dates and times are blanked before phone numbers are sought: 06-12-2023 10:00 is no number.
 # Only what can be one: a day and month of 1-31 (either order), a year of 19xx or 20xx, a time
 # of the day ('00-44-7911-123456' is a phone number dialled abroad, not 00-44-7911; an outside
@@ -232,8 +232,10 @@ IBAN_SEPARATOR = rf"[{HAND_TYPED_SEPARATORS};~#=,]"
 # How every IBAN starts: country code and check digits, perhaps split ('NL9 1AB NA0 ...', 'NL:91:AB').
 IBAN_START = rf"[A-Za-z]{IBAN_SEPARATOR}*[A-Za-z]{IBAN_SEPARATOR}*[0-9]{IBAN_SEPARATOR}*[0-9]"
 DIGIT_SEPARATORS = rf"{DIGIT_JOINER}{{1,3}}"
-# Those, or a thousands comma (799,642,630): what a number written out may hold between digits.
-NUMBER_SEPARATOR = rf"[{HAND_TYPED_SEPARATORS},]"
+# Those, or a thousands comma or apostrophe (799,642,630; 799'642'630 as Swiss spreadsheets write
+# it): what a number written out may hold between digits.
+THOUSANDS = ",'\u2019"
+NUMBER_SEPARATOR = rf"[{HAND_TYPED_SEPARATORS}{THOUSANDS}]"
 # Candidates: a number of 8-9 digits written whole or in groups (123 456 782, 1234.56.782,
 # 123-45-6782), and 9 digits at the start or end of a longer digit run (a BSN glued to a
 # sequence number: 12345678201). Each kind is judged on its own against chance.
@@ -241,8 +243,9 @@ BSN_GROUPED = rf"{B}[0-9]{{2,4}}([ .\-][0-9]{{2,4}}){{1,3}}{B}"
 # The same with any DIGIT_SEPARATORS. Both are read: the wide one alone would take a neighbouring
 # group into the number (2024/799.642.630 is 13 digits to it, 799.642.630 to the narrow one).
 BSN_GROUPED_WIDE = rf"{B}[0-9]{{2,4}}({DIGIT_SEPARATORS}[0-9]{{2,4}}){{1,3}}{B}"
-# A number with thousands commas, as an English-locale spreadsheet writes it: 799,642,630.
-BSN_THOUSANDS = rf"{B}[0-9]{{1,3}}(,[0-9]{{3}}){{2}}{B}"
+# A number with thousands commas, as an English-locale spreadsheet writes it: 799,642,630 (or a
+# Swiss one: 799'642'630, the same mark each time).
+BSN_THOUSANDS = rf"{B}[0-9]{{1,3}}(" + "|".join(f"({mark}[0-9]{{3}}){{2}}" for mark in THOUSANDS) + rf"){B}"
 # A year and four digits (a sequence number, or a year range: 2024/0004, 2024-2025) is never how
 # a BSN is written, while about one in eleven passes the 11-test as 8 digits.
 YEAR_AND_FOUR = rf"(19|20)[0-9]{{2}}{DIGIT_SEPARATORS}[0-9]{{4}}"

@@ -565,6 +565,9 @@ def _glued(values):
         # Sixth outside attack: an English-locale spreadsheet's thousands commas; typographic dashes.
         ("thousands commas", [f"{int(v):,}" for v in valid_bsns(20)]),
         ("thousands commas and cents", [f"{int(v):,}.00" for v in valid_bsns(20)]),
+        # a Swiss-locale spreadsheet's thousands apostrophes, typed or typographic
+        ("thousands apostrophes", [f"{int(v):,}".replace(",", "'") for v in valid_bsns(20)]),
+        ("typographic apostrophes", [f"{int(v):,}".replace(",", "\u2019") for v in valid_bsns(20)]),
         ("en dashes", [f"{v[:3]}\u2013{v[3:6]}\u2013{v[6:]}" for v in valid_bsns(20)]),
         ("minus signs", [f"{v[:3]}\u2212{v[3:6]}\u2212{v[6:]}" for v in valid_bsns(20)]),
     ],
@@ -618,6 +621,8 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         ("address", "Mathenesserlaan_110"), ("address", "schiedamseweg12"),
         ("bsn", "111_222_333"), ("bsn", "111/222/333"), ("bsn", "111:222:333"), ("bsn", "111..222..333"),
         ("bsn", "2024/111.222.333"), ("bsn", "111-222-333/2024"), ("bsn", "12:111.222.333"), ("bsn", "111,222,333"),
+        ("bsn", "111'222'333"), ("bsn", "111\u2019222\u2019333"),
+        ("email", "j.jansen@example[.]nl"), ("email", "j.jansen[@]example(.)nl"), ("email", "j.jansen (at) example {.} nl"),
         ("kenteken", "GB-123-X"), ("kenteken", "12-KLM-3"), ("kenteken", "5 ZD 123"),
         # accents and dots on capitals, as a reader reads past them (outside review, December 2026)
         ("iban", "\u1e44L91ABNA0417164300"), ("iban", "\u0130E29 AIBK 9311 5212 3456 78"),
