@@ -81,7 +81,7 @@ DATE_OR_TIME = (
 )
 # A Dutch number in any notation: +31 / 0031 / 0, then nine digits with spaces, dots, dashes,
 # slashes or brackets between them (06-12345678, 010 - 123 45 67, +31 (0)6 1234 5678, 06.12.34.56.78).
-SEP = r"[ .\-_/()]{0,3}"
+SEP = r"[ .\-_/()']{0,3}"
 PHONE = (
     rf"(\+31|{B}0031){SEP}(\(0\){SEP})?[1-9]({SEP}[0-9]){{8}}{B}"
     rf"|{B}31{SEP}6({SEP}[0-9]){{8}}{B}"  # a mobile number as E.164 without its plus: 31612345678
@@ -178,6 +178,7 @@ GEMEENTE_PREFIX_SHARE, GEMEENTE_PREFIX_MIN = 0.9, 5
 INVISIBLE = (r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff"
              r"\u115f\u1160\u3164\uffa0\u2800"
              r"\U000e0000-\U000e01ef]")   # and the tag and supplementary variation selector blocks
+APOSTROPHES = r"[\u2018\u2019\u201b\u2032\u02b9\u02bb\u02bc\u02c8\ua78c\u05f3]"
 # Letters that look like Latin ones but are others, read as the Latin letter they show: Greek and
 # Cyrillic letters that share a Latin letter's shape, and Latin letters with a stroke or a dotless
 # i, which have no accent to take off (an outside attack wrote IBANs, plates and postcodes with
@@ -220,7 +221,7 @@ PASTED_SHARE = 0.2
 # What may stand between the digits of a number or the groups of an IBAN typed by hand: a space,
 # what an id may hold besides letters and digits (contract_sql.ID_PATTERN: - . _ : /), a plus, a
 # bar, a middle dot or a tab (111_222_333, 111 - 222 - 333, 111+222+333: an outside attack).
-HAND_TYPED_SEPARATORS = r" .\-_/:+|\u00b7\t"
+HAND_TYPED_SEPARATORS = r" .\-_/:+|\u00b7\t'"
 # Between the digits of a number: one of those (DIGIT_SEPARATORS: one to three, 111..222..333).
 # Not ; ~ = or #: lists and ranges in a cell (1614;2743, 10:15~20:15, REF=9065=4043) hold eight
 # digits that pass the 11-test one time in eleven, which refused one small clean file in ten (an
@@ -233,8 +234,9 @@ IBAN_SEPARATOR = rf"[{HAND_TYPED_SEPARATORS};~#=,]"
 IBAN_START = rf"[A-Za-z]{IBAN_SEPARATOR}*[A-Za-z]{IBAN_SEPARATOR}*[0-9]{IBAN_SEPARATOR}*[0-9]"
 DIGIT_SEPARATORS = rf"{DIGIT_JOINER}{{1,3}}"
 # Those, or a thousands comma or apostrophe (799,642,630; 799'642'630 as Swiss spreadsheets write
-# it): what a number written out may hold between digits.
-THOUSANDS = ",'\u2019"
+# it; a typographic apostrophe is read as one, see _folded): what a number written out may hold
+# between digits.
+THOUSANDS = ",'"
 NUMBER_SEPARATOR = rf"[{HAND_TYPED_SEPARATORS}{THOUSANDS}]"
 # Candidates: a number of 8-9 digits written whole or in groups (123 456 782, 1234.56.782,
 # 123-45-6782), and 9 digits at the start or end of a longer digit run (a BSN glued to a
@@ -464,7 +466,11 @@ def _folded(frame: pl.DataFrame) -> pl.DataFrame:
                       .str.replace_all(r"[\u00a0\u2007\u202f\u1680\u2028\u2029]", " ")   # spaces NFKC keeps
                       # typographic dashes, and a middle dot between groups as a dash (not a
                       # bullet: that ends an item of a list, '3046 • 3087', which is no BSN)
-                      .str.replace_all(r"[\u2010-\u2015\u2212\u00b7]", "-"))
+                      .str.replace_all(r"[\u2010-\u2015\u2212\u00b7]", "-")
+                      # marks that look like an apostrophe as one (444ʼ978‘690: autocorrect and
+                      # keyboard layouts write them; an outside attack, December 2026), and an
+                      # ideographic full stop as a dot (jansen@ziggo。nl)
+                      .str.replace_all(APOSTROPHES, "'").str.replace_all("\u3002", ".", literal=True))
             values = (pl.when(values.str.contains(LOOKALIKE_IN_A_CODE))
                       .then(values.str.replace_many(list(LOOKALIKES), list(LOOKALIKES.values())))
                       .otherwise(values))

@@ -93,6 +93,9 @@ def test_empty_frame_and_header_only_frame():
         "verward_gedrag", "housing_first", "0012345678", "06-12-2023", "06-12-2023 10:00",
         "2025-01-31 08:15:00", "20250131", "3024 AB", "A++", "NL91ABNA0417164301", "12345678",
         "€ 1.234,56", "10:30", "1.000.000", "v1.2.3", "2024 en 2025", "in 2025 12 meldingen",
+        # apostrophes: names, years, Swiss amounts, versions, feet and inches, coordinates
+        "d'Ancona", "O\u2019Brien", "'s-Gravenhage", "jaren '80", "CHF 1'250'000", "versie 1'2'3", "6'2\"",
+        "51\u00b055'12\"N",
     ],
 )
 def test_ordinary_values_never_trigger(value):
@@ -568,6 +571,11 @@ def _glued(values):
         # a Swiss-locale spreadsheet's thousands apostrophes, typed or typographic
         ("thousands apostrophes", [f"{int(v):,}".replace(",", "'") for v in valid_bsns(20)]),
         ("typographic apostrophes", [f"{int(v):,}".replace(",", "\u2019") for v in valid_bsns(20)]),
+        # marks that look like one, mixed, or spaced (an outside attack, December 2026)
+        ("apostrophe look-alikes", [f"{v[:3]}\u02bc{v[3:6]}\u2032{v[6:]}" for v in valid_bsns(20)]),
+        ("mixed apostrophes", [f"{v[:3]}'{v[3:6]}\u2018{v[6:]}" for v in valid_bsns(20)]),
+        ("spaced apostrophes", [f"{v[:3]} ' {v[3:6]} ' {v[6:]}" for v in valid_bsns(20)]),
+        ("apostrophes behind letters", [f"BSN{v[:3]}'{v[3:6]}'{v[6:]}" for v in valid_bsns(20)]),
         ("en dashes", [f"{v[:3]}\u2013{v[3:6]}\u2013{v[6:]}" for v in valid_bsns(20)]),
         ("minus signs", [f"{v[:3]}\u2212{v[3:6]}\u2212{v[6:]}" for v in valid_bsns(20)]),
     ],
@@ -623,6 +631,8 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         ("bsn", "2024/111.222.333"), ("bsn", "111-222-333/2024"), ("bsn", "12:111.222.333"), ("bsn", "111,222,333"),
         ("bsn", "111'222'333"), ("bsn", "111\u2019222\u2019333"),
         ("email", "j.jansen@example[.]nl"), ("email", "j.jansen[@]example(.)nl"), ("email", "j.jansen (at) example {.} nl"),
+        ("email", "j.jansen@example\u3002nl"), ("iban", "NL91'ABNA'0417'1643'00"), ("iban", "NL91\u2019ABNA\u20190417164300"),
+        ("phone", "06'1234'5678"), ("phone", "+31'6'1234'5678"), ("phone", "010\u2019123\u201945\u201967"),
         ("kenteken", "GB-123-X"), ("kenteken", "12-KLM-3"), ("kenteken", "5 ZD 123"),
         # accents and dots on capitals, as a reader reads past them (outside review, December 2026)
         ("iban", "\u1e44L91ABNA0417164300"), ("iban", "\u0130E29 AIBK 9311 5212 3456 78"),
