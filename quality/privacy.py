@@ -80,7 +80,7 @@ DATE_OR_TIME = (
     r"|(19|20)[0-9]{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01]))(?:[^0-9]|$)"
 )
 # A Dutch number in any notation: +31 / 0031 / 0, then nine digits with spaces, dots, dashes,
-# slashes or brackets between them (06-12345678, 010 - 123 45 67, +31 (0)6 1234 5678, 06.12.34.56.78).
+# slashes, brackets or apostrophes between them (06-12345678, 010 - 123 45 67, +31 (0)6 1234 5678, 06.12.34.56.78).
 SEP = r"[ .\-_/()']{0,3}"
 PHONE = (
     rf"(\+31|{B}0031){SEP}(\(0\){SEP})?[1-9]({SEP}[0-9]){{8}}{B}"
@@ -178,6 +178,7 @@ GEMEENTE_PREFIX_SHARE, GEMEENTE_PREFIX_MIN = 0.9, 5
 INVISIBLE = (r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufe00-\ufe0f\ufeff"
              r"\u115f\u1160\u3164\uffa0\u2800"
              r"\U000e0000-\U000e01ef]")   # and the tag and supplementary variation selector blocks
+# Marks that look like an apostrophe, read as one (see _folded).
 APOSTROPHES = r"[\u2018\u2019\u201b\u2032\u02b9\u02bb\u02bc\u02c8\ua78c\u05f3]"
 # Letters that look like Latin ones but are others, read as the Latin letter they show: Greek and
 # Cyrillic letters that share a Latin letter's shape, and Latin letters with a stroke or a dotless
@@ -220,7 +221,8 @@ PASTED_SHARE = 0.2
 # --- BSN ----------------------------------------------------------------------------------------
 # What may stand between the digits of a number or the groups of an IBAN typed by hand: a space,
 # what an id may hold besides letters and digits (contract_sql.ID_PATTERN: - . _ : /), a plus, a
-# bar, a middle dot or a tab (111_222_333, 111 - 222 - 333, 111+222+333: an outside attack).
+# bar, a middle dot, a tab or an apostrophe (111_222_333, 111 - 222 - 333, 111+222+333,
+# 444 ' 978 ' 690, NL91'ABNA'...: outside attacks).
 HAND_TYPED_SEPARATORS = r" .\-_/:+|\u00b7\t'"
 # Between the digits of a number: one of those (DIGIT_SEPARATORS: one to three, 111..222..333).
 # Not ; ~ = or #: lists and ranges in a cell (1614;2743, 10:15~20:15, REF=9065=4043) hold eight
