@@ -212,22 +212,13 @@ class _Rows:
         n = len(cells)
         if not n:
             return
-        present = np.ones(cells.shape, dtype=bool) if present is None else present
-        row, place = np.nonzero(present)
-        self._row.append(row + self._rows)
-        self._place.append(place)
-        self._cell.append(cells[row, place])
-        self._coef.append(np.asarray(coefs, dtype=float)[place])
-        self._order.append(np.column_stack([np.broadcast_to(np.asarray(o, dtype=np.int64), n) for o in order]))
-        self._equality.append(np.full(n, equality))
-        self._rhs.append(np.broadcast_to(np.asarray(rhs, dtype=float), n))
-        self._rows += n
+        row, place = np.nonzero(np.ones(cells.shape, dtype=bool) if present is None else present)
+        self.add_flat(n, order, row, place, cells[row, place], np.asarray(coefs, dtype=float)[place], equality, rhs)
 
-    def add_flat(self, order: Sequence, row: np.ndarray, place: np.ndarray, cell: np.ndarray,
-                 coef: np.ndarray, equality: bool) -> None:
-        """Rows given cell by cell: `row` (0..n-1, each row's key in `order`), its place in the
-        row, the cell and its coefficient."""
-        n = len(order[0])
+    def add_flat(self, n: int, order: Sequence, row: np.ndarray, place: np.ndarray, cell: np.ndarray,
+                 coef: np.ndarray, equality: bool, rhs: np.ndarray | float = 0.0) -> None:
+        """`n` rows given cell by cell: `row` (0..n-1, each row's key in `order`), its place in
+        the row, the cell and its coefficient."""
         if not n:
             return
         self._row.append(np.asarray(row, dtype=np.int64) + self._rows)
@@ -236,10 +227,12 @@ class _Rows:
         self._coef.append(np.asarray(coef, dtype=float))
         self._order.append(np.column_stack([np.broadcast_to(np.asarray(o, dtype=np.int64), n) for o in order]))
         self._equality.append(np.full(n, equality))
-        self._rhs.append(np.zeros(n))
+        self._rhs.append(np.broadcast_to(np.asarray(rhs, dtype=float), n))
         self._rows += n
 
     def matrix(self, columns: int) -> tuple[csr_matrix, np.ndarray, np.ndarray]:
+        """The rows in the order of their keys as one sparse matrix (each row's cells in their
+        places), with the equality flags and right-hand sides; the blocks are freed."""
         if not self._rows:
             return csr_matrix((0, columns)), np.zeros(0, dtype=bool), np.zeros(0)
         order = np.concatenate(self._order)
@@ -343,7 +336,7 @@ class _Model:
         row_mp = first[inverse.ravel()][groups]
         order = (np.zeros(len(groups), dtype=np.int64), row_mp, rank_of_parent[a[groups]],
                  np.zeros(len(groups), dtype=np.int64), np.zeros(len(groups), dtype=np.int64))
-        self._rows.add_flat(order, np.r_[np.arange(len(groups)), group],
+        self._rows.add_flat(len(groups), order, np.r_[np.arange(len(groups)), group],
                             np.r_[np.full(len(groups), -1), child_rank[a[child]]],
                             np.r_[groups, child], np.r_[np.ones(len(groups)), -np.ones(len(child))], True)
 
