@@ -191,6 +191,13 @@ def _codes(values: Sequence) -> tuple[dict, np.ndarray]:
     return codes, np.fromiter(map(codes.__getitem__, values), dtype=np.int64, count=len(values))
 
 
+def _first_of(codes: np.ndarray) -> np.ndarray:
+    """Per element, the position of the first element with the same code (rows are put in the
+    order of their group's first cell)."""
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    return first[inverse.ravel()]
+
+
 class _Rows:
     """Constraints gathered in blocks of numpy arrays and put in order at the end: each row has an
     order key (a tuple of integers) and its cells an order within the row, so the matrix is the
@@ -292,19 +299,17 @@ class _Model:
             at = np.minimum(np.searchsorted(sorted_ids, wanted), len(sorted_ids) - 1)
             return np.where(known & (sorted_ids[at] == wanted), by_id[at], -1)
 
-        n = len(self.keys)
-        positions = np.arange(n)
         self._areas_add_up(m, a, p, periods, areas, area_codes, area_parents, cell)
         self._time_relations(m, a, p, measure_codes, period_codes, time_relation, stock_exits, beyond, cell)
         pairs = []
         for s, (part, whole) in enumerate(subsets):
             if part not in measure_codes:
                 continue
-            mine = positions[m == measure_codes[part]]
+            mine = np.flatnonzero(m == measure_codes[part])
             wholes = cell(np.full(len(mine), measure_codes.get(whole, -1)), p[mine], a[mine])
-            mine, wholes = mine[wholes >= 0], wholes[wholes >= 0]
-            pairs.append(np.column_stack([mine, wholes]))
-            self._rows.add((2, s, mine, 0, 0), np.column_stack([mine, wholes]), [1.0, -1.0], False)
+            found = np.column_stack([mine, wholes])[wholes >= 0]
+            pairs.append(found)
+            self._rows.add((2, s, found[:, 0], 0, 0), found, [1.0, -1.0], False)
         if pairs:
             self.pairs = np.concatenate(pairs)
 
@@ -332,8 +337,7 @@ class _Model:
         renumber = np.cumsum(complete) - 1
         group = renumber[group]
         # rows in order of their (measure, period)'s first cell, then of the parent
-        _, first, inverse = np.unique(m * periods + p, return_index=True, return_inverse=True)
-        row_mp = first[inverse.ravel()][groups]
+        row_mp = _first_of(m * periods + p)[groups]
         order = (np.zeros(len(groups), dtype=np.int64), row_mp, rank_of_parent[a[groups]],
                  np.zeros(len(groups), dtype=np.int64), np.zeros(len(groups), dtype=np.int64))
         self._rows.add_flat(len(groups), order, np.r_[np.arange(len(groups)), group],
@@ -368,9 +372,7 @@ class _Model:
             edge[code] = after[:4] != period[:4]
             januaries.append(f"{after[:4]}-01")
         # rows per (measure, area) in order of its first cell, then per period cell
-        ma = m * (int(a.max()) + 1) + a
-        uniq, first, inverse = np.unique(ma, return_index=True, return_inverse=True)
-        ma_first = first[inverse.ravel()]
+        ma_first = _first_of(m * (int(a.max()) + 1) + a)
         related = relation[m] != none
         for w in (3, 4):
             parent = np.flatnonzero(related & (width[p] == w))
