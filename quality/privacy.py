@@ -57,12 +57,23 @@ EMAIL = r"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}"
 # apenstaartje (and (a), see AT_LETTER), and a dot as (dot), " dot ", -punt-, %2E or " . "
 # (spaces around the @ and the dots: 'j.jansen @ example . nl').
 # Also URL and HTML escapes (%40, &#64;); full-width forms are folded by NFKC first.
-AT_WORD = (r"(?i)\s*[(\[{<]\s*(at|@|apenstaartje)\s*[)\]}>]\s*|[\s\-_]+(at|apenstaartje)[\s\-_]+|\s*@\s*"
+# Brackets around an (at) or a (dot): ASCII, and the CJK and mathematical ones (【.】〔at〕⟨.⟩)
+# that NFKC leaves as they are (an outside attack, December 2026).
+OPEN = r"[(\[{<\u3008\u300a\u300c\u300e\u3010\u3014\u3016\u27e8]"
+CLOSE = r"[)\]}>\u3009\u300b\u300d\u300f\u3011\u3015\u3017\u27e9]"
+AT_WORD = (rf"(?i)\s*{OPEN}\s*(at|@|apenstaartje)\s*{CLOSE}\s*|[\s\-_]+(at|apenstaartje)[\s\-_]+|\s*@\s*"
            r"|%40|&#0*64;|&#x0*40;|&commat;")
 EMAIL_HINT = r"(?i)@|at|apenstaartje|[(\[]a[)\]]|%40|&#|&commat;|\uff20|\ufe6b"
 # '(a)' for the @ only between the address's letters (j.jansen(a)example.nl), not 'Groep (A) 2.'
 AT_LETTER = r"(?i)([a-z0-9])[(\[]a[)\]]([a-z0-9])"
-DOT_WORD = r"(?i)\s*[(\[{<]\s*(dot|punt|\.)\s*[)\]}>]\s*|[\s\-_]+(dot|punt)[\s\-_]+|%2e|\s+\.\s*|\s*\.\s+"
+# A dot as a word (also d0t), bracketed, URL- or HTML-escaped (&#46; &#x2E; &period;), or spaced.
+DOT_WORD = (rf"(?i)\s*{OPEN}\s*(dot|d0t|punt|\.)\s*{CLOSE}\s*|[\s\-_]+(dot|d0t|punt)[\s\-_]+|%2e"
+            r"|&#0*46;|&#x0*2e;|&period;|\s+\.\s*|\s*\.\s+")
+# The top-level domain with its dot inside the brackets: j.jansen@ziggo[.nl]
+DOT_IN_BRACKETS = rf"\s*{OPEN}\s*\.\s*(\p{{L}}{{2,}})\s*{CLOSE}"
+# The last dot of the domain written as a comma or a dash (a middle dot is read as a dash, see
+# _folded) before a common top-level domain, behind an @: j.jansen@ziggo,nl; jansen@ziggo·nl.
+TLD_AFTER_OTHER_DOT = r"(?i)(@[\p{L}\p{N}\-]+?)\s*[,\-]\s*(nl|com|net|org|eu|be|de|fr|uk|info|nu|biz)(?-u:\b)"
 # Dates and times are blanked before phone numbers are sought: 06-12-2023 10:00 is no number.
 # Only what can be one: a day and month of 1-31 (either order), a year of 19xx or 20xx, a time
 # of the day ('00-44-7911-123456' is a phone number dialled abroad, not 00-44-7911; an outside
@@ -248,8 +259,9 @@ BSN_GROUPED = rf"{B}[0-9]{{2,4}}([ .\-][0-9]{{2,4}}){{1,3}}{B}"
 # group into the number (2024/799.642.630 is 13 digits to it, 799.642.630 to the narrow one).
 BSN_GROUPED_WIDE = rf"{B}[0-9]{{2,4}}({DIGIT_SEPARATORS}[0-9]{{2,4}}){{1,3}}{B}"
 # A number with thousands commas, as an English-locale spreadsheet writes it: 799,642,630 (or a
-# Swiss one: 799'642'630, the same mark each time).
-BSN_THOUSANDS = rf"{B}[0-9]{{1,3}}(" + "|".join(f"({mark}[0-9]{{3}}){{2}}" for mark in THOUSANDS) + rf"){B}"
+# Swiss one: 799'642'630; or the two mixed, 444,978'690, as a hand edit leaves it: an outside
+# attack, December 2026).
+BSN_THOUSANDS = rf"{B}[0-9]{{1,3}}([{THOUSANDS}][0-9]{{3}}){{2}}{B}"
 # A year and four digits (a sequence number, or a year range: 2024/0004, 2024-2025) is never how
 # a BSN is written, while about one in eleven passes the 11-test as 8 digits.
 YEAR_AND_FOUR = rf"(19|20)[0-9]{{2}}{DIGIT_SEPARATORS}[0-9]{{4}}"
@@ -468,7 +480,7 @@ def _folded(frame: pl.DataFrame) -> pl.DataFrame:
                       .str.replace_all(r"[\u00a0\u2007\u202f\u1680\u2028\u2029]", " ")   # spaces NFKC keeps
                       # typographic dashes, and a middle dot between groups as a dash (not a
                       # bullet: that ends an item of a list, '3046 • 3087', which is no BSN)
-                      .str.replace_all(r"[\u2010-\u2015\u2212\u00b7]", "-")
+                      .str.replace_all(r"[\u2010-\u2015\u2212\u00b7\u30fb]", "-")
                       # marks that look like an apostrophe as one (444ʼ978‘690: autocorrect and
                       # keyboard layouts write them; an outside attack, December 2026), and an
                       # ideographic full stop as a dot (jansen@ziggo。nl)
@@ -665,7 +677,8 @@ def _email_hits(values: pl.Series) -> pl.Series:
     """Plain and obfuscated: 'j.jansen (at) example (dot) nl' is normalised to an address."""
     values = values.filter(values.str.contains(EMAIL_HINT))  # cheap first pass over ids
     normal = (values.str.replace_all(AT_LETTER, "${1}@${2}")   # already folded (NFKC): see scan
-              .str.replace_all(AT_WORD, "@").str.replace_all(DOT_WORD, "."))
+              .str.replace_all(AT_WORD, "@").str.replace_all(DOT_IN_BRACKETS, ".${1}")
+              .str.replace_all(DOT_WORD, ".").str.replace_all(TLD_AFTER_OTHER_DOT, "${1}.${2}"))
     return values.filter(normal.str.contains(EMAIL))
 
 

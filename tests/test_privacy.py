@@ -96,6 +96,9 @@ def test_empty_frame_and_header_only_frame():
         # apostrophes: names, years, Swiss amounts, versions, feet and inches, coordinates
         "d'Ancona", "O\u2019Brien", "'s-Gravenhage", "jaren '80", "CHF 1'250'000", "versie 1'2'3", "6'2\"",
         "51\u00b055'12\"N",
+        # ampersands, commas and dashes before 'nl' without an @ (the e-mail rule's escapes and
+        # other dots only read behind one)
+        "Jansen & Zn", "A&amp;B", "&#8364; 12,50", "rotterdam-nl", "team,nl", "Bloemhof, nl-zuid", "3 @ 5 euro",
     ],
 )
 def test_ordinary_values_never_trigger(value):
@@ -576,6 +579,7 @@ def _glued(values):
         ("mixed apostrophes", [f"{v[:3]}'{v[3:6]}\u2018{v[6:]}" for v in valid_bsns(20)]),
         ("spaced apostrophes", [f"{v[:3]} ' {v[3:6]} ' {v[6:]}" for v in valid_bsns(20)]),
         ("apostrophes behind letters", [f"BSN{v[:3]}'{v[3:6]}'{v[6:]}" for v in valid_bsns(20)]),
+        ("commas and apostrophes mixed", [f"{v[:3]},{v[3:6]}'{v[6:]}" for v in valid_bsns(20)]),
         ("en dashes", [f"{v[:3]}\u2013{v[3:6]}\u2013{v[6:]}" for v in valid_bsns(20)]),
         ("minus signs", [f"{v[:3]}\u2212{v[3:6]}\u2212{v[6:]}" for v in valid_bsns(20)]),
     ],
@@ -633,6 +637,12 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         ("email", "j.jansen@example[.]nl"), ("email", "j.jansen[@]example(.)nl"), ("email", "j.jansen (at) example {.} nl"),
         ("email", "j.jansen@example\u3002nl"), ("iban", "NL91'ABNA'0417'1643'00"), ("iban", "NL91\u2019ABNA\u20190417164300"),
         ("phone", "06'1234'5678"), ("phone", "+31'6'1234'5678"), ("phone", "010\u2019123\u201945\u201967"),
+        # the dot HTML-escaped, in CJK brackets, with the domain in brackets, as d0t, as a comma
+        # or a middle dot (an outside attack, December 2026)
+        ("email", "j.jansen@ziggo&#46;nl"), ("email", "j.jansen@ziggo&#x2E;nl"), ("email", "j.jansen@ziggo&period;nl"),
+        ("email", "j.jansen\u3010at\u3011ziggo\u3010.\u3011nl"), ("email", "j.jansen@ziggo[.nl]"),
+        ("email", "j.jansen at ziggo d0t nl"), ("email", "j.jansen@ziggo,nl"), ("email", "j.jansen@ziggo\u00b7nl"),
+        ("email", "j.jansen@ziggo\u30fbnl"), ("bsn", "444,978'690"),
         ("kenteken", "GB-123-X"), ("kenteken", "12-KLM-3"), ("kenteken", "5 ZD 123"),
         # accents and dots on capitals, as a reader reads past them (outside review, December 2026)
         ("iban", "\u1e44L91ABNA0417164300"), ("iban", "\u0130E29 AIBK 9311 5212 3456 78"),
