@@ -45,6 +45,24 @@ def shape(value: object) -> str | None:
     return series.to_frame().select(shape_expr(pl.col("v"))).item()
 
 
+# The masks in English, for the English receipt (the ledger, the rejects table and the JSON
+# receipt keep the Dutch ones, one form to search for).
+_ENGLISH_MASKS = [
+    (r"\[(\d+) cijfers\]", r"[\1 digits]"), (r"\[tekst, (\d+) tekens\]", r"[text, \1 characters]"),
+    (r"\[bestandsnaam, (\d+) tekens\]", r"[file name, \1 characters]"),
+    (r"\[64 hexadecimale tekens\]", "[64 hexadecimal characters]"), (r"\[telefoonnummer\]", "[phone number]"),
+    (r"\[kenteken\]", "[licence plate]"), (r"\[postcode \+ huisnummer\]", "[postcode + house number]"),
+    (r"\[adres\]", "[address]"), (r"\[naam\]", "[name]"), (r"\[datum\]", "[date]"), (r"\[leeg\]", "[empty]"),
+]
+
+
+def in_english(text: str) -> str:
+    """A text with its masked shapes in English: '[9 cijfers]' -> '[9 digits]'."""
+    for dutch, english in _ENGLISH_MASKS:
+        text = re.sub(dutch, english, text)
+    return text
+
+
 # Words a header is quoted with besides those of the agreed column names and of the headers the
 # privacy rules know: what partners write above a column, and the labels the file scan gives the
 # parts of a workbook (`hidden:naam`, `sheet:...`).
@@ -94,4 +112,4 @@ def _known(word: str) -> bool:
         len(word) >= 8 and bool(difflib.get_close_matches(word, _known_words(), n=1, cutoff=0.85)))
 
 
-__all__ = ["shape", "shape_expr", "safe_column_name"]
+__all__ = ["shape", "shape_expr", "safe_column_name", "in_english"]

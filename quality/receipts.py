@@ -11,6 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from quality.masking import in_english
 from quality.validate import Outcome
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -55,10 +56,22 @@ def receipt_data(outcome: Outcome) -> dict:
 NAME_PROBLEMS = {"bad_file_name", "unknown_dataset", "wrong_folder"}
 
 
+def _masks_in_english(data):
+    """Every text in the receipt's data with its masked shapes in English."""
+    if isinstance(data, str):
+        return in_english(data)
+    if isinstance(data, dict):
+        return {key: _masks_in_english(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_masks_in_english(value) for value in data]
+    return data
+
+
 def render(outcome: Outcome, lang: str, check_only: bool = False) -> str:
     """`check_only`: the receipt of `wijkwijzer check`, which delivers, loads and keeps nothing."""
+    data = receipt_data(outcome)
     return _env.get_template(f"receipt.{lang}.md.j2").render(
-        r=receipt_data(outcome), decision_text=DECISION_TEXT[lang][outcome.decision],
+        r=_masks_in_english(data) if lang == "en" else data, decision_text=DECISION_TEXT[lang][outcome.decision],
         name_is_wrong=any(p.code in NAME_PROBLEMS for p in outcome.problems), check_only=check_only)
 
 

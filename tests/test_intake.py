@@ -406,6 +406,8 @@ def test_check_command_exit_codes_and_receipt_without_loading(tmp_path):
     assert "A check only" in refused.stdout and "check it again before you deliver" in refused.stdout
     assert "quarantine" not in refused.stdout and "deliver it again" not in refused.stdout
     assert not any(bsn in refused.stdout + refused.stderr for bsn in VALID_BSNS)
+    assert r"\[9 digits\]" in refused.stdout and "cijfers" not in refused.stdout   # the mask in English too
+    assert r"\[9 cijfers\]" in run_check(bad).stdout
     as_json = json.loads(run_check(good, "--json").stdout)
     assert as_json["decision"] == "accepted" and as_json["rows"]["read"] == 20
     assert run_check(tmp_path / "missing.csv").returncode == 2
