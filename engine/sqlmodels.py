@@ -5,8 +5,10 @@ model is adding a file.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -24,6 +26,18 @@ _PARTITION_COLUMN = re.compile(r"^-- partition column: ([a-z_]+)", re.MULTILINE)
 BUILDS_DDL = """create table if not exists staging._partition_builds (
     model varchar, partition varchar, built_at timestamptz, primary key (model, partition))"""
 LOADING_DECISIONS = ("accepted", "accepted_with_warnings")
+
+# Each unpartitioned model's last build, written in the build's transaction: the digest of its SQL,
+# the version of every table it read, and its own version. A build that would read the same
+# versions with the same SQL makes the same table, so the table is kept (a corrected month leaves
+# the calendar as it was, and with it `unit_periods` and `resident_periods`). A small table's
+# version is a digest of its content (SMALL_TABLE rows: the calendar comes out the same after a
+# correction although it was rebuilt); a larger one's is new at every build, as hashing it would
+# cost what keeping saves (README). A table no model builds (raw, reference data, a Python asset's
+# mart) has no version, so what reads it is always rebuilt.
+MODEL_BUILDS_DDL = """create table if not exists staging._model_builds (
+    model varchar primary key, built_at timestamptz, sql_digest varchar, inputs varchar, version varchar)"""
+SMALL_TABLE = 10_000
 
 
 @dataclass(frozen=True)
@@ -78,18 +92,87 @@ def discover(sql_dir: Path = SQL_DIR) -> list[SqlModel]:
 
 def build(con: duckdb.DuckDBPyConnection, model: SqlModel) -> int:
     """Rebuild the model's table in one transaction; returns its row count."""
-    if model.partition_column:
-        con.execute(BUILDS_DDL)
+    _ensure_build_records(con)
+    return _build(con, model, None if model.partition_column else _input_versions(con, model)[0])
+
+
+def _build(con, model: SqlModel, inputs: str | None) -> int:
+    """build, given the versions of what an unpartitioned model reads (recorded with it)."""
     con.execute("begin transaction")
     try:
         con.execute(f'create or replace table {model.layer}."{model.name}" as\n{model.sql}')
         if model.partition_column:
             _record_builds(con, model, _months_in_table(con, model))
+        else:
+            _record_model_build(con, model, inputs)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     return scalar(con, f'select count(*) from {model.layer}."{model.name}"')
+
+
+def build_or_keep(con: duckdb.DuckDBPyConnection, model: SqlModel) -> bool:
+    """Rebuild an unpartitioned model's table unless its last build read the same versions of the
+    same tables with the same SQL (MODEL_BUILDS_DDL); True when the table was kept."""
+    _ensure_build_records(con)
+    inputs, last = _input_versions(con, model)
+    if (inputs is not None and last == (_sql_digest(model), inputs)
+            and scalar(con, "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                       [model.layer, model.name])):
+        return True
+    _build(con, model, inputs)
+    return False
+
+
+def _ensure_build_records(con) -> None:
+    con.execute(BUILDS_DDL)
+    con.execute(MODEL_BUILDS_DDL)
+
+
+def _sql_digest(model: SqlModel) -> str:
+    # DuckDB's version too: a function's meaning may change with it
+    return hashlib.sha256(f"{duckdb.__version__}\n{model.sql}".encode()).hexdigest()
+
+
+def _input_versions(con, model: SqlModel) -> tuple[str | None, tuple[str, str] | None]:
+    """The versions of the tables the model reads, as one text (None when one has none), and the
+    model's last build: its SQL digest and the versions it read then (None if never built)."""
+    partitioned = _partitioned_names()
+    wanted = [f"{layer}.{name}" for layer, name in model.depends_on
+              if not (layer == "staging" and name in partitioned)]
+    by_month = [name for layer, name in model.depends_on if layer == "staging" and name in partitioned]
+    rows = con.execute("""
+        select model, version, sql_digest, inputs from staging._model_builds
+        where model in (select unnest(?::varchar[]))
+        union all
+        select 'staging.' || model, max(built_at)::varchar || '/' || count(*), null, null
+        from staging._partition_builds where model in (select unnest(?::varchar[])) group by model""",
+                       [[*wanted, model.table], by_month]).fetchall() if by_month or wanted else []
+    found = {name: (version, digest, inputs) for name, version, digest, inputs in rows}
+    needed = [*wanted, *(f"staging.{name}" for name in by_month)]
+    versions = [f"{name}={found[name][0]}" for name in sorted(needed) if name in found and found[name][0]]
+    last = found.get(model.table)
+    return ("\n".join(versions) if len(versions) == len(needed) else None,
+            (last[1], last[2]) if last else None)
+
+
+@lru_cache(maxsize=1)
+def _partitioned_names() -> frozenset[str]:
+    return frozenset(m.name for m in discover() if m.partition_column)
+
+
+def _record_model_build(con, model: SqlModel, inputs: str | None) -> None:
+    """The build's row in staging._model_builds (inside the build's transaction)."""
+    table = f'{model.layer}."{model.name}"'
+    rows = scalar(con, f"select count(*) from {table}")
+    version = None
+    if rows <= SMALL_TABLE:
+        columns = ",".join(f"{name} {type_}" for name, type_ in _columns(con, table))
+        version = f"{rows}/{scalar(con, f'select sum(hash(t)) from {table} as t')}/{columns}"
+    con.execute("insert or replace into staging._model_builds values "
+                "(?, current_timestamp, ?, ?, coalesce(?, gen_random_uuid()::varchar))",
+                [model.table, _sql_digest(model), inputs, version])
 
 
 def _months_in_table(con, model: SqlModel) -> list[str]:

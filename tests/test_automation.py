@@ -14,6 +14,7 @@ from pipelines.definitions import build_definitions
 from pipelines import runner
 from pipelines.runner import run_pipeline
 from pipelines.sensors import INTAKE_JOB
+from engine.sqlmodels import discover
 from engine.warehouse import open_warehouse
 from sources.contracts import load_registry
 from tests.conftest import CONTRACTS_HEADER, UNITS_HEADER, contract_rows, units_rows
@@ -469,3 +470,38 @@ def test_the_runners_tick_is_dagsters_evaluation_without_the_cursors_round_trip(
         run_requested(defs, instance, asked[-1])
         cursor = ours.cursor
     assert (ARREARS, "2025-05") in asked[0] and not asked[-1], "a correction's tick, then a settled one"
+
+
+def kept_models(run) -> set[str]:
+    return {e.asset_key.to_user_string() for r in run.results for e in r.get_asset_materialization_events()
+            if e.materialization.metadata.get("kept") is not None}
+
+
+def models_as_built_anew(home) -> dict[str, int]:
+    """Per unpartitioned SQL model, the rows in which its table and its SQL run now differ."""
+    with open_warehouse(home.warehouse, read_only=True) as con:
+        return {model.table: con.execute(f"""select count(*) from (
+                    (select * from {model.table} except all select * from ({model.sql}))
+                    union all (select * from ({model.sql}) except all select * from {model.table}))""").fetchone()[0]
+                for model in discover() if not model.partition_column}
+
+
+def test_a_model_whose_tables_read_are_as_they_were_is_kept_and_the_same_as_built_anew(delivered, deliver):
+    """A corrected month rebuilds the calendar, which comes out the same: what reads only it and
+    tables no run rebuilt keeps its table. Every table is then what its SQL makes now, and a new
+    month (a calendar that changes) rebuilds them."""
+    defs, instance = build_definitions(delivered), dg.DagsterInstance.ephemeral()
+    assert run_pipeline(defs, instance, delivered).success
+    deliver_arrears(deliver, "2025-05", amount="250,00")
+    corrected = run_pipeline(defs, instance, delivered)
+    assert corrected.success and {"core/unit_periods", "core/resident_periods"} <= kept_models(corrected)
+    assert "core/calendar_months" not in kept_models(corrected)   # it reads the corrected month
+    assert "core/tenancy_periods" not in kept_models(corrected)
+    assert not any(models_as_built_anew(delivered).values())
+    deliver_arrears(deliver, "2025-07")
+    extended = run_pipeline(defs, instance, delivered)
+    assert extended.success and not {"core/unit_periods", "core/resident_periods"} & kept_models(extended)
+    differing = models_as_built_anew(delivered)
+    assert not any(differing.values()) and "core.unit_periods" in differing
+    with open_warehouse(delivered.warehouse, read_only=True) as con:
+        assert con.execute("select max(period) from core.unit_periods where period_type = 'month'").fetchone() == ("2025-07",)
