@@ -1099,7 +1099,7 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
         rf"{B}[0-9]{{8,9}}{B}")).explode("number").drop_nulls("number")
     short = runs.filter(pl.col("length").is_between(8, 9)).join(
         alone.select("row", "number").unique(), on=["row", "number"], how="anti")
-    long = runs.filter(pl.col("length").is_between(10, 14))
+    long = runs.filter(pl.col("length").ge(10))
     parts = [
         plain.select("row", context=pl.lit(False), number=pl.col("cell"), kind=pl.lit("number")),
         padded.select("row", context=pl.lit(False), number=pl.col("cell").str.tail(9).str.strip_chars_start("0"),
@@ -1108,8 +1108,8 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
             number=pl.col("number").str.replace_all(NUMBER_SEPARATOR, ""))]).with_columns(kind=pl.lit("number")),
         *(part.select("row", "context", "number", kind=pl.lit("joined")) for part in (
             joined.filter(pl.col("length").is_between(8, 9)),
-            joined.filter(pl.col("length").is_between(10, 14)).with_columns(number=pl.col("number").str.head(9)),
-            joined.filter(pl.col("length").is_between(10, 14)).with_columns(number=pl.col("number").str.tail(9)))),
+            joined.filter(pl.col("length").ge(10)).with_columns(number=pl.col("number").str.head(9)),
+            joined.filter(pl.col("length").ge(10)).with_columns(number=pl.col("number").str.tail(9)))),
         short.select("row", "context", "number", kind=pl.lit("glued")),
         long.select("row", "context", number=pl.col("number").str.head(9), kind=pl.lit("prefix")),
         long.select("row", "context", number=pl.col("number").str.tail(9), kind=pl.lit("suffix")),
@@ -1182,12 +1182,76 @@ def _hashed(values: pl.Series) -> pl.Series:
     return values.str.contains(PSEUDONYM) & ~values.str.contains(NOT_HASHED)
 
 
+# A keyed hash's characters are hex digits at random, so a place in it holds PLANTED_DIGITS decimal
+# digits in a row in (10/16)^8 = 2.3% of the pseudonyms, and nine that pass the 11-test in about
+# (10/16)^9 / 11 = 0.13%. Far more at the same place is a number written into them: a BSN, a
+# phone number or a date of birth at the end, the start or the middle of the pseudonyms (an
+# outside attack, December 2026), each value well-formed and random-looking. One test per place,
+# so the odds are divided by the places.
+PLANTED_DIGITS = 8   # _planted_digits finds runs of this length by doubling
+PLANTED_CHANCE = (10 / 16) ** PLANTED_DIGITS
+PLANTED_BSN_CHANCE = (10 / 16) ** 9 / 10   # a tenth rather than an eleventh: on the safe side
+ELEVEN_TEST_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1])
+
+
+def passes_eleven_test(digits: np.ndarray) -> np.ndarray:
+    """The 11-test on rows of nine digits (0-9; anything else fails), for many at once (python-
+    stdnum's one by one is the reference: test_privacy holds the two together)."""
+    is_digits = ((digits >= 0) & (digits <= 9)).all(axis=1)
+    return is_digits & (digits @ ELEVEN_TEST_WEIGHTS % 11 == 0) & ((digits[:, 0] != 0) | (digits[:, 1] != 0))
+
+
+def _planted_digits(hashed: pl.Series) -> pl.Series:
+    """The pseudonyms holding digits at a place where more of them do than chance allows:
+    PLANTED_DIGITS digits in a row, or nine that pass the 11-test."""
+    distinct = hashed.unique()   # a person's rows repeat their pseudonym: each counts once
+    n, places = distinct.len(), 64 - PLANTED_DIGITS + 1
+    if n == 0:
+        return hashed
+    chars = _as_rows_of_bytes(distinct, 64)
+    is_digit = chars <= ord("9")
+    runs = is_digit
+    for width in (1, 2, 4):   # digits at a place and the next 1, 3, 7: PLANTED_DIGITS in a row
+        runs = runs[:, :-width] & runs[:, width:]
+    # every place where nine digits stand, with whether they pass the 11-test
+    rows, at = np.nonzero(runs[:, :64 - 9 + 1] & is_digit[:, 9 - 1:])
+    bsn = passes_eleven_test(chars[rows[:, None], at[:, None] + np.arange(9)].astype(np.int64) - ord("0"))
+    bsns_at = np.bincount(at[bsn], minlength=places)
+    alarm = BSN_FALSE_ALARM / places
+    planted = np.zeros(n, dtype=bool)
+    for place, count in enumerate(runs.sum(axis=0)):
+        if _beyond(int(count), n, PLANTED_CHANCE, alarm):
+            planted |= runs[:, place]
+        elif _beyond(int(bsns_at[place]), n, PLANTED_BSN_CHANCE, alarm):   # a few BSNs at one place
+            planted[rows[bsn & (at == place)]] = True
+    return hashed.filter(hashed.is_in(distinct.filter(pl.Series(planted)).implode()))
+
+
+def _as_rows_of_bytes(values: pl.Series, width: int) -> np.ndarray:
+    """Values of `width` ASCII characters each (a pseudonym's 64) as one row of bytes each, read
+    from Arrow's buffers without making Python strings."""
+    array = values.cast(pl.Binary).rechunk().to_arrow()
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int64)[array.offset:array.offset + len(array) + 1]
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    if data.size != width * len(array):
+        raise ValueError(f"values of {width} characters expected")
+    return data.reshape(len(array), width)
+
+
+def _beyond(count: int, total: int, chance: float, alarm: float) -> bool:
+    """`count` of `total` beyond chance at odds `alarm`; the exact tail only where the count is
+    far above what is expected (it sums a term for every count up to `total`)."""
+    expected = total * chance
+    return count > expected + 4 * math.sqrt(expected) and _binomial_tail(count, total, chance) < alarm
+
+
 def _pseudonym_findings(frame: pl.DataFrame, column: str) -> tuple[list[PrivacyFinding], pl.Series]:
     """The findings for malformed pseudonyms and for well-formed ones that are no keyed hash,
     and those values (the BSN rule looks at them)."""
     values = frame[column].drop_nulls()
     bad = values.filter(~values.str.contains(PSEUDONYM))
     unhashed = values.filter(values.str.contains(PSEUDONYM) & values.str.contains(NOT_HASHED))
+    unhashed = pl.concat([unhashed, _planted_digits(values.filter(_hashed(values)))])
     findings = [_finding("pseudonym_not_hashed", column, unhashed.len(), mask(unhashed[0], "pseudonym_not_hashed"),
                          *FIX_PSEUDONYM)] if unhashed.len() else []
     if bad.len() == 0:

@@ -6,12 +6,13 @@ import random
 import string
 import time
 
+import numpy as np
 import polars as pl
 import pytest
 from stdnum.nl import bsn as stdnum_bsn
 
 from quality.masking import safe_column_name, shape
-from quality.privacy import PrivacyFinding, mask, personal_column_kind, scan
+from quality.privacy import PrivacyFinding, mask, passes_eleven_test, personal_column_kind, scan
 
 RULES = {
     "bsn", "name", "address", "postcode_huisnummer", "phone", "email", "birth_date",
@@ -221,6 +222,48 @@ def test_a_bsn_padded_to_a_pseudonyms_shape_is_found_in_any_column():
     assert scan(one_column("contract_id", numbered), id_columns={"contract_id"}) == []
     assert rules_of(scan(one_column("persoon_pseudoniem", hashes[:50] + [padded]))) == {
         ("pseudonym_not_hashed", "persoon_pseudoniem"), ("bsn", "persoon_pseudoniem")}
+
+
+def _planted(place: str, number: str, n: int) -> str:
+    """A keyed hash with `number` written over its start, middle or end."""
+    value = pseudonym(n)
+    at = {"start": 0, "middle": 20, "end": 64 - len(number)}[place]
+    return value[:at] + number + value[at + len(number):]
+
+
+@pytest.mark.parametrize(
+    ("what", "values"),
+    [
+        # an outside attack (December 2026): well-formed, random-looking, a number at one place
+        ("a BSN at the end of every pseudonym", [_planted("end", v, i) for i, v in enumerate(valid_bsns(60))]),
+        ("a BSN at the start", [_planted("start", v, i) for i, v in enumerate(valid_bsns(60))]),
+        ("a BSN in the middle", [_planted("middle", v, i) for i, v in enumerate(valid_bsns(60))]),
+        ("a phone number", [_planted("end", f"06{i:08d}", i) for i in range(60)]),
+        ("a date of birth", [_planted("start", f"19{50 + i % 40}0{1 + i % 9}1{i % 10}", i) for i in range(60)]),
+        ("a BSN in 10 of 60", [_planted("end", v, i) if i % 6 == 0 else pseudonym(i)
+                              for i, v in enumerate(valid_bsns(60))]),
+    ],
+)
+def test_a_number_written_into_the_pseudonyms_is_found(what, values):
+    findings = scan(one_column("persoon_pseudoniem", values))
+    assert rules_of(findings) == {("pseudonym_not_hashed", "persoon_pseudoniem")}, what
+    assert findings[0].count == sum(value != pseudonym(i) for i, value in enumerate(values)), what
+
+
+@pytest.mark.parametrize(("count", "seed"), [(3, 1), (60, 2), (60, 3), (2_000, 4), (20_000, 5)])
+def test_keyed_hashes_hold_digits_by_chance_and_are_not_refused_for_it(count, seed):
+    """A keyed hash holds eight digits in a row somewhere in about one of three values, and nine
+    that pass the 11-test in about one of fourteen: only far more at one place is planted."""
+    values = [hashlib.sha256(f"{seed}-{n}".encode()).hexdigest() for n in range(count)]
+    assert scan(one_column("persoon_pseudoniem", values)) == []
+
+
+def test_the_vectorised_eleven_test_agrees_with_python_stdnum():
+    rng = random.Random(7)
+    numbers = [f"{rng.randint(0, 999_999_999):09d}" for _ in range(20_000)] + valid_bsns(500)
+    vectorised = passes_eleven_test(np.array([[int(d) for d in n] for n in numbers])).tolist()
+    assert vectorised == [stdnum_bsn.is_valid(n) and not n.startswith("00") for n in numbers]
+    assert sum(vectorised) > 2_000
 
 
 # --------------------------------------------------------------------------------------------
@@ -580,6 +623,9 @@ def _glued(values):
         ("spaced apostrophes", [f"{v[:3]} ' {v[3:6]} ' {v[6:]}" for v in valid_bsns(20)]),
         ("apostrophes behind letters", [f"BSN{v[:3]}'{v[3:6]}'{v[6:]}" for v in valid_bsns(20)]),
         ("commas and apostrophes mixed", [f"{v[:3]},{v[3:6]}'{v[6:]}" for v in valid_bsns(20)]),
+        # glued to a sequence of six digits or more, before or after it (an outside attack)
+        ("before a long sequence", [f"{v}{i:06d}" for i, v in enumerate(valid_bsns(20))]),
+        ("after a long sequence", [f"HC-{100_000 + i}{v}" for i, v in enumerate(valid_bsns(20))]),
         ("en dashes", [f"{v[:3]}\u2013{v[3:6]}\u2013{v[6:]}" for v in valid_bsns(20)]),
         ("minus signs", [f"{v[:3]}\u2212{v[3:6]}\u2212{v[6:]}" for v in valid_bsns(20)]),
     ],
@@ -593,6 +639,8 @@ def test_bsn_in_every_notation(notation, values):
     [
         random_ids(2_000, seed=4),                                     # 9 digits, chance passes
         [str(random.Random(i).randint(10**11, 10**12 - 1)) for i in range(2_000)],  # 12 digits
+        [str(random.Random(i).randint(10**14, 10**15 - 1)) for i in range(2_000)],  # 15 digits
+        [str(random.Random(i).randint(10**17, 10**18 - 1)) for i in range(2_000)],  # 18 digits
         [f"C-{i:09d}" for i in range(2_000)],                          # zero-padded sequence
         [f"202501{1 + i % 28:02d}-{i:03d}" for i in range(300)],       # date + sequence
         ["3f2a9b10-1234-4c2e-9d8f-123456789012"] * 3,                  # a UUID
