@@ -375,12 +375,15 @@ def _quarantine(home: DataHome, landed: Landed) -> Path:
 
 def _unjudgeable(landed: Landed, error: Exception, registry: Registry) -> Outcome:
     """A file that breaks the validation itself is refused and quarantined, never loaded, and
-    never left pending in landing/ to break every later run. The log names the error's type
-    only: its message could quote the file's content."""
-    log.error("Validation of a %s file failed with %s; the file is refused",
-              landed.partner_folder, type(error).__name__)
-    outcome = Outcome(file_name=reported_file_name(landed.original_name, registry),
-                      sha256=landed.sha256)
+    never left pending in landing/ to break every later run."""
+    return cannot_check(landed.original_name, landed.sha256, error, registry, f"a {landed.partner_folder} file")
+
+
+def cannot_check(file_name: str, sha256: str, error: Exception, registry: Registry, what: str = "a file") -> Outcome:
+    """The refusal of a file that broke the validation itself (the intake's and `check`'s). The
+    log names the error's type only: its message could quote the file's content."""
+    log.error("Validation of %s failed with %s; the file is refused", what, type(error).__name__)
+    outcome = Outcome(file_name=reported_file_name(file_name, registry), sha256=sha256)
     return outcome.refuse("unreadable:cannot_check",
                           "Het bestand kon niet worden gecontroleerd en is daarom niet geladen; "
                           "neem contact op met het datateam.",

@@ -416,6 +416,21 @@ def test_check_command_exit_codes_and_receipt_without_loading(tmp_path):
     assert not list(tmp_path.glob("*.duckdb"))
 
 
+def test_a_file_that_breaks_the_check_is_refused_in_one_receipt_without_a_traceback(tmp_path, monkeypatch, capsys):
+    """As in the intake (test below): a crash inside validation refuses the file, and its
+    message, which could quote the file, is shown nowhere."""
+    import pipelines.check as check_module
+
+    def crash(*_args, **_kwargs):
+        raise ValueError("could quote 06-12345678 from the file")
+
+    monkeypatch.setattr(check_module, "validate", crash)
+    path = write_csv(tmp_path / "havensteder__huurcontracten__2025-06.csv", CONTRACTS_HEADER, contract_rows(5))
+    assert check_module.check_file(path, "en") == 1
+    out, err = capsys.readouterr()
+    assert "could not be checked" in out and "06-12345678" not in out + err and "Traceback" not in out + err
+
+
 def test_duplicate_keys_in_a_file_are_set_aside(home, deliver):
     deliver("havensteder", "havensteder__overlastmeldingen__2025-06.csv", NUISANCE,
             nuisance_rows(40) + nuisance_rows(5, STADSDRIEHOEK, first=40) + nuisance_rows(1, STADSDRIEHOEK))
