@@ -1249,9 +1249,10 @@ def _pseudonym_findings(frame: pl.DataFrame, column: str) -> tuple[list[PrivacyF
     """The findings for malformed pseudonyms and for well-formed ones that are no keyed hash,
     and those values (the BSN rule looks at them)."""
     values = frame[column].drop_nulls()
-    bad = values.filter(~values.str.contains(PSEUDONYM))
-    unhashed = values.filter(values.str.contains(PSEUDONYM) & values.str.contains(NOT_HASHED))
-    unhashed = pl.concat([unhashed, _planted_digits(values.filter(_hashed(values)))])
+    well_formed, not_hashed = values.str.contains(PSEUDONYM), values.str.contains(NOT_HASHED)
+    bad = values.filter(~well_formed)
+    unhashed = pl.concat([values.filter(well_formed & not_hashed),
+                          _planted_digits(values.filter(well_formed & ~not_hashed))])
     findings = [_finding("pseudonym_not_hashed", column, unhashed.len(), mask(unhashed[0], "pseudonym_not_hashed"),
                          *FIX_PSEUDONYM)] if unhashed.len() else []
     if bad.len() == 0:
