@@ -1063,7 +1063,7 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
     number: 8-9 digits standing alone, also written in groups (123 456 782, 1234.56.782,
     123-45-6782) or as an Excel number (1.23456782E8); a lost leading zero is restored.
     glued: 8-9 digits against letters (C123456782). prefix/suffix: the first or last nine
-    digits of a run of 10-14 (a BSN with a sequence number: 12345678201). joined: the same once
+    digits of a run of 10 or more (a BSN with a sequence number: 12345678201, 123456782000001). joined: the same once
     the separators between digits are removed (A111_222_333, 1-1-1-2-2-2-3-3-3).
     """
     plain = cells.filter(pl.col("cell").str.contains(r"^[0-9]{8,9}$"))  # most BSN columns: fast
@@ -1086,7 +1086,7 @@ def _bsn_candidates(cells: pl.DataFrame) -> pl.DataFrame:
             r"^[0-9]{1,2}[\-./][0-9]{1,2}[\-./][0-9]{4}$|^[0-9]{4}[\-./][0-9]{1,2}[\-./][0-9]{1,2}$"
             rf"|^{YEAR_AND_FOUR}$"))
     # The digits of a cell joined across separators (see DIGIT_SEPARATORS), where that changes
-    # the cell: 8-9 of them, or the first or last nine of 10-14. Judged as glued numbers are (a
+    # the cell: 8-9 of them, or the first or last nine of 10 or more. Judged as glued numbers are (a
     # year and a sequence, 2024-00123, joins to nine digits too).
     joined = text.with_columns(cell=_digits_joined(pl.col("cell"))).join(
         text.select("row", "cell"), on=["row", "cell"], how="anti")
