@@ -33,6 +33,7 @@ from stdnum.nl import bsn as stdnum_bsn
 from quality.contract_sql import ID_PATTERN
 from quality.header_words import ENTITY_WORDS, FORBIDDEN_NAMES, PERSON_PREFIXES
 from quality.masking import safe_column_name, shape
+from sources.geography import rotterdam_place_names
 
 PSEUDONYM = r"^[0-9a-f]{64}$"
 # A keyed hash (HMAC-SHA256 of the trusted third party) looks random: about 24 of its 64 hex
@@ -347,6 +348,25 @@ ID_WORD = r"\p{L}{3,}"
 ID_NAMES_PER_ID = 0.5    # a surname in two ids at most on average; 45 buurt names in 150 ids are 0.3
 ID_NAME_VOWELS = 0.32
 VOWEL = "[aeiouyàáâäãåèéêëìíîïòóôöõùúûüÿ]"
+# ... nor are the words of a place or an object a corporation lets: a Rotterdam buurt or wijk
+# (VHE-Tarwewijk-0001, OM-OudIJsselmonde-0001: each name in a few ids, as names are) or a garage
+# among homes (HC-GARAGE-0007 among HC-0000123; outside attacks, December 2026: refused as names).
+ID_OBJECT_WORDS = ("garage", "berging", "bog", "mog", "parkeerplaats", "parkeerplek", "winkel", "kantoor",
+                   "bedrijfsruimte", "opslag", "carport", "stalling", "kamer", "woning", "woonwagen",
+                   "standplaats", "atelier", "praktijk", "bedrijf", "maatschappelijk")
+
+
+@lru_cache(maxsize=1)
+def _id_place_words() -> frozenset[str]:
+    """Each shipped place name as one word, lower-case, accents off ('Oud-IJsselmonde':
+    oudijsselmonde). Not its parts: 'Prins Alexander' holds a first name."""
+    words = set(ID_OBJECT_WORDS)
+    for name in rotterdam_place_names():
+        plain = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
+        words.add(re.sub(r"[^a-z]", "", plain))
+    return frozenset(words)
+
+
 ID_PLACEHOLDER_WORDS = ("onbekend", "unknown", "nvt", "geen", "none", "null", "nil", "leeg", "empty",
                         "anoniem", "anonymous", "test", "dummy", "tijdelijk", "temp", "oud", "nieuw",
                         "new", "old", "vervallen", "overig", "other")
@@ -1363,11 +1383,14 @@ def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series,
     scheme = words.group_by("word").len().filter(pl.col("len") > PASTED_SHARE * distinct.len())["word"]
     odd_words = words.filter(~pl.col("word").is_in(scheme.implode())
                              & ~pl.col("word").is_in(ID_PLACEHOLDER_WORDS))
+    # a place's or an object's word is no name, but it counts among the ids' own words: the odd
+    # shape out is judged against them all
+    many = odd_words["value"].n_unique() > PASTED_SHARE * distinct.len()
+    odd_words = odd_words.filter(~pl.col("word").is_in(list(_id_place_words())))
     odd = odd_words["value"].unique()
-    if odd.len() == 0 or (odd.len() > PASTED_SHARE * distinct.len()
-                          and not (record and _read_as_names(odd_words, odd.len()))):
+    if odd.len() == 0 or (many and not (record and _read_as_names(odd_words, odd.len()))):
         return []
-    if odd.len() > PASTED_SHARE * distinct.len():   # names as the scheme (_read_as_names)
+    if many:   # names as the scheme (_read_as_names)
         why = ("Most ids hold a word of their own, as names do. ",
                "De meeste codes bevatten een eigen woord, zoals namen. ")
     else:

@@ -67,6 +67,14 @@ def rotterdam_buurtcodes(reference_dir: Path = REFERENCE_DIR) -> list[str]:
     return sorted(str(feature["properties"]["statcode"]) for feature in features)
 
 
+def rotterdam_place_names(reference_dir: Path = REFERENCE_DIR) -> list[str]:
+    """The names of the shipped map's buurten and of Rotterdam's wijken (Oude Westen, Tarwewijk,
+    Rotterdam Centrum), read as plain JSON and CSV as rotterdam_buurtcodes is."""
+    features = json.loads((reference_dir / ROTTERDAM_MAP).read_text(encoding="utf-8"))["features"]
+    return sorted({str(feature["properties"]["statnaam"]) for feature in features}
+                  | set(wijk_names(reference_dir).values()))
+
+
 def load_rotterdam_buurten(reference_dir: Path = REFERENCE_DIR) -> gpd.GeoDataFrame:
     """The shipped CBS 2022 buurten of Rotterdam with KWB 2025 inhabitants and households."""
     import geopandas as gpd

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import re
 import string
 import time
 
@@ -835,6 +836,22 @@ def test_a_word_only_a_few_ids_hold_is_a_name_and_a_scheme_of_words_is_not():
         assert scan(one_column("contract_id", values), id_columns={"contract_id"}) == [], why
     pasted = codes[:50] + ["HC-jansen-01"] + codes[50:]
     assert scan(one_column("contract_id", pasted)) == [], "only the columns agreed to hold ids"
+
+
+def test_a_rotterdam_place_or_a_lettable_object_in_an_id_is_no_name():
+    """Outside attack (December 2026): ids of homes and reports that hold their buurt, and contracts
+    of a garage or commercial space among homes, were refused as names. A surname still is."""
+    from sources.geography import rotterdam_place_names
+    places = [re.sub(r"[^A-Za-z]", "", name) for name in rotterdam_place_names()]
+    by_buurt = [f"OM-{places[i % len(places)]}-{i:04d}" for i in range(120)]
+    assert scan(one_column("melding_id", by_buurt), id_columns={"melding_id"}) == []
+    codes = [f"HC-{i:07d}" for i in range(200)]
+    for odd in ("HC-GARAGE-0007", "HC-BOG-0007", "HC-Berging-0060", "HC-Tarwewijk-01"):
+        assert scan(one_column("contract_id", codes[:50] + [odd] + codes[50:]), id_columns={"contract_id"}) == [], odd
+    assert [f.rule for f in scan(one_column("contract_id", codes[:50] + ["HC-Alexander-01"] + codes[50:]),
+                                 id_columns={"contract_id"})] == ["name"], "a place name's part is no place"
+    with_names = [f"OM-{n}-{i:04d}" for i, n in enumerate(SURNAMES)] + by_buurt[:24]
+    assert [f.rule for f in scan(one_column("melding_id", with_names), id_columns={"melding_id"})] == ["name"]
 
 
 SURNAMES = ("Jansen", "deVries", "Bakker", "Visser", "Smit", "Meijer", "deBoer", "Mulder", "deGroot",
