@@ -63,15 +63,19 @@ def wijk_names(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
 def rotterdam_buurtcodes(reference_dir: Path = REFERENCE_DIR) -> list[str]:
     """The buurtcodes of the shipped map, read as plain JSON: what a partner's `wijkwijzer check`
     and a first intake look codes up in, without the second geopandas takes to import."""
+    return sorted(str(properties["statcode"]) for properties in _map_properties(reference_dir))
+
+
+def _map_properties(reference_dir: Path) -> list[dict]:
+    """Each buurt's properties on the shipped map, read as plain JSON."""
     features = json.loads((reference_dir / ROTTERDAM_MAP).read_text(encoding="utf-8"))["features"]
-    return sorted(str(feature["properties"]["statcode"]) for feature in features)
+    return [feature["properties"] for feature in features]
 
 
 def rotterdam_place_names(reference_dir: Path = REFERENCE_DIR) -> list[str]:
     """The names of the shipped map's buurten and of Rotterdam's wijken (Oude Westen, Tarwewijk,
     Rotterdam Centrum), read as plain JSON and CSV as rotterdam_buurtcodes is."""
-    features = json.loads((reference_dir / ROTTERDAM_MAP).read_text(encoding="utf-8"))["features"]
-    return sorted({str(feature["properties"]["statnaam"]) for feature in features}
+    return sorted({str(properties["statnaam"]) for properties in _map_properties(reference_dir)}
                   | set(wijk_names(reference_dir).values()))
 
 
