@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import datetime as dt
+import re
 import zipfile
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -30,6 +31,9 @@ UTF8_BOM = codecs.BOM_UTF8
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 DELIMITERS = (";", ",", "\t")
+# Excel's separator line: `sep=;` as the first line tells Excel (and us) the separator, and Excel
+# shows the file from the next line on. Some exports write it so the file opens right anywhere.
+SEPARATOR_LINE = re.compile(r'^"?sep=([;,\t])"?[ \t]*\r?\n', re.IGNORECASE)
 TEXT_EXTENSIONS = {".csv", ".txt", ".tsv"}
 KNOWN_EXTENSIONS = TEXT_EXTENSIONS | {".xlsx", ".xlsm", ".parquet", ".pq"}
 
@@ -150,7 +154,10 @@ def _looks_binary(head: bytes) -> bool:
 def _read_csv(path: Path, head: bytes) -> tuple[pl.DataFrame, list[str], str, str]:
     encoding, source = _decode_to_utf8(path)
     sample = _text_sample(source, head)
-    delimiter = _sniff_delimiter(sample)
+    declared = SEPARATOR_LINE.match(sample)
+    if declared:
+        source, sample = _without_first_line(source), sample[declared.end():]
+    delimiter = declared.group(1) if declared else _sniff_delimiter(sample)
     headers = _header_fields(sample, delimiter)
     names = _normalise_headers(headers)
     _check_lines(source, delimiter, len(headers))
@@ -170,6 +177,13 @@ def _read_csv(path: Path, head: bytes) -> tuple[pl.DataFrame, list[str], str, st
         )
     frame.columns = names
     return _drop_unnamed_empty(frame, headers), headers, encoding, delimiter
+
+
+def _without_first_line(source: Path | bytes) -> bytes:
+    """The file after its `sep=` line (a BOM before it is dropped with it: the rest is UTF-8).
+    Line numbers in messages then count from the header, as Excel shows the file."""
+    raw = source if isinstance(source, bytes) else source.read_bytes()
+    return raw[raw.index(b"\n") + 1:]
 
 
 def _decode_to_utf8(path: Path) -> tuple[str, Path | bytes]:

@@ -49,6 +49,10 @@ LANDED = {
                               [(date(2025, 6, 14),)]),
     "euro_sign_dutch_amounts": ("select distinct achterstand_eur from raw.wonen__huurachterstand",
                                 [(Decimal("1250.00"),)]),
+    "excel_separator_line": ("select count(*), min(achterstand_eur) from raw.wonen__huurachterstand",
+                             [(30, Decimal("1250.00"))]),
+    "excel_separator_line_comma_cp1252": (
+        "select count(*), min(achterstand_eur) from raw.wonen__huurachterstand", [(30, Decimal("1250.00"))]),
     "euro_sign_utf8_no_space": ("select distinct achterstand_eur from raw.wonen__huurachterstand",
                                 [(Decimal("1250.00"),)]),
     "euro_suffix_and_eur_prefix": (

@@ -480,6 +480,24 @@ def test_row_with_too_many_fields(tmp_path):
     assert "line 3 has 3 fields" in str(error) and "2 such lines" in str(error)
 
 
+@pytest.mark.parametrize("line, delimiter", [("sep=;", ";"), ('"sep=,"', ","), ("SEP=\t ", "\t")])
+def test_excels_separator_line_names_the_separator_and_is_no_row(tmp_path, line, delimiter):
+    """Excel's `sep=;` first line (some exports write it so the file opens right anywhere): the
+    separator it names is used, even where another would split the header more, and the header
+    is the next line."""
+    others = "".join(d for d in ";,\t" if d != delimiter)   # in the values: sniffing would split on them
+    body = delimiter.join(["a", f"b{others}c"]) + "\n" + delimiter.join(["1", f"2{others}3"]) + "\n"
+    for bom in ("", "\ufeff"):
+        result = read_export(write_text(tmp_path, f"{bom}{line}\r\n{body}"))
+        assert result.original_headers == ["a", f"b{others}c"] and result.detected.delimiter == delimiter
+        assert result.frame.rows() == [("1", f"2{others}3")]
+
+
+def test_a_ragged_line_after_the_separator_line_is_counted_as_excel_shows_it(tmp_path):
+    error = refused(write_text(tmp_path, f"sep=;\na;b;c\n1;2;3\n4;{SECRET}\n", encoding="cp1252"))
+    assert "line 3 has 2 fields but the header has 3" in str(error)
+
+
 def test_unquoted_decimal_comma_in_comma_file_is_ragged(tmp_path):
     error = refused(write_text(tmp_path, "a,b\nx,12,5\ny,3\n"))
     assert error.reason_code == "ragged_rows"

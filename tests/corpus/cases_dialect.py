@@ -112,6 +112,12 @@ def cases() -> list[dict]:
              csv_bytes(NUISANCE, nuisance(30, day="14-06-2025 00:00"), encoding="cp1252")),
         case("euro_sign_dutch_amounts", h, arrears_name,
              csv_bytes(ARREARS, arrears(30, amount="€ 1.250,00"), encoding="cp1252")),
+        # Excel's separator line before the header, after a BOM or in Windows-1252.
+        case("excel_separator_line", h, arrears_name,
+             b"\xef\xbb\xbfsep=;\r\n" + csv_bytes(ARREARS, arrears(30, amount="€ 1.250,00"))),
+        case("excel_separator_line_comma_cp1252", h, arrears_name,
+             b'"sep=,"\n' + csv_bytes(ARREARS, arrears(30, amount="€ 1.250,00"), delimiter=",",
+                                      encoding="cp1252")),
         case("euro_sign_utf8_no_space", h, arrears_name,
              csv_bytes(ARREARS, arrears(30, amount="€1250"), bom=True)),
         case("euro_suffix_and_eur_prefix", h, arrears_name,
