@@ -1207,7 +1207,9 @@ def _hashed(values: pl.Series) -> pl.Series:
 # (10/16)^9 / 11 = 0.13%. Far more at the same place is a number written into them: a BSN, a
 # phone number or a date of birth at the end, the start or the middle of the pseudonyms (an
 # outside attack, December 2026), each value well-formed and random-looking. One test per place,
-# so the odds are divided by the places.
+# so the odds are divided by the places. A number written in at a place of its own in each
+# pseudonym (the next attack) is found by how many hold such digits anywhere: eight in a row in
+# about 40% of keyed hashes (exactly: _chance_of_a_run), nine passing the 11-test in at most 8%.
 PLANTED_DIGITS = 8   # _planted_digits finds runs of this length by doubling
 PLANTED_CHANCE = (10 / 16) ** PLANTED_DIGITS
 PLANTED_BSN_CHANCE = (10 / 16) ** 9 / 10   # a tenth rather than an eleventh: on the safe side
@@ -1221,9 +1223,24 @@ def passes_eleven_test(digits: np.ndarray) -> np.ndarray:
     return is_digits & (digits @ ELEVEN_TEST_WEIGHTS % 11 == 0) & ((digits[:, 0] != 0) | (digits[:, 1] != 0))
 
 
+def _chance_of_a_run(length: int, of: int = 64, digit: float = 10 / 16) -> float:
+    """The chance that `of` random hex characters hold `length` decimal digits in a row
+    somewhere: one minus the chance that every run stops short (by the length of the run so far)."""
+    short = np.zeros(length)
+    short[0] = 1.0
+    for _ in range(of):
+        short = np.concatenate([[short.sum() * (1 - digit)], short[:-1] * digit])
+    return float(1 - short.sum())
+
+
+RUN_ANYWHERE_CHANCE = _chance_of_a_run(PLANTED_DIGITS)
+BSN_ANYWHERE_CHANCE = (64 - 9 + 1) * PLANTED_BSN_CHANCE   # a sum over the places: at least the chance
+
+
 def _planted_digits(hashed: pl.Series) -> pl.Series:
     """The pseudonyms holding digits at a place where more of them do than chance allows:
-    PLANTED_DIGITS digits in a row, or nine that pass the 11-test."""
+    PLANTED_DIGITS digits in a row, or nine that pass the 11-test; then, of the others, those
+    holding such digits anywhere when more of them do than chance allows."""
     distinct = hashed.unique()   # a person's rows repeat their pseudonym: each counts once
     n, places = distinct.len(), 64 - PLANTED_DIGITS + 1
     if n == 0:
@@ -1244,6 +1261,13 @@ def _planted_digits(hashed: pl.Series) -> pl.Series:
             planted |= runs[:, place]
         elif _beyond(int(bsns_at[place]), n, PLANTED_BSN_CHANCE, alarm):   # a few BSNs at one place
             planted[rows[bsn & (at == place)]] = True
+    rest = ~planted
+    bsn_anywhere = np.zeros(n, dtype=bool)
+    bsn_anywhere[rows[bsn]] = True
+    for holds, chance in ((runs.any(axis=1), RUN_ANYWHERE_CHANCE), (bsn_anywhere, BSN_ANYWHERE_CHANCE)):
+        if _beyond(int((holds & rest).sum()), int(rest.sum()), chance, alarm):
+            planted |= holds & rest
+            break
     return hashed.filter(hashed.is_in(distinct.filter(pl.Series(planted)).implode()))
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 import re
 import string
@@ -13,7 +14,8 @@ import pytest
 from stdnum.nl import bsn as stdnum_bsn
 
 from quality.masking import safe_column_name, shape
-from quality.privacy import PrivacyFinding, mask, passes_eleven_test, personal_column_kind, scan
+from quality.privacy import (BSN_ANYWHERE_CHANCE, RUN_ANYWHERE_CHANCE, PrivacyFinding, mask, passes_eleven_test,
+                             personal_column_kind, scan)
 
 RULES = {
     "bsn", "name", "address", "postcode_huisnummer", "phone", "email", "birth_date",
@@ -225,10 +227,10 @@ def test_a_bsn_padded_to_a_pseudonyms_shape_is_found_in_any_column():
         ("pseudonym_not_hashed", "persoon_pseudoniem"), ("bsn", "persoon_pseudoniem")}
 
 
-def _planted(place: str, number: str, n: int) -> str:
-    """A keyed hash with `number` written over its start, middle or end."""
+def _planted(place: str | int, number: str, n: int) -> str:
+    """A keyed hash with `number` written over its start, middle or end, or from a place of its own."""
     value = pseudonym(n)
-    at = {"start": 0, "middle": 20, "end": 64 - len(number)}[place]
+    at = {"start": 0, "middle": 20, "end": 64 - len(number)}.get(place, place)
     return value[:at] + number + value[at + len(number):]
 
 
@@ -243,6 +245,11 @@ def _planted(place: str, number: str, n: int) -> str:
         ("a date of birth", [_planted("start", f"19{50 + i % 40}0{1 + i % 9}1{i % 10}", i) for i in range(60)]),
         ("a BSN in 10 of 60", [_planted("end", v, i) if i % 6 == 0 else pseudonym(i)
                               for i, v in enumerate(valid_bsns(60))]),
+        # the next attack: each pseudonym's number at a place of its own
+        ("a BSN at a place of its own", [_planted(i * 13 % 56, v, i) for i, v in enumerate(valid_bsns(60))]),
+        ("a phone number at a place of its own", [_planted(i * 5 % 55, f"06{i:08d}", i) for i in range(60)]),
+        ("a date of birth at a place of its own",
+         [_planted(i % 57, f"19{50 + i % 40}0{1 + i % 9}1{i % 10}", i) for i in range(60)]),
     ],
 )
 def test_a_number_written_into_the_pseudonyms_is_found(what, values):
@@ -257,6 +264,17 @@ def test_keyed_hashes_hold_digits_by_chance_and_are_not_refused_for_it(count, se
     that pass the 11-test in about one of fourteen: only far more at one place is planted."""
     values = [hashlib.sha256(f"{seed}-{n}".encode()).hexdigest() for n in range(count)]
     assert scan(one_column("persoon_pseudoniem", values)) == []
+
+
+def test_the_chances_of_digits_anywhere_in_a_keyed_hash_are_what_keyed_hashes_show():
+    """The chances the scan holds pseudonyms to, against 100,000 keyed hashes: eight digits in a
+    row somewhere (exact, so within sampling error) and nine passing the 11-test (a bound: not below)."""
+    values = [hashlib.sha256(f"chance-{n}".encode()).hexdigest() for n in range(100_000)]
+    runs = np.mean([re.search("[0-9]{8}", v) is not None for v in values])
+    assert abs(runs - RUN_ANYWHERE_CHANCE) < 4 * math.sqrt(RUN_ANYWHERE_CHANCE * (1 - RUN_ANYWHERE_CHANCE) / len(values))
+    nines = [(n, v[at:at + 9]) for n, v in enumerate(values[:20_000]) for at in range(56) if v[at:at + 9].isdigit()]
+    passing = passes_eleven_test(np.array([[int(d) for d in nine] for _, nine in nines]))
+    assert len({n for (n, _), ok in zip(nines, passing) if ok}) / 20_000 <= BSN_ANYWHERE_CHANCE
 
 
 def test_the_vectorised_eleven_test_agrees_with_python_stdnum():
