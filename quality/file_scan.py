@@ -70,6 +70,9 @@ SHEET_INTERNALS = re.compile(
     rb'<(?:\w+:)?dataValidation\b[^>]*>|<(?:\w+:)?formula1>([^<]*)</|<(?:\w+:)?f\b[^>]*>([^<]*)</')
 MESSAGE_ATTRIBUTES = re.compile(rb'\b(?:promptTitle|prompt|errorTitle|error)="([^"]*)"')
 FORMULA_TEXT = re.compile(r'"((?:[^"]|"")*)"')   # a formula's text literals ("" is one quote)
+# and its long number literals outside them (`=IF(FALSE,123456782,0)`: a BSN an outside attack hid
+# as a number), not a cell reference's row (A1, Sheet1!B2) nor a number within a name
+FORMULA_NUMBER = re.compile(r"(?<![A-Za-z0-9_$.!:])[0-9]{6,}(?![0-9A-Za-z_(!:])")
 DRAWING_TEXT = ("descr", "title")   # alt text of a picture, shape or chart (cNvPr)
 TABLE_PARTS = re.compile(r"^xl/tables/[^/]+\.xml$")
 DRAWING_PARTS = re.compile(r"^xl/drawings/[^/]+\.xml$")
@@ -292,7 +295,7 @@ def _workbook_properties(path: Path) -> list[str]:
 def _sheet_texts(path: Path) -> tuple[list[str], list[str]]:
     """Per sheet, streamed once (a data sheet is large): its page headers and footers (they close
     a sheet's XML), and its SHEET_INTERNALS (validation messages and lists, formulas' text
-    literals)."""
+    and long number literals)."""
     page, internals = [], []
     with zipfile.ZipFile(path) as archive:
         for name in (n for n in archive.namelist() if SHEET_PARTS.match(n)):
@@ -306,6 +309,7 @@ def _sheet_texts(path: Path) -> tuple[list[str], list[str]]:
                 else:
                     formula = html.unescape(match.group(2).decode("utf-8", errors="replace"))
                     internals += [literal.replace('""', '"') for literal in FORMULA_TEXT.findall(formula)]
+                    internals += FORMULA_NUMBER.findall(FORMULA_TEXT.sub(" ", formula))
     return ([" ".join(text.split()) for text in page if text.strip()],
             [" ".join(html.unescape(text).split()) for text in internals if text.strip()])
 

@@ -305,6 +305,12 @@ def _negative_cases() -> list[dict]:
                   "zorgaanbieder__trajecten__2025-06.xlsx",
                   xlsx_bytes({"trajecten": trajecten(), "Info": [["bron", "periode"],
                                                                  ["export", "2025-06"]]})),
+        _accepted("ok_formulas_with_long_numbers_and_far_cells", "zorgaanbieder",
+                  "zorgaanbieder__trajecten__2025-07.xlsx",
+                  with_workbook_xml(xlsx_bytes({"trajecten": trajecten(), "berekening": [["x"]]}),
+                                    "xl/worksheets/sheet2.xml", "</sheetData>",
+                                    '<row r="5"><c r="B5"><f>ROUND(Sheet1!A123456*1000000,2)+C2*20250601'
+                                    '+SUM(D100000:D200000)</f><v>0</v></c></row>')),
         _accepted("ok_structured_wmo_codes", "gemeente", "gemeente__voorzieningen__2025-12.csv",
                   csv_bytes(with_column(voorzieningen(), "voorziening_id",
                                         lambda i: f"2024-WMO-{123 + i:05d}"))),
@@ -418,6 +424,13 @@ def _found_by_attacking() -> list[dict]:
                                    '<row r="5"><c r="B5" t="str"><f>IF(A1="","j.jansen@example.nl","x")</f>'
                                    "<v>x</v></c></row>"),
                  "privacy:email", ["j.jansen@example.nl", "jansen"]),
+        # a third outside attack (December 2026): the BSN as a number literal, no text around it
+        _refused("bsn_as_a_formulas_number", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten(), "berekening": [["x"]]}),
+                                   "xl/worksheets/sheet2.xml", "</sheetData>",
+                                   f'<row r="5"><c r="B5"><f>IF(FALSE,{b[12]},Sheet1!A100000+B123456)</f>'
+                                   "<v>0</v></c></row>"),
+                 "privacy:bsn", [b[12]]),
         _refused("phone_in_a_number_format", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
                  with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/styles.xml", "<fonts",
                                    '<numFmts count="1"><numFmt numFmtId="164" '
