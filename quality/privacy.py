@@ -53,22 +53,26 @@ B = r"(?-u:\b)"
 # Letters of any script, not ASCII only: pawel.michał@wp.pl, m.yazıcı@hotmail.com (ı and ł have no
 # accent to take off) and domains such as yıldız.com.tr are addresses all the same (an outside
 # attack, December 2026).
-EMAIL = r"[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}"
+# The domain may be an IP address, bracketed as mail servers write it (jan@[192.168.1.1]).
+EMAIL = (r"[\p{L}\p{N}._%+\-]+@(?:[\p{L}\p{N}\-]+(\.[\p{L}\p{N}\-]+)*\.\p{L}{2,}"
+         r"|\[?[0-9]{1,3}(?:\.[0-9]{1,3}){3}\]?)")
 # E-mail obfuscations people type to fool harvesters: (at) [at] {at} <at> " at " -at-
 # apenstaartje (and (a), see AT_LETTER), and a dot as (dot), " dot ", -punt-, %2E or " . "
 # (spaces around the @ and the dots: 'j.jansen @ example . nl').
-# Also URL and HTML escapes (%40, &#64;); full-width forms are folded by NFKC first.
+# Also URL and HTML escapes (%40, &#64;), a URL escape escaped again (%2540) and quoted-printable
+# (=40, as a mail's source writes it); full-width forms are folded by NFKC first, a circled a
+# (Ⓐ, ⓐ) is read as an @ before that (_folded).
 # Brackets around an (at) or a (dot): ASCII, and the CJK and mathematical ones (【.】〔at〕⟨.⟩)
 # that NFKC leaves as they are (an outside attack, December 2026).
 OPEN = r"[(\[{<\u3008\u300a\u300c\u300e\u3010\u3014\u3016\u27e8]"
 CLOSE = r"[)\]}>\u3009\u300b\u300d\u300f\u3011\u3015\u3017\u27e9]"
 AT_WORD = (rf"(?i)\s*{OPEN}\s*(at|@|apenstaartje)\s*{CLOSE}\s*|[\s\-_]+(at|apenstaartje)[\s\-_]+|\s*@\s*"
-           r"|%40|&#0*64;|&#x0*40;|&commat;")
-EMAIL_HINT = r"(?i)@|at|apenstaartje|[(\[]a[)\]]|%40|&#|&commat;|\uff20|\ufe6b"
+           r"|%(?:25)?40|=40|&#0*64;|&#x0*40;|&commat;")
+EMAIL_HINT = r"(?i)@|at|apenstaartje|[(\[]a[)\]]|%(?:25)?40|=40|&#|&commat;|\uff20|\ufe6b"
 # '(a)' for the @ only between the address's letters (j.jansen(a)example.nl), not 'Groep (A) 2.'
 AT_LETTER = r"(?i)([a-z0-9])[(\[]a[)\]]([a-z0-9])"
 # A dot as a word (also d0t), bracketed, URL- or HTML-escaped (&#46; &#x2E; &period;), or spaced.
-DOT_WORD = (rf"(?i)\s*{OPEN}\s*(dot|d0t|punt|\.)\s*{CLOSE}\s*|[\s\-_]+(dot|d0t|punt)[\s\-_]+|%2e"
+DOT_WORD = (rf"(?i)\s*{OPEN}\s*(dot|d0t|punt|\.)\s*{CLOSE}\s*|[\s\-_]+(dot|d0t|punt)[\s\-_]+|%(?:25)?2e|=2e"
             r"|&#0*46;|&#x0*2e;|&period;|\s+\.\s*|\s*\.\s+")
 # The top-level domain with its dot inside the brackets: j.jansen@ziggo[.nl]
 DOT_IN_BRACKETS = rf"\s*{OPEN}\s*\.\s*(\p{{L}}{{2,}})\s*{CLOSE}"
@@ -495,7 +499,8 @@ def _folded(frame: pl.DataFrame) -> pl.DataFrame:
         if has_non_ascii:
             # decomposed first, so a letter's accents are marks of their own (\p{Mn}) to drop, as
             # are enclosing marks (\p{Me}: U+20E3 makes a digit a keycap)
-            values = (_ascii_digits(values.str.normalize("NFKD").str.replace_all(r"[\p{Mn}\p{Me}]", "")
+            values = (_ascii_digits(values.str.replace_all("[\u24b6\u24d0]", "@")   # Ⓐ ⓐ, before NFKC reads an A
+                                    .str.normalize("NFKD").str.replace_all(r"[\p{Mn}\p{Me}]", "")
                                     .str.normalize("NFKC")).str.replace_all(INVISIBLE, "")
                       .str.replace_all(r"[\u00a0\u2007\u202f\u1680\u2028\u2029]", " ")   # spaces NFKC keeps
                       # typographic dashes, and a middle dot between groups as a dash (not a

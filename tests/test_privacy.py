@@ -710,6 +710,10 @@ def test_ids_that_pass_the_11_test_by_chance_are_not_bsns(values):
         ("email", "j.jansen\u3010at\u3011ziggo\u3010.\u3011nl"), ("email", "j.jansen@ziggo[.nl]"),
         ("email", "j.jansen at ziggo d0t nl"), ("email", "j.jansen@ziggo,nl"), ("email", "j.jansen@ziggo\u00b7nl"),
         ("email", "j.jansen@ziggo\u30fbnl"), ("bsn", "444,978'690"),
+        # quoted-printable, a URL escape escaped again, a circled a, an IP address (the third attack)
+        ("email", "jan=40ziggo.nl"), ("email", "jan=40ziggo=2Enl"), ("email", "jan%2540ziggo%252enl"),
+        ("email", "jan \u24b6 ziggo.nl"), ("email", "jan\u24d0ziggo.nl"), ("email", "jan@[192.168.1.1]"),
+        ("email", "jan@10.0.0.1"),
         ("kenteken", "GB-123-X"), ("kenteken", "12-KLM-3"), ("kenteken", "5 ZD 123"),
         # accents and dots on capitals, as a reader reads past them (outside review, December 2026)
         ("iban", "\u1e44L91ABNA0417164300"), ("iban", "\u0130E29 AIBK 9311 5212 3456 78"),
