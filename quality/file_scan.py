@@ -58,24 +58,31 @@ WHERE = {
              "In a worksheet's page header or footer (shown only when printed)"),
     "names": ("In de gedefinieerde namen van het werkboek", "In the workbook's defined names"),
     "internals": ("In de onderdelen van het werkboek (invoerhulp bij cellen, alternatieve tekst van "
-                  "afbeeldingen, tabelnamen, getalnotaties of tekst in formules)",
+                  "afbeeldingen, scherminfo van koppelingen, grafieken, voorwaardelijke opmaak, "
+                  "tabelnamen, getalnotaties of tekst in formules)",
                   "In the workbook's internals (input and error messages of cells, alt text of images, "
-                  "table names, number formats or text in formulas)"),
+                  "link tooltips, charts, conditional formats, table names, number formats or text in "
+                  "formulas)"),
 }
 # Texts a workbook keeps that no cell shows (the first outside attack, December 2026, had a phone
 # number accepted in each): a data validation's input and error messages and list, the text
 # literals of formulas (the cell shows the result), a picture's alt text and a table's names.
 # Attributes and elements of the sheet parts, read while streaming them (a data sheet is large).
+# And what a third attack hid there: a hyperlink's tooltip (and the text it displays), the text
+# a conditional format looks for and its formula (a formula's text and numbers, as a cell's).
 SHEET_INTERNALS = re.compile(
-    rb'<(?:\w+:)?dataValidation\b[^>]*>|<(?:\w+:)?formula1>([^<]*)</|<(?:\w+:)?f\b[^>]*>([^<]*)</')
-MESSAGE_ATTRIBUTES = re.compile(rb'\b(?:promptTitle|prompt|errorTitle|error)="([^"]*)"')
+    rb'<(?:\w+:)?(?:dataValidation|hyperlink|cfRule)\b[^>]*>|<(?:\w+:)?formula1>([^<]*)</'
+    rb'|<(?:\w+:)?(?:f\b[^>]*|formula2?)>([^<]*)</')
+MESSAGE_ATTRIBUTES = re.compile(rb'\b(?:promptTitle|prompt|errorTitle|error|tooltip|display|text)="([^"]*)"')
 FORMULA_TEXT = re.compile(r'"((?:[^"]|"")*)"')   # a formula's text literals ("" is one quote)
 # and its long number literals outside them (`=IF(FALSE,123456782,0)`: a BSN an outside attack hid
 # as a number), not a cell reference's row (A1, Sheet1!B2) nor a number within a name
 FORMULA_NUMBER = re.compile(r"(?<![A-Za-z0-9_$.!:])[0-9]{6,}(?![0-9A-Za-z_(!:])")
 DRAWING_TEXT = ("descr", "title")   # alt text of a picture, shape or chart (cNvPr)
+LINK_TIPS = ("}hlinkClick", "}hlinkHover")   # a picture's or shape's link, with its tooltip
 TABLE_PARTS = re.compile(r"^xl/tables/[^/]+\.xml$")
 DRAWING_PARTS = re.compile(r"^xl/drawings/[^/]+\.xml$")
+CHART_PARTS = re.compile(r"^xl/charts/[^/]+\.xml$")
 FIX_OUTSIDE_COLUMNS = (
     "Take it out of the file (Excel's File > Info > Check for Issues > Inspect Document finds most "
     "hidden text); personal data may not be delivered.",
@@ -294,18 +301,18 @@ def _workbook_properties(path: Path) -> list[str]:
 
 def _sheet_texts(path: Path) -> tuple[list[str], list[str]]:
     """Per sheet, streamed once (a data sheet is large): its page headers and footers (they close
-    a sheet's XML), and its SHEET_INTERNALS (validation messages and lists, formulas' text
-    and long number literals)."""
+    a sheet's XML), and its SHEET_INTERNALS (validation messages and lists, hyperlinks'
+    tooltips, conditional formats' texts, formulas' text and long number literals)."""
     page, internals = [], []
     with zipfile.ZipFile(path) as archive:
         for name in (n for n in archive.namelist() if SHEET_PARTS.match(n)):
             for match in _streamed(archive, name, (HEADER_FOOTER, SHEET_INTERNALS)):
                 if match.re is HEADER_FOOTER:
                     page.append(HEADER_FOOTER_CODES.sub(" ", match.group(1).decode("utf-8", errors="replace")))
-                elif match.group(0).lstrip(b"<").split(b" ")[0].endswith(b"dataValidation"):
-                    internals += [m.decode("utf-8", errors="replace") for m in MESSAGE_ATTRIBUTES.findall(match.group(0))]
                 elif match.group(1) is not None:
                     internals.append(match.group(1).decode("utf-8", errors="replace"))
+                elif match.group(2) is None:   # an element's attributes
+                    internals += [m.decode("utf-8", errors="replace") for m in MESSAGE_ATTRIBUTES.findall(match.group(0))]
                 else:
                     formula = html.unescape(match.group(2).decode("utf-8", errors="replace"))
                     internals += [literal.replace('""', '"') for literal in FORMULA_TEXT.findall(formula)]
@@ -335,8 +342,10 @@ def _defined_names(path: Path) -> list[str]:
 
 
 def _workbook_internals(path: Path) -> list[str]:
-    """Alt text in drawings, table and column names of tables, and number formats (a format can
-    print text before every value: "Jansen "@); the sheets' own are _sheet_texts's."""
+    """Alt text and link tooltips in drawings, the values a chart keeps (its series' names and
+    the labels and numbers it plots, saved with it), table and column names of tables, and
+    number formats (a format can print text before every value: "Jansen "@); the sheets' own
+    are _sheet_texts's."""
     texts: list[str] = []
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
@@ -344,6 +353,10 @@ def _workbook_internals(path: Path) -> list[str]:
             root = ElementTree.fromstring(_read_part(archive, name))
             texts += [e.get(a) for e in root.iter() if e.tag.endswith("}cNvPr")
                       for a in DRAWING_TEXT if (e.get(a) or "").strip()]
+            texts += [e.get("tooltip") for e in root.iter() if e.tag.endswith(LINK_TIPS) and e.get("tooltip")]
+        for name in (n for n in names if CHART_PARTS.match(n)):
+            root = ElementTree.fromstring(_read_part(archive, name))
+            texts += [e.text for e in root.iter() if e.tag.endswith("}v") and (e.text or "").strip()]
         for name in (n for n in names if TABLE_PARTS.match(n)):
             root = ElementTree.fromstring(_read_part(archive, name))
             texts += [e.get(a) for e in root.iter() if e.tag.endswith(("}table", "}tableColumn"))

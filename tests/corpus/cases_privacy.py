@@ -311,6 +311,22 @@ def _negative_cases() -> list[dict]:
                                     "xl/worksheets/sheet2.xml", "</sheetData>",
                                     '<row r="5"><c r="B5"><f>ROUND(Sheet1!A123456*1000000,2)+C2*20250601'
                                     '+SUM(D100000:D200000)</f><v>0</v></c></row>')),
+        _accepted("ok_chart_link_and_conditional_format", "zorgaanbieder",
+                  "zorgaanbieder__trajecten__2025-07.xlsx",
+                  with_zip_part(with_workbook_xml(
+                      xlsx_bytes({"trajecten": trajecten()}), "xl/worksheets/sheet1.xml", "<pageMargins",
+                      '<conditionalFormatting sqref="C2:C41"><cfRule type="cellIs" priority="1" operator='
+                      '"greaterThan"><formula>1000</formula></cfRule><cfRule type="containsText" priority="2" '
+                      'text="afgerond"><formula>NOT(ISERROR(SEARCH("afgerond",D2)))</formula></cfRule>'
+                      '</conditionalFormatting><hyperlinks><hyperlink ref="A4" location="A1" tooltip="Terug '
+                      'naar boven"/></hyperlinks>'),
+                      "xl/charts/chart1.xml",
+                      '<?xml version="1.0"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/'
+                      'drawingml/2006/chart"><c:chart><c:plotArea><c:barChart><c:ser><c:tx><c:v>Trajecten per '
+                      'maand</c:v></c:tx><c:cat><c:strRef><c:strCache><c:pt idx="0"><c:v>2025-07</c:v></c:pt>'
+                      '</c:strCache></c:strRef></c:cat><c:val><c:numRef><c:numCache><c:pt idx="0"><c:v>1250.5'
+                      '</c:v></c:pt></c:numCache></c:numRef></c:val></c:ser></c:barChart></c:plotArea>'
+                      "</c:chart></c:chartSpace>")),
         _accepted("ok_structured_wmo_codes", "gemeente", "gemeente__voorzieningen__2025-12.csv",
                   csv_bytes(with_column(voorzieningen(), "voorziening_id",
                                         lambda i: f"2024-WMO-{123 + i:05d}"))),
@@ -431,6 +447,36 @@ def _found_by_attacking() -> list[dict]:
                                    f'<row r="5"><c r="B5"><f>IF(FALSE,{b[12]},Sheet1!A100000+B123456)</f>'
                                    "<v>0</v></c></row>"),
                  "privacy:bsn", [b[12]]),
+        _refused("phone_in_a_hyperlinks_tooltip", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/worksheets/sheet1.xml",
+                                   "<pageMargins", '<hyperlinks><hyperlink ref="A4" location="A1" '
+                                   'tooltip="bel 06-12345674"/></hyperlinks>'),
+                 "privacy:phone", ["06-12345674", "12345674"]),
+        _refused("email_in_a_conditional_format", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/worksheets/sheet1.xml",
+                                   "<pageMargins", '<conditionalFormatting sqref="A2:A41"><cfRule '
+                                   'type="containsText" dxfId="0" priority="1" operator="containsText" '
+                                   'text="k.bakker@ziggo.nl"><formula>NOT(ISERROR(SEARCH("k.bakker@ziggo.nl",'
+                                   f'A2)))</formula></cfRule><cfRule type="expression" priority="2"><formula>'
+                                   f'$A2={b[13]}</formula></cfRule></conditionalFormatting>'),
+                 "privacy:", ["k.bakker@ziggo.nl", b[13]]),
+        _refused("phone_in_a_pictures_link_tooltip", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_zip_part(xlsx_bytes({"trajecten": trajecten()}), "xl/drawings/drawing1.xml",
+                               '<?xml version="1.0"?><xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/'
+                               'drawingml/2006/spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/'
+                               'drawingml/2006/main"><xdr:oneCellAnchor><xdr:pic><xdr:nvPicPr>'
+                               '<xdr:cNvPr id="2" name="Afbeelding 1" descr="logo"><a:hlinkClick '
+                               'tooltip="dhr. Jansen 06-12345675"/></xdr:cNvPr>'
+                               "</xdr:nvPicPr></xdr:pic></xdr:oneCellAnchor></xdr:wsDr>"),
+                 "privacy:", ["06-12345675", "12345675", "dhr. Jansen"]),
+        _refused("email_as_a_charts_series_name", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_zip_part(xlsx_bytes({"trajecten": trajecten()}), "xl/charts/chart1.xml",
+                               '<?xml version="1.0"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/'
+                               'drawingml/2006/chart"><c:chart><c:plotArea><c:barChart><c:ser><c:tx><c:v>'
+                               'j.jansen@ziggo.nl</c:v></c:tx><c:val><c:numRef><c:numCache><c:pt idx="0"><c:v>'
+                               '600.72</c:v></c:pt></c:numCache></c:numRef></c:val></c:ser></c:barChart>'
+                               "</c:plotArea></c:chart></c:chartSpace>"),
+                 "privacy:email", ["j.jansen@ziggo.nl"]),
         _refused("phone_in_a_number_format", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
                  with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/styles.xml", "<fonts",
                                    '<numFmts count="1"><numFmt numFmtId="164" '
