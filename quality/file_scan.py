@@ -57,6 +57,9 @@ WHERE = {
     "page": ("In de kop- of voettekst van een werkblad (alleen zichtbaar bij afdrukken)",
              "In a worksheet's page header or footer (shown only when printed)"),
     "names": ("In de gedefinieerde namen van het werkboek", "In the workbook's defined names"),
+    "unshown": ("In tekst die het werkboek bewaart maar in geen cel toont (gedeelde teksten, "
+                "fonetische hulp)", "In text the workbook keeps but shows in no cell (shared strings, "
+                "phonetic guides)"),
     "internals": ("In de onderdelen van het werkboek (invoerhulp bij cellen, alternatieve tekst van "
                   "afbeeldingen, scherminfo van koppelingen, grafieken, voorwaardelijke opmaak, "
                   "tabelnamen, getalnotaties of tekst in formules)",
@@ -83,6 +86,12 @@ LINK_TIPS = ("}hlinkClick", "}hlinkHover")   # a picture's or shape's link, with
 TABLE_PARTS = re.compile(r"^xl/tables/[^/]+\.xml$")
 DRAWING_PARTS = re.compile(r"^xl/drawings/[^/]+\.xml$")
 CHART_PARTS = re.compile(r"^xl/charts/[^/]+\.xml$")
+SHARED_STRINGS = "xl/sharedStrings.xml"
+# a string of the table, and a phonetic guide to one
+SHARED_STRING = re.compile(rb"<(?:\w+:)?si\b")
+PHONETIC = re.compile(rb"<(?:\w+:)?rPh\b")
+# A cell showing a shared string (only a cell's type is "s"): its index in SHARED_STRINGS
+SHARED_CELL = re.compile(rb'\bt="s"[^>]*>\s*<(?:\w+:)?v>\s*([0-9]+)')
 FIX_OUTSIDE_COLUMNS = (
     "Take it out of the file (Excel's File > Info > Check for Issues > Inspect Document finds most "
     "hidden text); personal data may not be delivered.",
@@ -117,8 +126,9 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
         for field, values in _cached_values(path).items():
             findings += _placed(_text_scan(field, values), "caches")
         findings += _placed(_text_scan("eigenschappen", _workbook_properties(path)), "properties")
-        page, internals = _sheet_texts(path)
+        page, internals, unshown = _sheet_texts(path)
         findings += _placed(_text_scan("kop- en voetteksten", page), "page")
+        findings += _placed(_text_scan("ongebruikte teksten", unshown), "unshown")
         findings += _placed(_text_scan("werkboekdefinities", _defined_names(path)), "names")
         findings += _placed(_text_scan("werkboekonderdelen", internals + _workbook_internals(path)), "internals")
     elif _starts_with(path, b"PAR1"):
@@ -299,14 +309,15 @@ def _workbook_properties(path: Path) -> list[str]:
     return texts
 
 
-def _sheet_texts(path: Path) -> tuple[list[str], list[str]]:
+def _sheet_texts(path: Path) -> tuple[list[str], list[str], list[str]]:
     """Per sheet, streamed once (a data sheet is large): its page headers and footers (they close
     a sheet's XML), and its SHEET_INTERNALS (validation messages and lists, hyperlinks'
-    tooltips, conditional formats' texts, formulas' text and long number literals)."""
-    page, internals = [], []
+    tooltips, conditional formats' texts, formulas' text and long number literals); then the
+    shared strings no cell shows (_unshown_strings)."""
+    page, internals, shown = [], [], set()
     with zipfile.ZipFile(path) as archive:
         for name in (n for n in archive.namelist() if SHEET_PARTS.match(n)):
-            for match in _streamed(archive, name, (HEADER_FOOTER, SHEET_INTERNALS)):
+            for match in _streamed(archive, name, (HEADER_FOOTER, SHEET_INTERNALS), collect=(SHARED_CELL, shown)):
                 if match.re is HEADER_FOOTER:
                     page.append(HEADER_FOOTER_CODES.sub(" ", match.group(1).decode("utf-8", errors="replace")))
                 elif match.group(1) is not None:
@@ -317,18 +328,61 @@ def _sheet_texts(path: Path) -> tuple[list[str], list[str]]:
                     formula = html.unescape(match.group(2).decode("utf-8", errors="replace"))
                     internals += [literal.replace('""', '"') for literal in FORMULA_TEXT.findall(formula)]
                     internals += FORMULA_NUMBER.findall(FORMULA_TEXT.sub(" ", formula))
+        unshown = _unshown_strings(archive, {int(index) for index in shown})
     return ([" ".join(text.split()) for text in page if text.strip()],
-            [" ".join(html.unescape(text).split()) for text in internals if text.strip()])
+            [" ".join(html.unescape(text).split()) for text in internals if text.strip()],
+            [" ".join(text.split()) for text in unshown if text.strip()])
 
 
-def _streamed(archive: zipfile.ZipFile, name: str, patterns: tuple[re.Pattern, ...]):
+def _unshown_strings(archive: zipfile.ZipFile, shown: set[int]) -> list[str]:
+    """The workbook's shared strings that no cell shows (`shown`: the indices cells refer to),
+    and every string's phonetic guide (<rPh>, which no cell shows either); streamed, as the
+    table holds every text of a large data sheet. Excel keeps only strings in use, but a
+    file written otherwise can keep anything there (an outside attack kept an e-mail address)."""
+    if SHARED_STRINGS not in archive.namelist():
+        return []
+    # Counted first, without parsing (a large table took 10 ms a file to parse): as a rule every
+    # string is shown and none has a phonetic guide, and there is nothing more to read.
+    strings, carry, phonetic_guides = 0, b"", False
+    with archive.open(SHARED_STRINGS) as part:
+        while chunk := part.read(CHUNK):
+            buffer = carry + chunk
+            # a string's start cut by the chunk's end is counted with the next; one within the
+            # carried bytes was counted before
+            strings += len(SHARED_STRING.findall(buffer)) - len(SHARED_STRING.findall(carry))
+            phonetic_guides = phonetic_guides or PHONETIC.search(buffer) is not None
+            carry = buffer[-16:]
+    if not phonetic_guides and len(shown) >= strings and all(i in shown for i in range(strings)):
+        return []
+    texts, index, in_phonetic, own, phonetic = [], 0, 0, [], []
+    with archive.open(SHARED_STRINGS) as part:
+        for event, element in ElementTree.iterparse(part, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "rPh":
+                in_phonetic += 1 if event == "start" else -1
+            elif tag == "t" and event == "end":
+                (phonetic if in_phonetic else own).append(element.text or "")
+            elif tag == "si" and event == "end":
+                if index not in shown:
+                    texts.append("".join(own))
+                texts += phonetic
+                index, own, phonetic = index + 1, [], []
+                element.clear()
+    return texts
+
+
+def _streamed(archive: zipfile.ZipFile, name: str, patterns: tuple[re.Pattern, ...],
+              collect: tuple[re.Pattern, set] | None = None):
     """Every match of `patterns` in a part, read in chunks. The last STREAM_OVERLAP bytes are
     read again with the next chunk, so an element cut by a chunk's end is found whole; a match
-    that lay in them entirely was found before."""
+    that lay in them entirely was found before. `collect`: a pattern whose first group's values
+    go into a set (many matches: no match objects made)."""
     tail = b""
     with archive.open(name) as part:
         while chunk := part.read(CHUNK):
             buffer = tail + chunk
+            if collect:
+                collect[1].update(collect[0].findall(buffer))
             for pattern in patterns:
                 yield from (m for m in pattern.finditer(buffer) if m.end() > len(tail))
             tail = buffer[-STREAM_OVERLAP:]

@@ -162,3 +162,27 @@ def test_a_finding_outside_the_columns_says_where_and_what_not_a_column_the_part
                                          "phone numbers (once, for example [")
     assert "Kolom" not in finding.message_nl and "Column" not in finding.message_en
     assert "12345671" not in finding.message_nl + finding.message_en
+
+
+@pytest.mark.parametrize("unshown", [None, "k.bakker@ziggo.nl"])
+def test_shared_strings_are_counted_across_chunks_and_only_unshown_ones_read(tmp_path, unshown):
+    """A shared string table over a chunk (1 MB) with every string shown reads as nothing to scan
+    (its strings are the cells'); one string more that no cell shows, at its end, is read."""
+    import xlsxwriter
+
+    from quality.file_scan import CHUNK, _sheet_texts
+    from tests.corpus.builders import with_workbook_xml
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet("trajecten")
+    for row in range(60_000):
+        sheet.write_string(row, 0, f"TR-{row:07d}-{'x' * 12}")
+    book.close()
+    workbook = buffer.getvalue()
+    if unshown:
+        workbook = with_workbook_xml(workbook, "xl/sharedStrings.xml", "</sst>", f"<si><t>{unshown}</t></si>")
+    path = tmp_path / "zorgaanbieder__trajecten__2025-09.xlsx"
+    path.write_bytes(workbook)
+    assert zipfile.ZipFile(path).getinfo("xl/sharedStrings.xml").file_size > 1.5 * CHUNK
+    assert _sheet_texts(path)[2] == ([unshown] if unshown else [])

@@ -477,6 +477,15 @@ def _found_by_attacking() -> list[dict]:
                                '600.72</c:v></c:pt></c:numCache></c:numRef></c:val></c:ser></c:barChart>'
                                "</c:plotArea></c:chart></c:chartSpace>"),
                  "privacy:email", ["j.jansen@ziggo.nl"]),
+        # strings a workbook keeps that no cell shows (a third outside attack, December 2026)
+        _refused("email_in_an_unshown_shared_string", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/sharedStrings.xml",
+                                   "</sst>", "<si><t>k.bakker@ziggo.nl</t></si>"),
+                 "privacy:email", ["k.bakker@ziggo.nl"]),
+        _refused("phone_in_a_phonetic_guide", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/sharedStrings.xml",
+                                   "</si>", '<rPh sb="0" eb="1"><t>bel 06-12345676</t></rPh>'),
+                 "privacy:phone", ["06-12345676", "12345676"]),
         _refused("phone_in_a_number_format", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
                  with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/styles.xml", "<fonts",
                                    '<numFmts count="1"><numFmt numFmtId="164" '
