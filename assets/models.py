@@ -12,7 +12,7 @@ from assets.metadata import ROW_COUNT, table_metadata
 from assets.reference import WAREHOUSE_POOL
 from engine.partitions import delivery_months
 from engine.resources import WarehouseResource
-from engine.sqlmodels import SqlModel, build_months, build_or_keep, discover
+from engine.sqlmodels import KEPT, SqlModel, build_months, build_or_keep, discover
 from sources.contracts import first_delivery_month
 
 
@@ -35,9 +35,15 @@ def _model_asset(model: SqlModel) -> dg.AssetsDefinition:
                 if len(months) > 1:  # one result for every month of the range: not a month's count
                     metadata["rows_in_months_built"] = metadata.pop(ROW_COUNT)
                 return dg.MaterializeResult(metadata={"months": len(months), **metadata})
-            if build_or_keep(con, model):   # what it read is as it was: the same table
+            built = build_or_keep(con, model)
+            if built == KEPT:   # what it read is as it was: the same table
                 context.log.info(f"{model.table} kept: the tables it reads are as they were at its last build")
                 return dg.MaterializeResult(metadata={"kept": True, **table_metadata(con, model.table)})
+            if built:   # a month of its by-month input changed alone: the periods holding it
+                context.log.info(f"{model.table} rebuilt for the periods {', '.join(built)} only: "
+                                 f"a month of staging.{model.months_touch_periods_of} is all that changed")
+                return dg.MaterializeResult(metadata={"periods_rebuilt": ", ".join(built),
+                                                      **table_metadata(con, model.table)})
             return dg.MaterializeResult(metadata=table_metadata(con, model.table))
 
     return _asset

@@ -20,6 +20,12 @@ MODEL_LAYERS = ("staging", "core", "marts")
 _REFERENCE = re.compile(r"\b(" + "|".join(LAYERS) + r")\.\"?([a-z0-9_]+)\"?", re.IGNORECASE)
 _COMMENT = re.compile(r"--[^\n]*")
 _PARTITION_COLUMN = re.compile(r"^-- partition column: ([a-z_]+)", re.MULTILINE)
+# A model per period (columns period_type and period of core.calendar_periods) that a month of a
+# partitioned staging model touches only in the periods holding that month (its contract keeps
+# every row in its delivery month): when those months are all that changed in what it reads, only
+# the periods holding them are rebuilt (build_or_keep).
+_PERIODS_TOUCHED = re.compile(r"^-- periods touched by a month of: staging\.([a-z0-9_]+)", re.MULTILINE)
+_HEADER_MARKS = (_PARTITION_COLUMN, _PERIODS_TOUCHED)
 
 # When each partition of a partitioned model was last built, in the warehouse itself: written in
 # the same transaction as the partition, so what is stale survives a killed run.
@@ -34,7 +40,8 @@ LOADING_DECISIONS = ("accepted", "accepted_with_warnings")
 # version is a digest of its content (SMALL_TABLE rows: the calendar comes out the same after a
 # correction although it was rebuilt); a larger one's is new at every build, as hashing it would
 # cost what keeping saves (README). A table no model builds (raw, reference data, a Python asset's
-# mart) has no version, so what reads it is always rebuilt.
+# mart) has no version, so what reads it is always rebuilt. A partitioned staging model's version is
+# when its months were last built and how many (or its SQL while no month was).
 MODEL_BUILDS_DDL = """create table if not exists staging._model_builds (
     model varchar primary key, built_at timestamptz, sql_digest varchar, inputs varchar, version varchar)"""
 SMALL_TABLE = 10_000
@@ -61,7 +68,7 @@ class SqlModel:
         for line in self.sql.splitlines():
             if not line.startswith("--"):
                 break
-            if not _PARTITION_COLUMN.match(line):
+            if not any(mark.match(line) for mark in _HEADER_MARKS):
                 lines.append(line.lstrip("- ").rstrip())
         return " ".join(lines)
 
@@ -69,6 +76,13 @@ class SqlModel:
     def partition_column(self) -> str | None:
         """The column holding the delivery month ('YYYY-MM') when the model is built per month."""
         found = _PARTITION_COLUMN.search(self.sql)
+        return found.group(1) if found else None
+
+    @property
+    def months_touch_periods_of(self) -> str | None:
+        """The partitioned staging model whose months touch only the periods holding them (see
+        _PERIODS_TOUCHED), or None."""
+        found = _PERIODS_TOUCHED.search(self.sql)
         return found.group(1) if found else None
 
     @property
@@ -112,17 +126,67 @@ def _build(con, model: SqlModel, inputs: str | None) -> int:
     return scalar(con, f'select count(*) from {model.layer}."{model.name}"')
 
 
-def build_or_keep(con: duckdb.DuckDBPyConnection, model: SqlModel) -> bool:
+KEPT = "kept"
+
+
+def build_or_keep(con: duckdb.DuckDBPyConnection, model: SqlModel) -> str | list[str] | None:
     """Rebuild an unpartitioned model's table unless its last build read the same versions of the
-    same tables with the same SQL (MODEL_BUILDS_DDL); True when the table was kept."""
+    same tables with the same SQL (MODEL_BUILDS_DDL): then KEPT. A model per period whose by-month
+    input (_PERIODS_TOUCHED) changed alone, in some months, is rebuilt in the periods holding them:
+    those periods are returned. None when the whole table was built."""
     _ensure_build_records(con)
     inputs, last = _input_versions(con, model)
-    if (inputs is not None and last == (_sql_digest(model), inputs)
-            and scalar(con, "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-                       [model.layer, model.name])):
-        return True
+    exists = scalar(con, "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
+                    [model.layer, model.name])
+    if inputs is not None and last is not None and last[0] == _sql_digest(model) and exists:
+        if last[1] == inputs:
+            return KEPT
+        months = _months_changed_alone(con, model, last[1], inputs)
+        if months:
+            return _build_periods(con, model, inputs, months)
     _build(con, model, inputs)
-    return False
+    return None
+
+
+def _months_changed_alone(con, model: SqlModel, last_inputs: str | None, inputs: str) -> list[str]:
+    """The months of the model's by-month input (_PERIODS_TOUCHED) rebuilt since the model's last
+    build, when that input is all that changed in what it reads; else none."""
+    source = model.months_touch_periods_of
+    if source is None or last_inputs is None:
+        return []
+    now, then = (dict(line.split("=", 1) for line in text.splitlines()) for text in (inputs, last_inputs))
+    if {name for name in now.keys() | then.keys() if now.get(name) != then.get(name)} != {f"staging.{source}"}:
+        return []
+    return [row[0] for row in con.execute("""
+        select partition from staging._partition_builds
+        where model = ? and built_at > (select built_at from staging._model_builds where model = ?)
+        order by partition""", [source, model.table]).fetchall()]
+
+
+def _build_periods(con, model: SqlModel, inputs: str, months: list[str]) -> list[str]:
+    """Rebuild the model's rows of the periods holding `months` ('YYYY-MM') in one transaction,
+    recorded as a build (a new version: what reads it is rebuilt); returns those periods."""
+    table = f'{model.layer}."{model.name}"'
+    con.execute("begin transaction")
+    try:
+        con.execute("""
+            create or replace temp table _periods_touched as
+            select distinct periods.period_type, periods.period
+            from core.calendar_periods as periods, unnest(?::varchar[]) as touched(month)
+            where strptime(touched.month, '%Y-%m')::date between periods.period_start and periods.period_end""",
+                    [months])
+        con.execute(f"delete from {table} as model using _periods_touched as touched "
+                    "where model.period_type = touched.period_type and model.period = touched.period")
+        con.execute(f"insert into {table} select model.* from ({model.sql}) as model "
+                    "semi join _periods_touched using (period_type, period)")
+        _record_model_build(con, model, inputs)
+        periods = [row[0] for row in con.execute("select period from _periods_touched order by period").fetchall()]
+        con.execute("drop table _periods_touched")
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return periods
 
 
 def _ensure_build_records(con) -> None:
@@ -150,6 +214,9 @@ def _input_versions(con, model: SqlModel) -> tuple[str | None, tuple[str, str] |
         from staging._partition_builds where model in (select unnest(?::varchar[])) group by model""",
                        [[*wanted, model.table], by_month]).fetchall() if by_month or wanted else []
     found = {name: (version, digest, inputs) for name, version, digest, inputs in rows}
+    # a partitioned staging model no month was built for is the empty table its SQL makes
+    found |= {f"staging.{name}": (f"no month built/{_sql_digest(partitioned[name])}", None, None)
+              for name in by_month if f"staging.{name}" not in found}
     needed = [*wanted, *(f"staging.{name}" for name in by_month)]
     versions = [f"{name}={found[name][0]}" for name in sorted(needed) if name in found and found[name][0]]
     last = found.get(model.table)
@@ -158,8 +225,8 @@ def _input_versions(con, model: SqlModel) -> tuple[str | None, tuple[str, str] |
 
 
 @lru_cache(maxsize=1)
-def _partitioned_names() -> frozenset[str]:
-    return frozenset(m.name for m in discover() if m.partition_column)
+def _partitioned_names() -> dict[str, SqlModel]:
+    return {m.name: m for m in discover() if m.partition_column}
 
 
 def _record_model_build(con, model: SqlModel, inputs: str | None) -> None:

@@ -477,6 +477,12 @@ def kept_models(run) -> set[str]:
             if e.materialization.metadata.get("kept") is not None}
 
 
+def periods_rebuilt(run) -> dict[str, str]:
+    return {e.asset_key.to_user_string(): e.materialization.metadata["periods_rebuilt"].value
+            for r in run.results for e in r.get_asset_materialization_events()
+            if "periods_rebuilt" in e.materialization.metadata}
+
+
 def models_as_built_anew(home) -> dict[str, int]:
     """Per unpartitioned SQL model, the rows in which its table and its SQL run now differ."""
     with open_warehouse(home.warehouse, read_only=True) as con:
@@ -497,10 +503,13 @@ def test_a_model_whose_tables_read_are_as_they_were_is_kept_and_the_same_as_buil
     assert corrected.success and {"core/unit_periods", "core/resident_periods"} <= kept_models(corrected)
     assert "core/calendar_months" not in kept_models(corrected)   # it reads the corrected month
     assert "core/tenancy_periods" not in kept_models(corrected)
+    # the corrected month's arrears touch only the periods holding it: those alone are rebuilt
+    assert periods_rebuilt(corrected) == {"core/tenancy_periods": "2025-05, 2025-Q2"}
     assert not any(models_as_built_anew(delivered).values())
     deliver_arrears(deliver, "2025-07")
     extended = run_pipeline(defs, instance, delivered)
     assert extended.success and not {"core/unit_periods", "core/resident_periods"} & kept_models(extended)
+    assert periods_rebuilt(extended) == {}   # a new month: a new calendar, the whole table
     differing = models_as_built_anew(delivered)
     assert not any(differing.values()) and "core.unit_periods" in differing
     with open_warehouse(delivered.warehouse, read_only=True) as con:

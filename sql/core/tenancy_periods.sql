@@ -2,6 +2,7 @@
 -- the tenancy and its tenant in that period: arrears, the end of the tenancy, care, crisis and
 -- ZRM movement. Persons reach a buurt only through their tenancy (the home's buurt, via the
 -- pseudonym for care data), never through a complex.
+-- periods touched by a month of: staging.wonen__huurachterstand (its contract: maand is the delivery month)
 with periods as (
     select period_type, period, period_start, period_end from core.calendar_periods
 ),
