@@ -440,6 +440,11 @@ def _read_part(archive: zipfile.ZipFile, name: str) -> str:
     return archive.read(name).decode("utf-8", errors="replace")
 
 
+def outside_the_columns(finding: PrivacyFinding) -> bool:
+    """A finding of scan_file_extras's, placed outside the data's columns (its message says where)."""
+    return finding.column.split(":", 1)[0] in WHERE and ":" in finding.column
+
+
 def _placed(findings: list[PrivacyFinding], where: str) -> list[PrivacyFinding]:
     """Say where a finding is: a partner looking at the data sheet would not see it."""
     nl, en = WHERE[where]
@@ -447,4 +452,4 @@ def _placed(findings: list[PrivacyFinding], where: str) -> list[PrivacyFinding]:
                                 message_en=f"{en}: {f.message_en}") for f in findings]
 
 
-__all__ = ["scan_file_extras"]
+__all__ = ["scan_file_extras", "outside_the_columns"]

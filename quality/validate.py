@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from quality.contract_sql import KEY_REPEATED, RuleSpec, all_checks, quote, sql_string, validation_query
-from quality.file_scan import scan_file_extras
+from quality.file_scan import outside_the_columns, scan_file_extras
 from quality.masking import safe_column_name, shape
 from quality.harm import delivery_problems, period_problem
 from quality.privacy import scan as privacy_scan
@@ -276,7 +276,9 @@ def _inspect(path: Path, registry: Registry, sha256: str, file_name: str | None,
                               "only the sheet with the data.")
     for finding in findings:
         outcome.refuse(f"privacy:{finding.rule}", finding.message_nl, finding.message_en)
-        outcome.rules.append(RuleResult(f"privacy.{finding.rule}", safe_column_name(finding.column), "fatal",
+        # a finding outside the columns names no column of the partner's: its message says where
+        column = "—" if outside_the_columns(finding) else safe_column_name(finding.column)
+        outcome.rules.append(RuleResult(f"privacy.{finding.rule}", column, "fatal",
                                         finding.count, finding.example, None,
                                         finding.message_nl, finding.message_en))
     if outcome.refused:

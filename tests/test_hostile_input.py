@@ -144,7 +144,7 @@ def test_empty_full_history_file_is_refused(home):
     assert [p.code for p in outcome.problems] == ["no_rows"]
 
 
-def test_a_finding_outside_the_columns_says_where_and_what_not_a_column_the_partner_does_not_have(tmp_path):
+def test_a_finding_outside_the_columns_says_where_and_what_not_a_column_the_partner_does_not_have(tmp_path, capsys):
     """A receipt said "Kolom '[tekst, 18 tekens]' bevat telefoonnummers in 1 rij" of a phone number
     in a picture's alt text: a column the partner's file does not have."""
     from quality.file_scan import scan_file_extras
@@ -162,6 +162,13 @@ def test_a_finding_outside_the_columns_says_where_and_what_not_a_column_the_part
                                          "phone numbers (once, for example [")
     assert "Kolom" not in finding.message_nl and "Column" not in finding.message_en
     assert "12345671" not in finding.message_nl + finding.message_en
+    # ... nor does the receipt's table of rules name a column for it
+    from pipelines.check import check_file
+    assert check_file(path, lang="en", as_json=True) == 1
+    import json
+    receipt = json.loads(capsys.readouterr().out)
+    assert [(r["rule"], r["column"]) for r in receipt["rules"] if r["rule"].startswith("privacy.")] == [
+        ("privacy.phone", "—")]
 
 
 @pytest.mark.parametrize("unshown", [None, "k.bakker@ziggo.nl"])
