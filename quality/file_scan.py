@@ -6,7 +6,8 @@ the data saved with a pivot table or an external link, document properties; ever
 header names, and a Parquet file key-value metadata. A care worker's note in a comment or a
 hidden sheet of names and BSNs must refuse the file just like a BSN in a data column.
 
-XLSX is a zip of XML parts: the sheets are read with the same reader as the data sheet
+XLSX is a zip of XML parts, found where Excel puts them and wherever [Content_Types].xml says a
+part of that kind lies: the sheets are read with the same reader as the data sheet
 (calamine through polars), the other parts with the standard library's zipfile and ElementTree
 (expat >= 2.4.1 limits entity expansion, so a "billion laughs" part fails instead of filling
 memory; a part over MAX_PART_BYTES is not read at all, and a part that cannot be read refuses
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import posixpath
 import re
 import zipfile
 from functools import lru_cache
@@ -28,9 +30,6 @@ from quality.privacy import RULE_TEXT, PrivacyFinding, scan
 
 MAX_PART_BYTES = 20 << 20  # a comment part larger than this is itself suspicious: refuse reading
 SHEET_STATES = re.compile(r"<sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\bstate=\"(hidden|veryHidden)\"")
-COMMENT_PARTS = re.compile(
-    r"^xl/(comments[^/]*\.xml|threadedComments/[^/]+\.xml|drawings/[^/]+\.xml|charts/[^/]+\.xml)$")
-SHEET_PARTS = re.compile(r"^xl/(worksheets|chartsheets)/[^/]+\.xml$")
 # A page header or footer of a sheet (printed on every page, shown nowhere on screen), with
 # Excel's codes (&L, &C, &R, &P, &"Arial,Bold", &12) taken out.
 HEADER_FOOTER = re.compile(rb"<(?:\w+:)?(?:odd|even|first)(?:Header|Footer)>(.*?)</(?:\w+:)?(?:odd|even|first)(?:Header|Footer)>",
@@ -39,9 +38,63 @@ HEADER_FOOTER_CODES = re.compile(r'&(?:"[^"]*"|[0-9]+|[A-Za-z])')
 CHUNK = 1 << 20  # a sheet part is streamed: the data sheet may be larger than MAX_PART_BYTES
 STREAM_OVERLAP = 64 << 10  # read again with the next chunk: longer than any element sought
 LINK_PARTS = re.compile(r"^xl/(worksheets|drawings)/_rels/[^/]+\.rels$")
-PIVOT_DEFINITION = re.compile(r"^xl/pivotCache/pivotCacheDefinition[0-9]*\.xml$")
 ITEM_TAGS = ("}s", "}n", "}d")  # text, number and date items of a pivot cache
 TEXT_TAGS = ("}t", "}text")  # <t> runs in notes, drawings and charts, <text> in threaded comments
+
+# A part is read by what [Content_Types].xml declares it to be, wherever it lies, as well as
+# where Excel puts it: a workbook may keep a sheet or its comments under any name (an outside
+# attack could move a comment part out of the places looked at, and Excel still shows it).
+CONTENT_KINDS = {
+    "spreadsheetml.worksheet+xml": "sheet", "spreadsheetml.chartsheet+xml": "sheet",
+    "spreadsheetml.dialogsheet+xml": "sheet", "spreadsheetml.comments+xml": "comments",
+    "ms-excel.threadedcomments+xml": "comments", "drawing+xml": "drawing",
+    "drawingml.chart+xml": "chart", "spreadsheetml.table+xml": "table",
+    "spreadsheetml.sharedStrings+xml": "shared_strings",
+    "spreadsheetml.pivotCacheDefinition+xml": "pivot", "spreadsheetml.externalLink+xml": "external_link",
+}
+PLACES = {   # where Excel puts each kind of part
+    "sheet": re.compile(r"^xl/(worksheets|chartsheets|dialogsheets)/[^/]+\.xml$"),
+    "comments": re.compile(r"^xl/(comments[^/]*\.xml|threadedComments/[^/]+\.xml)$"),
+    "drawing": re.compile(r"^xl/drawings/[^/]+\.xml$"), "chart": re.compile(r"^xl/charts/[^/]+\.xml$"),
+    "table": re.compile(r"^xl/tables/[^/]+\.xml$"), "shared_strings": re.compile(r"^xl/sharedStrings\.xml$"),
+    "pivot": re.compile(r"^xl/pivotCache/pivotCacheDefinition[0-9]*\.xml$"),
+    "external_link": re.compile(r"^xl/externalLinks/[^/]+\.xml$"),
+}
+
+
+def _parts(archive: zipfile.ZipFile, *kinds: str) -> list[str]:
+    """The parts of these kinds: where Excel puts them, and wherever the content types say."""
+    names = archive.namelist()
+    declared = set()
+    if "[Content_Types].xml" in names:
+        root = ElementTree.fromstring(_read_part(archive, "[Content_Types].xml"))
+        declared = {e.get("PartName", "").lstrip("/") for e in root.iter()
+                    if e.tag.endswith("}Override") and _kind_of(e.get("ContentType", "")) in kinds}
+    return [n for n in names if n in declared or any(PLACES[kind].match(n) for kind in kinds)]
+
+
+def _kind_of(content_type: str) -> str | None:
+    return next((kind for suffix, kind in CONTENT_KINDS.items() if content_type.endswith(suffix)), None)
+
+
+def _related(archive: zipfile.ZipFile, part: str, relationship: str) -> str | None:
+    """The part that `part`'s relationship of this type (its last path segment) points to."""
+    rels = _relationships_of(part)
+    if rels not in archive.namelist():
+        return None
+    for e in ElementTree.fromstring(_read_part(archive, rels)).iter():
+        if e.get("Type", "").endswith(relationship) and e.get("TargetMode") != "External":
+            target = e.get("Target", "")
+            folder = part.rpartition("/")[0]
+            return posixpath.normpath(target.lstrip("/") if target.startswith("/") else f"{folder}/{target}")
+    return None
+
+
+def _relationships_of(name: str) -> str:
+    """The relationships part of a part: xl/worksheets/sheet1.xml -> xl/worksheets/_rels/sheet1.xml.rels."""
+    folder, _, base = name.rpartition("/")
+    return f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+
 
 WHERE = {
     "sheet": ("In een ander werkblad", "In another worksheet"),
@@ -83,14 +136,10 @@ FORMULA_TEXT = re.compile(r'"((?:[^"]|"")*)"')   # a formula's text literals (""
 FORMULA_NUMBER = re.compile(r"(?<![A-Za-z0-9_$.!:])[0-9]{6,}(?![0-9A-Za-z_(!:])")
 DRAWING_TEXT = ("descr", "title")   # alt text of a picture, shape or chart (cNvPr)
 LINK_TIPS = ("}hlinkClick", "}hlinkHover")   # a picture's or shape's link, with its tooltip
-TABLE_PARTS = re.compile(r"^xl/tables/[^/]+\.xml$")
-DRAWING_PARTS = re.compile(r"^xl/drawings/[^/]+\.xml$")
-CHART_PARTS = re.compile(r"^xl/charts/[^/]+\.xml$")
-SHARED_STRINGS = "xl/sharedStrings.xml"
 # a string of the table, and a phonetic guide to one
 SHARED_STRING = re.compile(rb"<(?:\w+:)?si\b")
 PHONETIC = re.compile(rb"<(?:\w+:)?rPh\b")
-# A cell showing a shared string (only a cell's type is "s"): its index in SHARED_STRINGS
+# A cell showing a shared string (only a cell's type is "s"): its index in the shared string table
 SHARED_CELL = re.compile(rb'\bt="s"[^>]*>\s*<(?:\w+:)?v>\s*([0-9]+)')
 FIX_OUTSIDE_COLUMNS = (
     "Take it out of the file (Excel's File > Info > Check for Issues > Inspect Document finds most "
@@ -235,9 +284,7 @@ def _comment_texts(path: Path) -> list[str]:
     """The text of every note, threaded comment and text box in the workbook."""
     texts = []
     with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if not COMMENT_PARTS.match(name):
-                continue
+        for name in _parts(archive, "comments", "drawing", "chart"):
             root = ElementTree.fromstring(_read_part(archive, name))
             for element in root.iter():
                 if element.tag.endswith(("}comment", "}threadedComment", "}txBody", "}rich")):
@@ -251,11 +298,12 @@ def _link_targets(path: Path) -> list[str]:
     """External targets of hyperlinks: a cell reading 'mail' can link to mailto:j.jansen@…"""
     targets = []
     with zipfile.ZipFile(path) as archive:
-        for name in archive.namelist():
-            if LINK_PARTS.match(name):
-                root = ElementTree.fromstring(_read_part(archive, name))
-                targets += [e.get("Target", "") for e in root.iter()
-                            if e.get("TargetMode") == "External" and e.get("Target")]
+        names = set(archive.namelist())
+        links = {_relationships_of(part) for part in _parts(archive, "sheet", "drawing")}
+        for name in sorted(links & names | {n for n in names if LINK_PARTS.match(n)}):
+            root = ElementTree.fromstring(_read_part(archive, name))
+            targets += [e.get("Target", "") for e in root.iter()
+                        if e.get("TargetMode") == "External" and e.get("Target")]
     return targets
 
 
@@ -265,20 +313,20 @@ def _cached_values(path: Path) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
-        for definition in (n for n in names if PIVOT_DEFINITION.match(n)):
+        for definition in _parts(archive, "pivot"):
             root = ElementTree.fromstring(_read_part(archive, definition))
             order = []
             for field in (e for e in root.iter() if e.tag.endswith("}cacheField")):
                 key = f"draaitabel {field.get('name') or len(order)}"
                 order.append(key)
                 fields.setdefault(key, []).extend(_item_values(field))
-            records = definition.replace("Definition", "Records")
+            records = _related(archive, definition, "/pivotCacheRecords") or definition.replace("Definition", "Records")
             if records in names:
                 for row in ElementTree.fromstring(_read_part(archive, records)):
                     for key, item in zip(order, row):
                         if item.tag.endswith(ITEM_TAGS) and item.get("v") is not None:
                             fields[key].append(item.get("v"))
-        for link in (n for n in names if n.startswith("xl/externalLinks/") and n.endswith(".xml")):
+        for link in _parts(archive, "external_link"):
             root = ElementTree.fromstring(_read_part(archive, link))
             fields.setdefault("externe koppeling", []).extend(
                 e.text for e in root.iter() if e.tag.endswith("}v") and e.text)
@@ -316,7 +364,7 @@ def _sheet_texts(path: Path) -> tuple[list[str], list[str], list[str]]:
     shared strings no cell shows (_unshown_strings)."""
     page, internals, shown = [], [], set()
     with zipfile.ZipFile(path) as archive:
-        for name in (n for n in archive.namelist() if SHEET_PARTS.match(n)):
+        for name in _parts(archive, "sheet"):
             for match in _streamed(archive, name, (HEADER_FOOTER, SHEET_INTERNALS), collect=(SHARED_CELL, shown)):
                 if match.re is HEADER_FOOTER:
                     page.append(HEADER_FOOTER_CODES.sub(" ", match.group(1).decode("utf-8", errors="replace")))
@@ -339,12 +387,18 @@ def _unshown_strings(archive: zipfile.ZipFile, shown: set[int]) -> list[str]:
     and every string's phonetic guide (<rPh>, which no cell shows either); streamed, as the
     table holds every text of a large data sheet. Excel keeps only strings in use, but a
     file written otherwise can keep anything there (an outside attack kept an e-mail address)."""
-    if SHARED_STRINGS not in archive.namelist():
+    tables = _parts(archive, "shared_strings")
+    if not tables:
         return []
+    return [text for table in tables for text in _unshown_in(archive, table, shown)]
+
+
+def _unshown_in(archive: zipfile.ZipFile, table: str, shown: set[int]) -> list[str]:
+    """_unshown_strings of one shared string table."""
     # Counted first, without parsing (a large table took 10 ms a file to parse): as a rule every
     # string is shown and none has a phonetic guide, and there is nothing more to read.
     strings, carry, phonetic_guides = 0, b"", False
-    with archive.open(SHARED_STRINGS) as part:
+    with archive.open(table) as part:
         while chunk := part.read(CHUNK):
             buffer = carry + chunk
             # a string's start cut by the chunk's end is counted with the next; one within the
@@ -355,7 +409,7 @@ def _unshown_strings(archive: zipfile.ZipFile, shown: set[int]) -> list[str]:
     if not phonetic_guides and len(shown) >= strings and all(i in shown for i in range(strings)):
         return []
     texts, index, in_phonetic, own, phonetic = [], 0, 0, [], []
-    with archive.open(SHARED_STRINGS) as part:
+    with archive.open(table) as part:
         for event, element in ElementTree.iterparse(part, events=("start", "end")):
             tag = element.tag.rsplit("}", 1)[-1]
             if tag == "rPh":
@@ -403,15 +457,15 @@ def _workbook_internals(path: Path) -> list[str]:
     texts: list[str] = []
     with zipfile.ZipFile(path) as archive:
         names = archive.namelist()
-        for name in (n for n in names if DRAWING_PARTS.match(n)):
+        for name in _parts(archive, "drawing"):
             root = ElementTree.fromstring(_read_part(archive, name))
             texts += [e.get(a) for e in root.iter() if e.tag.endswith("}cNvPr")
                       for a in DRAWING_TEXT if (e.get(a) or "").strip()]
             texts += [e.get("tooltip") for e in root.iter() if e.tag.endswith(LINK_TIPS) and e.get("tooltip")]
-        for name in (n for n in names if CHART_PARTS.match(n)):
+        for name in _parts(archive, "chart"):
             root = ElementTree.fromstring(_read_part(archive, name))
             texts += [e.text for e in root.iter() if e.tag.endswith("}v") and (e.text or "").strip()]
-        for name in (n for n in names if TABLE_PARTS.match(n)):
+        for name in _parts(archive, "table"):
             root = ElementTree.fromstring(_read_part(archive, name))
             texts += [e.get(a) for e in root.iter() if e.tag.endswith(("}table", "}tableColumn"))
                       for a in ("name", "displayName") if (e.get(a) or "").strip()]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import random
 import zipfile
 from collections.abc import Callable
@@ -154,6 +155,23 @@ def _rewritten_zip(workbook: bytes, change=lambda name, data: data, extra: dict 
             target.writestr(item, change(item.filename, source.read(item.filename)))
         for name, text in (extra or {}).items():
             target.writestr(name, text)
+    return buffer.getvalue()
+
+
+def with_part_moved(workbook: bytes, part: str, to: str) -> bytes:
+    """A workbook with `part` under another name: its content type and every relationship to it
+    follow (as absolute targets), so Excel still finds it where it now lies."""
+    source = zipfile.ZipFile(io.BytesIO(workbook))
+    old_name = part.rsplit("/", 1)[-1]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(f'PartName="/{part}"'.encode(), f'PartName="/{to}"'.encode())
+            elif item.filename.endswith(".rels"):
+                data = re.sub(rf'Target="[^"]*/{re.escape(old_name)}"'.encode(), f'Target="/{to}"'.encode(), data)
+            target.writestr(to if item.filename == part else item.filename, data)
     return buffer.getvalue()
 
 

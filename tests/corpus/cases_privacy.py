@@ -14,7 +14,8 @@ import uuid
 from tests.corpus.builders import (PERIOD, case, csv_bytes, huurcontracten, overlastmeldingen,
                                    parquet_bytes, pseudonym, random_ids, trajecten, valid_bsns,
                                    verhuureenheden, voorzieningen, with_column, with_core_title,
-                                   with_pivot_cache, with_workbook_xml, with_zip_part, xlsx_bytes)
+                                   with_part_moved, with_pivot_cache, with_workbook_xml, with_zip_part,
+                                   xlsx_bytes)
 
 TRAJECTEN = f"zorgaanbieder__trajecten__{PERIOD}"
 VOORZIENINGEN = f"gemeente__voorzieningen__{PERIOD}"
@@ -486,6 +487,18 @@ def _found_by_attacking() -> list[dict]:
                  with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/sharedStrings.xml",
                                    "</si>", '<rPh sb="0" eb="1"><t>bel 06-12345676</t></rPh>'),
                  "privacy:phone", ["06-12345676", "12345676"]),
+        # a part moved out of where Excel puts it, its content type and relationships following
+        _refused("phone_in_a_moved_comments_part", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_part_moved(xlsx_bytes({"trajecten": trajecten()},
+                                            comments={"trajecten": [(3, 1, "bel 06-12345677")]}),
+                                 "xl/comments1.xml", "xl/remarks/notes.xml"),
+                 "privacy:phone", ["06-12345677", "12345677"]),
+        _refused("phone_in_a_moved_sheets_tooltip", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_part_moved(with_workbook_xml(
+                     xlsx_bytes({"trajecten": trajecten(), "info": [["x"]]}), "xl/worksheets/sheet2.xml",
+                     "<pageMargins", '<hyperlinks><hyperlink ref="A1" location="A1" tooltip="bel 06-12345678"/>'
+                     "</hyperlinks>"), "xl/worksheets/sheet2.xml", "xl/other/info.xml"),
+                 "privacy:phone", ["06-12345678", "12345678"]),
         _refused("phone_in_a_number_format", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
                  with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/styles.xml", "<fonts",
                                    '<numFmts count="1"><numFmt numFmtId="164" '
