@@ -76,6 +76,11 @@ HEADER_WORDS = frozenset({
 })
 
 
+# A prefix and one word is how a surname reads ('van wijk', 'de boer', 'van der meer': a header
+# row that was a data row), whatever column words it holds (an outside attack had 'van Wijk' quoted).
+SURNAME_SHAPE = re.compile(r"^(van|de|der|den|het|ter|ten|te|op|in|'t)( (de|der|den|het|'t))?[ _-][a-zäëïöüé]+$")
+
+
 @lru_cache(maxsize=1)
 def _known_words() -> frozenset[str]:
     """Every word a quoted header may hold."""
@@ -101,7 +106,7 @@ def safe_column_name(name: str) -> str:
     """
     text = str(name).strip()
     if (text and len(text) <= 40 and all(ch.isalpha() and ch.islower() or ch in "_-: " for ch in text)
-            and all(_known(word) for word in _words(text))):
+            and all(_known(word) for word in _words(text)) and not SURNAME_SHAPE.match(text)):
         return text
     return shape(text) or "[leeg]"
 

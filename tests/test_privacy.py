@@ -1002,7 +1002,9 @@ def test_shape_shows_no_part_of_the_value(value, expected):
      ("achterstnad_eur", True), ("huurachterstnad", False), ("persoon_pseudoniem", True), ("klant_naam", True),
      ("123456782", False), ("j.jansen@example.nl", False), ("Jan de Vries", False), ("", False),
      # lower-case names as headers or sheet names (an outside attack, December 2026)
-     ("dossier jan de vries", False), ("jansen", False), ("fatima yilmaz", False), ("de vries", False)],
+     ("dossier jan de vries", False), ("jansen", False), ("fatima yilmaz", False), ("de vries", False),
+     # a surname of column words (a third attack): a prefix and one word is not quoted
+     ("van wijk", False), ("van der wijk", False), ("de_wijk", False), ("aantal van de wijk", True)],
 )
 def test_column_names_are_quoted_only_when_they_read_as_names(name, quoted):
     assert (safe_column_name(name) == name) is quoted
