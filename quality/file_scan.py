@@ -162,13 +162,30 @@ TECHNICAL_PARQUET_KEYS = frozenset({
 })
 
 
+class UncheckablePart(Exception):
+    """The file holds a part whose content cannot be checked for personal data: it is refused."""
+
+    def __init__(self, message_nl: str, message_en: str):
+        super().__init__(message_en)
+        self.message_nl, self.message_en = message_nl, message_en
+
+
+# Parts that can hold any text in a form not read here: an embedded document or object (a Word
+# note about a client inside the workbook, an OLE object) and a macro project (VBA source is
+# stored compressed, and a macro can hold a BSN as well as a cell can). Pictures are left: a
+# logo is common, and a picture's alt text and link are read.
+UNCHECKABLE = re.compile(r"(^|/)(embeddings/|activeX/|vbaProject[^/]*\.bin$)", re.IGNORECASE)
+
+
 def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = (),
                      sheet_names: list[str] | None = None) -> list[PrivacyFinding]:
-    """Privacy findings outside the data cells: header names, other sheets, comments.
+    """Privacy findings outside the data cells: header names, other sheets, comments. Raises
+    UncheckablePart for a workbook with an embedded object or macros.
 
     `sheet_names`: the workbook's sheets as the reader listed them (saves opening it again)."""
     findings = list(_header_findings(tuple(str(h) for h in headers)))
     if _is_workbook(path):
+        _refuse_uncheckable_parts(path)
         findings += _sheet_findings(path, data_sheet, sheet_names)
         findings += _placed(_text_scan("opmerkingen", _comment_texts(path)), "comments")
         findings += _placed(_text_scan("koppelingen", _link_targets(path)), "links")
@@ -183,6 +200,18 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
     elif _starts_with(path, b"PAR1"):
         findings += _placed(_text_scan("eigenschappen", _parquet_properties(path)), "properties")
     return findings
+
+
+def _refuse_uncheckable_parts(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        if any(UNCHECKABLE.search(name) for name in archive.namelist()):
+            raise UncheckablePart(
+                "Het werkboek bevat een ingesloten document of object, of macro's: die zijn niet op "
+                "persoonsgegevens te controleren. Lever alleen het werkblad met de gegevens aan "
+                "(Opslaan als: Excel-werkmap .xlsx, zonder ingevoegde objecten).",
+                "The workbook holds an embedded document or object, or macros: these cannot be "
+                "checked for personal data. Deliver only the sheet with the data (Save as: Excel "
+                "workbook .xlsx, without inserted objects).")
 
 
 @lru_cache(maxsize=256)
@@ -506,4 +535,4 @@ def _placed(findings: list[PrivacyFinding], where: str) -> list[PrivacyFinding]:
                                 message_en=f"{en}: {f.message_en}") for f in findings]
 
 
-__all__ = ["scan_file_extras", "outside_the_columns"]
+__all__ = ["scan_file_extras", "outside_the_columns", "UncheckablePart"]

@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from quality.contract_sql import KEY_REPEATED, RuleSpec, all_checks, quote, sql_string, validation_query
-from quality.file_scan import outside_the_columns, scan_file_extras
+from quality.file_scan import UncheckablePart, outside_the_columns, scan_file_extras
 from quality.masking import safe_column_name, shape
 from quality.harm import delivery_problems, period_problem
 from quality.privacy import scan as privacy_scan
@@ -268,6 +268,8 @@ def _inspect(path: Path, registry: Registry, sha256: str, file_name: str | None,
     try:
         findings += scan_file_extras(path, result.detected.sheet, result.original_headers,
                                      result.sheet_names)
+    except UncheckablePart as part:
+        return outcome.refuse("unreadable:uncheckable_part", part.message_nl, part.message_en)
     except Exception:  # a part we cannot inspect could hold anything: never load it unseen
         return outcome.refuse("unreadable:hidden_parts",
                               "Niet alles in het bestand is te lezen (werkbladen, opmerkingen); "

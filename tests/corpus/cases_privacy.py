@@ -725,6 +725,15 @@ def _unreadable_parts() -> list[dict]:
         _refused("oversized_comments_part", "zorgaanbieder", "zorgaanbieder__trajecten__2026-03.xlsx",
                  with_zip_part(xlsx_bytes({"trajecten": trajecten()}), "xl/comments9.xml", huge),
                  "unreadable:hidden_parts", []),
+        # what no scan reads: an embedded document (a client's note as a Word file) and macros
+        _refused("embedded_document", "zorgaanbieder", "zorgaanbieder__trajecten__2026-03.xlsx",
+                 with_zip_part(xlsx_bytes({"trajecten": trajecten()}), "xl/embeddings/Microsoft_Word_Document1.docx",
+                               "PK\x03\x04 dossier dhr. Jansen, bel 06-12345679"),
+                 "unreadable:uncheckable_part", ["06-12345679", "dhr. Jansen"]),
+        _refused("macro_project", "zorgaanbieder", "zorgaanbieder__trajecten__2026-03.xlsx",
+                 with_zip_part(xlsx_bytes({"trajecten": trajecten()}), "xl/vbaProject.bin",
+                               "Attribute VB_Name = \"Module1\" Const BSN = \"123456782\""),
+                 "unreadable:uncheckable_part", ["123456782"]),
     ]
 
 
