@@ -20,12 +20,14 @@ MODEL_LAYERS = ("staging", "core", "marts")
 _REFERENCE = re.compile(r"\b(" + "|".join(LAYERS) + r")\.\"?([a-z0-9_]+)\"?", re.IGNORECASE)
 _COMMENT = re.compile(r"--[^\n]*")
 _PARTITION_COLUMN = re.compile(r"^-- partition column: ([a-z_]+)", re.MULTILINE)
-# A model per period (columns period_type and period of core.calendar_periods) that a month of a
-# partitioned staging model touches only in the periods holding that month (its contract keeps
-# every row in its delivery month): when those months are all that changed in what it reads, only
-# the periods holding them are rebuilt (build_or_keep).
+# A model per period (columns period_type and period of core.calendar_periods, which it reads
+# its periods from, each row from its own period alone) that a month of a partitioned staging
+# model touches only in the periods holding that month (its contract keeps every row in its
+# delivery month): when those months are all that changed in what it reads, only the periods
+# holding them are rebuilt (build_or_keep).
 _PERIODS_TOUCHED = re.compile(r"^-- periods touched by a month of: staging\.([a-z0-9_]+)", re.MULTILINE)
 _HEADER_MARKS = (_PARTITION_COLUMN, _PERIODS_TOUCHED)
+_CALENDAR_PERIODS = re.compile(r"\bcore\.calendar_periods\b")
 
 # When each partition of a partitioned model was last built, in the warehouse itself: written in
 # the same transaction as the partition, so what is stale survives a killed run.
@@ -171,14 +173,16 @@ def _build_periods(con, model: SqlModel, inputs: str, months: list[str]) -> list
     try:
         con.execute("""
             create or replace temp table _periods_touched as
-            select distinct periods.period_type, periods.period
-            from core.calendar_periods as periods, unnest(?::varchar[]) as touched(month)
-            where strptime(touched.month, '%Y-%m')::date between periods.period_start and periods.period_end""",
+            select * from core.calendar_periods as periods
+            where exists (select 1 from unnest(?::varchar[]) as touched(month)
+                          where strptime(touched.month, '%Y-%m')::date between periods.period_start and periods.period_end)""",
                     [months])
         con.execute(f"delete from {table} as model using _periods_touched as touched "
                     "where model.period_type = touched.period_type and model.period = touched.period")
-        con.execute(f"insert into {table} select model.* from ({model.sql}) as model "
-                    "semi join _periods_touched using (period_type, period)")
+        # The model over those periods alone: it reads them in place of the whole calendar (its
+        # row for a period depends on that period only; filtering its result instead computed
+        # every period, 0.3 s against 0.05 s for the city's tenancies).
+        con.execute(f"insert into {table} {_CALENDAR_PERIODS.sub('_periods_touched', model.sql)}")
         _record_model_build(con, model, inputs)
         periods = [row[0] for row in con.execute("select period from _periods_touched order by period").fetchall()]
         con.execute("drop table _periods_touched")

@@ -2,7 +2,10 @@
 -- the tenancy and its tenant in that period: arrears, the end of the tenancy, care, crisis and
 -- ZRM movement. Persons reach a buurt only through their tenancy (the home's buurt, via the
 -- pseudonym for care data), never through a complex.
--- periods touched by a month of: staging.wonen__huurachterstand (its contract: maand is the delivery month)
+-- A row depends on its own period of the calendar alone, and a month of rent arrears (whose
+-- contract keeps maand in the delivery month) touches only the periods holding it: a corrected
+-- month rebuilds those periods.
+-- periods touched by a month of: staging.wonen__huurachterstand
 with periods as (
     select period_type, period, period_start, period_end from core.calendar_periods
 ),
