@@ -396,7 +396,9 @@ def _sheet_texts(path: Path) -> tuple[list[str], list[str], list[str]]:
         for name in _parts(archive, "sheet"):
             for match in _streamed(archive, name, (HEADER_FOOTER, SHEET_INTERNALS), collect=(SHARED_CELL, shown)):
                 if match.re is HEADER_FOOTER:
-                    page.append(HEADER_FOOTER_CODES.sub(" ", match.group(1).decode("utf-8", errors="replace")))
+                    # the codes are XML-escaped (&amp;L): read as text first, or '&a' of '&amp;'
+                    # was taken for a code and 'mp;LVertrouwelijk' was left (a false refusal)
+                    page.append(HEADER_FOOTER_CODES.sub(" ", html.unescape(match.group(1).decode("utf-8", errors="replace"))))
                 elif match.group(1) is not None:
                     internals.append(match.group(1).decode("utf-8", errors="replace"))
                 elif match.group(2) is None:   # an element's attributes

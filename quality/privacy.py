@@ -357,7 +357,10 @@ VOWEL = "[aeiouyàáâäãåèéêëìíîïòóôöõùúûüÿ]"
 # among homes (HC-GARAGE-0007 among HC-0000123; outside attacks, December 2026: refused as names).
 ID_OBJECT_WORDS = ("garage", "berging", "bog", "mog", "parkeerplaats", "parkeerplek", "winkel", "kantoor",
                    "bedrijfsruimte", "opslag", "carport", "stalling", "kamer", "woning", "woonwagen",
-                   "standplaats", "atelier", "praktijk", "bedrijf", "maatschappelijk")
+                   "standplaats", "atelier", "praktijk", "bedrijf", "maatschappelijk",
+                   # homes by kind, and care units (VHE-ZORGUNIT-0001: a third attack's false refusal)
+                   "zorgunit", "zorgwoning", "zorgeenheid", "groepswoning", "wooneenheid", "unit",
+                   "studio", "appartement", "maisonnette", "eengezinswoning", "seniorenwoning")
 
 
 @lru_cache(maxsize=1)
@@ -1416,6 +1419,11 @@ def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series,
     # shape out is judged against them all
     many = odd_words["value"].n_unique() > PASTED_SHARE * distinct.len()
     odd_words = odd_words.filter(~pl.col("word").is_in(list(_id_place_words())))
+    if not many:
+        # ... and as the odd shape out, a word without a vowel is an abbreviation (VSZ, PGB: a
+        # care form's prefix on a few case numbers, a third attack's false refusal), no name
+        # (among many, the vowels of them all tell names from a code's letters: _read_as_names)
+        odd_words = odd_words.filter(pl.col("word").str.contains(VOWEL))
     odd = odd_words["value"].unique()
     if odd.len() == 0 or (many and not (record and _read_as_names(odd_words, odd.len()))):
         return []

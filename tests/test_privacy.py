@@ -876,6 +876,19 @@ def test_a_rotterdam_place_or_a_lettable_object_in_an_id_is_no_name():
     assert [f.rule for f in scan(one_column("melding_id", with_names), id_columns={"melding_id"})] == ["name"]
 
 
+def test_a_care_forms_abbreviation_or_a_kind_of_home_in_an_id_is_no_name():
+    """A third outside attack (December 2026): case numbers with the care form in front, a rare one
+    among them (VSZ, no vowel: an abbreviation), and a care unit among homes were refused as names."""
+    forms = ["BW"] * 159 + ["AMB"] * 82 + ["FACT"] * 94 + ["HF"] * 49 + ["VSZ"] * 16   # as the attack had them
+    cases = [f"{form}-{i:07d}" for i, form in enumerate(forms)]
+    assert scan(one_column("traject_id", cases), id_columns={"traject_id"}) == []
+    homes = [f"VHE-{i:06d}" for i in range(200)]
+    assert scan(one_column("vhe_id", homes[:50] + ["VHE-ZORGUNIT-0001"] + homes[50:]), id_columns={"vhe_id"}) == []
+    for name in ("VHE-Jansen-0001", "VHE-Yilmaz-0001"):
+        assert [f.rule for f in scan(one_column("vhe_id", homes[:50] + [name] + homes[50:]),
+                                     id_columns={"vhe_id"})] == ["name"], name
+
+
 SURNAMES = ("Jansen", "deVries", "Bakker", "Visser", "Smit", "Meijer", "deBoer", "Mulder", "deGroot",
             "Peters", "Hendriks", "vanLeeuwen", "Dekker", "Brouwer", "Dijkstra", "Yilmaz", "Kaya",
             "ElAmrani", "Bouzid", "Demir", "Sahin", "Vermeulen", "Jacobs", "vandenBerg")

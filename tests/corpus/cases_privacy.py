@@ -328,6 +328,13 @@ def _negative_cases() -> list[dict]:
                       '</c:strCache></c:strRef></c:cat><c:val><c:numRef><c:numCache><c:pt idx="0"><c:v>1250.5'
                       '</c:v></c:pt></c:numCache></c:numRef></c:val></c:ser></c:barChart></c:plotArea>'
                       "</c:chart></c:chartSpace>")),
+        # Excel NL's built-in page header (an outside attack's false refusal: its codes were read
+        # escaped, '&amp;L', and what was left looked like a note)
+        _accepted("ok_excel_builtin_confidential_header", "zorgaanbieder",
+                  "zorgaanbieder__trajecten__2025-07.xlsx",
+                  with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/worksheets/sheet1.xml",
+                                    "</worksheet>", "<headerFooter><oddHeader>&amp;LVertrouwelijk&amp;C&amp;D"
+                                    "&amp;RPagina &amp;P van &amp;N</oddHeader></headerFooter>")),
         _accepted("ok_structured_wmo_codes", "gemeente", "gemeente__voorzieningen__2025-12.csv",
                   csv_bytes(with_column(voorzieningen(), "voorziening_id",
                                         lambda i: f"2024-WMO-{123 + i:05d}"))),
