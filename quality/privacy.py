@@ -1269,6 +1269,8 @@ def _planted_digits(hashed: pl.Series) -> pl.Series:
             planted |= runs[:, place]
         elif _beyond(int(bsns_at[place]), n, PLANTED_BSN_CHANCE, alarm):   # a few BSNs at one place
             planted[rows[bsn & (at == place)]] = True
+    if _skewed_places(is_digit):
+        return hashed   # not keyed hashes at all: every one of them is suspect
     rest = ~planted
     bsn_anywhere = np.zeros(n, dtype=bool)
     bsn_anywhere[rows[bsn]] = True
@@ -1277,6 +1279,18 @@ def _planted_digits(hashed: pl.Series) -> pl.Series:
             planted |= holds & rest
             break
     return hashed.filter(hashed.is_in(distinct.filter(pl.Series(planted)).implode()))
+
+
+def _skewed_places(is_digit: np.ndarray) -> bool:
+    """Does a place of the pseudonyms hold a decimal digit far more or far less often than the
+    10 in 16 of keyed hashes? A number written in with letters between its digits (1a1b1c...), in
+    hex (the BSN as a hex number starts with 0-3) or as EBCDIC hex (f0f6...): a third outside
+    attack had each accepted, no eight digits standing in a row. Both sides of every place are
+    tested, the odds divided between them."""
+    n = len(is_digit)
+    alarm = BSN_FALSE_ALARM / (2 * is_digit.shape[1])
+    return any(_beyond(int(digits), n, 10 / 16, alarm) or _beyond(n - int(digits), n, 6 / 16, alarm)
+               for digits in is_digit.sum(axis=0))
 
 
 def _as_rows_of_bytes(values: pl.Series, width: int) -> np.ndarray:
@@ -1292,9 +1306,11 @@ def _as_rows_of_bytes(values: pl.Series, width: int) -> np.ndarray:
 
 def _beyond(count: int, total: int, chance: float, alarm: float) -> bool:
     """`count` of `total` beyond chance at odds `alarm`; the exact tail only where the count is
-    far above what is expected (it sums a term for every count up to `total`)."""
+    four standard deviations above what is expected (it sums a term for every count up to
+    `total`; below that the tail is never near `alarm`)."""
     expected = total * chance
-    return count > expected + 4 * math.sqrt(expected) and _binomial_tail(count, total, chance) < alarm
+    return (count > expected + 4 * math.sqrt(expected * (1 - chance))
+            and _binomial_tail(count, total, chance) < alarm)
 
 
 def _pseudonym_findings(frame: pl.DataFrame, column: str) -> tuple[list[PrivacyFinding], pl.Series]:

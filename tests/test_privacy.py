@@ -250,6 +250,12 @@ def _planted(place: str | int, number: str, n: int) -> str:
         ("a phone number at a place of its own", [_planted(i * 5 % 55, f"06{i:08d}", i) for i in range(60)]),
         ("a date of birth at a place of its own",
          [_planted(i % 57, f"19{50 + i % 40}0{1 + i % 9}1{i % 10}", i) for i in range(60)]),
+        # a third attack: the digits apart, with letters between them, or in hex
+        ("a BSN between letters", [_planted(3, "".join(d + "abcdef"[k % 6] for k, d in enumerate(v)), i)
+                                   for i, v in enumerate(valid_bsns(60))]),
+        ("a BSN as a hex number", [_planted("start", f"{int(v):08x}", i) for i, v in enumerate(valid_bsns(60))]),
+        ("a phone number as EBCDIC hex", [_planted("start", "".join(f"f{d}" for d in f"06{i:08d}"), i)
+                                          for i in range(60)]),
     ],
 )
 def test_a_number_written_into_the_pseudonyms_is_found(what, values):
