@@ -121,7 +121,7 @@ def _kind_of(head: bytes, extension: str) -> str:
     if head.startswith(UTF16_BOMS):
         raise UnreadableFile(
             "bad_encoding",
-            "the file is UTF-16 (Excel 'Unicode text'); save it as 'CSV UTF-8' instead",
+            "the file is UTF-16 (Excel \"Unicode text\"); save it as \"CSV UTF-8\" instead",
         )
     if head.startswith((b"\x1f\x8b", b"%PDF", b"7z\xbc\xaf", b"Rar!")):
         raise UnreadableFile(
@@ -254,7 +254,7 @@ def _transcode_cp1252(path: Path, bad_utf8_at: int) -> bytes:
                 raise UnreadableFile(
                     "bad_encoding",
                     "the file mixes encodings: it contains UTF-8 characters but is not valid "
-                    f"UTF-8 at byte {bad_utf8_at}; save it again as 'CSV UTF-8'",
+                    f"UTF-8 at byte {bad_utf8_at}; save it again as \"CSV UTF-8\"",
                 )
             parts.append(text.encode("utf-8"))
             offset += len(chunk)

@@ -421,6 +421,10 @@ def test_utf16_refused_with_advice(tmp_path):
     error = refused(path)
     assert error.reason_code == "bad_encoding"
     assert "UTF-16" in str(error)
+    # the receipt masks what a reader message quotes in single quotes (names from the file): the
+    # advice itself must come through (a third outside attack read "save it as '[tekst, 9 tekens]'")
+    from quality.validate import _quoted_names_masked
+    assert '"CSV UTF-8"' in _quoted_names_masked(str(error))
 
 
 def test_undefined_windows_1252_byte(tmp_path):
