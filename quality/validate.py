@@ -200,7 +200,7 @@ def _inspect(path: Path, registry: Registry, sha256: str, file_name: str | None,
     try:
         delivery = parse_file_name(file_name)
     except BadFileName as error:
-        return outcome.refuse("bad_file_name", f"Bestandsnaam klopt niet: {error}.",
+        return outcome.refuse("bad_file_name", f"Bestandsnaam klopt niet: {error.message_nl}.",
                               f"File name is not as agreed: {error}.")
     if delivery.partner not in registry.partners:
         return outcome.refuse("unknown_dataset",
@@ -226,7 +226,7 @@ def _inspect(path: Path, registry: Registry, sha256: str, file_name: str | None,
     try:
         check_period_kind(delivery, contract)
     except BadFileName as error:
-        return outcome.refuse("unknown_dataset", f"Niet afgesproken levering: {error}.",
+        return outcome.refuse("unknown_dataset", f"Niet afgesproken levering: {error.message_nl}.",
                               f"Not an agreed delivery: {error}.")
     outcome.contract = contract
     if problem := period_problem(contract, delivery):
@@ -241,10 +241,9 @@ def _inspect(path: Path, registry: Registry, sha256: str, file_name: str | None,
     try:
         result = read_export(path, dataset=delivery.dataset)
     except UnreadableFile as error:
-        reason = _quoted_names_masked(str(error))
         return outcome.refuse(f"unreadable:{error.reason_code}",
-                              f"Het bestand is niet te lezen: {reason}.",
-                              f"The file cannot be read: {reason}.")
+                              f"Het bestand is niet te lezen: {_quoted_names_masked(error.message_nl)}.",
+                              f"The file cannot be read: {_quoted_names_masked(error.message)}.")
     outcome.detected = result.detected.as_dict()
     if outcome.detected.get("sheet"):  # a sheet name is partner text too
         outcome.detected["sheet"] = safe_column_name(outcome.detected["sheet"])

@@ -204,7 +204,14 @@ class Delivery:
 
 
 class BadFileName(ValueError):
-    pass
+    """What is wrong with a file name, in English (the exception's text) and in Dutch."""
+
+    def __init__(self, message: str, message_nl: str):
+        super().__init__(message)
+        self.message_nl = message_nl
+
+
+PERIOD_KIND_NL = {"monthly": "maandelijks", "yearly": "jaarlijks", "snapshot": "als stand op een dag"}
 
 
 def parse_file_name(name: str) -> Delivery:
@@ -213,12 +220,15 @@ def parse_file_name(name: str) -> Delivery:
     if not match or "/" in name or "\\" in name:
         raise BadFileName(
             "the file name must be <partner>__<dataset>__<period>.<csv|xlsx|parquet>, "
-            "for example havensteder__huurcontracten__2025-06.csv")
+            "for example havensteder__huurcontracten__2025-06.csv",
+            "de bestandsnaam moet <partner>__<dataset>__<periode>.<csv|xlsx|parquet> zijn, "
+            "bijvoorbeeld havensteder__huurcontracten__2025-06.csv")
     delivery = Delivery(**match.groupdict())
     try:
         delivery.period_bounds()
     except ValueError as error:
-        raise BadFileName(f"the period in the file name is not a valid date: {error}") from None
+        raise BadFileName(f"the period in the file name is not a valid date: {error}",
+                          "de periode in de bestandsnaam is geen geldige datum") from None
     return delivery
 
 
@@ -226,4 +236,6 @@ def check_period_kind(delivery: Delivery, contract: Contract) -> None:
     if delivery.period_kind != contract.period:
         expected = {"monthly": "YYYY-MM", "yearly": "YYYY", "snapshot": "YYYY-MM-DD"}[contract.period]
         raise BadFileName(f"dataset '{contract.dataset}' is delivered {contract.period}: "
-                          f"the period in the file name must look like {expected}")
+                          f"the period in the file name must look like {expected}",
+                          f"dataset '{contract.dataset}' wordt {PERIOD_KIND_NL[contract.period]} "
+                          f"geleverd: de periode in de bestandsnaam moet eruitzien als {expected}")

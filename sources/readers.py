@@ -71,10 +71,11 @@ class ReadResult:
 class UnreadableFile(Exception):
     """The file cannot be read faithfully. The message is for the partner and holds no cell values."""
 
-    def __init__(self, reason_code: str, message: str):
+    def __init__(self, reason_code: str, message: str, message_nl: str):
         super().__init__(message)
         self.reason_code = reason_code
         self.message = message
+        self.message_nl = message_nl
 
 
 # --------------------------------------------------------------------------------------------
@@ -85,9 +86,10 @@ def read_export(path: Path, dataset: str | None = None) -> ReadResult:
     """Read a partner export of any accepted format into an all-string frame."""
     path = Path(path)
     if not path.is_file():
-        raise UnreadableFile("missing", f"the file {path.name} does not exist")
+        raise UnreadableFile("missing", f"the file {path.name} does not exist",
+                             f"het bestand {path.name} bestaat niet")
     if path.stat().st_size == 0:
-        raise UnreadableFile("empty", "the file is empty (0 bytes)")
+        raise UnreadableFile("empty", "the file is empty (0 bytes)", "het bestand is leeg (0 bytes)")
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     kind = _kind_of(head, path.suffix.lower())
@@ -117,16 +119,19 @@ def _kind_of(head: bytes, extension: str) -> str:
         raise UnreadableFile(
             "unsupported_format",
             "this is an old Excel 97-2003 (.xls) workbook; save it as .xlsx or as CSV",
+            "dit is een oude Excel 97-2003-werkmap (.xls); sla haar op als .xlsx of als CSV",
         )
     if head.startswith(UTF16_BOMS):
         raise UnreadableFile(
             "bad_encoding",
             "the file is UTF-16 (Excel \"Unicode text\"); save it as \"CSV UTF-8\" instead",
+            "het bestand is UTF-16 (Excel \"Unicode-tekst\"); sla het op als \"CSV UTF-8\"",
         )
     if head.startswith((b"\x1f\x8b", b"%PDF", b"7z\xbc\xaf", b"Rar!")):
         raise UnreadableFile(
             "unsupported_format",
             "the file is compressed or a PDF; deliver CSV, XLSX or Parquet",
+            "het bestand is gecomprimeerd of een PDF; lever CSV, XLSX of Parquet",
         )
     if _looks_binary(head):
         if extension in KNOWN_EXTENSIONS:
@@ -134,8 +139,11 @@ def _kind_of(head: bytes, extension: str) -> str:
                 "wrong_extension",
                 f"the file is named {extension} but its content is not text, an Excel workbook "
                 "or a Parquet file",
+                f"het bestand heet {extension}, maar de inhoud is geen tekst, Excel-werkmap of "
+                "Parquet-bestand",
             )
-        raise UnreadableFile("binary", "the file is binary data, not CSV, XLSX or Parquet")
+        raise UnreadableFile("binary", "the file is binary data, not CSV, XLSX or Parquet",
+                         "het bestand bevat binaire gegevens, geen CSV, XLSX of Parquet")
     return "csv"
 
 
@@ -169,11 +177,13 @@ def _read_csv(path: Path, head: bytes) -> tuple[pl.DataFrame, list[str], str, st
     except pl.exceptions.PolarsError:
         # The checks above should leave nothing for polars to trip over; its own message may
         # quote cell values, so it is not passed on.
-        raise UnreadableFile("unparsable", "the CSV cannot be parsed into rows and columns") from None
+        raise UnreadableFile("unparsable", "the CSV cannot be parsed into rows and columns",
+                             "de CSV is niet in rijen en kolommen te lezen") from None
     if frame.width != len(names):
         raise UnreadableFile(
             "ragged_rows",
             f"the header has {len(names)} columns but the rows were read as {frame.width}",
+            f"de kopregel heeft {len(names)} kolommen, maar de rijen zijn gelezen als {frame.width}",
         )
     frame.columns = names
     return _drop_unnamed_empty(frame, headers), headers, encoding, delimiter
@@ -201,6 +211,7 @@ def _decode_to_utf8(path: Path) -> tuple[str, Path | bytes]:
         raise UnreadableFile(
             "bad_encoding",
             f"the file starts with a UTF-8 marker (BOM) but is not valid UTF-8 at byte {bad_at}",
+            f"het bestand begint met een UTF-8-markering (BOM), maar is bij byte {bad_at} geen geldige UTF-8",
         )
     return "windows-1252", _transcode_cp1252(path, bad_at)
 
@@ -230,7 +241,8 @@ def _refuse_nul(chunk: bytes, offset: int) -> None:
     position = chunk.find(b"\x00")
     if position >= 0:
         raise UnreadableFile(
-            "binary", f"the file contains binary data (a NUL byte at byte {offset + position})"
+            "binary", f"the file contains binary data (a NUL byte at byte {offset + position})",
+            f"het bestand bevat binaire gegevens (een NUL-byte bij byte {offset + position})"
         )
 
 
@@ -247,6 +259,7 @@ def _transcode_cp1252(path: Path, bad_utf8_at: int) -> bytes:
                 raise UnreadableFile(
                     "bad_encoding",
                     f"the file is not valid UTF-8 or Windows-1252 at byte {offset + error.start}",
+                    f"het bestand is bij byte {offset + error.start} geen geldige UTF-8 of Windows-1252",
                 ) from None
             # Real UTF-8 sequences (e.g. 'ë' as two bytes) next to Windows-1252 bytes mean two
             # encodings were mixed; decoding either way would mangle part of the file.
@@ -255,6 +268,8 @@ def _transcode_cp1252(path: Path, bad_utf8_at: int) -> bytes:
                     "bad_encoding",
                     "the file mixes encodings: it contains UTF-8 characters but is not valid "
                     f"UTF-8 at byte {bad_utf8_at}; save it again as \"CSV UTF-8\"",
+                    "het bestand mengt tekensets: het bevat UTF-8-tekens, maar is bij byte "
+                    f"{bad_utf8_at} geen geldige UTF-8; sla het opnieuw op als \"CSV UTF-8\"",
                 )
             parts.append(text.encode("utf-8"))
             offset += len(chunk)
@@ -281,7 +296,7 @@ def _first_line(source: Path | bytes) -> bytes:
             longer = handle.read(MAX_LINE_BYTES + 1)
     end = longer.find(b"\n")
     if end < 0 and len(longer) > MAX_LINE_BYTES:
-        raise UnreadableFile("line_too_long", "line 1 is longer than 1 MB")
+        raise UnreadableFile("line_too_long", "line 1 is longer than 1 MB", "regel 1 is langer dan 1 MB")
     return longer if end < 0 else longer[: end + 1]
 
 
@@ -319,10 +334,12 @@ def _sample_rows(sample: str, delimiter: str, limit: int = 200) -> list[list[str
 
 def _header_fields(sample: str, delimiter: str) -> list[str]:
     if not sample.strip():
-        raise UnreadableFile("empty", "the file holds no text, only blank lines or spaces")
+        raise UnreadableFile("empty", "the file holds no text, only blank lines or spaces",
+                             "het bestand bevat geen tekst, alleen lege regels of spaties")
     rows = _sample_rows(sample, delimiter, limit=1)
     if not rows or all(not field.strip() for field in rows[0]):
-        raise UnreadableFile("no_header", "the first line is empty; it must hold the column names")
+        raise UnreadableFile("no_header", "the first line is empty; it must hold the column names",
+                             "de eerste regel is leeg; daar horen de kolomnamen te staan")
     return rows[0]
 
 
@@ -342,7 +359,7 @@ def _check_lines(source: Path | bytes, delimiter: str, width: int) -> None:
     too_long = lines.filter(pl.col("line").str.len_bytes() > MAX_LINE_BYTES)
     if too_long.height:
         first = too_long["number"][0]
-        raise UnreadableFile("line_too_long", f"line {first} is longer than 1 MB")
+        raise UnreadableFile("line_too_long", f"line {first} is longer than 1 MB", f"regel {first} is langer dan 1 MB")
     lines = lines.with_columns(quotes=pl.col("line").str.count_matches('"', literal=True))
     if lines.select((pl.col("quotes") % 2 == 1).any()).item():
         _check_quoted_rows(source, delimiter, width)
@@ -376,6 +393,8 @@ def _check_quoted_rows(source: Path | bytes, delimiter: str, width: int) -> None
         raise UnreadableFile(
             "truncated",
             f"a quoted value near line {reader.line_num} is never closed (the file may be cut off)",
+            f"een waarde tussen aanhalingstekens bij regel {reader.line_num} wordt nooit gesloten "
+            "(het bestand is misschien afgebroken)",
         ) from None
     if bad:
         frame = pl.DataFrame(bad, schema=["number", "fields"], orient="row")
@@ -387,10 +406,13 @@ def _raise_if_ragged(bad: pl.DataFrame, width: int) -> None:
         return
     number, fields = bad["number"][0], bad["fields"][0]
     more = f" ({bad.height} such lines in total)" if bad.height > 1 else ""
+    more_nl = f" ({bad.height} zulke regels in totaal)" if bad.height > 1 else ""
     raise UnreadableFile(
         "ragged_rows",
         f"line {number} has {fields} fields but the header has {width}{more}; "
         "a line is broken or cut off, or a value contains the separator without quotes",
+        f"regel {number} heeft {fields} velden, maar de kopregel heeft er {width}{more_nl}; een regel "
+        "is gebroken of afgebroken, of een waarde bevat het scheidingsteken zonder aanhalingstekens",
     )
 
 
@@ -407,16 +429,18 @@ def _read_xlsx(path: Path, dataset: str | None) -> tuple[pl.DataFrame, list[str]
         workbook = fastexcel.read_excel(str(path))
         sheets = workbook.sheet_names
     except Exception:
-        raise UnreadableFile("truncated", "the Excel workbook is damaged or incomplete") from None
+        raise UnreadableFile("truncated", "the Excel workbook is damaged or incomplete",
+                             "de Excel-werkmap is beschadigd of onvolledig") from None
     if not sheets:
-        raise UnreadableFile("empty", "the Excel workbook has no sheets")
+        raise UnreadableFile("empty", "the Excel workbook has no sheets", "de Excel-werkmap heeft geen werkbladen")
     sheet = _pick_sheet(sheets, dataset)
     try:
         raw = _load_sheet_as_text(workbook, sheet)
     except Exception:
-        raise UnreadableFile("truncated", f"sheet '{sheet}' of the workbook cannot be read") from None
+        raise UnreadableFile("truncated", f"sheet '{sheet}' of the workbook cannot be read",
+                             f"werkblad '{sheet}' van de werkmap is niet te lezen") from None
     if raw.height == 0 or raw.width == 0:
-        raise UnreadableFile("empty", f"the sheet '{sheet}' is empty")
+        raise UnreadableFile("empty", f"the sheet '{sheet}' is empty", f"werkblad '{sheet}' is leeg")
     headers = ["" if value is None else str(value) for value in raw.row(0)]
     headers = _trim_trailing_empty_headers(raw, headers)
     raw = raw.select(raw.columns[: len(headers)]).slice(1)
@@ -449,11 +473,13 @@ def _check_zip_is_workbook(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             members = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, EOFError):
-        raise UnreadableFile("truncated", "the Excel workbook is damaged or incomplete") from None
+        raise UnreadableFile("truncated", "the Excel workbook is damaged or incomplete",
+                             "de Excel-werkmap is beschadigd of onvolledig") from None
     if "xl/workbook.xml" not in members and "xl/workbook.bin" not in members:
         raise UnreadableFile(
             "unsupported_format",
             "the file is a ZIP archive but not an Excel workbook; deliver CSV, XLSX or Parquet",
+            "het bestand is een ZIP-archief, maar geen Excel-werkmap; lever CSV, XLSX of Parquet",
         )
 
 
@@ -481,7 +507,8 @@ def _read_parquet(path: Path) -> tuple[pl.DataFrame, list[str]]:
     try:
         frame = pl.read_parquet(path)
     except Exception:
-        raise UnreadableFile("truncated", "the Parquet file is damaged or incomplete") from None
+        raise UnreadableFile("truncated", "the Parquet file is damaged or incomplete",
+                             "het Parquet-bestand is beschadigd of onvolledig") from None
     headers = list(frame.columns)
     names = _normalise_headers(headers)
     frame = frame.select(_as_text(frame, name) for name in frame.columns)
@@ -497,7 +524,8 @@ def _as_text(frame: pl.DataFrame, name: str) -> pl.Expr:
         return column
     if dtype.is_nested() or dtype == pl.Binary or dtype == pl.Object:
         raise UnreadableFile(
-            "unsupported_format", f"column '{name}' holds nested or binary data, not plain values"
+            "unsupported_format", f"column '{name}' holds nested or binary data, not plain values",
+            f"kolom '{name}' bevat geneste of binaire gegevens, geen gewone waarden"
         )
     if dtype == pl.Datetime:
         if dtype.time_zone is not None:  # a UTC instant is a day early in Amsterdam until 01:00
@@ -524,7 +552,8 @@ def _normalise_headers(headers: list[str]) -> list[str]:
     """strip + lower-case; refuse duplicates and absurd widths. Unnamed columns get a placeholder."""
     if len(headers) > MAX_COLUMNS:
         raise UnreadableFile(
-            "too_many_columns", f"the file has {len(headers)} columns; at most {MAX_COLUMNS} are accepted"
+            "too_many_columns", f"the file has {len(headers)} columns; at most {MAX_COLUMNS} are accepted",
+            f"het bestand heeft {len(headers)} kolommen; er worden er hoogstens {MAX_COLUMNS} aangenomen"
         )
     names = []
     for position, header in enumerate(headers, start=1):
@@ -537,6 +566,8 @@ def _normalise_headers(headers: list[str]) -> list[str]:
                 "duplicate_header",
                 f"column name '{name}' appears twice (columns {seen[name]} and {position}); "
                 "names are compared ignoring case and surrounding spaces",
+                f"kolomnaam '{name}' komt twee keer voor (kolom {seen[name]} en {position}); namen "
+                "worden vergeleken zonder op hoofdletters en omringende spaties te letten",
             )
         seen[name] = position
     return names
@@ -550,7 +581,8 @@ def _drop_unnamed_empty(frame: pl.DataFrame, headers: list[str]) -> pl.DataFrame
         if has_values:
             position = frame.columns.index(name) + 1
             raise UnreadableFile(
-                "empty_header", f"column {position} has values but no name in the header"
+                "empty_header", f"column {position} has values but no name in the header",
+                f"kolom {position} heeft waarden, maar geen naam in de kopregel"
             )
     return frame.drop(unnamed)
 

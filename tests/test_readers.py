@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import time
 import zipfile
 from pathlib import Path
@@ -538,9 +539,10 @@ def test_unnamed_column_with_values(tmp_path):
 
 
 def test_unreadable_file_is_an_exception_with_reason_code():
-    error = UnreadableFile("empty", "the file is empty")
+    error = UnreadableFile("empty", "the file is empty", "het bestand is leeg")
     assert isinstance(error, Exception)
     assert error.reason_code == "empty" and str(error) == "the file is empty"
+    assert error.message_nl == "het bestand is leeg"
 
 
 # --------------------------------------------------------------------------------------------
@@ -565,3 +567,29 @@ def test_large_windows_1252_file_reads_quickly(tmp_path):
     assert result.detected.encoding == "windows-1252"
     assert result.detected.thousands == "."
     assert elapsed < 15, f"reading {rows} rows took {elapsed:.1f}s"
+
+
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"", "empty"), ("a;b\n1;2\n".encode("utf-16"), "bad_encoding"), (b"a;b\n1;2;3\n4;5\n", "ragged_rows"),
+    (b"a;A\n1;2\n", "duplicate_header"), (b"\n\n1;2\n", "no_header"), (b"a;;c\n1;2;3\n", "empty_header"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "unsupported_format"), (b'a;b\n1;"x\n', "truncated"),
+])
+def test_a_refusal_says_why_in_dutch_too(tmp_path, content, reason):
+    """A Dutch receipt said "Het bestand is niet te lezen: column name ... appears twice" (a third
+    outside attack): each reason the reader gives has its Dutch words."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFile) as caught:
+        read_export(path)
+    assert caught.value.reason_code == reason
+    words = set(re.findall(r"[a-z]+", caught.value.message_nl.lower()))
+    assert not words & {"the", "file", "column", "line", "must", "has", "is not", "cannot"}, caught.value.message_nl
+    assert caught.value.message_nl != caught.value.message
+
+
+def test_a_bad_file_name_says_why_in_dutch_too():
+    from sources.contracts import BadFileName, parse_file_name
+    for name in ("havensteder__huurachterstand__2026-10_jansen.csv", "havensteder__huurachterstand__2026-13.csv"):
+        with pytest.raises(BadFileName) as caught:
+            parse_file_name(name)
+        assert "bestandsnaam" in caught.value.message_nl and "file name" in str(caught.value)
