@@ -51,6 +51,7 @@ CONTENT_KINDS = {
     "drawingml.chart+xml": "chart", "spreadsheetml.table+xml": "table",
     "spreadsheetml.sharedStrings+xml": "shared_strings",
     "spreadsheetml.pivotCacheDefinition+xml": "pivot", "spreadsheetml.externalLink+xml": "external_link",
+    "spreadsheetml.connections+xml": "connections",
 }
 PLACES = {   # where Excel puts each kind of part
     "sheet": re.compile(r"^xl/(worksheets|chartsheets|dialogsheets)/[^/]+\.xml$"),
@@ -59,6 +60,7 @@ PLACES = {   # where Excel puts each kind of part
     "table": re.compile(r"^xl/tables/[^/]+\.xml$"), "shared_strings": re.compile(r"^xl/sharedStrings\.xml$"),
     "pivot": re.compile(r"^xl/pivotCache/pivotCacheDefinition[0-9]*\.xml$"),
     "external_link": re.compile(r"^xl/externalLinks/[^/]+\.xml$"),
+    "connections": re.compile(r"^xl/connections\.xml$"),
 }
 
 
@@ -126,15 +128,22 @@ WHERE = {
 # Attributes and elements of the sheet parts, read while streaming them (a data sheet is large).
 # And what a third attack hid there: a hyperlink's tooltip (and the text it displays), the text
 # a conditional format looks for and its formula (a formula's text and numbers, as a cell's).
+# And a fourth: what an AutoFilter filters on, a What-If scenario's name, comment and values, a
+# protected range's name, the sheet's code name, and a phonetic guide in a cell's own text.
 SHEET_INTERNALS = re.compile(
-    rb'<(?:\w+:)?(?:dataValidation|hyperlink|cfRule)\b[^>]*>|<(?:\w+:)?formula1>([^<]*)</'
+    rb'<(?:\w+:)?(?:dataValidation|hyperlink|cfRule|filter|customFilter|scenario|inputCells|protectedRange'
+    rb'|sheetPr)\b[^>]*>|<(?:\w+:)?formula1>([^<]*)</'
     rb'|<(?:\w+:)?(?:f\b[^>]*|formula2?)>([^<]*)</')
-MESSAGE_ATTRIBUTES = re.compile(rb'\b(?:promptTitle|prompt|errorTitle|error|tooltip|display|text)="([^"]*)"')
+MESSAGE_ATTRIBUTES = re.compile(
+    rb'\b(?:promptTitle|prompt|errorTitle|error|tooltip|display|text|val|name|comment|codeName)="([^"]*)"')
+PHONETIC_RUN = re.compile(rb"<(?:\w+:)?rPh\b[^>]*>(.*?)</(?:\w+:)?rPh>", re.DOTALL)
+XML_TAG = re.compile(r"<[^>]*>")
+LETTER_THEN_DIGIT = re.compile(r"([^\W\d_])(\d)")
 FORMULA_TEXT = re.compile(r'"((?:[^"]|"")*)"')   # a formula's text literals ("" is one quote)
 # and its long number literals outside them (`=IF(FALSE,123456782,0)`: a BSN an outside attack hid
 # as a number), not a cell reference's row (A1, Sheet1!B2) nor a number within a name
 FORMULA_NUMBER = re.compile(r"(?<![A-Za-z0-9_$.!:])[0-9]{6,}(?![0-9A-Za-z_(!:])")
-DRAWING_TEXT = ("descr", "title")   # alt text of a picture, shape or chart (cNvPr)
+DRAWING_TEXT = ("descr", "title", "name")   # alt text and name of a picture, shape or chart (cNvPr)
 LINK_TIPS = ("}hlinkClick", "}hlinkHover")   # a picture's or shape's link, with its tooltip
 # a string of the table, and a phonetic guide to one
 SHARED_STRING = re.compile(rb"<(?:\w+:)?si\b")
@@ -175,6 +184,11 @@ class UncheckablePart(Exception):
 # stored compressed, and a macro can hold a BSN as well as a cell can). Pictures are left: a
 # logo is common, and a picture's alt text and link are read.
 UNCHECKABLE = re.compile(r"(^|/)(embeddings/|activeX/|vbaProject[^/]*\.bin$)", re.IGNORECASE)
+# Any other part Excel does not write as XML is not read either (a text file kept in the package,
+# a data model, a sheet's custom property): only pictures, printer settings and the thumbnail are
+# left, and XML parts, whose texts the scan reads where they can hold a person's.
+READABLE_PART = re.compile(r"(\.(xml|rels|vml)$|^\[Content_Types\]\.xml$|^xl/media/|^xl/printerSettings/"
+                           r"|^docProps/thumbnail\.)", re.IGNORECASE)
 
 
 def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = (),
@@ -204,14 +218,16 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
 
 def _refuse_uncheckable_parts(path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
-        if any(UNCHECKABLE.search(name) for name in archive.namelist()):
+        if any(UNCHECKABLE.search(name) or not READABLE_PART.search(name)
+               for name in archive.namelist() if not name.endswith("/")):
             raise UncheckablePart(
-                "Het werkboek bevat een ingesloten document of object, of macro's: die zijn niet op "
-                "persoonsgegevens te controleren. Lever alleen het werkblad met de gegevens aan "
-                "(Opslaan als: Excel-werkmap .xlsx, zonder ingevoegde objecten).",
-                "The workbook holds an embedded document or object, or macros: these cannot be "
-                "checked for personal data. Deliver only the sheet with the data (Save as: Excel "
-                "workbook .xlsx, without inserted objects).")
+                "Het werkboek bevat een ingesloten document of object, macro's of een ander bestand "
+                "dat Excel niet als XML schrijft: dat is niet op persoonsgegevens te controleren. "
+                "Lever alleen het werkblad met de gegevens aan (Opslaan als: Excel-werkmap .xlsx, "
+                "zonder ingevoegde objecten).",
+                "The workbook holds an embedded document or object, macros, or another file Excel "
+                "does not write as XML: that cannot be checked for personal data. Deliver only the "
+                "sheet with the data (Save as: Excel workbook .xlsx, without inserted objects).")
 
 
 @lru_cache(maxsize=256)
@@ -371,6 +387,9 @@ def _workbook_properties(path: Path) -> list[str]:
     and values) of the workbook, and the text of its custom XML parts."""
     texts = []
     with zipfile.ZipFile(path) as archive:
+        # the package's own comment (a ZIP archive can carry one; no program shows it)
+        if archive.comment.strip():
+            texts.append(archive.comment.decode("utf-8", errors="replace"))
         # custom XML parts (customXml/item1.xml) are the partner's own data too: all their text
         custom = [n for n in archive.namelist() if re.match(r"^customXml/item[0-9]*\.xml$", n)]
         for name in custom:
@@ -391,26 +410,36 @@ def _sheet_texts(path: Path) -> tuple[list[str], list[str], list[str]]:
     a sheet's XML), and its SHEET_INTERNALS (validation messages and lists, hyperlinks'
     tooltips, conditional formats' texts, formulas' text and long number literals); then the
     shared strings no cell shows (_unshown_strings)."""
-    page, internals, shown = [], [], set()
+    page, internals, shown, unshown_here = [], [], set(), []
     with zipfile.ZipFile(path) as archive:
         for name in _parts(archive, "sheet"):
-            for match in _streamed(archive, name, (HEADER_FOOTER, SHEET_INTERNALS), collect=(SHARED_CELL, shown)):
-                if match.re is HEADER_FOOTER:
+            for match in _streamed(archive, name, (HEADER_FOOTER, SHEET_INTERNALS, PHONETIC_RUN),
+                                   collect=(SHARED_CELL, shown)):
+                if match.re is PHONETIC_RUN:   # a cell's own text can carry a guide no cell shows
+                    unshown_here.append(XML_TAG.sub(" ", match.group(1).decode("utf-8", errors="replace")))
+                elif match.re is HEADER_FOOTER:
                     # the codes are XML-escaped (&amp;L): read as text first, or '&a' of '&amp;'
                     # was taken for a code and 'mp;LVertrouwelijk' was left (a false refusal)
                     page.append(HEADER_FOOTER_CODES.sub(" ", html.unescape(match.group(1).decode("utf-8", errors="replace"))))
                 elif match.group(1) is not None:
                     internals.append(match.group(1).decode("utf-8", errors="replace"))
                 elif match.group(2) is None:   # an element's attributes
-                    internals += [m.decode("utf-8", errors="replace") for m in MESSAGE_ATTRIBUTES.findall(match.group(0))]
+                    internals += [_as_words(m.decode("utf-8", errors="replace"))
+                                  for m in MESSAGE_ATTRIBUTES.findall(match.group(0))]
                 else:
                     formula = html.unescape(match.group(2).decode("utf-8", errors="replace"))
                     internals += [literal.replace('""', '"') for literal in FORMULA_TEXT.findall(formula)]
                     internals += FORMULA_NUMBER.findall(FORMULA_TEXT.sub(" ", formula))
-        unshown = _unshown_strings(archive, {int(index) for index in shown})
+        unshown = unshown_here + _unshown_strings(archive, {int(index) for index in shown})
     return ([" ".join(text.split()) for text in page if text.strip()],
             [" ".join(html.unescape(text).split()) for text in internals if text.strip()],
             [" ".join(text.split()) for text in unshown if text.strip()])
+
+
+def _as_words(text: str) -> str:
+    """A name as a reader reads it: Excel's names have no spaces, so Jansen_0612345678 and
+    Jansen0612345678 (a protected range, a sheet's code name) are words and a number."""
+    return LETTER_THEN_DIGIT.sub(r"\1 \2", text.replace("_", " "))
 
 
 def _unshown_strings(archive: zipfile.ZipFile, shown: set[int]) -> list[str]:
@@ -474,10 +503,13 @@ def _streamed(archive: zipfile.ZipFile, name: str, patterns: tuple[re.Pattern, .
 
 
 def _defined_names(path: Path) -> list[str]:
-    """Defined names and what they stand for: a name can hold a constant ('="BSN ..."')."""
+    """Defined names, what they stand for and their comments: a name can hold a constant
+    ('="BSN ..."'), and the name itself a person (Jansen_0612345678: a name has no spaces, so
+    its underscores are read as spaces, as a reader reads them)."""
     with zipfile.ZipFile(path) as archive:
         root = ElementTree.fromstring(_read_part(archive, "xl/workbook.xml"))
-    return [f"{e.get('name', '')} {e.text or ''}".strip() for e in root.iter() if e.tag.endswith("}definedName")]
+    return [f"{e.get('name', '').replace('_', ' ')} {e.text or ''} {e.get('comment', '')}".strip()
+            for e in root.iter() if e.tag.endswith("}definedName")]
 
 
 def _workbook_internals(path: Path) -> list[str]:
@@ -503,6 +535,11 @@ def _workbook_internals(path: Path) -> list[str]:
         if "xl/styles.xml" in names:
             root = ElementTree.fromstring(_read_part(archive, "xl/styles.xml"))
             texts += [e.get("formatCode") for e in root.iter() if e.tag.endswith("}numFmt") and e.get("formatCode")]
+            texts += [e.get("name") for e in root.iter() if e.tag.endswith("}cellStyle") and e.get("name")]
+        for name in _parts(archive, "connections"):   # a data connection's name and description
+            root = ElementTree.fromstring(_read_part(archive, name))
+            texts += [e.get(a) for e in root.iter() if e.tag.endswith("}connection")
+                      for a in ("name", "description") if e.get(a)]
     return [" ".join(html.unescape(text).split()) for text in texts if text.strip()]
 
 

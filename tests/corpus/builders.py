@@ -175,6 +175,14 @@ def with_part_moved(workbook: bytes, part: str, to: str) -> bytes:
     return buffer.getvalue()
 
 
+def with_zip_comment(workbook: bytes, comment: str) -> bytes:
+    """The workbook's zip with an archive comment (no program shows it)."""
+    buffer = io.BytesIO(_rewritten_zip(workbook))
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.comment = comment.encode()
+    return buffer.getvalue()
+
+
 def with_zip_part(workbook: bytes, name: str, text: str) -> bytes:
     """Add a part to a workbook's zip (a threaded comment xlsxwriter cannot write)."""
     return _rewritten_zip(workbook, extra={name: text})

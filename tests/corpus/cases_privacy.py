@@ -14,8 +14,8 @@ import uuid
 from tests.corpus.builders import (PERIOD, case, csv_bytes, huurcontracten, overlastmeldingen,
                                    parquet_bytes, pseudonym, random_ids, trajecten, valid_bsns,
                                    verhuureenheden, voorzieningen, with_column, with_core_title,
-                                   with_part_moved, with_pivot_cache, with_workbook_xml, with_zip_part,
-                                   xlsx_bytes)
+                                   with_part_moved, with_pivot_cache, with_workbook_xml, with_zip_comment,
+                                   with_zip_part, xlsx_bytes)
 
 TRAJECTEN = f"zorgaanbieder__trajecten__{PERIOD}"
 VOORZIENINGEN = f"gemeente__voorzieningen__{PERIOD}"
@@ -46,6 +46,51 @@ NOTE = ("Meneer belde opnieuw over de buren, hij slaapt slecht en drinkt weer ve
 def nuisance(period: str) -> list[dict]:
     """Nuisance reports dated inside the month their file name says (a fatal rule otherwise)."""
     return overlastmeldingen(period=period)
+
+
+def _fourth_attack_workbooks() -> list[dict]:
+    """Where a third outside attack (December 2026) kept a phone number in a workbook that loaded:
+    each a place a user can type into in Excel, or the package itself."""
+    def sheet(closing: str, inserted: str) -> bytes:
+        return with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/worksheets/sheet1.xml", closing, inserted)
+    book = xlsx_bytes({"trajecten": trajecten()})
+    places = {
+        "autofilter": sheet("<pageMargins", '<autoFilter ref="A1:F41"><filterColumn colId="0"><filters>'
+                            '<filter val="Jansen, J. 06-12345680"/></filters></filterColumn></autoFilter>'),
+        "scenario": sheet("<pageMargins", '<scenarios><scenario name="Overdracht" comment="bel 06-12345681">'
+                          '<inputCells r="A1" val="x"/></scenario></scenarios>'),
+        "protected_range": sheet("<pageMargins", '<protectedRanges><protectedRange name="Jansen_0612345682" '
+                                 'sqref="A1"/></protectedRanges>'),
+        "sheet_code_name": sheet("<dimension", '<sheetPr codeName="Jansen0612345683"/>'),
+        "inline_phonetic": sheet("</sheetData>", '<row r="99"><c r="A99" t="inlineStr"><is><t>x</t>'
+                                 '<rPh sb="0" eb="1"><t>bel 06-12345684</t></rPh></is></c></row>'),
+        "defined_names_name": with_workbook_xml(book, "xl/workbook.xml", "</workbook>",
+                                                '<definedNames><definedName name="Jansen_0612345685">'
+                                                "trajecten!$A$1</definedName></definedNames>"),
+        "cell_style_name": with_workbook_xml(book, "xl/styles.xml", "</cellStyles>",
+                                             '<cellStyle name="bel 06-12345686" xfId="0"/>'),
+        "connection": with_zip_part(book, "xl/connections.xml",
+                                    '<?xml version="1.0"?><connections xmlns="http://schemas.openxmlformats.org/'
+                                    'spreadsheetml/2006/main"><connection id="1" name="Klantbestand" '
+                                    'description="bel 06-12345687" type="1"/></connections>'),
+        "zip_comment": with_zip_comment(book, "dhr. Jansen, bel 06-12345688"),
+    }
+    cases = [_refused(f"phone_in_a_workbooks_{place}", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                      content, "privacy:phone", [f"0612345{680 + i}", f"12345{680 + i}"])
+             for i, (place, content) in enumerate(places.items())]
+    return cases + [
+        _refused("text_file_inside_a_workbook", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_zip_part(book, "xl/notities.txt", "dhr. Jansen, bel 06-12345689"),
+                 "unreadable:uncheckable_part", ["06-12345689"]),
+        _accepted("ok_workbook_filter_styles_and_names", "zorgaanbieder", "zorgaanbieder__trajecten__2025-07.xlsx",
+                  with_workbook_xml(with_workbook_xml(
+                      sheet("<pageMargins", '<autoFilter ref="A1:F41"><filterColumn colId="2"><filters>'
+                            '<filter val="beschermd_wonen"/></filters></filterColumn></autoFilter>'
+                            '<protectedRanges><protectedRange name="Invoer_2025" sqref="A1"/></protectedRanges>'),
+                      "xl/styles.xml", "</cellStyles>", '<cellStyle name="Goed" xfId="0" builtinId="26"/>'),
+                      "xl/workbook.xml", "</workbook>", '<definedNames><definedName name="_xlnm._FilterDatabase" '
+                      'localSheetId="0" hidden="1">trajecten!$A$1:$F$41</definedName></definedNames>')),
+    ]
 
 
 def _refused(id, partner, filename, content, reason, never, **kw):
@@ -506,6 +551,7 @@ def _found_by_attacking() -> list[dict]:
                      "<pageMargins", '<hyperlinks><hyperlink ref="A1" location="A1" tooltip="bel 06-12345678"/>'
                      "</hyperlinks>"), "xl/worksheets/sheet2.xml", "xl/other/info.xml"),
                  "privacy:phone", ["06-12345678", "12345678"]),
+        *_fourth_attack_workbooks(),
         _refused("phone_in_a_number_format", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
                  with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/styles.xml", "<fonts",
                                    '<numFmts count="1"><numFmt numFmtId="164" '
