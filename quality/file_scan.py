@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
+import numpy as np
 import polars as pl
 
 from quality.privacy import RULE_TEXT, PrivacyFinding, scan
@@ -112,9 +113,9 @@ WHERE = {
     "page": ("In de kop- of voettekst van een werkblad (alleen zichtbaar bij afdrukken)",
              "In a worksheet's page header or footer (shown only when printed)"),
     "names": ("In de gedefinieerde namen van het werkboek", "In the workbook's defined names"),
-    "unshown": ("In tekst die het werkboek bewaart maar in geen cel toont (gedeelde teksten, "
-                "fonetische hulp)", "In text the workbook keeps but shows in no cell (shared strings, "
-                "phonetic guides)"),
+    "unshown": ("In tekst die het bestand bewaart maar in geen cel of rij toont (gedeelde teksten, "
+                "fonetische hulp, ongebruikte categorieën)", "In text the file keeps but shows in no cell "
+                "or row (shared strings, phonetic guides, unused categories)"),
     "internals": ("In de onderdelen van het werkboek (invoerhulp bij cellen, alternatieve tekst van "
                   "afbeeldingen, scherminfo van koppelingen, grafieken, voorwaardelijke opmaak, "
                   "tabelnamen, getalnotaties of tekst in formules)",
@@ -213,6 +214,7 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
         findings += _placed(_text_scan("werkboekonderdelen", internals + _workbook_internals(path)), "internals")
     elif _starts_with(path, b"PAR1"):
         findings += _placed(_text_scan("eigenschappen", _parquet_properties(path)), "properties")
+        findings += _placed(_text_scan("ongebruikte teksten", _parquet_unused_values(path)), "unshown")
     return findings
 
 
@@ -554,6 +556,29 @@ def _parquet_properties(path: Path) -> list[str]:
         pairs += list((field.metadata or {}).items())
     return [f"{key.decode(errors='replace')}: {value.decode(errors='replace')}"
             for key, value in pairs if key not in TECHNICAL_PARQUET_KEYS]
+
+
+def _parquet_unused_values(path: Path) -> list[str]:
+    """The values a text column's dictionary holds that no row uses: a pandas categorical keeps
+    all its categories (a third outside attack kept 'Jansen, J. 0612345678' there, unread, as
+    the rows show only the values they use)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pq.read_schema(path)
+    texts = [f.name for f in schema
+             if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)
+             or (pa.types.is_dictionary(f.type) and pa.types.is_string(f.type.value_type))]
+    unused: list[str] = []
+    if not texts:
+        return unused
+    for column in pq.read_table(path, columns=texts, read_dictionary=texts).columns:
+        for chunk in column.chunks:
+            if pa.types.is_dictionary(chunk.type) and len(chunk.dictionary):
+                used = np.zeros(len(chunk.dictionary), dtype=bool)
+                used[chunk.indices.drop_null().to_numpy()] = True
+                unused += [v for v in chunk.dictionary.filter(pa.array(~used)).to_pylist() if v]
+    return unused
 
 
 def _read_part(archive: zipfile.ZipFile, name: str) -> str:

@@ -175,6 +175,23 @@ def with_part_moved(workbook: bytes, part: str, to: str) -> bytes:
     return buffer.getvalue()
 
 
+def parquet_with_unused_categories(rows: Rows, column: str, unused: list[str]) -> bytes:
+    """Parquet whose `column` is a categorical (as pandas writes one) holding `unused` categories
+    besides the values its rows use."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pl.DataFrame(rows).to_arrow()
+    values = table.column(column).to_pylist()
+    categories = sorted(set(values)) + unused
+    codes = pa.array([categories.index(v) for v in values], type=pa.int32())
+    table = table.set_column(table.schema.get_field_index(column), column,
+                             pa.DictionaryArray.from_arrays(codes, pa.array(categories)))
+    buffer = io.BytesIO()
+    pq.write_table(table, buffer)
+    return buffer.getvalue()
+
+
 def with_zip_comment(workbook: bytes, comment: str) -> bytes:
     """The workbook's zip with an archive comment (no program shows it)."""
     buffer = io.BytesIO(_rewritten_zip(workbook))

@@ -12,8 +12,9 @@ import random
 import uuid
 
 from tests.corpus.builders import (PERIOD, case, csv_bytes, huurcontracten, overlastmeldingen,
-                                   parquet_bytes, pseudonym, random_ids, trajecten, valid_bsns,
-                                   verhuureenheden, voorzieningen, with_column, with_core_title,
+                                   parquet_bytes, parquet_with_unused_categories, pseudonym, random_ids,
+                                   trajecten, valid_bsns, verhuureenheden, voorzieningen, with_column,
+                                   with_core_title,
                                    with_part_moved, with_pivot_cache, with_workbook_xml, with_zip_comment,
                                    with_zip_part, xlsx_bytes)
 
@@ -79,6 +80,13 @@ def _fourth_attack_workbooks() -> list[dict]:
                       content, "privacy:phone", [f"0612345{680 + i}", f"12345{680 + i}"])
              for i, (place, content) in enumerate(places.items())]
     return cases + [
+        _refused("phone_in_a_parquet_categoricals_unused_category", "zorgaanbieder",
+                 "zorgaanbieder__trajecten__2025-09.parquet",
+                 parquet_with_unused_categories(trajecten(), "zorgvorm", ["Jansen, J. 0612345690"]),
+                 "privacy:phone", ["0612345690", "Jansen, J."]),
+        _accepted("ok_parquet_categorical_with_unused_categories", "zorgaanbieder",
+                  "zorgaanbieder__trajecten__2025-07.parquet",
+                  parquet_with_unused_categories(trajecten(), "zorgvorm", ["ambulant", "overig"])),
         _refused("text_file_inside_a_workbook", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
                  with_zip_part(book, "xl/notities.txt", "dhr. Jansen, bel 06-12345689"),
                  "unreadable:uncheckable_part", ["06-12345689"]),
