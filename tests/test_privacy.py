@@ -882,6 +882,21 @@ def test_a_rotterdam_place_or_a_lettable_object_in_an_id_is_no_name():
     assert [f.rule for f in scan(one_column("melding_id", with_names), id_columns={"melding_id"})] == ["name"]
 
 
+def test_text_encoded_as_base64_or_hex_in_an_id_is_read():
+    """A third outside attack: every id HC- and base64 of a BSN, and one id of a name and phone
+    number in hex, loaded. Random and numbered codes are not text and stay clear."""
+    import base64
+    encoded = [f"HC-{base64.b64encode(v.encode()).decode()}" for v in valid_bsns(200)]
+    assert {f.rule for f in scan(one_column("contract_id", encoded), id_columns={"contract_id"})} == {"bsn"}
+    codes = [f"HC-{i:07d}" for i in range(200)]
+    hexed = codes[:50] + ["HC-" + "Jansen 0612345678".encode().hex()] + codes[50:]
+    assert "phone" in {f.rule for f in scan(one_column("contract_id", hexed), id_columns={"contract_id"})}
+    for clean in (codes, [hashlib.sha1(str(i).encode()).hexdigest()[:24] for i in range(3000)],
+                  [f"TRJ-{base64.b32encode(hashlib.md5(str(i).encode()).digest()).decode()[:12]}" for i in range(3000)],
+                  [f"HC-{base64.b64encode(hashlib.md5(str(i).encode()).digest()[:9]).decode()}" for i in range(3000)]):
+        assert scan(one_column("contract_id", clean), id_columns={"contract_id"}) == []
+
+
 def test_a_care_forms_abbreviation_or_a_kind_of_home_in_an_id_is_no_name():
     """A third outside attack (December 2026): case numbers with the care form in front, a rare one
     among them (VSZ, no vowel: an abbreviation), and a care unit among homes were refused as names."""
