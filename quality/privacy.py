@@ -1466,10 +1466,13 @@ def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series,
     many = odd_words["value"].n_unique() > PASTED_SHARE * distinct.len()
     odd_words = odd_words.filter(~pl.col("word").is_in(list(_id_place_words())))
     if not many:
-        # ... and as the odd shape out, a word without a vowel is an abbreviation (VSZ, PGB: a
-        # care form's prefix on a few case numbers, a third attack's false refusal), no name
-        # (among many, the vowels of them all tell names from a code's letters: _read_as_names)
-        odd_words = odd_words.filter(pl.col("word").str.contains(VOWEL))
+        # ... and as the odd shape out, a word without a vowel that starts the id is the scheme's
+        # abbreviation (VSZ-0000093, PGB-: a care form's prefix on a few case numbers, a third
+        # attack's false refusal), no name. Within an id such letters are still suspect: a
+        # licence plate (HC-12KLM3), a number in hex (75BCD0E), a foreign IBAN's bank code.
+        # (Among many, the vowels of them all tell names from a code's letters: _read_as_names.)
+        odd_words = odd_words.filter(pl.col("word").str.contains(VOWEL)
+                                     | ~pl.col("value").str.to_lowercase().str.starts_with(pl.col("word")))
     odd = odd_words["value"].unique()
     if odd.len() == 0 or (many and not (record and _read_as_names(odd_words, odd.len()))):
         return []
