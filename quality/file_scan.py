@@ -195,7 +195,7 @@ READABLE_PART = re.compile(r"(\.(xml|rels|vml)$|^\[Content_Types\]\.xml$|^xl/med
 def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = (),
                      sheet_names: list[str] | None = None) -> list[PrivacyFinding]:
     """Privacy findings outside the data cells: header names, other sheets, comments. Raises
-    UncheckablePart for a workbook with an embedded object or macros.
+    UncheckablePart for a workbook with an embedded object, macros or another part not in XML.
 
     `sheet_names`: the workbook's sheets as the reader listed them (saves opening it again)."""
     findings = list(_header_findings(tuple(str(h) for h in headers)))
