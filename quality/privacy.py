@@ -361,7 +361,11 @@ ID_OBJECT_WORDS = ("garage", "berging", "bog", "mog", "parkeerplaats", "parkeerp
                    "standplaats", "atelier", "praktijk", "bedrijf", "maatschappelijk",
                    # homes by kind, and care units (VHE-ZORGUNIT-0001: a third attack's false refusal)
                    "zorgunit", "zorgwoning", "zorgeenheid", "groepswoning", "wooneenheid", "unit",
-                   "studio", "appartement", "maisonnette", "eengezinswoning", "seniorenwoning")
+                   "studio", "appartement", "maisonnette", "eengezinswoning", "seniorenwoning",
+                   # contract series by target group (HC-CAMPUS-0001 among HC-0000123: a fourth
+                   # attack's false refusal)
+                   "campus", "jongeren", "jongerenwoning", "student", "studenten", "senioren",
+                   "starters", "tijdelijk", "flex", "flexwonen")
 
 
 @lru_cache(maxsize=1)
@@ -748,8 +752,11 @@ def _phone_hits(values: pl.Series) -> pl.Series:
     text = candidates.str.replace_all(DATE_OR_TIME, " # ")
     hits = candidates.filter(text.str.contains(PHONE) | text.str.contains(PHONE_INTERNATIONAL))
     prefix = _shared_gemeente_prefix(values) if hits.len() else None
-    if prefix:
-        hits = hits.filter(~(hits.str.extract(GEMEENTE_PREFIX, 1) == prefix).fill_null(False))
+    if prefix:   # ... unless what follows the prefix is a phone number itself (0599-0612345678:
+        # a third outside attack had a column of them accepted)
+        after = hits.str.replace(GEMEENTE_PREFIX, "").str.replace_all(DATE_OR_TIME, " # ")
+        hits = hits.filter(~(hits.str.extract(GEMEENTE_PREFIX, 1) == prefix).fill_null(False)
+                           | after.str.contains(PHONE))
     # the odd shape out: glued to letters; or nine digits where nine-digit numbers are few
     glued = candidates.filter(candidates.str.contains(PHONE_GLUED))
     numbers = candidates.filter(candidates.str.contains(r"^[0-9]{9}$"))

@@ -897,6 +897,15 @@ def test_text_encoded_as_base64_or_hex_in_an_id_is_read():
         assert scan(one_column("contract_id", clean), id_columns={"contract_id"}) == []
 
 
+def test_a_gemeente_prefix_does_not_hide_a_phone_number_after_it():
+    """0599-1234567 is a code numbered per gemeente; 0599-0612345678 is a mobile number behind the
+    prefix (a fourth outside attack had a column of them accepted)."""
+    numbered = [f"0599-{1234567 + 7919 * i}" for i in range(60)]
+    assert scan(one_column("voorziening_id", numbered), id_columns={"voorziening_id"}) == []
+    mobiles = [f"0599-06{12345600 + 7 * i}" for i in range(60)]
+    assert "phone" in {f.rule for f in scan(one_column("voorziening_id", mobiles), id_columns={"voorziening_id"})}
+
+
 def test_a_care_forms_abbreviation_or_a_kind_of_home_in_an_id_is_no_name():
     """A third outside attack (December 2026): case numbers with the care form in front, a rare one
     among them (VSZ, no vowel: an abbreviation), and a care unit among homes were refused as names."""
@@ -908,6 +917,9 @@ def test_a_care_forms_abbreviation_or_a_kind_of_home_in_an_id_is_no_name():
     for name in ("VHE-Jansen-0001", "VHE-Yilmaz-0001"):
         assert [f.rule for f in scan(one_column("vhe_id", homes[:50] + [name] + homes[50:]),
                                      id_columns={"vhe_id"})] == ["name"], name
+    # a contract series by target group, in a tenth of the ids (a fourth attack's false refusal)
+    series = [f"HC-{i:07d}" if i % 10 else f"HC-CAMPUS-{i:05d}" for i in range(300)]
+    assert scan(one_column("contract_id", series), id_columns={"contract_id"}) == []
     # letters without a vowel inside an id stay suspect: a plate, a BSN in hex, a foreign IBAN
     codes = [f"HC-{i:07d}" for i in range(200)]
     for odd in ("HC-12KLM3", "75BCD0E", "CW61RBTC0000000001234567", "SR70RSBK0000000001234567"):
