@@ -52,7 +52,7 @@ CONTENT_KINDS = {
     "drawingml.chart+xml": "chart", "spreadsheetml.table+xml": "table",
     "spreadsheetml.sharedStrings+xml": "shared_strings",
     "spreadsheetml.pivotCacheDefinition+xml": "pivot", "spreadsheetml.externalLink+xml": "external_link",
-    "spreadsheetml.connections+xml": "connections",
+    "spreadsheetml.connections+xml": "connections", "officedocument.theme+xml": "theme",
 }
 PLACES = {   # where Excel puts each kind of part
     "sheet": re.compile(r"^xl/(worksheets|chartsheets|dialogsheets)/[^/]+\.xml$"),
@@ -61,7 +61,7 @@ PLACES = {   # where Excel puts each kind of part
     "table": re.compile(r"^xl/tables/[^/]+\.xml$"), "shared_strings": re.compile(r"^xl/sharedStrings\.xml$"),
     "pivot": re.compile(r"^xl/pivotCache/pivotCacheDefinition[0-9]*\.xml$"),
     "external_link": re.compile(r"^xl/externalLinks/[^/]+\.xml$"),
-    "connections": re.compile(r"^xl/connections\.xml$"),
+    "connections": re.compile(r"^xl/connections\.xml$"), "theme": re.compile(r"^xl/theme/[^/]+\.xml$"),
 }
 
 
@@ -138,6 +138,9 @@ SHEET_INTERNALS = re.compile(
 MESSAGE_ATTRIBUTES = re.compile(
     rb'\b(?:promptTitle|prompt|errorTitle|error|tooltip|display|text|val|name|comment|codeName)="([^"]*)"')
 PHONETIC_RUN = re.compile(rb"<(?:\w+:)?rPh\b[^>]*>(.*?)</(?:\w+:)?rPh>", re.DOTALL)
+# An XML comment or processing instruction in any part: Excel writes neither (but the XML
+# declaration), so whatever one says is a person's (a fourth outside attack).
+XML_NOTE = re.compile(rb"<!--(.*?)-->|<\?(?!xml[ ?])[^\s?]*([^?]*)\?>", re.DOTALL)
 XML_TAG = re.compile(r"<[^>]*>")
 LETTER_THEN_DIGIT = re.compile(r"([^\W\d_])(\d)")
 FORMULA_TEXT = re.compile(r'"((?:[^"]|"")*)"')   # a formula's text literals ("" is one quote)
@@ -146,6 +149,8 @@ FORMULA_TEXT = re.compile(r'"((?:[^"]|"")*)"')   # a formula's text literals (""
 FORMULA_NUMBER = re.compile(r"(?<![A-Za-z0-9_$.!:])[0-9]{6,}(?![0-9A-Za-z_(!:])")
 DRAWING_TEXT = ("descr", "title", "name")   # alt text and name of a picture, shape or chart (cNvPr)
 LINK_TIPS = ("}hlinkClick", "}hlinkHover")   # a picture's or shape's link, with its tooltip
+WORKBOOK_NAMES = (("}workbookPr", "codeName"), ("}customWorkbookView", "name"), ("}functionGroup", "name"))
+STYLE_NAMES = (("}cellStyle", "name"), ("}tableStyle", "name"))   # names a user gives styles
 # a string of the table, and a phonetic guide to one
 SHARED_STRING = re.compile(rb"<(?:\w+:)?si\b")
 PHONETIC = re.compile(rb"<(?:\w+:)?rPh\b")
@@ -415,9 +420,11 @@ def _sheet_texts(path: Path) -> tuple[list[str], list[str], list[str]]:
     page, internals, shown, unshown_here = [], [], set(), []
     with zipfile.ZipFile(path) as archive:
         for name in _parts(archive, "sheet"):
-            for match in _streamed(archive, name, (HEADER_FOOTER, SHEET_INTERNALS, PHONETIC_RUN),
+            for match in _streamed(archive, name, (HEADER_FOOTER, SHEET_INTERNALS, PHONETIC_RUN, XML_NOTE),
                                    collect=(SHARED_CELL, shown)):
-                if match.re is PHONETIC_RUN:   # a cell's own text can carry a guide no cell shows
+                if match.re is XML_NOTE:
+                    internals.append((match.group(1) or match.group(2) or b"").decode("utf-8", errors="replace"))
+                elif match.re is PHONETIC_RUN:   # a cell's own text can carry a guide no cell shows
                     unshown_here.append(XML_TAG.sub(" ", match.group(1).decode("utf-8", errors="replace")))
                 elif match.re is HEADER_FOOTER:
                     # the codes are XML-escaped (&amp;L): read as text first, or '&a' of '&amp;'
@@ -433,6 +440,10 @@ def _sheet_texts(path: Path) -> tuple[list[str], list[str], list[str]]:
                     internals += [literal.replace('""', '"') for literal in FORMULA_TEXT.findall(formula)]
                     internals += FORMULA_NUMBER.findall(FORMULA_TEXT.sub(" ", formula))
         unshown = unshown_here + _unshown_strings(archive, {int(index) for index in shown})
+        sheets = set(_parts(archive, "sheet"))
+        for name in (n for n in archive.namelist() if n not in sheets and re.search(r"\.(xml|rels|vml)$", n)):
+            internals += [(m.group(1) or m.group(2) or b"").decode("utf-8", errors="replace")
+                          for m in _streamed(archive, name, (XML_NOTE,))]
     return ([" ".join(text.split()) for text in page if text.strip()],
             [" ".join(html.unescape(text).split()) for text in internals if text.strip()],
             [" ".join(text.split()) for text in unshown if text.strip()])
@@ -510,8 +521,11 @@ def _defined_names(path: Path) -> list[str]:
     its underscores are read as spaces, as a reader reads them)."""
     with zipfile.ZipFile(path) as archive:
         root = ElementTree.fromstring(_read_part(archive, "xl/workbook.xml"))
-    return [f"{e.get('name', '').replace('_', ' ')} {e.text or ''} {e.get('comment', '')}".strip()
-            for e in root.iter() if e.tag.endswith("}definedName")]
+    names = [f"{e.get('name', '').replace('_', ' ')} {e.text or ''} {e.get('comment', '')}".strip()
+             for e in root.iter() if e.tag.endswith("}definedName")]
+    # and the workbook's own names: its code name, custom views, macro function groups
+    return names + [_as_words(e.get(attribute)) for e in root.iter()
+                    for tag, attribute in WORKBOOK_NAMES if e.tag.endswith(tag) and e.get(attribute)]
 
 
 def _workbook_internals(path: Path) -> list[str]:
@@ -537,7 +551,14 @@ def _workbook_internals(path: Path) -> list[str]:
         if "xl/styles.xml" in names:
             root = ElementTree.fromstring(_read_part(archive, "xl/styles.xml"))
             texts += [e.get("formatCode") for e in root.iter() if e.tag.endswith("}numFmt") and e.get("formatCode")]
-            texts += [e.get("name") for e in root.iter() if e.tag.endswith("}cellStyle") and e.get("name")]
+            texts += [e.get(attribute) for e in root.iter() for tag, attribute in STYLE_NAMES
+                      if e.tag.endswith(tag) and e.get(attribute)]
+            texts += [e.get("val") for font in root.iter() if font.tag.endswith("}font")
+                      for e in font if e.tag.endswith("}name") and e.get("val")]
+        for name in _parts(archive, "theme"):   # a theme's name and its schemes'
+            root = ElementTree.fromstring(_read_part(archive, name))
+            texts += [e.get("name") for e in root.iter() if e.get("name")
+                      and e.tag.endswith(("}theme", "}clrScheme", "}fontScheme", "}fmtScheme"))]
         for name in _parts(archive, "connections"):   # a data connection's name and description
             root = ElementTree.fromstring(_read_part(archive, name))
             texts += [e.get(a) for e in root.iter() if e.tag.endswith("}connection")

@@ -75,6 +75,21 @@ def _fourth_attack_workbooks() -> list[dict]:
                                     'spreadsheetml/2006/main"><connection id="1" name="Klantbestand" '
                                     'description="bel 06-12345687" type="1"/></connections>'),
         "zip_comment": with_zip_comment(book, "dhr. Jansen, bel 06-12345688"),
+        # a fourth attack: XML comments and processing instructions, the workbook's own names,
+        # the theme's and the fonts' and table styles' names
+        "xml_comment": sheet("<pageMargins", "<!-- bel 06-12345691 -->"),
+        "processing_instruction": with_workbook_xml(book, "xl/styles.xml", "<fonts",
+                                                    "<?notitie bel 06-12345692?>"),
+        "workbook_code_name": with_workbook_xml(book, "xl/workbook.xml", "<bookViews",
+                                                '<workbookPr codeName="Jansen0612345693"/>'),
+        "custom_view": with_workbook_xml(book, "xl/workbook.xml", "</workbook>",
+                                         '<customWorkbookViews><customWorkbookView name="bel 06-12345694" '
+                                         'guid="{00000000-0000-0000-0000-000000000001}"/></customWorkbookViews>'),
+        "font_name": with_workbook_xml(book, "xl/styles.xml", "</fonts>",
+                                       '<font><sz val="11"/><name val="bel 06-12345695"/></font>'),
+        "table_style_name": with_workbook_xml(book, "xl/styles.xml", "</styleSheet>",
+                                              '<tableStyles count="1"><tableStyle name="bel 06-12345696" '
+                                              'count="0"/></tableStyles>'),
     }
     cases = [_refused(f"phone_in_a_workbooks_{place}", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
                       content, "privacy:phone", [f"0612345{680 + i}", f"12345{680 + i}"])
