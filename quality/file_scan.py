@@ -220,6 +220,11 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
     elif _starts_with(path, b"PAR1"):
         findings += _placed(_text_scan("eigenschappen", _parquet_properties(path)), "properties")
         findings += _placed(_text_scan("ongebruikte teksten", _parquet_unused_values(path)), "unshown")
+        # the writer's name the footer keeps ('Polars (python) version 2.1.0 (build 7f90...)'): a
+        # person can put anything there (a fourth outside attack), but it is no note
+        import pyarrow.parquet as pq
+        writer = pq.ParquetFile(path).metadata.created_by or ""
+        findings += [f for f in _placed(_text_scan("eigenschappen", [writer]), "properties") if f.rule != "free_text"]
     return findings
 
 
@@ -394,9 +399,13 @@ def _workbook_properties(path: Path) -> list[str]:
     and values) of the workbook, and the text of its custom XML parts."""
     texts = []
     with zipfile.ZipFile(path) as archive:
-        # the package's own comment (a ZIP archive can carry one; no program shows it)
-        if archive.comment.strip():
-            texts.append(archive.comment.decode("utf-8", errors="replace"))
+        # the package's own comment and each part's (a ZIP archive can carry them; no program
+        # shows them), and text in a part's extra field (a fourth outside attack)
+        texts += [comment.decode("utf-8", errors="replace")
+                  for comment in [archive.comment, *(info.comment for info in archive.infolist())]
+                  if comment.strip()]
+        texts += [run.decode("ascii") for info in archive.infolist()
+                  for run in re.findall(rb"[\x20-\x7e]{8,}", info.extra)]
         # custom XML parts (customXml/item1.xml) are the partner's own data too: all their text
         custom = [n for n in archive.namelist() if re.match(r"^customXml/item[0-9]*\.xml$", n)]
         for name in custom:

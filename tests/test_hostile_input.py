@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 import zipfile
 
 import polars as pl
@@ -193,3 +194,36 @@ def test_shared_strings_are_counted_across_chunks_and_only_unshown_ones_read(tmp
     path.write_bytes(workbook)
     assert zipfile.ZipFile(path).getinfo("xl/sharedStrings.xml").file_size > 1.5 * CHUNK
     assert _sheet_texts(path)[2] == ([unshown] if unshown else [])
+
+
+def test_the_parquet_writer_name_and_a_zip_entrys_comment_and_extra_field_are_read(tmp_path):
+    """A fourth outside attack kept a phone number in the Parquet footer's writer name (same length,
+    so the footer still reads), in one workbook entry's comment and in its extra field. The
+    writer's own name ('parquet-cpp-arrow version ...') is no note."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from quality.file_scan import scan_file_extras
+    from tests.corpus.builders import trajecten, xlsx_bytes
+
+    buffer = io.BytesIO()
+    pq.write_table(pa.table({"traject_id": ["T-1", "T-2"]}), buffer)
+    writer = pq.ParquetFile(io.BytesIO(buffer.getvalue())).metadata.created_by.encode()
+    clean, planted = tmp_path / "clean.parquet", tmp_path / "planted.parquet"
+    clean.write_bytes(buffer.getvalue())
+    planted.write_bytes(buffer.getvalue().replace(writer, b"bel 0612345678".ljust(len(writer))))
+    assert scan_file_extras(clean, None) == []
+    assert [f.rule for f in scan_file_extras(planted, None)] == ["phone"]
+    for how in ("comment", "extra"):
+        source = zipfile.ZipFile(io.BytesIO(xlsx_bytes({"trajecten": trajecten()})))
+        book = tmp_path / f"{how}.xlsx"
+        with zipfile.ZipFile(book, "w") as target:
+            for item in source.infolist():
+                if item.filename == "xl/styles.xml":
+                    if how == "comment":
+                        item.comment = b"bel 06-12345678"
+                    else:
+                        text = b"bel 06-12345678"
+                        item.extra = struct.pack("<HH", 0xCAFE, len(text)) + text
+                target.writestr(item, source.read(item.filename))
+        assert "phone" in {f.rule for f in scan_file_extras(book, "trajecten")}, how
