@@ -490,6 +490,7 @@ ENCODED_ID = (r"^(?:[A-Za-z]{1,8}[-_.:/ ])?(?<body>(?:[2-7][0-9A-Fa-f]){4,}"
 
 
 def _encoded_text_findings(column: str, distinct: pl.Series) -> list[PrivacyFinding]:
+    """The findings in the text the ids of `column` (its distinct values) encode (ENCODED_ID)."""
     bodies = distinct.str.extract(ENCODED_ID, 1).drop_nulls()
     texts = []
     for body in bodies.to_list():
@@ -753,7 +754,7 @@ def _phone_hits(values: pl.Series) -> pl.Series:
     hits = candidates.filter(text.str.contains(PHONE) | text.str.contains(PHONE_INTERNATIONAL))
     prefix = _shared_gemeente_prefix(values) if hits.len() else None
     if prefix:   # ... unless what follows the prefix is a phone number itself (0599-0612345678:
-        # a third outside attack had a column of them accepted)
+        # an outside attack, December 2026, had a column of them accepted)
         after = hits.str.replace(GEMEENTE_PREFIX, "").str.replace_all(DATE_OR_TIME, " # ")
         hits = hits.filter(~(hits.str.extract(GEMEENTE_PREFIX, 1) == prefix).fill_null(False)
                            | after.str.contains(PHONE))
