@@ -68,12 +68,21 @@ PLACES = {   # where Excel puts each kind of part
 def _parts(archive: zipfile.ZipFile, *kinds: str) -> list[str]:
     """The parts of these kinds: where Excel puts them, and wherever the content types say."""
     names = archive.namelist()
-    declared = set()
-    if "[Content_Types].xml" in names:
-        root = ElementTree.fromstring(_read_part(archive, "[Content_Types].xml"))
-        declared = {e.get("PartName", "").lstrip("/") for e in root.iter()
-                    if e.tag.endswith("}Override") and _kind_of(e.get("ContentType", "")) in kinds}
-    return [n for n in names if n in declared or any(PLACES[kind].match(n) for kind in kinds)]
+    declared = _declared_kinds(archive)
+    return [n for n in names if declared.get(n) in kinds or any(PLACES[kind].match(n) for kind in kinds)]
+
+
+def _declared_kinds(archive: zipfile.ZipFile) -> dict[str, str | None]:
+    """Each part [Content_Types].xml names, with its kind; read once per opened workbook (every
+    reader of a part kind asks)."""
+    if not hasattr(archive, "_declared_kinds"):
+        declared = {}
+        if "[Content_Types].xml" in archive.namelist():
+            root = ElementTree.fromstring(_read_part(archive, "[Content_Types].xml"))
+            declared = {e.get("PartName", "").lstrip("/"): _kind_of(e.get("ContentType", ""))
+                        for e in root.iter() if e.tag.endswith("}Override")}
+        archive._declared_kinds = declared
+    return archive._declared_kinds
 
 
 def _kind_of(content_type: str) -> str | None:
@@ -428,7 +437,8 @@ def _sheet_texts(path: Path) -> tuple[list[str], list[str], list[str]]:
     shared strings no cell shows (_unshown_strings)."""
     page, internals, shown, unshown_here = [], [], set(), []
     with zipfile.ZipFile(path) as archive:
-        for name in _parts(archive, "sheet"):
+        sheets = _parts(archive, "sheet")
+        for name in sheets:
             for match in _streamed(archive, name, (HEADER_FOOTER, SHEET_INTERNALS, PHONETIC_RUN, XML_NOTE),
                                    collect=(SHARED_CELL, shown)):
                 if match.re is XML_NOTE:
@@ -449,7 +459,7 @@ def _sheet_texts(path: Path) -> tuple[list[str], list[str], list[str]]:
                     internals += [literal.replace('""', '"') for literal in FORMULA_TEXT.findall(formula)]
                     internals += FORMULA_NUMBER.findall(FORMULA_TEXT.sub(" ", formula))
         unshown = unshown_here + _unshown_strings(archive, {int(index) for index in shown})
-        sheets = set(_parts(archive, "sheet"))
+        sheets = set(sheets)
         for name in (n for n in archive.namelist() if n not in sheets and re.search(r"\.(xml|rels|vml)$", n)):
             internals += [(m.group(1) or m.group(2) or b"").decode("utf-8", errors="replace")
                           for m in _streamed(archive, name, (XML_NOTE,))]
