@@ -227,3 +227,27 @@ def test_the_parquet_writer_name_and_a_zip_entrys_comment_and_extra_field_are_re
                         item.extra = struct.pack("<HH", 0xCAFE, len(text)) + text
                 target.writestr(item, source.read(item.filename))
         assert "phone" in {f.rule for f in scan_file_extras(book, "trajecten")}, how
+
+
+def test_places_scanned_together_find_what_each_place_scanned_alone_finds():
+    """A workbook's texts outside its cells are scanned in one frame, a column per place padded
+    with nulls (one scan's fixed cost a file instead of one a place). Each place's findings, and
+    what they count, are those of the place scanned alone: a short place of names beside a long
+    one of clean texts, two places of the same name, a place left empty."""
+    from quality.file_scan import _placed, _scan_places, _text_scan
+
+    names = ["Jan Jansen", "Piet de Vries", "Kees Bakker", "Anna Smit", "Eva de Boer", "Tom Visser"]
+    places = [
+        ("comments", "opmerkingen", ["bel 06-12345678", "graag terugbellen"]),
+        ("properties", "eigenschappen", [f"Versie {n}" for n in range(40)] + ["k.bakker@ziggo.nl"]),
+        ("names", "werkboekdefinities", names),
+        ("page", "kop- en voetteksten", []),
+        ("properties", "eigenschappen", ["NL91ABNA0417164300"]),
+        ("internals", "werkboekonderdelen", ["Standaard", "Calibri"] * 30),
+    ]
+    together = _scan_places(places)
+    alone = [_placed(_text_scan(name, texts), where) for where, name, texts in places]
+    assert together == alone
+    assert [sorted(f.rule for f in found) for found in together] == [
+        ["phone"], ["email"], sorted(f.rule for f in alone[2]), [], ["iban"], []]
+    assert alone[2], "a place of only names is found alone"
