@@ -244,18 +244,35 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
     return findings
 
 
+# A partner's system writes the same texts outside the cells into every export (sheet names,
+# document properties, font and style names, the Parquet writer's name): the city's 120
+# workbooks and Parquet files hold 5 distinct sets of them, and scanning one took 40-50 ms, most
+# of a small file's read. Scanned once per process, as the header rows are; a set holding more
+# than this many characters is scanned anew every time (the cache stays small).
+CACHED_PLACES_CHARS = 20_000
+
+
 def _scan_places(places: list[tuple[str, str, list[str]]]) -> list[list[PrivacyFinding]]:
-    """Per place (where, name, texts), the findings of _text_scan(name, texts), placed. The places
-    are scanned together, one column each (padded with nulls, which every rule leaves out): a
-    scan's fixed cost, some 5 ms, was paid once a place, nine times a workbook. Places that share
-    a name are scanned in a frame of their own."""
+    """Per place (where, name, texts), the findings of _text_scan(name, texts), placed (see
+    _scan_places_once)."""
+    key = tuple((where, name, tuple(texts)) for where, name, texts in places)
+    if sum(len(text or "") for *_, texts in key for text in texts) > CACHED_PLACES_CHARS:
+        return [list(found) for found in _scan_places_once.__wrapped__(key)]
+    return [list(found) for found in _scan_places_once(key)]
+
+
+@lru_cache(maxsize=64)
+def _scan_places_once(places: tuple[tuple[str, str, tuple[str, ...]], ...]) -> tuple[tuple[PrivacyFinding, ...], ...]:
+    """The places scanned together, one column each (padded with nulls, which every rule leaves
+    out): a scan's fixed cost was paid once a place, nine times a workbook. Places that share a
+    name are scanned in a frame of their own. Findings are immutable: a cached answer is safe."""
     frames: list[dict[str, list[str]]] = []
     for _, name, texts in places:
         if texts:
             free = next((frame for frame in frames if name not in frame), None)
             if free is None:
                 frames.append(free := {})
-            free[name] = texts
+            free[name] = list(texts)
     found: dict[tuple[int, str], list[PrivacyFinding]] = {}
     for number, frame in enumerate(frames):
         height = max(len(texts) for texts in frame.values())
@@ -268,8 +285,8 @@ def _scan_places(places: list[tuple[str, str, list[str]]]) -> list[list[PrivacyF
         number = used.get(name, 0)
         if texts:
             used[name] = number + 1
-        placed.append(_placed(found.get((number, name), []) if texts else [], where))
-    return placed
+        placed.append(tuple(_placed(found.get((number, name), []) if texts else [], where)))
+    return tuple(placed)
 
 
 def _refuse_uncheckable_parts(path: Path) -> None:

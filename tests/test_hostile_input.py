@@ -251,3 +251,23 @@ def test_places_scanned_together_find_what_each_place_scanned_alone_finds():
     assert [sorted(f.rule for f in found) for found in together] == [
         ["phone"], ["email"], sorted(f.rule for f in alone[2]), [], ["iban"], []]
     assert alone[2], "a place of only names is found alone"
+
+
+def test_the_same_texts_outside_the_cells_are_scanned_once_and_a_large_set_every_time(monkeypatch):
+    """A partner's system writes the same sheet names, properties and style names into every
+    export: the second file's are answered from the first's scan, with the same findings. A set
+    of more than CACHED_PLACES_CHARS characters is scanned every time (the cache stays small)."""
+    from quality import file_scan
+
+    scanned = []
+    real_scan = file_scan.scan
+    monkeypatch.setattr(file_scan, "scan", lambda frame, **kw: scanned.append(frame.columns) or real_scan(frame, **kw))
+    file_scan._scan_places_once.cache_clear()
+    places = [("properties", "maker", ["Exporter 1.0, bel 06-12345678"]), ("comments", "opmerkingen", [])]
+    first = file_scan._scan_places(places)
+    again = file_scan._scan_places([(where, name, list(texts)) for where, name, texts in places])
+    assert [[f.rule for f in found] for found in first] == [["phone"], []]
+    assert again == first and len(scanned) == 1
+    large = [("unshown", "ongebruikte teksten", ["x" * 100] * (file_scan.CACHED_PLACES_CHARS // 100 + 1))]
+    assert file_scan._scan_places(large) == file_scan._scan_places(large) == [[]]
+    assert len(scanned) == 3
