@@ -792,7 +792,6 @@ class Auditor:
         196. Rows with a non-zero dual in the outer LP that found a target, tried as well, hid
         3,164 more there in 369 rounds.)"""
         keys, chosen = self.model.keys, set()
-        systems: list[tuple] = []   # the linked systems _relaxing_cells solved over, kept for the next target
 
         def city(cells: np.ndarray) -> np.ndarray:
             """Which of `cells` are a gemeente's own (their area has no parent): asked of the few
@@ -811,7 +810,7 @@ class Auditor:
                 # with a memory of releases, one that keeps coming back may be given away by them
                 if self.remembers and self.set_aside([Finding(label, float(self.values[target]), 0.0, 0.0, ())]):
                     continue
-                relaxing = self._relaxing_cells(target, hidden, result, systems)
+                relaxing = self._relaxing_cells(target, hidden, result)
                 if len(relaxing):
                     below = relaxing[~city(relaxing)]
                     chosen.add(ranked(below if len(below) else relaxing, measures))
@@ -857,38 +856,27 @@ class Auditor:
                     chosen.add(city_cell)
         return sorted(keys[c] for c in chosen)
 
-    def _relaxing_cells(self, target: int, hidden: np.ndarray, result: AuditResult,
-                        systems: list[tuple] | None = None) -> np.ndarray:
+    def _relaxing_cells(self, target: int, hidden: np.ndarray, result: AuditResult) -> np.ndarray:
         """The visible cells whose value moves the attacker's exact bound on `target` (a hidden
         count), on each side that is too narrow: those with a non-zero sensitivity, from the
         duals of the LP over every hidden cell linked to it. Hiding one of them relaxes that
         bound, where the nearest visible cell may bind nothing. One LP per side over the whole
-        linked system: asked only for a target that keeps coming back.
-        `systems`: the linked systems solved over for this pattern so far; a target in one of them
-        is solved over it from its last optimal basis. Targets that keep coming back share one
-        (the city's 2025: 17 targets of one round, 34 LPs of a model each, 7.8 s; over one model,
-        1.5 s)."""
-        systems = [] if systems is None else systems
-        system = next((system for system in systems if system[0][target]), None)
-        if system is None:
-            linked = np.zeros(len(self.values), dtype=bool)
-            linked[target] = True
-            frontier = np.array([target])
-            while len(frontier):
-                reached = _reach(self.matrix, _reach(self.by_cell, frontier))
-                frontier = reached[hidden[reached] & ~linked[reached]]
-                linked[frontier] = True
-            columns = np.flatnonzero(linked)
-            rows = _reach(self.by_cell, columns)
-            block = self.matrix[rows]
-            b = self.rhs[rows] - block @ np.where(hidden, 0.0, self.values)
-            solve = _highs(block[:, columns].tocsc(), self.equality[rows], b,
-                           np.zeros(len(columns)), np.full(len(columns), _cap(self.values[columns], b)))
-            visible = _reach(self.matrix, rows)
-            visible = visible[~hidden[visible] & ~self.public[visible]]
-            system = (linked, columns, block, solve, visible)
-            systems.append(system)
-        _, columns, block, solve, visible = system
+        linked system: asked only for a target that keeps coming back."""
+        linked = np.zeros(len(self.values), dtype=bool)
+        linked[target] = True
+        frontier = np.array([target])
+        while len(frontier):
+            reached = _reach(self.matrix, _reach(self.by_cell, frontier))
+            frontier = reached[hidden[reached] & ~linked[reached]]
+            linked[frontier] = True
+        columns = np.flatnonzero(linked)
+        rows = _reach(self.by_cell, columns)
+        block = self.matrix[rows]
+        b = self.rhs[rows] - block @ np.where(hidden, 0.0, self.values)
+        solve = _highs(block[:, columns].tocsc(), self.equality[rows], b,
+                       np.zeros(len(columns)), np.full(len(columns), _cap(self.values[columns], b)))
+        visible = _reach(self.matrix, rows)
+        visible = visible[~hidden[visible] & ~self.public[visible]]
         costs = np.zeros(len(columns))
         costs[np.searchsorted(columns, target)] = 1.0
         low_at_most, high_at_least, width = requirements(self.values[[target]])[0]
