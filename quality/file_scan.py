@@ -212,8 +212,8 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
     UncheckablePart for a workbook with an embedded object, macros or another part not in XML.
 
     `sheet_names`: the workbook's sheets as the reader listed them (saves opening it again)."""
-    findings = list(_header_findings(tuple(str(h) for h in headers)))
-    places: list[tuple[str, str, list[str]]] = []   # (where, name, texts), scanned together below
+    # (where, name, texts), scanned together below; the header row is a place as well
+    places: list[tuple[str, str, list[str]]] = [("headers", "kolomnamen", [str(h) for h in headers])]
     if _is_workbook(path):
         _refuse_uncheckable_parts(path)
         import fastexcel
@@ -228,29 +228,29 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
         places.append(("unshown", "ongebruikte teksten", unshown))
         places.append(("names", "werkboekdefinities", _defined_names(path)))
         places.append(("internals", "werkboekonderdelen", internals + _workbook_internals(path)))
-        sheet_names_found, *elsewhere = _scan_places(places)
-        return (findings + sheet_names_found + _sheet_findings(path, data_sheet, names)
+        headers_found, sheet_names_found, *elsewhere = _scan_places(places)
+        return (headers_found + sheet_names_found + _sheet_findings(path, data_sheet, names)
                 + [f for found in elsewhere for f in found])
     if _starts_with(path, b"PAR1"):
         import pyarrow.parquet as pq
         # the writer's name the footer keeps ('Polars (python) version 2.1.0 (build 7f90...)'): a
         # person can put anything there (a fourth outside attack), but it is no note
         writer = pq.ParquetFile(path).metadata.created_by or ""
-        properties, unshown, by_writer = _scan_places([
+        headers_found, properties, unshown, by_writer = _scan_places(places + [
             ("properties", "eigenschappen", _parquet_properties(path)),
             ("unshown", "ongebruikte teksten", _parquet_unused_values(path)),
             ("properties", "maker", [writer])])
-        findings += properties + unshown + [f for f in by_writer if f.rule != "free_text"]
-    return findings
+        return headers_found + properties + unshown + [f for f in by_writer if f.rule != "free_text"]
+    return _scan_places(places)[0]
 
 
 # A partner's system writes the same texts outside the cells into every export (sheet names,
 # document properties, font and style names, the Parquet writer's name): the city's 120
-# workbooks and Parquet files hold 5 distinct sets of them. Scanning a set took some 14 ms a
+# workbooks and Parquet files hold 5 distinct sets of them, and a partner's monthly files repeat
+# their header row. Scanning a set took some 14 ms a
 # workbook and 40 ms a Parquet file (its writer's name alone): inspecting a city workbook took
-# 46 ms against 60, a Parquet file 23 ms against 61. Scanned once per process, as the header
-# rows are; a set of more than this many characters is scanned anew every time (the cache
-# stays small).
+# 46 ms against 60, a Parquet file 23 ms against 61. Scanned once per process; a set of more
+# than this many characters is scanned anew every time (the cache stays small).
 CACHED_PLACES_CHARS = 20_000
 
 
@@ -263,7 +263,7 @@ def _scan_places(places: list[tuple[str, str, list[str]]]) -> list[list[PrivacyF
     return [list(found) for found in _scan_places_once(key)]
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _scan_places_once(places: tuple[tuple[str, str, tuple[str, ...]], ...]) -> tuple[tuple[PrivacyFinding, ...], ...]:
     """The places scanned together, one column each (padded with nulls, which every rule leaves
     out): a scan's fixed cost was paid once a place, nine times a workbook. Places that share a
@@ -303,13 +303,6 @@ def _refuse_uncheckable_parts(path: Path) -> None:
                 "The workbook holds an embedded document or object, macros, or another file Excel "
                 "does not write as XML: that cannot be checked for personal data. Deliver only the "
                 "sheet with the data (Save as: Excel workbook .xlsx, without inserted objects).")
-
-
-@lru_cache(maxsize=256)
-def _header_findings(headers: tuple[str, ...]) -> tuple[PrivacyFinding, ...]:
-    """The header row through the guard; a partner's monthly files repeat theirs, so each
-    distinct header row is scanned once per process (findings are immutable)."""
-    return tuple(_placed(_text_scan("kolomnamen", list(headers)), "headers"))
 
 
 def _text_scan(name: str, texts: list[str]) -> list[PrivacyFinding]:
