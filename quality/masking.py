@@ -111,10 +111,32 @@ def safe_column_name(name: str) -> str:
     return shape(text) or "[leeg]"
 
 
+# The names Excel gives a new sheet (Dutch, English, German, French, Spanish, Italian): no
+# person's, so a receipt may quote them.
+EXCEL_SHEET_NAME = re.compile(r"^(Blad|Sheet|Tabelle|Feuil|Hoja|Foglio)[1-9][0-9]{0,2}$")
+
+
+def safe_sheet_name(name: str) -> str:
+    """A sheet's name as a receipt may quote it: Excel's own names ('Blad1'), a dataset's name
+    ('Huurachterstand', where partners put their data), and a name that safe_column_name quotes
+    once in lower case, as written; otherwise its shape. A sheet named after a client ('Jansen',
+    'Van Wijk') stays masked."""
+    text = str(name).strip()
+    lower = text.lower()
+    if EXCEL_SHEET_NAME.match(text) or lower in _dataset_names() or safe_column_name(lower) == lower != "":
+        return text
+    return safe_column_name(text)
+
+
+@lru_cache(maxsize=1)
+def _dataset_names() -> frozenset[str]:
+    return frozenset(contract.dataset for contract in load_registry().contracts.values())
+
+
 def _known(word: str) -> bool:
     """A word of a column name, or a long one a typo away from it ('achterstnad')."""
     return word in _known_words() or (
         len(word) >= 8 and bool(difflib.get_close_matches(word, _known_words(), n=1, cutoff=0.85)))
 
 
-__all__ = ["shape", "shape_expr", "safe_column_name", "in_english"]
+__all__ = ["shape", "shape_expr", "safe_column_name", "safe_sheet_name", "in_english"]

@@ -16,7 +16,7 @@ import polars as pl
 
 from quality.contract_sql import KEY_REPEATED, RuleSpec, all_checks, quote, sql_string, validation_query
 from quality.file_scan import UncheckablePart, outside_the_columns, scan_file_extras
-from quality.masking import safe_column_name, shape
+from quality.masking import safe_column_name, safe_sheet_name, shape
 from quality.harm import delivery_problems, period_problem
 from quality.privacy import scan as privacy_scan
 from sources.contracts import (MAX_FATAL_SHARE, BadFileName, Contract, Delivery, Registry,
@@ -246,7 +246,7 @@ def _inspect(path: Path, registry: Registry, sha256: str, file_name: str | None,
                               f"The file cannot be read: {_quoted_names_masked(error.message)}.")
     outcome.detected = result.detected.as_dict()
     if outcome.detected.get("sheet"):  # a sheet name is partner text too
-        outcome.detected["sheet"] = safe_column_name(outcome.detected["sheet"])
+        outcome.detected["sheet"] = safe_sheet_name(outcome.detected["sheet"])
     frame = result.frame
     outcome.rows_read = frame.height
     if frame.height == 0 and (contract.full_history or contract.period == "snapshot"):

@@ -387,6 +387,9 @@ def test_xlsx_and_parquet_deliveries_load_like_csv(home):
     outcomes = intake(home)
     assert [o.decision for o in outcomes] == ["accepted", "refused"]  # July file holds June dates
     assert query(home, "select count(*) from raw.zorg__crisismomenten") == [(4,)]
+    # the receipt names the sheet it read when the dataset named it, not its shape
+    [receipt] = [p.read_text() for p in (home.receipts / "zorgaanbieder").glob("*2025-06.xlsx__*.nl.md")]
+    assert "tabblad crisismomenten" in receipt and "tekens]" not in receipt
 
 
 def run_check(path, *args):

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from stdnum.nl import bsn as stdnum_bsn
 
-from quality.masking import safe_column_name, shape
+from quality.masking import safe_column_name, safe_sheet_name, shape
 from quality.privacy import (BSN_ANYWHERE_CHANCE, RUN_ANYWHERE_CHANCE, PrivacyFinding, mask, passes_eleven_test,
                              personal_column_kind, scan)
 
@@ -1058,6 +1058,19 @@ def test_shape_shows_no_part_of_the_value(value, expected):
 )
 def test_column_names_are_quoted_only_when_they_read_as_names(name, quoted):
     assert (safe_column_name(name) == name) is quoted
+
+
+@pytest.mark.parametrize(
+    "name, quoted",
+    [("crisismomenten", True), ("Huurachterstand", True), ("HUURCONTRACTEN", True), ("Blad1", True),
+     ("Sheet12", True), ("Jansen", False), ("Van Wijk", False), ("De Boer", False),
+     ("Dossier Jan de Vries", False), ("Blad1234", False), ("Blad0", False), ("j.jansen@example.nl", False),
+     ("Huurachterstand 2025", False), ("", False)],
+)
+def test_sheet_names_are_quoted_when_excel_or_the_dataset_named_them(name, quoted):
+    """A receipt names the sheet it read: Excel's own name or the dataset's, as written; any
+    other name only by its shape, as a column name would be."""
+    assert (safe_sheet_name(name) == name) is quoted
 
 
 # --------------------------------------------------------------------------------------------
