@@ -112,6 +112,9 @@ WHERE = {
     "sheet": ("In een ander werkblad", "In another worksheet"),
     "hidden": ("In een verborgen werkblad", "In a hidden worksheet"),
     "comments": ("In opmerkingen of notities bij cellen", "In cell comments or notes"),
+    "drawings": ("In tekstvakken of vormen (op een werkblad of in een grafiek)",
+                 "In text boxes or shapes (on a worksheet or in a chart)"),
+    "charts": ("In de titels of labels van een grafiek", "In a chart's titles or labels"),
     "headers": ("In de kolomnamen", "In the column names"),
     "sheet_names": ("In de namen van de werkbladen", "In the worksheet names"),
     "links": ("In de koppelingen (hyperlinks) van het werkboek", "In the workbook's hyperlinks"),
@@ -219,7 +222,10 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
         import fastexcel
         names = sheet_names if sheet_names is not None else fastexcel.read_excel(str(path)).sheet_names
         places.append(("sheet_names", "werkbladnamen", names))
-        places.append(("comments", "opmerkingen", _comment_texts(path)))
+        comments = _comment_texts(path)
+        places.append(("comments", "opmerkingen", comments["comments"]))
+        places.append(("drawings", "tekstvakken", comments["drawings"]))
+        places.append(("charts", "grafiekteksten", comments["charts"]))
         places.append(("links", "koppelingen", _link_targets(path)))
         places += [("caches", field, values) for field, values in _cached_values(path).items()]
         places.append(("properties", "eigenschappen", _workbook_properties(path)))
@@ -389,17 +395,20 @@ def _hidden_sheets(path: Path) -> set[str]:
     return {name for name, _ in SHEET_STATES.findall(workbook)}
 
 
-def _comment_texts(path: Path) -> list[str]:
-    """The text of every note, threaded comment and text box in the workbook."""
-    texts = []
+def _comment_texts(path: Path) -> dict[str, list[str]]:
+    """The text of every note and threaded comment ("comments"), text box and shape ("drawings")
+    and chart title and label ("charts") in the workbook: a receipt says which, so the partner
+    finds it (a chart's axis title was reported as a cell comment)."""
+    texts: dict[str, list[str]] = {"comments": [], "drawings": [], "charts": []}
     with zipfile.ZipFile(path) as archive:
-        for name in _parts(archive, "comments", "drawing", "chart"):
-            root = ElementTree.fromstring(_read_part(archive, name))
-            for element in root.iter():
-                if element.tag.endswith(("}comment", "}threadedComment", "}txBody", "}rich")):
-                    text = " ".join(t.text or "" for t in element.iter() if t.tag.endswith(TEXT_TAGS))
-                    if text.strip():
-                        texts.append(" ".join(text.split()))
+        for kind, place in (("comments", "comments"), ("drawing", "drawings"), ("chart", "charts")):
+            for name in _parts(archive, kind):
+                root = ElementTree.fromstring(_read_part(archive, name))
+                for element in root.iter():
+                    if element.tag.endswith(("}comment", "}threadedComment", "}txBody", "}rich")):
+                        text = " ".join(t.text or "" for t in element.iter() if t.tag.endswith(TEXT_TAGS))
+                        if text.strip():
+                            texts[place].append(" ".join(text.split()))
     return texts
 
 

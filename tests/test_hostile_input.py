@@ -172,6 +172,34 @@ def test_a_finding_outside_the_columns_says_where_and_what_not_a_column_the_part
         ("privacy.phone", "—")]
 
 
+def test_a_comment_a_text_box_and_a_chart_title_are_each_told_where_they_are(tmp_path):
+    """A receipt told a phone number in a chart's axis title as "in cell comments or notes": the
+    partner looked there and found nothing. Each kind of part is named as what it is."""
+    from quality.file_scan import scan_file_extras
+    from tests.corpus.builders import trajecten, with_zip_part, xlsx_bytes
+
+    drawing_ns = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+    book = xlsx_bytes({"trajecten": trajecten()}, comments={"trajecten": [(3, 1, "bel 06-12345677")]})
+    book = with_zip_part(book, "xl/drawings/drawing1.xml",
+                         '<?xml version="1.0"?><xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/'
+                         f'drawingml/2006/spreadsheetDrawing" {drawing_ns}><xdr:sp><xdr:txBody><a:p><a:r>'
+                         '<a:t>mail k.bakker@ziggo.nl</a:t></a:r></a:p></xdr:txBody></xdr:sp></xdr:wsDr>')
+    book = with_zip_part(book, "xl/charts/chart1.xml",
+                         '<?xml version="1.0"?><c:chartSpace xmlns:c="http://schemas.openxmlformats.org/'
+                         f'drawingml/2006/chart" {drawing_ns}><c:chart><c:plotArea><c:valAx><c:title><c:tx>'
+                         '<c:rich><a:p><a:r><a:t>NL91ABNA0417164300</a:t></a:r></a:p></c:rich></c:tx>'
+                         '</c:title></c:valAx></c:plotArea></c:chart></c:chartSpace>')
+    path = tmp_path / "zorgaanbieder__trajecten__2025-09.xlsx"
+    path.write_bytes(book)
+    where = {f.rule: (f.column.split(":")[0], f.message_nl, f.message_en)
+             for f in scan_file_extras(path, "trajecten", ["traject_id"])}
+    assert where["phone"][0] == "comments" and where["phone"][2].startswith("In cell comments or notes: ")
+    assert where["email"][0] == "drawings" and where["email"][1].startswith("In tekstvakken of vormen (op een werkblad of in een grafiek): ")
+    assert where["iban"][0] == "charts" and where["iban"][2].startswith("In a chart's titles or labels: ")
+    assert not any(value in message for _, *messages in where.values() for message in messages
+                   for value in ("12345677", "ziggo", "ABNA"))
+
+
 @pytest.mark.parametrize("unshown", [None, "k.bakker@ziggo.nl"])
 def test_shared_strings_are_counted_across_chunks_and_only_unshown_ones_read(tmp_path, unshown):
     """A shared string table over a chunk (1 MB) with every string shown reads as nothing to scan
