@@ -34,6 +34,7 @@ from stdnum.nl import bsn as stdnum_bsn
 from quality.contract_sql import ID_PATTERN
 from quality.header_words import ENTITY_WORDS, FORBIDDEN_NAMES, PERSON_PREFIXES
 from quality.masking import safe_column_name, shape
+from quality.unkeyed_hashes import unkeyed_bsn_hashes
 from sources.geography import rotterdam_place_names
 
 PSEUDONYM = r"^[0-9a-f]{64}$"
@@ -403,6 +404,10 @@ RULE_TEXT = {
                              "(een nummer of tekst, als hexadecimaal geschreven)",
                              "values that cannot be a pseudonym from the trusted third party (a number or "
                              "text written as hex)"),
+    "pseudonym_unkeyed": ("pseudoniemen die een SHA-256 van een BSN zonder sleutel zijn (het BSN is terug "
+                          "te rekenen)",
+                          "pseudonyms that are a SHA-256 of a BSN without a key (the BSN can be computed "
+                          "back)"),
 }
 
 
@@ -607,7 +612,7 @@ MASKS = {
     "bsn": "[9 cijfers]", "email": "[e-mail]", "phone": "[telefoonnummer]", "iban": "[IBAN]",
     "kenteken": "[kenteken]", "postcode_huisnummer": "[postcode + huisnummer]",
     "address": "[adres]", "name": "[naam]", "birth_date": "[datum]",
-    "pseudonym_not_hashed": "[64 hexadecimale tekens]",
+    "pseudonym_not_hashed": "[64 hexadecimale tekens]", "pseudonym_unkeyed": "[64 hexadecimale tekens]",
 }
 
 
@@ -640,6 +645,12 @@ FIX_PSEUDONYM = (
     "number padded or written as hex.",
     "Lever het pseudoniem van de vertrouwde derde partij (een sleutel-hash), nooit een BSN of "
     "ander nummer, opgevuld of als hexadecimaal geschreven.",
+)
+FIX_UNKEYED = (
+    "Deliver the pseudonym from the trusted third party (HMAC-SHA256 under its key); never hash "
+    "the BSN yourself. Checked against a sample of BSNs: the other rows are likely the same.",
+    "Lever het pseudoniem van de vertrouwde derde partij (HMAC-SHA256 met haar sleutel); hash het "
+    "BSN nooit zelf. Nagerekend met een steekproef van BSN's: de andere rijen zijn waarschijnlijk net zo.",
 )
 FIX_REMOVE = (
     "Remove these values (or the column) from the export; personal data may not be delivered.",
@@ -1283,11 +1294,11 @@ RUN_ANYWHERE_CHANCE = _chance_of_a_run(PLANTED_DIGITS)
 BSN_ANYWHERE_CHANCE = (64 - 9 + 1) * PLANTED_BSN_CHANCE   # a sum over the places: at least the chance
 
 
-def _planted_digits(hashed: pl.Series) -> pl.Series:
+def _planted_digits(hashed: pl.Series, distinct: pl.Series) -> pl.Series:
     """The pseudonyms holding digits at a place where more of them do than chance allows:
     PLANTED_DIGITS digits in a row, or nine that pass the 11-test; then, of the others, those
-    holding such digits anywhere when more of them do than chance allows."""
-    distinct = hashed.unique()   # a person's rows repeat their pseudonym: each counts once
+    holding such digits anywhere when more of them do than chance allows. `distinct`: `hashed`'s
+    values, each once (a person's rows repeat their pseudonym: each counts once)."""
     n, places = distinct.len(), 64 - PLANTED_DIGITS + 1
     if n == 0:
         return hashed
@@ -1357,10 +1368,16 @@ def _pseudonym_findings(frame: pl.DataFrame, column: str) -> tuple[list[PrivacyF
     values = frame[column].drop_nulls()
     well_formed, not_hashed = values.str.contains(PSEUDONYM), values.str.contains(NOT_HASHED)
     bad = values.filter(~well_formed)
-    unhashed = pl.concat([values.filter(well_formed & not_hashed),
-                          _planted_digits(values.filter(well_formed & ~not_hashed))])
+    hashed = values.filter(well_formed & ~not_hashed)
+    distinct = hashed.unique()   # a person's rows repeat their pseudonym: each is judged once
+    unhashed = pl.concat([values.filter(well_formed & not_hashed), _planted_digits(hashed, distinct)])
     findings = [_finding("pseudonym_not_hashed", column, unhashed.len(), mask(unhashed[0], "pseudonym_not_hashed"),
                          *FIX_PSEUDONYM)] if unhashed.len() else []
+    unkeyed = unkeyed_bsn_hashes(distinct)
+    if unkeyed.len():
+        rows = int(hashed.is_in(unkeyed.implode()).sum())
+        findings.append(_finding("pseudonym_unkeyed", column, rows, mask(unkeyed[0], "pseudonym_unkeyed"),
+                                 *FIX_UNKEYED))
     if bad.len() == 0:
         return findings, unhashed
     count, example = bad.len(), mask(bad[0], "pseudonym_malformed")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import random
 import re
@@ -14,6 +15,7 @@ import pytest
 from stdnum.nl import bsn as stdnum_bsn
 
 from quality.masking import safe_column_name, safe_sheet_name, shape
+from quality.unkeyed_hashes import SAMPLE_EVERY, sample_bsns, unkeyed_bsn_hashes
 from quality.privacy import (BSN_ANYWHERE_CHANCE, RUN_ANYWHERE_CHANCE, PrivacyFinding, mask, passes_eleven_test,
                              personal_column_kind, scan)
 
@@ -511,6 +513,49 @@ def test_place_names_and_title_case_categories_are_not_names():
 
 def test_valid_pseudonyms_pass():
     assert scan(one_column("persoon_pseudoniem", [pseudonym(i) for i in range(10)] + [None])) == []
+
+
+def random_bsns(count: int, seed: int) -> list[int]:
+    """Valid BSNs drawn at random (the check digit computed; python-stdnum agrees, see below)."""
+    rng = np.random.default_rng(seed)
+    first_eight = rng.integers(10**6, 10**8, size=count * 2)
+    check = ((first_eight[:, None] // 10 ** np.arange(7, -1, -1)) % 10) @ np.arange(9, 1, -1) % 11
+    return (first_eight[check <= 9] * 10 + check[check <= 9])[:count].tolist()
+
+
+def test_an_unkeyed_sha256_of_the_bsn_is_refused_and_the_trusted_third_partys_hmac_never():
+    """A pseudonym computed as SHA-256 of the BSN passes every test of form, yet anyone can hash
+    the 90 million BSNs and read the persons back: the spec asks for the trusted third party's
+    HMAC. Both notations of a BSN are hashed: nine digits, and without a leading zero."""
+    bsns = [f"{b:09d}" for b in random_bsns(1000, seed=41)]
+    assert all(stdnum_bsn.is_valid(b) for b in bsns)
+    keyed = [hmac.new(b"key of the trusted third party", b.encode(), "sha256").hexdigest() for b in bsns]
+    assert scan(one_column("persoon_pseudoniem", keyed * 2)) == []
+    for written in (bsns, [b.lstrip("0") for b in bsns]):
+        unkeyed = [hashlib.sha256(b.encode()).hexdigest() for b in written]
+        [finding] = scan(one_column("persoon_pseudoniem", unkeyed * 2))
+        in_sample = sum((int(b) // 10) % 100 == 42 for b in written)   # 7th-8th digit: the sample's
+        assert finding.rule == "pseudonym_unkeyed" and finding.count == 2 * in_sample > 0
+        assert finding.example == "[64 hexadecimale tekens]"
+        assert not any(u[:8] in finding.message_nl + finding.message_en for u in unkeyed)
+
+
+def test_the_unkeyed_hash_sample_is_one_bsn_in_a_hundred_and_catches_as_often_as_it_says():
+    """Re-derived: the sample holds one in SAMPLE_EVERY of BSNs drawn at random, and a column of
+    300 unkeyed pseudonyms is caught with odds 1 - (1 - 1/100)^300 = 95%."""
+    assert all(stdnum_bsn.is_valid(f"{b:09d}") for b in sample_bsns()[::4999].tolist())
+    drawn = random_bsns(40_000, seed=3)
+    hashes = pl.Series([hashlib.sha256(b"%09d" % b).hexdigest() for b in drawn])
+    caught = unkeyed_bsn_hashes(hashes).len()
+    expected = len(drawn) / SAMPLE_EVERY
+    assert abs(caught - expected) < 5 * math.sqrt(expected)   # 400 +- 100
+    columns = [hashes[i:i + 300] for i in range(0, 300 * 120, 300)]
+    detected = sum(unkeyed_bsn_hashes(column).len() > 0 for column in columns)
+    odds = 1 - (1 - 1 / SAMPLE_EVERY) ** 300
+    assert abs(detected - 120 * odds) < 4 * math.sqrt(120 * odds * (1 - odds))   # 114 +- 10
+    # a keyed hash is never in it: a million of them
+    keyed = pl.Series([hashlib.sha256(b"key" + b"%09d" % b).hexdigest() for b in drawn])
+    assert unkeyed_bsn_hashes(keyed).len() == 0
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ code), never (planted values), optional before ([(filename, bytes)] delivered fi
 """
 from __future__ import annotations
 
+import hashlib
 import random
 import uuid
 
@@ -29,6 +30,10 @@ NUISANCE_W = f"woonstad__overlastmeldingen__{PERIOD}"
 
 BSN = valid_bsns(40)
 BSN8 = valid_bsns(10, seed=5, digits=8)
+# a care provider that hashed the BSN itself, without the trusted third party's key: 1,000 persons,
+# so some of their BSNs are in the sample the intake hashes (quality/unkeyed_hashes.py)
+UNKEYED_BSNS = valid_bsns(1000, seed=29)
+UNKEYED = [hashlib.sha256(b.zfill(9).encode()).hexdigest() for b in UNKEYED_BSNS]
 PHONES_06 = [f"06-{30000000 + 7919 * i}" for i in range(5)]
 EMAILS = ["j.jansen@example.nl", "fatima.yilmaz@mail.example.com", "p.de.boer@example.org"]
 IBANS = ["NL91ABNA0417164300", "NL02ABNA0123456789", "NL20INGB0001234567", "NL39RABO0300065264"]
@@ -184,6 +189,9 @@ def _bsn_cases() -> list[dict]:
                                        [f"{p} {x}".ljust(32, ".")[:32].encode().hex() for p, x in zip(PEOPLE, b)],
                                        every=23)),
                  "privacy:pseudonym_not_hashed", [b[0]]),
+        _refused("unkeyed_sha256_of_bsn_as_pseudonym", "zorgaanbieder", f"{TRAJECTEN}.csv",
+                 csv_bytes(with_column(trajecten(1000), "persoon_pseudoniem", UNKEYED)),
+                 "privacy:pseudonym_unkeyed", UNKEYED_BSNS[:5] + [u[:16] for u in UNKEYED[:5]]),
         _refused("bsn_beside_word_in_note_column", "havensteder", f"{NUISANCE}.csv",
                  csv_bytes(with_column(overlastmeldingen(), "complex_id", [f"bsn:{b[5]}"], every=29)),
                  "privacy:bsn", [b[5]]),
