@@ -135,6 +135,11 @@ WHERE = {
                   "link tooltips, charts, conditional formats, table names, number formats or text in "
                   "formulas)"),
 }
+# The places a person writes in, where a full date at least twelve years old ('geb. 12-03-1985' in
+# a note, a text box or a chart's title: an outside attack had each accepted) is taken for a date
+# of birth, as in an id or a category of the data. Not the places a program fills (document
+# properties, a chart's plotted labels, pivot caches), where old dates are the data's own.
+WRITTEN_BY_HAND = ("comments", "drawings", "charts", "page")
 # Texts a workbook keeps that no cell shows (the first outside attack, December 2026, had a phone
 # number accepted in each): a data validation's input and error messages and list, the text
 # literals of formulas (the cell shows the result), a picture's alt text and a table's names.
@@ -282,11 +287,13 @@ def _scan_places_once(places: tuple[tuple[str, str, tuple[str, ...]], ...]) -> t
                 frames.append(free := {})
             free[name] = list(texts)
     found: dict[tuple[int, str], list[PrivacyFinding]] = {}
+    written = {name for where, name, _ in places if where in WRITTEN_BY_HAND}
     for number, frame in enumerate(frames):
         height = max(len(texts) for texts in frame.values())
         padded = pl.DataFrame({name: texts + [None] * (height - len(texts)) for name, texts in frame.items()},
                               schema={name: pl.String for name in frame})
-        for finding in scan(padded, pseudonym_columns=()):
+        # an old full date in what a person wrote is a date of birth until proven otherwise
+        for finding in scan(padded, pseudonym_columns=(), date_columns=set(frame) - written):
             found.setdefault((number, finding.column), []).append(_counted(finding))
     placed, used = [], {}
     for where, name, texts in places:
@@ -311,12 +318,14 @@ def _refuse_uncheckable_parts(path: Path) -> None:
                 "sheet with the data (Save as: Excel workbook .xlsx, without inserted objects).")
 
 
-def _text_scan(name: str, texts: list[str]) -> list[PrivacyFinding]:
+def _text_scan(name: str, texts: list[str], written_by_hand: bool = False) -> list[PrivacyFinding]:
     """Texts through the guard as one column named `name` (a name no column rule reads as
-    personal); each finding says what was found and how often (_counted)."""
+    personal); each finding says what was found and how often (_counted). In texts
+    `written_by_hand`, an old full date is taken for a date of birth."""
     if not texts:
         return []
-    return [_counted(f) for f in scan(pl.DataFrame({name: texts}, schema={name: pl.String}), pseudonym_columns=())]
+    return [_counted(f) for f in scan(pl.DataFrame({name: texts}, schema={name: pl.String}), pseudonym_columns=(),
+                                      date_columns=set() if written_by_hand else None)]
 
 
 def _counted(finding: PrivacyFinding) -> PrivacyFinding:

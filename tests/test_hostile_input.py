@@ -200,6 +200,29 @@ def test_a_comment_a_text_box_and_a_chart_title_are_each_told_where_they_are(tmp
                    for value in ("12345677", "ziggo", "ABNA"))
 
 
+@pytest.mark.parametrize("where, part, xml", [
+    ("comments", "xl/comments1.xml", '<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+     '<commentList><comment ref="B4"><text><t>geb. 12-03-1985</t></text></comment></commentList></comments>'),
+    ("drawings", "xl/drawings/drawing1.xml", '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/'
+     'spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:sp><xdr:txBody><a:p>'
+     '<a:r><a:t>geboortedatum 1985-03-12</a:t></a:r></a:p></xdr:txBody></xdr:sp></xdr:wsDr>'),
+    ("charts", "xl/charts/chart1.xml", '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+     'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><c:chart><c:title><c:tx><c:rich><a:p><a:r>'
+     '<a:t>Cliënt geboren 12-03-1985</a:t></a:r></a:p></c:rich></c:tx></c:title></c:chart></c:chartSpace>'),
+])
+def test_a_date_of_birth_written_in_a_note_a_text_box_or_a_chart_title_is_refused(tmp_path, where, part, xml):
+    """An outside attack had each accepted: in what a person writes, an old full date is a date of
+    birth, as in an id of the data. A date the workbook's program keeps (its properties) is not."""
+    from quality.file_scan import scan_file_extras
+    from tests.corpus.builders import trajecten, with_zip_part, xlsx_bytes
+
+    path = tmp_path / "zorgaanbieder__trajecten__2025-09.xlsx"
+    path.write_bytes(with_zip_part(xlsx_bytes({"trajecten": trajecten()}), part, '<?xml version="1.0"?>' + xml))
+    [finding] = scan_file_extras(path, "trajecten", ["traject_id"])
+    assert (finding.rule, finding.column.split(":")[0]) == ("birth_date", where)
+    assert "1985" not in finding.message_nl + finding.message_en + finding.example
+
+
 @pytest.mark.parametrize("unshown", [None, "k.bakker@ziggo.nl"])
 def test_shared_strings_are_counted_across_chunks_and_only_unshown_ones_read(tmp_path, unshown):
     """A shared string table over a chunk (1 MB) with every string shown reads as nothing to scan
@@ -262,23 +285,24 @@ def test_places_scanned_together_find_what_each_place_scanned_alone_finds():
     with nulls (one scan's fixed cost a file instead of one a place). Each place's findings, and
     what they count, are those of the place scanned alone: a short place of names beside a long
     one of clean texts, two places of the same name, a place left empty."""
-    from quality.file_scan import _placed, _scan_places, _text_scan
+    from quality.file_scan import WRITTEN_BY_HAND, _placed, _scan_places, _text_scan
 
     names = ["Jan Jansen", "Piet de Vries", "Kees Bakker", "Anna Smit", "Eva de Boer", "Tom Visser"]
     places = [
         ("comments", "opmerkingen", ["bel 06-12345678", "graag terugbellen"]),
-        ("properties", "eigenschappen", [f"Versie {n}" for n in range(40)] + ["k.bakker@ziggo.nl"]),
+        ("properties", "eigenschappen", [f"Versie {n}" for n in range(40)] + ["k.bakker@ziggo.nl", "12-03-1985"]),
+        ("charts", "grafiekteksten", ["Cliënt geboren 12-03-1985"]),
         ("names", "werkboekdefinities", names),
         ("page", "kop- en voetteksten", []),
         ("properties", "eigenschappen", ["NL91ABNA0417164300"]),
         ("internals", "werkboekonderdelen", ["Standaard", "Calibri"] * 30),
     ]
     together = _scan_places(places)
-    alone = [_placed(_text_scan(name, texts), where) for where, name, texts in places]
+    alone = [_placed(_text_scan(name, texts, where in WRITTEN_BY_HAND), where) for where, name, texts in places]
     assert together == alone
     assert [sorted(f.rule for f in found) for found in together] == [
-        ["phone"], ["email"], sorted(f.rule for f in alone[2]), [], ["iban"], []]
-    assert alone[2], "a place of only names is found alone"
+        ["phone"], ["email"], ["birth_date"], sorted(f.rule for f in alone[3]), [], ["iban"], []]
+    assert alone[3], "a place of only names is found alone"
 
 
 def test_the_same_texts_outside_the_cells_are_scanned_once_and_a_large_set_every_time(monkeypatch):
