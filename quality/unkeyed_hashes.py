@@ -4,28 +4,35 @@ The agreed pseudonym is HMAC-SHA256 of the BSN under the trusted third party's k
 (spec/partner-exports.md). A partner that hashes the BSN itself, without that key, delivers 64
 random-looking hex characters that pass every test of form, yet anyone can compute the BSN back:
 there are only some 90 million BSNs to hash. Hashing them all for each file is out of reach;
-hashing one in SAMPLE_EVERY of them is not: about 900,000, once per process (under a second).
+hashing a sample of them is not: about two million hashes, once per process (about a second).
 
 A keyed hash lands in that sample with odds of about 2^-256, so one pseudonym found there, checked
-on its whole hash, proves the column unkeyed. A column of n distinct unkeyed pseudonyms has none
-of its persons' BSNs in the sample with odds (1 - 1/SAMPLE_EVERY)^n: 37% at 100 persons, 5% at
-300, under 0.01% at 1,000. A partner's next delivery of the same persons has the same odds, not
-new ones: a small file may pass this check.
-
-The BSN is hashed as its nine digits (leading zeros kept, as it is written) and, for one that
-starts with a zero, without that zero (as a number loses it). The sample: the BSNs whose first
-eight digits end in SAMPLE_ENDING, spread evenly over every range the BSN is issued in.
+on its whole hash, proves the column unkeyed. The BSN is hashed as it is written (NOTATIONS):
+- as its nine digits, and without a leading zero (as a number loses it): one BSN in
+  SAMPLE_EVERY, those whose first eight digits end in SAMPLE_ENDING (spread evenly over every
+  range the BSN is issued in);
+- as a shell's `echo $bsn | sha256sum` (a newline after it), a fixed-width text column (a space
+  after it), SQL Server's NVARCHAR (UTF-16) and its INT (four bytes): one BSN in
+  SAMPLE_EVERY * RARER, a part of the same sample (an outside attack had each accepted).
+A column of n distinct unkeyed pseudonyms has none of its persons' BSNs in the sample with odds
+(1 - 1/SAMPLE_EVERY)^n: 37% at 100 persons, 5% at 300, under 0.01% at 1,000; in a rarer notation
+(1 - 1/400)^n: 47% at 300, 8% at 1,000. A partner's next delivery of the same persons has the same
+odds, not new ones: a small file may pass. A salted hash, a double one, another hash function or
+HMAC under a guessable key pass this check: only the trusted third party's process prevents them.
 """
 from __future__ import annotations
 
 import hashlib
 from functools import cache
 
+import duckdb
 import numpy as np
+import pyarrow as pa
 import polars as pl
 
 SAMPLE_EVERY = 100
 SAMPLE_ENDING = 42   # the 7th and 8th digit of every BSN in the sample
+RARER = 4            # the rarer notations hash one in this many of the sample's BSNs
 ELEVEN_TEST_WEIGHTS = np.arange(9, 1, -1)   # the first eight digits' weights; the ninth's is -1
 
 
@@ -39,41 +46,75 @@ def sample_bsns() -> np.ndarray:
     return first_eight[valid] * 10 + check[valid]
 
 
-def _as_written(bsn: int) -> list[bytes]:
-    """The texts a BSN is hashed as: nine digits, and without its leading zero when it has one."""
-    padded = b"%09d" % bsn
-    return [padded, padded[1:]] if padded.startswith(b"0") else [padded]
+def _nine_digits(bsns: np.ndarray) -> np.ndarray:
+    """Each BSN's nine ASCII digits, a row of bytes each."""
+    return ((bsns[:, None] // 10 ** np.arange(8, -1, -1)) % 10 + ord("0")).astype(np.uint8)
+
+
+def _rarer(bsns: np.ndarray) -> np.ndarray:
+    """One in RARER of the sample: first eight digits that end in SAMPLE_ENDING modulo
+    SAMPLE_EVERY * RARER."""
+    return (bsns // 10) % (SAMPLE_EVERY * RARER) == SAMPLE_ENDING
+
+
+def _with(rows: np.ndarray, byte: int) -> np.ndarray:
+    return np.hstack([rows, np.full((len(rows), 1), byte, dtype=np.uint8)])
+
+
+# How a BSN is written before it is hashed: (name, which of the sample, its bytes as rows, one BSN's bytes)
+NOTATIONS = (
+    ("nine digits", lambda b: np.ones(len(b), bool), _nine_digits, lambda b: b"%09d" % b),
+    ("without its leading zero", lambda b: b < 10**8, lambda b: _nine_digits(b)[:, 1:], lambda b: b"%d" % b),
+    ("with a newline", _rarer,
+     lambda b: _with(_nine_digits(b), ord("\n")), lambda b: b"%09d\n" % b),
+    ("with a space", _rarer,
+     lambda b: _with(_nine_digits(b), ord(" ")), lambda b: b"%09d " % b),
+    ("as UTF-16", _rarer,
+     lambda b: np.stack([_nine_digits(b), np.zeros((len(b), 9), np.uint8)], axis=2).reshape(len(b), 18),
+     lambda b: (b"%09d" % b).decode().encode("utf-16-le")),
+    ("as a four-byte integer", _rarer,
+     lambda b: b.astype(">u4").view(np.uint8).reshape(len(b), 4), lambda b: int(b).to_bytes(4, "big")),
+)
 
 
 @cache
-def _sample_hashes() -> tuple[np.ndarray, np.ndarray]:
-    """(the first 8 bytes of each sample hash as an unsigned integer, sorted; the BSN it is of)."""
+def _sample_hashes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(the first 8 bytes of each sample hash as an unsigned integer, sorted; the BSN it is of;
+    the notation it is written in, an index into NOTATIONS). Hashed by DuckDB, on every core."""
     bsns = sample_bsns()
-    texts = [b"%09d" % bsn for bsn in bsns.tolist()]
-    leading_zero = bsns < 10**8
-    texts += [text[1:] for text in np.asarray(texts, dtype=object)[leading_zero]]
-    sha256 = hashlib.sha256
-    head = np.frombuffer(b"".join([sha256(text).digest()[:8] for text in texts]), dtype=">u8").astype(np.uint64)
+    heads, of, how = [], [], []
+    with duckdb.connect() as con:
+        for number, (_, which, rows_of, _) in enumerate(NOTATIONS):
+            chosen = bsns[which(bsns)]
+            rows = np.ascontiguousarray(rows_of(chosen))
+            texts = pa.FixedSizeBinaryArray.from_buffers(pa.binary(rows.shape[1]), len(rows),
+                                                         [None, pa.py_buffer(rows.tobytes())])
+            con.register("texts", pa.table({"text": texts.cast(pa.binary())}))
+            heads.append(con.execute("select ('0x' || left(sha256(text), 16))::ubigint as head from texts"
+                                     ).fetchnumpy()["head"])
+            con.unregister("texts")
+            of.append(chosen)
+            how.append(np.full(len(chosen), number, dtype=np.uint8))
+    head = np.concatenate(heads)
     order = np.argsort(head)
-    return head[order], np.concatenate([bsns, bsns[leading_zero]])[order]
+    return head[order], np.concatenate(of)[order], np.concatenate(how)[order]
 
 
 def unkeyed_bsn_hashes(distinct: pl.Series) -> pl.Series:
     """The values of `distinct` (well-formed pseudonyms, each once) proven to be an unkeyed SHA-256
-    of a BSN: their first 16 hex characters match a sample hash, and their whole hash is
-    that BSN's."""
+    of a BSN: their first 16 hex characters match a sample hash, and their whole hash is that
+    BSN's in that notation."""
     if distinct.len() == 0:
         return distinct
-    heads, bsns = _sample_hashes()
+    heads, bsns, notations = _sample_hashes()
     wanted = distinct.str.slice(0, 16).str.to_integer(base=16, dtype=pl.UInt64, strict=False).to_numpy()
     # looked up in increasing order: ten times faster than in the column's order on a million
     ordered = np.sort(wanted)
     at = np.minimum(np.searchsorted(heads, ordered), len(heads) - 1)
     matched = ordered[heads[at] == ordered]
     proven = [i for i in np.flatnonzero(np.isin(wanted, matched)).tolist()
-              if any(hashlib.sha256(text).hexdigest() == distinct[i]
-                     for j in _same_head(heads, int(np.searchsorted(heads, wanted[i])))
-                     for text in _as_written(int(bsns[j])))]
+              if any(hashlib.sha256(NOTATIONS[notations[j]][3](int(bsns[j]))).hexdigest() == distinct[i]
+                     for j in _same_head(heads, int(np.searchsorted(heads, wanted[i]))))]
     return distinct.gather(proven)
 
 
@@ -85,4 +126,4 @@ def _same_head(heads: np.ndarray, first: int) -> range:
     return range(first, last + 1)
 
 
-__all__ = ["unkeyed_bsn_hashes", "sample_bsns", "SAMPLE_EVERY"]
+__all__ = ["unkeyed_bsn_hashes", "sample_bsns", "NOTATIONS", "SAMPLE_EVERY", "RARER"]
