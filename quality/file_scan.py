@@ -233,7 +233,9 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
         places.append(("charts", "grafiekteksten", comments["charts"]))
         places.append(("links", "koppelingen", _link_targets(path)))
         places += [("caches", field, values) for field, values in _cached_values(path).items()]
-        places.append(("properties", "eigenschappen", _workbook_properties(path)))
+        # the document's properties list the sheets' names too (docProps/app.xml): scanned once,
+        # as sheet names, so a finding sends the partner to the sheet's tab, not to File > Info
+        places.append(("properties", "eigenschappen", [t for t in _workbook_properties(path) if t not in names]))
         page, internals, unshown = _sheet_texts(path)
         places.append(("page", "kop- en voetteksten", page))
         places.append(("unshown", "ongebruikte teksten", unshown))

@@ -200,6 +200,20 @@ def test_a_comment_a_text_box_and_a_chart_title_are_each_told_where_they_are(tmp
                    for value in ("12345677", "ziggo", "ABNA"))
 
 
+def test_a_sheet_name_is_reported_once_as_a_sheet_name_not_again_as_a_document_property(tmp_path):
+    """docProps/app.xml lists the sheets' names: a phone number in a sheet's name was reported a
+    second time "in the document properties", sending the partner to File > Info (an outside attack)."""
+    from quality.file_scan import scan_file_extras
+    from tests.corpus.builders import trajecten, xlsx_bytes
+
+    path = tmp_path / "zorgaanbieder__trajecten__2025-09.xlsx"
+    path.write_bytes(xlsx_bytes({"trajecten": trajecten(), "bel 06-12345678": [["x"]]}))
+    with zipfile.ZipFile(path) as archive:
+        assert b"bel 06-12345678" in archive.read("docProps/app.xml")
+    assert [(f.rule, f.column.split(":")[0]) for f in scan_file_extras(path, "trajecten", ["traject_id"])] == [
+        ("phone", "sheet_names")]
+
+
 @pytest.mark.parametrize("where, part, xml", [
     ("comments", "xl/comments1.xml", '<comments xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
      '<commentList><comment ref="B4"><text><t>geb. 12-03-1985</t></text></comment></commentList></comments>'),
