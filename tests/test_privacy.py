@@ -569,7 +569,7 @@ def test_the_unkeyed_hash_sample_is_one_bsn_in_a_hundred_and_catches_as_often_as
     detected = sum(unkeyed_bsn_hashes(column).len() > 0 for column in columns)
     odds = 1 - (1 - 1 / SAMPLE_EVERY) ** 300
     assert abs(detected - 120 * odds) < 4 * math.sqrt(120 * odds * (1 - odds))   # 114 +- 10
-    # a keyed hash is never in it: a million of them
+    # a keyed hash is never in it: the same 40,000 BSNs, keyed
     keyed = pl.Series([hashlib.sha256(b"key" + b"%09d" % b).hexdigest() for b in drawn])
     assert unkeyed_bsn_hashes(keyed).len() == 0
 
