@@ -227,10 +227,10 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
         import fastexcel
         names = sheet_names if sheet_names is not None else fastexcel.read_excel(str(path)).sheet_names
         places.append(("sheet_names", "werkbladnamen", names))
-        comments = _comment_texts(path)
-        places.append(("comments", "opmerkingen", comments["comments"]))
-        places.append(("drawings", "tekstvakken", comments["drawings"]))
-        places.append(("charts", "grafiekteksten", comments["charts"]))
+        written = _notes_boxes_and_charts(path)
+        places.append(("comments", "opmerkingen", written["comments"]))
+        places.append(("drawings", "tekstvakken", written["drawings"]))
+        places.append(("charts", "grafiekteksten", written["charts"]))
         places.append(("links", "koppelingen", _link_targets(path)))
         places += [("caches", field, values) for field, values in _cached_values(path).items()]
         # the document's properties list the sheets' names too (docProps/app.xml): scanned once,
@@ -260,10 +260,10 @@ def scan_file_extras(path: Path, data_sheet: str | None, headers: list[str] = ()
 # A partner's system writes the same texts outside the cells into every export (sheet names,
 # document properties, font and style names, the Parquet writer's name): the city's 120
 # workbooks and Parquet files hold 5 distinct sets of them, and a partner's monthly files repeat
-# their header row. Scanning a set took some 14 ms a
-# workbook and 40 ms a Parquet file (its writer's name alone): inspecting a city workbook took
-# 46 ms against 60, a Parquet file 23 ms against 61. Scanned once per process; a set of more
-# than this many characters is scanned anew every time (the cache stays small).
+# their header row. Scanning a set took some 14 ms a workbook and 40 ms a Parquet file (its
+# writer's name alone): inspecting a city workbook took 46 ms against 60, a Parquet file 23 ms
+# against 61. Scanned once per process; a set of more than this many characters is scanned anew
+# every time (the cache stays small).
 CACHED_PLACES_CHARS = 20_000
 
 
@@ -406,7 +406,7 @@ def _hidden_sheets(path: Path) -> set[str]:
     return {name for name, _ in SHEET_STATES.findall(workbook)}
 
 
-def _comment_texts(path: Path) -> dict[str, list[str]]:
+def _notes_boxes_and_charts(path: Path) -> dict[str, list[str]]:
     """The text of every note and threaded comment ("comments"), text box and shape ("drawings")
     and chart title and label ("charts") in the workbook: a receipt says which, so the partner
     finds it (a chart's axis title was reported as a cell comment)."""

@@ -23,7 +23,9 @@ HMAC under a guessable key pass this check: only the trusted third party's proce
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from functools import cache
+from typing import NamedTuple
 
 import duckdb
 import numpy as np
@@ -68,8 +70,15 @@ def _with(rows: np.ndarray, byte: int) -> np.ndarray:
     return np.hstack([rows, np.full((len(rows), 1), byte, dtype=np.uint8)])
 
 
-# How a BSN is written before it is hashed: (name, which of the sample, its bytes as rows, one BSN's bytes)
-NOTATIONS = (
+class Notation(NamedTuple):
+    """How a BSN is written before it is hashed."""
+    name: str
+    chosen: Callable[[np.ndarray], np.ndarray]   # which of the sample's BSNs are hashed so
+    rows: Callable[[np.ndarray], np.ndarray]     # their bytes, a row each
+    text: Callable[[int], bytes]                 # one BSN's bytes (to prove a match)
+
+
+NOTATIONS = tuple(Notation(*notation) for notation in (
     ("nine digits", lambda b: np.ones(len(b), bool), _nine_digits, lambda b: b"%09d" % b),
     ("without its leading zero", lambda b: b < 10**8, lambda b: _nine_digits(b)[:, 1:], lambda b: b"%d" % b),
     ("with a newline", _rarer,
@@ -81,7 +90,7 @@ NOTATIONS = (
      lambda b: (b"%09d" % b).decode().encode("utf-16-le")),
     ("as a four-byte integer", _rarer,
      lambda b: b.astype(">u4").view(np.uint8).reshape(len(b), 4), lambda b: int(b).to_bytes(4, "big")),
-)
+))
 
 
 @cache
@@ -91,9 +100,9 @@ def _sample_hashes() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     bsns = sample_bsns()
     heads, of, how = [], [], []
     with duckdb.connect() as con:
-        for number, (_, which, rows_of, _) in enumerate(NOTATIONS):
-            chosen = bsns[which(bsns)]
-            rows = np.ascontiguousarray(rows_of(chosen))
+        for number, notation in enumerate(NOTATIONS):
+            chosen = bsns[notation.chosen(bsns)]
+            rows = np.ascontiguousarray(notation.rows(chosen))
             texts = pa.FixedSizeBinaryArray.from_buffers(pa.binary(rows.shape[1]), len(rows),
                                                          [None, pa.py_buffer(rows.tobytes())])
             con.register("texts", pa.table({"text": texts.cast(pa.binary())}))
@@ -120,7 +129,7 @@ def unkeyed_bsn_hashes(distinct: pl.Series) -> pl.Series:
     at = np.minimum(np.searchsorted(heads, ordered), len(heads) - 1)
     matched = ordered[heads[at] == ordered]
     proven = [i for i in np.flatnonzero(np.isin(wanted, matched)).tolist()
-              if any(hashlib.sha256(NOTATIONS[notations[j]][3](int(bsns[j]))).hexdigest() == distinct[i]
+              if any(hashlib.sha256(NOTATIONS[notations[j]].text(int(bsns[j]))).hexdigest() == distinct[i]
                      for j in _same_head(heads, int(np.searchsorted(heads, wanted[i]))))]
     return distinct.gather(proven)
 
