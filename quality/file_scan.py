@@ -294,8 +294,10 @@ def _scan_places_once(places: tuple[tuple[str, str, tuple[str, ...]], ...]) -> t
         height = max(len(texts) for texts in frame.values())
         padded = pl.DataFrame({name: texts + [None] * (height - len(texts)) for name, texts in frame.items()},
                               schema={name: pl.String for name in frame})
-        # an old full date in what a person wrote is a date of birth until proven otherwise
-        for finding in scan(padded, pseudonym_columns=(), date_columns=set(frame) - written):
+        # an old full date in what a person wrote is a date of birth until proven otherwise,
+        # and a name written as registers write one counts within it ('Cliënt: Jansen, J.')
+        for finding in scan(padded, pseudonym_columns=(), date_columns=set(frame) - written,
+                            written_columns=written & set(frame)):
             found.setdefault((number, finding.column), []).append(_counted(finding))
     placed, used = [], {}
     for where, name, texts in places:
@@ -323,11 +325,13 @@ def _refuse_uncheckable_parts(path: Path) -> None:
 def _text_scan(name: str, texts: list[str], written_by_hand: bool = False) -> list[PrivacyFinding]:
     """Texts through the guard as one column named `name` (a name no column rule reads as
     personal); each finding says what was found and how often (_counted). In texts
-    `written_by_hand`, an old full date is taken for a date of birth."""
+    `written_by_hand`, an old full date is taken for a date of birth, and a name counts within
+    a text."""
     if not texts:
         return []
     return [_counted(f) for f in scan(pl.DataFrame({name: texts}, schema={name: pl.String}), pseudonym_columns=(),
-                                      date_columns=set() if written_by_hand else None)]
+                                      date_columns=set() if written_by_hand else None,
+                                      written_columns={name} if written_by_hand else ())]
 
 
 def _counted(finding: PrivacyFinding) -> PrivacyFinding:
@@ -367,8 +371,8 @@ def _sheet_findings(path: Path, data_sheet: str | None, names: list[str]) -> lis
             continue
         frame = _sheet_as_text(path, sheet)
         where = "hidden" if sheet in hidden else "sheet"
-        if frame.height:
-            findings += _placed(scan(frame), where)
+        if frame.height:   # a sheet beside the data holds what a person wrote ('Cliënt: Jansen, J.')
+            findings += _placed(scan(frame, written_columns=frame.columns), where)
         if frame.width:  # a header cell is a cell: 'j.jansen@example.nl' as a column name
             findings += _placed(_text_scan("kolomnamen", frame.columns), where)
     return findings

@@ -335,6 +335,24 @@ PERSON_NAME = rf"^(({CAPITALISED} ){{1,2}}|(\p{{Lu}}\. ?)+)({TUSSENVOEGSEL} )?{C
 SURNAME_FIRST = rf"^((?i:{TUSSENVOEGSEL}) )?{SURNAME}([\- ]((?i:{TUSSENVOEGSEL}) )?{SURNAME})?"
 SURNAME_INITIALS = SURNAME_FIRST + r"(, ?(\p{Lu}\.? ?){1,4}| (\p{Lu}\. ?){2,4})$"
 NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
+# A name as registers write one, within a text a person wrote (a cell's note, a text box, a
+# chart's title, a page header, a cell of another sheet): 'Cliënt: Jansen, J.', 'zie Jansen
+# J.P.', 'J.P. de Vries belde', 'met J. de Vries'. An outside attack had each accepted in a short
+# note (a long one is refused as free text). Within a text an initial takes its dot, and a single
+# initial before a surname takes a tussenvoegsel between them or starts the text or follows a
+# colon: 'bijlage B. Toelichting' ends a sentence on a label.
+NAME_START = r"(?:^|[^\p{L}\p{N}.'])"
+SURNAME_WITHIN = rf"((?i:{TUSSENVOEGSEL}) )?{SURNAME}([\- ]((?i:{TUSSENVOEGSEL}) )?{SURNAME})?"
+NAME_WITHIN = "|".join((
+    rf"{NAME_START}{SURNAME_WITHIN}(, ?(\p{{Lu}}\. ?){{1,4}}| (\p{{Lu}}\. ?){{2,4}})",   # Jansen, J.
+    rf"{NAME_START}(\p{{Lu}}\. ?){{2,4}}({TUSSENVOEGSEL} ){{0,3}}{CAPITALISED}",      # J.P. (de) Vries
+    rf"{NAME_START}\p{{Lu}}\. ?({TUSSENVOEGSEL} ){{1,3}}{CAPITALISED}",               # J. de Vries
+    rf"(?:^|: ?)\p{{Lu}}\. ?{CAPITALISED}",                                            # Cliënt: J. Bakker
+))
+# Abbreviations and legal forms written as initials are not ('N.B. Dit geldt', 'Havensteder
+# B.V.': an attack's note and a company's name) and read as a blank before names are looked for;
+# after a comma they are a person's ('Jansen, N.V.'). T.a.v. stays: a name follows it.
+NOT_INITIALS = r"(^|[^,] |[^\p{L}, ])(N\. ?B|P\. ?S|B\. ?V|N\. ?V|C\. ?V|V\. ?O\. ?F|N\. ?V\. ?T|M\. ?V\. ?G|A\. ?U\. ?B)\."
 # A word in an id (HC-jansen-01, HC-JDEVRIES, VHE-Jan.de.Vries, Fam-Yilmaz: an outside attack had
 # each accepted): ids are codes, and a word of three or more letters that the column's other ids
 # do not share is taken for a name. Judged as the odd shape out (at most PASTED_SHARE of the
@@ -429,6 +447,7 @@ def scan(
     categories: Mapping[str, Collection[str]] | None = None,
     id_columns: Collection[str] = (),
     place_id_columns: Collection[str] = (),
+    written_columns: Collection[str] = (),
 ) -> list[PrivacyFinding]:
     """All privacy findings in an all-string frame; an empty list means the file may load.
 
@@ -437,7 +456,9 @@ def scan(
     outside the list that reads as a person's name is a name. `id_columns`: the columns agreed
     to hold codes; a word only a few of their values hold is a name, and so are words that read
     as words and each stand in about one id, unless the id is a place's (`place_id_columns`, of
-    `id_columns`: a complex may be named after its street).
+    `id_columns`: a complex may be named after its street). `written_columns`: columns of texts
+    a person wrote (a workbook's notes, text boxes, other sheets), where a name written as
+    registers write one counts within the text too ('Cliënt: Jansen, J.').
     """
     frame = _folded(frame.select(pl.all().cast(pl.String)))
     pseudonyms = {_key(name) for name in pseudonym_columns}
@@ -471,7 +492,7 @@ def scan(
         if "free_text" in gates[column]:
             findings += _free_text_findings(frame, column, agreed)
         if column not in named and "person_name" in gates[column]:  # 'naam' is refused by name
-            findings += _person_name_findings(frame, column, agreed)
+            findings += _person_name_findings(frame, column, agreed, within_text=column in written_columns)
         if (date_columns is not None and column not in date_columns and column not in named
                 and "birth_date" in gates[column]):
             findings += _stray_birth_date_findings(frame, column, distinct[column])
@@ -1439,14 +1460,18 @@ def _free_text_findings(frame: pl.DataFrame, column: str,
 
 
 def _person_name_findings(frame: pl.DataFrame, column: str,
-                          agreed: Collection[str] | None = None) -> list[PrivacyFinding]:
+                          agreed: Collection[str] | None = None, within_text: bool = False
+                          ) -> list[PrivacyFinding]:
     """Names: most values look like 'Jan de Vries' and are mostly distinct; or any value written
     as initials and a surname ('J.P. de Vries') or the other way round ('Jansen, J.'); or, in a
     category column, any value outside the agreed list that reads as a name (one name typed among
-    the categories)."""
+    the categories); or, with `within_text` (texts a person wrote), such a name within a text
+    (NAME_WITHIN). Abbreviations are no initials (NOT_INITIALS)."""
     values = frame[column].drop_nulls()
+    plain = values.str.replace_all(NOT_INITIALS, "$1 ")
     # Every name pattern below holds a capital followed by a small letter; codes are dropped here.
-    candidates = values.filter(values.str.contains(r"\p{Lu}\p{Ll}"))
+    cased = values.str.contains(r"\p{Lu}\p{Ll}")
+    candidates = values.filter(cased)
     names = candidates.filter(candidates.str.contains(PERSON_NAME))
     entity = any(word.startswith(ENTITY_WORDS) or word.endswith(ENTITY_WORDS)
                  for word in _name_words(column))  # buurtnaam: 'Oud Charlois' is a place
@@ -1454,13 +1479,16 @@ def _person_name_findings(frame: pl.DataFrame, column: str,
                        and names.len() >= NAME_SHARE * values.len()
                        and names.n_unique() >= NAME_DISTINCT_SHARE * names.len())
     if not column_of_names:
-        stray = candidates.str.contains(INITIALS_NAME)
-        surname_first = values.str.contains(SURNAME_INITIALS)
+        stray = plain.filter(cased).str.contains(INITIALS_NAME)
+        surname_first = plain.str.contains(SURNAME_INITIALS)
         if agreed is not None:  # 'Doel Bereikt' is the agreed doel_bereikt written by hand
             allowed = [value.lower().replace("_", " ") for value in agreed]
             written = candidates.str.to_lowercase().str.replace_all(r"[_\s]+", " ").str.strip_chars()
             stray = stray | (candidates.str.contains(PERSON_NAME) & ~written.is_in(allowed))
         names = pl.concat([candidates.filter(stray), values.filter(surname_first)])
+    if within_text:
+        within = values.filter(plain.str.contains(NAME_WITHIN))
+        names = pl.concat([names, within.filter(~within.is_in(names.implode()))])
     if names.len() == 0:
         return []
     return [_finding(

@@ -237,6 +237,31 @@ def test_a_date_of_birth_written_in_a_note_a_text_box_or_a_chart_title_is_refuse
     assert "1985" not in finding.message_nl + finding.message_en + finding.example
 
 
+@pytest.mark.parametrize("where, workbook", [
+    ("comments", lambda b: b.xlsx_bytes({"trajecten": b.trajecten()},
+                                         comments={"trajecten": [(3, 0, "Cliënt: Jansen, J.")]})),
+    ("drawings", lambda b: b.with_zip_part(
+        b.xlsx_bytes({"trajecten": b.trajecten()}), "xl/drawings/drawing1.xml",
+        '<?xml version="1.0"?><xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/'
+        'spreadsheetDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><xdr:sp><xdr:txBody>'
+        '<a:p><a:r><a:t>zie ook Jansen J.P.</a:t></a:r></a:p></xdr:txBody></xdr:sp></xdr:wsDr>')),
+    ("sheet", lambda b: b.xlsx_bytes({"trajecten": b.trajecten(),
+                                      "Blad2": [["toelichting"], ["export maart"], ["met J. de Vries"]]})),
+])
+def test_a_name_within_a_note_a_text_box_or_another_sheet_is_refused(tmp_path, where, workbook):
+    """An outside attack had a name as registers write one accepted inside a short note (a long
+    one is free text); a sheet beside the data is what a person wrote as well."""
+    from quality.file_scan import scan_file_extras
+    from tests.corpus import builders
+
+    path = tmp_path / "zorgaanbieder__trajecten__2025-09.xlsx"
+    path.write_bytes(workbook(builders))
+    findings = scan_file_extras(path, "trajecten", ["traject_id"])
+    assert [(f.rule, f.column.split(":")[0]) for f in findings] == [("name", where)]
+    assert not any(word in f.message_nl + f.message_en + f.example
+                   for f in findings for word in ("Jansen", "Vries"))
+
+
 @pytest.mark.parametrize("unshown", [None, "k.bakker@ziggo.nl"])
 def test_shared_strings_are_counted_across_chunks_and_only_unshown_ones_read(tmp_path, unshown):
     """A shared string table over a chunk (1 MB) with every string shown reads as nothing to scan

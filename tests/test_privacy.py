@@ -886,6 +886,37 @@ def test_a_name_among_agreed_categories_but_not_a_hand_written_category():
     assert scan(one_column("einde_reden", hand_written), categories=agreed) == []
 
 
+@pytest.mark.parametrize("text", [
+    "Cliënt: Jansen, J.", "zie ook Jansen J.P.", "J.P. de Vries belde", "overleg met K. van den Berg",
+    "Cliënt: J. Bakker", "dossier DE VRIES, J.P.", "t.a.v. J.P. Bakker", "N.B. zoon van J.P. Bakker"])
+def test_a_name_within_a_text_a_person_wrote_is_a_name(text):
+    """A short note, text box or cell of another sheet with a name as registers write one: an
+    outside attack had 'Cliënt: Jansen, J.' accepted in a note (a long note is free text). Within
+    the data's own columns only a whole value written so is a name."""
+    findings = scan(one_column("opmerkingen", [text]), written_columns={"opmerkingen"})
+    assert ("name", "opmerkingen") in rules_of(findings)
+    assert not any(word in f.example + f.message_en + f.message_nl
+                   for f in findings for word in ("Jansen", "Vries", "Bakker", "Berg"))
+    assert ("name", "opmerkingen") not in rules_of(scan(one_column("opmerkingen", [text])))
+
+
+@pytest.mark.parametrize("text", [
+    "bijlage B. Toelichting", "N.B. Dit geldt per maand", "Woonstad N.V. Rotterdam", "Havensteder B.V.",
+    "Blok C. en fase B", "Fase B. Noord", "Zie tab B. Daarna", "Rotterdam, Zuid", "Versie B.2 Definitief"])
+def test_a_label_or_an_abbreviation_within_a_text_is_no_name(text):
+    """An initial that ends a sentence on a label, or an abbreviation written as initials, before a
+    capitalised word."""
+    assert ("name", "opmerkingen") not in rules_of(
+        scan(one_column("opmerkingen", [text]), written_columns={"opmerkingen"}))
+
+
+def test_a_legal_form_is_no_initials_but_after_a_comma_they_are_a_persons():
+    """'Havensteder B.V.' read as a surname and two initials (a name in any column) before
+    legal forms and abbreviations were read as blanks; 'Jansen, N.V.' is a person still."""
+    assert scan(one_column("organisatie", ["Havensteder B.V.", "Woonstad N.V.", "P.S. Graag"])) == []
+    assert rules_of(scan(one_column("organisatie", ["Jansen, N.V."]))) == {("name", "organisatie")}
+
+
 def test_old_full_dates_outside_date_columns_are_birth_dates():
     frame = pl.DataFrame({"traject_id": ["T-1979-04-12-1", "T-2"], "startdatum": ["1979-04-12", None]})
     assert rules_of(scan(frame, date_columns={"startdatum"})) == {("birth_date", "traject_id")}

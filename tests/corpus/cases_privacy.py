@@ -346,6 +346,10 @@ def _whole_file_cases() -> list[dict]:
                             comments={"trajecten": [(3, 0, "Mevr. Bakker belt vaak, zie dossier; "
                                                            "nummer 06-87654321")]}),
                  "privacy:", ["06-87654321", "Bakker belt"]),
+        # a short note with a name as registers write one (a long note is free text)
+        _refused("name_within_a_short_note", "zorgaanbieder", "zorgaanbieder__trajecten__2026-06.xlsx",
+                 xlsx_bytes({"trajecten": trajecten()}, comments={"trajecten": [(3, 0, "Cliënt: Jansen, J.")]}),
+                 "privacy:name", ["Jansen"]),
         _refused("threaded_comment", "zorgaanbieder", "zorgaanbieder__trajecten__2026-05.xlsx",
                  with_zip_part(xlsx_bytes({"trajecten": trajecten()}),
                                "xl/threadedComments/threadedComment1.xml",
@@ -382,6 +386,11 @@ def _negative_cases() -> list[dict]:
                   "zorgaanbieder__trajecten__2025-06.xlsx",
                   xlsx_bytes({"trajecten": trajecten(), "Info": [["bron", "periode"],
                                                                  ["export", "2025-06"]]})),
+        # a legal form and an abbreviation are no initials, in a note or a sheet beside the data
+        _accepted("ok_legal_form_and_abbreviation_in_notes", "zorgaanbieder",
+                  "zorgaanbieder__trajecten__2025-06.xlsx",
+                  xlsx_bytes({"trajecten": trajecten(), "Info": [["bron"], ["Havensteder B.V."]]},
+                             comments={"trajecten": [(3, 0, "N.B. Zie tab Info")]})),
         _accepted("ok_formulas_with_long_numbers_and_far_cells", "zorgaanbieder",
                   "zorgaanbieder__trajecten__2025-07.xlsx",
                   with_workbook_xml(xlsx_bytes({"trajecten": trajecten(), "berekening": [["x"]]}),
