@@ -27,6 +27,7 @@ from xml.etree import ElementTree
 import numpy as np
 import polars as pl
 
+from quality.masking import safe_sheet_name
 from quality.privacy import RULE_TEXT, PrivacyFinding, scan
 
 MAX_PART_BYTES = 20 << 20  # a comment part larger than this is itself suspicious: refuse reading
@@ -371,10 +372,14 @@ def _sheet_findings(path: Path, data_sheet: str | None, names: list[str]) -> lis
             continue
         frame = _sheet_as_text(path, sheet)
         where = "hidden" if sheet in hidden else "sheet"
+        # which sheet, so the partner finds it among several: its name where a receipt may quote
+        # it (safe_sheet_name), else its shape ('[tekst, 6 tekens]': a sheet named after a client)
+        shown = safe_sheet_name(sheet)
+        named = f"'{shown}'" if shown == sheet.strip() else shown
         if frame.height:   # a sheet beside the data holds what a person wrote ('Cliënt: Jansen, J.')
-            findings += _placed(scan(frame, written_columns=frame.columns), where)
+            findings += _placed(scan(frame, written_columns=frame.columns), where, named)
         if frame.width:  # a header cell is a cell: 'j.jansen@example.nl' as a column name
-            findings += _placed(_text_scan("kolomnamen", frame.columns), where)
+            findings += _placed(_text_scan("kolomnamen", frame.columns), where, named)
     return findings
 
 
@@ -699,9 +704,12 @@ def outside_the_columns(finding: PrivacyFinding) -> bool:
     return finding.column.split(":", 1)[0] in WHERE and ":" in finding.column
 
 
-def _placed(findings: list[PrivacyFinding], where: str) -> list[PrivacyFinding]:
-    """Say where a finding is: a partner looking at the data sheet would not see it."""
+def _placed(findings: list[PrivacyFinding], where: str, sheet: str | None = None) -> list[PrivacyFinding]:
+    """Say where a finding is: a partner looking at the data sheet would not see it. `sheet`:
+    the other sheet's name, as a receipt may show it."""
     nl, en = WHERE[where]
+    if sheet:
+        nl, en = f"{nl} ({sheet})", f"{en} ({sheet})"
     return [dataclasses.replace(f, column=f"{where}:{f.column}", message_nl=f"{nl}: {f.message_nl}",
                                 message_en=f"{en}: {f.message_en}") for f in findings]
 

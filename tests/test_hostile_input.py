@@ -260,6 +260,24 @@ def test_a_name_within_a_note_a_text_box_or_another_sheet_is_refused(tmp_path, w
     assert [(f.rule, f.column.split(":")[0]) for f in findings] == [("name", where)]
     assert not any(word in f.message_nl + f.message_en + f.example
                    for f in findings for word in ("Jansen", "Vries"))
+    if where == "sheet":   # which of the workbook's sheets: Excel's own name is quoted
+        assert findings[0].message_nl.startswith("In een ander werkblad ('Blad2'): ")
+
+
+def test_a_finding_in_another_sheet_names_the_sheet_unless_the_name_is_a_clients(tmp_path):
+    """Among several sheets the partner is told which one; a sheet named after a client is told
+    by its shape."""
+    from quality.file_scan import scan_file_extras
+    from tests.corpus.builders import trajecten, xlsx_bytes
+
+    path = tmp_path / "zorgaanbieder__trajecten__2025-09.xlsx"
+    path.write_bytes(xlsx_bytes({"trajecten": trajecten(), "Toelichting": [["x"], ["y"]],
+                                 "Jansen": [["contact"], ["bel 06-12345678"]], "Info": [["bron"], ["export"]]},
+                                hidden={"Jansen": "hidden"}))
+    [finding] = scan_file_extras(path, "trajecten", ["traject_id"])
+    assert finding.rule == "phone"
+    assert finding.message_nl.startswith("In een verborgen werkblad ([tekst, 6 tekens]): ")
+    assert "Jansen" not in finding.message_nl + finding.message_en
 
 
 @pytest.mark.parametrize("unshown", [None, "k.bakker@ziggo.nl"])
