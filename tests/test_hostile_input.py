@@ -264,6 +264,28 @@ def test_a_name_within_a_note_a_text_box_or_another_sheet_is_refused(tmp_path, w
         assert findings[0].message_nl.startswith("In een ander werkblad ('Blad2'): ")
 
 
+@pytest.mark.parametrize("sheet, rows, found", [
+    ("koppeling", [["client", "x"], ["A-1", "12-03-1985"], ["A-2", "1972-11-02"]], True),   # a pasted client list
+    ("Blad2", [["A-1", "1985-03-12"], ["A-2", "1972-11-02"], ["A-3", "1990-01-05"]], True),   # without a header
+    ("complexen", [["complex", "opleverdatum"], ["C-1", "1968-05-01"], ["C-2", "1975-09-30"]], False),
+    ("Info", [["bron", "in gebruik sinds"], ["export", "2001-01-01"]], False),
+    ("Blad2", [["x", "y"], ["a", "2024-03-12"]], False),   # a recent date
+])
+def test_an_old_full_date_in_another_sheet_is_a_date_of_birth_unless_its_header_names_a_date(
+        tmp_path, sheet, rows, found):
+    """A sheet beside the data has no agreed date columns: old full dates under a header that
+    names a date of something stay; anywhere else they are dates of birth."""
+    from quality.file_scan import scan_file_extras
+    from tests.corpus.builders import trajecten, xlsx_bytes
+
+    path = tmp_path / "zorgaanbieder__trajecten__2025-09.xlsx"
+    path.write_bytes(xlsx_bytes({"trajecten": trajecten(), sheet: rows}, hidden={sheet: "hidden"}))
+    findings = scan_file_extras(path, "trajecten", ["traject_id"])
+    assert [f.rule for f in findings] == (["birth_date"] if found else [])
+    assert not any(year in f.message_nl + f.message_en + f.example
+                   for f in findings for year in ("1985", "1972", "1990"))
+
+
 def test_a_finding_in_another_sheet_names_the_sheet_unless_the_name_is_a_clients(tmp_path):
     """Among several sheets the partner is told which one; a sheet named after a client is told
     by its shape."""
