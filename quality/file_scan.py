@@ -136,6 +136,23 @@ WHERE = {
                   "link tooltips, charts, conditional formats, table names, number formats or text in "
                   "formulas)"),
 }
+# Excel 365 keeps, beside every threaded comment, a note for older versions of Excel: its own
+# text, then the thread ('[Threaded comment] Your version of Excel allows you to read this
+# threaded comment; however, any edits to it will get removed if the file is opened in a newer
+# version of Excel. Learn more: https://go.microsoft.com/fwlink/?linkid=870924 Comment: klopt').
+# Read as a person's note it was free text, and any workbook with a threaded comment was refused
+# (an outside attack). Taken off only when every word before the link is one of Excel's (the
+# English text and the Dutch words a translation would use), so no person's text hides in it; a
+# text Excel words otherwise is read whole, as before. The thread is read in its own part too.
+EXCELS_NOTE = re.compile(r"^\[(?P<excel>[^\]]{1,40}\].{1,400}?)https://go\.microsoft\.com/fwlink/\?linkid=870924"
+                         r"\.? *(?P<thread>.*)$", re.DOTALL)
+EXCELS_NOTE_WORDS = frozenset((
+    "threaded comment your version of excel allows you to read this however any edits made it will get "
+    "removed if the file is opened in a newer learn more "
+    "opmerkingenthread opmerking uw versie van kan kunt u met in deze lezen maar echter eventuele bewerkingen "
+    "wijzigingen worden wordt verwijderd als het bestand geopend een nieuwere meer informatie staat toe te"
+).split())
+THREAD_LABELS = re.compile(r"\b(?i:comment|reply|opmerking|antwoord|reactie):")
 # The places a person writes in, where a full date at least twelve years old ('geb. 12-03-1985' in
 # a note, a text box or a chart's title: an outside attack had each accepted) is taken for a date
 # of birth, as in an id or a category of the data. Not the places a program fills (document
@@ -422,6 +439,16 @@ def _hidden_sheets(path: Path) -> set[str]:
     return {name for name, _ in SHEET_STATES.findall(workbook)}
 
 
+def _without_excels_note(text: str) -> str:
+    """A note without the text Excel writes into the note it keeps beside a threaded comment
+    (EXCELS_NOTE), when every word of that part is one of that text's: what is left is the
+    thread, without its labels ('Comment:', 'Reply:')."""
+    match = EXCELS_NOTE.match(text)
+    if match is None or not set(re.findall(r"[^\W\d_]+", match["excel"].lower())) <= EXCELS_NOTE_WORDS:
+        return text
+    return THREAD_LABELS.sub(" ", match["thread"]).strip()
+
+
 def _notes_boxes_and_charts(path: Path) -> dict[str, list[str]]:
     """The text of every note and threaded comment ("comments"), text box and shape ("drawings")
     and chart title and label ("charts") in the workbook: a receipt says which, so the partner
@@ -434,8 +461,9 @@ def _notes_boxes_and_charts(path: Path) -> dict[str, list[str]]:
                 for element in root.iter():
                     if element.tag.endswith(("}comment", "}threadedComment", "}txBody", "}rich")):
                         text = " ".join(t.text or "" for t in element.iter() if t.tag.endswith(TEXT_TAGS))
+                        text = _without_excels_note(" ".join(text.split()))
                         if text.strip():
-                            texts[place].append(" ".join(text.split()))
+                            texts[place].append(text)
     return texts
 
 

@@ -176,7 +176,7 @@ PLATE_ANY = "^(" + "|".join(code.replace("·", "") for code in SIDECODES.values(
 PLATE_SHARE = 0.5
 # Titles before a name: dhr. Jansen, mevr. de Vries, Mw. J. Bakker, de heer El Amrani.
 TITLED_NAME = (
-    r"(?i:" + B + r"(dhr|mevr|mevrouw|mw|mr|meneer|de heer|hr)" + B + r")\.? *"
+    r"(?i:" + B + r"(dhr|mevr|mevrouw|mw|mr|meneer|de heer|hr|fam|familie)" + B + r")\.? *"
     r"(\p{Lu}|(?i:van|de|der|den|ter|ten|el)" + B + ")"
 )
 INITIALS_NAME = (r"^(\p{Lu}\. ?){1,4}((van|de|der|den|het|ter|ten|te|op|in|el) ){0,3}"
@@ -337,22 +337,33 @@ SURNAME_INITIALS = SURNAME_FIRST + r"(, ?(\p{Lu}\.? ?){1,4}| (\p{Lu}\. ?){2,4})$
 NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
 # A name as registers write one, within a text a person wrote (a cell's note, a text box, a
 # chart's title, a page header, a cell of another sheet): 'Cliënt: Jansen, J.', 'zie Jansen
-# J.P.', 'J.P. de Vries belde', 'met J. de Vries'. An outside attack had each accepted in a short
-# note (a long one is refused as free text). Within a text an initial takes its dot, and a single
-# initial before a surname takes a tussenvoegsel between them or starts the text or follows a
-# colon: 'bijlage B. Toelichting' ends a sentence on a label.
+# J.P.', 'J.P. de Vries belde', 'met J. de Vries'; an outside attack had each accepted in a short
+# note (a long one is refused as free text). Within a text an initial takes its dot. One initial
+# before a capitalised word is how a label reads too ('Wijk: C. Centrum', 'bijlage B.
+# Toelichting', 'Prioriteit: A. Hoog': a second attack's false refusals), so it counts with a
+# tussenvoegsel between them or after a word that says a person follows ('door J. Bakker'); and
+# after a word that names a person's role, any capitalised word is a name ('huurder Yilmaz',
+# 'zoon van Jansen', 'cliënt: de Vries').
 NAME_START = r"(?:^|[^\p{L}\p{N}.'])"
 SURNAME_WITHIN = rf"((?i:{TUSSENVOEGSEL}) )?{SURNAME}([\- ]((?i:{TUSSENVOEGSEL}) )?{SURNAME})?"
+PERSON_ROLE = (r"(?i:cli[eë]nt|huurder|bewoner|mentor|begeleider|behandelaar|hulpverlener|casemanager|melder"
+               r"|moeder|vader|zoon|dochter|broer|zus|buurman|buurvrouw|naam)")
+PARTICLE = r"(El|Al|Abu|Ben|Ait)"   # capitalised parts of a surname ('M. El Amrani')
+PERSON_FOLLOWS = r"(?i:door|met|aan|bel|bellen|gebeld|gesproken|t\.a\.v\.|tav)"
 NAME_WITHIN = "|".join((
-    rf"{NAME_START}{SURNAME_WITHIN}(, ?(\p{{Lu}}\. ?){{1,4}}| (\p{{Lu}}\. ?){{2,4}})",   # Jansen, J.
-    rf"{NAME_START}(\p{{Lu}}\. ?){{2,4}}({TUSSENVOEGSEL} ){{0,3}}{CAPITALISED}",      # J.P. (de) Vries
-    rf"{NAME_START}\p{{Lu}}\. ?({TUSSENVOEGSEL} ){{1,3}}{CAPITALISED}",               # J. de Vries
-    rf"(?:^|: ?)\p{{Lu}}\. ?{CAPITALISED}",                                            # Cliënt: J. Bakker
+    rf"{NAME_START}{SURNAME_WITHIN} *, *(\p{{Lu}}\. ?){{1,4}}",                               # Jansen, J.
+    rf"{NAME_START}{SURNAME_WITHIN} (\p{{Lu}}\. ?){{1,3}}\p{{Lu}}(\.|$|[^\p{{L}}])",            # Jansen J.P
+    rf"{NAME_START}(\p{{Lu}}\. ?){{2,4}}({TUSSENVOEGSEL} ){{0,3}}{CAPITALISED}",              # J.P. (de) Vries
+    rf"{NAME_START}\p{{Lu}}\. ?({TUSSENVOEGSEL} |{PARTICLE} ){{1,3}}{CAPITALISED}",            # J. de Vries
+    rf"{NAME_START}{PERSON_FOLLOWS} *[:/\-]? *\p{{Lu}}\. ?{CAPITALISED}",                      # door J. Bakker
+    rf"{NAME_START}{PERSON_ROLE} *[:/\-]? *(\p{{Lu}}\. ?){{0,4}}({TUSSENVOEGSEL} ){{0,3}}{CAPITALISED}",  # huurder Yilmaz
 ))
 # Abbreviations and legal forms written as initials are not ('N.B. Dit geldt', 'Havensteder
 # B.V.': an attack's note and a company's name) and read as a blank before names are looked for;
-# after a comma they are a person's ('Jansen, N.V.'). T.a.v. stays: a name follows it.
-NOT_INITIALS = r"(^|[^,] |[^\p{L}, ])(N\. ?B|P\. ?S|B\. ?V|N\. ?V|C\. ?V|V\. ?O\. ?F|N\. ?V\. ?T|M\. ?V\. ?G|A\. ?U\. ?B)\."
+# after a comma they are a person's ('Jansen, N.V.'). T.a.v. stays: a name follows it. Nor are
+# initials before a point of the compass or a centre ('Afdeling: W.B. Noord', 'met B. Zuid').
+NOT_INITIALS = (r"(^|[^,] |[^\p{L}, ])(N\. ?B|P\. ?S|B\. ?V|N\. ?V|C\. ?V|V\. ?O\. ?F|N\. ?V\. ?T|M\. ?V\. ?G"
+                r"|A\. ?U\. ?B)\.|(^|[^\p{L}])(\p{L}\. ?)+(Noord|Zuid|Oost|West|Centrum|Midden)([^\p{L}]|$)")
 # A word in an id (HC-jansen-01, HC-JDEVRIES, VHE-Jan.de.Vries, Fam-Yilmaz: an outside attack had
 # each accepted): ids are codes, and a word of three or more letters that the column's other ids
 # do not share is taken for a name. Judged as the odd shape out (at most PASTED_SHARE of the
@@ -1468,7 +1479,7 @@ def _person_name_findings(frame: pl.DataFrame, column: str,
     the categories); or, with `within_text` (texts a person wrote), such a name within a text
     (NAME_WITHIN). Abbreviations are no initials (NOT_INITIALS)."""
     values = frame[column].drop_nulls()
-    plain = values.str.replace_all(NOT_INITIALS, "$1 ")
+    plain = values.str.replace_all(NOT_INITIALS, "$1$3 ")
     # Every name pattern below holds a capital followed by a small letter; codes are dropped here.
     cased = values.str.contains(r"\p{Lu}\p{Ll}")
     candidates = values.filter(cased)

@@ -286,6 +286,28 @@ def test_an_old_full_date_in_another_sheet_is_a_date_of_birth_unless_its_header_
                    for f in findings for year in ("1985", "1972", "1990"))
 
 
+EXCELS_NOTE = ("[Threaded comment]\n\nYour version of Excel allows you to read this threaded comment; however, any "
+               "edits to it will get removed if the file is opened in a newer version of Excel. Learn more: "
+               "https://go.microsoft.com/fwlink/?linkid=870924\n\nComment:\n    {}\nReply:\n    {}")
+
+
+@pytest.mark.parametrize("note, rules", [
+    (EXCELS_NOTE.format("klopt", "gecontroleerd"), []),   # Excel 365's note beside a threaded comment
+    (EXCELS_NOTE.format("Cliënt: Jansen, J.", "ok"), ["name"]),   # the thread is read
+    (EXCELS_NOTE.format("ok", "bel 06-12345678"), ["phone"]),
+    (EXCELS_NOTE.format("ok", "ok").replace("newer", "Jansen's"), ["free_text"]),   # not Excel's words: whole
+])
+def test_excels_own_text_beside_a_threaded_comment_is_no_persons_note(tmp_path, note, rules):
+    """Every workbook with a threaded comment was refused for free text (an outside attack): Excel
+    365 keeps a note with its own text beside each. Only Excel's words are taken off."""
+    from quality.file_scan import scan_file_extras
+    from tests.corpus.builders import trajecten, xlsx_bytes
+
+    path = tmp_path / "zorgaanbieder__trajecten__2025-09.xlsx"
+    path.write_bytes(xlsx_bytes({"trajecten": trajecten()}, comments={"trajecten": [(3, 0, note)]}))
+    assert [f.rule for f in scan_file_extras(path, "trajecten", ["traject_id"])] == rules
+
+
 def test_a_finding_in_another_sheet_names_the_sheet_unless_the_name_is_a_clients(tmp_path):
     """Among several sheets the partner is told which one; a sheet named after a client is told
     by its shape."""

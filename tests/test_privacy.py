@@ -888,7 +888,10 @@ def test_a_name_among_agreed_categories_but_not_a_hand_written_category():
 
 @pytest.mark.parametrize("text", [
     "Cliënt: Jansen, J.", "zie ook Jansen J.P.", "J.P. de Vries belde", "overleg met K. van den Berg",
-    "Cliënt: J. Bakker", "dossier DE VRIES, J.P.", "t.a.v. J.P. Bakker", "N.B. zoon van J.P. Bakker"])
+    "Cliënt: J. Bakker", "dossier DE VRIES, J.P.", "t.a.v. J.P. Bakker", "N.B. zoon van J.P. Bakker",
+    # a second attack's notations: two spaces, a last dot left off, a role, a particle, a separator
+    "Jansen,  J.", "zie Jansen J.P", "huurder Yilmaz", "zoon van Jansen", "cliënt: de Vries", "M. El Amrani",
+    "bellen - J. Bakker", "mentor/J. Bakker", "Opgesteld door J. Bakker"])
 def test_a_name_within_a_text_a_person_wrote_is_a_name(text):
     """A short note, text box or cell of another sheet with a name as registers write one: an
     outside attack had 'Cliënt: Jansen, J.' accepted in a note (a long note is free text). Within
@@ -896,18 +899,26 @@ def test_a_name_within_a_text_a_person_wrote_is_a_name(text):
     findings = scan(one_column("opmerkingen", [text]), written_columns={"opmerkingen"})
     assert ("name", "opmerkingen") in rules_of(findings)
     assert not any(word in f.example + f.message_en + f.message_nl
-                   for f in findings for word in ("Jansen", "Vries", "Bakker", "Berg"))
+                   for f in findings for word in ("Jansen", "Vries", "Bakker", "Berg", "Yilmaz", "Amrani"))
     assert ("name", "opmerkingen") not in rules_of(scan(one_column("opmerkingen", [text])))
 
 
 @pytest.mark.parametrize("text", [
     "bijlage B. Toelichting", "N.B. Dit geldt per maand", "Woonstad N.V. Rotterdam", "Havensteder B.V.",
-    "Blok C. en fase B", "Fase B. Noord", "Zie tab B. Daarna", "Rotterdam, Zuid", "Versie B.2 Definitief"])
+    "Blok C. en fase B", "Fase B. Noord", "Zie tab B. Daarna", "Rotterdam, Zuid", "Versie B.2 Definitief",
+    # a second attack's false refusals: a letter after a label's colon, initials before a compass point
+    "Wijk: C. Centrum", "Fase: B. Noord", "Bijlage: A. Toelichting", "Prioriteit: A. Hoog", "Gebied: P. Zuid",
+    "Afdeling: W.B. Noord", "Team A. Zuid", "met B. Zuid"])
 def test_a_label_or_an_abbreviation_within_a_text_is_no_name(text):
-    """An initial that ends a sentence on a label, or an abbreviation written as initials, before a
-    capitalised word."""
+    """An initial that ends a sentence on a label, a letter that numbers a label, or an
+    abbreviation written as initials, before a capitalised word."""
     assert ("name", "opmerkingen") not in rules_of(
         scan(one_column("opmerkingen", [text]), written_columns={"opmerkingen"}))
+
+
+def test_a_family_is_a_title_before_a_name():
+    assert rules_of(scan(one_column("opmerking_code", ["fam. Jansen"]))) == {("name", "opmerking_code")}
+    assert rules_of(scan(one_column("opmerking_code", ["Familie Yilmaz"]))) == {("name", "opmerking_code")}
 
 
 def test_a_legal_form_is_no_initials_but_after_a_comma_they_are_a_persons():
