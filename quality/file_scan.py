@@ -158,12 +158,6 @@ THREAD_LABELS = re.compile(r"\b(?i:comment|reply|opmerking|antwoord|reactie):")
 # of birth, as in an id or a category of the data. Not the places a program fills (document
 # properties, a chart's plotted labels, pivot caches), where old dates are the data's own.
 WRITTEN_BY_HAND = ("comments", "drawings", "charts", "page")
-# A sheet beside the data has no agreed date columns: a column whose header names a date of
-# something (opleverdatum, peildatum, 'in gebruik sinds') keeps its old dates; in any other an old
-# full date is a date of birth, as in the data's ids (a hidden sheet of a client list pasted
-# without its header passed). A header naming the birth date is refused by its name.
-DATE_HEADER = re.compile(r"dat(um|e)|\bdat\b|sinds|vanaf|start|begin|eind|ingang|oplever|bouw|peil|periode"
-                         r"|maand|jaar|geldig|mutatie|wijziging|export")
 # Texts a workbook keeps that no cell shows (the first outside attack, December 2026, had a phone
 # number accepted in each): a data validation's input and error messages and list, the text
 # literals of formulas (the cell shows the result), a picture's alt text and a table's names.
@@ -400,8 +394,7 @@ def _sheet_findings(path: Path, data_sheet: str | None, names: list[str]) -> lis
         shown = safe_sheet_name(sheet)
         named = f"'{shown}'" if shown == sheet.strip() else shown
         if frame.height:   # a sheet beside the data holds what a person wrote ('Cliënt: Jansen, J.')
-            dates = {column for column in frame.columns if DATE_HEADER.search(column)}
-            findings += _placed(scan(frame, written_columns=frame.columns, date_columns=dates), where, named)
+            findings += _placed(scan(frame, written_columns=frame.columns), where, named)
         if frame.width:  # a header cell is a cell: 'j.jansen@example.nl' as a column name
             findings += _placed(_text_scan("kolomnamen", frame.columns), where, named)
     return findings
