@@ -1490,9 +1490,14 @@ def _person_name_findings(frame: pl.DataFrame, column: str,
     the categories); or, with `within_text` (texts a person wrote), such a name within a text
     (NAME_WITHIN). Abbreviations are no initials (NOT_INITIALS)."""
     values = frame[column].drop_nulls()
-    plain = values
-    for pattern, blank in NOT_INITIALS:
-        plain = plain.str.replace_all(pattern, blank)
+    # abbreviations read as blanks (NOT_INITIALS): only a value with a dot can hold one, and most
+    # have none (on a million values of a text column, blanking them all cost 0.5 s of 3)
+    plain, dotted = values, values.str.contains(".", literal=True)
+    if dotted.any():
+        blanked = values.filter(dotted)
+        for pattern, blank in NOT_INITIALS:
+            blanked = blanked.str.replace_all(pattern, blank)
+        plain = values.clone().scatter(dotted.arg_true(), blanked)
     # Every name pattern below holds a capital followed by a small letter; codes are dropped here.
     cased = values.str.contains(r"\p{Lu}\p{Ll}")
     candidates = values.filter(cased)
