@@ -332,7 +332,8 @@ PERSON_NAME = rf"^(({CAPITALISED} ){{1,2}}|(\p{{Lu}}\. ?)+)({TUSSENVOEGSEL} )?{C
 # 'Jansen J.P.'; an outside attack typed them into category columns): a name in any column.
 # Without a comma one initial reads as a category does ('Blok C.', 'Fase B', 'LABEL A': a second
 # attack's false refusals), so it takes two, with dots.
-SURNAME_FIRST = rf"^((?i:{TUSSENVOEGSEL}) )?{SURNAME}([\- ]((?i:{TUSSENVOEGSEL}) )?{SURNAME})?"
+SURNAME_WITHIN = rf"((?i:{TUSSENVOEGSEL}) )?{SURNAME}([\- ]((?i:{TUSSENVOEGSEL}) )?{SURNAME})?"
+SURNAME_FIRST = "^" + SURNAME_WITHIN
 SURNAME_INITIALS = SURNAME_FIRST + r"(, ?(\p{Lu}\.? ?){1,4}| (\p{Lu}\. ?){2,4})$"
 NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
 # A name as registers write one, within a text a person wrote (a cell's note, a text box, a
@@ -347,7 +348,6 @@ NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
 # attack's), so there it takes initials or a tussenvoegsel other than 'van' ('cliënt: de Vries');
 # after a preposition not even that ('aan de Mathenesserlaan').
 NAME_START = r"(?:^|[^\p{L}\p{N}.'])"
-SURNAME_WITHIN = rf"((?i:{TUSSENVOEGSEL}) )?{SURNAME}([\- ]((?i:{TUSSENVOEGSEL}) )?{SURNAME})?"
 PERSON_ROLE = (r"(?i:cli[eë]nt|huurder|bewoner|mentor|begeleider|behandelaar|hulpverlener|casemanager|melder"
                r"|moeder|vader|zoon|dochter|broer|zus|buurman|buurvrouw|naam)")
 PERSON_FOLLOWS = rf"(?i:door|met|aan|bel|bellen|gebeld|gesproken|t\.a\.v\.|tav|{PERSON_ROLE})"
