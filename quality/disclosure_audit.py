@@ -792,7 +792,6 @@ class Auditor:
         196. Rows with a non-zero dual in the outer LP that found a target, tried as well, hid
         3,164 more there in 369 rounds.)"""
         keys, chosen = self.model.keys, set()
-        linked_systems: list = []   # the LPs _relaxing_cells built this round, one per linked system
 
         def city(cells: np.ndarray) -> np.ndarray:
             """Which of `cells` are a gemeente's own (their area has no parent): asked of the few
@@ -811,7 +810,7 @@ class Auditor:
                 # with a memory of releases, one that keeps coming back may be given away by them
                 if self.remembers and self.set_aside([Finding(label, float(self.values[target]), 0.0, 0.0, ())]):
                     continue
-                relaxing = self._relaxing_cells(target, hidden, result, linked_systems)
+                relaxing = self._relaxing_cells(target, hidden, result)
                 if len(relaxing):
                     below = relaxing[~city(relaxing)]
                     chosen.add(ranked(below if len(below) else relaxing, measures))
@@ -857,41 +856,12 @@ class Auditor:
                     chosen.add(city_cell)
         return sorted(keys[c] for c in chosen)
 
-    def _relaxing_cells(self, target: int, hidden: np.ndarray, result: AuditResult,
-                        built: list | None = None) -> np.ndarray:
+    def _relaxing_cells(self, target: int, hidden: np.ndarray, result: AuditResult) -> np.ndarray:
         """The visible cells whose value moves the attacker's exact bound on `target` (a hidden
         count), on each side that is too narrow: those with a non-zero sensitivity, from the
         duals of the LP over every hidden cell linked to it. Hiding one of them relaxes that
         bound, where the nearest visible cell may bind nothing. One LP per side over the whole
-        linked system: asked only for a target that keeps coming back.
-        `built`: the linked systems asked about before on this pattern (filled here). Targets
-        that come back together mostly share one, and its LP solved again from the last optimal
-        basis costs a fraction of a new one (the city's 2025: 17 targets in one round, 0.36 s
-        each cold). The duals may then come from another optimal basis: other cells that bind."""
-        system = next((s for s in (built or ()) if s[0][target]), None)
-        if system is None:
-            system = self._linked_system(target, hidden)
-            if built is not None:
-                built.append(system)
-        linked, columns, block, visible, solve = system
-        costs = np.zeros(len(columns))
-        costs[np.searchsorted(columns, target)] = 1.0
-        low_at_most, high_at_least, width = requirements(self.values[[target]])[0]
-        low, low_duals = solve(costs, result, duals=True)[1:]
-        high, high_duals = solve(-costs, result, duals=True)[1:]
-        high = -high
-        short_width = high - low < width - TOLERANCE
-        found = []
-        for short, duals in ((low > low_at_most + TOLERANCE or short_width, low_duals),
-                             (high < high_at_least - TOLERANCE or short_width, high_duals)):
-            if short:
-                sensitivity = block.T @ duals
-                found.append(visible[np.abs(sensitivity[visible]) > TOLERANCE])
-        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=int)
-
-    def _linked_system(self, target: int, hidden: np.ndarray) -> tuple:
-        """The hidden cells linked to `target` through constraints (as a mask and as columns),
-        the rows touching them, the visible cells in those rows and an LP solver over them."""
+        linked system: asked only for a target that keeps coming back."""
         linked = np.zeros(len(self.values), dtype=bool)
         linked[target] = True
         frontier = np.array([target])
@@ -907,7 +877,20 @@ class Auditor:
                        np.zeros(len(columns)), np.full(len(columns), _cap(self.values[columns], b)))
         visible = _reach(self.matrix, rows)
         visible = visible[~hidden[visible] & ~self.public[visible]]
-        return linked, columns, block, visible, solve
+        costs = np.zeros(len(columns))
+        costs[np.searchsorted(columns, target)] = 1.0
+        low_at_most, high_at_least, width = requirements(self.values[[target]])[0]
+        low, low_duals = solve(costs, result, duals=True)[1:]
+        high, high_duals = solve(-costs, result, duals=True)[1:]
+        high = -high
+        short_width = high - low < width - TOLERANCE
+        found = []
+        for short, duals in ((low > low_at_most + TOLERANCE or short_width, low_duals),
+                             (high < high_at_least - TOLERANCE or short_width, high_duals)):
+            if short:
+                sensitivity = block.T @ duals
+                found.append(visible[np.abs(sensitivity[visible]) > TOLERANCE])
+        return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=int)
 
     def _neighbours(self, cells: np.ndarray) -> np.ndarray:
         """Every cell sharing a constraint with one of `cells` (themselves included), read from
