@@ -332,9 +332,9 @@ PERSON_NAME = rf"^(({CAPITALISED} ){{1,2}}|(\p{{Lu}}\. ?)+)({TUSSENVOEGSEL} )?{C
 # 'Jansen J.P.'; an outside attack typed them into category columns): a name in any column.
 # Without a comma one initial reads as a category does ('Blok C.', 'Fase B', 'LABEL A': a second
 # attack's false refusals), so it takes two, with dots.
-SURNAME_WITHIN = rf"((?i:{TUSSENVOEGSEL}) )?{SURNAME}([\- ]((?i:{TUSSENVOEGSEL}) )?{SURNAME})?"
-SURNAME_FIRST = "^" + SURNAME_WITHIN
-SURNAME_INITIALS = SURNAME_FIRST + r"(, ?(\p{Lu}\.? ?){1,4}| (\p{Lu}\. ?){2,4})$"
+# a surname with its tussenvoegsels, one or two of them ('van der Berg-de Vries')
+FULL_SURNAME = rf"((?i:{TUSSENVOEGSEL}) )?{SURNAME}([\- ]((?i:{TUSSENVOEGSEL}) )?{SURNAME})?"
+SURNAME_INITIALS = "^" + FULL_SURNAME + r"(, ?(\p{Lu}\.? ?){1,4}| (\p{Lu}\. ?){2,4})$"
 NAME_MIN_VALUES, NAME_SHARE, NAME_DISTINCT_SHARE = 5, 0.8, 0.8
 # A name as registers write one, within a text a person wrote (a cell's note, a text box, a
 # chart's title, a page header, a cell of another sheet): 'Cliënt: Jansen, J.', 'zie Jansen
@@ -354,8 +354,8 @@ PERSON_FOLLOWS = rf"(?i:door|met|aan|bel|bellen|gebeld|gesproken|t\.a\.v\.|tav|{
 PARTICLE = r"(El|Al|Abu|Ben|Ait)"   # capitalised parts of a surname ('M. El Amrani')
 NOT_VAN = r"(de|der|den|het|ter|ten|te|'t|van de|van der|van den|van het|in 't|op de)"
 NAME_WITHIN = "|".join((
-    rf"{NAME_START}{SURNAME_WITHIN} *, *(\p{{Lu}}\. ?){{1,4}}",                               # Jansen, J.
-    rf"{NAME_START}{SURNAME_WITHIN} (\p{{Lu}}\. ?){{1,3}}\p{{Lu}}(\.|$|[^\p{{L}}])",            # Jansen J.P
+    rf"{NAME_START}{FULL_SURNAME} *, *(\p{{Lu}}\. ?){{1,4}}",                               # Jansen, J.
+    rf"{NAME_START}{FULL_SURNAME} (\p{{Lu}}\. ?){{1,3}}\p{{Lu}}(\.|$|[^\p{{L}}])",            # Jansen J.P
     rf"{NAME_START}(\p{{Lu}}\. ?){{2,4}}({TUSSENVOEGSEL} ){{0,3}}{CAPITALISED}",              # J.P. (de) Vries
     rf"{NAME_START}\p{{Lu}}\. ?({TUSSENVOEGSEL} |{PARTICLE} ){{1,3}}{CAPITALISED}",            # J. de Vries
     rf"{NAME_START}{PERSON_FOLLOWS} *[:/\-]? *(van )?\p{{Lu}}\. ?{CAPITALISED}",               # door J. Bakker
