@@ -16,17 +16,17 @@ HOME_ENV = "WIJKWIJZER_HOME"
 DEFAULT_HOME = "./data"
 INSTANCE_TEMPLATE = Path(__file__).with_name("dagster.yaml")
 POSTGRES_TEMPLATE = Path(__file__).with_name("dagster_postgres.yaml")
+SQLITE_TEMPLATE = Path(__file__).with_name("dagster_sqlite.yaml")
 # Setting this (and the other WIJKWIJZER_PG_* variables) selects the PostgreSQL instance profile.
 PG_HOST_ENV = "WIJKWIJZER_PG_HOST"
 
 
 def instance_config_text() -> str:
-    """The shipped instance config, plus run/event/schedule storage in PostgreSQL when
-    WIJKWIJZER_PG_HOST is set (the production profile; the password stays in the environment)."""
-    text = INSTANCE_TEMPLATE.read_text()
-    if os.environ.get(PG_HOST_ENV):
-        text += "\n" + POSTGRES_TEMPLATE.read_text()
-    return text
+    """The shipped instance config, plus run/event/schedule storage: in PostgreSQL when
+    WIJKWIJZER_PG_HOST is set (the production profile; the password stays in the environment),
+    else in SQLite files under the Dagster home."""
+    storage = POSTGRES_TEMPLATE if os.environ.get(PG_HOST_ENV) else SQLITE_TEMPLATE
+    return INSTANCE_TEMPLATE.read_text() + "\n" + storage.read_text()
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def test_every_step_that_opens_the_warehouse_is_in_its_pool():
     assert {name: steps[name].pool for name in opening if steps[name].pool != "warehouse"} == {}
 
 
-def test_data_home_is_created_owner_only_with_instance_config(tmp_path):
+def test_data_home_is_created_owner_only_with_instance_config(tmp_path, monkeypatch):
     home = DataHome(tmp_path / "h").ensure(["havensteder"])
     for folder in (home.inbox / "havensteder", home.landing, home.quarantine, home.receipts,
                    home.reports, home.dagster_home):
@@ -69,6 +69,7 @@ def test_data_home_is_created_owner_only_with_instance_config(tmp_path):
     assert stat.S_IMODE(home.root.stat().st_mode) == 0o700
     config = (home.dagster_home / "dagster.yaml").read_text()
     assert "default_limit: 1" in config and "enabled: false" in config
+    monkeypatch.setenv("DAGSTER_HOME", str(home.dagster_home))   # where its storage is (dagster_sqlite.yaml)
     instance = dg.DagsterInstance.from_config(str(home.dagster_home))
     # no sign-up pop-up over the webserver's first page (it asks the instance, the UI's GraphQL)
     assert instance.nux_enabled is False
