@@ -6,7 +6,7 @@ Dagster's SqliteEventLogStorage creates an engine, opens a connection, and close
 it touches a run's or the index's database: every event pays SQLAlchemy's first-connect set-up,
 compiles its statements again (an engine's compiled cache dies with it), and closing the last
 connection of a WAL database checkpoints it. The city demo stores 1,300 events (a materialization
-per raw and staging month, planned events, checks) and each wrote to two databases: in a fresh
+per raw and staging month, planned events, checks), an asset's in two databases: in a fresh
 instance, 100 partition materializations took 16.6-20.2 ms each stock, 10.7 ms with the engine
 kept, 2.9-4.3 ms with its connection kept as well (one per database, in a pool of one).
 
