@@ -106,13 +106,20 @@ def _parse_distinct(text: pl.Series, column: Column, file_decimal: str | None,
         staged = _number_stage(values, name)
         style = _style_of(staged, file_decimal, typed_source)
         return _number_values(staged, name, style, column.type)
-    if column.type == "date":
-        value, issue = date_expr(pl.col(name))
-    elif column.type == "month":
-        value, issue = month_expr(pl.col(name))
-    else:
+    if column.type not in ("date", "month"):
         raise ValueError(f"unknown column type {column.type}")
-    return values.select(pl.col(name), value.alias("_value"), issue.cast(pl.String).alias("_issue"))
+    # A text without a space or a T has no time (DATE_PATTERN's time and zone cannot match), so
+    # its date part alone gives what date_expr would: polars evaluates every branch of a `when` on
+    # every value, and the zone's conversion is most of date_expr's work. The value is made first
+    # and the issue read from it (an issue expression of its own would make the value again).
+    timed = pl.col(name).str.contains("[ T]")
+    issue_of = _date_issue if column.type == "date" else _month_issue
+    parts = []
+    for rows, dates in ((values.filter(~timed), _untimed_date_value), (values.filter(timed), _date_value)):
+        value = dates(pl.col(name)) if column.type == "date" else _month_value(pl.col(name), dates)
+        parts.append(rows.with_columns(value.alias("_value")).select(
+            name, "_value", issue_of(pl.col(name), pl.col("_value")).cast(pl.String).alias("_issue")))
+    return pl.concat(parts)
 
 
 # --------------------------------------------------------------------------------------------
@@ -121,10 +128,18 @@ def _parse_distinct(text: pl.Series, column: Column, file_decimal: str | None,
 
 def date_expr(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """(Date, issue) from ISO or Dutch dates, with or without a time and zone."""
-    parts = text.str.extract_groups(DATE_PATTERN)
-    year, month, day = (pl.coalesce(parts.struct.field(a), parts.struct.field(b))
-                        for a, b in (("y", "y2"), ("m", "m2"), ("d", "d2")))
-    local = _date_from_parts(year, month, day)
+    value = _date_value(text)
+    return value, _date_issue(text, value)
+
+
+def month_expr(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(first day of the month, issue) from `YYYY-MM` or any date `date_expr` understands."""
+    value = _month_value(text, _date_value)
+    return value, _month_issue(text, value)
+
+
+def _date_value(text: pl.Expr) -> pl.Expr:
+    parts, local = _date_parts(text)
     time, zone = parts.struct.field("time"), parts.struct.field("zone")
     clock = time.str.extract(r"^([0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)", 1)
     time_ok = clock.str.to_time("%H:%M:%S", strict=False).is_not_null() | \
@@ -136,23 +151,43 @@ def date_expr(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
                       clock.str.replace(r"^([0-9]{1,2}:[0-9]{2})$", "$1:00").str.zfill(8), offset)
     zoned = (stamp.str.to_datetime("%Y-%m-%dT%H:%M:%S%z", strict=False, time_unit="us")
              .dt.convert_time_zone(TIME_ZONE).dt.date())
-    value = (pl.when(time.is_not_null() & ~time_ok).then(None)
-             .when(zone.is_not_null()).then(zoned).otherwise(local))
-    issue = (pl.when(value.is_not_null()).then(None)
-             .when(text.str.contains(TWO_DIGIT_YEAR_PATTERN)).then(pl.lit(TWO_DIGIT_YEAR))
-             .otherwise(pl.lit(INVALID)))
-    return value, issue
+    return (pl.when(time.is_not_null() & ~time_ok).then(None)
+            .when(zone.is_not_null()).then(zoned).otherwise(local))
 
 
-def month_expr(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
-    """(first day of the month, issue) from `YYYY-MM` or any date `date_expr` understands."""
+def _untimed_date_value(text: pl.Expr) -> pl.Expr:
+    """`_date_value` of a text without a time (no space, no T): its date part alone."""
+    return _date_parts(text)[1]
+
+
+def _date_parts(text: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """(DATE_PATTERN's groups, the local Date they name)."""
+    parts = text.str.extract_groups(DATE_PATTERN)
+    year, month, day = (pl.coalesce(parts.struct.field(a), parts.struct.field(b))
+                        for a, b in (("y", "y2"), ("m", "m2"), ("d", "d2")))
+    return parts, _date_from_parts(year, month, day)
+
+
+def _date_issue(text: pl.Expr, value: pl.Expr) -> pl.Expr:
+    """Why `text` gave no date (`value` null), or null."""
+    return (pl.when(value.is_not_null()).then(None)
+            .when(text.str.contains(TWO_DIGIT_YEAR_PATTERN)).then(pl.lit(TWO_DIGIT_YEAR))
+            .otherwise(pl.lit(INVALID)))
+
+
+def _month_value(text: pl.Expr, dates) -> pl.Expr:
+    """`YYYY-MM`, or the month of the date `dates` reads."""
     parts = text.str.extract_groups(MONTH_PATTERN)
     as_month = _date_from_parts(parts.struct.field("y"), parts.struct.field("m"), pl.lit("1"))
-    as_date, date_issue = date_expr(text)
-    value = pl.coalesce(as_month, as_date.dt.month_start())
+    return pl.coalesce(as_month, dates(text).dt.month_start())
+
+
+def _month_issue(text: pl.Expr, value: pl.Expr) -> pl.Expr:
+    """Why `text` gave no month, or null. A text without a month has no date either, so the
+    date's reasons follow."""
     short_year = text.str.contains(r"^[0-9]{1,2}[-/.][0-9]{1,2}$")  # "06-25": June 2025 or 0025?
-    return value, (pl.when(value.is_not_null()).then(None)
-                   .when(short_year).then(pl.lit(TWO_DIGIT_YEAR)).otherwise(date_issue))
+    return pl.when(value.is_not_null()).then(None).when(short_year).then(pl.lit(TWO_DIGIT_YEAR)) \
+        .otherwise(_date_issue(text, value))
 
 
 def _date_from_parts(year: pl.Expr, month: pl.Expr, day: pl.Expr) -> pl.Expr:

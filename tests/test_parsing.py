@@ -8,8 +8,8 @@ import polars as pl
 import pytest
 
 from sources.contracts import Column
-from sources.parsing import (AMBIGUOUS_NUMBER, INVALID, NOT_WHOLE, TWO_DIGIT_YEAR, NumberStyle,
-                             number_style, parse_columns)
+from sources.parsing import (AMBIGUOUS_NUMBER, INVALID, NOT_WHOLE, TWO_DIGIT_YEAR, NumberStyle, date_expr,
+                             month_expr, number_style, parse_columns)
 
 
 def parsed(values: list[str | None], kind: str, file_decimal: str | None = None,
@@ -63,6 +63,25 @@ def test_dates_that_are_refused_say_why(text, issue):
 ])
 def test_months(text, expected):
     assert parsed([text], "month") == [(expected, None)]
+
+
+# Every notation the tests above use, and near misses of the time's separator: a column mixes them.
+MIXED_DATES = ["2025-01-31", "31-01-2025", "1-2-2025", "2025-03-01 00:00:00.000", "01-03-2025 00:00",
+               "2025-03-01T23:30:00Z", "2025-06-30T22:30:00Z", "2025-03-01T00:30:00+05:00",
+               "2025-03-01T23:30:00.123+0100", "01-03-25", "1-3-25 00:00", "0025-03-01", "29-02-2025",
+               "2025-13-01", "2025-03-01T25:00:00Z", "2025/01/31", "gisteren", "2025-03-01t10:00",
+               "2025-03-01\t10:00", "2025-03-01\u00a010:00", "2025-03-01 ", " 2025-03-01", "2025-03-01T",
+               "2025-06", "2025-6", "06-25", "06-2025", "2025-03-01Z", "T", " ", "2024-02-29", "2025-05-31T22:30"]
+
+
+@pytest.mark.parametrize("kind", ["date", "month"])
+def test_a_column_of_mixed_notations_types_each_as_the_full_expression_does(kind):
+    """parse_columns takes texts without a time through the date part alone: the same value and
+    issue as the whole expression (times, zones) gives each text on its own."""
+    full = date_expr if kind == "date" else month_expr
+    value, issue = full(pl.col("v"))
+    alone = pl.DataFrame({"v": MIXED_DATES}).select(value.alias("value"), issue.cast(pl.String).alias("issue"))
+    assert parsed(MIXED_DATES, kind) == list(zip(alone["value"].to_list(), alone["issue"].to_list()))
 
 
 def test_months_refused():
