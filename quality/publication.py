@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from engine.yaml_files import read_yaml
 
 BOUNDARY_PATH = Path(__file__).resolve().parents[1] / "sources" / "publication.yaml"
 # Which rows leave the warehouse, per table (`rows:` in sources/publication.yaml; all when absent).
@@ -71,7 +71,7 @@ class PublishedTable:
 
 @lru_cache(maxsize=2)
 def _load(path: str, mtime: float) -> dict[str, PublishedTable]:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    raw = read_yaml(path)
     tables = {}
     for name, spec in raw["tables"].items():
         # a column is `rule` or `[rule, type]`; all_columns tables list their typed columns apart

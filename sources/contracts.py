@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from engine.yaml_files import read_yaml
 
 SOURCES_DIR = Path(__file__).parent
 CONTRACTS_DIR = SOURCES_DIR / "contracts"
@@ -124,7 +124,7 @@ def _column(name: str, spec: dict) -> Column:
 
 
 def load_contract(path: Path) -> Contract:
-    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    spec = read_yaml(path)
     rules = tuple(Rule(r["name"], r["check"], r["severity"], r["nl"], r["en"])
                   for r in spec.get("rules", []))
     contract = Contract(
@@ -141,7 +141,7 @@ def load_contract(path: Path) -> Contract:
 @lru_cache(maxsize=4)
 def load_registry(registry_file: Path = REGISTRY_FILE, contracts_dir: Path = CONTRACTS_DIR) -> Registry:
     contracts = {c.table: c for c in map(load_contract, sorted(contracts_dir.glob("*.yaml")))}
-    raw = yaml.safe_load(registry_file.read_text(encoding="utf-8"))["partners"]
+    raw = read_yaml(registry_file)["partners"]
     partners = {name: Partner(name, p["title"], p["domain"], tuple(p["datasets"]))
                 for name, p in raw.items()}
     for partner in partners.values():
@@ -155,7 +155,7 @@ def load_registry(registry_file: Path = REGISTRY_FILE, contracts_dir: Path = CON
 def first_delivery_month(table: str | None = None, registry_file: Path = REGISTRY_FILE) -> str:
     """The first month with a partition: for a dataset (raw table `<domain>__<dataset>`), the
     earliest first delivery of the partners that deliver it; without one, the registry's default."""
-    spec = yaml.safe_load(registry_file.read_text(encoding="utf-8"))
+    spec = read_yaml(registry_file)
     default = str(spec["first_delivery_month"])
     if table is None:
         return default

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import duckdb
-import yaml
 
+from engine.yaml_files import read_yaml
 from sources.contracts import REGISTRY_FILE, Registry, load_registry
 
 
@@ -42,7 +42,7 @@ def expected_period(kind: str, as_of: date, deadline_day: int, yearly_deadline: 
 def delivery_status(con: duckdb.DuckDBPyConnection, as_of: date, registry: Registry | None = None
                     ) -> list[DeliveryStatus]:
     registry = registry or load_registry()
-    settings = yaml.safe_load(REGISTRY_FILE.read_text())["deadlines"]
+    settings = read_yaml(REGISTRY_FILE)["deadlines"]
     latest = {(p, d): period for p, d, period in con.execute("""
         select partner, dataset, max(period) from raw.load_ledger
         where decision in ('accepted', 'accepted_with_warnings') group by all""").fetchall()}

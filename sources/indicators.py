@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from statistics import NormalDist
 
-import yaml
+from engine.yaml_files import read_yaml
 
 CATALOGUE_PATH = Path(__file__).with_name("indicators.yaml")
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -357,7 +357,7 @@ def _check_themes(themes: tuple[Theme, ...], dimensions: dict, by_id: dict[str, 
 
 @lru_cache(maxsize=4)
 def _load_cached(path: str, mtime: float) -> Catalogue:
-    return parse(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return parse(read_yaml(path))
 
 
 def load_catalogue(path: Path = CATALOGUE_PATH) -> Catalogue:

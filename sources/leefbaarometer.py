@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
+from engine.yaml_files import read_yaml
 from sources.geography import REFERENCE_DIR
 
 CLASSES_YAML = REFERENCE_DIR / "lbm_classes.yaml"
 
 
 def load_classes(path: Path = CLASSES_YAML) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path)

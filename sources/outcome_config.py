@@ -13,7 +13,8 @@ from pathlib import Path
 import re
 
 import polars as pl
-import yaml
+
+from engine.yaml_files import read_yaml
 
 SOURCES_DIR = Path(__file__).parent
 OUTCOMES_FILE = SOURCES_DIR / "outcomes.yaml"
@@ -106,8 +107,7 @@ class ConfigError(ValueError):
 
 
 def _read(path: Path) -> dict:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle) or {}
+    return read_yaml(path) or {}
 
 
 def _require(condition: bool, where: str, message: str) -> None:

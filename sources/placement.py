@@ -8,8 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from engine.yaml_files import read_yaml
 from sources.outcome_config import DOELGROEPEN, ConfigError
 
 PLACEMENT_FILE = Path(__file__).with_name("placement.yaml")
@@ -65,7 +64,7 @@ def _count(value, where: str, minimum: int = 1) -> int:
 def load(path: Path = PLACEMENT_FILE) -> PlacementConfig:
     """Read and check the placement configuration; raises ConfigError naming the entry."""
     where = path.name
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    doc = read_yaml(path) or {}
     p, planner = doc.get("placement") or {}, doc.get("planner") or {}
     vulnerable = tuple(p.get("vulnerable_doelgroepen") or ())
     _require(bool(vulnerable) and set(vulnerable) <= set(DOELGROEPEN) - {"regulier"}, where,

@@ -4,8 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
+from engine.yaml_files import read_yaml
 from sources.indicators import load_catalogue
 
 TARGETS_PATH = Path(__file__).with_name("targets.yaml")
@@ -21,11 +20,11 @@ class TargetError(ValueError):
 
 
 def target_rows(path: Path = TARGETS_PATH) -> list[dict]:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = read_yaml(path)
     catalogue = load_catalogue()
     indicators = {i.id for i in catalogue.indicators}
     dimensions = set(catalogue.dimensions) | {"totaal"}
-    outcomes = {o["id"] for o in yaml.safe_load(OUTCOMES_PATH.read_text(encoding="utf-8"))["outcomes"]}
+    outcomes = {o["id"] for o in read_yaml(OUTCOMES_PATH)["outcomes"]}
     rows, seen = [], set()
     for spec in raw["targets"]:
         ident = spec.get("id", "")

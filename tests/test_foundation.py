@@ -8,12 +8,14 @@ import sys
 import dagster as dg
 import geopandas as gpd
 import pytest
+import yaml
 from shapely.geometry import box
 
 import engine.warehouse
 from engine.home import DataHome
 from engine.resources import WarehouseResource
 from engine.warehouse import WarehouseLockedError, checkpoints_deferred, first_row, open_warehouse
+from engine.yaml_files import _LOADER, read_yaml
 from sources.geography import load_cbs_geopackage, load_rotterdam_buurten, rotterdam_buurtcodes
 from tests.conftest import REPO_ROOT
 
@@ -165,6 +167,16 @@ with checkpoints_deferred(con):
         with checkpoints_deferred(con, "64MB"):
             assert first_row(con, "select current_setting('checkpoint_threshold')")[0] == "61.0 MiB"
         assert first_row(con, "select current_setting('checkpoint_threshold')")[0] == default
+
+
+def test_the_project_yaml_files_read_with_libyaml_as_pyyaml_reads_them():
+    """libyaml's parser (PyYAML's wheels carry it) gives the objects PyYAML's own gives, for every
+    YAML file the code reads (the deploy values and Dagster profiles are read by others)."""
+    assert yaml.__with_libyaml__ and _LOADER is yaml.CSafeLoader
+    files = [path for folder in ("sources", "reporting", "quality") for path in (REPO_ROOT / folder).rglob("*.yaml")]
+    assert len(files) >= 20
+    for path in files:
+        assert read_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8")), path
 
 
 def test_rotterdam_buurten_are_real_repaired_and_in_rd_new():

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from engine.yaml_files import read_yaml
 
 STRINGS_FILE = Path(__file__).resolve().parents[1] / "strings.yaml"
 LANGS = ("nl", "en")
@@ -19,7 +19,7 @@ MISSING = "–"
 
 
 def load_strings(path: Path = STRINGS_FILE) -> dict[str, dict[str, str]]:
-    strings = yaml.safe_load(path.read_text(encoding="utf-8"))
+    strings = read_yaml(path)
     for key, texts in strings.items():
         missing = [lang for lang in LANGS if not isinstance(texts, dict) or not texts.get(lang)]
         if missing:
