@@ -204,9 +204,8 @@ def publish(con, publication: Publication) -> PublicationReport:
                 shared_by=["programme", "judged_group"], base="n_persons", protect=protect,
                 primary=primary, counts=list(publication.counts), blank=list(publication.blank),
                 rounding=1, none_of=("n_outcomes", "n_persons"))
-            decision = outcome_breakdowns.decide(
-                con.sql(outcome_breakdowns.rows_sql("_outcome_cells", publication.target)).pl().to_dicts(),
-                public_cohorts=public_cohorts, earlier=decided)
+            decision = outcome_breakdowns.decide_in(con, "_outcome_cells", publication.target,
+                                                    public_cohorts=public_cohorts, earlier=decided)
             # the quarter rows now shown bound their quarters' entries from below
             pinned = {tuple(r) for r in con.execute(
                 f"{_pools_that_pin_a_quarter(publication.source, publication.target)} "

@@ -1156,6 +1156,43 @@ def test_a_group_is_decided_again_when_its_suppression_changed_between_rounds():
     assert len(earlier) == 2
 
 
+def test_the_rounds_read_in_full_only_the_groups_suppressed_anew_and_decide_as_a_fresh_decision():
+    """decide_in, as the publication's rounds call it on the warehouse: each round's decision is
+    what `decide` makes of every row afresh, while only the group whose suppression changed is
+    decided (and read) again."""
+    import duckdb
+
+    from assets.outcome_breakdowns import decide, decide_in, rows_sql
+
+    con = duckdb.connect()
+    con.execute("create schema core")
+    con.execute("""create table core.outcome_definitions as select * from (values
+        ('tenancy_sustained_12m', 12, ['wonen__huurcontracten'], ['same_home', 'moved_on'], ['died']),
+        ('same_home_12m', 12, ['wonen__huurcontracten'], ['same_home'], ['died']))
+        as t(outcome_id, decided_after_months, source_datasets, success_paths, excluded_paths)""")
+    con.execute("""create table cells as
+        select 'housing_first' as programme, outcome_id, '2025-Q1' as cohort, area_code,
+               'wijk' as area_level, 'quarter' as cohort_kind, 'ts12' as judged_group,
+               42 + moved as n_persons, 30 + (moved * (outcome_id = 'tenancy_sustained_12m')::int) as n_outcomes,
+               42 + moved as n_cohort, 0 as n_censored, 0 as n_excluded, 30 as n_same_home, moved as n_moved_on,
+               12 as n_lost_housing, 0 as n_died
+        from (values ('tenancy_sustained_12m'), ('same_home_12m')) as o(outcome_id),
+             (values ('WK000100', 3), ('WK000200', 4), ('WK000300', 12)) as a(area_code, moved)""")
+    con.execute("create table published as select programme, outcome_id, cohort, area_code, false as suppressed from cells")
+
+    def fresh():
+        return decide(con.sql(rows_sql("cells", "published")).pl().to_dicts())
+
+    earlier: dict = {}
+    first = decide_in(con, "cells", "published", earlier=earlier)
+    assert first == fresh() and len(first.flagged) == 4, "moved on (3, 4) = housed - same home in two wijken"
+    assert len(earlier) == 3
+    con.execute("update published set suppressed = true where area_code = 'WK000200'")
+    second = decide_in(con, "cells", "published", earlier=earlier)
+    assert second == fresh() and len(second.flagged) == 2
+    assert len(earlier) == 4, "the one group suppressed anew is decided again, the others are remembered"
+
+
 def test_a_pool_is_hidden_when_its_hidden_quarters_are_known_to_hold_too_little():
     """The pool rule with what each hidden quarter is known to hold: at least 1 (it has
     entries), or the persons decided its visible row of marts.cost_per_outcome shows. An outsider
