@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 import polars as pl
 
@@ -72,10 +73,11 @@ def decide_in(con, cells: str, target: str, public_cohorts: set[tuple[str, str, 
     earlier = {} if earlier is None else earlier
     query = rows_sql(cells, target)
     by_group: dict[tuple, set[tuple]] = {}   # each group with its suppressed cells
-    for cell in con.execute(f"select {', '.join(CELL)}, suppressed from ({query})").fetchall():
-        group = by_group.setdefault(_group_of(dict(zip(CELL, cell))), set())
-        if cell[-1]:
-            group.add(cell[:-1])
+    group_of_cell = itemgetter(*(CELL.index(c) for c in GROUP))
+    for *cell, suppressed in con.execute(f"select {', '.join(CELL)}, suppressed from ({query})").fetchall():
+        hidden = by_group.setdefault(group_of_cell(cell), set())
+        if suppressed:
+            hidden.add(tuple(cell))
     states = {key: (key, frozenset(cells), key in public_cohorts) for key, cells in by_group.items()}
     anew = [key for key, state in states.items() if state not in earlier]
     rows = []
@@ -87,7 +89,7 @@ def decide_in(con, cells: str, target: str, public_cohorts: set[tuple[str, str, 
         finally:
             con.unregister("_groups_anew")
     decision = decide(rows, public_cohorts, earlier)
-    for key in by_group.keys() - set(anew):
+    for key in states.keys() - set(anew):
         group_hidden, group_flagged = earlier[states[key]]
         decision.hidden.update(group_hidden)
         decision.flagged |= group_flagged
