@@ -385,6 +385,13 @@ NOT_INITIALS = (
 # van Dijk and van der Wal end as streets do. An id not of an id's form (contract_sql.ID_PATTERN:
 # a space, a formula) never loads: the contract sets its row aside.
 ID_WORD = r"\p{L}{3,}"
+# A word in one id alone is never the scheme's: in a column of four ids or fewer (a month with
+# two veroorzakers) one id is more than PASTED_SHARE of them, and HC-FatimaElAmrani beside
+# HC-0005356, or alone, passed for the scheme (own attack, December 2026). There a short word
+# that starts the id (VHE-000123, OVL-, at most SCHEME_PREFIX_LETTERS) is still taken for the
+# scheme's prefix: a one-id column cannot show its scheme otherwise. (A surname of three or four
+# letters opening the only id of a column, Bos-01, goes through.)
+SCHEME_PREFIX_LETTERS = 4
 # ... and in the ids of records (a contract, a trajectory, a report), where the odd words are most
 # of the ids: names, when there is about one word for each id and they read as words (a second
 # outside attack: every melding_id a surname and a number, every veroorzaker id a surname, a lone
@@ -1540,7 +1547,12 @@ def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series,
              .explode("word").drop_nulls("word"))   # a word twice in one id counts twice: no matter
     if words.height and _hex_codes_of(distinct).len():   # in hex codes, a word of a-f only is chance ('Aad' is not)
         words = words.filter(pl.col("word").str.contains("[^a-f]"))
-    scheme = words.group_by("word").len().filter(pl.col("len") > PASTED_SHARE * distinct.len())["word"]
+    scheme = words.group_by("word").len().filter((pl.col("len") > PASTED_SHARE * distinct.len())
+                                                  & (pl.col("len") >= 2))["word"]
+    if distinct.len() * PASTED_SHARE < 1:   # too few ids for a word to show itself the scheme's
+        prefixes = words.filter(pl.col("value").str.to_lowercase().str.starts_with(pl.col("word"))
+                                & (pl.col("word").str.len_chars() <= SCHEME_PREFIX_LETTERS))["word"]
+        scheme = pl.concat([scheme, prefixes])
     odd_words = words.filter(~pl.col("word").is_in(scheme.implode())
                              & ~pl.col("word").is_in(ID_PLACEHOLDER_WORDS))
     # a place's or an object's word is no name, but it counts among the ids' own words: the odd

@@ -973,6 +973,36 @@ def test_a_word_only_a_few_ids_hold_is_a_name_and_a_scheme_of_words_is_not():
     assert scan(one_column("contract_id", pasted)) == [], "only the columns agreed to hold ids"
 
 
+def test_a_name_in_one_of_a_few_ids_is_no_scheme():
+    """Own attack (December 2026): in a column of four ids or fewer one id is more than the share
+    a scheme's word needs, so a name in it (a month with one or two veroorzakers) was taken for the
+    scheme and loaded. A word in one id alone is never the scheme's; a short prefix opening the
+    column's only id still is."""
+    names = {
+        "beside one id": ["HC-0005356", "HC-FatimaElAmrani"],
+        "the column's only id": ["HC-FatimaElAmrani"],
+        "opening the only id": ["Jansen-01"],
+        "one of three": ["HC-0000001", "HC-0000002", "HC-Jansen"],
+        "in capitals": ["HC-0000001", "HC-JDEVRIES"],
+    }
+    for why, values in names.items():
+        findings = scan(one_column("veroorzaker_contract_id", values), id_columns={"veroorzaker_contract_id"})
+        assert [(f.rule, f.count) for f in findings] == [("name", 1)], why
+        assert not any(part in f.example + f.message_en + f.message_nl for f in findings
+                       for part in ("Fatima", "Amrani", "Jansen", "DEVRIES")), why
+    schemes = {
+        "a prefix, the only id": ["VHE-000123"],
+        "two ids of one prefix": ["OVL-0000001", "OVL-0000002"],
+        "two care forms' prefixes": ["VSZ-0000093", "PGB-0000011"],
+        "two prefixes, one with a vowel": ["VHE-0000001", "HC-0000002"],
+        "a placeholder for no id": ["HC-0000001", "onbekend"],
+        "a garage among homes": ["HC-0000001", "HC-GARAGE-0007"],
+        "a buurt's name": ["HC-0000001", "HC-Tarwewijk-01"],
+    }
+    for why, values in schemes.items():
+        assert scan(one_column("veroorzaker_contract_id", values), id_columns={"veroorzaker_contract_id"}) == [], why
+
+
 def test_a_rotterdam_place_or_a_lettable_object_in_an_id_is_no_name():
     """Outside attack (December 2026): ids of homes and reports that hold their buurt, and contracts
     of a garage or commercial space among homes, were refused as names. A surname still is."""
