@@ -179,6 +179,10 @@ XML_NOTE = re.compile(rb"<!--(.*?)-->|<\?(?!xml[ ?])[^\s?]*([^?]*)\?>", re.DOTAL
 XML_TAG = re.compile(r"<[^>]*>")
 LETTER_THEN_DIGIT = re.compile(r"([^\W\d_])(\d)")
 FORMULA_TEXT = re.compile(r'"((?:[^"]|"")*)"')   # a formula's text literals ("" is one quote)
+# A text a formula builds from its literals (="p.devries"&CHAR(64)&"gmail.com", CONCATENATE("06",
+# "12345678"): an outside attack, December 2026, had each accepted) is read joined as well, with a
+# character CHAR() makes written as the character.
+FORMULA_CHAR = re.compile(r"(?i)\bCHAR\(\s*(3[2-3]|3[5-9]|[4-9][0-9]|1[01][0-9]|12[0-6])\s*\)")
 # and its long number literals outside them (`=IF(FALSE,123456782,0)`: a BSN an outside attack hid
 # as a number), not a cell reference's row (A1, Sheet1!B2) nor a number within a name
 FORMULA_NUMBER = re.compile(r"(?<![A-Za-z0-9_$.!:])[0-9]{6,}(?![0-9A-Za-z_(!:])")
@@ -556,7 +560,9 @@ def _sheet_texts(path: Path) -> tuple[list[str], list[str], list[str]]:
                                   for m in MESSAGE_ATTRIBUTES.findall(match.group(0))]
                 else:
                     formula = html.unescape(match.group(2).decode("utf-8", errors="replace"))
-                    internals += [literal.replace('""', '"') for literal in FORMULA_TEXT.findall(formula)]
+                    formula = FORMULA_CHAR.sub(lambda m: f'"{chr(int(m.group(1)))}"', formula)
+                    literals = [literal.replace('""', '"') for literal in FORMULA_TEXT.findall(formula)]
+                    internals += literals + (["".join(literals)] if len(literals) > 1 else [])
                     internals += FORMULA_NUMBER.findall(FORMULA_TEXT.sub(" ", formula))
         unshown = unshown_here + _unshown_strings(archive, {int(index) for index in shown})
         sheets = set(sheets)

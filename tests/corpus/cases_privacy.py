@@ -540,6 +540,24 @@ def _found_by_attacking() -> list[dict]:
                                    f'<row r="5"><c r="B5"><f>IF(FALSE,{b[12]},Sheet1!A100000+B123456)</f>'
                                    "<v>0</v></c></row>"),
                  "privacy:bsn", [b[12]]),
+        # a fifth (December 2026): a text the formula builds from its pieces
+        _refused("email_built_by_a_formula", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten(), "berekening": [["x"]]}),
+                                   "xl/worksheets/sheet2.xml", "</sheetData>",
+                                   '<row r="5"><c r="B5" t="str"><f>"p.devries"&amp;CHAR(64)&amp;"example.nl"</f>'
+                                   "<v>x</v></c></row>"),
+                 "privacy:email", ["p.devries", "devries"]),
+        _refused("phone_built_by_a_formula", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                 with_workbook_xml(xlsx_bytes({"trajecten": trajecten(), "berekening": [["x"]]}),
+                                   "xl/worksheets/sheet2.xml", "</sheetData>",
+                                   '<row r="5"><c r="B5" t="str"><f>CONCATENATE("06","12345672")</f>'
+                                   "<v>x</v></c></row>"),
+                 "privacy:phone", ["12345672"]),
+        _accepted("ok_formula_of_several_words", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
+                  with_workbook_xml(xlsx_bytes({"trajecten": trajecten(), "berekening": [["x"]]}),
+                                    "xl/worksheets/sheet2.xml", "</sheetData>",
+                                    '<row r="5"><c r="B5" t="str"><f>IF(C2="ja","afgerond "&amp;CHAR(40)&amp;"traject"'
+                                    '&amp;CHAR(41),"lopend")</f><v>lopend</v></c></row>')),
         _refused("phone_in_a_hyperlinks_tooltip", "zorgaanbieder", "zorgaanbieder__trajecten__2025-09.xlsx",
                  with_workbook_xml(xlsx_bytes({"trajecten": trajecten()}), "xl/worksheets/sheet1.xml",
                                    "<pageMargins", '<hyperlinks><hyperlink ref="A4" location="A1" '
