@@ -147,6 +147,12 @@ ADDRESS_SUFFIX_NUMBER = rf"({STREET_SUFFIXES}) +[0-9]"  # plain words: a fast fi
 # house number never starts with 0: CX-Delfshaven-012 is a district's complex 12, not an address.
 ADDRESS_CODE = rf"(?i)\p{{L}}({STREET_SUFFIXES})[\-_]?[1-9][0-9]{{0,4}}[a-z]?([^0-9a-z]|$)"
 ADDRESS_CODE_SUFFIX_NUMBER = rf"(?i)({STREET_SUFFIXES})[\-_]?[0-9]"
+# ... and a street without such a suffix (Slinge-300, Zwaanshals-12a, Hillevliet-112b among
+# complexes named after their streets: an outside attack, December 2026, loaded them) where the
+# word is not the ids' scheme: a word of five letters or more with a vowel, a dash or underscore,
+# and a house number ending the id.
+ID_WORD_NUMBER = r"\p{L}[\-_][0-9]"
+ID_STREET_NUMBER = r"(?<street>\p{L}{5,})[\-_][1-9][0-9]{0,3}(?:[\-_]?\p{L}|[\-_][0-9]{1,3})?$"
 # IBAN: country, check digits, 11-30 letters or digits, printed in groups of four or not at all.
 IBAN_TOKEN = rf"{B}[A-Z]{{2}}[0-9]{{2}}( ?[A-Z0-9]{{4}}){{2,7}}( ?[A-Z0-9]{{1,3}})?{B}"
 IBAN_CHANCE = 1 / 97       # a random string of IBAN shape passes mod-97 about once in 97
@@ -315,6 +321,10 @@ STRAY_DATE_MIN_AGE = 12
 # a letter are also a counter's shape, so such a value counts only as the odd shape out of its
 # column (PASTED_SHARE), and only when the digits read as a real date (yyyymmdd or ddmmyyyy).
 COMPACT_DATE = r"(?:\p{L}[\-_.]?|^\{?)([0-9]{8})([^0-9]|$)"   # HC-12031985, 12031985-01, {12031985-…} too
+# A date with a two-digit year as the whole value (12-03-85 as a veroorzaker's id: an outside
+# attack, December 2026, loaded): no code has that shape, and the year cannot tell old from new,
+# so such a value counts where it is the odd shape out of its column (PASTED_SHARE).
+SHORT_YEAR_DATE = r"^[0-9]{1,2}[\-/.][0-9]{1,2}[\-/.][0-9]{2}$"
 
 # --- free text ----------------------------------------------------------------------------------
 NOTE_WORDS = 12            # one value this long is a note, never a category label
@@ -540,26 +550,46 @@ def scan(
 # and phone number in hex, accepted). Text of printable ASCII has a shape in either: each byte's
 # first hex digit is 2-7, and each base64 group of four starts with I-Z or a-f. Only such bodies
 # are decoded, and their text is scanned as the column's own.
-ENCODED_ID = (r"^(?:[A-Za-z]{1,8}[-_.:/ ])?(?<body>(?:[2-7][0-9A-Fa-f]){4,}"
+# Zero bytes may pad the hex on either side (an e-mail in hex padded to 64 digits, a pseudonym's
+# length: an outside attack, December 2026, loaded); they are dropped before the text is read.
+ENCODED_WORDS = r"[A-Za-z][A-Za-z .'\-]{4,}[A-Za-z]"
+ENCODED_ID = (r"^(?:[A-Za-z]{1,8}[-_.:/ ])?(?<body>(?:00)*(?:[2-7][0-9A-Fa-f]){4,}(?:00)*"
               r"|(?:[I-Za-f][A-Za-z0-9+/]{3})+(?:[I-Za-f][A-Za-z0-9+/]{2}=|[I-Za-f][A-Za-z0-9+/]==)?)$")
 
 
 def _encoded_text_findings(column: str, distinct: pl.Series) -> list[PrivacyFinding]:
     """The findings in the text the ids of `column` (its distinct values) encode (ENCODED_ID)."""
     bodies = distinct.str.extract(ENCODED_ID, 1).drop_nulls()
-    texts = []
+    texts, hexed = [], []
     for body in bodies.to_list():
         try:
             raw = bytes.fromhex(body) if len(body) % 2 == 0 and re.fullmatch("[0-9A-Fa-f]+", body) \
                 else base64.b64decode(body, validate=True)
         except ValueError:
             continue
+        raw = raw.strip(b"\0")
         if raw.isascii() and raw.decode("ascii").isprintable():
             texts.append(raw.decode("ascii"))
+            if len(body) % 2 == 0 and re.fullmatch("[0-9A-Fa-f]*[A-Fa-f][0-9A-Fa-f]*", body):
+                hexed.append(texts[-1])   # (a number's digits are no hex: 12 random digits read as letters too often)
     if not texts:
         return []
-    return [replace(finding, column=column) for finding in
-            scan(pl.DataFrame({column: texts}), pseudonym_columns=(), date_columns=())]
+    findings = [replace(finding, column=column) for finding in
+                scan(pl.DataFrame({column: texts}), pseudonym_columns=(), date_columns=())]
+    # Words in hex are text, whatever they are (HC- and 'Jan Jansen' in hex: an outside attack,
+    # December 2026, loaded; a name without initials is no finding in text): six or more letters,
+    # spaces, dots, hyphens, from hex with a letter in it (twelve random hex digits decode so about
+    # once in 10,000; base64 of random letters and a number's digits far more often), unless the
+    # column's ids are hex codes, where that is chance too.
+    worded = [text for text in hexed if re.fullmatch(ENCODED_WORDS, text)]
+    if findings or not worded or _hex_codes_of(distinct).len():
+        return findings
+    return [_finding(
+        "free_text", column, len(worded), mask(worded[0], "free_text"),
+        "An id holds text written as hex; an id is a code, never text (a name, an address). "
+        "Take the text out of it.",
+        "Een code bevat tekst, als hexadecimaal geschreven; een code is nooit tekst (een naam, een "
+        "adres). Haal de tekst eruit.")]
 
 
 @lru_cache(maxsize=1)
@@ -626,7 +656,7 @@ GATES = {
     "address": lambda v: v.str.contains(ADDRESS_SUFFIX_NUMBER) | v.str.contains(ADDRESS_CODE_SUFFIX_NUMBER),
     "name": lambda v: v.str.contains(TITLED_NAME),
     "bsn": lambda v: _may_hold_bsn(v),
-    "birth_date": lambda v: v.str.contains(rf"{STRAY_DATE_HINT}|[0-9]{{8}}"),   # or a compact date
+    "birth_date": lambda v: v.str.contains(rf"{STRAY_DATE_HINT}|[0-9]{{8}}|{SHORT_YEAR_DATE}"),   # or a compact or short one
     "person_name": lambda v: v.str.contains(r"\p{Lu}\p{Ll}|\p{Lu}, ?\p{Lu}|\p{Lu} \p{Lu}\."),
     "id_word": lambda v: v.str.contains(ID_WORD),
     # A finding needs a value of at least three words (CATEGORY_NOTE_WORDS, the fewest).
@@ -1559,6 +1589,32 @@ def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series,
     # shape out is judged against them all
     many = odd_words["value"].n_unique() > PASTED_SHARE * distinct.len()
     odd_words = odd_words.filter(~pl.col("word").is_in(list(_id_place_words())))
+    # A street and a house number ending an id, where letters meeting a number is the odd shape
+    # out (in HC-HAVEN-1007 and HC-0000123 it is the scheme's; there a word only a few ids hold
+    # is judged below); the street may be another id (Slinge among Slinge, Meent, Putselaan).
+    addresses = words.filter(~pl.col("word").is_in(ID_PLACEHOLDER_WORDS)
+                             & ~pl.col("word").is_in(list(_id_place_words()))
+                             & (pl.col("value").str.extract(ID_STREET_NUMBER, 1).str.to_lowercase()
+                                == pl.col("word"))
+                             & pl.col("word").str.contains(VOWEL))["value"].unique()
+    if addresses.len() and distinct.str.contains(ID_WORD_NUMBER).sum() <= PASTED_SHARE * distinct.len():
+        return [_finding(
+            "address", column, int(frame[column].is_in(addresses.implode()).sum()), mask("", "address"),
+            "An id ends in a street and a house number: an address. An id is a code; take the "
+            "address out of it.",
+            "Een code eindigt op een straat en een huisnummer: een adres. Een code is een code; "
+            "haal het adres eruit.")]
+    if many and not (record and _read_as_names(odd_words, odd_words["value"].n_unique())):
+        # The ids' own words are a scheme of their own (districts, streets: each in a few ids),
+        # not names; a word in one id alone among them is still the odd shape out, where such
+        # ids are few (HC-PDEVRIES-0101 among HC-ZUID-, HC-WEST-: an outside attack, December
+        # 2026, loaded it). (A name among complexes each named after its own street is one more
+        # such word: without a register of streets it stays unseen.)
+        lone = odd_words.group_by("word").agg(ids=pl.col("value").n_unique()).filter(pl.col("ids") == 1)
+        odd_words = odd_words.filter(pl.col("word").is_in(lone["word"].implode()))
+        if odd_words["value"].n_unique() > PASTED_SHARE * distinct.len():
+            return []
+        many = False
     if not many:
         # ... and as the odd shape out, a word without a vowel that starts the id is the scheme's
         # abbreviation (VSZ-0000093, PGB-: a care form's prefix on a few case numbers, a third
@@ -1568,7 +1624,7 @@ def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series,
         odd_words = odd_words.filter(pl.col("word").str.contains(VOWEL)
                                      | ~pl.col("value").str.to_lowercase().str.starts_with(pl.col("word")))
     odd = odd_words["value"].unique()
-    if odd.len() == 0 or (many and not (record and _read_as_names(odd_words, odd.len()))):
+    if odd.len() == 0:
         return []
     if many:   # names as the scheme (_read_as_names)
         why = ("Most ids hold a word of their own, as names do. ",
@@ -1603,11 +1659,12 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
     """A full date at least twelve years old outside the agreed date columns (in an id, a
     category): a date of birth until proven otherwise. `distinct`: the column's distinct values."""
     compact = _compact_birth_dates(distinct)
+    short = _short_year_dates(distinct)
     distinct = distinct.filter(distinct.str.contains(STRAY_DATE_HINT))
     years = (distinct.str.extract(STRAY_DATE, 1).fill_null(distinct.str.extract(STRAY_DATE, 2))
              .fill_null(distinct.str.extract(STRAY_DATE, 3)))
     years = years.cast(pl.Int32, strict=False)
-    old = pl.concat([compact, distinct.filter(years.is_not_null() & (years >= 1900)
+    old = pl.concat([compact, short, distinct.filter(years.is_not_null() & (years >= 1900)
                                               & (years <= date.today().year - STRAY_DATE_MIN_AGE))])
     if old.len() == 0:
         return []
@@ -1618,6 +1675,14 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
         "Een volledige datum buiten de afgesproken datumkolommen lijkt op een geboortedatum; "
         "lever alleen het geboortejaar aan (een kolom 'geboortejaar'), nooit de volledige datum.",
     )]
+
+
+def _short_year_dates(distinct: pl.Series) -> pl.Series:
+    """Values that are a real date with a two-digit year (SHORT_YEAR_DATE), where they are the odd
+    shape out of the column."""
+    shaped = distinct.filter(distinct.str.contains(SHORT_YEAR_DATE))
+    dates = shaped.filter(shaped.str.replace_all(r"[/.]", "-").str.to_date("%d-%m-%y", strict=False).is_not_null())
+    return dates if 0 < dates.len() <= PASTED_SHARE * distinct.len() else distinct.clear()
 
 
 def _compact_birth_dates(distinct: pl.Series) -> pl.Series:

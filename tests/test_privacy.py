@@ -1003,6 +1003,40 @@ def test_a_name_in_one_of_a_few_ids_is_no_scheme():
         assert scan(one_column("veroorzaker_contract_id", values), id_columns={"veroorzaker_contract_id"}) == [], why
 
 
+def test_what_an_outside_attack_hid_in_ids_in_december_is_found():
+    """A fifth outside attack (December 2026) had each of these loaded: a date of birth with a
+    two-digit year as an id, an e-mail in hex padded with zeros, a name in hex, an initial and
+    surname among ids of districts, a street and house number among complexes named after their
+    streets. Each is found; the schemes they hid in are not."""
+    codes = [f"HC-{i:07d}" for i in range(40)]
+
+    def rules(values, column="veroorzaker_contract_id", places=False):
+        return [(f.rule, f.count) for f in scan(one_column(column, values), id_columns={column},
+                                                place_id_columns={column} if places else set(),
+                                                date_columns={"meldingsdatum"})]
+    for short in ("12-03-85", "1-3-85", "12/03/85", "12.3.85"):
+        assert rules(codes + [short]) == [("birth_date", 1)], short
+    assert rules(codes + ["31-02-85"]) == [], "no date"
+    assert rules([f"{d:02d}-{m:02d}-{y}" for d in range(1, 11) for m in range(1, 5) for y in (20, 21)]) == [], \
+        "every id of that shape: the column's scheme"
+    padded = "jan.jansen@example.nl".encode().hex().ljust(64, "0")
+    assert rules(codes + [padded]) == [("email", 1)]
+    assert rules(codes + ["HC-" + "Jan Jansen".encode().hex()], "contract_id") == [("free_text", 1)]
+    regions = [f"HC-{r}-{7 * i + 1000}" for i, r in enumerate(["ZUID", "WEST", "OOST", "CENTRUM", "HAVEN"] * 4)]
+    assert rules(regions) == [], "ids of districts, each district in a few"
+    assert rules(regions + ["HC-PDEVRIES-0101"]) == [("name", 1)]
+    streets = [s for s in ("Slinge", "Zwaanshals", "Putselaan", "Meent", "Hillevliet", "Bergweg", "Lijnbaan",
+                           "Hoogstraat") for _ in range(3)]
+    assert rules(streets, "complex_id", places=True) == [], "complexes named after their streets"
+    for address in ("Slinge-300", "Zwaanshals-12a", "Hillevliet-112b", "CX-Hillevliet-7"):
+        assert rules(streets + [address], "complex_id", places=True) == [("address", 1)], address
+    for counter in ("CX-Delfshaven-012", "Slinge-0300", "CX-GARAGE-7"):
+        assert rules(streets + [counter], "complex_id", places=True) == [], counter
+    found = scan(one_column("complex_id", streets + ["Zwaanshals-12a"]), id_columns={"complex_id"},
+                 place_id_columns={"complex_id"})
+    assert not any(part in f.example + f.message_en + f.message_nl for f in found for part in ("Zwaans", "12a"))
+
+
 def test_a_rotterdam_place_or_a_lettable_object_in_an_id_is_no_name():
     """Outside attack (December 2026): ids of homes and reports that hold their buurt, and contracts
     of a garage or commercial space among homes, were refused as names. A surname still is."""
