@@ -47,9 +47,15 @@ def receipt_data(outcome: Outcome) -> dict:
                  "loaded": outcome.rows_loaded,
                  "rejected": outcome.rows_rejected, "warned": outcome.rows_warned},
         "loaded_before": outcome.loaded_before,
-        "problems": [p.__dict__ for p in outcome.problems],
-        "rules": [r.as_dict() for r in outcome.rules],
+        "problems": [_english_masked(p.__dict__) for p in outcome.problems],
+        "rules": [_english_masked(r.as_dict()) for r in outcome.rules],
     }
+
+
+def _english_masked(entry: dict) -> dict:
+    """An entry whose English text shows the masked shapes in English ('[address]'); the example
+    and the Dutch text keep the Dutch ones, the form the ledger and the rejects are searched in."""
+    return {**entry, "en": in_english(entry["en"])} if entry.get("en") else entry
 
 
 # Refusals of the name or the folder: the fix is another name or folder, not "the same name".

@@ -413,6 +413,11 @@ def test_check_command_exit_codes_and_receipt_without_loading(tmp_path):
     assert r"\[9 cijfers\]" in run_check(bad).stdout
     as_json = json.loads(run_check(good, "--json").stdout)
     assert as_json["decision"] == "accepted" and as_json["rows"]["read"] == 20
+    refused_json = json.loads(run_check(bad, "--json").stdout)   # each text with its own language's masks
+    [bsn_rule] = [r for r in refused_json["rules"] if r["rule"] == "privacy.bsn"]
+    assert bsn_rule["example"] == "[9 cijfers]" and "[9 cijfers]" in bsn_rule["nl"]
+    assert "[9 digits]" in bsn_rule["en"] and "cijfers" not in bsn_rule["en"]
+    assert all("cijfers" not in p["en"] for p in refused_json["problems"])
     assert run_check(tmp_path / "missing.csv").returncode == 2
     assert subprocess.run([sys.executable, "-m", "pipelines.cli", "check"], cwd=REPO_ROOT,
                           capture_output=True).returncode == 2
