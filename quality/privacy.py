@@ -532,9 +532,9 @@ def scan(
             findings += _free_text_findings(frame, column, agreed)
         if column not in named and "person_name" in gates[column]:  # 'naam' is refused by name
             findings += _person_name_findings(frame, column, agreed, within_text=column in written_columns)
-        if (date_columns is not None and column not in date_columns and column not in named
-                and "birth_date" in gates[column]):
-            findings += _stray_birth_date_findings(frame, column, distinct[column])
+        if date_columns is not None and column not in named and "birth_date" in gates[column]:
+            findings += (_noted_birth_date_findings if column in date_columns
+                         else _stray_birth_date_findings)(frame, column, distinct[column])
         if column in id_columns and column not in named and "id_word" in gates[column]:
             findings += _word_in_id_findings(frame, column, distinct[column],
                                              record=column not in place_id_columns)
@@ -1658,14 +1658,7 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
                                distinct: pl.Series) -> list[PrivacyFinding]:
     """A full date at least twelve years old outside the agreed date columns (in an id, a
     category): a date of birth until proven otherwise. `distinct`: the column's distinct values."""
-    compact = _compact_birth_dates(distinct)
-    short = _short_year_dates(distinct)
-    distinct = distinct.filter(distinct.str.contains(STRAY_DATE_HINT))
-    years = (distinct.str.extract(STRAY_DATE, 1).fill_null(distinct.str.extract(STRAY_DATE, 2))
-             .fill_null(distinct.str.extract(STRAY_DATE, 3)))
-    years = years.cast(pl.Int32, strict=False)
-    old = pl.concat([compact, short, distinct.filter(years.is_not_null() & (years >= 1900)
-                                              & (years <= date.today().year - STRAY_DATE_MIN_AGE))])
+    old = pl.concat([_compact_birth_dates(distinct), _short_year_dates(distinct), _old_full_dates(distinct)])
     if old.len() == 0:
         return []
     return [_finding(
@@ -1674,6 +1667,35 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
         "birth year only (a column 'geboortejaar'), never the full date.",
         "Een volledige datum buiten de afgesproken datumkolommen lijkt op een geboortedatum; "
         "lever alleen het geboortejaar aan (een kolom 'geboortejaar'), nooit de volledige datum.",
+    )]
+
+
+def _old_full_dates(values: pl.Series) -> pl.Series:
+    """The values holding a full date (STRAY_DATE) at least STRAY_DATE_MIN_AGE years old."""
+    values = values.filter(values.str.contains(STRAY_DATE_HINT))
+    years = (values.str.extract(STRAY_DATE, 1).fill_null(values.str.extract(STRAY_DATE, 2))
+             .fill_null(values.str.extract(STRAY_DATE, 3))).cast(pl.Int32, strict=False)
+    return values.filter(years.is_not_null() & (years >= 1900)
+                         & (years <= date.today().year - STRAY_DATE_MIN_AGE))
+
+
+def _noted_birth_date_findings(frame: pl.DataFrame, column: str,
+                               distinct: pl.Series) -> list[PrivacyFinding]:
+    """In an agreed date column, an old full date with a word beside it that names no month
+    ('geb. 12-03-1985', '12-03-1985 (geb)', 'geboren 12-03-1985': an outside attack, December
+    2026): a date of birth with its note. The contract sets such a value aside, masked, but the
+    file holds it. A date alone, or written with its month's name, is the column's own."""
+    noted = distinct.filter(distinct.str.replace_all(MONTH_WORD, " ").str.contains(r"\p{L}{2,}"))
+    old = _old_full_dates(noted)
+    if old.len() == 0:
+        return []
+    return [_finding(
+        "birth_date", column, int(frame[column].is_in(old.implode()).sum()), mask("", "birth_date"),
+        "A full date with a note beside it looks like a date of birth; deliver the birth year only "
+        "(a column 'geboortejaar'), never the full date, and a date column only dates.",
+        "Een volledige datum met een notitie erbij lijkt op een geboortedatum; lever alleen het "
+        "geboortejaar aan (een kolom 'geboortejaar'), nooit de volledige datum, en in een "
+        "datumkolom alleen datums.",
     )]
 
 

@@ -1037,6 +1037,22 @@ def test_what_an_outside_attack_hid_in_ids_in_december_is_found():
     assert not any(part in f.example + f.message_en + f.message_nl for f in found for part in ("Zwaans", "12a"))
 
 
+def test_a_date_of_birth_with_its_note_in_a_date_column_is_found():
+    """The same attack put 'geb. 12-03-1985' into afgehandeld_op and einddatum: the contract set
+    the value aside (masked), and the file, which holds it, was accepted. A date with a word
+    beside it that names no month is a note; a date alone, or with its month's name, or recent,
+    is the column's own."""
+    dates = [f"{d:02d}-{m:02d}-2024" for d in range(1, 29) for m in range(1, 13)]
+
+    def rules(value):
+        return [(f.rule, f.count) for f in scan(one_column("afgehandeld_op", dates + [value]),
+                                                date_columns={"afgehandeld_op"})]
+    for noted in ("geb. 12-03-1985", "12-03-1985 (geb)", "geboren 12-03-1985", "dob 1985-03-12"):
+        assert rules(noted) == [("birth_date", 1)], noted
+    for own in ("12-03-1985", "12 maart 1985", "March 12, 1985", "1985-03-12T00:00:00Z", "geb. 12-03-2020"):
+        assert rules(own) == [], own
+
+
 def test_a_rotterdam_place_or_a_lettable_object_in_an_id_is_no_name():
     """Outside attack (December 2026): ids of homes and reports that hold their buurt, and contracts
     of a garage or commercial space among homes, were refused as names. A surname still is."""
