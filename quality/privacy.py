@@ -1659,15 +1659,20 @@ def _stray_birth_date_findings(frame: pl.DataFrame, column: str,
     """A full date at least twelve years old outside the agreed date columns (in an id, a
     category): a date of birth until proven otherwise. `distinct`: the column's distinct values."""
     old = pl.concat([_compact_birth_dates(distinct), _short_year_dates(distinct), _old_full_dates(distinct)])
-    if old.len() == 0:
-        return []
-    return [_finding(
-        "birth_date", column, int(frame[column].is_in(old.implode()).sum()), mask("", "birth_date"),
-        "A full date outside the agreed date columns looks like a date of birth; deliver the "
+    return _birth_date_findings(
+        frame, column, old, "A full date outside the agreed date columns looks like a date of birth; deliver the "
         "birth year only (a column 'geboortejaar'), never the full date.",
         "Een volledige datum buiten de afgesproken datumkolommen lijkt op een geboortedatum; "
-        "lever alleen het geboortejaar aan (een kolom 'geboortejaar'), nooit de volledige datum.",
-    )]
+        "lever alleen het geboortejaar aan (een kolom 'geboortejaar'), nooit de volledige datum.")
+
+
+def _birth_date_findings(frame: pl.DataFrame, column: str, old: pl.Series, fix_en: str,
+                         fix_nl: str) -> list[PrivacyFinding]:
+    """One finding for the rows of `column` holding a value of `old`, none when it is empty."""
+    if old.len() == 0:
+        return []
+    return [_finding("birth_date", column, int(frame[column].is_in(old.implode()).sum()),
+                     mask("", "birth_date"), fix_en, fix_nl)]
 
 
 def _old_full_dates(values: pl.Series) -> pl.Series:
@@ -1686,17 +1691,13 @@ def _noted_birth_date_findings(frame: pl.DataFrame, column: str,
     2026): a date of birth with its note. The contract sets such a value aside, masked, but the
     file holds it. A date alone, or written with its month's name, is the column's own."""
     noted = distinct.filter(distinct.str.replace_all(MONTH_WORD, " ").str.contains(r"\p{L}{2,}"))
-    old = _old_full_dates(noted)
-    if old.len() == 0:
-        return []
-    return [_finding(
-        "birth_date", column, int(frame[column].is_in(old.implode()).sum()), mask("", "birth_date"),
-        "A full date with a note beside it looks like a date of birth; deliver the birth year only "
-        "(a column 'geboortejaar'), never the full date, and a date column only dates.",
+    return _birth_date_findings(
+        frame, column, _old_full_dates(noted), "A full date with a note beside it looks like a date of "
+        "birth; deliver the birth year only (a column 'geboortejaar'), never the full date, and a "
+        "date column only dates.",
         "Een volledige datum met een notitie erbij lijkt op een geboortedatum; lever alleen het "
         "geboortejaar aan (een kolom 'geboortejaar'), nooit de volledige datum, en in een "
-        "datumkolom alleen datums.",
-    )]
+        "datumkolom alleen datums.")
 
 
 def _short_year_dates(distinct: pl.Series) -> pl.Series:
