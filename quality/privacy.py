@@ -444,6 +444,8 @@ ID_PLACEHOLDER_WORDS = ("onbekend", "unknown", "nvt", "geen", "none", "null", "n
 # --- column names -------------------------------------------------------------------------------
 # The header words (FORBIDDEN_NAMES, ENTITY_WORDS, PERSON_PREFIXES) are in quality/header_words.py.
 COARSE_POSTCODE_NAMES = {"pc4", "postcode4", "postcode_4", "pc_4", "postcode_pc4"}
+# A word of birth beside a date in a date column ('geb. 12-03-1985'): _noted_birth_date_findings.
+BIRTH_NOTE = r"(?i)(^|[^\p{L}])(geb|geboren|born|dob|(geboorte|gebdat|birth)\p{L}*)([^\p{L}]|$)"
 BIRTH_PREFIXES = ("geboorte", "geboren", "gebdat", "dob", "birth")
 
 RULE_TEXT = {
@@ -1686,11 +1688,12 @@ def _old_full_dates(values: pl.Series) -> pl.Series:
 
 def _noted_birth_date_findings(frame: pl.DataFrame, column: str,
                                distinct: pl.Series) -> list[PrivacyFinding]:
-    """In an agreed date column, an old full date with a word beside it that names no month
-    ('geb. 12-03-1985', '12-03-1985 (geb)', 'geboren 12-03-1985': an outside attack, December
+    """In an agreed date column, an old full date with a word of birth beside it (BIRTH_NOTE:
+    'geb. 12-03-1985', '12-03-1985 (geb)', 'geboren 12-03-1985': an outside attack, December
     2026): a date of birth with its note. The contract sets such a value aside, masked, but the
-    file holds it. A date alone, or written with its month's name, is the column's own."""
-    noted = distinct.filter(distinct.str.replace_all(MONTH_WORD, " ").str.contains(r"\p{L}{2,}"))
+    file holds it. Another note ('01-03-1995 (herzien)', 'onbekend 01-01-1990': a second attack's
+    false refusals) is set aside as it was."""
+    noted = distinct.filter(distinct.str.contains(BIRTH_NOTE))
     return _birth_date_findings(
         frame, column, _old_full_dates(noted), "A full date with a note beside it looks like a date of "
         "birth; deliver the birth year only (a column 'geboortejaar'), never the full date, and a "

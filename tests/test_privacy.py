@@ -1039,9 +1039,9 @@ def test_what_an_outside_attack_hid_in_ids_in_december_is_found():
 
 def test_a_date_of_birth_with_its_note_in_a_date_column_is_found():
     """The same attack put 'geb. 12-03-1985' into afgehandeld_op and einddatum: the contract set
-    the value aside (masked), and the file, which holds it, was accepted. A date with a word
-    beside it that names no month is a note; a date alone, or with its month's name, or recent,
-    is the column's own."""
+    the value aside (masked), and the file, which holds it, was accepted. A date with a word of
+    birth beside it is one; a date alone, with its month's name, recent, or with another note, is
+    the column's own (set aside when it is no date)."""
     dates = [f"{d:02d}-{m:02d}-2024" for d in range(1, 29) for m in range(1, 13)]
 
     def rules(value):
@@ -1049,7 +1049,8 @@ def test_a_date_of_birth_with_its_note_in_a_date_column_is_found():
                                                 date_columns={"afgehandeld_op"})]
     for noted in ("geb. 12-03-1985", "12-03-1985 (geb)", "geboren 12-03-1985", "dob 1985-03-12"):
         assert rules(noted) == [("birth_date", 1)], noted
-    for own in ("12-03-1985", "12 maart 1985", "March 12, 1985", "1985-03-12T00:00:00Z", "geb. 12-03-2020"):
+    for own in ("12-03-1985", "12 maart 1985", "March 12, 1985", "1985-03-12T00:00:00Z", "geb. 12-03-2020",
+                "onbekend 01-01-1990", "01-03-1995 (herzien)", "1990-01-01 onbekend"):   # a second attack's false refusals
         assert rules(own) == [], own
 
 
