@@ -875,7 +875,10 @@ def _hex_codes_of(values: pl.Series) -> pl.Series:
     HEX_CODE_SHARE of the column are: shapes a random code holds by chance are no finding there.
     A value of another form (a phone number among UUIDs) is judged as any other."""
     parts = values.str.extract_groups(HEX_CODE)
-    codes = _of_usual_form(values, parts, parts.struct.field("body").str.contains("[A-Fa-f]").fill_null(False))
+    # letters of the scheme before a dash are its prefix, not the code's: C-2024-0000 is no hex
+    # code (a second outside attack's C-691417775 among them was loaded, judged as a UUID's chance)
+    letters = parts.struct.field("body").str.replace(r"^[A-Fa-f]{1,8}-", "").str.contains("[A-Fa-f]")
+    codes = _of_usual_form(values, parts, letters.fill_null(False))
     return codes["value"]
 
 

@@ -8,6 +8,7 @@ import random
 import re
 import string
 import time
+import uuid
 
 import numpy as np
 import polars as pl
@@ -16,7 +17,7 @@ from stdnum.nl import bsn as stdnum_bsn
 
 from quality.masking import safe_column_name, safe_sheet_name, shape
 from quality.unkeyed_hashes import NOTATIONS, RARER, SAMPLE_EVERY, sample_bsns, unkeyed_bsn_hashes
-from quality.privacy import (BSN_ANYWHERE_CHANCE, RUN_ANYWHERE_CHANCE, PrivacyFinding, mask, passes_eleven_test,
+from quality.privacy import (BSN_ANYWHERE_CHANCE, RUN_ANYWHERE_CHANCE, PrivacyFinding, _hex_codes_of, mask, passes_eleven_test,
                              personal_column_kind, scan)
 
 RULES = {
@@ -1035,6 +1036,20 @@ def test_what_an_outside_attack_hid_in_ids_in_december_is_found():
     found = scan(one_column("complex_id", streets + ["Zwaanshals-12a"]), id_columns={"complex_id"},
                  place_id_columns={"complex_id"})
     assert not any(part in f.example + f.message_en + f.message_nl for f in found for part in ("Zwaans", "12a"))
+
+
+def test_a_bsn_behind_a_one_letter_prefix_is_no_uuids_chance():
+    """A second outside attack (December 2026): C-691417775 among C-2024-0000 ids loaded, the
+    column taken for hex codes (C is a hex digit), where one valid number is a UUID's chance. The
+    scheme's letter before a dash is its prefix; real UUIDs, behind it or not, stay hex codes."""
+    scheme = [f"C-2024-{i:04d}" for i in range(80)]
+    [bsn] = valid_bsns(1, seed=4242)
+    assert scan(one_column("contract_id", scheme), id_columns={"contract_id"}) == []
+    assert [(f.rule, f.count) for f in scan(one_column("contract_id", scheme + [f"C-{bsn}"]),
+                                            id_columns={"contract_id"})] == [("bsn", 1)]
+    uuids = [str(uuid.UUID(int=random.Random(i).getrandbits(128))) for i in range(300)]
+    assert _hex_codes_of(pl.Series(uuids)).len() == 300
+    assert _hex_codes_of(pl.Series([f"C-{u}" for u in uuids])).len() == 300
 
 
 def test_a_date_of_birth_with_its_note_in_a_date_column_is_found():
