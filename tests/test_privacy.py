@@ -1052,6 +1052,20 @@ def test_a_bsn_behind_a_one_letter_prefix_is_no_uuids_chance():
     assert _hex_codes_of(pl.Series([f"C-{u}" for u in uuids])).len() == 300
 
 
+def test_complexes_numbered_after_a_buurt_that_ends_as_a_street_are_no_address():
+    """A second outside attack's false refusal: Bloemhof-1 .. Bloemhof-5 among CX-100 (Bloemhof
+    and Zuiderpark are buurten, and end as streets do). A street named after one still counts."""
+    codes = [f"CX-{i}" for i in range(100, 107)] * 3
+
+    def rules(value):
+        return [f.rule for f in scan(one_column("complex_id", codes + [value]), id_columns={"complex_id"},
+                                     place_id_columns={"complex_id"})]
+    for complex_id in ("Bloemhof-1", "BLOEMHOF-4", "Zuiderpark-3"):
+        assert rules(complex_id) == [], complex_id
+    for address in ("Bloemhofstraat 12", "Schiedamseweg-12", "Bloemhof 12"):
+        assert "address" in rules(address), address
+
+
 def test_a_date_of_birth_with_its_note_in_a_date_column_is_found():
     """The same attack put 'geb. 12-03-1985' into afgehandeld_op and einddatum: the contract set
     the value aside (masked), and the file, which holds it, was accepted. A date with a word of
