@@ -399,8 +399,8 @@ ID_WORD = r"\p{L}{3,}"
 # two veroorzakers) one id is more than PASTED_SHARE of them, and HC-FatimaElAmrani beside
 # HC-0005356, or alone, passed for the scheme (own attack, December 2026). There a short word
 # that starts the id (VHE-000123, OVL-, at most SCHEME_PREFIX_LETTERS) is still taken for the
-# scheme's prefix: a one-id column cannot show its scheme otherwise. (A surname of three or four
-# letters opening the only id of a column, Bos-01, goes through.)
+# scheme's prefix: such a column cannot show its scheme otherwise. (A surname of three or four
+# letters opening an id of such a column, Bos-01, goes through.)
 SCHEME_PREFIX_LETTERS = 4
 # ... and in the ids of records (a contract, a trajectory, a report), where the odd words are most
 # of the ids: names, when there is about one word for each id and they read as words (a second
