@@ -564,15 +564,15 @@ def _encoded_text_findings(column: str, distinct: pl.Series) -> list[PrivacyFind
     bodies = distinct.str.extract(ENCODED_ID, 1).drop_nulls()
     texts, hexed = [], []
     for body in bodies.to_list():
+        is_hex = len(body) % 2 == 0 and re.fullmatch("[0-9A-Fa-f]+", body)
         try:
-            raw = bytes.fromhex(body) if len(body) % 2 == 0 and re.fullmatch("[0-9A-Fa-f]+", body) \
-                else base64.b64decode(body, validate=True)
+            raw = bytes.fromhex(body) if is_hex else base64.b64decode(body, validate=True)
         except ValueError:
             continue
         raw = raw.strip(b"\0")
         if raw.isascii() and raw.decode("ascii").isprintable():
             texts.append(raw.decode("ascii"))
-            if len(body) % 2 == 0 and re.fullmatch("[0-9A-Fa-f]*[A-Fa-f][0-9A-Fa-f]*", body):
+            if is_hex and re.search("[A-Fa-f]", body):
                 hexed.append(texts[-1])   # (a number's digits are no hex: 12 random digits read as letters too often)
     if not texts:
         return []
@@ -1600,12 +1600,13 @@ def _word_in_id_findings(frame: pl.DataFrame, column: str, distinct: pl.Series,
     # a place's or an object's word is no name, but it counts among the ids' own words: the odd
     # shape out is judged against them all
     many = odd_words["value"].n_unique() > PASTED_SHARE * distinct.len()
-    odd_words = odd_words.filter(~pl.col("word").is_in(list(_id_place_words())))
+    places = list(_id_place_words())
+    odd_words = odd_words.filter(~pl.col("word").is_in(places))
     # A street and a house number ending an id, where letters meeting a number is the odd shape
     # out (in HC-HAVEN-1007 and HC-0000123 it is the scheme's; there a word only a few ids hold
     # is judged below); the street may be another id (Slinge among Slinge, Meent, Putselaan).
     addresses = words.filter(~pl.col("word").is_in(ID_PLACEHOLDER_WORDS)
-                             & ~pl.col("word").is_in(list(_id_place_words()))
+                             & ~pl.col("word").is_in(places)
                              & (pl.col("value").str.extract(ID_STREET_NUMBER, 1).str.to_lowercase()
                                 == pl.col("word"))
                              & pl.col("word").str.contains(VOWEL))["value"].unique()
